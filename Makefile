@@ -1,0 +1,124 @@
+# glance: Nagios/Icinga-compatible plugins and a status-page collector.
+#
+#   make              build plugins, the glance collector and the unit tests
+#   make check        install missing Debian packages, build normally and
+#                     with ASan+UBSan, run every test through prove
+#   make demo         run the example ISP against loopback services
+#   make install      PREFIX=/usr/local DESTDIR=
+#   make SANITIZE=1   the same build with ASan+UBSan (in build-san/)
+#
+# Sources are found, not listed: plugins/NAME.c is a plugin, collector/*.c
+# is the glance program (main.c holds main), common/*.c is the library,
+# tests/unit/NAME.c a TAP program. Objects live under $(BUILD).
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+DESTDIR ?=
+ifeq ($(SANITIZE),1)
+BUILD ?= build-san
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+OPT ?= -O1 -g
+else
+BUILD ?= build
+SAN_FLAGS :=
+OPT ?= -O2 -g
+endif
+
+CC ?= cc
+PKGS := openssl ldns sqlite3 jansson libcurl libcmark
+# Evaluated lazily so `make check` can install the -dev packages first.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lnetsnmp
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wvla -Wno-format-nonliteral
+CPPFLAGS += -D_GNU_SOURCE -DGLANCE_VERSION='"$(VERSION)"' -Icommon -Icollector -MMD -MP
+CFLAGS ?= $(OPT)
+ALL_CFLAGS = -std=c11 $(WARN) $(SAN_FLAGS) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN_FLAGS) -Wl,--as-needed $(LDFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
+
+COMMON_SRC := $(wildcard common/*.c)
+PLUGIN_SRC := $(wildcard plugins/*.c)
+COLLECTOR_SRC := $(wildcard collector/*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/*.c)
+
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
+COLLECTOR_OBJ := $(filter-out $(BUILD)/collector/main.o,$(COLLECTOR_SRC:%.c=$(BUILD)/%.o))
+PLUGINS := $(PLUGIN_SRC:plugins/%.c=$(BUILD)/plugins/%)
+GLANCE := $(if $(wildcard collector/main.c),$(BUILD)/glance)
+UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+LIBGLANCE := $(BUILD)/libglance.a
+LIBCOLLECTOR := $(BUILD)/libcollector.a
+
+.PHONY: all check unit deps demo bench fuzz install clean format
+all: $(PLUGINS) $(GLANCE) $(UNITS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBGLANCE): $(COMMON_OBJ)
+	@mkdir -p $(@D) && rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBCOLLECTOR): $(COLLECTOR_OBJ)
+	@mkdir -p $(@D) && rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/plugins/%: $(BUILD)/plugins/%.o $(LIBGLANCE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/glance: $(BUILD)/collector/main.o $(LIBCOLLECTOR) $(LIBGLANCE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBCOLLECTOR) $(LIBGLANCE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+deps:
+	@tests/install-deps
+
+# The whole suite: unit tests and integration tests run against the
+# sanitizer build, so a memory error anywhere fails the run. One prove
+# call, so its summary counts every test.
+check: deps
+	$(MAKE) all
+	$(MAKE) SANITIZE=1 all
+	GLANCE_BUILD=$(CURDIR)/build-san GLANCE_SRC=$(CURDIR) \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	prove $(PROVE_FLAGS) $(sort $(UNIT_SRC:tests/unit/%.c=build-san/tests/unit/%)) \
+		$(sort $(wildcard tests/integration/*.t))
+
+unit: all
+	prove $(UNITS)
+
+demo: deps
+	$(MAKE) all
+	@if [ -x tests/demo/run ]; then tests/demo/run $(BUILD); \
+	else echo "make demo: the demo is not written yet (tests/demo/run is missing)"; fi
+
+bench: deps
+	$(MAKE) all
+	@if [ -x tests/bench/run ]; then tests/bench/run $(BUILD); \
+	else echo "make bench: no benchmarks yet (tests/bench/run is missing)"; fi
+
+fuzz:
+	@if [ -x tests/fuzz/run ]; then tests/fuzz/run; \
+	else echo "make fuzz: no fuzz targets yet (tests/fuzz/run is missing)"; fi
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/glance/plugins $(DESTDIR)$(PREFIX)/bin
+	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/glance/plugins/)
+	$(if $(GLANCE),install -m 755 $(GLANCE) $(DESTDIR)$(PREFIX)/bin/)
+
+clean:
+	rm -rf build build-san
+
+format:
+	clang-format -i $(COMMON_SRC) $(wildcard common/*.h) $(PLUGIN_SRC) \
+		$(COLLECTOR_SRC) $(wildcard collector/*.h) $(UNIT_SRC)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,45 @@
+/* One monotonic deadline for the whole run (-t SECONDS[:STATE]).
+ *
+ * Every wait in the plugin (poll on a socket, a child's exit, ...) asks
+ * deadline_remaining_ms() and waits no longer, so retries can never
+ * stretch the budget. A timer signal is the backstop for the calls no
+ * wait can bound (getaddrinfo, a statvfs on a dead NFS server): its
+ * handler writes a status line prepared in advance and _exit()s, which
+ * are both async-signal-safe. */
+#ifndef GLANCE_DEADLINE_H
+#define GLANCE_DEADLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "state.h"
+
+/* Monotonic clock in nanoseconds; the only clock used to measure time. */
+int64_t mono_ns(void);
+
+/* Parses "10", "2.5" or "10:unknown" (state names as state_parse()).
+ * Seconds must be > 0 and at most one day. */
+int deadline_parse(const char *arg, double *seconds, enum gl_state *st,
+		   char *err, size_t errlen);
+
+/* Starts the clock: the run must end within seconds. When it does not,
+ * the backstop prints "SERVICE STATE - Timeout after N seconds" and exits
+ * with st. Calling it again re-arms from now. */
+void deadline_arm(const char *service, double seconds, enum gl_state st);
+
+/* Milliseconds left for waits, at least 0; INT32_MAX when no deadline is
+ * armed. Waits end min(0.25 s, 10%) before the backstop fires, leaving the
+ * plugin time to report what timed out. */
+int deadline_remaining_ms(void);
+bool deadline_expired(void);
+
+/* The state and the seconds given to deadline_arm(), for messages such as
+ * "Socket timeout after 10 seconds" when a wait runs out first. */
+enum gl_state deadline_state(void);
+double deadline_seconds(void);
+
+/* Stops the backstop (e.g. before printing a result near the deadline). */
+void deadline_disarm(void);
+
+#endif

@@ -1,0 +1,48 @@
+/* Client TLS on OpenSSL over a struct net_conn: SNI, chain verification
+ * against the system store or a CA file, and host name checking, with the
+ * handshake and every record bounded by the run's deadline.
+ *
+ * Verification never aborts the handshake: the check wants to see the
+ * certificate and report *why* it is bad (expired, self-signed, wrong
+ * host), so the result is read afterwards with tls_verify_result(). */
+#ifndef GLANCE_TLS_H
+#define GLANCE_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "net.h"
+
+struct tls_opts {
+	const char *sni;         /* server name to send; NULL: none */
+	const char *verify_host; /* name to match against the certificate; NULL: skip */
+	const char *ca_file;     /* NULL: the system trust store */
+	const char *ca_path;
+	int min_version;         /* e.g. TLS1_2_VERSION; 0: library default */
+};
+
+/* Runs the client handshake on c->fd. On failure err has the reason. */
+enum net_status tls_start(struct net_conn *c, const struct tls_opts *o,
+			  char *err, size_t errlen);
+
+/* X509_V_OK (0) when the chain verified (and the host matched, if asked);
+ * otherwise the OpenSSL verify code, with its text in msg. */
+long tls_verify_result(const struct net_conn *c, char *msg, size_t msglen);
+
+/* "TLSv1.3", and the cipher suite name, of the established session. */
+const char *tls_version(const struct net_conn *c);
+const char *tls_cipher(const struct net_conn *c);
+
+/* Used by net.c for reads and writes once TLS is on. */
+enum net_status tls_read(struct net_conn *c, char *buf, size_t cap, size_t *got,
+			 char *err, size_t errlen);
+enum net_status tls_write(struct net_conn *c, const void *buf, size_t len,
+			  char *err, size_t errlen);
+
+/* Sends close_notify (without waiting for the peer's) and frees. */
+void tls_close(struct net_conn *c);
+
+/* Appends the OpenSSL error queue's oldest reason (or fallback) to err. */
+void tls_error_string(char *err, size_t errlen, const char *what);
+
+#endif
