@@ -61,6 +61,12 @@ tls_setup(struct net_conn *c, const struct tls_opts *o, char *err, size_t errlen
 		tls_error_string(err, errlen, "cannot set the minimum TLS version");
 		return NET_ERR_TLS;
 	}
+	if (o->max_version != 0 && !SSL_CTX_set_max_proto_version(c->ssl_ctx, o->max_version)) {
+		tls_error_string(err, errlen, "cannot set the maximum TLS version");
+		return NET_ERR_TLS;
+	}
+	if (o->security_level_0)
+		SSL_CTX_set_security_level(c->ssl_ctx, 0);
 	int ok = (o->ca_file || o->ca_path)
 			 ? SSL_CTX_load_verify_locations(c->ssl_ctx, o->ca_file, o->ca_path)
 			 : SSL_CTX_set_default_verify_paths(c->ssl_ctx);
@@ -75,6 +81,10 @@ tls_setup(struct net_conn *c, const struct tls_opts *o, char *err, size_t errlen
 	}
 	if (o->sni != NULL && !SSL_set_tlsext_host_name(c->ssl, o->sni)) {
 		tls_error_string(err, errlen, "cannot set SNI");
+		return NET_ERR_TLS;
+	}
+	if (o->status_request && !SSL_set_tlsext_status_type(c->ssl, TLSEXT_STATUSTYPE_ocsp)) {
+		tls_error_string(err, errlen, "cannot request OCSP stapling");
 		return NET_ERR_TLS;
 	}
 	if (o->verify_host != NULL && !SSL_set1_host(c->ssl, o->verify_host)) {

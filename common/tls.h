@@ -19,6 +19,10 @@ struct tls_opts {
 	const char *ca_file;     /* NULL: the system trust store */
 	const char *ca_path;
 	int min_version;         /* e.g. TLS1_2_VERSION; 0: library default */
+	int max_version;         /* 0: library default */
+	bool status_request;     /* ask for a stapled OCSP answer (RFC 6066 s. 8) */
+	bool security_level_0;   /* accept SHA-1, 1024-bit RSA...: lets a check see
+				    a weak certificate and report it by policy */
 };
 
 /* Runs the client handshake on c->fd. On failure err has the reason. */

@@ -1,0 +1,560 @@
+#include "certcheck.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "perfdata.h"
+#include "tls.h"
+
+/* One run's evaluation state: the chain as served and as verified, and the
+ * problems found, in the order they will be reported. */
+struct cc {
+	const struct cert_policy *p;
+	const struct net_conn *c;
+	const char *host;
+	X509 *leaf;
+	STACK_OF(X509) *served;   /* as the server sent it, leaf first */
+	STACK_OF(X509) *chain;    /* as verified (leaf .. anchor), or served */
+	time_t now;
+	enum gl_state state;
+	struct strbuf problems;   /* ", "-separated reasons */
+	long min_days;            /* over the whole chain */
+	bool verify_done;         /* a verify failure was already reported */
+};
+
+void
+cert_policy_init(struct cert_policy *p)
+{
+	memset(p, 0, sizeof *p);
+	p->warn_days = 30;
+	p->crit_days = 14;
+	p->verify = true;
+	p->check_host = true;
+	p->min_key_bits = 2048;
+	p->forbid_weak_sig = true;
+	p->must_staple = true;
+}
+
+long
+cert_days_left(time_t now, time_t t)
+{
+	long long d = (long long)t - (long long)now;
+
+	/* Round towards minus infinity, so a certificate that expired an hour
+	 * ago has -1 days left, not 0. */
+	if (d >= 0)
+		return (long)(d / 86400);
+	return (long)(-((-d + 86399) / 86400));
+}
+
+void
+cert_format_date(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y-%m-%d", &tm) == 0)
+		snprintf(buf, len, "?");
+}
+
+static bool
+cc_label_eq(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen == blen && strncasecmp(a, b, alen) == 0;
+}
+
+static bool
+cc_is_ip_literal(const char *s)
+{
+	unsigned char buf[16];
+
+	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+bool
+cert_name_match(const char *pattern, const char *host)
+{
+	size_t pl = strlen(pattern), hl = strlen(host);
+
+	if (pl > 0 && pattern[pl - 1] == '.')
+		pl--;
+	if (hl > 0 && host[hl - 1] == '.')
+		hl--;
+	if (pl == 0 || hl == 0 || cc_is_ip_literal(host))
+		return false;
+	if (pattern[0] != '*')
+		return memchr(pattern, '*', pl) == NULL && cc_label_eq(pattern, pl, host, hl);
+	/* RFC 6125 6.4.3: "*" must be the whole left-most label, and the rest
+	 * must have at least two labels so "*.com" never matches. */
+	if (pl < 2 || pattern[1] != '.')
+		return false;
+	const char *prest = pattern + 1;
+	size_t prl = pl - 1;
+	if (memchr(prest, '*', prl) != NULL || memchr(prest + 1, '.', prl - 1) == NULL)
+		return false;
+	const char *dot = memchr(host, '.', hl);
+	if (dot == NULL || dot == host)
+		return false;
+	return cc_label_eq(prest, prl, dot, hl - (size_t)(dot - host));
+}
+
+/* Turns an ASN1_TIME into time_t (UTC). */
+static bool
+cc_time(const ASN1_TIME *a, time_t *out)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	if (a == NULL || ASN1_TIME_to_tm(a, &tm) != 1)
+		return false;
+	*out = timegm(&tm);
+	return true;
+}
+
+static void
+cc_problem(struct cc *x, enum gl_state st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+cc_problem(struct cc *x, enum gl_state st, const char *fmt, ...)
+{
+	va_list ap;
+
+	x->state = state_worst(x->state, st);
+	if (x->problems.len > 0)
+		sb_append(&x->problems, ", ");
+	va_start(ap, fmt);
+	sb_vappendf(&x->problems, fmt, ap);
+	va_end(ap);
+}
+
+/* "CN=www.example.test", or the whole one-line DN when there is no CN. */
+static void
+cc_name(const X509_NAME *n, char *buf, size_t len)
+{
+	int i = X509_NAME_get_index_by_NID(n, NID_commonName, -1);
+
+	if (i >= 0) {
+		const ASN1_STRING *s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i));
+		const unsigned char *d = ASN1_STRING_get0_data(s);
+		snprintf(buf, len, "CN=%.*s", ASN1_STRING_length(s), (const char *)d);
+		return;
+	}
+	if (X509_NAME_oneline(n, buf, (int)len) == NULL)
+		snprintf(buf, len, "?");
+}
+
+static void
+cc_subject(X509 *x, char *buf, size_t len)
+{
+	cc_name(X509_get_subject_name(x), buf, len);
+}
+
+static bool
+cc_self_issued(X509 *x)
+{
+	return X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) == 0;
+}
+
+/* Verification errors seen while building the chain; the callback keeps
+ * going after each so every reason can be reported, not just the first. */
+struct cc_verr {
+	int n;
+	int code[8];
+	int depth[8];
+	X509 *cert[8];
+};
+
+static int
+cc_verify_cb(int ok, X509_STORE_CTX *ctx)
+{
+	struct cc_verr *v = X509_STORE_CTX_get_app_data(ctx);
+	int err = X509_STORE_CTX_get_error(ctx);
+
+	if (ok)
+		return 1;
+	/* Validity dates are reported by cc_expiry() with days and dates. */
+	if (err != X509_V_ERR_CERT_HAS_EXPIRED && err != X509_V_ERR_CERT_NOT_YET_VALID &&
+	    v->n < 8) {
+		v->code[v->n] = err;
+		v->depth[v->n] = X509_STORE_CTX_get_error_depth(ctx);
+		v->cert[v->n] = X509_STORE_CTX_get_current_cert(ctx);
+		v->n++;
+	}
+	return 1;
+}
+
+static X509_STORE *
+cc_store(const struct cert_policy *p)
+{
+	X509_STORE *st = X509_STORE_new();
+
+	if (st == NULL)
+		return NULL;
+	int ok = (p->ca_file || p->ca_path)
+			 ? X509_STORE_load_locations(st, p->ca_file, p->ca_path)
+			 : X509_STORE_set_default_paths(st);
+	if (!ok) {
+		X509_STORE_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* One reason for one verification error, worded for an administrator. */
+static void
+cc_verify_reason(struct cc *x, int code, X509 *cert)
+{
+	char n[256], in[256];
+
+	cc_subject(cert, n, sizeof n);
+	cc_name(X509_get_issuer_name(cert), in, sizeof in);
+	switch (code) {
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+		cc_problem(x, GL_CRITICAL, "self-signed certificate");
+		break;
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+		cc_problem(x, GL_CRITICAL, "untrusted self-signed root %s in chain", n);
+		break;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		if (cc_self_issued(cert))
+			cc_problem(x, GL_CRITICAL, "untrusted root %s", n);
+		else if (sk_X509_num(x->served) == 1 && X509_check_issued(cert, cert) != 0)
+			cc_problem(x, GL_CRITICAL,
+				   "incomplete chain: the server sent no issuer for %s "
+				   "(unknown issuer %s)", n, in);
+		else
+			cc_problem(x, GL_CRITICAL, "unknown issuer %s", in);
+		break;
+	case X509_V_ERR_INVALID_PURPOSE:
+		cc_problem(x, GL_CRITICAL, "%s is not valid for TLS server authentication", n);
+		break;
+	default:
+		cc_problem(x, GL_CRITICAL, "verification failed for %s: %s", n,
+			   X509_verify_cert_error_string(code));
+		break;
+	}
+}
+
+/* Verifies the served chain against the trust store and keeps the chain
+ * it built (leaf to anchor) for the expiry and DANE checks. */
+static void
+cc_verify(struct cc *x)
+{
+	X509_STORE *st = cc_store(x->p);
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	struct cc_verr v = {0};
+
+	if (st == NULL || ctx == NULL ||
+	    !X509_STORE_CTX_init(ctx, st, x->leaf, x->served)) {
+		char err[256];
+		tls_error_string(err, sizeof err, "cannot load the trust store");
+		cc_problem(x, GL_UNKNOWN, "%s", err);
+		goto out;
+	}
+	X509_STORE_CTX_set_app_data(ctx, &v);
+	X509_STORE_CTX_set_verify_cb(ctx, cc_verify_cb);
+	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
+	X509_STORE_CTX_set_time(ctx, 0, x->now);
+	if (X509_verify_cert(ctx) < 0) {
+		char err[256];
+		tls_error_string(err, sizeof err, "chain verification");
+		cc_problem(x, GL_UNKNOWN, "%s", err);
+		goto out;
+	}
+	STACK_OF(X509) *built = X509_STORE_CTX_get1_chain(ctx);
+	if (built != NULL) {
+		x->chain = built;
+	}
+	if (x->p->verify) {
+		/* Only the first error per certificate: the others follow from it. */
+		for (int i = 0; i < v.n; i++) {
+			if (i > 0 && v.depth[i] == v.depth[i - 1])
+				continue;
+			cc_verify_reason(x, v.code[i], v.cert[i]);
+		}
+	}
+out:
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(st);
+	ERR_clear_error();
+}
+
+/* The host name against the leaf's subjectAltName entries (RFC 6125
+ * section 6.4.4: the CN only when there is no DNS-ID at all); an IP
+ * literal only against iPAddress entries. */
+static bool
+cc_host_matches(X509 *leaf, const char *host, struct strbuf *names)
+{
+	unsigned char ip[16];
+	int iplen = inet_pton(AF_INET, host, ip) == 1 ? 4
+		    : inet_pton(AF_INET6, host, ip) == 1 ? 16 : 0;
+	GENERAL_NAMES *gens = X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL, NULL);
+	bool match = false, any_dns = false;
+
+	for (int i = 0; i < sk_GENERAL_NAME_num(gens); i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+		if (g->type == GEN_DNS) {
+			const char *d = (const char *)ASN1_STRING_get0_data(g->d.dNSName);
+			int dl = ASN1_STRING_length(g->d.dNSName);
+			any_dns = true;
+			sb_appendf(names, "%s%.*s", names->len ? ", " : "", dl, d);
+			if (iplen == 0 && (size_t)dl == strlen(d) && cert_name_match(d, host))
+				match = true;
+		} else if (g->type == GEN_IPADD) {
+			const unsigned char *a = ASN1_STRING_get0_data(g->d.iPAddress);
+			int al = ASN1_STRING_length(g->d.iPAddress);
+			char txt[64];
+			if (inet_ntop(al == 4 ? AF_INET : AF_INET6, a, txt, sizeof txt) != NULL &&
+			    (al == 4 || al == 16))
+				sb_appendf(names, "%s%s", names->len ? ", " : "", txt);
+			if (iplen != 0 && al == iplen && memcmp(a, ip, (size_t)al) == 0)
+				match = true;
+		}
+	}
+	GENERAL_NAMES_free(gens);
+	if (!any_dns && iplen == 0) {
+		char cn[256];
+		X509_NAME *n = X509_get_subject_name(leaf);
+		int i = X509_NAME_get_index_by_NID(n, NID_commonName, -1);
+		if (i >= 0) {
+			const ASN1_STRING *s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i));
+			snprintf(cn, sizeof cn, "%.*s", ASN1_STRING_length(s),
+				 (const char *)ASN1_STRING_get0_data(s));
+			sb_appendf(names, "%s%s", names->len ? ", " : "", cn);
+			if ((size_t)ASN1_STRING_length(s) == strlen(cn) && cert_name_match(cn, host))
+				match = true;
+		}
+	}
+	return match;
+}
+
+static void
+cc_host(struct cc *x)
+{
+	struct strbuf names = STRBUF_INIT;
+
+	if (!x->p->check_host || x->host == NULL || x->host[0] == '\0')
+		return;
+	if (!cc_host_matches(x->leaf, x->host, &names))
+		cc_problem(x, GL_CRITICAL, "wrong host: %s is not in the certificate (%s)",
+			   x->host, names.len ? sb_str(&names) : "no names");
+	sb_free(&names);
+}
+
+/* Days left on one certificate; expired and not yet valid are always
+ * CRITICAL, the thresholds apply to the leaf (and the chain if asked). */
+static void
+cc_expiry_one(struct cc *x, X509 *cert, int depth)
+{
+	time_t nb, na;
+	char n[256], d[16];
+
+	cc_subject(cert, n, sizeof n);
+	if (!cc_time(X509_get0_notBefore(cert), &nb) || !cc_time(X509_get0_notAfter(cert), &na)) {
+		cc_problem(x, GL_CRITICAL, "%s has an unreadable validity date", n);
+		return;
+	}
+	long days = cert_days_left(x->now, na);
+	if (days < x->min_days)
+		x->min_days = days;
+	const char *what = depth == 0 ? "certificate" : n;
+	if (x->now < nb) {
+		cert_format_date(nb, d, sizeof d);
+		cc_problem(x, GL_CRITICAL, "%s not yet valid (valid from %s)", what, d);
+	} else if (x->now >= na) {
+		cert_format_date(na, d, sizeof d);
+		cc_problem(x, GL_CRITICAL, "%s expired %ld day%s ago (%s)", what, -days,
+			   days == -1 ? "" : "s", d);
+	} else if (depth == 0 || x->p->check_chain) {
+		cert_format_date(na, d, sizeof d);
+		if (days < x->p->crit_days)
+			cc_problem(x, GL_CRITICAL, "%s expires in %ld day%s (%s)", what, days,
+				   days == 1 ? "" : "s", d);
+		else if (days < x->p->warn_days)
+			cc_problem(x, GL_WARNING, "%s expires in %ld day%s (%s)", what, days,
+				   days == 1 ? "" : "s", d);
+	}
+}
+
+static void
+cc_expiry(struct cc *x)
+{
+	x->min_days = LONG_MAX;
+	for (int i = 0; i < sk_X509_num(x->chain); i++)
+		cc_expiry_one(x, sk_X509_value(x->chain, i), i);
+}
+
+/* "RSA 2048", "EC 256", ... */
+static void
+cc_key_desc(X509 *cert, char *buf, size_t len, int *bits, int *type)
+{
+	EVP_PKEY *k = X509_get0_pubkey(cert);
+
+	*bits = k ? EVP_PKEY_get_bits(k) : 0;
+	*type = k ? EVP_PKEY_get_base_id(k) : NID_undef;
+	const char *t = *type == EVP_PKEY_RSA || *type == EVP_PKEY_RSA_PSS ? "RSA"
+			: *type == EVP_PKEY_EC				     ? "EC"
+			: *type == EVP_PKEY_DSA				     ? "DSA"
+			: *type == EVP_PKEY_ED25519			     ? "Ed25519"
+			: *type == EVP_PKEY_ED448			     ? "Ed448"
+									     : "key";
+	snprintf(buf, len, "%s %d", t, *bits);
+}
+
+static bool
+cc_weak_sig(X509 *cert, const char **name)
+{
+	int sig = X509_get_signature_nid(cert), md = NID_undef, pk = NID_undef;
+
+	*name = OBJ_nid2sn(sig);
+	if (!OBJ_find_sigid_algs(sig, &md, &pk))
+		return false;
+	return md == NID_sha1 || md == NID_md5 || md == NID_md4 || md == NID_md2;
+}
+
+/* Key size and signature algorithm of every certificate the server sent.
+ * A self-signed anchor's own signature protects nothing, so it is not
+ * judged. */
+static void
+cc_crypto(struct cc *x)
+{
+	for (int i = 0; i < sk_X509_num(x->chain); i++) {
+		X509 *cert = sk_X509_value(x->chain, i);
+		char n[256], kd[64];
+		const char *sn;
+		int bits, type;
+
+		cc_subject(cert, n, sizeof n);
+		cc_key_desc(cert, kd, sizeof kd, &bits, &type);
+		bool rsa_like = type == EVP_PKEY_RSA || type == EVP_PKEY_RSA_PSS ||
+				type == EVP_PKEY_DSA;
+		if ((rsa_like && bits < x->p->min_key_bits) || (type == EVP_PKEY_EC && bits < 224))
+			cc_problem(x, GL_CRITICAL, "%s has a weak key (%s bits)", n, kd);
+		if (x->p->forbid_weak_sig && !(i > 0 && X509_check_issued(cert, cert) == X509_V_OK) &&
+		    cc_weak_sig(cert, &sn))
+			cc_problem(x, GL_CRITICAL, "%s is signed with %s", n, sn);
+	}
+}
+
+static void
+cc_protocol(struct cc *x)
+{
+	int v = SSL_version(x->c->ssl);
+
+	if (x->p->min_tls_version != 0 && v < x->p->min_tls_version)
+		cc_problem(x, GL_CRITICAL, "protocol %s is below the minimum", SSL_get_version(x->c->ssl));
+}
+
+/* One long-output line per certificate of the chain. */
+static void
+cc_long(struct cc *x, struct gl_output *out)
+{
+	for (int i = 0; i < sk_X509_num(x->chain); i++) {
+		X509 *cert = sk_X509_value(x->chain, i);
+		char n[256], in[256], kd[64], d[16];
+		int bits, type;
+		time_t na = 0;
+
+		cc_subject(cert, n, sizeof n);
+		cc_name(X509_get_issuer_name(cert), in, sizeof in);
+		cc_key_desc(cert, kd, sizeof kd, &bits, &type);
+		if (!cc_time(X509_get0_notAfter(cert), &na))
+			na = 0;
+		cert_format_date(na, d, sizeof d);
+		output_long(out, "[%d] %s, issuer %s, expires %s (%ld days), %s, %s%s", i, n, in,
+			    d, cert_days_left(x->now, na), kd,
+			    OBJ_nid2sn(X509_get_signature_nid(cert)),
+			    i >= sk_X509_num(x->served) ? ", from the trust store" : "");
+	}
+}
+
+static void
+cc_perf(struct cc *x, const char *label, struct gl_output *out)
+{
+	char w[32], c[32], name[128];
+	struct range rw = {0}, rc = {0};
+	time_t na;
+	long days = 0;
+
+	if (cc_time(X509_get0_notAfter(x->leaf), &na))
+		days = cert_days_left(x->now, na);
+	snprintf(w, sizeof w, "%d:", x->p->warn_days);
+	snprintf(c, sizeof c, "%d:", x->p->crit_days);
+	if (range_parse(w, &rw, name, sizeof name) != 0 || range_parse(c, &rc, name, sizeof name) != 0)
+		return;
+	snprintf(name, sizeof name, "%s%sdays", label ? label : "", label ? "_" : "");
+	perfdata_append(&out->perf, &(struct pd_item){.label = name, .value = (double)days,
+						     .warn = &rw, .crit = &rc});
+	if (!x->p->check_chain || x->min_days == LONG_MAX)
+		return;
+	snprintf(name, sizeof name, "%s%sdays_chain", label ? label : "", label ? "_" : "");
+	perfdata_append(&out->perf, &(struct pd_item){.label = name, .value = (double)x->min_days,
+						     .warn = &rw, .crit = &rc});
+}
+
+/* "CN=..., issuer ..., expires 2026-12-24 (30 days)", after the reasons. */
+static void
+cc_summary(struct cc *x, struct gl_output *out)
+{
+	char n[256], in[256], d[16];
+	time_t na = 0;
+
+	cc_subject(x->leaf, n, sizeof n);
+	cc_name(X509_get_issuer_name(x->leaf), in, sizeof in);
+	if (!cc_time(X509_get0_notAfter(x->leaf), &na))
+		na = 0;
+	cert_format_date(na, d, sizeof d);
+	if (x->problems.len > 0)
+		output_summary(out, "%s; ", sb_str(&x->problems));
+	long days = cert_days_left(x->now, na);
+	output_summary(out, "%s, issuer %s, expires %s (%ld day%s)", n, in, d, days,
+		       days == 1 || days == -1 ? "" : "s");
+}
+
+enum gl_state
+certcheck_eval(const struct net_conn *c, const struct cert_policy *p, const char *host,
+	       const char *label, struct gl_output *out)
+{
+	struct cc x = {.p = p, .c = c, .host = host, .state = GL_OK};
+
+	x.now = time(NULL);
+	if (c->ssl == NULL || (x.leaf = SSL_get1_peer_certificate(c->ssl)) == NULL) {
+		output_summary(out, "no server certificate");
+		output_state(out, GL_CRITICAL);
+		return GL_CRITICAL;
+	}
+	x.served = SSL_get_peer_cert_chain(c->ssl);
+	if (x.served == NULL || sk_X509_num(x.served) == 0) {
+		output_summary(out, "no server certificate chain");
+		output_state(out, GL_CRITICAL);
+		X509_free(x.leaf);
+		return GL_CRITICAL;
+	}
+	x.chain = x.served;
+	cc_verify(&x);
+	cc_host(&x);
+	cc_expiry(&x);
+	cc_crypto(&x);
+	cc_protocol(&x);
+	cc_summary(&x, out);
+	cc_long(&x, out);
+	cc_perf(&x, label, out);
+	output_state(out, x.state);
+	if (x.chain != x.served)
+		sk_X509_pop_free(x.chain, X509_free);
+	X509_free(x.leaf);
+	sb_free(&x.problems);
+	return x.state;
+}
