@@ -1,0 +1,374 @@
+#include "publish.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "strbuf.h"
+
+__attribute__((format(printf, 3, 4))) static int
+pub_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static char *
+path_join(const char *a, const char *b)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_appendf(&sb, "%s/%s", a, b);
+	return sb_detach(&sb);
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st, (void)type, (void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* rm -rf without following symbolic links; best effort. */
+static void
+rm_tree(const char *path)
+{
+	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void
+pub_release(struct publish *p)
+{
+	if (p->lock_fd >= 0)
+		close(p->lock_fd);
+	free(p->out_dir);
+	free(p->parent);
+	free(p->base);
+	free(p->gen_name);
+	free(p->gen_path);
+	memset(p, 0, sizeof *p);
+	p->lock_fd = -1;
+}
+
+/* Splits out_dir into parent and base, refusing names that cannot be a
+ * sibling-swapped directory ("", "/", ".", ".."). */
+static int
+pub_split(struct publish *p, const char *out_dir, char *err, size_t errlen)
+{
+	size_t len = strlen(out_dir);
+	char *slash;
+
+	while (len > 1 && out_dir[len - 1] == '/')
+		len--;
+	p->out_dir = xstrdup(out_dir);
+	p->out_dir[len] = '\0';
+	slash = strrchr(p->out_dir, '/');
+	p->base = xstrdup(slash ? slash + 1 : p->out_dir);
+	if (slash == NULL)
+		p->parent = xstrdup(".");
+	else if (slash == p->out_dir)
+		p->parent = xstrdup("/");
+	else
+		p->parent = strndup(p->out_dir, (size_t)(slash - p->out_dir));
+	if (p->parent == NULL)
+		return pub_fail(err, errlen, "out of memory");
+	if (p->base[0] == '\0' || strcmp(p->base, ".") == 0 || strcmp(p->base, "..") == 0)
+		return pub_fail(err, errlen, "%s: not usable as a site directory", out_dir);
+	return 0;
+}
+
+static int
+pub_lock(struct publish *p, char *err, size_t errlen)
+{
+	struct strbuf name = STRBUF_INIT;
+	char *path;
+
+	sb_appendf(&name, ".%s.lock", p->base);
+	path = path_join(p->parent, sb_str(&name));
+	sb_free(&name);
+	p->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (p->lock_fd < 0) {
+		pub_fail(err, errlen, "%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (flock(p->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		pub_fail(err, errlen, "%s: %s", path,
+			 errno == EWOULDBLOCK ? "another render of this site is running"
+					      : strerror(errno));
+		free(path);
+		return -1;
+	}
+	free(path);
+	return 0;
+}
+
+int
+publish_begin(struct publish *p, const char *out_dir, char *err, size_t errlen)
+{
+	struct strbuf tmpl = STRBUF_INIT;
+
+	memset(p, 0, sizeof *p);
+	p->lock_fd = -1;
+	if (pub_split(p, out_dir, err, errlen) != 0 || pub_lock(p, err, errlen) != 0) {
+		pub_release(p);
+		return -1;
+	}
+	sb_appendf(&tmpl, "%s/%s.gen-XXXXXX", p->parent, p->base);
+	p->gen_path = sb_detach(&tmpl);
+	if (mkdtemp(p->gen_path) == NULL) {
+		pub_fail(err, errlen, "%s: %s", p->gen_path, strerror(errno));
+		pub_release(p);
+		return -1;
+	}
+	p->gen_name = xstrdup(strrchr(p->gen_path, '/') + 1);
+	/* mkdtemp makes it 0700; the web server must be able to read it. */
+	if (chmod(p->gen_path, 0755) != 0) {
+		pub_fail(err, errlen, "%s: %s", p->gen_path, strerror(errno));
+		publish_abort(p);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+relpath_ok(const char *rel)
+{
+	const char *s = rel;
+
+	if (rel[0] == '/')
+		return 0;
+	for (;;) {
+		size_t n = strcspn(s, "/");
+		if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+			return 0;
+		if (s[n] == '\0')
+			return 1;
+		s += n + 1;
+	}
+}
+
+/* mkdir -p for the directories leading to path's last component. */
+static int
+make_parents(char *path, size_t skip, char *err, size_t errlen)
+{
+	for (char *s = path + skip; (s = strchr(s, '/')) != NULL; s++) {
+		*s = '\0';
+		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+			pub_fail(err, errlen, "%s: %s", path, strerror(errno));
+			*s = '/';
+			return -1;
+		}
+		*s = '/';
+	}
+	return 0;
+}
+
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, data, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		data += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+publish_write(struct publish *p, const char *relpath, const char *data, size_t len, char *err,
+	      size_t errlen)
+{
+	char *path;
+	int fd, rc = -1;
+
+	if (!relpath_ok(relpath))
+		return pub_fail(err, errlen, "refusing to write %s", relpath);
+	path = path_join(p->gen_path, relpath);
+	if (make_parents(path, strlen(p->gen_path) + 1, err, errlen) != 0)
+		goto out;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		pub_fail(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (write_all(fd, data, len) != 0) {
+		pub_fail(err, errlen, "writing %s: %s", path, strerror(errno));
+		close(fd);
+		goto out;
+	}
+	if (close(fd) != 0) {
+		pub_fail(err, errlen, "writing %s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(path);
+	return rc;
+}
+
+void
+publish_abort(struct publish *p)
+{
+	if (p->gen_path != NULL)
+		rm_tree(p->gen_path);
+	pub_release(p);
+}
+
+/* fsync on a directory makes its entries (a rename, a new link) durable. */
+static int
+sync_path(const char *path, int whole_fs)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = whole_fs ? syncfs(fd) : fsync(fd);
+	close(fd);
+	return rc;
+}
+
+enum old_kind { OLD_NONE, OLD_LINK, OLD_DIR };
+
+/* What is at out_dir now; for a link, the name of its target in prev. */
+static int
+pub_inspect(struct publish *p, enum old_kind *kind, char **prev, char *err, size_t errlen)
+{
+	struct stat st;
+	char buf[4096];
+	ssize_t n;
+
+	*prev = NULL;
+	if (lstat(p->out_dir, &st) != 0) {
+		if (errno != ENOENT)
+			return pub_fail(err, errlen, "%s: %s", p->out_dir, strerror(errno));
+		*kind = OLD_NONE;
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		*kind = OLD_DIR;
+		return 0;
+	}
+	if (!S_ISLNK(st.st_mode))
+		return pub_fail(err, errlen, "%s: exists and is neither a directory nor a link",
+				p->out_dir);
+	n = readlink(p->out_dir, buf, sizeof buf - 1);
+	if (n < 0)
+		return pub_fail(err, errlen, "%s: %s", p->out_dir, strerror(errno));
+	buf[n] = '\0';
+	*kind = OLD_LINK;
+	*prev = xstrdup(strrchr(buf, '/') ? strrchr(buf, '/') + 1 : buf);
+	return 0;
+}
+
+/* Puts a link to the new generation at out_dir in one rename. A plain
+ * directory there is exchanged atomically and kept as the previous
+ * generation under a name the next cleanup will recognise. */
+static int
+pub_swap(struct publish *p, enum old_kind kind, char **prev, char *err, size_t errlen)
+{
+	const char *suffix = p->gen_name + strlen(p->base) + strlen(".gen-");
+	struct strbuf sb = STRBUF_INIT;
+	char *lnk, *aside = NULL;
+	int rc = -1;
+
+	sb_appendf(&sb, "%s/.%s.lnk-%s", p->parent, p->base, suffix);
+	lnk = sb_detach(&sb);
+	unlink(lnk);
+	if (symlink(p->gen_name, lnk) != 0) {
+		pub_fail(err, errlen, "%s: %s", lnk, strerror(errno));
+		goto out;
+	}
+	if (kind != OLD_DIR ? rename(lnk, p->out_dir)
+			    : renameat2(AT_FDCWD, lnk, AT_FDCWD, p->out_dir, RENAME_EXCHANGE)) {
+		pub_fail(err, errlen, "%s: %s", p->out_dir, strerror(errno));
+		unlink(lnk);
+		goto out;
+	}
+	rc = 0;
+	if (kind == OLD_DIR) {
+		sb_appendf(&sb, "%s.gen-old%s", p->base, suffix);
+		*prev = sb_detach(&sb);
+		aside = path_join(p->parent, *prev);
+		if (rename(lnk, aside) != 0)
+			rm_tree(lnk);
+	}
+out:
+	free(aside);
+	free(lnk);
+	return rc;
+}
+
+/* Removes generations other than the new and the previous one, and links
+ * left by a crash between symlink() and rename(). Best effort: the new
+ * site is already live. */
+static void
+pub_cleanup(struct publish *p, const char *prev)
+{
+	struct strbuf gen = STRBUF_INIT, lnk = STRBUF_INIT;
+	struct dirent *de;
+	DIR *d = opendir(p->parent);
+
+	if (d == NULL)
+		return;
+	sb_appendf(&gen, "%s.gen-", p->base);
+	sb_appendf(&lnk, ".%s.lnk-", p->base);
+	while ((de = readdir(d)) != NULL) {
+		char *path;
+		int is_gen = strncmp(de->d_name, gen.buf, gen.len) == 0;
+		if (!is_gen && strncmp(de->d_name, lnk.buf, lnk.len) != 0)
+			continue;
+		if (is_gen && (strcmp(de->d_name, p->gen_name) == 0 ||
+			       (prev != NULL && strcmp(de->d_name, prev) == 0)))
+			continue;
+		path = path_join(p->parent, de->d_name);
+		rm_tree(path);
+		free(path);
+	}
+	closedir(d);
+	sb_free(&gen);
+	sb_free(&lnk);
+}
+
+int
+publish_commit(struct publish *p, char *err, size_t errlen)
+{
+	enum old_kind kind;
+	char *prev = NULL;
+
+	if (sync_path(p->gen_path, 1) != 0) {
+		pub_fail(err, errlen, "flushing %s: %s", p->gen_path, strerror(errno));
+		publish_abort(p);
+		return -1;
+	}
+	if (pub_inspect(p, &kind, &prev, err, errlen) != 0 ||
+	    pub_swap(p, kind, &prev, err, errlen) != 0) {
+		free(prev);
+		publish_abort(p);
+		return -1;
+	}
+	/* The swap has happened; a failed fsync here only risks that a crash
+	 * in the next moments brings back the previous, complete site. */
+	sync_path(p->parent, 0);
+	pub_cleanup(p, prev);
+	free(prev);
+	pub_release(p);
+	return 0;
+}

@@ -1,0 +1,30 @@
+/* Formatting of times and numbers for the status site. Locale-independent:
+ * month and day names are English whatever LC_TIME says, and numbers use
+ * a '.' decimal point. All times are UTC. */
+#ifndef GLANCE_RENDER_FMT_H
+#define GLANCE_RENDER_FMT_H
+
+#include <stddef.h>
+#include <time.h>
+
+/* Enough for every format below. */
+#define FMT_TIME_MAX 64
+
+/* "13 June 2025 01:23:56 +0000", the seeds' style. */
+void fmt_time_human(char *buf, size_t len, time_t t);
+/* "2025-06-13T01:23:56Z" (ISO 8601 / RFC 3339) for datetime= and Atom. */
+void fmt_time_iso(char *buf, size_t len, time_t t);
+/* "Fri, 13 Jun 2025 01:23:56 +0000" (RFC 822 as updated by RFC 1123) for
+ * RSS. */
+void fmt_time_rfc822(char *buf, size_t len, time_t t);
+/* "June 2025" for archive headings. */
+void fmt_month(char *buf, size_t len, int year, int month);
+/* "6 minutes", "1 hour 5 minutes", "2 days 3 hours", "45 seconds". */
+void fmt_duration(char *buf, size_t len, long long seconds);
+/* An uptime fraction as a percentage: "99.95%", "100%", and "—" for NaN.
+ * Rounded down, so a system that was down at all never shows 100%. */
+void fmt_uptime(char *buf, size_t len, double fraction);
+/* A round-trip time: "12.3 ms", "0.42 ms", "" for NaN. */
+void fmt_rtt(char *buf, size_t len, double ms);
+
+#endif
