@@ -1,0 +1,611 @@
+/* The configuration parser (the format is in config.h and the README).
+ * One pass over the lines fills the structs; a second pass resolves the
+ * references between systems and checks, so declarations may come in
+ * any order. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+enum sect { SECT_NONE, SECT_SITE, SECT_DEFAULTS, SECT_SYSTEM, SECT_CHECK };
+
+struct parser {
+	const char *name;   /* file name for messages */
+	const char *dir;
+	struct config *cfg;
+	enum sect sect;
+	int line;
+	int kcol;           /* column of the current key */
+	struct cfg_check defaults;
+	char *err;
+	size_t errlen;
+};
+
+__attribute__((format(printf, 3, 4))) static int
+perr(struct parser *p, int col, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(p->err, p->errlen, "%s:%d:%d: %s", p->name, p->line, col, msg);
+	return -1;
+}
+
+long
+config_duration(const char *s)
+{
+	char *end;
+	long mult = 1, v;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || v > INT_MAX / 86400)
+		return -1;
+	if (*end == 's')
+		end++;
+	else if (*end == 'm')
+		mult = 60, end++;
+	else if (*end == 'h')
+		mult = 3600, end++;
+	else if (*end == 'd')
+		mult = 86400, end++;
+	return *end == '\0' ? v * mult : -1;
+}
+
+static int
+parse_int(struct parser *p, const char *v, int col, long lo, long hi, bool duration,
+	  int *out)
+{
+	long n;
+	char *end;
+
+	if (duration) {
+		n = config_duration(v);
+	} else {
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno != 0 || end == v || *end != '\0')
+			n = -1;
+	}
+	if (n < lo || n > hi)
+		return perr(p, col, "'%s' is not a %s from %ld to %ld", v,
+			    duration ? "duration in seconds" : "number", lo, hi);
+	*out = (int)n;
+	return 0;
+}
+
+static void
+set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = xstrdup(v);
+}
+
+/* "Text | URL" */
+static int
+site_footer(struct parser *p, const char *v, int col)
+{
+	struct site_info *si = &p->cfg->site.info;
+	const char *bar = strchr(v, '|');
+	size_t tl;
+
+	if (bar == NULL)
+		return perr(p, col, "footer needs 'text | url'");
+	tl = (size_t)(bar - v);
+	while (tl > 0 && (v[tl - 1] == ' ' || v[tl - 1] == '\t'))
+		tl--;
+	bar++;
+	while (*bar == ' ' || *bar == '\t')
+		bar++;
+	if (tl == 0 || *bar == '\0')
+		return perr(p, col, "footer needs 'text | url'");
+	si->footer = xrealloc(si->footer, (si->nfooter + 1) * sizeof *si->footer);
+	si->footer[si->nfooter].text = strndup(v, tl);
+	si->footer[si->nfooter].url = xstrdup(bar);
+	if (si->footer[si->nfooter].text == NULL)
+		return perr(p, col, "out of memory");
+	si->nfooter++;
+	return 0;
+}
+
+static int
+site_key(struct parser *p, const char *k, const char *v, int vcol)
+{
+	struct cfg_site *s = &p->cfg->site;
+	struct site_info *si = &s->info;
+
+	if (strcmp(k, "title") == 0)
+		set_str(&si->title, v);
+	else if (strcmp(k, "name") == 0)
+		set_str(&si->name, v);
+	else if (strcmp(k, "description") == 0)
+		set_str(&si->description, v);
+	else if (strcmp(k, "tz_note") == 0)
+		set_str(&si->tz_note, v);
+	else if (strcmp(k, "base_url") == 0) {
+		if (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0)
+			return perr(p, vcol, "base_url must start with http:// or https://");
+		free(si->base_url);
+		si->base_url = xmalloc(strlen(v) + 2);
+		snprintf(si->base_url, strlen(v) + 2, "%s%s", v,
+			 v[strlen(v) - 1] == '/' ? "" : "/");
+	} else if (strcmp(k, "footer") == 0)
+		return site_footer(p, v, vcol);
+	else if (strcmp(k, "output") == 0)
+		set_str(&s->output, v);
+	else if (strcmp(k, "state") == 0)
+		set_str(&s->state, v);
+	else if (strcmp(k, "path") == 0)
+		set_str(&s->path, v);
+	else if (strcmp(k, "parallel") == 0)
+		return parse_int(p, v, vcol, 1, 256, false, &s->parallel);
+	else if (strcmp(k, "render_every") == 0)
+		return parse_int(p, v, vcol, 1, 86400, true, &s->render_every);
+	else if (strcmp(k, "flap_min") == 0)
+		return parse_int(p, v, vcol, 0, 86400, true, &s->flap_min);
+	else if (strcmp(k, "keep_days") == 0)
+		return parse_int(p, v, vcol, 1, 3650, false, &s->keep_days);
+	else if (strcmp(k, "sync") == 0) {
+		if (strcmp(v, "full") != 0 && strcmp(v, "normal") != 0)
+			return perr(p, vcol, "sync must be normal or full");
+		s->sync_full = strcmp(v, "full") == 0;
+	} else
+		return perr(p, p->kcol, "unknown key '%s' in [site]", k);
+	return 0;
+}
+
+/* Keys shared by [defaults] and [check]. Returns 1 when k is not one. */
+static int
+timing_key(struct parser *p, struct cfg_check *c, const char *k, const char *v, int vcol)
+{
+	if (strcmp(k, "interval") == 0)
+		return parse_int(p, v, vcol, 1, 86400, true, &c->interval);
+	if (strcmp(k, "retry") == 0)
+		return parse_int(p, v, vcol, 1, 86400, true, &c->retry);
+	if (strcmp(k, "attempts") == 0)
+		return parse_int(p, v, vcol, 1, 100, false, &c->attempts);
+	if (strcmp(k, "timeout") == 0)
+		return parse_int(p, v, vcol, 1, 3600, true, &c->timeout);
+	return 1;
+}
+
+static int
+check_key(struct parser *p, const char *k, const char *v, int vcol)
+{
+	struct cfg_check *c = &p->cfg->checks[p->cfg->nchecks - 1];
+	int r = timing_key(p, c, k, v, vcol);
+	char msg[128];
+	int col;
+
+	if (r <= 0)
+		return r;
+	if (strcmp(k, "command") != 0)
+		return perr(p, p->kcol, "unknown key '%s' in [check %s/%s]", k, c->system, c->service);
+	cmdline_free(c->argv);
+	free(c->command);
+	c->command = xstrdup(v);
+	c->argv = cmdline_split(v, &col, msg, sizeof msg);
+	if (c->argv == NULL)
+		return perr(p, vcol + col - 1, "%s", msg);
+	return 0;
+}
+
+/* "a, b, c" into a list of trimmed names. */
+static int
+split_list(struct parser *p, const char *v, int vcol, char ***out, size_t *n)
+{
+	const char *s = v;
+
+	for (size_t i = 0; i < *n; i++)
+		free((*out)[i]);
+	*n = 0;
+	while (*s != '\0') {
+		const char *e = strchr(s, ',');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		size_t b = 0;
+		while (b < len && (s[b] == ' ' || s[b] == '\t'))
+			b++;
+		while (len > b && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+			len--;
+		if (len == b)
+			return perr(p, vcol + (int)(s - v), "empty name in list");
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		(*out)[(*n)++] = strndup(s + b, len - b);
+		s = e ? e + 1 : s + strlen(s);
+	}
+	return 0;
+}
+
+static int
+system_key(struct parser *p, const char *k, const char *v, int vcol)
+{
+	struct cfg_system *s = &p->cfg->systems[p->cfg->nsystems - 1];
+
+	if (strcmp(k, "name") == 0)
+		set_str(&s->name, v);
+	else if (strcmp(k, "location") == 0)
+		set_str(&s->location, v);
+	else if (strcmp(k, "role") == 0)
+		set_str(&s->role, v);
+	else if (strcmp(k, "ping") == 0) {
+		set_str(&s->ping, v);
+		s->ping_line = p->line, s->ping_col = vcol;
+	} else if (strcmp(k, "services") == 0) {
+		s->svc_line = p->line, s->svc_col = vcol;
+		return split_list(p, v, vcol, &s->services, &s->nservices);
+	}
+	else if (strcmp(k, "visibility") == 0) {
+		if (strcmp(v, "public") != 0 && strcmp(v, "internal") != 0)
+			return perr(p, vcol, "visibility must be public or internal, not '%s'", v);
+		s->internal = strcmp(v, "internal") == 0;
+	} else
+		return perr(p, p->kcol, "unknown key '%s' in [system %s]", k, s->id);
+	return 0;
+}
+
+/* System ids and service names go into file names and URLs. */
+static bool
+valid_name(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 64)
+		return false;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr("-_.", *s) == NULL)
+			return false;
+	return true;
+}
+
+static int
+open_system(struct parser *p, const char *id, int col)
+{
+	struct config *cfg = p->cfg;
+	struct cfg_system *s;
+
+	if (!valid_name(id))
+		return perr(p, col, "system id '%s' must be letters, digits, '-', '_' or '.'", id);
+	if (config_system(cfg, id) != NULL)
+		return perr(p, col, "system '%s' is declared twice", id);
+	cfg->systems = xrealloc(cfg->systems, (cfg->nsystems + 1) * sizeof *cfg->systems);
+	s = &cfg->systems[cfg->nsystems++];
+	memset(s, 0, sizeof *s);
+	s->id = xstrdup(id);
+	s->line = p->line;
+	p->sect = SECT_SYSTEM;
+	return 0;
+}
+
+static int
+open_check(struct parser *p, const char *arg, int col)
+{
+	struct config *cfg = p->cfg;
+	const char *slash = strchr(arg, '/');
+	struct cfg_check *c;
+	char *sys;
+
+	if (slash == NULL)
+		return perr(p, col, "a check is named SYSTEM/SERVICE, not '%s'", arg);
+	sys = strndup(arg, (size_t)(slash - arg));
+	if (sys == NULL || !valid_name(sys) || !valid_name(slash + 1)) {
+		free(sys);
+		return perr(p, col, "check '%s': names must be letters, digits, '-', '_' or '.'",
+			    arg);
+	}
+	if (config_check(cfg, sys, slash + 1) != NULL) {
+		free(sys);
+		return perr(p, col, "check '%s' is declared twice", arg);
+	}
+	cfg->checks = xrealloc(cfg->checks, (cfg->nchecks + 1) * sizeof *cfg->checks);
+	c = &cfg->checks[cfg->nchecks++];
+	*c = p->defaults;
+	c->system = sys;
+	c->service = xstrdup(slash + 1);
+	c->command = NULL;
+	c->argv = NULL;
+	c->line = p->line;
+	p->sect = SECT_CHECK;
+	return 0;
+}
+
+/* "[site]", "[defaults]", "[system ID]", "[check SYS/SVC]". */
+static int
+parse_section(struct parser *p, char *s, int col)
+{
+	char *end = strchr(s, ']'), *arg;
+	size_t i;
+
+	if (end == NULL)
+		return perr(p, col, "missing ']'");
+	for (i = 1; end[i] == ' ' || end[i] == '\t'; i++)
+		;
+	if (end[i] != '\0')
+		return perr(p, col + (int)(end - s) + (int)i, "text after ']'");
+	*end = '\0';
+	s++;
+	arg = s + strcspn(s, " \t");
+	if (*arg != '\0') {
+		*arg++ = '\0';
+		arg += strspn(arg, " \t");
+	}
+	int acol = col + (int)(arg - s) + 1;
+	if (strcmp(s, "site") == 0 || strcmp(s, "defaults") == 0) {
+		if (*arg != '\0')
+			return perr(p, acol, "[%s] takes no name", s);
+		if (strcmp(s, "defaults") == 0 && p->cfg->nchecks > 0)
+			return perr(p, col, "[defaults] must come before the first [check]");
+		p->sect = s[0] == 's' ? SECT_SITE : SECT_DEFAULTS;
+		return 0;
+	}
+	if (strcmp(s, "system") == 0 || strcmp(s, "check") == 0) {
+		while (*arg != '\0' && strchr(" \t", arg[strlen(arg) - 1]) != NULL)
+			arg[strlen(arg) - 1] = '\0';
+		if (*arg == '\0')
+			return perr(p, acol, "[%s] needs a name", s);
+		return s[0] == 's' ? open_system(p, arg, acol) : open_check(p, arg, acol);
+	}
+	return perr(p, col + 1, "unknown section '%s' (site, defaults, system or check)", s);
+}
+
+static int
+parse_keyval(struct parser *p, char *s, int col)
+{
+	char *eq = strchr(s, '='), *k = s, *v;
+	size_t kl;
+	int vcol;
+
+	if (eq == NULL)
+		return perr(p, col, "expected 'key = value' or '[section]'");
+	kl = (size_t)(eq - s);
+	while (kl > 0 && (s[kl - 1] == ' ' || s[kl - 1] == '\t'))
+		kl--;
+	if (kl == 0)
+		return perr(p, col, "missing key before '='");
+	k[kl] = '\0';
+	v = eq + 1;
+	v += strspn(v, " \t");
+	vcol = col + (int)(v - s);
+	for (size_t n = strlen(v); n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'); n--)
+		v[n - 1] = '\0';
+	p->kcol = col;
+	if (*v == '\0')
+		return perr(p, vcol, "'%s' has no value", k);
+	switch (p->sect) {
+	case SECT_SITE:
+		return site_key(p, k, v, vcol);
+	case SECT_DEFAULTS: {
+		int r = timing_key(p, &p->defaults, k, v, vcol);
+		return r > 0 ? perr(p, p->kcol, "unknown key '%s' in [defaults]", k) : r;
+	}
+	case SECT_SYSTEM:
+		return system_key(p, k, v, vcol);
+	case SECT_CHECK:
+		return check_key(p, k, v, vcol);
+	case SECT_NONE:
+		break;
+	}
+	return perr(p, col, "'%s' outside any section", k);
+}
+
+static int
+parse_line(struct parser *p, char *line)
+{
+	size_t lead = strspn(line, " \t");
+	char *s = line + lead;
+	int col = (int)lead + 1;
+
+	for (const char *c = s; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 && *c != '\t')
+			return perr(p, col + (int)(c - s), "control character in line");
+	if (*s == '\0' || *s == '#' || *s == ';')
+		return 0;
+	if (*s == '[')
+		return parse_section(p, s, col);
+	return parse_keyval(p, s, col);
+}
+
+/* Checks every reference and fills what was left to defaults. */
+static int
+resolve(struct parser *p)
+{
+	struct config *cfg = p->cfg;
+
+	for (size_t i = 0; i < cfg->nchecks; i++) {
+		struct cfg_check *c = &cfg->checks[i];
+		p->line = c->line;
+		if (c->command == NULL)
+			return perr(p, 1, "check %s/%s has no command", c->system, c->service);
+		if (config_system(cfg, c->system) == NULL)
+			return perr(p, 8, "check %s/%s: no [system %s]", c->system, c->service,
+				    c->system);
+		if (c->timeout >= c->interval)
+			return perr(p, 1, "check %s/%s: timeout (%ds) must be shorter than interval (%ds)",
+				    c->system, c->service, c->timeout, c->interval);
+	}
+	for (size_t i = 0; i < cfg->nsystems; i++) {
+		struct cfg_system *s = &cfg->systems[i];
+		if (s->ping != NULL && config_check(cfg, s->id, s->ping) == NULL) {
+			p->line = s->ping_line;
+			return perr(p, s->ping_col, "system %s: ping check '%s' is not declared as [check %s/%s]",
+				    s->id, s->ping, s->id, s->ping);
+		}
+		for (size_t j = 0; j < s->nservices; j++)
+			if (config_check(cfg, s->id, s->services[j]) == NULL) {
+				p->line = s->svc_line;
+				return perr(p, s->svc_col, "system %s: service '%s' is not declared as [check %s/%s]",
+					    s->id, s->services[j], s->id, s->services[j]);
+			}
+		if (s->name == NULL)
+			s->name = xstrdup(s->id);
+		if (s->nservices == 0)
+			for (size_t j = 0; j < cfg->nchecks; j++) {
+				const struct cfg_check *c = &cfg->checks[j];
+				if (strcmp(c->system, s->id) != 0 ||
+				    (s->ping != NULL && strcmp(c->service, s->ping) == 0))
+					continue;
+				s->services = xrealloc(s->services, (s->nservices + 1) * sizeof(char *));
+				s->services[s->nservices++] = xstrdup(c->service);
+			}
+	}
+	return 0;
+}
+
+/* Relative paths are taken from the config file's directory. */
+static char *
+abs_path(const char *dir, const char *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (v[0] == '/' || dir == NULL || dir[0] == '\0')
+		return xstrdup(v);
+	sb_appendf(&sb, "%s/%s", dir, v);
+	return sb_detach(&sb);
+}
+
+static void
+site_defaults(struct parser *p)
+{
+	struct cfg_site *s = &p->cfg->site;
+	char *o;
+
+	if (s->info.title == NULL)
+		s->info.title = xstrdup("Server and System Status");
+	if (s->info.name == NULL)
+		s->info.name = xstrdup(s->info.title);
+	if (s->info.base_url == NULL)
+		s->info.base_url = xstrdup("http://localhost/");
+	o = abs_path(p->dir, s->output ? s->output : "public");
+	free(s->output);
+	s->output = o;
+	o = abs_path(p->dir, s->state ? s->state : "glance.db");
+	free(s->state);
+	s->state = o;
+}
+
+int
+config_parse(const char *text, const char *name, const char *dir, struct config *cfg,
+	     char *err, size_t errlen)
+{
+	struct parser p = {.name = name, .dir = dir, .cfg = cfg, .err = err, .errlen = errlen};
+	const char *s = text;
+	int rc = 0;
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->file = xstrdup(name);
+	cfg->site.parallel = 4;
+	cfg->site.render_every = 60;
+	cfg->site.flap_min = 300;
+	cfg->site.keep_days = 14;
+	p.defaults = (struct cfg_check){.interval = 60, .retry = 30, .attempts = 3, .timeout = 10};
+	while (rc == 0 && *s != '\0') {
+		size_t n = strcspn(s, "\n");
+		char *line = strndup(s, n);
+		if (line == NULL)
+			return perr(&p, 1, "out of memory");
+		if (n > 0 && line[n - 1] == '\r')
+			line[n - 1] = '\0';
+		p.line++;
+		rc = parse_line(&p, line);
+		free(line);
+		s += n + (s[n] == '\n');
+	}
+	if (rc == 0)
+		rc = resolve(&p);
+	if (rc == 0)
+		site_defaults(&p);
+	if (rc != 0)
+		config_free(cfg);
+	return rc;
+}
+
+int
+config_load(const char *path, struct config *cfg, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	struct strbuf text = STRBUF_INIT, dir = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+	const char *slash = strrchr(path, '/');
+	int rc;
+
+	memset(cfg, 0, sizeof *cfg);
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0 && text.len < (1u << 22))
+		sb_appendn(&text, buf, n);
+	if (ferror(f) || memchr(sb_str(&text), '\0', text.len) != NULL) {
+		snprintf(err, errlen, "%s: %s", path, ferror(f) ? strerror(errno) : "binary file");
+		fclose(f);
+		sb_free(&text);
+		return -1;
+	}
+	fclose(f);
+	if (slash != NULL)
+		sb_appendn(&dir, path, slash == path ? 1 : (size_t)(slash - path));
+	rc = config_parse(sb_str(&text), path, sb_str(&dir), cfg, err, errlen);
+	sb_free(&text);
+	sb_free(&dir);
+	return rc;
+}
+
+void
+config_free(struct config *cfg)
+{
+	struct site_view v = {.site = cfg->site.info};
+
+	site_view_free(&v);  /* frees the site_info strings */
+	free(cfg->file);
+	free(cfg->site.output);
+	free(cfg->site.state);
+	free(cfg->site.path);
+	for (size_t i = 0; i < cfg->nsystems; i++) {
+		struct cfg_system *s = &cfg->systems[i];
+		free(s->id);
+		free(s->name);
+		free(s->location);
+		free(s->role);
+		free(s->ping);
+		for (size_t j = 0; j < s->nservices; j++)
+			free(s->services[j]);
+		free(s->services);
+	}
+	free(cfg->systems);
+	for (size_t i = 0; i < cfg->nchecks; i++) {
+		free(cfg->checks[i].system);
+		free(cfg->checks[i].service);
+		free(cfg->checks[i].command);
+		cmdline_free(cfg->checks[i].argv);
+	}
+	free(cfg->checks);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+const struct cfg_system *
+config_system(const struct config *cfg, const char *id)
+{
+	for (size_t i = 0; i < cfg->nsystems; i++)
+		if (strcmp(cfg->systems[i].id, id) == 0)
+			return &cfg->systems[i];
+	return NULL;
+}
+
+const struct cfg_check *
+config_check(const struct config *cfg, const char *system, const char *service)
+{
+	for (size_t i = 0; i < cfg->nchecks; i++)
+		if (strcmp(cfg->checks[i].system, system) == 0 &&
+		    strcmp(cfg->checks[i].service, service) == 0)
+			return &cfg->checks[i];
+	return NULL;
+}

@@ -1,0 +1,98 @@
+/* The collector's configuration: one INI-like file describing the site,
+ * the systems on the public page and the checks that decide their status.
+ *
+ *   [site]              title, name, base_url, output, state, path, ...
+ *   [defaults]          interval, retry, attempts, timeout for every check
+ *   [system NC036]      name, location, role, visibility, ping, services
+ *   [check NC036/SMTP]  command, interval, retry, attempts, timeout
+ *
+ * Lines are "key = value"; '#' or ';' starts a comment line; values run to
+ * the end of the line (no inline comments: a command may contain '#').
+ * Durations are seconds, or a number with s, m, h or d. Relative paths
+ * (output, state) are taken from the config file's directory. Every error
+ * names the file, line and column ("isp.conf:12:3: unknown key ..."). */
+#ifndef GLANCE_CONFIG_H
+#define GLANCE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model.h"
+
+struct cfg_check {
+	char *system;       /* "NC036" */
+	char *service;      /* "SMTP" */
+	char *command;      /* the command line as written */
+	char **argv;        /* split by cmdline_split, NULL-terminated */
+	int interval;       /* seconds between checks in a HARD (or OK) state */
+	int retry;          /* seconds between checks while SOFT non-OK */
+	int attempts;       /* max check attempts before a state is HARD */
+	int timeout;        /* seconds before the plugin is killed */
+	int line;           /* where it was declared, for messages */
+};
+
+struct cfg_system {
+	char *id;
+	char *name;
+	char *location;
+	char *role;
+	bool internal;
+	char *ping;         /* service name of the ping check, or NULL */
+	char **services;    /* service names deciding the status */
+	size_t nservices;
+	int line;           /* where it and its ping/services were declared */
+	int ping_line, ping_col, svc_line, svc_col;
+};
+
+struct cfg_site {
+	struct site_info info;  /* title, name, base_url, ... for render */
+	char *output;       /* the site's directory (absolute after load) */
+	char *state;        /* the SQLite file (absolute after load) */
+	char *path;         /* ':'-separated search path for bare commands */
+	int parallel;       /* checks running at once */
+	int render_every;   /* seconds between renders in `glance run` */
+	int flap_min;       /* shorter outages, and shorter recoveries
+			     * between outages, are coalesced, not posted */
+	int keep_days;      /* check results kept this long */
+	bool sync_full;     /* PRAGMA synchronous=FULL instead of NORMAL */
+};
+
+struct config {
+	char *file;
+	struct cfg_site site;
+	struct cfg_system *systems;
+	size_t nsystems;
+	struct cfg_check *checks;
+	size_t nchecks;
+};
+
+/* Parses path into cfg. Returns 0, or -1 with "file:line:col: reason" in
+ * err (cfg is then empty and needs no free). Cross-references (a system's
+ * ping and services name checks that exist) are checked here too. */
+int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
+
+/* The same from text in memory; name stands for the file in messages and
+ * relative paths are taken from dir. */
+int config_parse(const char *text, const char *name, const char *dir, struct config *cfg,
+		 char *err, size_t errlen);
+
+void config_free(struct config *cfg);
+
+const struct cfg_system *config_system(const struct config *cfg, const char *id);
+const struct cfg_check *config_check(const struct config *cfg, const char *system,
+				     const char *service);
+
+/* Parses "90", "90s", "5m", "1h", "2d" into seconds; -1 when malformed. */
+long config_duration(const char *s);
+
+/* Splits a command line into a NULL-terminated argv, without a shell:
+ * words are separated by blanks; '...' keeps everything literally;
+ * "..." keeps blanks and understands \" and \\; outside quotes a
+ * backslash takes the next character literally. No variables, globs,
+ * pipes or redirections. Returns NULL with a reason and the 1-based
+ * column of the fault in *col when a quote is unterminated or the line
+ * is empty. */
+char **cmdline_split(const char *line, int *col, char *err, size_t errlen);
+void cmdline_free(char **argv);
+
+#endif

@@ -1,0 +1,771 @@
+/* SQLite history store (the design is in store.h). Statements are
+ * prepared per call: the collector writes a few rows a second at most,
+ * and a short-lived statement can never outlive a schema change. */
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+struct store {
+	sqlite3 *db;
+	int depth;          /* store_begin nesting */
+	char err[256];
+};
+
+/* One entry per schema version: migrations[i] upgrades version i to i+1. */
+static const char *const migrations[] = {
+	"CREATE TABLE results ("
+	"  id INTEGER PRIMARY KEY, system TEXT NOT NULL, service TEXT NOT NULL,"
+	"  t INTEGER NOT NULL, state INTEGER NOT NULL, hard INTEGER NOT NULL,"
+	"  attempt INTEGER NOT NULL, output TEXT NOT NULL, long_output TEXT NOT NULL,"
+	"  perfdata TEXT NOT NULL, duration_ms INTEGER NOT NULL);"
+	"CREATE INDEX results_t ON results(t);"
+	"CREATE INDEX results_svc ON results(system, service, t);"
+	"CREATE TABLE services ("
+	"  system TEXT NOT NULL, service TEXT NOT NULL, state INTEGER NOT NULL,"
+	"  hard INTEGER NOT NULL, attempt INTEGER NOT NULL, has_hard INTEGER NOT NULL,"
+	"  hard_state INTEGER NOT NULL, hard_since INTEGER NOT NULL,"
+	"  last_check INTEGER NOT NULL, output TEXT NOT NULL, perfdata TEXT NOT NULL,"
+	"  PRIMARY KEY (system, service));"
+	"CREATE TABLE svc_intervals ("
+	"  id INTEGER PRIMARY KEY, system TEXT NOT NULL, service TEXT NOT NULL,"
+	"  state INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER);"
+	"CREATE INDEX svc_intervals_k ON svc_intervals(system, service, start);"
+	"CREATE TABLE sys_intervals ("
+	"  id INTEGER PRIMARY KEY, system TEXT NOT NULL,"
+	"  status INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER);"
+	"CREATE INDEX sys_intervals_k ON sys_intervals(system, start);"
+	"CREATE TABLE downtimes ("
+	"  id INTEGER PRIMARY KEY, system TEXT NOT NULL, start INTEGER NOT NULL,"
+	"  end INTEGER NOT NULL, ended INTEGER NOT NULL DEFAULT 0,"
+	"  cancelled INTEGER NOT NULL DEFAULT 0, reason TEXT NOT NULL,"
+	"  created INTEGER NOT NULL, incident INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE notices ("
+	"  id INTEGER PRIMARY KEY, incident INTEGER NOT NULL, system TEXT,"
+	"  kind INTEGER NOT NULL, state INTEGER NOT NULL, maint INTEGER NOT NULL,"
+	"  title TEXT NOT NULL, body TEXT NOT NULL, posted INTEGER NOT NULL,"
+	"  starts INTEGER NOT NULL, ends INTEGER NOT NULL, tags TEXT NOT NULL,"
+	"  retracted INTEGER NOT NULL DEFAULT 0, key TEXT UNIQUE);",
+};
+
+__attribute__((format(printf, 2, 3))) static int
+fail(struct store *s, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof s->err, fmt, ap);
+	va_end(ap);
+	n = strlen(s->err);
+	if (s->db != NULL && n + 3 < sizeof s->err)
+		snprintf(s->err + n, sizeof s->err - n, ": %s", sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static int
+exec_sql(struct store *s, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(s->err, sizeof s->err, "%s", msg ? msg : "sqlite3_exec failed");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Prepares sql and binds the arguments described by types: 'i' int64,
+ * 't' time_t, 's' text (NULL binds NULL), 'd' int. */
+static sqlite3_stmt *
+prep(struct store *s, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc = SQLITE_OK;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fail(s, "prepare");
+		return NULL;
+	}
+	va_start(ap, types);
+	for (int i = 0; types[i] != '\0' && rc == SQLITE_OK; i++) {
+		switch (types[i]) {
+		case 'i':
+			rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			break;
+		case 't':
+			rc = sqlite3_bind_int64(st, i + 1, (int64_t)va_arg(ap, time_t));
+			break;
+		case 'd':
+			rc = sqlite3_bind_int(st, i + 1, va_arg(ap, int));
+			break;
+		default:
+			rc = sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1,
+					       SQLITE_TRANSIENT);
+			break;
+		}
+	}
+	va_end(ap);
+	if (rc != SQLITE_OK) {
+		fail(s, "bind");
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* Steps a statement that returns no rows, and finalizes it. */
+static int
+run(struct store *s, sqlite3_stmt *st)
+{
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "step");
+}
+
+static char *
+col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+static int
+migrate(struct store *s)
+{
+	int v = store_schema_version(s);
+	int n = (int)(sizeof migrations / sizeof migrations[0]);
+	char sql[64];
+
+	if (v < 0)
+		return -1;
+	if (v > n) {
+		snprintf(s->err, sizeof s->err,
+			 "database schema version %d is newer than this glance (%d)", v, n);
+		return -1;
+	}
+	for (; v < n; v++) {
+		if (exec_sql(s, "BEGIN IMMEDIATE") != 0)
+			return -1;
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+		if (exec_sql(s, migrations[v]) != 0 || exec_sql(s, sql) != 0) {
+			exec_sql(s, "ROLLBACK");
+			return -1;
+		}
+		if (exec_sql(s, "COMMIT") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+store_open(const char *path, bool sync_full, struct store **out, char *err, size_t errlen)
+{
+	struct store *s = xcalloc(1, sizeof *s);
+	int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+
+	*out = NULL;
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+		store_close(s);
+		return -1;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	if (exec_sql(s, "PRAGMA journal_mode = WAL") != 0 ||
+	    exec_sql(s, sync_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL") != 0 ||
+	    migrate(s) != 0) {
+		snprintf(err, errlen, "%s: %s", path, s->err);
+		store_close(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_close(s->db);
+	free(s);
+}
+
+const char *
+store_error(const struct store *s)
+{
+	return s->err;
+}
+
+int
+store_schema_version(struct store *s)
+{
+	sqlite3_stmt *st = prep(s, "PRAGMA user_version", "");
+	int v = -1;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int
+store_begin(struct store *s)
+{
+	if (s->depth++ > 0)
+		return 0;
+	if (exec_sql(s, "BEGIN IMMEDIATE") != 0) {
+		s->depth = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_commit(struct store *s)
+{
+	if (s->depth == 0 || --s->depth > 0)
+		return 0;
+	return exec_sql(s, "COMMIT");
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (s->depth == 0)
+		return;
+	s->depth = 0;
+	exec_sql(s, "ROLLBACK");
+}
+
+int
+store_get_service(struct store *s, const char *system, const char *service,
+		  struct svc_row *row)
+{
+	sqlite3_stmt *st = prep(s,
+				"SELECT state, hard, attempt, has_hard, hard_state, hard_since,"
+				" last_check, output, perfdata FROM services"
+				" WHERE system = ? AND service = ?",
+				"ss", system, service);
+	int rc;
+
+	memset(row, 0, sizeof *row);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		row->st.checked = true;
+		row->st.state = (enum gl_state)sqlite3_column_int(st, 0);
+		row->st.hard = sqlite3_column_int(st, 1) != 0;
+		row->st.attempt = sqlite3_column_int(st, 2);
+		row->st.has_hard = sqlite3_column_int(st, 3) != 0;
+		row->st.hard_state = (enum gl_state)sqlite3_column_int(st, 4);
+		row->st.hard_since = (time_t)sqlite3_column_int64(st, 5);
+		row->st.last_check = (time_t)sqlite3_column_int64(st, 6);
+		row->output = col_text(st, 7);
+		row->perfdata = col_text(st, 8);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "reading service %s/%s", system, service);
+	return rc == SQLITE_ROW;
+}
+
+void
+svc_row_free(struct svc_row *row)
+{
+	free(row->output);
+	free(row->perfdata);
+	row->output = row->perfdata = NULL;
+}
+
+/* Closes the open interval of a service or system and opens the next. */
+static int
+interval_switch(struct store *s, const char *table, const char *system, const char *service,
+		int state, time_t t)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int rc;
+	const char *col = strcmp(table, "sys_intervals") == 0 ? "status" : "state";
+
+	sb_appendf(&sql, "UPDATE %s SET end = max(start, ?) WHERE system = ? AND end IS NULL%s",
+		   table, service ? " AND service = ?" : "");
+	rc = run(s, service ? prep(s, sb_str(&sql), "tss", t, system, service)
+			    : prep(s, sb_str(&sql), "ts", t, system));
+	sb_reset(&sql);
+	if (rc == 0 && service != NULL) {
+		sb_appendf(&sql, "INSERT INTO %s (system, service, %s, start) VALUES (?, ?, ?, ?)",
+			   table, col);
+		rc = run(s, prep(s, sb_str(&sql), "ssdt", system, service, state, t));
+	} else if (rc == 0) {
+		sb_appendf(&sql,
+			   "INSERT INTO %s (system, %s, start) VALUES (?, ?,"
+			   " max(?, coalesce((SELECT max(end) FROM %s WHERE system = ?), 0)))",
+			   table, col, table);
+		rc = run(s, prep(s, sb_str(&sql), "sdts", system, state, t, system));
+	}
+	sb_free(&sql);
+	return rc;
+}
+
+static int
+record_service(struct store *s, const struct gl_result *r, const struct svc_row *old,
+	       bool *changed)
+{
+	struct svc_state n = old->st;
+
+	n.checked = true;
+	n.state = r->state;
+	n.hard = r->hard;
+	n.attempt = r->attempt;
+	n.last_check = r->t;
+	*changed = r->hard && (!old->st.has_hard || old->st.hard_state != r->state);
+	if (*changed) {
+		n.has_hard = true;
+		n.hard_state = r->state;
+		n.hard_since = r->t;
+	}
+	return run(s, prep(s,
+			   "INSERT OR REPLACE INTO services (system, service, state, hard,"
+			   " attempt, has_hard, hard_state, hard_since, last_check, output,"
+			   " perfdata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			   "ssddddddtss", r->system, r->service, (int)n.state, (int)n.hard,
+			   n.attempt, (int)n.has_hard, (int)n.hard_state, n.hard_since, n.last_check,
+			   r->output, r->perfdata));
+}
+
+int
+store_record(struct store *s, const struct gl_result *r)
+{
+	struct svc_row old;
+	bool changed = false;
+
+	if (store_begin(s) != 0)
+		return -1;
+	if (store_get_service(s, r->system, r->service, &old) < 0)
+		goto fail;
+	if (run(s, prep(s,
+			"INSERT INTO results (system, service, t, state, hard, attempt,"
+			" output, long_output, perfdata, duration_ms)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			"sstdddsssd", r->system, r->service, r->t, (int)r->state, (int)r->hard,
+			r->attempt, r->output, r->long_output ? r->long_output : "",
+			r->perfdata ? r->perfdata : "", r->duration_ms)) != 0 ||
+	    record_service(s, r, &old, &changed) != 0)
+		goto fail;
+	if (changed &&
+	    interval_switch(s, "svc_intervals", r->system, r->service, (int)r->state, r->t) != 0)
+		goto fail;
+	svc_row_free(&old);
+	if (store_commit(s) != 0)
+		return -1;
+	return changed;
+fail:
+	svc_row_free(&old);
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_prune(struct store *s, time_t before)
+{
+	return run(s, prep(s, "DELETE FROM results WHERE t < ?", "t", before));
+}
+
+int
+store_sys_current(struct store *s, const char *system, struct interval *cur)
+{
+	sqlite3_stmt *st = prep(s,
+				"SELECT status, start FROM sys_intervals WHERE system = ?"
+				" AND end IS NULL ORDER BY start DESC LIMIT 1",
+				"s", system);
+	int rc;
+
+	memset(cur, 0, sizeof *cur);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		cur->status = sqlite3_column_int(st, 0);
+		cur->start = (time_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "reading system %s", system);
+	return rc == SQLITE_ROW;
+}
+
+int
+store_sys_set(struct store *s, const char *system, int status, time_t t)
+{
+	return interval_switch(s, "sys_intervals", system, NULL, status, t);
+}
+
+static int
+read_intervals(struct store *s, sqlite3_stmt *st, struct interval **out, size_t *n)
+{
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		(*out)[*n].status = sqlite3_column_int(st, 0);
+		(*out)[*n].start = (time_t)sqlite3_column_int64(st, 1);
+		(*out)[*n].end = (time_t)sqlite3_column_int64(st, 2);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return fail(s, "reading intervals");
+	}
+	return 0;
+}
+
+int
+store_sys_intervals(struct store *s, const char *system, time_t from, struct interval **out,
+		    size_t *n)
+{
+	return read_intervals(s,
+			      prep(s,
+				   "SELECT status, start, coalesce(end, 0) FROM sys_intervals"
+				   " WHERE system = ? AND (end IS NULL OR end > ?) ORDER BY start, id",
+				   "st", system, from),
+			      out, n);
+}
+
+int
+store_svc_intervals(struct store *s, const char *system, const char *service, time_t from,
+		    struct interval **out, size_t *n)
+{
+	return read_intervals(s,
+			      prep(s,
+				   "SELECT state, start, coalesce(end, 0) FROM svc_intervals"
+				   " WHERE system = ? AND service = ? AND (end IS NULL OR end > ?)"
+				   " ORDER BY start, id",
+				   "sst", system, service, from),
+			      out, n);
+}
+
+static const char downtime_cols[] =
+	"SELECT id, system, start, end, ended, cancelled, reason, created, incident"
+	" FROM downtimes";
+
+static void
+downtime_read(sqlite3_stmt *st, struct downtime *d)
+{
+	d->id = sqlite3_column_int64(st, 0);
+	d->system = col_text(st, 1);
+	d->start = (time_t)sqlite3_column_int64(st, 2);
+	d->end = (time_t)sqlite3_column_int64(st, 3);
+	d->ended = (time_t)sqlite3_column_int64(st, 4);
+	d->cancelled = sqlite3_column_int(st, 5) != 0;
+	d->reason = col_text(st, 6);
+	d->created = (time_t)sqlite3_column_int64(st, 7);
+	d->incident = sqlite3_column_int64(st, 8);
+}
+
+int64_t
+store_downtime_add(struct store *s, const struct downtime *d)
+{
+	if (run(s, prep(s,
+			"INSERT INTO downtimes (system, start, end, reason, created)"
+			" VALUES (?, ?, ?, ?, ?)",
+			"sttst", d->system, d->start, d->end, d->reason ? d->reason : "",
+			d->created)) != 0)
+		return -1;
+	return sqlite3_last_insert_rowid(s->db);
+}
+
+int
+store_downtime_get(struct store *s, int64_t id, struct downtime *d)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(d, 0, sizeof *d);
+	sb_appendf(&sql, "%s WHERE id = ?", downtime_cols);
+	st = prep(s, sb_str(&sql), "i", id);
+	sb_free(&sql);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		downtime_read(st, d);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "reading downtime %lld", (long long)id);
+	return rc == SQLITE_ROW;
+}
+
+int
+store_downtimes(struct store *s, const char *system, time_t from, struct downtime **out,
+		size_t *n)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	sb_appendf(&sql,
+		   "%s WHERE cancelled = 0 AND (CASE WHEN ended > 0 THEN ended ELSE end END) >= ?"
+		   " AND (?2 IS NULL OR system = ?2) ORDER BY start, id",
+		   downtime_cols);
+	st = prep(s, sb_str(&sql), "ts", from, system);
+	sb_free(&sql);
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		downtime_read(st, &(*out)[(*n)++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		downtimes_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return fail(s, "reading downtimes");
+	}
+	return 0;
+}
+
+int
+store_downtime_finish(struct store *s, int64_t id, time_t ended, bool cancelled)
+{
+	if (run(s, prep(s, "UPDATE downtimes SET ended = ?, cancelled = ? WHERE id = ?", "tdi",
+			ended, (int)cancelled, id)) != 0)
+		return -1;
+	return sqlite3_changes(s->db) == 1 ? 0 : fail(s, "no downtime %lld", (long long)id);
+}
+
+int
+store_downtime_set_incident(struct store *s, int64_t id, int64_t incident)
+{
+	return run(s, prep(s, "UPDATE downtimes SET incident = ? WHERE id = ?", "ii", incident, id));
+}
+
+void
+downtime_free(struct downtime *d)
+{
+	free(d->system);
+	free(d->reason);
+	d->system = d->reason = NULL;
+}
+
+void
+downtimes_free(struct downtime *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		downtime_free(&d[i]);
+	free(d);
+}
+
+/* Tags are stored one per line. */
+static char *
+tags_join(const struct notice_view *n)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < n->ntags; i++)
+		sb_appendf(&sb, "%s%s", i ? "\n" : "", n->tags[i]);
+	sb_append(&sb, "");
+	return sb_detach(&sb);
+}
+
+static void
+tags_split(const char *t, struct notice_view *n)
+{
+	n->tags = NULL;
+	n->ntags = 0;
+	while (t != NULL && *t != '\0') {
+		size_t len = strcspn(t, "\n");
+		n->tags = xrealloc(n->tags, (n->ntags + 1) * sizeof *n->tags);
+		n->tags[n->ntags] = xmalloc(len + 1);
+		memcpy(n->tags[n->ntags], t, len);
+		n->tags[n->ntags++][len] = '\0';
+		t += len + (t[len] == '\n');
+	}
+}
+
+int64_t
+store_notice_add(struct store *s, const struct notice_view *n, const char *key)
+{
+	char *tags = tags_join(n);
+	int64_t id;
+	int rc = run(s, prep(s,
+			     "INSERT OR IGNORE INTO notices (incident, system, kind, state, maint,"
+			     " title, body, posted, starts, ends, tags, key)"
+			     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			     "isdddsstttss", n->incident_id, n->system_id, (int)n->kind,
+			     (int)n->state, (int)n->maint, n->title, n->body ? n->body : "",
+			     n->posted, n->starts, n->ends, tags, key));
+
+	free(tags);
+	if (rc != 0)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return 0;
+	id = sqlite3_last_insert_rowid(s->db);
+	if (n->incident_id == 0 &&
+	    run(s, prep(s, "UPDATE notices SET incident = id WHERE id = ?", "i", id)) != 0)
+		return -1;
+	return id;
+}
+
+int64_t
+store_notice_by_key(struct store *s, const char *key)
+{
+	sqlite3_stmt *st = prep(s, "SELECT id FROM notices WHERE key = ?", "s", key);
+	int64_t id = 0;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "reading notices");
+	return id;
+}
+
+int
+store_notice_has_key(struct store *s, const char *key)
+{
+	int64_t id = store_notice_by_key(s, key);
+	return id < 0 ? -1 : id > 0;
+}
+
+static const char notice_cols[] =
+	"SELECT id, incident, system, kind, state, maint, title, body, posted, starts,"
+	" ends, tags, retracted FROM notices";
+
+static void
+notice_read(sqlite3_stmt *st, struct notice_view *n, bool *retracted)
+{
+	memset(n, 0, sizeof *n);
+	n->id = sqlite3_column_int64(st, 0);
+	n->incident_id = sqlite3_column_int64(st, 1);
+	n->system_id = col_text(st, 2);
+	n->kind = (enum notice_kind)sqlite3_column_int(st, 3);
+	n->state = (enum incident_state)sqlite3_column_int(st, 4);
+	n->maint = (enum maint_state)sqlite3_column_int(st, 5);
+	n->title = col_text(st, 6);
+	n->body = col_text(st, 7);
+	n->posted = (time_t)sqlite3_column_int64(st, 8);
+	n->starts = (time_t)sqlite3_column_int64(st, 9);
+	n->ends = (time_t)sqlite3_column_int64(st, 10);
+	tags_split((const char *)sqlite3_column_text(st, 11), n);
+	if (retracted != NULL)
+		*retracted = sqlite3_column_int(st, 12) != 0;
+}
+
+int
+store_notice_get(struct store *s, int64_t id, struct notice_view *n, bool *retracted)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(n, 0, sizeof *n);
+	sb_appendf(&sql, "%s WHERE id = ?", notice_cols);
+	st = prep(s, sb_str(&sql), "i", id);
+	sb_free(&sql);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		notice_read(st, n, retracted);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "reading notice %lld", (long long)id);
+	return rc == SQLITE_ROW;
+}
+
+int
+store_notice_update(struct store *s, const struct notice_view *n)
+{
+	char *tags = tags_join(n);
+	int rc = run(s, prep(s,
+			     "UPDATE notices SET incident = ?, system = ?, state = ?, title = ?,"
+			     " body = ?, tags = ?, starts = ?, ends = ? WHERE id = ?",
+			     "isdssstti", n->incident_id, n->system_id, (int)n->state, n->title,
+			     n->body ? n->body : "", tags, n->starts, n->ends, n->id));
+	free(tags);
+	return rc;
+}
+
+int
+store_notice_retract(struct store *s, int64_t id)
+{
+	if (run(s, prep(s, "UPDATE notices SET retracted = 1 WHERE id = ?", "i", id)) != 0)
+		return -1;
+	return sqlite3_changes(s->db) == 1 ? 0 : fail(s, "no notice %lld", (long long)id);
+}
+
+int
+store_notices(struct store *s, bool with_retracted, struct notice_view **out, size_t *n,
+	      bool **retracted)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (retracted != NULL)
+		*retracted = NULL;
+	sb_appendf(&sql, "%s%s ORDER BY posted DESC, id DESC", notice_cols,
+		   with_retracted ? "" : " WHERE retracted = 0");
+	st = prep(s, sb_str(&sql), "");
+	sb_free(&sql);
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		bool r;
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		notice_read(st, &(*out)[*n], &r);
+		if (retracted != NULL) {
+			*retracted = xrealloc(*retracted, (*n + 1) * sizeof **retracted);
+			(*retracted)[*n] = r;
+		}
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, "reading notices");
+	return 0;
+}
+
+void
+notice_free(struct notice_view *n)
+{
+	free(n->system_id);
+	free(n->title);
+	free(n->body);
+	for (size_t i = 0; i < n->ntags; i++)
+		free(n->tags[i]);
+	free(n->tags);
+	memset(n, 0, sizeof *n);
+}

@@ -1,0 +1,114 @@
+/* The history store: one SQLite database in WAL mode holding check
+ * results (kept keep_days), the current state of every service, HARD
+ * state intervals per service and per system, maintenance windows
+ * (downtimes) and notices. The schema is versioned with PRAGMA
+ * user_version and upgraded by migrations in one transaction each.
+ *
+ * Durability: every result and every derive pass is one transaction, so
+ * a kill -9 at any moment leaves the database at the last commit. WAL
+ * with synchronous=NORMAL is enough for that (a commit has reached the
+ * kernel when COMMIT returns; only a power loss can drop the last few
+ * commits, never corrupt the file); synchronous=FULL (config "sync =
+ * full") adds an fsync per commit for power-loss durability.
+ *
+ * Every function returns -1 on a database error; store_error() then says
+ * why. Strings handed out are malloc'd and belong to the caller. */
+#ifndef GLANCE_STORE_H
+#define GLANCE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "model.h"
+#include "result.h"
+#include "softhard.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+int store_open(const char *path, bool sync_full, struct store **out, char *err, size_t errlen);
+void store_close(struct store *s);
+const char *store_error(const struct store *s);
+int store_schema_version(struct store *s);
+
+/* Transactions around several calls (a derive pass); calls outside one
+ * commit on their own. */
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* The state of one service as the store knows it. */
+struct svc_row {
+	struct svc_state st;
+	char *output;       /* last first line */
+	char *perfdata;
+};
+/* Returns 1 and fills row, 0 when the service has no result yet. */
+int store_get_service(struct store *s, const char *system, const char *service,
+		      struct svc_row *row);
+void svc_row_free(struct svc_row *row);
+
+/* Records one result: the results table, the service's current state and,
+ * when a HARD state begins, its state intervals. Returns 1 when the HARD
+ * state changed, 0 when not. */
+int store_record(struct store *s, const struct gl_result *r);
+
+/* Deletes results older than before. */
+int store_prune(struct store *s, time_t before);
+
+/* System status intervals (enum sys_status). */
+struct interval {
+	int status;         /* enum sys_status, or enum gl_state for services */
+	time_t start;
+	time_t end;         /* 0 while open */
+};
+int store_sys_current(struct store *s, const char *system, struct interval *cur);
+/* Closes the open interval at t and opens one with status at t (t is
+ * moved up to the open interval's start if it lies before). */
+int store_sys_set(struct store *s, const char *system, int status, time_t t);
+/* Intervals overlapping [from, now], oldest first. */
+int store_sys_intervals(struct store *s, const char *system, time_t from, struct interval **out,
+			size_t *n);
+int store_svc_intervals(struct store *s, const char *system, const char *service, time_t from,
+			struct interval **out, size_t *n);
+
+/* Maintenance windows. ended is the actual end when finished early. */
+struct downtime {
+	int64_t id;
+	char *system;
+	time_t start;
+	time_t end;
+	time_t ended;       /* 0: runs to end */
+	bool cancelled;
+	char *reason;
+	time_t created;
+	int64_t incident;   /* the notices' incident id */
+};
+int64_t store_downtime_add(struct store *s, const struct downtime *d);
+int store_downtime_get(struct store *s, int64_t id, struct downtime *d);
+/* Windows of system (NULL: all) not cancelled and ending after from. */
+int store_downtimes(struct store *s, const char *system, time_t from, struct downtime **out,
+		    size_t *n);
+int store_downtime_finish(struct store *s, int64_t id, time_t ended, bool cancelled);
+int store_downtime_set_incident(struct store *s, int64_t id, int64_t incident);
+void downtime_free(struct downtime *d);
+void downtimes_free(struct downtime *d, size_t n);
+
+/* Notices. key makes automatic notices idempotent: adding one whose key
+ * exists does nothing and returns 0. Otherwise returns the new id. An
+ * incident_id of 0 makes the notice start its own incident. */
+int64_t store_notice_add(struct store *s, const struct notice_view *n, const char *key);
+int store_notice_has_key(struct store *s, const char *key);
+int64_t store_notice_by_key(struct store *s, const char *key);
+int store_notice_get(struct store *s, int64_t id, struct notice_view *n, bool *retracted);
+int store_notice_update(struct store *s, const struct notice_view *n);
+int store_notice_retract(struct store *s, int64_t id);
+/* Newest first; retracted ones only when asked. */
+int store_notices(struct store *s, bool with_retracted, struct notice_view **out, size_t *n,
+		  bool **retracted);
+void notice_free(struct notice_view *n);
+
+#endif
