@@ -228,12 +228,13 @@ cc_verify_reason(struct cc *x, int code, X509 *cert)
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		/* A leaf sent alone whose issuer is not a trust anchor: public CAs
+		 * sign leaves with intermediates, so the server forgot its own. */
 		if (cc_self_issued(cert))
 			cc_problem(x, GL_CRITICAL, "untrusted root %s", n);
-		else if (sk_X509_num(x->served) == 1 && X509_check_issued(cert, cert) != 0)
+		else if (sk_X509_num(x->served) == 1)
 			cc_problem(x, GL_CRITICAL,
-				   "incomplete chain: the server sent no issuer for %s "
-				   "(unknown issuer %s)", n, in);
+				   "incomplete chain: the server did not send the issuer %s", in);
 		else
 			cc_problem(x, GL_CRITICAL, "unknown issuer %s", in);
 		break;
@@ -519,8 +520,11 @@ cc_summary(struct cc *x, struct gl_output *out)
 	if (x->problems.len > 0)
 		output_summary(out, "%s; ", sb_str(&x->problems));
 	long days = cert_days_left(x->now, na);
-	output_summary(out, "%s, issuer %s, expires %s (%ld day%s)", n, in, d, days,
-		       days == 1 || days == -1 ? "" : "s");
+	if (x->now >= na)
+		output_summary(out, "%s, issuer %s, expired %s", n, in, d);
+	else
+		output_summary(out, "%s, issuer %s, expires %s (%ld day%s)", n, in, d, days,
+			       days == 1 ? "" : "s");
 }
 
 enum gl_state
