@@ -1,0 +1,238 @@
+/* The rules of derive (derive.h), free of any I/O so they can be tested
+ * with exact times. */
+#include "derive.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool
+fresh(const struct check_input *c, time_t now)
+{
+	return c->known && now - c->last_check <= c->stale_after;
+}
+
+static time_t
+latest_change(const struct status_input *in, time_t now)
+{
+	time_t t = 0;
+
+	if (in->ping != NULL && fresh(in->ping, now))
+		t = in->ping->hard_since;
+	for (size_t i = 0; i < in->nsvcs; i++)
+		if (fresh(&in->svcs[i], now) && in->svcs[i].hard_since > t)
+			t = in->svcs[i].hard_since;
+	return t ? t : now;
+}
+
+enum sys_status
+derive_status(const struct status_input *in, time_t now, time_t *since)
+{
+	bool any_fresh = false, degraded = false;
+
+	if (in->maintenance) {
+		*since = in->maint_start;
+		return SYS_MAINTENANCE;
+	}
+	if (in->ping != NULL) {
+		if (!fresh(in->ping, now)) {
+			*since = in->ping->known ? in->ping->last_check + in->ping->stale_after : now;
+			*since = *since > now ? now : *since;
+			return SYS_UNKNOWN;
+		}
+		if (in->ping->hard == GL_UNKNOWN) {
+			*since = in->ping->hard_since;
+			return SYS_UNKNOWN;
+		}
+		if (in->ping->hard == GL_CRITICAL) {
+			*since = in->ping->hard_since;
+			return SYS_OUTAGE;
+		}
+		any_fresh = true;
+	}
+	for (size_t i = 0; i < in->nsvcs; i++) {
+		if (!fresh(&in->svcs[i], now))
+			continue;
+		any_fresh = true;
+		if (in->svcs[i].hard == GL_WARNING || in->svcs[i].hard == GL_CRITICAL)
+			degraded = true;
+	}
+	if (!any_fresh) {
+		*since = now;
+		return SYS_UNKNOWN;
+	}
+	*since = latest_change(in, now);
+	return degraded ? SYS_DEGRADED : SYS_OPERATIONAL;
+}
+
+int
+derive_stale_after(const struct cfg_check *c)
+{
+	return 2 * c->interval + c->timeout;
+}
+
+static bool
+is_bad(int status)
+{
+	return status == SYS_OUTAGE || status == SYS_DEGRADED;
+}
+
+static bool
+is_good(int status)
+{
+	return status == SYS_OPERATIONAL || status == SYS_MAINTENANCE || status == SYS_INTERNAL;
+}
+
+size_t
+derive_episodes(const struct interval *iv, size_t n, int flap_min, time_t now,
+		struct episode *out, size_t max)
+{
+	struct episode cur = {0};
+	bool open = false;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		time_t end = iv[i].end ? iv[i].end : now;
+		if (is_bad(iv[i].status)) {
+			if (!open)
+				cur = (struct episode){.start = iv[i].start};
+			open = true;
+			cur.end = iv[i].end;  /* 0 while still bad */
+			cur.outage |= iv[i].status == SYS_OUTAGE;
+		} else if (open && is_good(iv[i].status) && end - iv[i].start >= flap_min) {
+			cur.closed = true;
+			if (k < max)
+				out[k++] = cur;
+			open = false;
+		}
+	}
+	if (open && k < max)
+		out[k++] = cur;
+	return k;
+}
+
+void
+derive_uptime(const struct interval *iv, size_t n, time_t from, time_t now, double *uptime,
+	      double *maint)
+{
+	double up = 0, down = 0, m = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		time_t a = iv[i].start > from ? iv[i].start : from;
+		time_t b = iv[i].end ? iv[i].end : now;
+		if (b > now)
+			b = now;
+		if (b <= a)
+			continue;
+		if (iv[i].status == SYS_OPERATIONAL || iv[i].status == SYS_DEGRADED)
+			up += (double)(b - a);
+		else if (iv[i].status == SYS_OUTAGE)
+			down += (double)(b - a);
+		else if (iv[i].status == SYS_MAINTENANCE)
+			m += (double)(b - a);
+	}
+	*uptime = up + down > 0 ? up / (up + down) : NAN;
+	*maint = m;
+}
+
+static void
+unit(struct strbuf *sb, long v, const char *name)
+{
+	sb_appendf(sb, "%ld %s%s", v, name, v == 1 ? "" : "s");
+}
+
+void
+derive_duration(struct strbuf *sb, long s)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 60) {
+		unit(sb, s, "second");
+	} else if (s < 3600) {
+		unit(sb, s / 60, "minute");
+	} else if (s < 86400) {
+		unit(sb, s / 3600, "hour");
+		if (s % 3600 / 60 != 0) {
+			sb_appendc(sb, ' ');
+			unit(sb, s % 3600 / 60, "minute");
+		}
+	} else {
+		unit(sb, s / 86400, "day");
+		if (s % 86400 / 3600 != 0) {
+			sb_appendc(sb, ' ');
+			unit(sb, s % 86400 / 3600, "hour");
+		}
+	}
+}
+
+void
+derive_hhmm(struct strbuf *sb, time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	sb_appendf(sb, "%02d:%02d UTC", tm.tm_hour, tm.tm_min);
+}
+
+void
+derive_date(struct strbuf *sb, time_t t)
+{
+	static const char *const months[] = {"January", "February", "March",     "April",
+					     "May",     "June",     "July",      "August",
+					     "September", "October", "November", "December"};
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	sb_appendf(sb, "%d %s %d", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
+}
+
+void
+derive_between(struct strbuf *sb, time_t a, time_t b)
+{
+	struct tm ta, tb;
+
+	gmtime_r(&a, &ta);
+	gmtime_r(&b, &tb);
+	if (ta.tm_year == tb.tm_year && ta.tm_yday == tb.tm_yday) {
+		sb_appendf(sb, "between %02d:%02d and %02d:%02d UTC", ta.tm_hour, ta.tm_min,
+			   tb.tm_hour, tb.tm_min);
+		return;
+	}
+	sb_append(sb, "between ");
+	derive_date(sb, a);
+	sb_appendf(sb, " %02d:%02d and ", ta.tm_hour, ta.tm_min);
+	derive_date(sb, b);
+	sb_appendf(sb, " %02d:%02d UTC", tb.tm_hour, tb.tm_min);
+}
+
+/* The value of the perfdata item labelled rta (quoted or not), in ms:
+ * check_ping, check_icmp and glance's check_ping write "rta=0.22ms". */
+double
+derive_rta_ms(const char *pd)
+{
+	const char *p = pd;
+
+	while (*p != '\0') {
+		p += strspn(p, " ");
+		bool quoted = *p == '\'';
+		const char *label = p + quoted;
+		const char *eq = quoted ? strstr(label, "'=") : strchr(label, '=');
+		if (eq == NULL)
+			break;
+		size_t ll = (size_t)(eq - label);
+		const char *val = eq + (quoted ? 2 : 1);
+		if (ll == 3 && strncmp(label, "rta", 3) == 0) {
+			char *end;
+			double v = strtod(val, &end);
+			if (end == val)
+				return NAN;
+			if (strncmp(end, "us", 2) == 0)
+				return v / 1000.0;
+			if (*end == 's')
+				return v * 1000.0;
+			return v;  /* "ms", or no unit: check_ping and fping mean ms */
+		}
+		p = val + strcspn(val, " ");
+	}
+	return NAN;
+}

@@ -1,0 +1,92 @@
+/* derive: from the store's history to what the public page says.
+ *
+ * derive_update() is one pass at time now, in one transaction: it works
+ * out each system's status from HARD states only, records changes as
+ * system status intervals, and posts the automatic notices (maintenance
+ * underway / complete, server down / back online, service disruption /
+ * restored), each at most once (a key per event). derive_view() then
+ * builds the struct site_view render needs; it writes nothing.
+ *
+ * The pure functions below hold the rules, so tests can check them with
+ * exact times:
+ *  - status: maintenance window > host (ping) HARD CRITICAL = outage >
+ *    no fresh ping or service result = unknown > a service HARD WARNING or
+ *    CRITICAL = degraded > operational. A ping UNKNOWN (the plugin could
+ *    not tell) is not an outage: the Ping column says Unknown instead.
+ *    UNKNOWN services do not degrade a system.
+ *  - episodes: outage and degraded intervals separated by fewer than
+ *    flap_min seconds of good status are one episode; an episode is
+ *    posted when it has lasted flap_min, and its recovery once the system
+ *    has been good for flap_min, so flaps shorter than that post nothing.
+ *  - uptime: over [now - window, now], up = operational + degraded time,
+ *    down = outage time; uptime = up / (up + down); maintenance and
+ *    unknown time are left out, maintenance is reported on its own (as
+ *    Nagios avail.cgi splits scheduled from unscheduled time). */
+#ifndef GLANCE_DERIVE_H
+#define GLANCE_DERIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "config.h"
+#include "model.h"
+#include "store.h"
+#include "strbuf.h"
+
+struct check_input {
+	bool known;         /* there is a HARD state */
+	enum gl_state hard;
+	time_t hard_since;
+	time_t last_check;
+	int stale_after;    /* seconds after last_check it stops being fresh */
+};
+
+struct status_input {
+	bool maintenance;
+	time_t maint_start;
+	const struct check_input *ping;  /* NULL: the system has none */
+	const struct check_input *svcs;
+	size_t nsvcs;
+};
+
+/* The status at now and when it began (see above). */
+enum sys_status derive_status(const struct status_input *in, time_t now, time_t *since);
+
+/* How long a result stays fresh: two intervals plus the timeout. */
+int derive_stale_after(const struct cfg_check *c);
+
+struct episode {
+	time_t start;
+	time_t end;         /* the last bad second; 0 while still bad */
+	bool outage;        /* the host was down at some point */
+	bool closed;        /* good again for flap_min: the recovery is due */
+};
+
+/* Episodes in intervals (oldest first, end 0 = open) as of now. Returns
+ * how many were written to out (at most max). */
+size_t derive_episodes(const struct interval *iv, size_t n, int flap_min, time_t now,
+		       struct episode *out, size_t max);
+
+/* Uptime fraction over [from, now] (NaN with no up or down time), and
+ * the maintenance seconds in it. */
+void derive_uptime(const struct interval *iv, size_t n, time_t from, time_t now, double *uptime,
+		   double *maint);
+
+/* "45 seconds", "6 minutes", "1 hour 2 minutes", "2 days 3 hours". */
+void derive_duration(struct strbuf *sb, long seconds);
+/* "between 02:31 and 02:37 UTC", with dates when the days differ. */
+void derive_between(struct strbuf *sb, time_t a, time_t b);
+/* "02:31 UTC" and "1 November 2015" */
+void derive_hhmm(struct strbuf *sb, time_t t);
+void derive_date(struct strbuf *sb, time_t t);
+
+/* The rta of a ping check's perfdata in milliseconds, NaN when absent. */
+double derive_rta_ms(const char *perfdata);
+
+int derive_update(struct store *st, const struct config *cfg, time_t now, char *err,
+		  size_t errlen);
+int derive_view(struct store *st, const struct config *cfg, time_t now, struct site_view *v,
+		char *err, size_t errlen);
+
+#endif

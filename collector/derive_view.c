@@ -1,0 +1,146 @@
+/* derive_view: the struct site_view for render, read from the store
+ * after derive_update (derive.h). Internal systems get no services,
+ * no ping details and no uptime: the public page shows "Internal". */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "derive.h"
+
+static const long windows[UPTIME_NWIN] = {86400, 7 * 86400, 30 * 86400, 90 * 86400};
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void
+copy_site(const struct site_info *in, struct site_info *out)
+{
+	out->title = dup_or_null(in->title);
+	out->name = dup_or_null(in->name);
+	out->base_url = dup_or_null(in->base_url);
+	out->description = dup_or_null(in->description);
+	out->tz_note = dup_or_null(in->tz_note);
+	out->nfooter = in->nfooter;
+	out->footer = xcalloc(in->nfooter ? in->nfooter : 1, sizeof *out->footer);
+	for (size_t i = 0; i < in->nfooter; i++) {
+		out->footer[i].text = xstrdup(in->footer[i].text);
+		out->footer[i].url = xstrdup(in->footer[i].url);
+	}
+}
+
+static int
+view_ping(struct store *st, const struct config *cfg, const struct cfg_system *sys, time_t now,
+	  struct system_view *v)
+{
+	struct svc_row row;
+	int rc;
+
+	v->ping = PING_UNKNOWN;
+	v->rtt_ms = NAN;
+	if (sys->ping == NULL)
+		return 0;
+	rc = store_get_service(st, sys->id, sys->ping, &row);
+	if (rc > 0) {
+		const struct cfg_check *c = config_check(cfg, sys->id, sys->ping);
+		bool fresh = now - row.st.last_check <= derive_stale_after(c);
+		v->ping_checked = row.st.last_check;
+		if (fresh && row.st.has_hard && row.st.hard_state == GL_CRITICAL)
+			v->ping = PING_DOWN;
+		else if (fresh && row.st.has_hard && row.st.hard_state != GL_UNKNOWN)
+			v->ping = PING_UP;
+		if (v->ping == PING_UP)
+			v->rtt_ms = derive_rta_ms(row.perfdata ? row.perfdata : "");
+	}
+	svc_row_free(&row);
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+view_services(struct store *st, const struct cfg_system *sys, struct system_view *v)
+{
+	v->services = xcalloc(sys->nservices ? sys->nservices : 1, sizeof *v->services);
+	for (size_t i = 0; i < sys->nservices; i++) {
+		struct service_view *s = &v->services[v->nservices++];
+		struct svc_row row;
+		int rc = store_get_service(st, sys->id, sys->services[i], &row);
+		s->name = xstrdup(sys->services[i]);
+		s->state = rc > 0 && row.st.has_hard ? row.st.hard_state : GL_UNKNOWN;
+		s->since = rc > 0 && row.st.has_hard ? row.st.hard_since : 0;
+		s->output = xstrdup(rc > 0 && row.output ? row.output : "(no result yet)");
+		svc_row_free(&row);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+view_uptime(struct store *st, const struct cfg_system *sys, time_t now, struct system_view *v)
+{
+	struct interval *iv;
+	size_t n;
+
+	if (store_sys_intervals(st, sys->id, now - windows[UPTIME_NWIN - 1], &iv, &n) != 0)
+		return -1;
+	for (int w = 0; w < UPTIME_NWIN; w++)
+		derive_uptime(iv, n, now - windows[w], now, &v->uptime[w], &v->maint_seconds[w]);
+	free(iv);
+	return 0;
+}
+
+static int
+view_system(struct store *st, const struct config *cfg, const struct cfg_system *sys,
+	    time_t now, struct system_view *v)
+{
+	struct interval cur;
+	int found;
+
+	v->id = xstrdup(sys->id);
+	v->name = xstrdup(sys->name);
+	v->location = xstrdup(sys->location ? sys->location : "");
+	v->role = xstrdup(sys->role ? sys->role : "");
+	v->internal = sys->internal;
+	v->ping = PING_UNKNOWN;
+	v->rtt_ms = NAN;
+	for (int w = 0; w < UPTIME_NWIN; w++)
+		v->uptime[w] = NAN;
+	found = store_sys_current(st, sys->id, &cur);
+	if (found < 0)
+		return -1;
+	v->status = found ? (enum sys_status)cur.status : SYS_UNKNOWN;
+	v->status_since = found ? cur.start : now;
+	if (sys->internal) {
+		v->status = SYS_INTERNAL;
+		return 0;
+	}
+	if (view_ping(st, cfg, sys, now, v) != 0 || view_services(st, sys, v) != 0 ||
+	    view_uptime(st, sys, now, v) != 0)
+		return -1;
+	return 0;
+}
+
+int
+derive_view(struct store *st, const struct config *cfg, time_t now, struct site_view *v,
+	    char *err, size_t errlen)
+{
+	memset(v, 0, sizeof *v);
+	copy_site(&cfg->site.info, &v->site);
+	v->generated = now;
+	v->systems = xcalloc(cfg->nsystems ? cfg->nsystems : 1, sizeof *v->systems);
+	for (size_t i = 0; i < cfg->nsystems; i++) {
+		v->nsystems++;
+		if (view_system(st, cfg, &cfg->systems[i], now, &v->systems[i]) != 0)
+			goto fail;
+	}
+	if (store_notices(st, false, &v->notices, &v->nnotices, NULL) != 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "building the view: %s", store_error(st));
+	site_view_free(v);
+	return -1;
+}
