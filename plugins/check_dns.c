@@ -1,0 +1,1040 @@
+/* check_dns: native DNS checks on ldns (common/dns.h), for resolvers and
+ * authoritative servers. Four jobs, one per mode:
+ *   lookup (default)  one name/type against each -s server: rcode, answer
+ *                     set, AA bit, response time;
+ *   --zone            every address of every NS of a zone: reachability,
+ *                     lame answers, SOA serial drift against the primary;
+ *   --dnssec          the answer's chain of signatures up to a trust
+ *                     anchor, and days left before the first RRSIG expires;
+ *   --dnsbl           whether -H is listed on DNS blocklists (RFC 5782).
+ * Each server is judged on its own and the worst one decides: a fresh
+ * primary never hides a stale secondary. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "deadline.h"
+#include "dns.h"
+#include "opts.h"
+#include "output.h"
+#include "perfdata.h"
+#include "range.h"
+
+#define MAX_LIST 32
+#define DEFAULT_ANCHOR "/usr/share/dns/root.key"
+
+enum {
+	OPT_TCP = 256,
+	OPT_ZONE,
+	OPT_NS_ADDRESS,
+	OPT_PRIMARY,
+	OPT_SERIAL_DRIFT,
+	OPT_DNSSEC,
+	OPT_TRUST_ANCHOR,
+	OPT_RRSIG_DAYS,
+	OPT_DNSBL,
+};
+
+static const struct opt_spec dns_opts[] = {
+	{'H', "hostname", required_argument, "NAME",
+	 "Name to look up (an address is looked up as PTR); with --dnsbl the\n"
+	 "IPv4 or IPv6 address to look for on the lists."},
+	{'l', "lookup", required_argument, "NAME", "Same as -H (check_dig's spelling)."},
+	{'s', "server", required_argument, "SERVER[@PORT]",
+	 "Server to ask, by address or name (every address of a name is\n"
+	 "asked); repeatable. Default: the nameservers of /etc/resolv.conf.\n"
+	 "With --zone, the server asked for the zone's NS set."},
+	{'p', "port", required_argument, "PORT", "Port of the servers (default 53)."},
+	{'q', "querytype", required_argument, "TYPE",
+	 "Record type: A (default), AAAA, MX, NS, SOA, TXT, PTR, CNAME, SRV,\n"
+	 "CAA, TLSA, DNSKEY, DS, ..."},
+	{'T', "record_type", required_argument, "TYPE", "Same as -q (check_dig's spelling)."},
+	{'a', "expected-address", required_argument, "DATA",
+	 "Expected answer (rdata of the query type, e.g. 192.0.2.2 or\n"
+	 "\"10 mail.example.test\"); repeatable. The answer set must equal the\n"
+	 "expected set, in any order."},
+	{'A', "expect-authority", no_argument, NULL, "The answer must be authoritative (AA bit)."},
+	{'E', "expect-nxdomain", no_argument, NULL, "The name must not exist (NXDOMAIN)."},
+	{'n', NULL, no_argument, NULL, "Same as -E (check_dns's spelling)."},
+	{'w', "warning", required_argument, "SECONDS", "WARNING when a server answers slower."},
+	{'c', "critical", required_argument, "SECONDS", "CRITICAL when a server answers slower."},
+	OPT_IPV4,
+	OPT_IPV6,
+	{OPT_TCP, "tcp", no_argument, NULL,
+	 "Query over TCP only (default: UDP with EDNS, TCP when truncated)."},
+	{OPT_ZONE, "zone", required_argument, "ZONE",
+	 "Zone health: ask every address of every NS of ZONE for the SOA."},
+	{OPT_NS_ADDRESS, "ns-address", required_argument, "NAME=ADDR[@PORT]",
+	 "Address of nameserver NAME, instead of glue or a lookup;\n"
+	 "repeatable (for hidden or test servers)."},
+	{OPT_PRIMARY, "primary", required_argument, "SERVER[@PORT]",
+	 "The primary (also when hidden); default: the NS named in the SOA\n"
+	 "MNAME field, else the newest serial."},
+	{OPT_SERIAL_DRIFT, "serial-drift", required_argument, "WARN[,CRIT]",
+	 "How far a secondary's serial may be behind the primary's, as\n"
+	 "ranges (default 0: any difference is a WARNING)."},
+	{OPT_DNSSEC, "dnssec", no_argument, NULL,
+	 "Validate the answer (with --zone: each server's SOA) up to the\n"
+	 "trust anchor; bogus or unsigned is CRITICAL."},
+	{OPT_TRUST_ANCHOR, "trust-anchor", required_argument, "FILE",
+	 "DS or DNSKEY records to trust (default " DEFAULT_ANCHOR ")."},
+	{OPT_RRSIG_DAYS, "rrsig-days", required_argument, "WARN[,CRIT]",
+	 "Days left before the earliest RRSIG on the chain expires\n"
+	 "(default 7,3)."},
+	{OPT_DNSBL, "dnsbl", required_argument, "ZONE",
+	 "Blocklist zone to look -H up in; repeatable."},
+	OPT_END,
+};
+
+static const struct plugin_desc dns_desc = {
+	.name = "check_dns",
+	.service = "DNS",
+	.purpose = "Checks DNS lookups, zone serials, DNSSEC signatures and blocklists "
+		   "natively on ldns.",
+	.usage = "-H NAME [-s SERVER[@PORT]]... [-q TYPE] [-a DATA]... [-A] [-E] [-w S] [-c S]\n"
+		 "       --zone ZONE [-s SERVER] [--ns-address NAME=ADDR[@PORT]]... "
+		 "[--serial-drift W,C] [--dnssec]\n"
+		 "       -H ADDRESS --dnsbl ZONE... [-s SERVER]",
+	.notes = "Lookup: every -s server is asked; the worst answer decides. NXDOMAIN,\n"
+		 "SERVFAIL, REFUSED, no answer of the type, a wrong answer set, a reply\n"
+		 "that does not parse and a timeout are CRITICAL.\n"
+		 "Zone: the NS set comes from the first -s server, the addresses from\n"
+		 "--ns-address, else the glue in its reply, else an A/AAAA lookup there.\n"
+		 "An unreachable, REFUSED or non-authoritative server is CRITICAL.\n"
+		 "DNSBL: an answer in 127.0.0.2-127.255.254.255 is a listing (CRITICAL,\n"
+		 "with the TXT reason); 127.255.255.x, 127.0.0.1 or an address outside\n"
+		 "127/8 is the list's own error (WARNING), never a listing (RFC 5782).",
+	.opts = dns_opts,
+	.default_timeout = 10,
+};
+
+struct ns_map {
+	const char *name;
+	const char *addr;  /* ADDR[@PORT] */
+};
+
+/* One server's outcome. */
+struct probe {
+	const struct dns_server *srv;
+	char nsname[256];       /* zone mode: the NS this address belongs to */
+	enum gl_state state;
+	struct strbuf text;     /* the problem, or the answer in lookup mode */
+	double seconds;
+	bool answered;          /* a reply, whatever its rcode */
+	bool has_serial;
+	uint32_t serial;
+	bool has_days;
+	double days;
+};
+
+struct dns_check {
+	const char *host;
+	char *qname;             /* host, or its reverse name for PTR */
+	ldns_rr_type qtype;
+	bool qtype_set;
+	const char *server_spec[MAX_LIST];
+	size_t nserver_spec;
+	unsigned port;
+	int family;
+	const char *expect[MAX_LIST];
+	char *canon[MAX_LIST];   /* expect in canonical rdata form */
+	size_t nexpect;
+	bool expect_aa, expect_nx, tcp, dnssec;
+	struct thresholds time;
+	const char *zone;
+	struct ns_map nsmap[MAX_LIST];
+	size_t nnsmap;
+	const char *primary;
+	struct thresholds drift;
+	const char *anchor_file;
+	struct thresholds days;
+	const char *dnsbl[MAX_LIST];
+	size_t ndnsbl;
+	/* run state */
+	struct dns_servers servers;
+	ldns_rr_list *anchors;
+	struct probe *probes;
+	size_t nprobes;
+	struct gl_output out;
+};
+
+/* ---- options --------------------------------------------------------- */
+
+static void
+list_add(const struct opts *o, const char **v, size_t *n, const char *arg)
+{
+	if (*n >= MAX_LIST)
+		opts_usage_error(o, "%s: at most %d values", o->current, MAX_LIST);
+	v[(*n)++] = arg;
+}
+
+static void
+parse_range(const struct opts *o, const char *s, struct range *r)
+{
+	char err[200];
+	if (range_parse(s, r, err, sizeof err) != 0)
+		opts_usage_error(o, "%s: %s", o->current, err);
+}
+
+/* "W[,C]" into two ranges; below_is_bad turns numbers into "N:" ranges
+ * (alert below N), as for days left. */
+static void
+parse_pair(const struct opts *o, const char *arg, struct thresholds *t, bool below_is_bad)
+{
+	char buf[128], *comma;
+
+	snprintf(buf, sizeof buf, "%s", arg);
+	comma = strchr(buf, ',');
+	if (comma != NULL)
+		*comma++ = '\0';
+	memset(t, 0, sizeof *t);
+	for (int i = 0; i < 2; i++) {
+		char one[140];
+		const char *s = i == 0 ? buf : comma;
+		struct range *r = i == 0 ? &t->warn : &t->crit;
+		if (s == NULL || *s == '\0')
+			continue;
+		bool plain = strspn(s, "0123456789.") == strlen(s);
+		snprintf(one, sizeof one, "%s%s", s, below_is_bad && plain ? ":" : "");
+		parse_range(o, one, r);
+	}
+}
+
+static void
+parse_nsmap(const struct opts *o, struct dns_check *c, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	if (eq == NULL || eq == arg || eq[1] == '\0')
+		opts_usage_error(o, "%s: '%s' is not NAME=ADDR[@PORT]", o->current, arg);
+	if (c->nnsmap >= MAX_LIST)
+		opts_usage_error(o, "%s: at most %d values", o->current, MAX_LIST);
+	c->nsmap[c->nnsmap].name = xstrdup(arg);
+	((char *)c->nsmap[c->nnsmap].name)[eq - arg] = '\0';
+	c->nsmap[c->nnsmap++].addr = eq + 1;
+}
+
+static void
+parse_type(const struct opts *o, struct dns_check *c, const char *arg)
+{
+	c->qtype = ldns_get_rr_type_by_name(arg);
+	if (c->qtype == 0)
+		opts_usage_error(o, "%s: '%s' is not a DNS record type", o->current, arg);
+	c->qtype_set = true;
+}
+
+static void
+parse_opt(struct opts *o, struct dns_check *c, int key, const char *arg)
+{
+	switch (key) {
+	case 'H': case 'l': c->host = arg; break;
+	case 's': list_add(o, c->server_spec, &c->nserver_spec, arg); break;
+	case 'p': c->port = opts_port(o, arg); break;
+	case 'q': case 'T': parse_type(o, c, arg); break;
+	case 'a': list_add(o, c->expect, &c->nexpect, arg); break;
+	case 'A': c->expect_aa = true; break;
+	case 'E': case 'n': c->expect_nx = true; break;
+	case 'w': parse_range(o, arg, &c->time.warn); break;
+	case 'c': parse_range(o, arg, &c->time.crit); break;
+	case OPT_TCP: c->tcp = true; break;
+	case OPT_ZONE: c->zone = arg; break;
+	case OPT_NS_ADDRESS: parse_nsmap(o, c, arg); break;
+	case OPT_PRIMARY: c->primary = arg; break;
+	case OPT_SERIAL_DRIFT: parse_pair(o, arg, &c->drift, false); break;
+	case OPT_DNSSEC: c->dnssec = true; break;
+	case OPT_TRUST_ANCHOR: c->anchor_file = arg; break;
+	case OPT_RRSIG_DAYS: parse_pair(o, arg, &c->days, true); break;
+	case OPT_DNSBL: list_add(o, c->dnsbl, &c->ndnsbl, arg); break;
+	}
+}
+
+/* Cross-option rules, and the expected answers in canonical form. */
+static void
+validate_opts(const struct opts *o, struct dns_check *c)
+{
+	char err[300];
+
+	if (c->zone == NULL && c->host == NULL)
+		opts_usage_error(o, "-H NAME (or --zone ZONE) is required");
+	if (c->zone != NULL && c->ndnsbl > 0)
+		opts_usage_error(o, "--zone and --dnsbl are separate checks");
+	if (c->ndnsbl > 0 && (c->dnssec || c->nexpect > 0 || c->expect_nx))
+		opts_usage_error(o, "--dnsbl takes no --dnssec, -a or -E");
+	struct strbuf rev = STRBUF_INIT;
+	if (c->ndnsbl > 0 && dns_reverse_name(c->host, "x", &rev) != 0)
+		opts_usage_error(o, "--dnsbl: -H '%s' is not an IPv4 or IPv6 address", c->host);
+	sb_reset(&rev);
+	if (c->host != NULL && c->ndnsbl == 0 &&
+	    (!c->qtype_set || c->qtype == LDNS_RR_TYPE_PTR) &&
+	    dns_reverse_name(c->host, NULL, &rev) == 0) {
+		c->qtype = LDNS_RR_TYPE_PTR;
+		c->qname = sb_detach(&rev);
+	} else {
+		c->qname = xstrdup(c->host ? c->host : "");
+	}
+	sb_free(&rev);
+	for (size_t i = 0; i < c->nexpect; i++) {
+		struct strbuf sb = STRBUF_INIT;
+		if (dns_rdata_canon(c->expect[i], c->qtype, &sb, err, sizeof err) != 0)
+			opts_usage_error(o, "-a: %s", err);
+		c->canon[i] = sb_detach(&sb);
+	}
+}
+
+/* ---- shared by the modes --------------------------------------------- */
+
+/* The servers given with -s, or the system's resolvers. */
+static void
+load_servers(struct dns_check *c)
+{
+	char err[300];
+	unsigned port = c->port ? c->port : 53;
+
+	for (size_t i = 0; i < c->nserver_spec; i++)
+		if (dns_servers_add(&c->servers, c->server_spec[i], NULL, port, c->family, err,
+				    sizeof err) != DNS_OK)
+			output_die("DNS", GL_UNKNOWN, "%s", err);
+	if (c->nserver_spec == 0 &&
+	    dns_servers_system(&c->servers, NULL, port, c->family, err, sizeof err) != DNS_OK)
+		output_die("DNS", GL_UNKNOWN, "%s", err);
+}
+
+/* A fair share of the time left for one of `left` queries still to come,
+ * so one dead server cannot starve the others of the -t budget. */
+static int
+share_ms(size_t left)
+{
+	int ms = deadline_remaining_ms();
+	return left > 1 ? ms / (int)left : ms;
+}
+
+static unsigned
+query_flags(const struct dns_check *c)
+{
+	return (c->tcp ? DNS_Q_TCP : 0) | (c->dnssec ? DNS_Q_DO : 0);
+}
+
+static void
+format_time(struct strbuf *sb, double s)
+{
+	if (s < 1)
+		sb_appendf(sb, "%.1f ms", s * 1000);
+	else
+		sb_appendf(sb, "%.2f s", s);
+}
+
+/* A name as users write it: without the root's final dot. */
+static void
+append_name(struct strbuf *sb, const char *name)
+{
+	size_t n = strlen(name);
+	sb_appendn(sb, name, n > 1 && name[n - 1] == '.' ? n - 1 : n);
+}
+
+static void
+type_name(ldns_rr_type t, char *buf, size_t len)
+{
+	char *s = ldns_rr_type2str(t);
+	snprintf(buf, len, "%s", s ? s : "?");
+	free(s);
+}
+
+/* Reports a query that got no usable reply. */
+static void
+probe_failed(struct probe *p, enum dns_status st, const char *err)
+{
+	p->state = GL_CRITICAL;
+	if (st == DNS_ERR_TIMEOUT)
+		sb_appendf(&p->text, "%s: no reply within %.1f s", p->srv->label, p->seconds);
+	else if (st == DNS_ERR_REFUSED)
+		sb_appendf(&p->text, "%s: unreachable (port %u refused)", p->srv->label,
+			   p->srv->port);
+	else
+		sb_appendf(&p->text, "%s: %s", p->srv->label, err);
+}
+
+/* Validates the reply's answer and folds the verdict and the days left
+ * into the probe. */
+static void
+probe_dnssec(struct dns_check *c, struct probe *p, const ldns_pkt *pkt, unsigned flags,
+	     size_t left)
+{
+	static const char *const verdicts[] = {"secure", "insecure", "bogus", "validation error"};
+	struct dns_sec_result res;
+
+	dns_sec_validate(p->srv, pkt, c->anchors, flags, share_ms(left), &res);
+	if (res.have_expiry) {
+		p->has_days = true;
+		p->days = (double)(res.expiry - time(NULL)) / 86400.0;
+	}
+	if (res.verdict != DNS_SEC_SECURE) {
+		p->state = GL_CRITICAL;
+		sb_reset(&p->text);
+		sb_appendf(&p->text, "%s: DNSSEC %s: %s", p->srv->label, verdicts[res.verdict],
+			   res.reason);
+		return;
+	}
+	enum gl_state st = p->has_days ? thresholds_eval(&c->days, p->days) : GL_OK;
+	if (st != GL_OK) {
+		p->state = state_worst(p->state, st);
+		sb_reset(&p->text);
+		sb_appendf(&p->text, "%s: RRSIG of %s expires in %.1f days", p->srv->label,
+			   res.expiry_what, p->days);
+	} else if (p->has_days) {
+		output_long(&c->out, "%s: DNSSEC secure, first RRSIG (%s) expires in %.1f days",
+			    p->srv->label, res.expiry_what, p->days);
+	}
+}
+
+/* ---- lookup mode ----------------------------------------------------- */
+
+/* Judges one reply to the lookup: "NAME TYPE DATA in T (server)", or
+ * the rcode or the difference in place of DATA. */
+static void
+lookup_judge(struct dns_check *c, struct probe *p, const struct dns_reply *r, size_t left)
+{
+	char tname[32];
+	struct strbuf d = STRBUF_INIT;
+	int rcode = ldns_pkt_get_rcode(r->pkt);
+	const ldns_rr_list *ans = ldns_pkt_answer(r->pkt);
+
+	type_name(c->qtype, tname, sizeof tname);
+	append_name(&p->text, c->qname);
+	if (rcode == LDNS_RCODE_NXDOMAIN && c->expect_nx) {
+		sb_append(&p->text, ": NXDOMAIN as expected");
+	} else if (rcode != LDNS_RCODE_NOERROR) {
+		p->state = GL_CRITICAL;
+		sb_appendf(&p->text, " %s: %s%s", tname, dns_rcode_name(rcode),
+			   rcode == LDNS_RCODE_NXDOMAIN ? " (domain not found)" : "");
+	} else if (c->expect_nx) {
+		p->state = GL_CRITICAL;
+		sb_append(&p->text, " exists, NXDOMAIN expected");
+	} else if (dns_rrset_format(&d, ans, c->qtype) == 0) {
+		p->state = GL_CRITICAL;
+		sb_appendf(&p->text, " %s: no record of this type (NODATA)", tname);
+	} else {
+		sb_appendf(&p->text, " %s %s", tname, sb_str(&d));
+		sb_reset(&d);
+		if (c->nexpect > 0 &&
+		    !dns_answer_match(ans, c->qtype, (const char *const *)c->canon, c->nexpect, &d)) {
+			p->state = GL_CRITICAL;
+			sb_appendf(&p->text, " (%s)", sb_str(&d));
+		}
+		if (c->expect_aa && !ldns_pkt_aa(r->pkt)) {
+			p->state = GL_CRITICAL;
+			sb_append(&p->text, " (not authoritative)");
+		}
+	}
+	sb_free(&d);
+	sb_append(&p->text, " in ");
+	format_time(&p->text, p->seconds);
+	sb_appendf(&p->text, " (%s)", p->srv->label);
+	p->state = state_worst(p->state, thresholds_eval(&c->time, p->seconds));
+	if (c->dnssec && p->state != GL_CRITICAL && rcode == LDNS_RCODE_NOERROR)
+		probe_dnssec(c, p, r->pkt, query_flags(c), left);
+}
+
+static void
+lookup_run(struct dns_check *c)
+{
+	char err[300];
+
+	c->nprobes = c->servers.n;
+	c->probes = xcalloc(c->nprobes, sizeof *c->probes);
+	for (size_t i = 0; i < c->nprobes; i++) {
+		struct probe *p = &c->probes[i];
+		struct dns_reply r;
+		p->srv = &c->servers.v[i];
+		enum dns_status st = dns_query(p->srv, c->qname, c->qtype, query_flags(c),
+					       share_ms(c->nprobes - i), &r, err, sizeof err);
+		p->seconds = r.seconds;
+		p->answered = st == DNS_OK;
+		if (st != DNS_OK) {
+			probe_failed(p, st, err);
+			continue;
+		}
+		if (r.truncated_udp)
+			output_long(&c->out, "%s: UDP reply truncated, answered over TCP",
+				    p->srv->label);
+		lookup_judge(c, p, &r, c->nprobes - i);
+		dns_reply_free(&r);
+	}
+}
+
+/* ---- reporting ------------------------------------------------------- */
+
+/* Problems first, worst first, so the summary line leads with what broke;
+ * with list_ok the good answers follow. Every probe gets a long line when
+ * there are several, and a time perfdata item. */
+static void
+report_probes(struct dns_check *c, bool list_ok)
+{
+	static const enum gl_state order[] = {GL_CRITICAL, GL_WARNING, GL_UNKNOWN, GL_OK};
+	const char *sep = c->out.summary.len ? "; " : "";
+
+	for (size_t k = 0; k < 4; k++) {
+		for (size_t i = 0; i < c->nprobes; i++) {
+			struct probe *p = &c->probes[i];
+			if (p->state != order[k] || (order[k] == GL_OK && !list_ok))
+				continue;
+			output_summary(&c->out, "%s%s", sep, sb_str(&p->text));
+			sep = "; ";
+		}
+	}
+	for (size_t i = 0; i < c->nprobes; i++) {
+		struct probe *p = &c->probes[i];
+		char label[400];
+		output_state(&c->out, p->state);
+		if (c->nprobes > 1 || !list_ok)
+			output_long(&c->out, "[%s] %s", state_name(p->state), sb_str(&p->text));
+		snprintf(label, sizeof label, c->nprobes > 1 ? "time_%s" : "time", p->srv->label);
+		struct pd_item it = {.label = label, .value = p->seconds, .unknown = !p->answered,
+				     .uom = "s", .warn = &c->time.warn, .crit = &c->time.crit,
+				     .has_min = true};
+		perfdata_append(&c->out.perf, &it);
+	}
+}
+
+/* rrsig_days perfdata and headline text: the worst server's days. */
+static void
+report_days(struct dns_check *c, struct strbuf *head)
+{
+	const struct probe *worst = NULL;
+
+	for (size_t i = 0; i < c->nprobes; i++)
+		if (c->probes[i].has_days && (worst == NULL || c->probes[i].days < worst->days))
+			worst = &c->probes[i];
+	if (!c->dnssec)
+		return;
+	struct pd_item it = {.label = "rrsig_days", .value = worst ? worst->days : 0,
+			     .unknown = worst == NULL, .warn = &c->days.warn,
+			     .crit = &c->days.crit};
+	perfdata_append(&c->out.perf, &it);
+	if (worst != NULL && head != NULL)
+		sb_appendf(head, ", first RRSIG expires in %.1f days (%s)", worst->days,
+			   worst->srv->label);
+}
+
+static void
+probes_free(struct dns_check *c)
+{
+	for (size_t i = 0; i < c->nprobes; i++)
+		sb_free(&c->probes[i].text);
+	free(c->probes);
+	c->probes = NULL;
+	c->nprobes = 0;
+}
+
+/* ---- zone mode ------------------------------------------------------- */
+
+static bool
+same_name(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 1 && a[la - 1] == '.')
+		la--;
+	if (lb > 1 && b[lb - 1] == '.')
+		lb--;
+	return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+/* Adds one address record's text as a server of nsname. */
+static void
+zone_add_addr(struct dns_check *c, const char *nsname, const ldns_rr *rr)
+{
+	char err[300];
+	ldns_rr_type t = ldns_rr_get_type(rr);
+	char *a;
+
+	if ((t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA) ||
+	    (c->family == AF_INET && t != LDNS_RR_TYPE_A) ||
+	    (c->family == AF_INET6 && t != LDNS_RR_TYPE_AAAA))
+		return;
+	a = ldns_rdf2str(ldns_rr_rdf(rr, 0));
+	if (a != NULL &&
+	    dns_servers_add(&c->servers, a, nsname, c->port ? c->port : 53, c->family, err,
+			    sizeof err) != DNS_OK)
+		output_long(&c->out, "%s: %s", nsname, err);
+	free(a);
+}
+
+/* Glue from the NS reply's additional section, else a lookup of the
+ * name's A and AAAA records through the server that gave the NS set. */
+static void
+zone_ns_addresses(struct dns_check *c, const char *nsname, const ldns_pkt *nsreply,
+		  const struct dns_server *via)
+{
+	static const ldns_rr_type types[] = {LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA};
+	const ldns_rr_list *add = ldns_pkt_additional(nsreply);
+	size_t before = c->servers.n;
+	char err[300];
+
+	for (size_t i = 0; add && i < ldns_rr_list_rr_count(add); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(add, i);
+		char *owner = ldns_rdf2str(ldns_rr_owner(rr));
+		if (owner != NULL && same_name(owner, nsname))
+			zone_add_addr(c, nsname, rr);
+		free(owner);
+	}
+	for (size_t t = 0; t < 2 && c->servers.n == before; t++) {
+		struct dns_reply r;
+		if (dns_query(via, nsname, types[t], c->tcp ? DNS_Q_TCP : 0, share_ms(4), &r, err,
+			      sizeof err) != DNS_OK)
+			continue;
+		const ldns_rr_list *ans = ldns_pkt_answer(r.pkt);
+		for (size_t i = 0; ans && i < ldns_rr_list_rr_count(ans); i++)
+			zone_add_addr(c, nsname, ldns_rr_list_rr(ans, i));
+		dns_reply_free(&r);
+	}
+}
+
+/* Adds the servers of one NS name; a name without any address is a
+ * problem of its own (a delegation to nowhere). */
+static void
+zone_add_ns(struct dns_check *c, const char *nsname, const ldns_pkt *nsreply,
+	    const struct dns_server *via, struct strbuf *noaddr)
+{
+	char err[300];
+	size_t before = c->servers.n;
+
+	for (size_t i = 0; i < c->nnsmap; i++) {
+		if (!same_name(c->nsmap[i].name, nsname))
+			continue;
+		if (dns_servers_add(&c->servers, c->nsmap[i].addr, nsname, c->port ? c->port : 53,
+				    c->family, err, sizeof err) != DNS_OK)
+			output_die("DNS", GL_UNKNOWN, "--ns-address: %s", err);
+	}
+	if (c->servers.n == before)
+		zone_ns_addresses(c, nsname, nsreply, via);
+	if (c->servers.n == before)
+		sb_appendf(noaddr, "%s%s", noaddr->len ? ", " : "", nsname);
+	for (size_t i = before; i < c->servers.n; i++)
+		output_debug(1, "zone: %s at %s port %u", nsname, c->servers.v[i].addr,
+			     c->servers.v[i].port);
+}
+
+/* Asks the -s servers in turn for the zone's NS set. */
+static ldns_pkt *
+zone_ns_set(struct dns_check *c, struct dns_servers *ask, const struct dns_server **via)
+{
+	char err[400] = "no server to ask";
+
+	for (size_t i = 0; i < ask->n; i++) {
+		struct dns_reply r;
+		enum dns_status st = dns_query(&ask->v[i], c->zone, LDNS_RR_TYPE_NS,
+					       c->tcp ? DNS_Q_TCP : 0, share_ms(ask->n - i + 2), &r,
+					       err, sizeof err);
+		if (st != DNS_OK)
+			continue;
+		int rcode = ldns_pkt_get_rcode(r.pkt);
+		ldns_rr_list *ns = ldns_pkt_rr_list_by_type(r.pkt, LDNS_RR_TYPE_NS,
+							    LDNS_SECTION_ANSWER);
+		if (rcode == LDNS_RCODE_NOERROR && ns != NULL) {
+			ldns_rr_list_deep_free(ns);
+			*via = &ask->v[i];
+			return r.pkt;
+		}
+		ldns_rr_list_deep_free(ns);
+		snprintf(err, sizeof err, "%s: %s, no NS records", ask->v[i].label,
+			 dns_rcode_name(rcode));
+		dns_reply_free(&r);
+	}
+	output_die("DNS", GL_CRITICAL, "cannot get the NS set of %s: %s", c->zone, err);
+}
+
+/* Asks one nameserver address for the zone's SOA, without recursion: a
+ * server that is not authoritative for the zone is lame. */
+static void
+zone_probe(struct dns_check *c, struct probe *p, size_t left, char *mname, size_t mlen)
+{
+	char err[300];
+	struct dns_reply r;
+	unsigned flags = query_flags(c) | DNS_Q_NORD;
+	enum dns_status st = dns_query(p->srv, c->zone, LDNS_RR_TYPE_SOA, flags, share_ms(left),
+				       &r, err, sizeof err);
+
+	p->seconds = r.seconds;
+	p->answered = st == DNS_OK;
+	if (st != DNS_OK) {
+		probe_failed(p, st, err);
+		return;
+	}
+	ldns_rdf *zname = ldns_dname_new_frm_str(c->zone);
+	ldns_rr_list *soa = zname ? ldns_pkt_rr_list_by_name_and_type(
+					    r.pkt, zname, LDNS_RR_TYPE_SOA, LDNS_SECTION_ANSWER)
+				  : NULL;
+	int rcode = ldns_pkt_get_rcode(r.pkt);
+	p->state = GL_CRITICAL;
+	if (rcode != LDNS_RCODE_NOERROR)
+		sb_appendf(&p->text, "%s: lame (%s)", p->srv->label, dns_rcode_name(rcode));
+	else if (!ldns_pkt_aa(r.pkt))
+		sb_appendf(&p->text, "%s: lame (answer not authoritative)", p->srv->label);
+	else if (soa == NULL || ldns_rr_rd_count(ldns_rr_list_rr(soa, 0)) < 3)
+		sb_appendf(&p->text, "%s: lame (no SOA in the answer)", p->srv->label);
+	else
+		p->state = GL_OK;
+	if (p->state == GL_OK) {
+		const ldns_rr *rr = ldns_rr_list_rr(soa, 0);
+		char *m = ldns_rdf2str(ldns_rr_rdf(rr, 0));
+		if (m != NULL && mname[0] == '\0')
+			snprintf(mname, mlen, "%s", m);
+		free(m);
+		p->has_serial = true;
+		p->serial = ldns_rdf2native_int32(ldns_rr_rdf(rr, 2));
+		sb_appendf(&p->text, "%s: serial %u in ", p->srv->label, p->serial);
+		format_time(&p->text, p->seconds);
+		p->state = thresholds_eval(&c->time, p->seconds);
+		if (c->dnssec)
+			probe_dnssec(c, p, r.pkt, flags, left);
+	}
+	ldns_rr_list_deep_free(soa);
+	ldns_rdf_deep_free(zname);
+	dns_reply_free(&r);
+}
+
+/* The NS name a zone-mode server belongs to: its label up to the '/'. */
+static void
+probe_nsname(const struct probe *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", p->srv->label);
+	char *slash = strrchr(buf, '/');
+	if (slash != NULL)
+		*slash = '\0';
+}
+
+/* The serial the others are measured against: the primary's (--primary,
+ * else the server named in the SOA MNAME field), else the newest one. */
+static const struct probe *
+zone_reference(const struct dns_check *c, const char *mname, const struct dns_servers *prim)
+{
+	const struct probe *best = NULL;
+
+	for (size_t i = 0; i < c->nprobes; i++) {
+		const struct probe *p = &c->probes[i];
+		char ns[sizeof p->srv->label];
+		bool is_primary = false;
+		if (!p->has_serial)
+			continue;
+		probe_nsname(p, ns, sizeof ns);
+		for (size_t j = 0; j < prim->n; j++)
+			is_primary |= strcmp(prim->v[j].addr, p->srv->addr) == 0 &&
+				      prim->v[j].port == p->srv->port;
+		if (prim->n == 0 && same_name(ns, mname))
+			is_primary = true;
+		if (is_primary)
+			return p;
+		if (best == NULL || dns_serial_compare(p->serial, best->serial) == DNS_SERIAL_GREATER)
+			best = p;
+	}
+	return best;
+}
+
+/* Measures every server's serial against the reference; returns the
+ * drift of largest size for perfdata. */
+static int64_t
+zone_drift(struct dns_check *c, const struct probe *ref)
+{
+	int64_t worst = 0;
+
+	for (size_t i = 0; ref != NULL && i < c->nprobes; i++) {
+		struct probe *p = &c->probes[i];
+		if (!p->has_serial || p == ref)
+			continue;
+		int64_t behind = dns_serial_behind(ref->serial, p->serial);
+		enum gl_state st = behind == INT64_MIN ? GL_CRITICAL
+						       : thresholds_eval(&c->drift, (double)behind);
+		if (behind != INT64_MIN && llabs(behind) > llabs(worst))
+			worst = behind;
+		if (st == GL_OK)
+			continue;
+		p->state = state_worst(p->state, st);
+		sb_reset(&p->text);
+		if (behind == INT64_MIN)
+			sb_appendf(&p->text, "%s: serial %u is 2^31 from %u, order undefined "
+				   "(RFC 1982)", p->srv->label, p->serial, ref->serial);
+		else
+			sb_appendf(&p->text, "%s: serial %u is %lld %s %u (%s)", p->srv->label,
+				   p->serial, llabs(behind), behind > 0 ? "behind" : "ahead of",
+				   ref->serial, ref->srv->label);
+	}
+	return worst;
+}
+
+static void
+zone_headline(struct dns_check *c, const struct probe *ref, int64_t drift)
+{
+	struct strbuf head = STRBUF_INIT;
+	const struct probe *slow = NULL;
+	size_t good = 0;
+
+	for (size_t i = 0; i < c->nprobes; i++) {
+		const struct probe *p = &c->probes[i];
+		good += p->state == GL_OK;
+		if (p->answered && (slow == NULL || p->seconds > slow->seconds))
+			slow = p;
+	}
+	append_name(&head, c->zone);
+	if (ref != NULL)
+		sb_appendf(&head, " serial %u (%s)", ref->serial, ref->srv->label);
+	sb_appendf(&head, ": %zu of %zu servers OK", good, c->nprobes);
+	if (slow != NULL) {
+		sb_append(&head, ", slowest ");
+		format_time(&head, slow->seconds);
+		sb_appendf(&head, " (%s)", slow->srv->label);
+	}
+	report_days(c, &head);
+	output_summary(&c->out, "%s%s", c->out.summary.len ? "; " : "", sb_str(&head));
+	struct pd_item it = {.label = "serial_drift", .value = (double)drift,
+			     .unknown = ref == NULL, .warn = &c->drift.warn,
+			     .crit = &c->drift.crit};
+	perfdata_append(&c->out.perf, &it);
+	sb_free(&head);
+}
+
+static void
+zone_run(struct dns_check *c)
+{
+	struct dns_servers ask = {0}, prim = {0};
+	struct strbuf noaddr = STRBUF_INIT;
+	const struct dns_server *via = NULL;
+	char mname[256] = "", err[300];
+
+	ask = c->servers;
+	memset(&c->servers, 0, sizeof c->servers);
+	ldns_pkt *nsreply = zone_ns_set(c, &ask, &via);
+	ldns_rr_list *ns = ldns_pkt_rr_list_by_type(nsreply, LDNS_RR_TYPE_NS, LDNS_SECTION_ANSWER);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(ns); i++) {
+		char *name = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(ns, i), 0));
+		if (name != NULL)
+			zone_add_ns(c, name, nsreply, via, &noaddr);
+		free(name);
+	}
+	if (c->primary != NULL &&
+	    dns_servers_add(&prim, c->primary, NULL, c->port ? c->port : 53, c->family, err,
+			    sizeof err) != DNS_OK)
+		output_die("DNS", GL_UNKNOWN, "--primary: %s", err);
+	for (size_t i = 0; i < prim.n; i++)
+		dns_servers_add(&c->servers, prim.v[i].addr, "primary", prim.v[i].port,
+				c->family, err, sizeof err);
+	if (noaddr.len > 0) {
+		output_state(&c->out, GL_CRITICAL);
+		output_summary(&c->out, "no address for %s", sb_str(&noaddr));
+	}
+	c->nprobes = c->servers.n;
+	c->probes = xcalloc(c->nprobes ? c->nprobes : 1, sizeof *c->probes);
+	for (size_t i = 0; i < c->nprobes; i++) {
+		c->probes[i].srv = &c->servers.v[i];
+		zone_probe(c, &c->probes[i], c->nprobes - i, mname, sizeof mname);
+	}
+	const struct probe *ref = zone_reference(c, mname, &prim);
+	int64_t drift = zone_drift(c, ref);
+	report_probes(c, false);
+	zone_headline(c, ref, drift);
+	ldns_rr_list_deep_free(ns);
+	ldns_pkt_free(nsreply);
+	dns_servers_free(&ask);
+	dns_servers_free(&prim);
+	sb_free(&noaddr);
+}
+
+/* ---- blocklist mode -------------------------------------------------- */
+
+/* Asks the servers in turn for name/type until one replies. */
+static enum dns_status
+ask_any(struct dns_check *c, const char *name, ldns_rr_type type, size_t left,
+	struct dns_reply *r, char *err, size_t errlen)
+{
+	enum dns_status st = DNS_ERR_ARG;
+
+	for (size_t i = 0; i < c->servers.n; i++) {
+		st = dns_query(&c->servers.v[i], name, type, c->tcp ? DNS_Q_TCP : 0,
+			       share_ms(left * (c->servers.n - i)), r, err, errlen);
+		if (st == DNS_OK)
+			break;
+	}
+	return st;
+}
+
+/* The list's TXT reason for a listing, if it gives one. */
+static void
+dnsbl_reason(struct dns_check *c, const char *name, size_t left, struct strbuf *sb)
+{
+	char err[300];
+	struct dns_reply r;
+
+	if (ask_any(c, name, LDNS_RR_TYPE_TXT, left, &r, err, sizeof err) != DNS_OK)
+		return;
+	struct strbuf txt = STRBUF_INIT;
+	if (dns_rrset_format(&txt, ldns_pkt_answer(r.pkt), LDNS_RR_TYPE_TXT) > 0)
+		sb_appendf(sb, ": %s", sb_str(&txt));
+	sb_free(&txt);
+	dns_reply_free(&r);
+}
+
+/* Classifies each A record of a list's answer (RFC 5782 section 2.3). */
+static void
+dnsbl_answer(struct dns_check *c, struct probe *p, const char *zone, const char *name,
+	     const ldns_pkt *pkt, size_t left)
+{
+	const ldns_rr_list *ans = ldns_pkt_answer(pkt);
+	struct strbuf codes = STRBUF_INIT;
+	const char *why = NULL;
+
+	for (size_t i = 0; ans && i < ldns_rr_list_rr_count(ans); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(ans, i);
+		const ldns_rdf *rd = ldns_rr_rdf(rr, 0);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_A || rd == NULL || ldns_rdf_size(rd) != 4)
+			continue;
+		const uint8_t *a = ldns_rdf_data(rd);
+		sb_appendf(&codes, "%s%u.%u.%u.%u", codes.len ? ", " : "", a[0], a[1], a[2], a[3]);
+		if (dns_bl_classify(a) != DNS_BL_LISTED)
+			why = dns_bl_explain(a);
+	}
+	if (codes.len == 0) {
+		sb_appendf(&p->text, "%s: not listed (no A record)", zone);
+	} else if (why != NULL) {
+		p->state = GL_WARNING;
+		sb_appendf(&p->text, "%s: %s (%s)", zone, why, sb_str(&codes));
+	} else {
+		p->state = GL_CRITICAL;
+		sb_appendf(&p->text, "listed on %s (%s", zone, sb_str(&codes));
+		dnsbl_reason(c, name, left, &p->text);
+		sb_append(&p->text, ")");
+	}
+	sb_free(&codes);
+}
+
+static void
+dnsbl_one(struct dns_check *c, struct probe *p, const char *zone, size_t left)
+{
+	struct strbuf name = STRBUF_INIT;
+	struct dns_reply r;
+	char err[300];
+
+	dns_reverse_name(c->host, zone, &name);
+	enum dns_status st = ask_any(c, sb_str(&name), LDNS_RR_TYPE_A, left, &r, err, sizeof err);
+	p->seconds = r.seconds;
+	p->answered = st == DNS_OK;
+	int rcode = st == DNS_OK ? (int)ldns_pkt_get_rcode(r.pkt) : -1;
+	if (st != DNS_OK) {
+		p->state = GL_WARNING;
+		sb_appendf(&p->text, "%s: list error: %s", zone, err);
+	} else if (rcode == LDNS_RCODE_NXDOMAIN) {
+		sb_appendf(&p->text, "%s: not listed", zone);
+	} else if (rcode != LDNS_RCODE_NOERROR) {
+		p->state = GL_WARNING;
+		sb_appendf(&p->text, "%s: list error: %s", zone, dns_rcode_name(rcode));
+	} else {
+		dnsbl_answer(c, p, zone, sb_str(&name), r.pkt, left);
+	}
+	output_debug(1, "dnsbl: %s: %s", sb_str(&name), sb_str(&p->text));
+	dns_reply_free(&r);
+	sb_free(&name);
+}
+
+static void
+dnsbl_run(struct dns_check *c)
+{
+	size_t listed = 0, errors = 0;
+	double total = 0;
+
+	c->nprobes = c->ndnsbl;
+	c->probes = xcalloc(c->nprobes, sizeof *c->probes);
+	for (size_t i = 0; i < c->ndnsbl; i++) {
+		struct probe *p = &c->probes[i];
+		dnsbl_one(c, p, c->dnsbl[i], c->ndnsbl - i);
+		listed += p->state == GL_CRITICAL;
+		errors += p->state == GL_WARNING;
+		total += p->seconds;
+		output_state(&c->out, p->state);
+		if (p->state != GL_OK)
+			output_summary(&c->out, "%s%s", c->out.summary.len ? "; " : "",
+				       sb_str(&p->text));
+		output_long(&c->out, "[%s] %s", state_name(p->state), sb_str(&p->text));
+	}
+	output_summary(&c->out, "%s%s %s on %zu of %zu lists", c->out.summary.len ? "; " : "",
+		       c->host, listed ? "listed" : "not listed", listed, c->ndnsbl);
+	if (errors)
+		output_summary(&c->out, ", %zu list error%s", errors, errors > 1 ? "s" : "");
+	struct pd_item items[] = {
+		{.label = "listed", .value = (double)listed, .has_min = true, .has_max = true,
+		 .max = (double)c->ndnsbl},
+		{.label = "list_errors", .value = (double)errors, .has_min = true, .has_max = true,
+		 .max = (double)c->ndnsbl},
+		{.label = "time", .value = total, .uom = "s", .has_min = true},
+	};
+	for (size_t i = 0; i < 3; i++)
+		perfdata_append(&c->out.perf, &items[i]);
+}
+
+/* ---- main ------------------------------------------------------------ */
+
+static void
+load_anchors(struct dns_check *c)
+{
+	char err[300];
+	const char *path = c->anchor_file ? c->anchor_file : DEFAULT_ANCHOR;
+
+	if (dns_anchors_read(path, &c->anchors, err, sizeof err) != DNS_OK)
+		output_die("DNS", GL_UNKNOWN, "--trust-anchor: %s", err);
+}
+
+static void
+lookup_report(struct dns_check *c)
+{
+	struct strbuf head = STRBUF_INIT;
+
+	report_probes(c, true);
+	report_days(c, &head);
+	output_summary(&c->out, "%s", sb_str(&head));
+	sb_free(&head);
+}
+
+static void
+check_free(struct dns_check *c)
+{
+	probes_free(c);
+	dns_servers_free(&c->servers);
+	ldns_rr_list_deep_free(c->anchors);
+	for (size_t i = 0; i < c->nexpect; i++)
+		free(c->canon[i]);
+	for (size_t i = 0; i < c->nnsmap; i++)
+		free((char *)c->nsmap[i].name);
+	free(c->qname);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct dns_check c = {.qtype = LDNS_RR_TYPE_A};
+	struct opts o;
+	const char *arg;
+	int key;
+
+	opts_init(&o, &dns_desc, argc, argv);
+	while ((key = opts_next(&o, &arg)) != -1)
+		parse_opt(&o, &c, key, arg);
+	c.family = o.family;
+	if (!c.days.warn.set && !c.days.crit.set)
+		parse_pair(&o, "7,3", &c.days, true);
+	if (!c.drift.warn.set && !c.drift.crit.set)
+		parse_pair(&o, "0", &c.drift, false);
+	validate_opts(&o, &c);
+	opts_done(&o);
+
+	output_init(&c.out, "DNS");
+	if (c.dnssec)
+		load_anchors(&c);
+	load_servers(&c);
+	if (c.zone != NULL)
+		zone_run(&c);
+	else if (c.ndnsbl > 0)
+		dnsbl_run(&c);
+	else {
+		lookup_run(&c);
+		lookup_report(&c);
+	}
+	check_free(&c);
+	output_exit(&c.out);
+}
