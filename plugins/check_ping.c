@@ -1,0 +1,464 @@
+/* check_ping: ICMP echo to one or many hosts at once, natively (no fork of
+ * ping(8)), with the options and output of monitoring-plugins check_ping.
+ * The protocol work lives in common/icmp.c; this file wires options to it
+ * and turns each target's statistics into states, text and perfdata. */
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "icmp.h"
+#include "net.h"
+#include "opts.h"
+#include "output.h"
+#include "perfdata.h"
+#include "strbuf.h"
+
+#define MAX_PACKETS 1000000  /* targets x packets in one run */
+#define MAX_LISTED 5         /* non-OK targets named in the summary */
+
+enum {
+	OPT_SOCKET = 256,
+	OPT_WAIT,
+	OPT_JITTER,
+	OPT_RTMAX,
+};
+
+struct ping_ctx {
+	struct opts o;
+	char **hosts;
+	size_t nhosts;
+	struct icmp_limits lim;
+	struct icmp_config cfg;
+	double wait_ms;            /* < 0: derived from the limits */
+	long min_ok;               /* -m; < 0: every target must be OK */
+	struct icmp_target *t;
+	char **resolve_err;        /* per target, for the report */
+	struct icmp_engine e;
+	bool timed_out;
+};
+
+static const struct opt_spec ping_opts[] = {
+	{'H', "hostname", required_argument, "HOST[,HOST...]",
+	 "Host to ping; repeat or separate by commas for several."},
+	{'w', "warning", required_argument, "RTA,PL%",
+	 "Warning when the round-trip average reaches RTA ms or the packet\n"
+	 "loss reaches PL percent (default 200,40%)."},
+	{'c', "critical", required_argument, "RTA,PL%", "Critical threshold (default 500,80%)."},
+	{'p', "packets", required_argument, "N", "Echo requests per host (default 5)."},
+	{'i', "interval", required_argument, "MS",
+	 "Interval between two requests to one host (default 100 ms)."},
+	{'I', "send-gap", required_argument, "MS",
+	 "Minimum gap between any two requests, the global rate limit\n"
+	 "(default 0.1 ms, at most 10000 requests per second)."},
+	{'m', "min-alive", required_argument, "N",
+	 "OK when at least N hosts are OK, WARNING when at least N are OK\n"
+	 "or WARNING, else CRITICAL (a cluster or host-group check)."},
+	{'b', "size", required_argument, "BYTES", "ICMP data bytes per request (default 56)."},
+	{'l', "ttl", required_argument, "N", "TTL / hop limit of the requests."},
+	{'s', "source", required_argument, "ADDR", "Source address (numeric) to send from."},
+	{OPT_WAIT, "wait", required_argument, "MS",
+	 "How long a request waits for its reply; a later one counts as lost\n"
+	 "and late (default: the critical RTA, at least 1000 ms)."},
+	{OPT_JITTER, "jitter", required_argument, "WARN,CRIT",
+	 "Thresholds on jitter in ms (mean difference of successive RTTs);\n"
+	 "either may be empty."},
+	{OPT_RTMAX, "rtmax", required_argument, "WARN,CRIT",
+	 "Thresholds on the largest RTT in ms; either may be empty."},
+	{OPT_SOCKET, "socket", required_argument, "auto|dgram|raw",
+	 "ICMP socket kind: dgram needs net.ipv4.ping_group_range to include\n"
+	 "the group, raw needs CAP_NET_RAW; auto tries dgram, then raw."},
+	OPT_IPV4,
+	OPT_IPV6,
+	OPT_END,
+};
+
+static const struct plugin_desc ping_desc = {
+	.name = "check_ping",
+	.service = "PING",
+	.purpose = "Sends ICMP echo requests to one or many hosts at once and checks round-trip\n"
+		   "time and packet loss.",
+	.usage = "-H HOST[,HOST...] [-w RTA,PL%] [-c RTA,PL%] [-p N] [-m N] [options]",
+	.notes = "A reply counts only if its echo id, sequence number, payload and sender\n"
+		 "match a request sent in this run. An ICMP error about a host (unreachable,\n"
+		 "TTL exceeded) ends that host CRITICAL with the reason. With several hosts,\n"
+		 "the long output has one line per host and perfdata labels are prefixed\n"
+		 "with the host, e.g. '192.0.2.1_rta'.",
+	.opts = ping_opts,
+};
+
+static void
+ping_add_hosts(struct ping_ctx *c, const char *arg)
+{
+	char *copy = xstrdup(arg), *save = NULL;
+
+	for (char *h = strtok_r(copy, ", ", &save); h; h = strtok_r(NULL, ", ", &save)) {
+		c->hosts = xrealloc(c->hosts, (c->nhosts + 1) * sizeof *c->hosts);
+		c->hosts[c->nhosts++] = xstrdup(h);
+	}
+	free(copy);
+}
+
+static void
+ping_pair(struct ping_ctx *c, const char *arg, double *w, double *cr)
+{
+	char err[160];
+	if (icmp_parse_pair(arg, w, cr, err, sizeof err) != 0)
+		opts_usage_error(&c->o, "%s: %s", c->o.current, err);
+}
+
+static void
+ping_option(struct ping_ctx *c, int key, const char *arg)
+{
+	char err[160];
+
+	switch (key) {
+	case 'H': ping_add_hosts(c, arg); break;
+	case 'w':
+	case 'c':
+		if (icmp_parse_rta_pl(arg, key == 'w' ? &c->lim.wrta : &c->lim.crta,
+				      key == 'w' ? &c->lim.wpl : &c->lim.cpl, err, sizeof err) != 0)
+			opts_usage_error(&c->o, "%s: %s", c->o.current, err);
+		break;
+	case 'p': c->cfg.count = (unsigned)opts_long(&c->o, arg, 1, 10000); break;
+	case 'i': c->cfg.interval_ns = (int64_t)(opts_double(&c->o, arg, 0, 60000) * 1e6); break;
+	case 'I': c->cfg.gap_ns = (int64_t)(opts_double(&c->o, arg, 0, 10000) * 1e6); break;
+	case 'm': c->min_ok = opts_long(&c->o, arg, 1, 1000000); break;
+	case 'b': c->cfg.size = (size_t)opts_long(&c->o, arg, ICMP_MIN_DATA, ICMP_MAX_DATA); break;
+	case 'l': c->cfg.ttl = (int)opts_long(&c->o, arg, 1, 255); break;
+	case 's': c->cfg.source = arg; break;
+	case OPT_WAIT: c->wait_ms = opts_double(&c->o, arg, 1, 3600000); break;
+	case OPT_JITTER: ping_pair(c, arg, &c->lim.wjit, &c->lim.cjit); break;
+	case OPT_RTMAX: ping_pair(c, arg, &c->lim.wmax, &c->lim.cmax); break;
+	case OPT_SOCKET:
+		if (strcmp(arg, "auto") == 0)
+			c->cfg.kind = ICMP_SOCK_AUTO;
+		else if (strcmp(arg, "dgram") == 0)
+			c->cfg.kind = ICMP_SOCK_DGRAM;
+		else if (strcmp(arg, "raw") == 0)
+			c->cfg.kind = ICMP_SOCK_RAW;
+		else
+			opts_usage_error(&c->o, "--socket: '%s' is not auto, dgram or raw", arg);
+		break;
+	}
+}
+
+/* Cross-option checks, once everything is read. */
+static void
+ping_validate(struct ping_ctx *c)
+{
+	char err[160];
+	unsigned char a[16];
+
+	if (c->nhosts == 0)
+		opts_usage_error(&c->o, "no host given (-H)");
+	if (icmp_limits_check(&c->lim, err, sizeof err) != 0)
+		opts_usage_error(&c->o, "%s", err);
+	if (c->min_ok > (long)c->nhosts)
+		opts_usage_error(&c->o, "-m %ld: only %zu hosts given", c->min_ok, c->nhosts);
+	if ((unsigned long long)c->nhosts * c->cfg.count > MAX_PACKETS)
+		opts_usage_error(&c->o, "%zu hosts x %u packets is more than %d requests",
+				 c->nhosts, c->cfg.count, MAX_PACKETS);
+	if (c->cfg.source) {
+		int fam = inet_pton(AF_INET, c->cfg.source, a) == 1    ? AF_INET
+			  : inet_pton(AF_INET6, c->cfg.source, a) == 1 ? AF_INET6
+								       : 0;
+		if (fam == 0)
+			opts_usage_error(&c->o, "-s: '%s' is not a numeric address", c->cfg.source);
+		if (c->o.family != AF_UNSPEC && c->o.family != fam)
+			opts_usage_error(&c->o, "-s %s does not match -4/-6", c->cfg.source);
+		c->o.family = fam;
+	}
+	if (c->wait_ms < 0)
+		c->wait_ms = c->lim.crta > 1000 ? c->lim.crta : 1000;
+	c->cfg.wait_ns = (int64_t)(c->wait_ms * 1e6);
+}
+
+static void
+ping_parse(struct ping_ctx *c, int argc, char **argv)
+{
+	const char *arg;
+	int key;
+
+	memset(c, 0, sizeof *c);
+	c->lim = (struct icmp_limits){200, 500, 40, 80, -1, -1, -1, -1};
+	c->cfg = (struct icmp_config){.count = 5, .interval_ns = 100000000, .gap_ns = 100000,
+				      .size = 56};
+	c->wait_ms = -1;
+	c->min_ok = -1;
+	opts_init(&c->o, &ping_desc, argc, argv);
+	while ((key = opts_next(&c->o, &arg)) != -1)
+		ping_option(c, key, arg);
+	ping_validate(c);
+	opts_done(&c->o);
+}
+
+/* The capabilities left after the drop, as the kernel reports them. */
+static void
+ping_debug_privileges(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, "CapEff:", 7) == 0 || strncmp(line, "CapPrm:", 7) == 0)
+			output_debug(1, "after privilege drop: uid %d euid %d %.*s", (int)getuid(),
+				     (int)geteuid(), (int)strcspn(line, "\n"), line);
+	fclose(f);
+}
+
+/* Opens the sockets first and drops privileges right away: nothing after
+ * this point, name resolution included, runs with CAP_NET_RAW. */
+static void
+ping_open(struct ping_ctx *c)
+{
+	char err[160];
+	static const char *const kind[] = {"auto", "datagram", "raw"};
+
+	c->t = xcalloc(c->nhosts, sizeof *c->t);
+	c->resolve_err = xcalloc(c->nhosts, sizeof *c->resolve_err);
+	icmp_init(&c->e, &c->cfg, c->t, c->nhosts);
+	int n = icmp_open(&c->e, c->o.family);
+	if (icmp_drop_privileges(err, sizeof err) != 0)
+		output_die("PING", GL_UNKNOWN, "Cannot drop privileges: %s", err);
+	ping_debug_privileges();
+	for (int fi = 0; fi < 2; fi++)
+		if (c->e.fd[fi] >= 0)
+			output_debug(1, "IPv%d: %s socket, echo id %u", fi ? 6 : 4,
+				     kind[c->e.kind[fi]], c->e.id[fi]);
+		else if (c->e.sock_err[fi][0])
+			output_debug(1, "IPv%d: %s", fi ? 6 : 4, c->e.sock_err[fi]);
+	if (n > 0)
+		return;
+	const char *why = c->e.sock_err[c->o.family == AF_INET6 ? 1 : 0];
+	output_die("PING", GL_UNKNOWN,
+		   "Cannot open an ICMP socket (%s); allow group %d in "
+		   "net.ipv4.ping_group_range or grant CAP_NET_RAW",
+		   why, (int)getgid());
+}
+
+/* Resolves one host to the first address whose family has a socket. */
+static void
+ping_resolve_one(struct ping_ctx *c, size_t i)
+{
+	struct icmp_target *t = &c->t[i];
+	struct addrinfo hints = {.ai_family = c->o.family, .ai_socktype = SOCK_RAW};
+	struct addrinfo *res = NULL, *ai;
+	int rc = getaddrinfo(c->hosts[i], NULL, &hints, &res);
+
+	t->name = c->hosts[i];
+	if (rc != 0) {
+		t->fate = ICMP_FATE_RESOLVE;
+		c->resolve_err[i] = xstrdup(gai_strerror(rc));
+		return;
+	}
+	for (ai = res; ai; ai = ai->ai_next)
+		if ((ai->ai_family == AF_INET && c->e.fd[0] >= 0) ||
+		    (ai->ai_family == AF_INET6 && c->e.fd[1] >= 0))
+			break;
+	if (ai == NULL)
+		ai = res;
+	if (ai->ai_addrlen <= sizeof t->addr) {
+		memcpy(&t->addr, ai->ai_addr, ai->ai_addrlen);
+		t->addrlen = ai->ai_addrlen;
+		net_addr_str(ai->ai_addr, t->addrstr, sizeof t->addrstr);
+	}
+	freeaddrinfo(res);
+}
+
+static void
+ping_run(struct ping_ctx *c)
+{
+	char err[160];
+	int ms;
+
+	for (size_t i = 0; i < c->nhosts; i++)
+		ping_resolve_one(c, i);
+	ms = deadline_remaining_ms();
+	if (icmp_run(&c->e, mono_ns() + (int64_t)ms * 1000000, err, sizeof err) != 0)
+		output_die("PING", GL_UNKNOWN, "%s", err);
+	c->timed_out = c->e.done < c->e.n;
+	output_debug(1, "%u replies matched nothing of this run", c->e.foreign);
+}
+
+/* Nanoseconds as milliseconds rounded to the microsecond. */
+static double
+ping_ms(int64_t ns)
+{
+	return (double)((ns + 500) / 1000) / 1000.0;
+}
+
+/* "Packet loss = 0%, RTA = 0.05 ms" as check_ping says it, preceded by
+ * the reason when the host ended early. */
+static void
+ping_describe(const struct ping_ctx *c, size_t i, const struct icmp_stats *s,
+	      struct strbuf *sb)
+{
+	const struct icmp_target *t = &c->t[i];
+
+	if (t->fate != ICMP_FATE_NONE) {
+		sb_append(sb, icmp_fate_str(t->fate));
+		if (t->fate_from[0])
+			sb_appendf(sb, " from %s", t->fate_from);
+		if (t->fate == ICMP_FATE_SEND_ERROR)
+			sb_appendf(sb, ": %s", strerror(t->fate_errno));
+		if (t->fate == ICMP_FATE_RESOLVE)
+			sb_appendf(sb, " %s: %s", t->name, c->resolve_err[i]);
+		if (t->fate == ICMP_FATE_NO_SOCKET)
+			sb_appendf(sb, ": %s", c->e.sock_err[t->addr.ss_family == AF_INET6]);
+		if (t->fate == ICMP_FATE_RESOLVE || t->fate == ICMP_FATE_NO_SOCKET)
+			return;
+		sb_append(sb, ", ");
+	}
+	sb_appendf(sb, "Packet loss = %d%%", s->loss_pct);
+	if (s->received > 0)
+		sb_appendf(sb, ", RTA = %.2f ms", ping_ms(s->rtt_avg));
+	if (s->received > 0 && (c->lim.wmax >= 0 || c->lim.cmax >= 0))
+		sb_appendf(sb, ", max RTT = %.2f ms", ping_ms(s->rtt_max));
+	if (s->received > 1 && (c->lim.wjit >= 0 || c->lim.cjit >= 0))
+		sb_appendf(sb, ", jitter = %.2f ms", ping_ms(s->jitter));
+	if (t->duplicates)
+		sb_appendf(sb, ", %u duplicate%s", t->duplicates, t->duplicates == 1 ? "" : "s");
+	if (t->late)
+		sb_appendf(sb, ", %u late", t->late);
+}
+
+static void
+ping_perf_item(struct strbuf *pd, const char *prefix, const char *name, double v, bool unknown,
+	       const char *uom, double w, double cr)
+{
+	char label[300];
+	struct range wr = {.end = w, .set = w >= 0}, crr = {.end = cr, .set = cr >= 0};
+	struct pd_item it = {.label = label, .value = v, .unknown = unknown, .uom = uom,
+			     .warn = &wr, .crit = &crr, .has_min = true, .min = 0,
+			     .has_max = strcmp(uom, "%") == 0, .max = 100};
+
+	snprintf(label, sizeof label, "%s%s%s", prefix ? prefix : "", prefix ? "_" : "", name);
+	perfdata_append(pd, &it);
+}
+
+static void
+ping_perf(const struct ping_ctx *c, size_t i, const struct icmp_stats *s, struct strbuf *pd)
+{
+	const char *p = c->nhosts > 1 ? c->t[i].name : NULL;
+	const struct icmp_limits *l = &c->lim;
+	bool none = s->received == 0;
+
+	ping_perf_item(pd, p, "rta", ping_ms(s->rtt_avg), none, "ms", l->wrta, l->crta);
+	ping_perf_item(pd, p, "pl", s->loss_pct, false, "%", l->wpl, l->cpl);
+	ping_perf_item(pd, p, "rtmin", ping_ms(s->rtt_min), none, "ms", -1, -1);
+	ping_perf_item(pd, p, "rtmax", ping_ms(s->rtt_max), none, "ms", l->wmax, l->cmax);
+	ping_perf_item(pd, p, "jitter", ping_ms(s->jitter), s->received < 2, "ms", l->wjit,
+		       l->cjit);
+}
+
+static enum gl_state
+ping_target_state(const struct ping_ctx *c, size_t i, const struct icmp_stats *s)
+{
+	/* No socket for the host's family is a local failure, not the host's. */
+	if (c->t[i].fate == ICMP_FATE_NO_SOCKET)
+		return GL_UNKNOWN;
+	return icmp_evaluate(&c->lim, s, c->t[i].fate);
+}
+
+/* The overall state: the worst host, or with -m a count of healthy hosts
+ * as check_icmp counts them. */
+static enum gl_state
+ping_overall(const struct ping_ctx *c, const size_t *count, enum gl_state worst)
+{
+	if (c->min_ok < 0)
+		return worst;
+	if (count[GL_OK] >= (size_t)c->min_ok)
+		return GL_OK;
+	if (count[GL_OK] + count[GL_WARNING] >= (size_t)c->min_ok)
+		return GL_WARNING;
+	return GL_CRITICAL;
+}
+
+static void
+ping_summary(const struct ping_ctx *c, struct gl_output *out, const size_t *count,
+	     const struct strbuf *listed, size_t nlisted)
+{
+	static const enum gl_state order[] = {GL_WARNING, GL_CRITICAL, GL_UNKNOWN};
+
+	output_summary(out, "%zu/%zu hosts OK", count[GL_OK], c->nhosts);
+	if (c->min_ok >= 0)
+		output_summary(out, " (%ld required)", c->min_ok);
+	for (size_t k = 0; k < 3; k++)
+		if (count[order[k]])
+			output_summary(out, ", %zu %s", count[order[k]], state_name(order[k]));
+	if (nlisted > 0)
+		output_summary(out, ": %s%s", sb_str(listed), nlisted > MAX_LISTED ? ", ..." : "");
+}
+
+static void
+ping_report(const struct ping_ctx *c, struct gl_output *out)
+{
+	struct strbuf line = STRBUF_INIT, listed = STRBUF_INIT;
+	size_t count[4] = {0}, nlisted = 0;
+	enum gl_state worst = GL_OK;
+
+	for (size_t i = 0; i < c->nhosts; i++) {
+		const struct icmp_target *t = &c->t[i];
+		struct icmp_stats s;
+		icmp_stats(t, &s);
+		enum gl_state st = ping_target_state(c, i, &s);
+		count[st]++;
+		worst = state_worst(worst, st);
+		sb_reset(&line);
+		ping_describe(c, i, &s, &line);
+		ping_perf(c, i, &s, &out->perf);
+		if (c->nhosts == 1) {
+			output_summary(out, "%s", sb_str(&line));
+			continue;
+		}
+		bool alias = t->addrstr[0] && strcmp(t->addrstr, t->name) != 0;
+		output_long(out, "%s%s%s%s: %s - %s", t->name, alias ? " (" : "",
+			    alias ? t->addrstr : "", alias ? ")" : "", state_name(st), sb_str(&line));
+		if (st != GL_OK && nlisted++ < MAX_LISTED)
+			sb_appendf(&listed, "%s%s (%s)", nlisted > 1 ? ", " : "", t->name,
+				   sb_str(&line));
+	}
+	if (c->nhosts > 1)
+		ping_summary(c, out, count, &listed, nlisted);
+	output_state(out, ping_overall(c, count, worst));
+	if (c->timed_out) {
+		output_summary(out, " (run cut short by the %g s timeout)", deadline_seconds());
+		output_state(out, deadline_state());
+	}
+	sb_free(&line);
+	sb_free(&listed);
+}
+
+static void
+ping_free(struct ping_ctx *c)
+{
+	icmp_close(&c->e);
+	for (size_t i = 0; i < c->nhosts; i++) {
+		free(c->hosts[i]);
+		free(c->resolve_err[i]);
+	}
+	free(c->hosts);
+	free(c->resolve_err);
+	free(c->t);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ping_ctx c;
+	struct gl_output out;
+
+	ping_parse(&c, argc, argv);
+	ping_open(&c);
+	ping_run(&c);
+	output_init(&out, "PING");
+	ping_report(&c, &out);
+	ping_free(&c);
+	output_exit(&out);
+}
