@@ -14,6 +14,7 @@
 #include <openssl/x509v3.h>
 
 #include "perfdata.h"
+#include "revoke.h"
 #include "tls.h"
 
 /* One run's evaluation state: the chain as served and as verified, and the
@@ -29,7 +30,9 @@ struct cc {
 	enum gl_state state;
 	struct strbuf problems;   /* ", "-separated reasons */
 	long min_days;            /* over the whole chain */
-	bool verify_done;         /* a verify failure was already reported */
+	X509_STORE *store;        /* the trust anchors */
+	bool pkix_ok;             /* the chain verified without error */
+	char revocation[400];     /* the OCSP finding, for the long output */
 };
 
 void
@@ -253,12 +256,11 @@ cc_verify_reason(struct cc *x, int code, X509 *cert)
 static void
 cc_verify(struct cc *x)
 {
-	X509_STORE *st = cc_store(x->p);
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	struct cc_verr v = {0};
 
-	if (st == NULL || ctx == NULL ||
-	    !X509_STORE_CTX_init(ctx, st, x->leaf, x->served)) {
+	if (x->store == NULL || ctx == NULL ||
+	    !X509_STORE_CTX_init(ctx, x->store, x->leaf, x->served)) {
 		char err[256];
 		tls_error_string(err, sizeof err, "cannot load the trust store");
 		cc_problem(x, GL_UNKNOWN, "%s", err);
@@ -275,9 +277,9 @@ cc_verify(struct cc *x)
 		goto out;
 	}
 	STACK_OF(X509) *built = X509_STORE_CTX_get1_chain(ctx);
-	if (built != NULL) {
+	if (built != NULL)
 		x->chain = built;
-	}
+	x->pkix_ok = v.n == 0;
 	if (x->p->verify) {
 		/* Only the first error per certificate: the others follow from it. */
 		for (int i = 0; i < v.n; i++) {
@@ -288,7 +290,6 @@ cc_verify(struct cc *x)
 	}
 out:
 	X509_STORE_CTX_free(ctx);
-	X509_STORE_free(st);
 	ERR_clear_error();
 }
 
@@ -458,6 +459,72 @@ cc_protocol(struct cc *x)
 		cc_problem(x, GL_CRITICAL, "protocol %s is below the minimum", SSL_get_version(x->c->ssl));
 }
 
+/* RFC 7633: a TLS feature extension listing status_request (5). */
+static bool
+cc_must_staple(X509 *leaf)
+{
+	TLS_FEATURE *f = X509_get_ext_d2i(leaf, NID_tlsfeature, NULL, NULL);
+	bool must = false;
+
+	for (int i = 0; i < sk_ASN1_INTEGER_num(f); i++)
+		if (ASN1_INTEGER_get(sk_ASN1_INTEGER_value(f, i)) == TLSEXT_TYPE_status_request)
+			must = true;
+	TLS_FEATURE_free(f);
+	return must;
+}
+
+static void
+cc_revoke_report(struct cc *x, const struct revoke_result *r, const char *how)
+{
+	snprintf(x->revocation, sizeof x->revocation, "OCSP (%s): %s", how, r->text);
+	switch (r->verdict) {
+	case REVOKE_GOOD:
+		break;
+	case REVOKE_REVOKED:
+		cc_problem(x, GL_CRITICAL, "certificate %s (OCSP)", r->text);
+		break;
+	case REVOKE_UNKNOWN:
+		cc_problem(x, x->p->ocsp == CERT_OCSP_STAPLE ? GL_CRITICAL : GL_WARNING,
+			   "revocation unknown: %s", r->text);
+		break;
+	case REVOKE_INVALID:
+		cc_problem(x, GL_CRITICAL, "bad %s OCSP response: %s", how, r->text);
+		break;
+	}
+}
+
+/* A stapled answer is always judged; without one, --ocsp-stapling and a
+ * must-staple certificate fail, and CERT_OCSP_FETCH asks the responder. */
+static void
+cc_revocation(struct cc *x)
+{
+	const unsigned char *der = NULL;
+	long len = SSL_get_tlsext_status_ocsp_resp(x->c->ssl, &der);
+	bool asked = SSL_get_tlsext_status_type(x->c->ssl) == TLSEXT_STATUSTYPE_ocsp;
+	X509 *issuer = sk_X509_num(x->chain) > 1 ? sk_X509_value(x->chain, 1) : NULL;
+	struct revoke_result r;
+
+	if (x->p->ocsp == CERT_OCSP_OFF && !asked)
+		return;
+	if (issuer == NULL && (len > 0 || x->p->ocsp != CERT_OCSP_OFF)) {
+		cc_problem(x, GL_WARNING, "revocation unknown: the issuer is not known");
+		return;
+	}
+	if (len > 0 && der != NULL) {
+		revoke_judge(der, len, x->leaf, issuer, x->served, x->store, &r);
+		cc_revoke_report(x, &r, "stapled");
+		return;
+	}
+	if (x->p->ocsp == CERT_OCSP_STAPLE)
+		cc_problem(x, GL_CRITICAL, "no stapled OCSP response");
+	else if (asked && x->p->must_staple && cc_must_staple(x->leaf))
+		cc_problem(x, GL_CRITICAL, "must-staple certificate without a stapled OCSP response");
+	if (x->p->ocsp != CERT_OCSP_FETCH)
+		return;
+	revoke_fetch(x->leaf, issuer, x->served, x->store, &r);
+	cc_revoke_report(x, &r, "responder");
+}
+
 /* One long-output line per certificate of the chain. */
 static void
 cc_long(struct cc *x, struct gl_output *out)
@@ -479,6 +546,8 @@ cc_long(struct cc *x, struct gl_output *out)
 			    OBJ_nid2sn(X509_get_signature_nid(cert)),
 			    i >= sk_X509_num(x->served) ? ", from the trust store" : "");
 	}
+	if (x->revocation[0] != '\0')
+		output_long(out, "%s", x->revocation);
 }
 
 static void
@@ -547,11 +616,13 @@ certcheck_eval(const struct net_conn *c, const struct cert_policy *p, const char
 		return GL_CRITICAL;
 	}
 	x.chain = x.served;
+	x.store = cc_store(p);
 	cc_verify(&x);
 	cc_host(&x);
 	cc_expiry(&x);
 	cc_crypto(&x);
 	cc_protocol(&x);
+	cc_revocation(&x);
 	cc_summary(&x, out);
 	cc_long(&x, out);
 	cc_perf(&x, label, out);
@@ -559,6 +630,7 @@ certcheck_eval(const struct net_conn *c, const struct cert_policy *p, const char
 	if (x.chain != x.served)
 		sk_X509_pop_free(x.chain, X509_free);
 	X509_free(x.leaf);
+	X509_STORE_free(x.store);
 	sb_free(&x.problems);
 	return x.state;
 }

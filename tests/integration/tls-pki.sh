@@ -31,6 +31,7 @@ new_certs_dir = \$dir/new
 serial = \$dir/serial
 policy = any
 unique_subject = no
+default_md = sha256
 copy_extensions = none
 [any]
 commonName = supplied
@@ -127,6 +128,32 @@ serve_tls() {
 	openssl s_server -quiet -www -accept "127.0.0.1:$port" -cert "$P/$name.pem" \
 		-key "$P/$name.key" "${chain[@]}" \
 		-cipher 'DEFAULT:@SECLEVEL=0' "$@" </dev/null >"$T/s_server-$name.log" 2>&1 &
+	track $!
+	wait_port "$port" 10
+}
+
+# pki_revoke NAME: marks NAME revoked in the intermediate's index.
+pki_revoke() {
+	openssl ca -config "$P/int/ca.cnf" -cert "$P/int/cert.pem" -keyfile "$P/int/key.pem" \
+		-revoke "$P/$1.pem" -crl_reason keyCompromise 2>/dev/null
+}
+
+# pki_staple NAME: $P/NAME.ocsp.der, the intermediate's OCSP answer for
+# NAME made offline, for s_server -status_file.
+pki_staple() {
+	openssl ocsp -issuer "$P/int/cert.pem" -cert "$P/$1.pem" -no_nonce \
+		-reqout "$P/$1.req.der" >/dev/null 2>&1 &&
+		openssl ocsp -index "$P/int/index.txt" -CA "$P/int/cert.pem" \
+			-rsigner "$P/int/cert.pem" -rkey "$P/int/key.pem" -reqin "$P/$1.req.der" \
+			-respout "$P/$1.ocsp.der" -nmin 60 >/dev/null 2>&1
+}
+
+# serve_ocsp PORT [--hang]: the loopback OCSP responder for the intermediate.
+serve_ocsp() {
+	local port=$1
+	shift
+	python3 "$SRC/tests/integration/ocsp-responder.py" "$port" --index "$P/int/index.txt" \
+		--ca "$P/int/cert.pem" --key "$P/int/key.pem" "$@" >"$T/ocsp-$port.log" 2>&1 &
 	track $!
 	wait_port "$port" 10
 }
