@@ -178,11 +178,13 @@ slug_add(struct slug *sl, const char *b, size_t n, uint32_t cp)
 		sl->dash = true;
 		return;
 	}
-	if (sl->full || sl->out->len - sl->start + n + 1 > SLUG_MAX) {
+	bool sep = sl->dash && sl->out->len > sl->start;
+
+	if (sl->full || sl->out->len - sl->start + n + sep > SLUG_MAX) {
 		sl->full = true;
 		return;
 	}
-	if (sl->dash && sl->out->len > sl->start)
+	if (sep)
 		sb_appendc(sl->out, '-');
 	sl->dash = false;
 	if (sl->lower && cp >= 'A' && cp <= 'Z')
