@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "deadline.h"
@@ -349,6 +350,18 @@ out:
 	return st;
 }
 
+/* A random query id (RFC 5452 section 9.2). getrandom() rather than
+ * ldns_pkt_set_random_id(): that one goes through OpenSSL's RAND, whose
+ * first use loads openssl.cnf and seeds a DRBG, milliseconds per run. */
+static uint16_t
+query_id(void)
+{
+	uint16_t id;
+	if (getrandom(&id, sizeof id, GRND_NONBLOCK) != (ssize_t)sizeof id)
+		id = (uint16_t)(mono_ns() ^ getpid());
+	return id;
+}
+
 static ldns_pkt *
 query_packet(const char *name, ldns_rr_type type, unsigned flags, char *err, size_t errlen)
 {
@@ -367,7 +380,7 @@ query_packet(const char *name, ldns_rr_type type, unsigned flags, char *err, siz
 		snprintf(err, errlen, "out of memory building the query");
 		return NULL;
 	}
-	ldns_pkt_set_random_id(q);
+	ldns_pkt_set_id(q, query_id());
 	ldns_pkt_set_edns_udp_size(q, DNS_EDNS_SIZE);
 	if (flags & DNS_Q_DO) {
 		ldns_pkt_set_edns_do(q, true);

@@ -23,6 +23,7 @@
 #include "range.h"
 
 #define MAX_LIST 32
+#define ANSWER_MAX 200  /* longest answer text on the status line */
 #define DEFAULT_ANCHOR "/usr/share/dns/root.key"
 
 enum {
@@ -121,6 +122,7 @@ struct probe {
 	char nsname[256];       /* zone mode: the NS this address belongs to */
 	enum gl_state state;
 	struct strbuf text;     /* the problem, or the answer in lookup mode */
+	size_t headlen;         /* lookup: length of "NAME TYPE DATA" in text */
 	double seconds;
 	bool answered;          /* a reply, whatever its rcode */
 	bool has_serial;
@@ -382,8 +384,8 @@ probe_dnssec(struct dns_check *c, struct probe *p, const ldns_pkt *pkt, unsigned
 		sb_appendf(&p->text, "%s: RRSIG of %s expires in %.1f days", p->srv->label,
 			   res.expiry_what, p->days);
 	} else if (p->has_days) {
-		output_long(&c->out, "%s: DNSSEC secure, first RRSIG (%s) expires in %.1f days",
-			    p->srv->label, res.expiry_what, p->days);
+		sb_appendf(&p->text, ", DNSSEC secure, first RRSIG (%s) expires in %.1f days",
+			   res.expiry_what, p->days);
 	}
 }
 
@@ -414,7 +416,12 @@ lookup_judge(struct dns_check *c, struct probe *p, const struct dns_reply *r, si
 		p->state = GL_CRITICAL;
 		sb_appendf(&p->text, " %s: no record of this type (NODATA)", tname);
 	} else {
-		sb_appendf(&p->text, " %s %s", tname, sb_str(&d));
+		size_t n = ldns_rr_list_rr_count(ans);
+		if (d.len > ANSWER_MAX)
+			sb_appendf(&p->text, " %s %.*s... (%zu records)", tname, ANSWER_MAX,
+				   sb_str(&d), n);
+		else
+			sb_appendf(&p->text, " %s %s", tname, sb_str(&d));
 		sb_reset(&d);
 		if (c->nexpect > 0 &&
 		    !dns_answer_match(ans, c->qtype, (const char *const *)c->canon, c->nexpect, &d)) {
@@ -427,6 +434,7 @@ lookup_judge(struct dns_check *c, struct probe *p, const struct dns_reply *r, si
 		}
 	}
 	sb_free(&d);
+	p->headlen = p->text.len;
 	sb_append(&p->text, " in ");
 	format_time(&p->text, p->seconds);
 	sb_appendf(&p->text, " (%s)", p->srv->label);
@@ -472,14 +480,22 @@ report_probes(struct dns_check *c, bool list_ok)
 {
 	static const enum gl_state order[] = {GL_CRITICAL, GL_WARNING, GL_UNKNOWN, GL_OK};
 	const char *sep = c->out.summary.len ? "; " : "";
+	const struct probe *prev = NULL;
 
 	for (size_t k = 0; k < 4; k++) {
 		for (size_t i = 0; i < c->nprobes; i++) {
 			struct probe *p = &c->probes[i];
 			if (p->state != order[k] || (order[k] == GL_OK && !list_ok))
 				continue;
+			/* Servers that agree share one answer text. */
+			if (prev != NULL && p->headlen > 0 && p->headlen == prev->headlen &&
+			    memcmp(p->text.buf, prev->text.buf, p->headlen) == 0) {
+				output_summary(&c->out, ", %s", p->text.buf + p->headlen + 4);
+				continue;
+			}
 			output_summary(&c->out, "%s%s", sep, sb_str(&p->text));
 			sep = "; ";
+			prev = order[k] == GL_OK ? p : NULL;
 		}
 	}
 	for (size_t i = 0; i < c->nprobes; i++) {
@@ -806,6 +822,9 @@ zone_run(struct dns_check *c)
 	ldns_rr_list *ns = ldns_pkt_rr_list_by_type(nsreply, LDNS_RR_TYPE_NS, LDNS_SECTION_ANSWER);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(ns); i++) {
 		char *name = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(ns, i), 0));
+		size_t len = name ? strlen(name) : 0;
+		if (len > 1 && name[len - 1] == '.')
+			name[len - 1] = '\0';
 		if (name != NULL)
 			zone_add_ns(c, name, nsreply, via, &noaddr);
 		free(name);
@@ -953,8 +972,13 @@ dnsbl_run(struct dns_check *c)
 				       sb_str(&p->text));
 		output_long(&c->out, "[%s] %s", state_name(p->state), sb_str(&p->text));
 	}
-	output_summary(&c->out, "%s%s %s on %zu of %zu lists", c->out.summary.len ? "; " : "",
-		       c->host, listed ? "listed" : "not listed", listed, c->ndnsbl);
+	if (listed)
+		output_summary(&c->out, "%s%s listed on %zu of %zu lists",
+			       c->out.summary.len ? "; " : "", c->host, listed, c->ndnsbl);
+	else
+		output_summary(&c->out, "%s%s not listed on %zu list%s",
+			       c->out.summary.len ? "; " : "", c->host, c->ndnsbl,
+			       c->ndnsbl > 1 ? "s" : "");
 	if (errors)
 		output_summary(&c->out, ", %zu list error%s", errors, errors > 1 ? "s" : "");
 	struct pd_item items[] = {
@@ -983,12 +1007,8 @@ load_anchors(struct dns_check *c)
 static void
 lookup_report(struct dns_check *c)
 {
-	struct strbuf head = STRBUF_INIT;
-
 	report_probes(c, true);
-	report_days(c, &head);
-	output_summary(&c->out, "%s", sb_str(&head));
-	sb_free(&head);
+	report_days(c, NULL);
 }
 
 static void

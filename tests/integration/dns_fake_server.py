@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""A misbehaving DNS server on 127.0.0.1 for check_dns's failure paths.
+
+usage: dns_fake_server.py MODE PORT
+  silent     reads queries and never answers (UDP and TCP)
+  garbage    answers every UDP query with bytes that are not a DNS message
+  truncated  answers every UDP query with an empty reply that has TC set,
+             and listens on no TCP port, so the TCP retry is refused
+  wrongid    answers with another id first (to be ignored), then nothing
+"""
+import socket
+import struct
+import sys
+import time
+
+
+def reply_header(query, flags, qd):
+    qid = struct.unpack("!H", query[:2])[0]
+    return struct.pack("!HHHHHH", qid, flags, qd, 0, 0, 0)
+
+
+def question(query):
+    # the question section runs from byte 12 to the end of QNAME + 4
+    i = 12
+    while i < len(query) and query[i] != 0:
+        i += query[i] + 1
+    return query[12:i + 5]
+
+
+def main():
+    mode, port = sys.argv[1], int(sys.argv[2])
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind(("127.0.0.1", port))
+    if mode == "silent":
+        tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        tcp.bind(("127.0.0.1", port))
+        tcp.listen(8)
+    print("ready", flush=True)
+    while True:
+        data, peer = udp.recvfrom(65535)
+        if mode == "silent" or len(data) < 12:
+            continue
+        if mode == "garbage":
+            udp.sendto(b"\x01\x02garbage that is not DNS", peer)
+        elif mode == "truncated":
+            # QR, opcode 0, TC, RD, RA; rcode NOERROR; the question echoed
+            udp.sendto(reply_header(data, 0x8380, 1) + question(data), peer)
+        elif mode == "wrongid":
+            bad = bytes([data[0] ^ 0xFF, data[1]]) + data[2:]
+            udp.sendto(reply_header(bad, 0x8180, 1) + question(data), peer)
+        time.sleep(0)
+
+
+if __name__ == "__main__":
+    main()
