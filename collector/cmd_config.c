@@ -1,0 +1,107 @@
+/* glance check-config: validates the config and says what it means. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "exec.h"
+
+static void
+explain_check(const struct config *cfg, const struct cfg_check *c, const char *role,
+	      int *missing)
+{
+	char err[256];
+	char *path = exec_resolve(c->argv[0], cfg->site.path, err, sizeof err);
+
+	printf("    %s %s: every %ds, retry %ds, HARD after %d attempt%s, timeout %ds\n", role,
+	       c->service, c->interval, c->retry, c->attempts, c->attempts == 1 ? "" : "s",
+	       c->timeout);
+	if (path == NULL) {
+		printf("      ERROR %s:%d: %s\n", cfg->file, c->line, err);
+		(*missing)++;
+	} else {
+		printf("      runs %s", path);
+		for (size_t i = 1; c->argv[i] != NULL; i++)
+			printf(" [%s]", c->argv[i]);
+		putchar('\n');
+	}
+	free(path);
+}
+
+static int
+explain(const struct config *cfg)
+{
+	const struct cfg_site *s = &cfg->site;
+	int missing = 0;
+
+	printf("%s: %zu system%s, %zu check%s\n", cfg->file, cfg->nsystems,
+	       cfg->nsystems == 1 ? "" : "s", cfg->nchecks, cfg->nchecks == 1 ? "" : "s");
+	printf("site \"%s\" at %s\n  output %s\n  state %s (SQLite, WAL, synchronous=%s)\n",
+	       s->info.title, s->info.base_url, s->output, s->state,
+	       s->sync_full ? "FULL" : "NORMAL");
+	printf("  %d checks at once; render every %ds; flaps under %ds are not posted;"
+	       " results kept %d days\n",
+	       s->parallel, s->render_every, s->flap_min, s->keep_days);
+	for (size_t i = 0; i < cfg->nsystems; i++) {
+		const struct cfg_system *y = &cfg->systems[i];
+		printf("system %s \"%s\" (%s; %s) %s\n", y->id, y->name,
+		       y->location ? y->location : "no location", y->role ? y->role : "no role",
+		       y->internal ? "internal: shown as Internal, no details, no automatic notices"
+				   : "public");
+		if (y->ping != NULL)
+			explain_check(cfg, config_check(cfg, y->id, y->ping), "ping", &missing);
+		else
+			printf("    no ping check: the Ping column shows Unknown\n");
+		for (size_t j = 0; j < y->nservices; j++)
+			explain_check(cfg, config_check(cfg, y->id, y->services[j]), "service",
+				      &missing);
+	}
+	for (size_t i = 0; i < cfg->nchecks; i++) {
+		const struct cfg_check *c = &cfg->checks[i];
+		const struct cfg_system *y = config_system(cfg, c->system);
+		bool used = y->ping != NULL && strcmp(y->ping, c->service) == 0;
+		for (size_t j = 0; j < y->nservices && !used; j++)
+			used = strcmp(y->services[j], c->service) == 0;
+		if (!used) {
+			printf("check %s/%s is run and stored but decides nothing\n", c->system,
+			       c->service);
+			explain_check(cfg, c, "extra", &missing);
+		}
+	}
+	if (missing > 0)
+		printf("%d command%s cannot be run\n", missing, missing == 1 ? "" : "s");
+	else
+		printf("config OK\n");
+	return missing > 0 ? -1 : 0;
+}
+
+int
+cmd_check_config(int argc, char **argv)
+{
+	static const struct option longopts[] = {CLI_OPTS, {0}};
+	struct cli cli;
+	struct config cfg;
+	int opt, rc;
+
+	cli_init(&cli, "glance check-config");
+	while ((opt = getopt_long(argc, argv, CLI_SHORT, longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			printf("usage: glance check-config [-c FILE]\n\n"
+			       "Parses the config, checks every reference and that every command\n"
+			       "can be executed, and explains what will run. Errors name file,\n"
+			       "line and column. Exit: 0 valid, 1 invalid, 2 usage.\n");
+			return EXIT_OK;
+		}
+		if (cli_option(&cli, opt, optarg) != 0)
+			return EXIT_USAGE;
+	}
+	if (optind < argc) {
+		cli_usage(&cli, "unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (cli_config(&cli, &cfg) != 0)
+		return EXIT_FAIL;
+	rc = explain(&cfg);
+	config_free(&cfg);
+	return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}

@@ -1,0 +1,293 @@
+/* glance maintenance schedule|list|end|cancel: maintenance windows. A
+ * window makes its system show Maintenance while it lasts; derive posts
+ * "Maintenance underway" when it begins and "Maintenance complete" when
+ * it ends, linked to the "Server maintenance" notice posted here. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "derive.h"
+
+struct maint_args {
+	const char *start, *duration, *end, *reason, *title;
+};
+
+static const struct option maint_opts[] = {
+	CLI_OPTS,
+	{"start", required_argument, NULL, 's'},
+	{"duration", required_argument, NULL, 'd'},
+	{"end", required_argument, NULL, 'e'},
+	{"reason", required_argument, NULL, 'r'},
+	{"title", required_argument, NULL, 't'},
+	{0},
+};
+
+static int
+maint_help(void)
+{
+	printf("usage: glance maintenance schedule SYSTEM --start TIME (--duration D | --end TIME)\n"
+	       "                                  [--reason TEXT] [--title TEXT]\n"
+	       "       glance maintenance list\n"
+	       "       glance maintenance end ID      (finished early, now)\n"
+	       "       glance maintenance cancel ID   (will not happen)\n"
+	       "  (each also takes -c FILE and --now EPOCH)\n\n"
+	       "TIME is UTC: \"2015-11-01 02:20\", 2015-11-01T02:20:00Z or epoch seconds.\n"
+	       "D is seconds or 90s, 30m, 1h, 2d. schedule posts \"SYSTEM: Server maintenance\"\n"
+	       "(or --title) with the window and its length, and prints the window's id.\n"
+	       "Exit: 0 done, 1 failure, 2 usage.\n");
+	return EXIT_OK;
+}
+
+/* The body of the "Server maintenance" notice. */
+static char *
+scheduled_body(const char *name, time_t start, time_t end, const char *reason)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct tm a, b;
+
+	gmtime_r(&start, &a);
+	gmtime_r(&end, &b);
+	sb_appendf(&sb, "%s will be down for maintenance for up to ", name);
+	derive_duration(&sb, (long)(end - start));
+	sb_append(&sb, ", ");
+	if (a.tm_yday == b.tm_yday && a.tm_year == b.tm_year) {
+		sb_appendf(&sb, "from %02d:%02d to ", a.tm_hour, a.tm_min);
+		derive_hhmm(&sb, end);
+		sb_append(&sb, " on ");
+		derive_date(&sb, start);
+	} else {
+		sb_append(&sb, "from ");
+		derive_date(&sb, start);
+		sb_appendf(&sb, " %02d:%02d to ", a.tm_hour, a.tm_min);
+		derive_date(&sb, end);
+		sb_appendc(&sb, ' ');
+		derive_hhmm(&sb, end);
+	}
+	sb_append(&sb, ".");
+	if (reason != NULL && *reason != '\0')
+		sb_appendf(&sb, "\n\n%s", reason);
+	return sb_detach(&sb);
+}
+
+static int
+window(const struct cli *c, const struct maint_args *a, time_t *start, time_t *end)
+{
+	if (a->start == NULL || cli_parse_time(a->start, start) != 0)
+		return cli_usage(c, "--start TIME is required (UTC, e.g. \"2015-11-01 02:20\")");
+	if ((a->duration == NULL) == (a->end == NULL))
+		return cli_usage(c, "give one of --duration or --end");
+	if (a->duration != NULL) {
+		long d = config_duration(a->duration);
+		if (d <= 0)
+			return cli_usage(c, "--duration: '%s' is not a duration", a->duration);
+		*end = *start + d;
+	} else if (cli_parse_time(a->end, end) != 0 || *end <= *start) {
+		return cli_usage(c, "--end: '%s' is not a time after --start", a->end);
+	}
+	return 0;
+}
+
+static int
+maint_schedule(const struct cli *c, struct store *st, const struct config *cfg,
+	       const char *system, const struct maint_args *a)
+{
+	const struct cfg_system *sys = config_system(cfg, system);
+	struct downtime d = {.system = (char *)system, .reason = (char *)a->reason,
+			     .created = cli_time(c)};
+	struct notice_view n = {.kind = NOTICE_MAINT_SCHEDULED, .maint = MAINT_SCHEDULED,
+				.posted = cli_time(c), .ntags = 1};
+	struct strbuf sb = STRBUF_INIT;
+	int64_t id, nid;
+	char key[64];
+
+	if (sys == NULL) {
+		cli_error(c, "no system '%s' in %s", system, cfg->file);
+		return EXIT_FAIL;
+	}
+	if (window(c, a, &d.start, &d.end) != 0)
+		return EXIT_USAGE;
+	if (store_begin(st) != 0 || (id = store_downtime_add(st, &d)) < 0)
+		goto fail;
+	n.system_id = xstrdup(system);
+	sb_appendf(&sb, "%s: %s", system, a->title ? a->title : "Server maintenance");
+	n.title = sb_detach(&sb);
+	n.body = scheduled_body(sys->name, d.start, d.end, a->reason);
+	n.starts = d.start;
+	n.ends = d.end;
+	n.tags = xmalloc(sizeof *n.tags);
+	n.tags[0] = xstrdup("maintenance");
+	snprintf(key, sizeof key, "maint-scheduled:%lld", (long long)id);
+	nid = store_notice_add(st, &n, key);
+	notice_free(&n);
+	if (nid <= 0 || store_downtime_set_incident(st, id, nid) != 0 || store_commit(st) != 0)
+		goto fail;
+	printf("%lld\n", (long long)id);
+	return EXIT_OK;
+fail:
+	cli_error(c, "%s", store_error(st));
+	store_rollback(st);
+	return EXIT_FAIL;
+}
+
+static const char *
+window_state(const struct downtime *d, time_t now)
+{
+	time_t end = d->ended ? d->ended : d->end;
+
+	if (d->cancelled)
+		return "cancelled";
+	if (now < d->start)
+		return "scheduled";
+	return now < end ? "in_progress" : "completed";
+}
+
+static int
+maint_list(const struct cli *c, struct store *st)
+{
+	struct downtime *d;
+	size_t n;
+	char a[64], b[64];
+	time_t now = cli_time(c);
+
+	if (store_downtimes(st, NULL, 0, &d, &n) != 0) {
+		cli_error(c, "%s", store_error(st));
+		return EXIT_FAIL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		cli_format_time(d[i].start, a, sizeof a);
+		cli_format_time(d[i].ended ? d[i].ended : d[i].end, b, sizeof b);
+		printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)d[i].id, d[i].system, a, b,
+		       window_state(&d[i], now), d[i].reason);
+	}
+	downtimes_free(d, n);
+	return EXIT_OK;
+}
+
+/* end: the window closes now (it must have begun); cancel: it never
+ * happens, and a notice says so. */
+static int
+maint_finish(const struct cli *c, struct store *st, long long id, bool cancel)
+{
+	struct downtime d;
+	time_t now = cli_time(c);
+	int r = store_downtime_get(st, id, &d), rc = EXIT_FAIL;
+	const char *state = r > 0 ? window_state(&d, now) : NULL;
+
+	if (r <= 0)
+		cli_error(c, "no maintenance window %lld", id);
+	else if (!cancel && strcmp(state, "in_progress") != 0)
+		cli_error(c, "window %lld is %s, not in progress%s", id, state,
+			  strcmp(state, "scheduled") == 0 ? " (use cancel)" : "");
+	else if (cancel && strcmp(state, "scheduled") != 0)
+		cli_error(c, "window %lld is %s: only a scheduled window can be cancelled%s", id,
+			  state, strcmp(state, "in_progress") == 0 ? " (use end)" : "");
+	else if (store_begin(st) != 0 || store_downtime_finish(st, id, now, cancel) != 0)
+		cli_error(c, "%s", store_error(st));
+	else
+		rc = EXIT_OK;
+	if (rc == EXIT_OK && cancel) {
+		struct strbuf sb = STRBUF_INIT;
+		struct notice_view n = {.kind = NOTICE_MAINT_COMPLETE, .maint = MAINT_COMPLETED,
+					.system_id = xstrdup(d.system), .incident_id = d.incident,
+					.posted = now, .starts = d.start, .ends = d.end};
+		char key[64];
+		sb_appendf(&sb, "%s: Maintenance cancelled", d.system);
+		n.title = sb_detach(&sb);
+		sb_append(&sb, "The maintenance planned from ");
+		derive_date(&sb, d.start);
+		sb_append(&sb, " ");
+		derive_hhmm(&sb, d.start);
+		sb_append(&sb, " will not take place.");
+		n.body = sb_detach(&sb);
+		snprintf(key, sizeof key, "maint-cancelled:%lld", id);
+		if (store_notice_add(st, &n, key) < 0) {
+			cli_error(c, "%s", store_error(st));
+			rc = EXIT_FAIL;
+		}
+		notice_free(&n);
+	}
+	if (rc == EXIT_OK && store_commit(st) != 0) {
+		cli_error(c, "%s", store_error(st));
+		rc = EXIT_FAIL;
+	}
+	if (rc != EXIT_OK)
+		store_rollback(st);
+	if (r > 0)
+		downtime_free(&d);
+	return rc;
+}
+
+static int
+maint_args(struct cli *c, int argc, char **argv, struct maint_args *a)
+{
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, CLI_SHORT, maint_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h': maint_help(); return 1;
+		case 's': a->start = optarg; break;
+		case 'd': a->duration = optarg; break;
+		case 'e': a->end = optarg; break;
+		case 'r': a->reason = optarg; break;
+		case 't': a->title = optarg; break;
+		default:
+			if (cli_option(c, opt, optarg) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int
+cmd_maintenance(int argc, char **argv)
+{
+	struct cli cli;
+	struct maint_args a = {0};
+	struct config cfg;
+	struct store *st;
+	const char *verb = argc > 1 ? argv[1] : "";
+	const char *arg = NULL;
+	long long id = 0;
+	int rc;
+
+	if (strcmp(verb, "-h") == 0 || strcmp(verb, "--help") == 0)
+		return maint_help();
+	cli_init(&cli, "glance maintenance");
+	if (strcmp(verb, "schedule") && strcmp(verb, "list") && strcmp(verb, "end") &&
+	    strcmp(verb, "cancel")) {
+		cli_usage(&cli, "expected schedule, list, end or cancel");
+		return EXIT_USAGE;
+	}
+	rc = maint_args(&cli, argc - 1, argv + 1, &a);
+	if (rc != 0)
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+	/* getopt saw argv + 1: its optind is one less than ours */
+	if (optind + 2 == argc)
+		arg = argv[optind + 1];
+	if ((strcmp(verb, "list") == 0) != (arg == NULL) || optind + 2 < argc) {
+		cli_usage(&cli, "%s", strcmp(verb, "list") == 0 ? "list takes no argument"
+				      : strcmp(verb, "schedule") == 0 ? "schedule needs one SYSTEM"
+								      : "needs one window ID");
+		return EXIT_USAGE;
+	}
+	if ((strcmp(verb, "end") == 0 || strcmp(verb, "cancel") == 0)) {
+		char *end;
+		id = strtoll(arg, &end, 10);
+		if (*end != '\0' || id <= 0) {
+			cli_usage(&cli, "'%s' is not a window id", arg);
+			return EXIT_USAGE;
+		}
+	}
+	if (cli_open(&cli, &cfg, &st) != 0)
+		return EXIT_FAIL;
+	if (strcmp(verb, "schedule") == 0)
+		rc = maint_schedule(&cli, st, &cfg, arg, &a);
+	else if (strcmp(verb, "list") == 0)
+		rc = maint_list(&cli, st);
+	else
+		rc = maint_finish(&cli, st, id, strcmp(verb, "cancel") == 0);
+	store_close(st);
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,159 @@
+/* glance run [--once] and glance render. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "schedule.h"
+#include "strbuf.h"
+
+/* Signal flags: the only file-scope state, as in OpenBSD's daemons. */
+static volatile sig_atomic_t got_stop, got_reload;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_reload = 1;
+	else
+		got_stop = 1;
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;  /* no SA_RESTART: poll() wakes up */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+struct run_ctx {
+	struct cli *cli;
+	struct store *st;
+};
+
+static int
+run_pass(void *ctx, const struct config *cfg, time_t now)
+{
+	struct run_ctx *r = ctx;
+	int rc = store_prune(r->st, now - (time_t)cfg->site.keep_days * 86400);
+
+	if (rc != 0)
+		fprintf(stderr, "glance: pruning results: %s\n", store_error(r->st));
+	return cli_publish(r->st, cfg, now, r->cli->verbose) != 0 || rc != 0 ? -1 : 0;
+}
+
+/* SIGHUP: a config that fails to load is reported and the old one kept. */
+static struct config *
+run_reload(void *ctx)
+{
+	struct run_ctx *r = ctx;
+	struct config *cfg = xcalloc(1, sizeof *cfg);
+	char err[512];
+
+	if (config_load(r->cli->config, cfg, err, sizeof err) != 0) {
+		fprintf(stderr, "glance: reload failed, keeping the running config: %s\n", err);
+		free(cfg);
+		return NULL;
+	}
+	if (r->cli->verbose)
+		fprintf(stderr, "glance: reloaded %s\n", r->cli->config);
+	return cfg;
+}
+
+static int
+run_help(void)
+{
+	printf("usage: glance run [-c FILE] [--once] [--now EPOCH] [-v]\n\n"
+	       "Runs every configured check at its interval (its retry interval while a\n"
+	       "problem is SOFT), at most 'parallel' at once, and renders the site after\n"
+	       "HARD state changes and every 'render_every' seconds.\n"
+	       "  --once   run each check once, render once, exit (for cron)\n"
+	       "  -v       log every result to stderr\n"
+	       "SIGTERM or SIGINT stop cleanly; SIGHUP reloads the config.\n"
+	       "Exit: 0 done, 1 a result or the site could not be written, 2 usage.\n");
+	return EXIT_OK;
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {CLI_OPTS, {"once", no_argument, NULL, 'o'}, {0}};
+	struct cli cli;
+	struct config *cfg = xcalloc(1, sizeof *cfg);
+	struct run_ctx r = {.cli = &cli};
+	struct sched_ctl ctl = {.stop = &got_stop, .reload = &got_reload, .ctx = &r,
+				.on_pass = run_pass, .on_reload = run_reload};
+	int opt, rc;
+
+	cli_init(&cli, "glance run");
+	while ((opt = getopt_long(argc, argv, CLI_SHORT, longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			free(cfg);
+			return run_help();
+		}
+		if (opt == 'o')
+			ctl.once = true;
+		else if (cli_option(&cli, opt, optarg) != 0) {
+			free(cfg);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		free(cfg);
+		cli_usage(&cli, "unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (cli_open(&cli, cfg, &r.st) != 0) {
+		free(cfg);
+		return EXIT_FAIL;
+	}
+	ctl.now_base = cli.now;
+	ctl.verbose = cli.verbose;
+	install_signals();
+	rc = schedule_run(&cfg, r.st, &ctl);
+	store_close(r.st);
+	config_free(cfg);
+	free(cfg);
+	return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
+int
+cmd_render(int argc, char **argv)
+{
+	static const struct option longopts[] = {CLI_OPTS, {0}};
+	struct cli cli;
+	struct config cfg;
+	struct store *st;
+	int opt, rc;
+
+	cli_init(&cli, "glance render");
+	while ((opt = getopt_long(argc, argv, CLI_SHORT, longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			printf("usage: glance render [-c FILE] [--now EPOCH] [-v]\n\n"
+			       "Derives status, uptime and automatic notices from the store at the\n"
+			       "given time and writes the site atomically. Exit: 0, 1 failure, 2 usage.\n");
+			return EXIT_OK;
+		}
+		if (cli_option(&cli, opt, optarg) != 0)
+			return EXIT_USAGE;
+	}
+	if (optind < argc) {
+		cli_usage(&cli, "unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (cli_open(&cli, &cfg, &st) != 0)
+		return EXIT_FAIL;
+	rc = cli_publish(st, &cfg, cli_time(&cli), cli.verbose);
+	store_close(st);
+	config_free(&cfg);
+	return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}
