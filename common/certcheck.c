@@ -17,6 +17,15 @@
 #include "revoke.h"
 #include "tls.h"
 
+/* Verification errors seen while building the chain; the callback keeps
+ * going after each so every reason can be reported, not just the first. */
+struct cc_verr {
+	int n;
+	int code[8];
+	int depth[8];
+	X509 *cert[8];
+};
+
 /* One run's evaluation state: the chain as served and as verified, and the
  * problems found, in the order they will be reported. */
 struct cc {
@@ -32,7 +41,10 @@ struct cc {
 	long min_days;            /* over the whole chain */
 	X509_STORE *store;        /* the trust anchors */
 	bool pkix_ok;             /* the chain verified without error */
+	struct cc_verr verr;      /* why it did not */
+	int dane_usage;           /* usage of the matching TLSA record, or -1 */
 	char revocation[400];     /* the OCSP finding, for the long output */
+	char dane_line[120];      /* the matching TLSA record */
 };
 
 void
@@ -168,15 +180,6 @@ cc_self_issued(X509 *x)
 	return X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) == 0;
 }
 
-/* Verification errors seen while building the chain; the callback keeps
- * going after each so every reason can be reported, not just the first. */
-struct cc_verr {
-	int n;
-	int code[8];
-	int depth[8];
-	X509 *cert[8];
-};
-
 static int
 cc_verify_cb(int ok, X509_STORE_CTX *ctx)
 {
@@ -257,7 +260,7 @@ static void
 cc_verify(struct cc *x)
 {
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	struct cc_verr v = {0};
+	struct cc_verr *v = &x->verr;
 
 	if (x->store == NULL || ctx == NULL ||
 	    !X509_STORE_CTX_init(ctx, x->store, x->leaf, x->served)) {
@@ -266,7 +269,7 @@ cc_verify(struct cc *x)
 		cc_problem(x, GL_UNKNOWN, "%s", err);
 		goto out;
 	}
-	X509_STORE_CTX_set_app_data(ctx, &v);
+	X509_STORE_CTX_set_app_data(ctx, v);
 	X509_STORE_CTX_set_verify_cb(ctx, cc_verify_cb);
 	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
 	X509_STORE_CTX_set_time(ctx, 0, x->now);
@@ -279,18 +282,93 @@ cc_verify(struct cc *x)
 	STACK_OF(X509) *built = X509_STORE_CTX_get1_chain(ctx);
 	if (built != NULL)
 		x->chain = built;
-	x->pkix_ok = v.n == 0;
-	if (x->p->verify) {
-		/* Only the first error per certificate: the others follow from it. */
-		for (int i = 0; i < v.n; i++) {
-			if (i > 0 && v.depth[i] == v.depth[i - 1])
-				continue;
-			cc_verify_reason(x, v.code[i], v.cert[i]);
-		}
-	}
+	x->pkix_ok = v->n == 0;
 out:
 	X509_STORE_CTX_free(ctx);
 	ERR_clear_error();
+}
+
+/* The verification errors, unless a DANE-TA or DANE-EE record stands in
+ * for PKIX trust (RFC 7671 section 5). */
+static void
+cc_verify_report(struct cc *x)
+{
+	const struct cc_verr *v = &x->verr;
+
+	if (!x->p->verify || x->dane_usage == 2 || x->dane_usage == 3)
+		return;
+	/* Only the first error per certificate: the others follow from it. */
+	for (int i = 0; i < v->n; i++) {
+		if (i > 0 && v->depth[i] == v->depth[i - 1])
+			continue;
+		cc_verify_reason(x, v->code[i], v->cert[i]);
+	}
+}
+
+/* RFC 6698 section 2.1: selector 0 the whole certificate, 1 its
+ * SubjectPublicKeyInfo; matching type 0 exact, 1 SHA-256, 2 SHA-512. */
+bool
+cert_tlsa_match(const struct cert_tlsa *t, struct x509_st *cert)
+{
+	unsigned char *der = NULL, md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	int len = t->selector == 0   ? i2d_X509(cert, &der)
+		  : t->selector == 1 ? i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der)
+				     : -1;
+	bool ok = false;
+
+	if (len <= 0)
+		return false;
+	if (t->mtype == 0)
+		ok = t->len == (size_t)len && memcmp(der, t->data, t->len) == 0;
+	else if ((t->mtype == 1 || t->mtype == 2) &&
+		 EVP_Digest(der, (size_t)len, md, &mdlen, t->mtype == 1 ? EVP_sha256() : EVP_sha512(),
+			    NULL))
+		ok = t->len == mdlen && memcmp(md, t->data, mdlen) == 0;
+	OPENSSL_free(der);
+	ERR_clear_error();
+	return ok;
+}
+
+/* Whether one record matches: usages 1 and 3 the leaf, 0 and 2 an issuer
+ * (sent by the server or found in the trust store); 0 and 1 also need
+ * PKIX trust. */
+static bool
+cc_tlsa_one(struct cc *x, const struct cert_tlsa *t)
+{
+	if (t->usage > 3 || ((t->usage == 0 || t->usage == 1) && !x->pkix_ok))
+		return false;
+	if (t->usage == 1 || t->usage == 3)
+		return cert_tlsa_match(t, x->leaf);
+	for (int i = 1; i < sk_X509_num(x->served); i++)
+		if (cert_tlsa_match(t, sk_X509_value(x->served, i)))
+			return true;
+	for (int i = 1; i < sk_X509_num(x->chain); i++)
+		if (cert_tlsa_match(t, sk_X509_value(x->chain, i)))
+			return true;
+	return false;
+}
+
+static void
+cc_dane(struct cc *x)
+{
+	const struct cert_dane *d = x->p->dane;
+
+	x->dane_usage = -1;
+	if (d == NULL)
+		return;
+	for (size_t i = 0; i < d->n; i++) {
+		if (cc_tlsa_one(x, &d->rr[i])) {
+			x->dane_usage = d->rr[i].usage;
+			snprintf(x->dane_line, sizeof x->dane_line,
+				 "DANE: TLSA %u %u %u matches (%zu record%s)", d->rr[i].usage,
+				 d->rr[i].selector, d->rr[i].mtype, d->n, d->n == 1 ? "" : "s");
+			return;
+		}
+	}
+	cc_problem(x, GL_CRITICAL, "DANE: %s TLSA record%s match%s the chain%s",
+		   d->n == 1 ? "the" : "none of the", d->n == 1 ? " does not" : "s",
+		   d->n == 1 ? "" : "es", x->pkix_ok ? "" : " (usages 0 and 1 need a trusted chain)");
 }
 
 /* The host name against the leaf's subjectAltName entries (RFC 6125
@@ -347,7 +425,8 @@ cc_host(struct cc *x)
 {
 	struct strbuf names = STRBUF_INIT;
 
-	if (!x->p->check_host || x->host == NULL || x->host[0] == '\0')
+	/* RFC 7671 section 5.1: a DANE-EE match binds the key, not a name. */
+	if (!x->p->check_host || x->host == NULL || x->host[0] == '\0' || x->dane_usage == 3)
 		return;
 	if (!cc_host_matches(x->leaf, x->host, &names))
 		cc_problem(x, GL_CRITICAL, "wrong host: %s is not in the certificate (%s)",
@@ -548,6 +627,8 @@ cc_long(struct cc *x, struct gl_output *out)
 	}
 	if (x->revocation[0] != '\0')
 		output_long(out, "%s", x->revocation);
+	if (x->dane_line[0] != '\0')
+		output_long(out, "%s", x->dane_line);
 }
 
 static void
@@ -618,6 +699,8 @@ certcheck_eval(const struct net_conn *c, const struct cert_policy *p, const char
 	x.chain = x.served;
 	x.store = cc_store(p);
 	cc_verify(&x);
+	cc_dane(&x);
+	cc_verify_report(&x);
 	cc_host(&x);
 	cc_expiry(&x);
 	cc_crypto(&x);

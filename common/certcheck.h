@@ -79,6 +79,10 @@ enum gl_state certcheck_eval(const struct net_conn *c, const struct cert_policy 
 
 /* Pure helpers, exposed for the unit tests. */
 
+struct x509_st;
+/* Whether one TLSA record's selector and matching type fit cert. */
+bool cert_tlsa_match(const struct cert_tlsa *t, struct x509_st *cert);
+
 /* Whole days from now until t, rounded down (negative once past). */
 long cert_days_left(time_t now, time_t t);
 

@@ -11,6 +11,7 @@
 #include <openssl/ssl.h>
 
 #include "certcheck.h"
+#include "dane.h"
 #include "deadline.h"
 #include "net.h"
 #include "opts.h"
@@ -124,7 +125,7 @@ struct tc_check {
 	struct gl_output out;
 	char ehlo[256];
 	struct cert_dane dane;
-	struct cert_tlsa *tlsa;
+	char dane_err[400];    /* why there are no TLSA records to match */
 };
 
 static int
@@ -385,6 +386,24 @@ tc_probe_first(struct tc_check *k, const struct addrinfo *res)
 	tc_fail(k, st, err);
 }
 
+/* --dane: the TLSA RRset, proven by DNSSEC, before any connection; a
+ * failed lookup is CRITICAL and the probes go on without it. */
+static void
+tc_dane(struct tc_check *k)
+{
+	struct dane_query q = {k->a.name, k->a.port, k->a.dns_server, k->a.dnssec_anchor,
+			       k->a.family};
+
+	if (!k->a.dane)
+		return;
+	if (dane_lookup(&q, &k->dane, k->dane_err, sizeof k->dane_err) == 0) {
+		k->a.policy.dane = &k->dane;
+		return;
+	}
+	output_state(&k->out, GL_CRITICAL);
+	output_long(&k->out, "DANE: %s", k->dane_err);
+}
+
 static void
 tc_run(struct tc_check *k)
 {
@@ -392,6 +411,7 @@ tc_run(struct tc_check *k)
 	char err[512];
 
 	tc_names(k);
+	tc_dane(k);
 	enum net_status st =
 		net_resolve(k->a.host, k->a.port, k->a.family, SOCK_STREAM, &res, err, sizeof err);
 	if (st != NET_OK) {
@@ -403,6 +423,8 @@ tc_run(struct tc_check *k)
 	else
 		tc_probe_first(k, res);
 	freeaddrinfo(res);
+	if (k->dane_err[0] != '\0')
+		output_summary(&k->out, "; DANE: %s", k->dane_err);
 }
 
 int
@@ -414,5 +436,6 @@ main(int argc, char **argv)
 	tc_parse(&k.a, argc, argv);
 	output_init(&k.out, tc_desc.service);
 	tc_run(&k);
+	dane_free(&k.dane);
 	output_exit(&k.out);
 }
