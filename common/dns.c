@@ -109,6 +109,7 @@ dns_servers_add(struct dns_servers *s, const char *spec, const char *label, unsi
 
 	if (server_split(spec, host, sizeof host, &port, err, errlen) != 0)
 		return DNS_ERR_ARG;
+	bool explicit_port = strchr(spec, '@') != NULL;
 	if (net_resolve(host, port, family, SOCK_DGRAM, &res, err, errlen) != NET_OK)
 		return DNS_ERR_RESOLVE;
 	for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next)
@@ -121,10 +122,15 @@ dns_servers_add(struct dns_servers *s, const char *spec, const char *label, unsi
 		memcpy(&srv.sa, ai->ai_addr, ai->ai_addrlen);
 		srv.salen = ai->ai_addrlen;
 		const char *name = label ? label : host;
+		int n;
 		if ((label != NULL || count > 1) && strcmp(name, srv.addr) != 0)
-			snprintf(srv.label, sizeof srv.label, "%s/%s", name, srv.addr);
+			n = snprintf(srv.label, sizeof srv.label, "%s/%s", name, srv.addr);
 		else
-			snprintf(srv.label, sizeof srv.label, "%s", name);
+			n = snprintf(srv.label, sizeof srv.label, "%s", name);
+		/* A port given in spec stays in the name: two servers on one
+		 * address must not share a label. */
+		if (label == NULL && explicit_port && n > 0 && (size_t)n < sizeof srv.label)
+			snprintf(srv.label + n, sizeof srv.label - (size_t)n, "@%u", port);
 		servers_push(s, &srv);
 	}
 	freeaddrinfo(res);

@@ -344,12 +344,12 @@ type_name(ldns_rr_type t, char *buf, size_t len)
 
 /* Reports a query that got no usable reply. */
 static void
-probe_failed(struct probe *p, enum dns_status st, const char *err)
+probe_failed(struct probe *p, enum dns_status st, const struct dns_reply *r, const char *err)
 {
 	p->state = GL_CRITICAL;
-	if (st == DNS_ERR_TIMEOUT)
+	if (st == DNS_ERR_TIMEOUT && !r->truncated_udp)
 		sb_appendf(&p->text, "%s: no reply within %.1f s", p->srv->label, p->seconds);
-	else if (st == DNS_ERR_REFUSED)
+	else if (st == DNS_ERR_REFUSED && !r->truncated_udp)
 		sb_appendf(&p->text, "%s: unreachable (port %u refused)", p->srv->label,
 			   p->srv->port);
 	else
@@ -459,7 +459,7 @@ lookup_run(struct dns_check *c)
 		p->seconds = r.seconds;
 		p->answered = st == DNS_OK;
 		if (st != DNS_OK) {
-			probe_failed(p, st, err);
+			probe_failed(p, st, &r, err);
 			continue;
 		}
 		if (r.truncated_udp)
@@ -673,7 +673,7 @@ zone_probe(struct dns_check *c, struct probe *p, size_t left, char *mname, size_
 	p->seconds = r.seconds;
 	p->answered = st == DNS_OK;
 	if (st != DNS_OK) {
-		probe_failed(p, st, err);
+		probe_failed(p, st, &r, err);
 		return;
 	}
 	ldns_rdf *zname = ldns_dname_new_frm_str(c->zone);
