@@ -1,0 +1,228 @@
+/* derive's rules without a store: the Nagios soft/hard state machine,
+ * system status, outage episodes and flap coalescing, uptime arithmetic,
+ * duration texts and the rta parser. */
+#include <math.h>
+
+#include "derive.h"
+#include "softhard.h"
+#include "tap.h"
+
+#define T0 1630549800  /* 2021-09-02 02:30:00 UTC */
+
+/* Feeds states one per minute; returns a string of what each did:
+ * S = soft, H = hard, and '!' after a HARD state change. */
+static void
+seq_is(const char *states, int max, const char *want, const char *name)
+{
+	struct svc_state s = {0};
+	char got[64] = "";
+	size_t k = 0;
+
+	for (size_t i = 0; states[i] != '\0' && k + 3 < sizeof got; i++) {
+		enum gl_state st = states[i] == 'O'   ? GL_OK
+				   : states[i] == 'W' ? GL_WARNING
+				   : states[i] == 'C' ? GL_CRITICAL
+						      : GL_UNKNOWN;
+		bool changed = softhard_apply(&s, st, max, T0 + 60 * (time_t)i);
+		got[k++] = s.hard ? 'H' : 'S';
+		if (changed)
+			got[k++] = '!';
+	}
+	got[k] = '\0';
+	is_str(got, want, "%s", name);
+}
+
+static void
+test_softhard(void)
+{
+	struct svc_state s = {0};
+
+	seq_is("OOO", 3, "H!HH", "first OK is the first HARD state, then nothing changes");
+	seq_is("OCCCC", 3, "H!SSH!H", "a problem is SOFT for attempts 1-2, HARD at 3");
+	seq_is("OCCOCC", 3, "H!SSHSS", "a soft recovery resets the attempts, no HARD change");
+	seq_is("OCCCWO", 3, "H!SSH!H!H!", "HARD CRITICAL to WARNING is a HARD change at once; OK recovers at once");
+	seq_is("OCWC", 3, "H!SSH!", "SOFT WARNING and CRITICAL count as one problem");
+	seq_is("OC", 1, "H!H!", "max_attempts 1: HARD at once");
+	seq_is("C", 3, "S", "a first problem result is SOFT: no HARD state yet");
+	seq_is("CCC", 3, "SSH!", "the first HARD state may be a problem");
+	seq_is("OUUU", 3, "H!SSH!", "UNKNOWN follows the same rule");
+
+	softhard_apply(&s, GL_OK, 3, T0);
+	softhard_apply(&s, GL_CRITICAL, 3, T0 + 60);
+	is_int(s.attempt, 1, "attempt 1 after the first problem result");
+	is_int(softhard_next_delay(&s, 300, 30), 30, "SOFT problem: retry interval");
+	softhard_apply(&s, GL_CRITICAL, 3, T0 + 90);
+	softhard_apply(&s, GL_CRITICAL, 3, T0 + 120);
+	is_int(s.attempt, 3, "attempt 3 when HARD");
+	is_int(s.hard_since, T0 + 120, "hard_since is the third attempt's time");
+	is_int(softhard_next_delay(&s, 300, 30), 300, "HARD problem: normal interval");
+	softhard_apply(&s, GL_CRITICAL, 3, T0 + 420);
+	is_int(s.attempt, 3, "attempt stays at max while HARD");
+	is_int(s.hard_since, T0 + 120, "no change, hard_since kept");
+}
+
+static struct check_input
+chk(enum gl_state st, time_t since, time_t last)
+{
+	return (struct check_input){.known = true, .hard = st, .hard_since = since,
+				    .last_check = last, .stale_after = 125};
+}
+
+static void
+test_status(void)
+{
+	time_t now = T0 + 1000, since;
+	struct check_input up = chk(GL_OK, T0, now - 10), down = chk(GL_CRITICAL, T0 + 500, now - 10);
+	struct check_input svcs[2] = {chk(GL_OK, T0 + 100, now - 5), chk(GL_CRITICAL, T0 + 700, now - 5)};
+	struct status_input in = {.ping = &up, .svcs = svcs, .nsvcs = 1};
+
+	is_int(derive_status(&in, now, &since), SYS_OPERATIONAL, "all OK: operational");
+	is_int(since, T0 + 100, "since the latest HARD change");
+	in.nsvcs = 2;
+	is_int(derive_status(&in, now, &since), SYS_DEGRADED, "a service CRITICAL, host up: degraded");
+	is_int(since, T0 + 700, "degraded since the service went HARD");
+	svcs[1].hard = GL_WARNING;
+	is_int(derive_status(&in, now, &since), SYS_DEGRADED, "a service WARNING: degraded");
+	svcs[1].hard = GL_UNKNOWN;
+	is_int(derive_status(&in, now, &since), SYS_OPERATIONAL, "a service UNKNOWN does not degrade");
+	in.ping = &down;
+	is_int(derive_status(&in, now, &since), SYS_OUTAGE, "ping CRITICAL: outage");
+	is_int(since, T0 + 500, "outage since the ping went HARD CRITICAL");
+	in.maintenance = true;
+	in.maint_start = T0 + 400;
+	is_int(derive_status(&in, now, &since), SYS_MAINTENANCE, "a window beats an outage");
+	is_int(since, T0 + 400, "maintenance since the window start");
+	in.maintenance = false;
+	down.hard = GL_UNKNOWN;
+	is_int(derive_status(&in, now, &since), SYS_UNKNOWN, "ping UNKNOWN: unknown, not outage");
+	up.last_check = now - 200;
+	in.ping = &up;
+	is_int(derive_status(&in, now, &since), SYS_UNKNOWN, "stale ping: unknown");
+	is_int(since, now - 200 + 125, "unknown since the result went stale");
+	in.ping = NULL;
+	is_int(derive_status(&in, now, &since), SYS_OPERATIONAL, "no ping: services decide");
+	svcs[0].known = svcs[1].known = false;
+	is_int(derive_status(&in, now, &since), SYS_UNKNOWN, "no ping, no HARD service: unknown");
+}
+
+#define IV(st, a, b) {(int)(st), T0 + (a), (b) ? T0 + (b) : 0}
+
+static void
+test_episodes(void)
+{
+	struct episode e[8];
+	/* down 02:31-02:37, then up for good */
+	struct interval one[] = {IV(SYS_OPERATIONAL, 0, 60), IV(SYS_OUTAGE, 60, 420),
+				 IV(SYS_OPERATIONAL, 420, 0)};
+	/* three flaps of 1 min with 2 min up between: one episode */
+	struct interval flaps[] = {IV(SYS_OPERATIONAL, 0, 60), IV(SYS_OUTAGE, 60, 120),
+				   IV(SYS_OPERATIONAL, 120, 240), IV(SYS_OUTAGE, 240, 300),
+				   IV(SYS_OPERATIONAL, 300, 420), IV(SYS_DEGRADED, 420, 480),
+				   IV(SYS_OPERATIONAL, 480, 0)};
+	size_t n;
+
+	n = derive_episodes(one, 3, 300, T0 + 600, e, 8);
+	is_int(n, 1, "one outage, one episode");
+	ok(!e[0].closed, "up for 180 s < flap_min: recovery not yet due");
+	n = derive_episodes(one, 3, 300, T0 + 720, e, 8);
+	ok(e[0].closed, "up for 300 s: closed");
+	is_int(e[0].start, T0 + 60, "episode start");
+	is_int(e[0].end, T0 + 420, "episode end");
+	ok(e[0].outage, "it was an outage");
+	n = derive_episodes(one, 2, 300, T0 + 200, e, 8);
+	is_int(e[0].end, T0 + 420, "a closed outage interval keeps its end");
+	struct interval open[] = {IV(SYS_OPERATIONAL, 0, 60), IV(SYS_OUTAGE, 60, 0)};
+	n = derive_episodes(open, 2, 300, T0 + 200, e, 8);
+	ok(n == 1 && e[0].end == 0 && !e[0].closed, "still down: open episode");
+
+	n = derive_episodes(flaps, 7, 300, T0 + 900, e, 8);
+	is_int(n, 1, "flaps closer than flap_min coalesce into one episode");
+	is_int(e[0].end - e[0].start, 420, "the episode spans first fall to last recovery");
+	ok(e[0].outage && e[0].closed, "closed outage episode");
+	n = derive_episodes(flaps, 7, 60, T0 + 900, e, 8);
+	is_int(n, 3, "with flap_min 60 they are three episodes");
+	ok(!e[2].outage, "the last one was only degraded");
+	struct interval gap[] = {IV(SYS_OUTAGE, 0, 100), IV(SYS_UNKNOWN, 100, 1000),
+				 IV(SYS_OUTAGE, 1000, 1100), IV(SYS_OPERATIONAL, 1100, 0)};
+	n = derive_episodes(gap, 4, 300, T0 + 1500, e, 8);
+	is_int(n, 1, "unknown time neither ends nor splits an episode");
+}
+
+static void
+test_uptime(void)
+{
+	double up, m;
+	/* 90 s outage, 30 s maintenance, 60 s unknown in a 600 s window */
+	struct interval iv[] = {IV(SYS_OPERATIONAL, -1000, 100), IV(SYS_OUTAGE, 100, 190),
+				IV(SYS_MAINTENANCE, 190, 220), IV(SYS_UNKNOWN, 220, 280),
+				IV(SYS_DEGRADED, 280, 300), IV(SYS_OPERATIONAL, 300, 0)};
+
+	derive_uptime(iv, 6, T0, T0 + 600, &up, &m);
+	ok(fabs(up - 420.0 / 510.0) < 1e-12, "uptime = (600-90-30-60) / (600-30-60) = 420/510");
+	ok(m == 30.0, "maintenance seconds counted apart: 30");
+	derive_uptime(iv, 6, T0 + 300, T0 + 600, &up, &m);
+	ok(up == 1.0 && m == 0.0, "a window after the outage: 100%%");
+	derive_uptime(iv, 6, T0 + 100, T0 + 190, &up, &m);
+	ok(up == 0.0, "a window inside the outage: 0%%");
+	derive_uptime(iv + 3, 1, T0 + 220, T0 + 280, &up, &m);
+	ok(isnan(up), "only unknown time: NaN, not 100%%");
+	derive_uptime(NULL, 0, T0, T0 + 600, &up, &m);
+	ok(isnan(up) && m == 0.0, "no intervals: NaN");
+	struct interval day[] = {IV(SYS_OPERATIONAL, -86400 * 2, 0)};
+	derive_uptime(day, 1, T0 - 86400, T0, &up, &m);
+	ok(up == 1.0, "an interval begun before the window is clipped");
+}
+
+static void
+text_is(long secs, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+	derive_duration(&sb, secs);
+	is_str(sb_str(&sb), want, "duration %ld s", secs);
+	sb_free(&sb);
+}
+
+static void
+test_text(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	text_is(0, "0 seconds");
+	text_is(1, "1 second");
+	text_is(59, "59 seconds");
+	text_is(60, "1 minute");
+	text_is(370, "6 minutes");
+	text_is(3600, "1 hour");
+	text_is(3720, "1 hour 2 minutes");
+	text_is(7260, "2 hours 1 minute");
+	text_is(86400 + 3 * 3600 + 59, "1 day 3 hours");
+	derive_between(&sb, T0 + 60, T0 + 420);
+	is_str(sb_str(&sb), "between 02:31 and 02:37 UTC", "same-day span");
+	sb_reset(&sb);
+	derive_between(&sb, T0 - 3 * 3600, T0);
+	is_str(sb_str(&sb), "between 1 September 2021 23:30 and 2 September 2021 02:30 UTC",
+	       "a span over midnight has dates");
+	sb_reset(&sb);
+	derive_date(&sb, 1446344400);
+	is_str(sb_str(&sb), "1 November 2015", "date");
+	sb_free(&sb);
+
+	ok(derive_rta_ms("rta=0.222000ms;100.000000;500.000000;0.000000 pl=0%;20;60;0;") == 0.222,
+	   "check_ping rta in ms");
+	ok(derive_rta_ms("pl=0%;20;60;0; 'rta'=0.0015s") == 1.5, "quoted label in seconds");
+	ok(derive_rta_ms("rtmax=3ms rta=2") == 2.0, "rtmax is not rta; no unit means ms");
+	ok(isnan(derive_rta_ms("pl=100%;20;60;0;")), "no rta: NaN");
+	ok(isnan(derive_rta_ms("rta=U")), "unknown value: NaN");
+	ok(isnan(derive_rta_ms("")), "empty perfdata: NaN");
+}
+
+int
+main(void)
+{
+	test_softhard();
+	test_status();
+	test_episodes();
+	test_uptime();
+	test_text();
+	return done_testing();
+}
