@@ -532,10 +532,15 @@ cc_crypto(struct cc *x)
 static void
 cc_protocol(struct cc *x)
 {
-	int v = SSL_version(x->c->ssl);
+	int v = SSL_version(x->c->ssl), min = x->p->min_tls_version;
 
-	if (x->p->min_tls_version != 0 && v < x->p->min_tls_version)
-		cc_problem(x, GL_CRITICAL, "protocol %s is below the minimum", SSL_get_version(x->c->ssl));
+	if (min != 0 && v < min)
+		cc_problem(x, GL_CRITICAL, "protocol %s is below the minimum %s",
+			   SSL_get_version(x->c->ssl),
+			   min == TLS1_1_VERSION   ? "TLSv1.1"
+			   : min == TLS1_2_VERSION ? "TLSv1.2"
+			   : min == TLS1_3_VERSION ? "TLSv1.3"
+						   : "TLSv1");
 }
 
 /* RFC 7633: a TLS feature extension listing status_request (5). */

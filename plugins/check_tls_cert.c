@@ -294,27 +294,28 @@ tc_version_name(int v)
 				     : "TLSv1.3";
 }
 
-/* --min-tls: a second handshake offering only older versions must fail. */
+/* --min-tls: a second handshake offering only older versions must fail.
+ * Skipped when the session itself is already older than the minimum. */
 static void
-tc_old_protocols(struct tc_check *k, const struct addrinfo *ai, const char *addr)
+tc_old_protocols(struct tc_check *k, const struct addrinfo *ai, int negotiated)
 {
 	int min = k->a.policy.min_tls_version;
 	struct tls_opts to;
 	struct net_conn c;
 	char err[256];
 
-	if (min <= TLS1_VERSION)
+	if (min <= TLS1_VERSION || negotiated < min)
 		return;
 	tc_tls_opts(k, &to);
 	to.status_request = false;
 	to.security_level_0 = true;  /* old versions need it in OpenSSL 3 */
 	to.max_version = min - 1;
 	if (tc_handshake(k, ai, &to, &c, err, sizeof err) != NET_OK) {
-		output_debug(1, "%s: older protocols refused: %s", addr, err);
+		output_debug(1, "older protocols refused: %s", err);
 		return;
 	}
 	output_state(&k->out, GL_CRITICAL);
-	output_summary(&k->out, "; %s accepts %s (minimum %s)", addr, tls_version(&c),
+	output_summary(&k->out, "; server accepts %s (minimum %s)", tls_version(&c),
 		       tc_version_name(min));
 	net_close(&c);
 }
@@ -333,10 +334,13 @@ tc_report(struct tc_check *k, struct net_conn *c, const struct addrinfo *ai, boo
 
 	net_addr_str(ai->ai_addr, addr, sizeof addr);
 	output_long(&k->out, "%s port %u: %s, %s", addr, k->a.port, tls_version(c), tls_cipher(c));
+	int negotiated = SSL_version(c->ssl);
 	certcheck_eval(c, &k->a.policy, k->a.policy.check_host ? k->a.name : NULL,
 		       per_address ? addr : NULL, &k->out);
+	/* Closed before the next handshake: a one-connection-at-a-time
+	 * server must not keep the probe waiting. */
 	net_close(c);
-	tc_old_protocols(k, ai, addr);
+	tc_old_protocols(k, ai, negotiated);
 }
 
 static void

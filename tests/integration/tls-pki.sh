@@ -13,7 +13,8 @@
 #     --md sha1         signature hash (default sha256)
 #     --self            self-signed instead of signed by the intermediate
 #     --ext 'LINE'      one more extension line (AIA, TLS feature ...)
-#     --ca root         signed by the root directly
+#     --ca CA           signed by CA: root, or a pki_subca name
+#   pki_subca NAME DAYS           another intermediate, valid for DAYS
 #   serve_tls NAME PORT [s_server args...]   openssl s_server on loopback
 
 P=$T/pki
@@ -64,6 +65,17 @@ pki_init() {
 	cp "$P/root/cert.pem" "$P/ca.pem"
 }
 
+pki_subca() {
+	local d=$P/$1
+	_pki_cnf "$d"
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-subj "/CN=Glance Test $1" -keyout "$d/key.pem" -out "$d/req.pem" 2>/dev/null &&
+		openssl ca -batch -config "$P/root/ca.cnf" -cert "$P/root/cert.pem" \
+			-keyfile "$P/root/key.pem" -md sha256 -startdate "$(_pki_date -3600)" \
+			-enddate "$(_pki_date $(($2 * 86400 + 600)))" -extensions v3_ca \
+			-extfile "$P/root/ca.cnf" -notext -in "$d/req.pem" -out "$d/cert.pem" 2>/dev/null
+}
+
 _pki_date() {
 	# now + $1 seconds as YYYYMMDDHHMMSSZ
 	date -u -d "@$(($(date +%s) + $1))" +%Y%m%d%H%M%SZ
@@ -111,10 +123,10 @@ pki_leaf() {
 		-md "$md" -startdate "$start" -enddate "$end" -extensions leaf \
 		-extfile "$P/$name.ext" -notext -in "$P/$name.req" -out "$P/$name.pem" \
 		2>"$P/$name.err" || return 1
-	if [ "$ca" = int ]; then
-		cp "$P/int/cert.pem" "$P/$name.extra.pem"
-	else
+	if [ "$ca" = root ]; then
 		: >"$P/$name.extra.pem"
+	else
+		cp "$P/$ca/cert.pem" "$P/$name.extra.pem"
 	fi
 }
 
