@@ -546,7 +546,8 @@ smtp_data(struct smtp_check *ck, const char *rcpt)
 		snprintf(date, sizeof date, "Thu, 01 Jan 1970 00:00:00 +0000");
 	const char *lines[] = {"From: <%s>", "To: <%s>", "Subject: check_smtp test message",
 			       "Date: %s", "Message-ID: <check_smtp.%lld.%ld@%s>",
-			       "Auto-Submitted: auto-generated", "", NULL};
+			       "Auto-Submitted: auto-generated", "",
+			       "This message tests mail delivery; it can be deleted.", NULL};
 	enum net_status st = NET_OK;
 	for (size_t i = 0; lines[i] != NULL && st == NET_OK; i++) {
 		if (i == 4)
@@ -558,8 +559,7 @@ smtp_data(struct smtp_check *ck, const char *rcpt)
 	}
 	if (st != NET_OK)
 		return smtp_net_fail(ck, st, "sending the message");
-	if (!smtp_step(ck, PH_ENVELOPE, "end of data", "%s",
-		       "This message tests mail delivery; it can be deleted.\r\n.") ||
+	if (!smtp_step(ck, PH_ENVELOPE, "end of data", ".") ||
 	    !smtp_expect(ck, 2, "message"))
 		return false;
 	smtp_reply_str(ck, r, sizeof r);

@@ -97,7 +97,7 @@ pf_cert() {
 
 pf_start() {
 	local d=$1 port pidf
-	port=$(sed -n 's/^127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$d/master.cf")
+	port=$(sed -n 's/^127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$d/master.cf" | head -n 1)
 	pidf=$(postconf -c "$d" -h queue_directory)/pid/master.pid
 	postfix -c "$d" check >"$d/check.log" 2>&1 || { sed 's/^/# /' "$d/check.log"; return 1; }
 	if ! postfix -c "$d" start >"$d/start.log" 2>&1; then

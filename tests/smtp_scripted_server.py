@@ -4,8 +4,9 @@
 It is not a mail server: it plays the misbehaviours a real one cannot be
 made to show on demand (a slow or absent banner, an endless line, endless
 continuation lines, no EHLO) and a small AUTH PLAIN/LOGIN exchange behind
-STARTTLS. It listens on 127.0.0.1 only, serves connections one after the
-other, and appends every command it receives to --log (passwords are
+STARTTLS. It listens on 127.0.0.1 only, serves each connection in a
+thread of its own (so a probe of the port never delays the next
+client), and appends every command it receives to --log (passwords are
 logged as <secret>) so tests can assert what the client sent.
 """
 import argparse
@@ -13,6 +14,7 @@ import base64
 import socket
 import ssl
 import sys
+import threading
 import time
 
 
@@ -148,12 +150,16 @@ def main():
     srv.listen(8)
     while True:
         conn, _ = srv.accept()
-        try:
-            Session(conn, args).run()
-        except (OSError, ValueError, ssl.SSLError):
-            pass
-        finally:
-            conn.close()
+        threading.Thread(target=serve, args=(conn, args), daemon=True).start()
+
+
+def serve(conn, args):
+    try:
+        Session(conn, args).run()
+    except (OSError, ValueError, ssl.SSLError):
+        pass
+    finally:
+        conn.close()
 
 
 if __name__ == "__main__":
