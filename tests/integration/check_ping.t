@@ -1,0 +1,127 @@
+#!/bin/bash
+# check_ping on loopback: real echo requests to 127.0.0.1, ::1 and a
+# thousand addresses of 127.0.0.0/8; output, perfdata and usage errors.
+. "$(dirname "$0")/../lib.sh"
+P=$B/plugins/check_ping
+
+num='[0-9]+(\.[0-9]{1,3})?'
+perf1="rta=${num}ms;200;500;0 pl=0%;40;80;0;100 rtmin=${num}ms;;;0 rtmax=${num}ms;;;0 jitter=${num}ms;;;0"
+
+# --- one host, each family ---------------------------------------------
+elapsed_ms "$P" -H 127.0.0.1
+is "$rc" 0 "127.0.0.1: exit 0"
+like "$first" "^PING OK - Packet loss = 0%, RTA = [0-9]+\.[0-9]{2} ms\|${perf1}\$" \
+	"127.0.0.1: status line and perfdata as check_ping prints them"
+is "$out" "$first" "one host: no long output"
+is "$(cat "$T/stderr")" "" "nothing on stderr without -v"
+ok $((ms < 400 || ms > 2000)) "5 requests 100 ms apart take 0.4 to 2 s (took $ms ms)"
+
+run "$P" -H ::1 -w 100,20% -c 500,60%
+is "$rc" 0 "::1: exit 0"
+like "$first" "^PING OK - Packet loss = 0%, RTA = [0-9.]+ ms\|rta=${num}ms;100;500;0 pl=0%;20;60;0;100 rtmin=${num}ms;;;0 rtmax=${num}ms;;;0 jitter=${num}ms;;;0\$" \
+	"::1: -w/-c show in the perfdata"
+
+run "$P" -4 -H localhost -p 2 -i 10
+is "$rc" 0 "-4 -H localhost: exit 0"
+like "$first" "^PING OK - Packet loss = 0%, RTA = " "-4 -H localhost resolves to IPv4"
+
+run "$P" -4 -H ::1 -p 1
+is "$rc" 2 "-4 with an IPv6 literal: exit 2"
+like "$first" "^PING CRITICAL - Cannot resolve host name ::1: [^|]+\|rta=U;200;500;0 pl=100%;40;80;0;100 rtmin=U;;;0 rtmax=U;;;0 jitter=U;;;0\$" \
+	"-4 with an IPv6 literal: CRITICAL, unknown RTT in perfdata"
+
+# The incumbent's check_ping and ours print the same first line shape.
+peer=/usr/lib/nagios/plugins/check_ping
+run "$peer" -H 127.0.0.1 -w 100,20% -c 500,60% -p 1
+peer_first=$first
+run "$P" -H 127.0.0.1 -w 100,20% -c 500,60% -p 1
+like "$peer_first" '^PING OK - Packet loss = 0%, RTA = [0-9]+\.[0-9]{2} ms\|' "peer check_ping's line shape"
+like "$first" '^PING OK - Packet loss = 0%, RTA = [0-9]+\.[0-9]{2} ms\|rta=' "ours has the same shape"
+
+# --- thresholds: RTA reaching the limit ---------------------------------
+run "$P" -H 127.0.0.1 -p 2 -i 10 -w 0,100% -c 500,100%
+is "$rc" 1 "RTA >= warning 0 ms: exit 1"
+like "$first" "^PING WARNING - Packet loss = 0%, RTA = [0-9.]+ ms\|rta=${num}ms;0;500;0 pl=0%;100;100;0;100 " \
+	"RTA >= warning: WARNING"
+run "$P" -H 127.0.0.1 -p 2 -i 10 -w 0,100% -c 0,100%
+is "$rc" 2 "RTA >= critical 0 ms: exit 2"
+like "$first" "^PING CRITICAL - Packet loss = 0%, RTA = " "RTA >= critical: CRITICAL"
+run "$P" -H 127.0.0.1 -p 2 -i 10 --rtmax=0,
+is "$rc" 1 "--rtmax warning 0: exit 1"
+like "$first" "^PING WARNING - Packet loss = 0%, RTA = [0-9.]+ ms, max RTT = [0-9.]+ ms\|.* rtmax=${num}ms;0;;0 " \
+	"--rtmax: the max RTT is shown and its thresholds are in perfdata"
+
+# --- many hosts ---------------------------------------------------------
+hosts=()
+for i in $(seq 0 999); do hosts+=("127.$((i / 250)).$((i % 7)).$((i % 250 + 1))"); done
+list=$(IFS=,; echo "${hosts[*]}")
+elapsed_ms "$P" -H "$list"
+is "$rc" 0 "1000 loopback hosts: exit 0"
+like "$first" '^PING OK - 1000/1000 hosts OK\|127\.0\.0\.1_rta=' "1000 hosts: all OK, labels prefixed"
+is "$(printf '%s\n' "$out" | tail -n +2 | grep -cE '^127\.[0-9.]+: OK - Packet loss = 0%, RTA = [0-9.]+ ms$')" 1000 \
+	"1000 hosts: one long-output line each"
+is "$(printf '%s\n' "$first" | tr ' |' '\n\n' | grep -cE '^127\.[0-9.]+_(rta|pl|rtmin|rtmax|jitter)=')" 5000 \
+	"1000 hosts: five perfdata items each"
+ok $((ms > 5000)) "1000 hosts x 5 requests in under 5 s (took $ms ms)"
+
+run "$P" -H 127.0.0.1 -H ::1,127.0.0.2 -4 -p 2 -i 10
+is "$rc" 2 "-H repeated and comma-separated, one host of the wrong family: exit 2"
+like "$first" '^PING CRITICAL - 2/3 hosts OK, 1 CRITICAL: ::1 \(Cannot resolve host name ::1: [^)]+\)\|127\.0\.0\.1_rta=' \
+	"the failing host is named in the summary"
+like "$out" $'\n127\.0\.0\.1: OK - Packet loss = 0%, RTA = [0-9.]+ ms\n::1: CRITICAL - Cannot resolve host name ::1: [^\n]+\n127\.0\.0\.2: OK - Packet loss = 0%' \
+	"long output: one line per host, in order"
+
+run "$P" -H 127.0.0.1,::1,127.0.0.2 -4 -p 2 -i 10 -m 2
+is "$rc" 0 "-m 2 with 2 of 3 OK: exit 0"
+like "$first" '^PING OK - 2/3 hosts OK \(2 required\), 1 CRITICAL: ::1 ' "-m: OK names the required count"
+run "$P" -H 127.0.0.1,::1,127.0.0.2 -4 -p 2 -i 10 -m 3
+is "$rc" 2 "-m 3 with 2 of 3 OK: exit 2"
+like "$first" '^PING CRITICAL - 2/3 hosts OK \(3 required\), 1 CRITICAL' "-m: CRITICAL when too few are OK"
+run "$P" -H 127.0.0.1,127.0.0.2 -p 2 -i 10 -w 0,100% -c 500,100% -m 2
+is "$rc" 1 "-m 2 with two WARNING hosts: exit 1"
+like "$first" '^PING WARNING - 0/2 hosts OK \(2 required\), 2 WARNING: 127\.0\.0\.1 \(Packet loss = 0%, RTA = ' \
+	"-m: WARNING when enough are OK or WARNING"
+
+# --- verbose ------------------------------------------------------------
+run "$P" -H 127.0.0.1 -p 1 -v
+is "$rc" 0 "-v: exit 0"
+like "$(cat "$T/stderr")" 'IPv4: (datagram|raw) socket, echo id [0-9]+' "-v tells the socket kind and echo id"
+like "$(cat "$T/stderr")" 'after privilege drop: uid [0-9]+ euid [0-9]+ CapEff:.0000000000000000' \
+	"-v shows no capability is left after the drop"
+
+# --- usage errors: UNKNOWN with a one-line reason ------------------------
+usage() {
+	local want=$1
+	shift
+	run "$P" "$@"
+	is "$rc" 3 "$* : exit 3"
+	is "$first" "$want" "$* : reason"
+}
+usage "PING UNKNOWN - no host given (-H)" -w 100,20%
+usage "PING UNKNOWN - warning RTA 600 must not be greater than critical 500" -H 127.0.0.1 -w 600,10%
+usage "PING UNKNOWN - warning RTA 100 must not be greater than critical 50" -H 127.0.0.1 -w 100,20% -c 50,60%
+usage "PING UNKNOWN - warning packet loss 70 must not be greater than critical 60" -H 127.0.0.1 -w 100,70% -c 200,60%
+usage "PING UNKNOWN - -w: '100' is not RTA,PL% (RTA in ms, e.g. 100,20%)" -H 127.0.0.1 -w 100
+usage "PING UNKNOWN - -c: packet loss '120%' is not a percentage 0..100" -H 127.0.0.1 -c 100,120%
+usage "PING UNKNOWN - -p: '0' is not an integer in 1..10000" -H 127.0.0.1 -p 0
+usage "PING UNKNOWN - -b: '10' is not an integer in 24..65000" -H 127.0.0.1 -b 10
+usage "PING UNKNOWN - --socket: 'tcp' is not auto, dgram or raw" -H 127.0.0.1 --socket=tcp
+usage "PING UNKNOWN - -m 3: only 2 hosts given" -H 127.0.0.1,127.0.0.2 -m 3
+usage "PING UNKNOWN - -s 127.0.0.1 does not match -4/-6" -H ::1 -6 -s 127.0.0.1
+usage "PING UNKNOWN - -s: 'localhost' is not a numeric address" -H 127.0.0.1 -s localhost
+usage "PING UNKNOWN - --jitter: '5' is not WARN,CRIT in ms (either may be empty)" -H 127.0.0.1 --jitter=5
+usage "PING UNKNOWN - warning jitter 5 must not be greater than critical 2" -H 127.0.0.1 --jitter=5,2
+
+run "$P" --help
+is "$rc" 3 "--help: exit 3"
+like "$out" '-w, --warning=RTA,PL%' "--help lists -w"
+like "$out" '--socket=auto\|dgram\|raw' "--help lists --socket"
+
+# --- size, TTL and source on loopback ------------------------------------
+run "$P" -H 127.0.0.5 -p 2 -i 10 -b 1400 -l 5 -s 127.0.0.1
+is "$rc" 0 "-b 1400 -l 5 -s 127.0.0.1: exit 0"
+like "$first" '^PING OK - Packet loss = 0%, RTA = ' "large requests with a TTL and source are answered"
+run "$P" -H ::1 -p 2 -i 10 -s ::1
+is "$rc" 0 "-s ::1: exit 0"
+
+done_testing
