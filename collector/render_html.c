@@ -301,7 +301,7 @@ html_maintenance(struct render_ctx *c, struct strbuf *sb, const char *root)
 		sb_appendf(sb, "</a></strong> <span class=\"badge\">%s</span>",
 			   group_status_label(eg->status));
 		if (eg->starts != 0) {
-			sb_append(sb, "<br/>");
+			sb_append(sb, " <br/>");
 			html_time(sb, eg->starts);
 			if (eg->ends > eg->starts) {
 				fmt_duration(dur, sizeof dur, (long long)(eg->ends - eg->starts));
@@ -356,7 +356,7 @@ html_ping_cell(struct strbuf *sb, const struct system_view *s)
 		sb_appendf(sb, "Round trip %s", rtt);
 	if (s->ping_checked != 0) {
 		fmt_time_human(when, sizeof when, s->ping_checked);
-		sb_appendf(sb, "%schecked %s", rtt[0] ? ", " : "Checked ", when);
+		sb_appendf(sb, "%s%s", rtt[0] ? ", checked " : "Checked ", when);
 	}
 	sb_appendf(sb, "\">%s", text);
 	if (rtt[0] != '\0')
