@@ -26,21 +26,25 @@ input_from(const struct svc_row *row, const struct cfg_check *c, struct check_in
 	in->stale_after = derive_stale_after(c);
 }
 
-/* The active maintenance window of a system at now, if any. */
+/* The active maintenance window of a system at now, if any, and when its
+ * last finished window ended (no status after it can begin earlier). */
 static int
-active_window(struct pass *p, const char *system, time_t *start)
+active_window(struct pass *p, const char *system, time_t *start, time_t *last_end)
 {
 	struct downtime *d;
 	size_t n;
 	int found = 0;
 
-	if (store_downtimes(p->st, system, p->now, &d, &n) != 0)
+	*last_end = 0;
+	if (store_downtimes(p->st, system, p->now - 7 * 86400, &d, &n) != 0)
 		return -1;
-	for (size_t i = 0; i < n && !found; i++) {
+	for (size_t i = 0; i < n; i++) {
 		time_t end = d[i].ended ? d[i].ended : d[i].end;
 		if (d[i].start <= p->now && p->now < end) {
 			*start = d[i].start;
 			found = 1;
+		} else if (end <= p->now && end > *last_end) {
+			*last_end = end;
 		}
 	}
 	downtimes_free(d, n);
@@ -55,7 +59,8 @@ system_status(struct pass *p, const struct cfg_system *sys, enum sys_status *sta
 	struct status_input in = {0};
 	struct check_input ping, *svcs = xcalloc(sys->nservices + 1, sizeof *svcs);
 	struct svc_row row;
-	int rc = active_window(p, sys->id, &in.maint_start);
+	time_t maint_end;
+	int rc = active_window(p, sys->id, &in.maint_start, &maint_end);
 
 	in.maintenance = rc > 0;
 	if (rc >= 0 && sys->ping != NULL) {
@@ -71,8 +76,11 @@ system_status(struct pass *p, const struct cfg_system *sys, enum sys_status *sta
 	}
 	in.svcs = svcs;
 	in.nsvcs = sys->nservices;
-	if (rc >= 0)
+	if (rc >= 0) {
 		*status = derive_status(&in, p->now, since);
+		if (*since < maint_end)
+			*since = maint_end;
+	}
 	free(svcs);
 	return rc < 0 ? -1 : 0;
 }
@@ -230,6 +238,9 @@ update_system(struct pass *p, const struct cfg_system *sys)
 	found = store_sys_current(p->st, sys->id, &cur);
 	if (found < 0)
 		return -1;
+	/* leaving Unknown: the first fresh result came after the last pass */
+	if (found && cur.status == SYS_UNKNOWN && status != SYS_UNKNOWN)
+		since = p->now;
 	if (since > p->now)
 		since = p->now;
 	if ((!found || cur.status != (int)status) &&
