@@ -65,11 +65,9 @@ cert_days_left(time_t now, time_t t)
 {
 	long long d = (long long)t - (long long)now;
 
-	/* Round towards minus infinity, so a certificate that expired an hour
-	 * ago has -1 days left, not 0. */
-	if (d >= 0)
-		return (long)(d / 86400);
-	return (long)(-((-d + 86399) / 86400));
+	/* Whole days, towards zero: "expired 3 days ago" for 3 days and an
+	 * hour. Expiry itself is judged on the exact time, never on this. */
+	return (long)(d / 86400);
 }
 
 void
@@ -592,6 +590,13 @@ cc_revocation(struct cc *x)
 		return;
 	if (issuer == NULL && (len > 0 || x->p->ocsp != CERT_OCSP_OFF)) {
 		cc_problem(x, GL_WARNING, "revocation unknown: the issuer is not known");
+		return;
+	}
+	/* A responder's signature can only be checked against a trusted
+	 * chain; without one the revocation status means nothing. */
+	if (!x->pkix_ok) {
+		snprintf(x->revocation, sizeof x->revocation,
+			 "OCSP: not checked, the chain is not trusted");
 		return;
 	}
 	if (len > 0 && der != NULL) {

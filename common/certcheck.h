@@ -83,7 +83,8 @@ struct x509_st;
 /* Whether one TLSA record's selector and matching type fit cert. */
 bool cert_tlsa_match(const struct cert_tlsa *t, struct x509_st *cert);
 
-/* Whole days from now until t, rounded down (negative once past). */
+/* Whole days from now until t, truncated towards zero (negative once
+ * past: -3 for three days and an hour ago). */
 long cert_days_left(time_t now, time_t t);
 
 /* "2026-12-24" for a UTC time. */
