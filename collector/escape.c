@@ -124,8 +124,8 @@ emit_url(struct strbuf *out, const char *b, size_t n, uint32_t cp)
 	(void)cp;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)b[i];
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '.' || c == '_' || c == '~')
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~')
 			sb_appendc(out, (char)c);
 		else
 			sb_appendf(out, "%%%02X", c);
@@ -162,17 +162,17 @@ esc_url_is_safe(const char *url)
 
 struct slug {
 	struct strbuf *out;
-	size_t start;  /* where this slug begins in out */
+	size_t start; /* where this slug begins in out */
 	bool lower;
-	bool dash;     /* a separator is pending */
-	bool full;     /* SLUG_MAX reached: the rest is dropped */
+	bool dash; /* a separator is pending */
+	bool full; /* SLUG_MAX reached: the rest is dropped */
 };
 
 static void
 slug_add(struct slug *sl, const char *b, size_t n, uint32_t cp)
 {
 	bool alnum = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
-		     (cp >= '0' && cp <= '9');
+	             (cp >= '0' && cp <= '9');
 
 	if (!alnum && (cp < 0xA0 || cp == 0xFFFD || cp == 0xA0 || cp == 0x3000)) {
 		sl->dash = true;

@@ -35,8 +35,8 @@ bool esc_url_is_safe(const char *url);
 /* A file-name-safe slug: ASCII letters and digits are kept (lowercased
  * when lower is set), other non-ASCII characters are kept as UTF-8, and
  * every run of anything else becomes one '-'; no leading or trailing '-',
- * at most 64 bytes; "x" when nothing is left, so never "", "." or "..". Used for tag directories and
- * per-system directories. */
+ * at most 64 bytes; "x" when nothing is left, so never "", "." or "..". Used for tag
+ * directories and per-system directories. */
 void esc_slug(struct strbuf *out, const char *s, bool lower);
 
 #endif

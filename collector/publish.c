@@ -107,8 +107,8 @@ pub_lock(struct publish *p, char *err, size_t errlen)
 	}
 	if (flock(p->lock_fd, LOCK_EX | LOCK_NB) != 0) {
 		pub_fail(err, errlen, "%s: %s", path,
-			 errno == EWOULDBLOCK ? "another render of this site is running"
-					      : strerror(errno));
+		         errno == EWOULDBLOCK ? "another render of this site is running"
+		                              : strerror(errno));
 		free(path);
 		return -1;
 	}
@@ -194,7 +194,7 @@ write_all(int fd, const char *data, size_t len)
 
 int
 publish_write(struct publish *p, const char *relpath, const char *data, size_t len, char *err,
-	      size_t errlen)
+              size_t errlen)
 {
 	char *path;
 	int fd, rc = -1;
@@ -268,7 +268,7 @@ pub_inspect(struct publish *p, enum old_kind *kind, char **prev, char *err, size
 	}
 	if (!S_ISLNK(st.st_mode))
 		return pub_fail(err, errlen, "%s: exists and is neither a directory nor a link",
-				p->out_dir);
+		                p->out_dir);
 	n = readlink(p->out_dir, buf, sizeof buf - 1);
 	if (n < 0)
 		return pub_fail(err, errlen, "%s: %s", p->out_dir, strerror(errno));
@@ -297,7 +297,7 @@ pub_swap(struct publish *p, enum old_kind kind, char **prev, char *err, size_t e
 		goto out;
 	}
 	if (kind != OLD_DIR ? rename(lnk, p->out_dir)
-			    : renameat2(AT_FDCWD, lnk, AT_FDCWD, p->out_dir, RENAME_EXCHANGE)) {
+	                    : renameat2(AT_FDCWD, lnk, AT_FDCWD, p->out_dir, RENAME_EXCHANGE)) {
 		pub_fail(err, errlen, "%s: %s", p->out_dir, strerror(errno));
 		unlink(lnk);
 		goto out;
@@ -336,7 +336,7 @@ pub_cleanup(struct publish *p, const char *prev)
 		if (!is_gen && strncmp(de->d_name, lnk.buf, lnk.len) != 0)
 			continue;
 		if (is_gen && (strcmp(de->d_name, p->gen_name) == 0 ||
-			       (prev != NULL && strcmp(de->d_name, prev) == 0)))
+		               (prev != NULL && strcmp(de->d_name, prev) == 0)))
 			continue;
 		path = path_join(p->parent, de->d_name);
 		rm_tree(path);

@@ -21,11 +21,11 @@
 #include <stddef.h>
 
 struct publish {
-	char *out_dir;   /* as given, without trailing '/' */
-	char *parent;    /* the directory that holds out_dir */
-	char *base;      /* out_dir's last component */
-	char *gen_name;  /* "<base>.gen-XXXXXX", relative to parent */
-	char *gen_path;  /* parent/gen_name */
+	char *out_dir;  /* as given, without trailing '/' */
+	char *parent;   /* the directory that holds out_dir */
+	char *base;     /* out_dir's last component */
+	char *gen_name; /* "<base>.gen-XXXXXX", relative to parent */
+	char *gen_path; /* parent/gen_name */
 	int lock_fd;
 };
 
@@ -36,7 +36,7 @@ int publish_begin(struct publish *p, const char *out_dir, char *err, size_t errl
 /* Writes one file of the new generation; relpath ("a/b/c.html") must not
  * start with '/' nor contain "..". Missing directories are created. */
 int publish_write(struct publish *p, const char *relpath, const char *data, size_t len,
-		  char *err, size_t errlen);
+                  char *err, size_t errlen);
 
 /* Flushes the new generation, swaps it in and removes stale generations.
  * On failure the new generation is removed and out_dir is untouched.

@@ -49,8 +49,8 @@ rctx_system(const struct render_ctx *c, const char *id, size_t *idx)
 const char *
 status_label(enum sys_status s)
 {
-	static const char *const n[] = {"Operational", "Degraded",  "Outage",
-					"Maintenance", "Internal", "Unknown"};
+	static const char *const n[] = {"Operational", "Degraded", "Outage",
+	                                "Maintenance", "Internal", "Unknown"};
 	return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "Unknown";
 }
 
@@ -58,8 +58,8 @@ const char *
 group_status_label(enum group_status s)
 {
 	static const char *const n[] = {"Investigating", "Identified",  "Monitoring",
-					"Resolved",      "Post-mortem", "Scheduled",
-					"In progress",   "Verifying",   "Completed"};
+	                                "Resolved",      "Post-mortem", "Scheduled",
+	                                "In progress",   "Verifying",   "Completed"};
 	return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "Investigating";
 }
 
@@ -67,8 +67,8 @@ const char *
 group_status_name(enum group_status s)
 {
 	static const char *const n[] = {"investigating", "identified", "monitoring",
-					"resolved",      "postmortem", "scheduled",
-					"in_progress",   "verifying",  "completed"};
+	                                "resolved",      "postmortem", "scheduled",
+	                                "in_progress",   "verifying",  "completed"};
 	return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "investigating";
 }
 
@@ -119,7 +119,7 @@ rctx_overall(const struct render_ctx *c, struct overall *o)
 		*o = (struct overall){"critical", "Major System Outage", SYS_OUTAGE};
 	else if (major > 0 || partial > 0)
 		*o = (struct overall){"major", "Partial System Outage",
-				      major ? SYS_OUTAGE : SYS_DEGRADED};
+		                      major ? SYS_OUTAGE : SYS_DEGRADED};
 	else if (degraded > 0)
 		*o = (struct overall){"minor", "Minor Service Outage", SYS_DEGRADED};
 	else if (maint > 0)
@@ -151,7 +151,7 @@ index_systems(struct render_ctx *c)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(c->sys_slug[i], c->sys_slug[j]) == 0)
 				return rctx_fail(c, "systems %s and %s need the same file name",
-						 v->systems[j].id, v->systems[i].id);
+				                 v->systems[j].id, v->systems[i].id);
 	}
 	return 0;
 }
@@ -197,7 +197,8 @@ index_tags(struct render_ctx *c)
 	/* Sorting moved the tags; map each notice's tags to the new places. */
 	c->ntag = xcalloc(v->nnotices ? v->nnotices : 1, sizeof *c->ntag);
 	for (size_t i = 0; i < v->nnotices; i++) {
-		c->ntag[i] = xcalloc(v->notices[i].ntags ? v->notices[i].ntags : 1, sizeof **c->ntag);
+		c->ntag[i] = xcalloc(v->notices[i].ntags ? v->notices[i].ntags : 1,
+		                     sizeof **c->ntag);
 		for (size_t t = 0; t < v->notices[i].ntags; t++) {
 			struct strbuf sb = STRBUF_INIT;
 			struct tag_ref key = {NULL, NULL, NULL, 0}, *hit;
@@ -234,7 +235,8 @@ index_months(struct render_ctx *c)
 				break;
 		if (m == c->nmonths) {
 			c->months = xrealloc(c->months, (m + 1) * sizeof *c->months);
-			c->months[m] = (struct month_ref){tm.tm_year + 1900, tm.tm_mon + 1, NULL, 0};
+			c->months[m] =
+			        (struct month_ref){tm.tm_year + 1900, tm.tm_mon + 1, NULL, 0};
 			c->nmonths++;
 		}
 		push_idx(&c->months[m].idx, &c->months[m].n, i);
@@ -365,7 +367,7 @@ check_notices(struct render_ctx *c)
 		for (size_t j = 0; j < i; j++)
 			if (v->notices[j].id == v->notices[i].id)
 				return rctx_fail(c, "two notices have the id %lld",
-						 (long long)v->notices[i].id);
+				                 (long long)v->notices[i].id);
 	}
 	return 0;
 }

@@ -13,11 +13,11 @@
 
 /* One feed: which notices, where it lives, what it is called. */
 struct feed {
-	const char *root;   /* from the feed's directory to the site root */
-	const char *dir;    /* the feed's directory below the root, URL form */
-	const char *fsdir;  /* the same as a file path */
+	const char *root;  /* from the feed's directory to the site root */
+	const char *dir;   /* the feed's directory below the root, URL form */
+	const char *fsdir; /* the same as a file path */
 	const char *title;
-	size_t *idx;        /* newest first */
+	size_t *idx; /* newest first */
 	size_t n;
 };
 
@@ -55,20 +55,23 @@ feed_entry_html(struct render_ctx *c, size_t i, struct strbuf *out)
 
 	for (size_t k = 0; g->incident && k < g->n; k++)
 		if (g->idx[k] == i)
-			sb_appendf(out, "<p><strong>%s</strong></p>\n", group_status_label(g->step[k]));
+			sb_appendf(out, "<p><strong>%s</strong></p>\n",
+			           group_status_label(g->step[k]));
 	if (n->starts != 0) {
 		fmt_time_human(a, sizeof a, n->starts);
 		if (n->ends >= n->starts) {
 			fmt_time_human(b, sizeof b, n->ends);
 			fmt_duration(dur, sizeof dur, (long long)(n->ends - n->starts));
 			sb_appendf(out, "<p>%s %s to %s (%s)</p>\n",
-				   g->maintenance ? "Window:" : "From", a, b, dur);
+			           g->maintenance ? "Window:" : "From", a, b, dur);
 		} else {
-			sb_appendf(out, "<p>%s %s</p>\n", g->maintenance ? "Starts" : "Since", a);
+			sb_appendf(out, "<p>%s %s</p>\n", g->maintenance ? "Starts" : "Since",
+			           a);
 		}
 	}
 	if (md_to_html(out, n->body) != 0)
-		return rctx_fail(c, "notice %lld: Markdown conversion failed", (long long)n->id);
+		return rctx_fail(c, "notice %lld: Markdown conversion failed",
+		                 (long long)n->id);
 	return 0;
 }
 
@@ -119,7 +122,7 @@ atom_feed(struct render_ctx *c, const struct feed *f)
 	sb_appendf(&self, "%sfeed.atom", f->dir);
 	fmt_time_iso(iso, sizeof iso, f->n ? c->v->notices[f->idx[0]].posted : c->v->generated);
 	sb_append(&sb, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-		       "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n<title>");
+	               "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n<title>");
 	X(&sb, f->title);
 	sb_append(&sb, "</title>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
 	feed_url(c, f, &sb, sb_str(&self));
@@ -133,7 +136,8 @@ atom_feed(struct render_ctx *c, const struct feed *f)
 		sb_appendf(&sb, "urn:glance:feed:%s", sb_str(&self));
 	sb_appendf(&sb, "</id>\n<updated>%s</updated>\n<author><name>", iso);
 	X(&sb, name);
-	sb_append(&sb, "</name></author>\n<generator version=\"" GLANCE_VERSION "\">glance</generator>\n");
+	sb_append(&sb, "</name></author>\n<generator version=\"" GLANCE_VERSION
+	               "\">glance</generator>\n");
 	for (size_t k = 0; k < f->n && k < RENDER_FEED_NOTICES; k++)
 		if (atom_entry(c, f, &sb, f->idx[k]) != 0)
 			goto out;
@@ -166,7 +170,7 @@ rss_item(struct render_ctx *c, const struct feed *f, struct strbuf *sb, size_t i
 		feed_url(c, f, sb, sb_str(&rel));
 	} else {
 		sb_appendf(sb, "</link>\n<guid isPermaLink=\"false\">urn:glance:notice:%lld",
-			   (long long)n->id);
+		           (long long)n->id);
 	}
 	sb_appendf(sb, "</guid>\n<pubDate>%s</pubDate>\n", date);
 	for (size_t t = 0; t < n->ntags; t++) {
@@ -196,15 +200,19 @@ rss_feed(struct render_ctx *c, const struct feed *f)
 
 	fmt_time_rfc822(date, sizeof date, c->v->generated);
 	sb_append(&sb, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-		       "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n<title>");
+	               "<rss version=\"2.0\" "
+	               "xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n<title>");
 	X(&sb, f->title);
 	sb_append(&sb, "</title>\n<link>");
 	sb_appendf(&path, "%sindex.html", f->dir);
 	feed_url(c, f, &sb, sb_str(&path));
 	sb_append(&sb, "</link>\n<description>");
 	X(&sb, desc);
-	sb_appendf(&sb, "</description>\n<language>en</language>\n<lastBuildDate>%s</lastBuildDate>\n"
-			"<generator>glance " GLANCE_VERSION "</generator>\n", date);
+	sb_appendf(
+	        &sb,
+	        "</description>\n<language>en</language>\n<lastBuildDate>%s</lastBuildDate>\n"
+	        "<generator>glance " GLANCE_VERSION "</generator>\n",
+	        date);
 	if (c->base[0]) {
 		sb_reset(&path);
 		sb_appendf(&path, "%sfeed.rss", f->dir);
@@ -245,10 +253,11 @@ system_feeds(struct render_ctx *c, size_t i)
 	sb_append(&dir, "/");
 	sb_appendf(&fsdir, "systems/%s/", c->sys_slug[i]);
 	sb_appendf(&title, "%s: %s", c->v->site.title ? c->v->site.title : "System Status",
-		   s->name ? s->name : s->id);
+	           s->name ? s->name : s->id);
 	f.dir = sb_str(&dir), f.fsdir = sb_str(&fsdir), f.title = sb_str(&title);
 	for (size_t k = 0; k < c->v->nnotices; k++)
-		if (c->v->notices[k].system_id && strcmp(c->v->notices[k].system_id, s->id) == 0) {
+		if (c->v->notices[k].system_id &&
+		    strcmp(c->v->notices[k].system_id, s->id) == 0) {
 			f.idx = xrealloc(f.idx, (f.n + 1) * sizeof *f.idx);
 			f.idx[f.n++] = k;
 		}
@@ -263,7 +272,8 @@ system_feeds(struct render_ctx *c, size_t i)
 int
 render_feeds(struct render_ctx *c)
 {
-	struct feed f = {"", "", "", c->v->site.title ? c->v->site.title : "System Status", NULL, 0};
+	struct feed f = {"",   "", "", c->v->site.title ? c->v->site.title : "System Status",
+	                 NULL, 0};
 	int rc;
 
 	f.n = c->v->nnotices;

@@ -3,11 +3,11 @@
 #include <math.h>
 #include <stdio.h>
 
-static const char *const month_long[] = {"January", "February", "March",     "April",
-					 "May",     "June",     "July",      "August",
-					 "September", "October", "November", "December"};
+static const char *const month_long[] = {"January",   "February", "March",    "April",
+                                         "May",       "June",     "July",     "August",
+                                         "September", "October",  "November", "December"};
 static const char *const month_short[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 static const char *const wday_short[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 
 /* gmtime_r fails only for years that do not fit an int; such a time is
@@ -29,7 +29,7 @@ fmt_time_human(char *buf, size_t len, time_t t)
 	struct tm tm = utc(t);
 
 	snprintf(buf, len, "%d %s %d %02d:%02d:%02d +0000", tm.tm_mday, month_long[tm.tm_mon],
-		 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	         tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 void
@@ -38,7 +38,7 @@ fmt_time_iso(char *buf, size_t len, time_t t)
 	struct tm tm = utc(t);
 
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 void
@@ -47,8 +47,8 @@ fmt_time_rfc822(char *buf, size_t len, time_t t)
 	struct tm tm = utc(t);
 
 	snprintf(buf, len, "%s, %02d %s %04d %02d:%02d:%02d +0000", wday_short[tm.tm_wday],
-		 tm.tm_mday, month_short[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-		 tm.tm_sec);
+	         tm.tm_mday, month_short[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+	         tm.tm_sec);
 }
 
 void
@@ -68,7 +68,7 @@ dur_part(char *buf, size_t len, size_t *off, long long n, const char *unit)
 	if (*off >= len)
 		return;
 	w = snprintf(buf + *off, len - *off, "%s%lld %s%s", *off ? " " : "", n, unit,
-		     n == 1 ? "" : "s");
+	             n == 1 ? "" : "s");
 	if (w > 0)
 		*off += (size_t)w;
 }

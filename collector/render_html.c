@@ -15,34 +15,36 @@
 
 /* Kept free of '<' and '&' so the page stays well-formed XML. */
 static const char css[] =
-	":root{--bg:#fff;--fg:#1f2328;--mute:#59636e;--line:#d1d9e0;--card:#f6f8fa;"
-	"--ok:#1a7f37;--warn:#9a6700;--bad:#d1242f;--maint:#0969da;--int:#59636e}\n"
-	"@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--mute:#9198a1;"
-	"--line:#3d444d;--card:#151b23;--ok:#3fb950;--warn:#d29922;--bad:#f85149;"
-	"--maint:#4493f8;--int:#9198a1}}\n"
-	"body{margin:0 auto;max-width:60rem;padding:0 1rem 2rem;font:1rem/1.5 system-ui,"
-	"sans-serif;background:var(--bg);color:var(--fg)}\n"
-	"a{color:var(--maint)}h1{margin:.2rem 0}header .org{margin:1rem 0 0}\n"
-	"table{border-collapse:collapse;width:100%}.scroll{overflow-x:auto}\n"
-	"th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);"
-	"vertical-align:top}\n"
-	"td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
-	".st{font-weight:600;white-space:nowrap}.st-operational{color:var(--ok)}"
-	".st-degraded{color:var(--warn)}.st-outage{color:var(--bad)}"
-	".st-maintenance{color:var(--maint)}.st-internal,.st-unknown{color:var(--int)}\n"
-	".overall{padding:.6rem 1rem;border-left:.4rem solid currentColor;"
-	"background:var(--card);font-weight:600}\n"
-	".maint{border:2px solid var(--maint);border-radius:.4rem;padding:0 1rem;margin:1rem 0}\n"
-	".notice{border-top:1px solid var(--line);padding:.3rem 0}.notice h3{margin:.4rem 0 0}\n"
-	".meta,.tags,.note,footer{color:var(--mute);font-size:.9rem}\n"
-	".badge{border:1px solid currentColor;border-radius:1rem;padding:0 .5rem;"
-	"font-size:.85rem;white-space:nowrap}\n"
-	"pre{overflow-x:auto;background:var(--card);padding:.5rem}"
-	"code{overflow-wrap:anywhere}\n"
-	".vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}\n"
-	"nav ul{padding-left:1.2rem}footer{border-top:1px solid var(--line);margin-top:2rem}\n"
-	"@media (max-width:30rem){body{padding:0 .5rem}th,td{padding:.3rem .25rem}"
-	".loc{font-size:.85rem}}\n";
+        ":root{--bg:#fff;--fg:#1f2328;--mute:#59636e;--line:#d1d9e0;--card:#f6f8fa;"
+        "--ok:#1a7f37;--warn:#9a6700;--bad:#d1242f;--maint:#0969da;--int:#59636e}\n"
+        "@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--mute:#9198a1;"
+        "--line:#3d444d;--card:#151b23;--ok:#3fb950;--warn:#d29922;--bad:#f85149;"
+        "--maint:#4493f8;--int:#9198a1}}\n"
+        "body{margin:0 auto;max-width:60rem;padding:0 1rem 2rem;font:1rem/1.5 system-ui,"
+        "sans-serif;background:var(--bg);color:var(--fg)}\n"
+        "a{color:var(--maint)}h1{margin:.2rem 0}header .org{margin:1rem 0 0}\n"
+        "table{border-collapse:collapse;width:100%}.scroll{overflow-x:auto}\n"
+        "th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);"
+        "vertical-align:top}\n"
+        "td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+        ".st{font-weight:600;white-space:nowrap}.st-operational{color:var(--ok)}"
+        ".st-degraded{color:var(--warn)}.st-outage{color:var(--bad)}"
+        ".st-maintenance{color:var(--maint)}.st-internal,.st-unknown{color:var(--int)}\n"
+        ".overall{padding:.6rem 1rem;border-left:.4rem solid currentColor;"
+        "background:var(--card);font-weight:600}\n"
+        ".maint{border:2px solid var(--maint);border-radius:.4rem;padding:0 1rem;margin:1rem "
+        "0}\n"
+        ".notice{border-top:1px solid var(--line);padding:.3rem 0}.notice h3{margin:.4rem 0 "
+        "0}\n"
+        ".meta,.tags,.note,footer{color:var(--mute);font-size:.9rem}\n"
+        ".badge{border:1px solid currentColor;border-radius:1rem;padding:0 .5rem;"
+        "font-size:.85rem;white-space:nowrap}\n"
+        "pre{overflow-x:auto;background:var(--card);padding:.5rem}"
+        "code{overflow-wrap:anywhere}\n"
+        ".vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}\n"
+        "nav ul{padding-left:1.2rem}footer{border-top:1px solid var(--line);margin-top:2rem}\n"
+        "@media (max-width:30rem){body{padding:0 .5rem}th,td{padding:.3rem .25rem}"
+        ".loc{font-size:.85rem}}\n";
 
 /* A glyph beside each status, so it is told by shape too, not only by
  * colour (WCAG 1.4.1); the text label is always there as well. */
@@ -50,7 +52,7 @@ static const char *
 status_glyph(enum sys_status s)
 {
 	static const char *const g[] = {"\xE2\x9C\x94", "\xE2\x96\xB2", "\xE2\x9C\x96",
-					"\xE2\x97\x86", "\xE2\x97\x8B", "?"};
+	                                "\xE2\x97\x86", "\xE2\x97\x8B", "?"};
 	return (unsigned)s < sizeof g / sizeof g[0] ? g[s] : "?";
 }
 
@@ -73,8 +75,9 @@ html_time(struct strbuf *sb, time_t t)
 static void
 html_status(struct strbuf *sb, enum sys_status s)
 {
-	sb_appendf(sb, "<span class=\"st st-%s\"><span aria-hidden=\"true\">%s </span>%s</span>",
-		   sys_status_name(s), status_glyph(s), status_label(s));
+	sb_appendf(sb,
+	           "<span class=\"st st-%s\"><span aria-hidden=\"true\">%s </span>%s</span>",
+	           sys_status_name(s), status_glyph(s), status_label(s));
 }
 
 static void
@@ -97,27 +100,39 @@ html_tag_href(struct render_ctx *c, struct strbuf *sb, const char *root, size_t 
  * ("systems/NC036/") offered as the page's own alternate. */
 static void
 page_begin(struct render_ctx *c, struct strbuf *sb, const char *title, const char *root,
-	   const char *feed)
+           const char *feed)
 {
 	const struct site_info *s = &c->v->site;
 	const char *site = s->title ? s->title : "System Status";
 
-	sb_append(sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
-		      "<title>");
+	sb_append(sb,
+	          "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+	          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
+	          "<title>");
 	H(sb, title);
 	sb_append(sb, "</title>\n");
 	for (int pass = 0; pass < (feed ? 2 : 1); pass++) {
 		const char *dir = pass ? feed : "";
-		sb_appendf(sb, "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"%s%sfeed.atom\" title=\"", root, dir);
+		sb_appendf(sb,
+		           "<link rel=\"alternate\" type=\"application/atom+xml\" "
+		           "href=\"%s%sfeed.atom\" title=\"",
+		           root, dir);
 		H(sb, pass ? title : site);
-		sb_appendf(sb, " (Atom)\"/>\n<link rel=\"alternate\" type=\"application/rss+xml\" href=\"%s%sfeed.rss\" title=\"", root, dir);
+		sb_appendf(sb,
+		           " (Atom)\"/>\n<link rel=\"alternate\" type=\"application/rss+xml\" "
+		           "href=\"%s%sfeed.rss\" title=\"",
+		           root, dir);
 		H(sb, pass ? title : site);
 		sb_append(sb, " (RSS)\"/>\n");
 	}
-	sb_appendf(sb, "<link rel=\"alternate\" type=\"application/json\" href=\"%sstatus.json\"/>\n",
-		   root);
-	sb_appendf(sb, "<style>\n%s</style>\n</head>\n<body>\n<header>\n<p class=\"org\"><a href=\"%sindex.html\">", css, root);
+	sb_appendf(
+	        sb,
+	        "<link rel=\"alternate\" type=\"application/json\" href=\"%sstatus.json\"/>\n",
+	        root);
+	sb_appendf(sb,
+	           "<style>\n%s</style>\n</head>\n<body>\n<header>\n<p class=\"org\"><a "
+	           "href=\"%sindex.html\">",
+	           css, root);
 	H(sb, s->name ? s->name : site);
 	sb_append(sb, "</a></p>\n<h1>");
 	H(sb, site);
@@ -142,10 +157,14 @@ page_end(struct render_ctx *c, struct strbuf *sb, const char *root)
 		sb_append(sb, " ");
 		H(sb, s->tz_note);
 	}
-	sb_appendf(sb, "</p>\n<p>Subscribe: <a href=\"%sfeed.rss\">RSS</a>, <a href=\"%sfeed.atom\">Atom</a>,"
-		       " <a href=\"%sstatus.json\">JSON</a>, <a href=\"%sapi/v2/summary.json\">Statuspage API</a>."
-		       " <a href=\"%sarchive/index.html\">Archives</a>, <a href=\"%stags/index.html\">tags</a>.</p>\n",
-		   root, root, root, root, root, root);
+	sb_appendf(sb,
+	           "</p>\n<p>Subscribe: <a href=\"%sfeed.rss\">RSS</a>, <a "
+	           "href=\"%sfeed.atom\">Atom</a>,"
+	           " <a href=\"%sstatus.json\">JSON</a>, <a "
+	           "href=\"%sapi/v2/summary.json\">Statuspage API</a>."
+	           " <a href=\"%sarchive/index.html\">Archives</a>, <a "
+	           "href=\"%stags/index.html\">tags</a>.</p>\n",
+	           root, root, root, root, root, root);
 	for (size_t i = 0; i < s->nfooter; i++) {
 		sb_append(sb, i ? " | " : "<p>");
 		if (esc_url_is_safe(s->footer[i].url)) {
@@ -234,7 +253,7 @@ html_notice(struct render_ctx *c, struct strbuf *sb, size_t i, const char *root,
 	const char *h = own ? "h2" : "h3";
 
 	sb_appendf(sb, "<article class=\"notice k-%s\" id=\"n%lld\">\n<%s>",
-		   notice_kind_name(n->kind), (long long)n->id, h);
+	           notice_kind_name(n->kind), (long long)n->id, h);
 	if (!own) {
 		sb_append(sb, "<a href=\"");
 		html_notice_href(sb, root, n);
@@ -249,7 +268,8 @@ html_notice(struct render_ctx *c, struct strbuf *sb, size_t i, const char *root,
 	html_window(sb, n, g);
 	sb_append(sb, "<div class=\"body\">\n");
 	if (md_to_html(sb, n->body) != 0)
-		return rctx_fail(c, "notice %lld: Markdown conversion failed", (long long)n->id);
+		return rctx_fail(c, "notice %lld: Markdown conversion failed",
+		                 (long long)n->id);
 	sb_append(sb, "</div>\n");
 	html_tags(c, sb, i, root);
 	sb_append(sb, "</article>\n");
@@ -258,7 +278,7 @@ html_notice(struct render_ctx *c, struct strbuf *sb, size_t i, const char *root,
 
 static int
 html_notice_list(struct render_ctx *c, struct strbuf *sb, const size_t *idx, size_t n,
-		 const char *root)
+                 const char *root)
 {
 	if (n == 0)
 		sb_append(sb, "<p>No notices.</p>\n");
@@ -274,8 +294,10 @@ html_overall(struct render_ctx *c, struct strbuf *sb)
 	struct overall o;
 
 	rctx_overall(c, &o);
-	sb_appendf(sb, "<p class=\"overall st-%s\" role=\"status\"><span aria-hidden=\"true\">%s </span>%s</p>\n",
-		   sys_status_name(o.worst), status_glyph(o.worst), o.description);
+	sb_appendf(sb,
+	           "<p class=\"overall st-%s\" role=\"status\"><span aria-hidden=\"true\">%s "
+	           "</span>%s</p>\n",
+	           sys_status_name(o.worst), status_glyph(o.worst), o.description);
 }
 
 /* Upcoming and current maintenance, above everything but the headline. */
@@ -293,18 +315,19 @@ html_maintenance(struct render_ctx *c, struct strbuf *sb, const char *root)
 			continue;
 		if (shown++ == 0)
 			sb_append(sb, "<section class=\"maint\" aria-labelledby=\"maint-h\">\n"
-				      "<h2 id=\"maint-h\">Scheduled maintenance</h2>\n<ul>\n");
+			              "<h2 id=\"maint-h\">Scheduled maintenance</h2>\n<ul>\n");
 		sb_append(sb, "<li><strong><a href=\"");
 		html_notice_href(sb, root, last);
 		sb_append(sb, "\">");
 		H(sb, first->title ? first->title : "(untitled)");
 		sb_appendf(sb, "</a></strong> <span class=\"badge\">%s</span>",
-			   group_status_label(eg->status));
+		           group_status_label(eg->status));
 		if (eg->starts != 0) {
 			sb_append(sb, " <br/>");
 			html_time(sb, eg->starts);
 			if (eg->ends > eg->starts) {
-				fmt_duration(dur, sizeof dur, (long long)(eg->ends - eg->starts));
+				fmt_duration(dur, sizeof dur,
+				             (long long)(eg->ends - eg->starts));
 				sb_append(sb, " to ");
 				html_time(sb, eg->ends);
 				sb_appendf(sb, " (%s)", dur);
@@ -367,10 +390,13 @@ html_ping_cell(struct strbuf *sb, const struct system_view *s)
 static void
 html_glance(struct render_ctx *c, struct strbuf *sb, const char *root)
 {
-	sb_append(sb, "<section aria-labelledby=\"glance-h\">\n<h2 id=\"glance-h\">Systems at a Glance</h2>\n"
-		      "<div class=\"scroll\">\n<table class=\"glance\">\n<thead><tr>"
-		      "<th scope=\"col\"><abbr title=\"Location\">Loc.</abbr></th><th scope=\"col\">System</th>"
-		      "<th scope=\"col\">Status</th><th scope=\"col\">Ping</th></tr></thead>\n<tbody>\n");
+	sb_append(sb, "<section aria-labelledby=\"glance-h\">\n<h2 id=\"glance-h\">Systems at "
+	              "a Glance</h2>\n"
+	              "<div class=\"scroll\">\n<table class=\"glance\">\n<thead><tr>"
+	              "<th scope=\"col\"><abbr title=\"Location\">Loc.</abbr></th><th "
+	              "scope=\"col\">System</th>"
+	              "<th scope=\"col\">Status</th><th "
+	              "scope=\"col\">Ping</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < c->v->nsystems; i++) {
 		const struct system_view *s = &c->v->systems[i];
 		sb_append(sb, "<tr id=\"sys-");
@@ -417,13 +443,13 @@ html_uptime_cells(struct strbuf *sb, const struct system_view *s)
 }
 
 static const char uptime_head[] =
-	"<thead><tr><th scope=\"col\">System</th><th scope=\"col\">24 hours</th>"
-	"<th scope=\"col\">7 days</th><th scope=\"col\">30 days</th>"
-	"<th scope=\"col\">90 days</th></tr></thead>\n";
+        "<thead><tr><th scope=\"col\">System</th><th scope=\"col\">24 hours</th>"
+        "<th scope=\"col\">7 days</th><th scope=\"col\">30 days</th>"
+        "<th scope=\"col\">90 days</th></tr></thead>\n";
 
 static const char uptime_note[] =
-	"<p class=\"note\">The share of each period the system was up. Time in announced"
-	" maintenance is shown on hover; \xE2\x80\x94 means no data yet.</p>\n";
+        "<p class=\"note\">The share of each period the system was up. Time in announced"
+        " maintenance is shown on hover; \xE2\x80\x94 means no data yet.</p>\n";
 
 static void
 html_uptime(struct render_ctx *c, struct strbuf *sb, const char *root)
@@ -435,9 +461,12 @@ html_uptime(struct render_ctx *c, struct strbuf *sb, const char *root)
 		if (sys_internal(s))
 			continue;
 		if (shown++ == 0)
-			sb_appendf(sb, "<section aria-labelledby=\"uptime-h\">\n<h2 id=\"uptime-h\">Uptime</h2>\n"
-				       "<div class=\"scroll\">\n<table class=\"uptime\">\n%s<tbody>\n",
-				   uptime_head);
+			sb_appendf(
+			        sb,
+			        "<section aria-labelledby=\"uptime-h\">\n<h2 "
+			        "id=\"uptime-h\">Uptime</h2>\n"
+			        "<div class=\"scroll\">\n<table class=\"uptime\">\n%s<tbody>\n",
+			        uptime_head);
 		sb_append(sb, "<tr><th scope=\"row\"><a href=\"");
 		sb_append(sb, root);
 		html_sys_dir(c, sb, i);
@@ -490,14 +519,17 @@ static int
 html_index(struct render_ctx *c)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t n = c->v->nnotices < RENDER_FRONT_NOTICES ? c->v->nnotices : RENDER_FRONT_NOTICES;
+	size_t n =
+	        c->v->nnotices < RENDER_FRONT_NOTICES ? c->v->nnotices : RENDER_FRONT_NOTICES;
 	size_t idx[RENDER_FRONT_NOTICES];
 
 	page_begin(c, &sb, c->v->site.title ? c->v->site.title : "System Status", "", NULL);
 	html_overall(c, &sb);
 	html_maintenance(c, &sb, "");
 	html_glance(c, &sb, "");
-	sb_append(&sb, "<section aria-labelledby=\"notices-h\">\n<h2 id=\"notices-h\">Notices</h2>\n");
+	sb_append(
+	        &sb,
+	        "<section aria-labelledby=\"notices-h\">\n<h2 id=\"notices-h\">Notices</h2>\n");
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
 	if (html_notice_list(c, &sb, idx, n, "") != 0) {
@@ -509,12 +541,15 @@ html_index(struct render_ctx *c)
 	sb_append(&sb, "</section>\n");
 	html_uptime(c, &sb, "");
 	if (c->nmonths > 0) {
-		sb_append(&sb, "<nav aria-labelledby=\"arch-h\">\n<h2 id=\"arch-h\">Archives</h2>\n");
+		sb_append(
+		        &sb,
+		        "<nav aria-labelledby=\"arch-h\">\n<h2 id=\"arch-h\">Archives</h2>\n");
 		html_archive_list(c, &sb, "");
 		sb_append(&sb, "</nav>\n");
 	}
 	if (c->ntags > 0) {
-		sb_append(&sb, "<nav aria-labelledby=\"tags-h\">\n<h2 id=\"tags-h\">Tags</h2>\n");
+		sb_append(&sb,
+		          "<nav aria-labelledby=\"tags-h\">\n<h2 id=\"tags-h\">Tags</h2>\n");
 		html_tag_list(c, &sb, "");
 		sb_append(&sb, "</nav>\n");
 	}
@@ -530,14 +565,18 @@ html_timeline(struct render_ctx *c, struct strbuf *sb, size_t i)
 
 	if (g->n < 2)
 		return;
-	sb_appendf(sb, "<nav aria-labelledby=\"tl-h\">\n<h2 id=\"tl-h\">%s timeline</h2>\n<ol>\n",
-		   g->maintenance ? "Maintenance" : g->incident ? "Incident" : "Notice");
+	sb_appendf(sb,
+	           "<nav aria-labelledby=\"tl-h\">\n<h2 id=\"tl-h\">%s timeline</h2>\n<ol>\n",
+	           g->maintenance ? "Maintenance"
+	           : g->incident  ? "Incident"
+	                          : "Notice");
 	for (size_t k = 0; k < g->n; k++) {
 		const struct notice_view *n = &c->v->notices[g->idx[k]];
 		sb_append(sb, "<li>");
 		html_time(sb, n->posted);
 		if (g->incident)
-			sb_appendf(sb, " <span class=\"badge\">%s</span>", group_status_label(g->step[k]));
+			sb_appendf(sb, " <span class=\"badge\">%s</span>",
+			           group_status_label(g->step[k]));
 		sb_append(sb, " ");
 		if (g->idx[k] == i) {
 			sb_append(sb, "<strong aria-current=\"page\">");
@@ -681,24 +720,31 @@ html_system_detail(struct strbuf *sb, const struct system_view *s)
 		html_time(sb, s->status_since);
 		sb_append(sb, ".</p>\n");
 	}
-	sb_appendf(sb, "<p>Ping: %s", s->ping == PING_UP ? "Up" : s->ping == PING_DOWN ? "Down" : "Unknown");
+	sb_appendf(sb, "<p>Ping: %s",
+	           s->ping == PING_UP     ? "Up"
+	           : s->ping == PING_DOWN ? "Down"
+	                                  : "Unknown");
 	if (rtt[0] != '\0')
 		sb_appendf(sb, ", round trip %s", rtt);
 	if (s->ping_checked != 0) {
 		sb_append(sb, ", checked ");
 		html_time(sb, s->ping_checked);
 	}
-	sb_appendf(sb, ".</p>\n<h2>Uptime</h2>\n<div class=\"scroll\">\n<table class=\"uptime\">\n%s<tbody>\n<tr><th scope=\"row\">",
-		   uptime_head);
+	sb_appendf(sb,
+	           ".</p>\n<h2>Uptime</h2>\n<div class=\"scroll\">\n<table "
+	           "class=\"uptime\">\n%s<tbody>\n<tr><th scope=\"row\">",
+	           uptime_head);
 	H(sb, s->id);
 	sb_append(sb, "</th>");
 	html_uptime_cells(sb, s);
 	sb_appendf(sb, "</tr>\n</tbody>\n</table>\n</div>\n%s", uptime_note);
 	if (s->nservices == 0)
 		return;
-	sb_append(sb, "<h2>Services</h2>\n<div class=\"scroll\">\n<table class=\"services\">\n<thead><tr>"
-		      "<th scope=\"col\">Service</th><th scope=\"col\">State</th><th scope=\"col\">Since</th>"
-		      "<th scope=\"col\">Detail</th></tr></thead>\n<tbody>\n");
+	sb_append(sb, "<h2>Services</h2>\n<div class=\"scroll\">\n<table "
+	              "class=\"services\">\n<thead><tr>"
+	              "<th scope=\"col\">Service</th><th scope=\"col\">State</th><th "
+	              "scope=\"col\">Since</th>"
+	              "<th scope=\"col\">Detail</th></tr></thead>\n<tbody>\n");
 	for (size_t k = 0; k < s->nservices; k++) {
 		const struct service_view *sv = &s->services[k];
 		sb_append(sb, "<tr><th scope=\"row\">");
@@ -739,10 +785,12 @@ html_system_page(struct render_ctx *c, size_t i)
 	sb_append(&sb, "</p>\n");
 	if (!sys_internal(s))
 		html_system_detail(&sb, s);
-	sb_append(&sb, "<p>Follow this system: <a href=\"feed.rss\">RSS</a>, <a href=\"feed.atom\">Atom</a>.</p>\n"
-		       "<h2>Notices</h2>\n");
+	sb_append(&sb, "<p>Follow this system: <a href=\"feed.rss\">RSS</a>, <a "
+	               "href=\"feed.atom\">Atom</a>.</p>\n"
+	               "<h2>Notices</h2>\n");
 	for (size_t k = 0; k < c->v->nnotices; k++)
-		if (c->v->notices[k].system_id && strcmp(c->v->notices[k].system_id, s->id) == 0) {
+		if (c->v->notices[k].system_id &&
+		    strcmp(c->v->notices[k].system_id, s->id) == 0) {
 			idx = xrealloc(idx, (n + 1) * sizeof *idx);
 			idx[n++] = k;
 		}

@@ -19,23 +19,30 @@
 #define RENDER_JSON_NOTICES 50
 
 struct tag_ref {
-	char *name;    /* as first seen */
-	char *slug;    /* the directory under tags/ */
-	size_t *idx;   /* notices carrying it, newest first */
+	char *name;  /* as first seen */
+	char *slug;  /* the directory under tags/ */
+	size_t *idx; /* notices carrying it, newest first */
 	size_t n;
 };
 
 struct month_ref {
 	int year, month;
-	size_t *idx;   /* newest first */
+	size_t *idx; /* newest first */
 	size_t n;
 };
 
 /* Statuspage's maintenance states, of which glance's model has all but
  * "verifying": a window that has ended without a completion notice. */
 enum group_status {
-	GS_INVESTIGATING, GS_IDENTIFIED, GS_MONITORING, GS_RESOLVED, GS_POSTMORTEM,
-	GS_SCHEDULED, GS_IN_PROGRESS, GS_VERIFYING, GS_COMPLETED,
+	GS_INVESTIGATING,
+	GS_IDENTIFIED,
+	GS_MONITORING,
+	GS_RESOLVED,
+	GS_POSTMORTEM,
+	GS_SCHEDULED,
+	GS_IN_PROGRESS,
+	GS_VERIFYING,
+	GS_COMPLETED,
 };
 
 /* An incident or a maintenance: the notices sharing an incident_id, or a
@@ -43,9 +50,9 @@ enum group_status {
 struct event_group {
 	int64_t id;
 	bool maintenance;
-	bool incident;      /* false for a plain announcement */
-	size_t *idx;        /* oldest first */
-	enum group_status *step;  /* the status after each notice */
+	bool incident;           /* false for a plain announcement */
+	size_t *idx;             /* oldest first */
+	enum group_status *step; /* the status after each notice */
 	size_t n;
 	enum group_status status; /* now, with the clock applied */
 	time_t starts, ends;      /* window or outage, 0 when unknown */
@@ -56,16 +63,16 @@ struct render_ctx {
 	struct publish *pub;
 	char *err;
 	size_t errlen;
-	char *base;         /* base_url ending in '/', or "" for relative links */
-	char **sys_slug;    /* per system */
-	struct tag_ref *tags;  /* sorted by slug */
+	char *base;           /* base_url ending in '/', or "" for relative links */
+	char **sys_slug;      /* per system */
+	struct tag_ref *tags; /* sorted by slug */
 	size_t ntags;
-	size_t **ntag;      /* per notice, per tag: index into tags */
-	struct month_ref *months;  /* newest first */
+	size_t **ntag;            /* per notice, per tag: index into tags */
+	struct month_ref *months; /* newest first */
 	size_t nmonths;
-	struct event_group *groups;  /* newest activity first */
+	struct event_group *groups; /* newest activity first */
 	size_t ngroups;
-	size_t *notice_group;  /* per notice: index into groups */
+	size_t *notice_group; /* per notice: index into groups */
 };
 
 /* Writes sb as relpath of the new site and empties sb. */

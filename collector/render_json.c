@@ -91,8 +91,8 @@ static json_t *
 juptime(const double *w)
 {
 	return json_pack("{s:o, s:o, s:o, s:o}", "24h", jnum(w[UPTIME_24H]), "7d",
-			 jnum(w[UPTIME_7D]), "30d", jnum(w[UPTIME_30D]), "90d",
-			 jnum(w[UPTIME_90D]));
+	                 jnum(w[UPTIME_7D]), "30d", jnum(w[UPTIME_30D]), "90d",
+	                 jnum(w[UPTIME_90D]));
 }
 
 static json_t *
@@ -102,9 +102,10 @@ jservices(const struct system_view *s)
 
 	for (size_t k = 0; a != NULL && k < s->nservices; k++) {
 		const struct service_view *sv = &s->services[k];
-		if (json_array_append_new(a, json_pack("{s:o, s:s, s:o, s:o}", "name", jstr(sv->name),
-						       "state", state_name(sv->state), "output",
-						       jstr(sv->output), "since", jtime(sv->since))) != 0) {
+		if (json_array_append_new(
+		            a, json_pack("{s:o, s:s, s:o, s:o}", "name", jstr(sv->name),
+		                         "state", state_name(sv->state), "output",
+		                         jstr(sv->output), "since", jtime(sv->since))) != 0) {
 			json_decref(a);
 			return NULL;
 		}
@@ -119,13 +120,16 @@ jsystem_detail(json_t *o, const struct system_view *s)
 	json_t *ping = json_object_get(o, "ping");
 
 	return json_object_set_new(ping, "rtt_ms", jnum(s->rtt_ms)) != 0 ||
-	       json_object_set_new(ping, "checked_at", jtime(s->ping_checked)) != 0 ||
-	       json_object_set_new(o, "status_since", jtime(s->status_since)) != 0 ||
-	       json_object_set_new(o, "uptime", juptime(s->uptime)) != 0 ||
-	       json_object_set_new(o, "maintenance_seconds", juptime(s->maint_seconds)) != 0 ||
-	       json_object_set_new(o, "services", jservices(s)) != 0
-		       ? -1
-		       : 0;
+	                       json_object_set_new(ping, "checked_at",
+	                                           jtime(s->ping_checked)) != 0 ||
+	                       json_object_set_new(o, "status_since", jtime(s->status_since)) !=
+	                               0 ||
+	                       json_object_set_new(o, "uptime", juptime(s->uptime)) != 0 ||
+	                       json_object_set_new(o, "maintenance_seconds",
+	                                           juptime(s->maint_seconds)) != 0 ||
+	                       json_object_set_new(o, "services", jservices(s)) != 0
+	               ? -1
+	               : 0;
 }
 
 /* The page and feed URLs of system i. */
@@ -154,10 +158,10 @@ jsystem(const struct render_ctx *c, size_t i)
 	json_t *o;
 
 	o = json_pack("{s:o, s:o, s:o, s:o, s:b, s:s, s:s, s:{s:s}, s:o}", "id", jstr(s->id),
-		      "name", jstr(s->name), "location", jstr(s->location), "role", jstr(s->role),
-		      "internal", sys_internal(s), "status", sys_status_name(st), "status_text",
-		      status_label(st), "ping", "status", ping_status_name(s->ping), "links",
-		      jsystem_links(c, i));
+	              "name", jstr(s->name), "location", jstr(s->location), "role",
+	              jstr(s->role), "internal", sys_internal(s), "status", sys_status_name(st),
+	              "status_text", status_label(st), "ping", "status",
+	              ping_status_name(s->ping), "links", jsystem_links(c, i));
 	if (o != NULL && !sys_internal(s) && jsystem_detail(o, s) != 0) {
 		json_decref(o);
 		return NULL;
@@ -197,13 +201,14 @@ jnotice(struct render_ctx *c, size_t i)
 		return NULL;
 	}
 	o = json_pack("{s:I, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
-		      (json_int_t)n->id, "incident_id",
-		      n->incident_id ? json_integer(n->incident_id) : json_null(), "system_id",
-		      jstr(n->system_id), "title", jstr(n->title), "kind", notice_kind_name(n->kind),
-		      "status", status, "posted_at", jtime(n->posted), "starts_at",
-		      jtime(n->starts), "ends_at", jtime(n->ends), "tags", jtags(n), "url",
-		      jnotice_url(c, n), "body_markdown", jstr(n->body ? n->body : ""),
-		      "body_html", jstr(sb_str(&html)));
+	              (json_int_t)n->id, "incident_id",
+	              n->incident_id ? json_integer(n->incident_id) : json_null(), "system_id",
+	              jstr(n->system_id), "title", jstr(n->title), "kind",
+	              notice_kind_name(n->kind), "status", status, "posted_at",
+	              jtime(n->posted), "starts_at", jtime(n->starts), "ends_at",
+	              jtime(n->ends), "tags", jtags(n), "url", jnotice_url(c, n),
+	              "body_markdown", jstr(n->body ? n->body : ""), "body_html",
+	              jstr(sb_str(&html)));
 	sb_free(&html);
 	return o;
 }
@@ -220,7 +225,7 @@ jgroup_systems(const struct render_ctx *c, const struct event_group *g)
 			continue;
 		for (size_t j = 0; j < k; j++)
 			seen |= c->v->notices[g->idx[j]].system_id != NULL &&
-				strcmp(c->v->notices[g->idx[j]].system_id, id) == 0;
+			        strcmp(c->v->notices[g->idx[j]].system_id, id) == 0;
 		if (!seen && json_array_append_new(a, jstr(id)) != 0) {
 			json_decref(a);
 			return NULL;
@@ -241,12 +246,13 @@ jmaintenance(const struct render_ctx *c)
 		const struct notice_view *last = &c->v->notices[eg->idx[eg->n - 1]];
 		if (!group_is_current_maintenance(c, eg))
 			continue;
-		if (json_array_append_new(a, json_pack("{s:o, s:s, s:o, s:o, s:o, s:o}", "title",
-						       jstr(first->title), "status",
-						       group_status_name(eg->status), "starts_at",
-						       jtime(eg->starts), "ends_at", jtime(eg->ends),
-						       "systems", jgroup_systems(c, eg), "url",
-						       jnotice_url(c, last))) != 0) {
+		if (json_array_append_new(a, json_pack("{s:o, s:s, s:o, s:o, s:o, s:o}",
+		                                       "title", jstr(first->title), "status",
+		                                       group_status_name(eg->status),
+		                                       "starts_at", jtime(eg->starts),
+		                                       "ends_at", jtime(eg->ends), "systems",
+		                                       jgroup_systems(c, eg), "url",
+		                                       jnotice_url(c, last))) != 0) {
 			json_decref(a);
 			return NULL;
 		}
@@ -265,18 +271,19 @@ json_status(struct render_ctx *c)
 	for (size_t i = 0; systems != NULL && i < c->v->nsystems; i++)
 		if (json_array_append_new(systems, jsystem(c, i)) != 0)
 			goto fail;
-	for (size_t i = 0; notices != NULL && i < c->v->nnotices && i < RENDER_JSON_NOTICES; i++)
+	for (size_t i = 0; notices != NULL && i < c->v->nnotices && i < RENDER_JSON_NOTICES;
+	     i++)
 		if (json_array_append_new(notices, jnotice(c, i)) != 0)
 			goto fail;
 	root = json_pack("{s:i, s:s, s:o, s:{s:o, s:o, s:o, s:o, s:s}, s:{s:s, s:s, s:s},"
-			 " s:o, s:o, s:o}",
-			 "schema_version", 1, "generator", "glance " GLANCE_VERSION, "generated_at",
-			 jtime(c->v->generated), "page", "title", jstr(s->title), "name",
-			 jstr(s->name), "url", jstr(s->base_url), "description",
-			 jstr(s->description), "time_zone", "UTC", "status", "indicator",
-			 o.indicator, "description", o.description, "worst",
-			 sys_status_name(o.worst), "systems", systems, "maintenance",
-			 jmaintenance(c), "notices", notices);
+	                 " s:o, s:o, s:o}",
+	                 "schema_version", 1, "generator", "glance " GLANCE_VERSION,
+	                 "generated_at", jtime(c->v->generated), "page", "title",
+	                 jstr(s->title), "name", jstr(s->name), "url", jstr(s->base_url),
+	                 "description", jstr(s->description), "time_zone", "UTC", "status",
+	                 "indicator", o.indicator, "description", o.description, "worst",
+	                 sys_status_name(o.worst), "systems", systems, "maintenance",
+	                 jmaintenance(c), "notices", notices);
 	return jwrite(c, "status.json", root);
 fail:
 	json_decref(systems);
@@ -292,9 +299,11 @@ sp_page(const struct render_ctx *c)
 	const struct site_info *s = &c->v->site;
 
 	return json_pack("{s:s, s:o, s:o, s:s, s:o}", "id", "glance", "name",
-			 jstr(s->name ? s->name : s->title ? s->title : "System Status"), "url",
-			 jstr(c->base), "time_zone", "Etc/UTC", "updated_at",
-			 jtime(c->v->generated));
+	                 jstr(s->name    ? s->name
+	                      : s->title ? s->title
+	                                 : "System Status"),
+	                 "url", jstr(c->base), "time_zone", "Etc/UTC", "updated_at",
+	                 jtime(c->v->generated));
 }
 
 static json_t *
@@ -312,11 +321,11 @@ sp_component(const struct render_ctx *c, size_t i)
 	if (s->location)
 		sb_append(&desc, s->location);
 	o = json_pack("{s:o, s:o, s:s, s:o, s:o, s:I, s:o, s:b, s:n, s:n, s:s, s:b, s:b}", "id",
-		      jstr(s->id), "name", jstr(s->name ? s->name : s->id), "status",
-		      sp_component_status(s), "created_at", jtime(t), "updated_at", jtime(t),
-		      "position", (json_int_t)i + 1, "description",
-		      desc.len ? jstr(sb_str(&desc)) : json_null(), "showcase", 1, "start_date",
-		      "group_id", "page_id", "glance", "group", 0, "only_show_if_degraded", 0);
+	              jstr(s->id), "name", jstr(s->name ? s->name : s->id), "status",
+	              sp_component_status(s), "created_at", jtime(t), "updated_at", jtime(t),
+	              "position", (json_int_t)i + 1, "description",
+	              desc.len ? jstr(sb_str(&desc)) : json_null(), "showcase", 1, "start_date",
+	              "group_id", "page_id", "glance", "group", 0, "only_show_if_degraded", 0);
 	sb_free(&desc);
 	return o;
 }
@@ -345,7 +354,8 @@ sp_group_components(const struct render_ctx *c, const struct event_group *g)
 	json_array_foreach(ids, k, id)
 	{
 		const struct system_view *s = rctx_system(c, json_string_value(id), &si);
-		if (s != NULL && !sys_internal(s) && json_array_append_new(a, sp_component(c, si)) != 0)
+		if (s != NULL && !sys_internal(s) &&
+		    json_array_append_new(a, sp_component(c, si)) != 0)
 			break;
 	}
 	json_decref(ids);
@@ -390,14 +400,16 @@ sp_updates(const struct render_ctx *c, const struct event_group *g)
 	for (size_t k = g->n; a != NULL && k-- > 0;) {
 		const struct notice_view *n = &c->v->notices[g->idx[k]];
 		if (json_array_append_new(
-			    a, json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:n, s:b, s:n, s:n}",
-					 "id", json_sprintf("%lld", (long long)n->id), "status",
-					 group_status_name(g->step[k]), "body",
-					 jstr(n->body ? n->body : ""), "incident_id", sp_group_id(g),
-					 "created_at", jtime(n->posted), "updated_at",
-					 jtime(n->posted), "display_at", jtime(n->posted),
-					 "affected_components", "deliver_notifications", 1,
-					 "custom_tweet", "tweet_id")) != 0) {
+		            a,
+		            json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:n, s:b, s:n, s:n}",
+		                      "id", json_sprintf("%lld", (long long)n->id), "status",
+		                      group_status_name(g->step[k]), "body",
+		                      jstr(n->body ? n->body : ""), "incident_id",
+		                      sp_group_id(g), "created_at", jtime(n->posted),
+		                      "updated_at", jtime(n->posted), "display_at",
+		                      jtime(n->posted), "affected_components",
+		                      "deliver_notifications", 1, "custom_tweet",
+		                      "tweet_id")) != 0) {
 			json_decref(a);
 			return NULL;
 		}
@@ -422,19 +434,20 @@ sp_incident(const struct render_ctx *c, const struct event_group *g)
 	const struct notice_view *first = &c->v->notices[g->idx[0]];
 	const struct notice_view *last = &c->v->notices[g->idx[g->n - 1]];
 	const struct notice_view *mon = sp_first_at(c, g, GS_MONITORING);
-	const struct notice_view *res = sp_first_at(c, g, g->maintenance ? GS_COMPLETED : GS_RESOLVED);
+	const struct notice_view *res =
+	        sp_first_at(c, g, g->maintenance ? GS_COMPLETED : GS_RESOLVED);
 	json_t *o;
 
 	if (res == NULL && !g->maintenance)
 		res = sp_first_at(c, g, GS_POSTMORTEM);
 	o = json_pack("{s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o}", "id",
-		      sp_group_id(g), "name", jstr(first->title), "status",
-		      group_status_name(g->status), "impact", sp_impact(c, g), "created_at",
-		      jtime(first->posted), "updated_at", jtime(last->posted), "monitoring_at",
-		      jtime(mon ? mon->posted : 0), "resolved_at", jtime(res ? res->posted : 0),
-		      "started_at", jtime(g->starts ? g->starts : first->posted), "shortlink",
-		      jnotice_url(c, last), "page_id", "glance", "incident_updates",
-		      sp_updates(c, g), "components", sp_group_components(c, g));
+	              sp_group_id(g), "name", jstr(first->title), "status",
+	              group_status_name(g->status), "impact", sp_impact(c, g), "created_at",
+	              jtime(first->posted), "updated_at", jtime(last->posted), "monitoring_at",
+	              jtime(mon ? mon->posted : 0), "resolved_at", jtime(res ? res->posted : 0),
+	              "started_at", jtime(g->starts ? g->starts : first->posted), "shortlink",
+	              jnotice_url(c, last), "page_id", "glance", "incident_updates",
+	              sp_updates(c, g), "components", sp_group_components(c, g));
 	if (o != NULL && g->maintenance &&
 	    (json_object_set_new(o, "scheduled_for", jtime(g->starts)) != 0 ||
 	     json_object_set_new(o, "scheduled_until", jtime(g->ends)) != 0)) {
@@ -444,7 +457,14 @@ sp_incident(const struct render_ctx *c, const struct event_group *g)
 	return o;
 }
 
-enum sp_filter { SP_INCIDENTS, SP_UNRESOLVED, SP_MAINT, SP_UPCOMING, SP_ACTIVE, SP_CURRENT_MAINT };
+enum sp_filter {
+	SP_INCIDENTS,
+	SP_UNRESOLVED,
+	SP_MAINT,
+	SP_UPCOMING,
+	SP_ACTIVE,
+	SP_CURRENT_MAINT
+};
 
 static bool
 sp_match(const struct render_ctx *c, const struct event_group *g, enum sp_filter f)
@@ -457,7 +477,8 @@ sp_match(const struct render_ctx *c, const struct event_group *g, enum sp_filter
 	switch (f) {
 	case SP_INCIDENTS: return !g->maintenance;
 	case SP_UNRESOLVED:
-		return !g->maintenance && g->status != GS_RESOLVED && g->status != GS_POSTMORTEM;
+		return !g->maintenance && g->status != GS_RESOLVED &&
+		       g->status != GS_POSTMORTEM;
 	case SP_MAINT: return g->maintenance;
 	case SP_UPCOMING: return g->maintenance && up;
 	case SP_ACTIVE: return g->maintenance && act;
@@ -507,19 +528,19 @@ json_statuspage(struct render_ctx *c)
 	    sp_file(c, "api/v2/components.json", "components", sp_components(c)) != 0 ||
 	    sp_file(c, "api/v2/incidents.json", "incidents", sp_list(c, SP_INCIDENTS)) != 0 ||
 	    sp_file(c, "api/v2/incidents/unresolved.json", "incidents",
-		    sp_list(c, SP_UNRESOLVED)) != 0 ||
+	            sp_list(c, SP_UNRESOLVED)) != 0 ||
 	    sp_file(c, "api/v2/scheduled-maintenances.json", "scheduled_maintenances",
-		    sp_list(c, SP_MAINT)) != 0 ||
+	            sp_list(c, SP_MAINT)) != 0 ||
 	    sp_file(c, "api/v2/scheduled-maintenances/upcoming.json", "scheduled_maintenances",
-		    sp_list(c, SP_UPCOMING)) != 0 ||
+	            sp_list(c, SP_UPCOMING)) != 0 ||
 	    sp_file(c, "api/v2/scheduled-maintenances/active.json", "scheduled_maintenances",
-		    sp_list(c, SP_ACTIVE)) != 0)
+	            sp_list(c, SP_ACTIVE)) != 0)
 		return -1;
 	return jwrite(c, "api/v2/summary.json",
-		      json_pack("{s:o, s:o, s:o, s:o, s:o}", "page", sp_page(c), "components",
-				sp_components(c), "incidents", sp_list(c, SP_UNRESOLVED),
-				"scheduled_maintenances", sp_list(c, SP_CURRENT_MAINT), "status",
-				sp_status(c)));
+	              json_pack("{s:o, s:o, s:o, s:o, s:o}", "page", sp_page(c), "components",
+	                        sp_components(c), "incidents", sp_list(c, SP_UNRESOLVED),
+	                        "scheduled_maintenances", sp_list(c, SP_CURRENT_MAINT),
+	                        "status", sp_status(c)));
 }
 
 int

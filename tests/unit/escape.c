@@ -49,15 +49,22 @@ test_clean_and_markup(void)
 	check(esc_markup, "<script>alert(\"x\")</script> & 'q' ]]>",
 	      "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39; ]]&gt;",
 	      "markup: tags, both quotes, ampersand, CDATA end");
-	check(esc_markup, "a\x01" "b\x7f" "c\td\r\n", "a" FFFD "b" FFFD "c\td\r\n",
+	check(esc_markup,
+	      "a\x01"
+	      "b\x7f"
+	      "c\td\r\n",
+	      "a" FFFD "b" FFFD "c\td\r\n",
 	      "markup: C0 controls and DEL replaced, tab CR LF kept");
 	check(esc_clean, "x\xff\xfey", "x" FFFD FFFD "y", "clean: invalid bytes each replaced");
 	check(esc_clean, "\xc0\xaf", FFFD FFFD, "clean: overlong '/' refused");
 	check(esc_clean, "\xed\xa0\x80", FFFD FFFD FFFD, "clean: UTF-16 surrogate refused");
-	check(esc_clean, "end\xe2\x82", "end" FFFD FFFD, "clean: truncated sequence at the end");
-	check(esc_clean, "\xc2\x85|\xef\xbf\xbe", FFFD "|" FFFD, "clean: C1 control and U+FFFE");
+	check(esc_clean, "end\xe2\x82", "end" FFFD FFFD,
+	      "clean: truncated sequence at the end");
+	check(esc_clean, "\xc2\x85|\xef\xbf\xbe", FFFD "|" FFFD,
+	      "clean: C1 control and U+FFFE");
 	check(esc_clean, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
-	      "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "clean: valid 2, 3 and 4 byte UTF-8 kept");
+	      "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+	      "clean: valid 2, 3 and 4 byte UTF-8 kept");
 	check(esc_markup, NULL, "", "markup: NULL is empty");
 	check(esc_url_segment, "a b/\xc3\xbc?#%~._-", "a%20b%2F%C3%BC%3F%23%25~._-",
 	      "url segment: reserved and non-ASCII percent-encoded");
@@ -95,7 +102,9 @@ test_slugs(void)
 	slug("NC036", 0, "NC036", "system id keeps its case");
 	slug("r\xc3\xa9seau", 1, "r\xc3\xa9seau", "non-ASCII letters kept");
 	slug("<script>\"'&", 1, "script", "markup characters dropped");
-	slug("bad\xff" "byte", 1, "bad-byte", "invalid UTF-8 becomes a separator");
+	slug("bad\xff"
+	     "byte",
+	     1, "bad-byte", "invalid UTF-8 becomes a separator");
 	slug(big, 1, big + 36, "at most 64 bytes");
 }
 
@@ -124,9 +133,9 @@ test_numbers(void)
 	static const struct {
 		long long s;
 		const char *want;
-	} dur[] = {{360, "6 minutes"},        {60, "1 minute"},  {3900, "1 hour 5 minutes"},
-		   {45, "45 seconds"},        {1, "1 second"},   {183600, "2 days 3 hours"},
-		   {7200, "2 hours"},         {86400, "1 day"},  {-5, "0 seconds"}};
+	} dur[] = {{360, "6 minutes"}, {60, "1 minute"}, {3900, "1 hour 5 minutes"},
+	           {45, "45 seconds"}, {1, "1 second"},  {183600, "2 days 3 hours"},
+	           {7200, "2 hours"},  {86400, "1 day"}, {-5, "0 seconds"}};
 	char b[64];
 
 	for (size_t i = 0; i < sizeof dur / sizeof dur[0]; i++) {
@@ -157,16 +166,20 @@ static void
 test_markdown(void)
 {
 	md("Hello *world*", "<p>Hello <em>world</em></p>\n", "emphasis");
-	md("<script>alert(1)</script>", "<pre><code>&lt;script&gt;alert(1)&lt;/script&gt;\n</code></pre>\n",
+	md("<script>alert(1)</script>",
+	   "<pre><code>&lt;script&gt;alert(1)&lt;/script&gt;\n</code></pre>\n",
 	   "raw HTML block shown as escaped text");
-	md("a <b onclick=\"x()\">b</b>", "<p>a &lt;b onclick=&quot;x()&quot;&gt;b&lt;/b&gt;</p>\n",
+	md("a <b onclick=\"x()\">b</b>",
+	   "<p>a &lt;b onclick=&quot;x()&quot;&gt;b&lt;/b&gt;</p>\n",
 	   "inline raw HTML shown as escaped text");
-	md("[x](javascript:alert(1))", "<p><a href=\"\">x</a></p>\n", "javascript link dropped");
+	md("[x](javascript:alert(1))", "<p><a href=\"\">x</a></p>\n",
+	   "javascript link dropped");
 	md("![chart](https://example.net/c.png \"t\")",
 	   "<p><a href=\"https://example.net/c.png\" title=\"t\">chart</a></p>\n",
 	   "image becomes a link");
 	md("# Title\n\n## Sub", "<h3>Title</h3>\n<h4>Sub</h4>\n", "headings demoted");
-	md("down\x01 \xff", "<p>down" FFFD " " FFFD "</p>\n", "control and invalid bytes replaced");
+	md("down\x01 \xff", "<p>down" FFFD " " FFFD "</p>\n",
+	   "control and invalid bytes replaced");
 	md("- one\n- two", "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n", "lists");
 	md(NULL, "", "NULL body");
 }

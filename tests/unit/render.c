@@ -38,7 +38,7 @@ S(const char *s)
 
 static void
 add_system(struct site_view *v, const char *id, const char *loc, const char *role,
-	   enum sys_status st, enum ping_status ping, double rtt, double up)
+           enum sys_status st, enum ping_status ping, double rtt, double up)
 {
 	struct system_view *s;
 
@@ -76,7 +76,7 @@ add_service(struct site_view *v, const char *name, enum gl_state st, const char 
 
 static struct notice_view *
 add_notice(struct site_view *v, int64_t id, int64_t inc, const char *sys, const char *title,
-	   enum notice_kind k, time_t posted, const char *body)
+           enum notice_kind k, time_t posted, const char *body)
 {
 	struct notice_view *n;
 
@@ -98,22 +98,22 @@ add_tag(struct notice_view *n, const char *tag)
 static void
 make_systems(struct site_view *v)
 {
-	add_system(v, "NC036", "Amsterdam, Netherlands", "Mail server", SYS_OPERATIONAL, PING_UP,
-		   12.34, 0.9995);
+	add_system(v, "NC036", "Amsterdam, Netherlands", "Mail server", SYS_OPERATIONAL,
+	           PING_UP, 12.34, 0.9995);
 	add_service(v, "SMTP", GL_OK, BANNER);
 	add_service(v, "IMAP", GL_OK, "IMAP OK - 0.012 second response time");
 	v->systems[0].maint_seconds[UPTIME_30D] = 3900;
-	add_system(v, "NC033", "Toronto, Canada", "Primary nameserver", SYS_DEGRADED, PING_UP, 30,
-		   0.99);
+	add_system(v, "NC033", "Toronto, Canada", "Primary nameserver", SYS_DEGRADED, PING_UP,
+	           30, 0.99);
 	add_service(v, "DNS", GL_CRITICAL, "DNS CRITICAL - SERVFAIL for example.net");
 	add_system(v, "NC041", "New York, United States of America", "Web server", SYS_OUTAGE,
-		   PING_DOWN, NAN, 0.5);
-	add_system(v, "NC023", "London, United Kingdom", "Relay server", SYS_MAINTENANCE, PING_UP,
-		   8, 0.97);
+	           PING_DOWN, NAN, 0.5);
+	add_system(v, "NC023", "London, United Kingdom", "Relay server", SYS_MAINTENANCE,
+	           PING_UP, 8, 0.97);
 	add_system(v, "NC099", "Lusaka, Zambia", "Phone server", SYS_UNKNOWN, PING_UNKNOWN, NAN,
-		   NAN);
+	           NAN);
 	add_system(v, "NC028", "Vancouver, Canada", "Monitoring server", SYS_INTERNAL, PING_UP,
-		   77.77, 0.4321);
+	           77.77, 0.4321);
 	add_service(v, "Disk", GL_CRITICAL, SECRET);
 }
 
@@ -124,39 +124,41 @@ make_notices(struct site_view *v)
 	struct notice_view *n;
 
 	n = add_notice(v, 1, 400, "NC033", "NC033: Server maintenance", NOTICE_MAINT_SCHEDULED,
-		       GEN - 60, "Upgrading the nameserver.");
+	               GEN - 60, "Upgrading the nameserver.");
 	n->maint = MAINT_SCHEDULED, n->starts = GEN + 86400, n->ends = GEN + 90000;
 	n = add_notice(v, 9, 200, "NC023", "NC023: Maintenance underway", NOTICE_MAINT_UNDERWAY,
-		       GEN - 600, "Server NC023 went down for maintenance at 01:50 UTC.");
+	               GEN - 600, "Server NC023 went down for maintenance at 01:50 UTC.");
 	n->maint = MAINT_IN_PROGRESS, n->starts = GEN - 600, n->ends = GEN + 3000;
 	add_tag(n, "maintenance");
 	n = add_notice(v, 2, 300, "NC041", "NC041: Server down", NOTICE_OUTAGE, GEN - 900,
-		       "Server NC041 is not answering.");
+	               "Server NC041 is not answering.");
 	n->state = INC_INVESTIGATING, n->starts = GEN - 960;
 	n = add_notice(v, 8, 200, "NC023", "NC023: Server maintenance", NOTICE_MAINT_SCHEDULED,
-		       GEN - 7200, "Server NC023 will be going down within the next hour.");
+	               GEN - 7200, "Server NC023 will be going down within the next hour.");
 	n->maint = MAINT_SCHEDULED, n->starts = GEN - 600, n->ends = GEN + 3000;
 	add_tag(n, "maintenance");
-	n = add_notice(v, 7, 100, "NC036", "NC036: Server back online", NOTICE_RECOVERY, 1630551574,
-		       "Server NC036 is back online. It was down for 6 minutes between 02:31 "
-		       "and 02:37 UTC.");
+	n = add_notice(v, 7, 100, "NC036", "NC036: Server back online", NOTICE_RECOVERY,
+	               1630551574,
+	               "Server NC036 is back online. It was down for 6 minutes between 02:31 "
+	               "and 02:37 UTC.");
 	n->starts = 1630549860, n->ends = 1630550220;
 	add_tag(n, "mail server");
 	add_tag(n, "Down Time");
 	n = add_notice(v, 6, 100, "NC036", "NC036: Update 1", NOTICE_OPERATOR, 1630550100,
-		       "We *identified* the problem.\n\n<script>alert('md')</script>\n\n"
-		       "[click](javascript:alert(1))");
+	               "We *identified* the problem.\n\n<script>alert('md')</script>\n\n"
+	               "[click](javascript:alert(1))");
 	n->state = INC_IDENTIFIED;
 	add_tag(n, "mail server");
 	n = add_notice(v, 5, 100, "NC036", "NC036: Server down", NOTICE_OUTAGE, 1630549900,
-		       "Server NC036 is down.");
+	               "Server NC036 is down.");
 	add_tag(n, "down time");
-	n = add_notice(v, 4, 0, NULL, "Connectivity issue at London data centre", NOTICE_OPERATOR,
-		       1451199138, "The London data centre has been suffering from DoS attacks.");
+	n = add_notice(v, 4, 0, NULL, "Connectivity issue at London data centre",
+	               NOTICE_OPERATOR, 1451199138,
+	               "The London data centre has been suffering from DoS attacks.");
 	add_tag(n, "dos attack");
 	add_tag(n, "connection issues");
 	n = add_notice(v, 3, 0, NULL, ATTACK_TITLE, NOTICE_OPERATOR, 1451000000,
-		       "Banner: `" BANNER "`\n\n<img src=x onerror=alert(1)>\n");
+	               "Banner: `" BANNER "`\n\n<img src=x onerror=alert(1)>\n");
 	add_tag(n, "<script>");
 	add_tag(n, ".co.zm domains");
 }
@@ -242,11 +244,11 @@ xpath(const char *dir, const char *file, const char *expr, int html)
 	return sb_detach(&out);
 }
 
-#define XP_IS(dir, file, html, expr, want, ...)                      \
-	do {                                                         \
-		char *got_ = xpath(dir, file, expr, html);           \
-		is_str(got_, want, __VA_ARGS__);                     \
-		free(got_);                                          \
+#define XP_IS(dir, file, html, expr, want, ...)                                                \
+	do {                                                                                   \
+		char *got_ = xpath(dir, file, expr, html);                                     \
+		is_str(got_, want, __VA_ARGS__);                                               \
+		free(got_);                                                                    \
 	} while (0)
 
 static char *
@@ -358,8 +360,9 @@ count_prefix(const char *dir, const char *prefix)
 	return n;
 }
 
-#define BANNER_CLEAN                                                                       \
-	"220 mx.example.net <script>alert(1)</script> ]]> \"dq\" 'sq' & \xEF\xBF\xBD\xEF\xBF\xBD " \
+#define BANNER_CLEAN                                                                           \
+	"220 mx.example.net <script>alert(1)</script> ]]> \"dq\" 'sq' & "                      \
+	"\xEF\xBF\xBD\xEF\xBF\xBD "                                                            \
 	"ESMTP"
 
 /* ---- the checks ---- */
@@ -367,17 +370,33 @@ count_prefix(const char *dir, const char *prefix)
 static void
 test_files(const char *site)
 {
-	static const char *const want[] = {
-		"index.html", "feed.rss", "feed.atom", "status.json", "api/v2/status.json",
-		"api/v2/summary.json", "api/v2/components.json", "api/v2/incidents.json",
-		"api/v2/incidents/unresolved.json", "api/v2/scheduled-maintenances.json",
-		"api/v2/scheduled-maintenances/upcoming.json",
-		"api/v2/scheduled-maintenances/active.json", "notices/7.html", "notices/3.html",
-		"archive/index.html", "archive/2025/06/index.html", "archive/2021/09/index.html",
-		"archive/2015/12/index.html", "tags/index.html", "tags/down-time/index.html",
-		"tags/mail-server/index.html", "tags/co-zm-domains/index.html",
-		"tags/script/index.html", "systems/NC036/index.html", "systems/NC036/feed.atom",
-		"systems/NC036/feed.rss", "systems/NC028/index.html"};
+	static const char *const want[] = {"index.html",
+	                                   "feed.rss",
+	                                   "feed.atom",
+	                                   "status.json",
+	                                   "api/v2/status.json",
+	                                   "api/v2/summary.json",
+	                                   "api/v2/components.json",
+	                                   "api/v2/incidents.json",
+	                                   "api/v2/incidents/unresolved.json",
+	                                   "api/v2/scheduled-maintenances.json",
+	                                   "api/v2/scheduled-maintenances/upcoming.json",
+	                                   "api/v2/scheduled-maintenances/active.json",
+	                                   "notices/7.html",
+	                                   "notices/3.html",
+	                                   "archive/index.html",
+	                                   "archive/2025/06/index.html",
+	                                   "archive/2021/09/index.html",
+	                                   "archive/2015/12/index.html",
+	                                   "tags/index.html",
+	                                   "tags/down-time/index.html",
+	                                   "tags/mail-server/index.html",
+	                                   "tags/co-zm-domains/index.html",
+	                                   "tags/script/index.html",
+	                                   "systems/NC036/index.html",
+	                                   "systems/NC036/feed.atom",
+	                                   "systems/NC036/feed.rss",
+	                                   "systems/NC028/index.html"};
 	struct files f = {NULL, 0};
 	struct strbuf argv0 = STRBUF_INIT, out = STRBUF_INIT;
 	char **argv;
@@ -396,14 +415,16 @@ test_files(const char *site)
 	argv[n++] = "--noout";
 	for (size_t i = 0; i < f.n; i++) {
 		const char *dot = strrchr(f.rel[i], '.');
-		if (dot && (!strcmp(dot, ".html") || !strcmp(dot, ".rss") || !strcmp(dot, ".atom"))) {
+		if (dot &&
+		    (!strcmp(dot, ".html") || !strcmp(dot, ".rss") || !strcmp(dot, ".atom"))) {
 			struct strbuf p = STRBUF_INIT;
 			sb_appendf(&p, "%s/%s", site, f.rel[i]);
 			argv[n++] = sb_detach(&p);
 		}
 	}
 	ok(n > 40, "found %zu pages and feeds to check", n - 2);
-	is_int(run_capture(argv, &out), 0, "every page and feed is well-formed XML (xmllint --noout)");
+	is_int(run_capture(argv, &out), 0,
+	       "every page and feed is well-formed XML (xmllint --noout)");
 	for (size_t i = 2; i < n; i++)
 		free(argv[i]);
 	free(argv);
@@ -416,28 +437,33 @@ static void
 test_index_table(const char *s)
 {
 	XP_IS(s, "index.html", 1, "string(/html/@lang)", "en", "html lang attribute");
-	XP_IS(s, "index.html", 1, "count(//table[@class='glance']/tbody/tr)", "6", "one row per system");
-	XP_IS(s, "index.html", 1, "count(//table[@class='glance']/thead//th[@scope='col'])", "4",
-	      "four column headers with scope");
-	XP_IS(s, "index.html", 1, "concat(//table[@class='glance']/thead//th[1], '|', "
-	      "//table[@class='glance']/thead//th[2], '|', //table[@class='glance']/thead//th[3], '|', "
-	      "//table[@class='glance']/thead//th[4])", "Loc.|System|Status|Ping", "the seeds' columns");
-	XP_IS(s, "index.html", 1, "count(//table[@class='glance']/tbody//th[@scope='row'])", "6",
-	      "row headers with scope");
+	XP_IS(s, "index.html", 1, "count(//table[@class='glance']/tbody/tr)", "6",
+	      "one row per system");
+	XP_IS(s, "index.html", 1, "count(//table[@class='glance']/thead//th[@scope='col'])",
+	      "4", "four column headers with scope");
+	XP_IS(s, "index.html", 1,
+	      "concat(//table[@class='glance']/thead//th[1], '|', "
+	      "//table[@class='glance']/thead//th[2], '|', "
+	      "//table[@class='glance']/thead//th[3], '|', "
+	      "//table[@class='glance']/thead//th[4])",
+	      "Loc.|System|Status|Ping", "the seeds' columns");
+	XP_IS(s, "index.html", 1, "count(//table[@class='glance']/tbody//th[@scope='row'])",
+	      "6", "row headers with scope");
 	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC036']/td[1]/@title)",
 	      "Server NC036, Amsterdam, Netherlands (Mail server), OPERATIONAL.",
 	      "location tooltip in the seeds' words");
 	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC036']/td[2])",
 	      "\xE2\x9C\x94 Operational", "operational: text and glyph");
-	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC033']/td[2])", "\xE2\x96\xB2 Degraded",
-	      "degraded");
+	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC033']/td[2])",
+	      "\xE2\x96\xB2 Degraded", "degraded");
 	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC041']/td[2])", "\xE2\x9C\x96 Outage",
 	      "outage");
-	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC023']/td[2])", "\xE2\x97\x86 Maintenance",
-	      "maintenance");
-	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC099']/td[2])", "? Unknown", "unknown");
-	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC028']/td[2])", "\xE2\x97\x8B Internal",
-	      "internal");
+	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC023']/td[2])",
+	      "\xE2\x97\x86 Maintenance", "maintenance");
+	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC099']/td[2])", "? Unknown",
+	      "unknown");
+	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC028']/td[2])",
+	      "\xE2\x97\x8B Internal", "internal");
 	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC036']/td[2]/span/@class)",
 	      "st st-operational", "status colour class");
 	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC036']/td[3]/@title)",
@@ -447,8 +473,10 @@ test_index_table(const char *s)
 	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC041']/td[3])", "Down", "ping down");
 	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC041']/td[3]/@title)",
 	      "Checked 13 June 2025 01:59:00 +0000", "no RTT: only when it was checked");
-	XP_IS(s, "index.html", 1, "concat(string(//tr[@id='sys-NC028']/td[3]), '|', "
-	      "count(//tr[@id='sys-NC028']/td[3]/@title))", "Up|0", "internal: ping state, no RTT");
+	XP_IS(s, "index.html", 1,
+	      "concat(string(//tr[@id='sys-NC028']/td[3]), '|', "
+	      "count(//tr[@id='sys-NC028']/td[3]/@title))",
+	      "Up|0", "internal: ping state, no RTT");
 	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC036']/th/a/@href)",
 	      "systems/NC036/index.html", "system links to its page");
 	XP_IS(s, "index.html", 1, "string(//p[contains(@class,'overall')])",
@@ -457,9 +485,11 @@ test_index_table(const char *s)
 	      "alternate links for the feeds and JSON");
 	XP_IS(s, "index.html", 1, "normalize-space(//footer/p[1])",
 	      "Last updated 13 June 2025 02:00:00 +0000. All times are UTC.", "last updated");
-	XP_IS(s, "index.html", 1, "string(//footer/p[1]/time/@datetime)", "2025-06-13T02:00:00Z",
-	      "last updated is machine-readable");
-	XP_IS(s, "index.html", 1, "concat(count(//footer//a[.='Home']), count(//a[starts-with(@href,'javascript')]))",
+	XP_IS(s, "index.html", 1, "string(//footer/p[1]/time/@datetime)",
+	      "2025-06-13T02:00:00Z", "last updated is machine-readable");
+	XP_IS(s, "index.html", 1,
+	      "concat(count(//footer//a[.='Home']), "
+	      "count(//a[starts-with(@href,'javascript')]))",
 	      "10", "footer: safe link kept, javascript: link not made");
 }
 
@@ -469,21 +499,24 @@ test_index_notices(const char *s)
 	XP_IS(s, "index.html", 1, "count(//article)", "9", "all notices on the front page");
 	XP_IS(s, "index.html", 1, "string(//article[1]/h3/a)", "NC033: Server maintenance",
 	      "newest first");
-	XP_IS(s, "index.html", 1, "string(//article[@id='n7']/h3/a)", "NC036: Server back online",
-	      "notice title");
+	XP_IS(s, "index.html", 1, "string(//article[@id='n7']/h3/a)",
+	      "NC036: Server back online", "notice title");
 	XP_IS(s, "index.html", 1, "string(//article[@id='n7']/h3/a/@href)", "notices/7.html",
 	      "notice links to its page");
 	XP_IS(s, "index.html", 1, "string(//article[@id='n7']/p[@class='meta'][1]/time)",
 	      "2 September 2021 02:59:34 +0000", "date in the seeds' style");
-	XP_IS(s, "index.html", 1, "string(//article[@id='n7']/p[@class='meta'][1]/time/@datetime)",
+	XP_IS(s, "index.html", 1,
+	      "string(//article[@id='n7']/p[@class='meta'][1]/time/@datetime)",
 	      "2021-09-02T02:59:34Z", "ISO datetime attribute");
-	XP_IS(s, "index.html", 1, "string(//article[@id='n7']//span[@class='badge'])", "Resolved",
-	      "a recovery resolves the incident");
+	XP_IS(s, "index.html", 1, "string(//article[@id='n7']//span[@class='badge'])",
+	      "Resolved", "a recovery resolves the incident");
 	XP_IS(s, "index.html", 1, "normalize-space(//article[@id='n7']/p[@class='meta'][2])",
-	      "From 2 September 2021 02:31:00 +0000 to 2 September 2021 02:37:00 +0000 (6 minutes)",
+	      "From 2 September 2021 02:31:00 +0000 to 2 September 2021 02:37:00 +0000 (6 "
+	      "minutes)",
 	      "outage window with its duration");
 	XP_IS(s, "index.html", 1, "normalize-space(//article[@id='n7']/div[@class='body'])",
-	      "Server NC036 is back online. It was down for 6 minutes between 02:31 and 02:37 UTC.",
+	      "Server NC036 is back online. It was down for 6 minutes between 02:31 and 02:37 "
+	      "UTC.",
 	      "notice body exact");
 	XP_IS(s, "index.html", 1, "normalize-space(//article[@id='n7']/p[@class='tags'])",
 	      "Tags: mail server, Down Time", "tags");
@@ -502,17 +535,21 @@ test_index_notices(const char *s)
 	XP_IS(s, "index.html", 1, "count(//section[@class='maint']//li)", "2",
 	      "upcoming and current maintenance listed");
 	XP_IS(s, "index.html", 1, "normalize-space(//section[@class='maint']//li[2])",
-	      "NC023: Server maintenance In progress 13 June 2025 01:50:00 +0000 to 13 June 2025 "
-	      "02:50:00 +0000 (1 hour)", "maintenance under way, with its window");
+	      "NC023: Server maintenance In progress 13 June 2025 01:50:00 +0000 to 13 June "
+	      "2025 "
+	      "02:50:00 +0000 (1 hour)",
+	      "maintenance under way, with its window");
 	XP_IS(s, "index.html", 1, "string(//section[@class='maint']//li[1]/span)", "Scheduled",
 	      "maintenance upcoming");
-	XP_IS(s, "index.html", 1, "count(//section[@class='maint']/following::table[@class='glance'])",
-	      "1", "maintenance shown above the table");
+	XP_IS(s, "index.html", 1,
+	      "count(//section[@class='maint']/following::table[@class='glance'])", "1",
+	      "maintenance shown above the table");
 	XP_IS(s, "index.html", 1, "count(//table[@class='uptime']/tbody/tr)", "5",
 	      "uptime for public systems only");
 	XP_IS(s, "index.html", 1, "string(//table[@class='uptime']//tr[th/a='NC036']/td[1])",
 	      "99.95%", "uptime percentage");
-	XP_IS(s, "index.html", 1, "string(//table[@class='uptime']//tr[th/a='NC036']/td[3]/@title)",
+	XP_IS(s, "index.html", 1,
+	      "string(//table[@class='uptime']//tr[th/a='NC036']/td[3]/@title)",
 	      "Maintenance: 1 hour 5 minutes", "maintenance time on hover");
 	XP_IS(s, "index.html", 1, "string(//table[@class='uptime']//tr[th/a='NC099']/td[4])",
 	      "\xE2\x80\x94", "no data shown as a dash");
@@ -521,8 +558,10 @@ test_index_notices(const char *s)
 	XP_IS(s, "index.html", 1, "string(//ul[@class='archives']/li[2]/a/@href)",
 	      "archive/2021/09/index.html", "archive link");
 	XP_IS(s, "index.html", 1, "normalize-space(//ul[@class='taglist'])",
-	      ".co.zm domains (1) connection issues (1) dos attack (1) Down Time (2) mail server (2) "
-	      "maintenance (2) <script> (1)", "tags merged by slug and counted");
+	      ".co.zm domains (1) connection issues (1) dos attack (1) Down Time (2) mail "
+	      "server (2) "
+	      "maintenance (2) <script> (1)",
+	      "tags merged by slug and counted");
 }
 
 static void
@@ -541,22 +580,26 @@ test_pages(const char *s)
 	      "../systems/NC036/index.html", "notice links its system");
 	XP_IS(s, "notices/7.html", 1, "string(/html/head/title)", "NC036: Server back online",
 	      "notice page head title");
-	XP_IS(s, "archive/2021/09/index.html", 1, "concat(string(//main/h2), '|', count(//article))",
-	      "Notices of September 2021|3", "monthly archive");
+	XP_IS(s, "archive/2021/09/index.html", 1,
+	      "concat(string(//main/h2), '|', count(//article))", "Notices of September 2021|3",
+	      "monthly archive");
 	XP_IS(s, "archive/2021/09/index.html", 1, "string(//article[1]/h3/a/@href)",
 	      "../../../notices/7.html", "archive links are relative to its depth");
 	XP_IS(s, "tags/down-time/index.html", 1, "count(//article)", "2", "tag page");
 	XP_IS(s, "tags/script/index.html", 1, "string(//main/h2)",
 	      "Notices tagged \xE2\x80\x9C<script>\xE2\x80\x9D", "hostile tag name as text");
-	XP_IS(s, "systems/NC036/index.html", 1, "string(//table[@class='services']/tbody/tr[1]/td[3])",
-	      BANNER_CLEAN, "plugin output escaped, control and invalid bytes replaced");
-	XP_IS(s, "systems/NC036/index.html", 1, "string(//table[@class='services']/tbody/tr[1]/td[1])",
-	      "OK", "service state");
+	XP_IS(s, "systems/NC036/index.html", 1,
+	      "string(//table[@class='services']/tbody/tr[1]/td[3])", BANNER_CLEAN,
+	      "plugin output escaped, control and invalid bytes replaced");
+	XP_IS(s, "systems/NC036/index.html", 1,
+	      "string(//table[@class='services']/tbody/tr[1]/td[1])", "OK", "service state");
 	XP_IS(s, "systems/NC036/index.html", 1,
 	      "count(/html/head/link[@href='../../systems/NC036/feed.atom'])", "1",
 	      "system page offers its own feed");
-	XP_IS(s, "systems/NC036/index.html", 1, "count(//article)", "3", "system page lists its notices");
-	XP_IS(s, "systems/NC028/index.html", 1, "concat(count(//table), '|', string(//main/p[1]))",
+	XP_IS(s, "systems/NC036/index.html", 1, "count(//article)", "3",
+	      "system page lists its notices");
+	XP_IS(s, "systems/NC028/index.html", 1,
+	      "concat(count(//table), '|', string(//main/p[1]))",
 	      "0|\xE2\x97\x8B Internal \xC2\xB7 Vancouver, Canada (Monitoring server)",
 	      "internal system page: no detail");
 }
@@ -577,31 +620,48 @@ test_feeds(const char *s)
 	      "https://status.example.net/notices/7.html", "atom: absolute link");
 	XP_IS(s, "feed.atom", 0, "string(" N7A "/*[local-name()='id'])",
 	      "https://status.example.net/notices/7.html", "atom: stable id");
-	XP_IS(s, "feed.atom", 0, "count(" N7A "/*[local-name()='category'])", "2", "atom: categories");
-	XP_IS(s, "feed.atom", 0, "contains(" N7A "/*[local-name()='content'], '<strong>Resolved</strong>')",
+	XP_IS(s, "feed.atom", 0, "count(" N7A "/*[local-name()='category'])", "2",
+	      "atom: categories");
+	XP_IS(s, "feed.atom", 0,
+	      "contains(" N7A "/*[local-name()='content'], '<strong>Resolved</strong>')",
 	      "true", "atom: content carries the state");
-	XP_IS(s, "feed.atom", 0, "count(" ENTRY "/*[local-name()='content'][contains(., '<script') or contains(., '<img')])",
+	XP_IS(s, "feed.atom", 0,
+	      "count(" ENTRY
+	      "/*[local-name()='content'][contains(., '<script') or contains(., '<img')])",
 	      "0", "atom: no live markup from any text");
-	XP_IS(s, "feed.atom", 0, "concat(string(" ATOM "/*[local-name()='author']/*[local-name()='name']), '|', "
+	XP_IS(s, "feed.atom", 0,
+	      "concat(string(" ATOM "/*[local-name()='author']/*[local-name()='name']), '|', "
 	      "string(" ATOM "/*[local-name()='link'][@rel='self']/@href))",
-	      "NinerNet Communications|https://status.example.net/feed.atom", "atom: author and self");
-	XP_IS(s, "feed.rss", 0, "count(/rss[@version='2.0']/channel/item)", "9", "rss: every notice");
-	XP_IS(s, "feed.rss", 0, "string(/rss/channel/item[title='NC036: Server back online']/pubDate)",
+	      "NinerNet Communications|https://status.example.net/feed.atom",
+	      "atom: author and self");
+	XP_IS(s, "feed.rss", 0, "count(/rss[@version='2.0']/channel/item)", "9",
+	      "rss: every notice");
+	XP_IS(s, "feed.rss", 0,
+	      "string(/rss/channel/item[title='NC036: Server back online']/pubDate)",
 	      "Thu, 02 Sep 2021 02:59:34 +0000", "rss: RFC 822 date");
-	XP_IS(s, "feed.rss", 0, "string(/rss/channel/item[title='NC036: Server back online']/guid)",
+	XP_IS(s, "feed.rss", 0,
+	      "string(/rss/channel/item[title='NC036: Server back online']/guid)",
 	      "https://status.example.net/notices/7.html", "rss: guid");
 	XP_IS(s, "feed.rss", 0, "string(/rss/channel/item[9]/title)", ATTACK_TITLE,
 	      "rss: hostile title round-trips as text");
-	XP_IS(s, "feed.rss", 0, "count(/rss/channel/item[contains(description,'<script') or contains(description,'<img')])",
+	XP_IS(s, "feed.rss", 0,
+	      "count(/rss/channel/item[contains(description,'<script') or "
+	      "contains(description,'<img')])",
 	      "0", "rss: no live markup from any text");
-	XP_IS(s, "feed.rss", 0, "concat(string(/rss/channel/link), '|', string(/rss/channel/*[local-name()='link'][@rel='self']/@href))",
+	XP_IS(s, "feed.rss", 0,
+	      "concat(string(/rss/channel/link), '|', "
+	      "string(/rss/channel/*[local-name()='link'][@rel='self']/@href))",
 	      "https://status.example.net/index.html|https://status.example.net/feed.rss",
 	      "rss: channel link and atom:link self");
-	XP_IS(s, "systems/NC036/feed.rss", 0, "count(/rss/channel/item)", "3", "per-system rss");
-	XP_IS(s, "systems/NC036/feed.atom", 0, "concat(count(" ENTRY "), '|', string(" ATOM "/*[local-name()='title']))",
+	XP_IS(s, "systems/NC036/feed.rss", 0, "count(/rss/channel/item)", "3",
+	      "per-system rss");
+	XP_IS(s, "systems/NC036/feed.atom", 0,
+	      "concat(count(" ENTRY "), '|', string(" ATOM "/*[local-name()='title']))",
 	      "3|Server and System Status: Server NC036", "per-system atom");
-	XP_IS(s, "systems/NC036/feed.atom", 0, "string(" ATOM "/*[local-name()='link'][@rel='self']/@href)",
-	      "https://status.example.net/systems/NC036/feed.atom", "per-system atom self link");
+	XP_IS(s, "systems/NC036/feed.atom", 0,
+	      "string(" ATOM "/*[local-name()='link'][@rel='self']/@href)",
+	      "https://status.example.net/systems/NC036/feed.atom",
+	      "per-system atom self link");
 }
 
 static json_t *
@@ -627,7 +687,8 @@ jget(json_t *j, const char *path)
 	while (v != NULL && *path) {
 		size_t n = strcspn(path, ".");
 		snprintf(key, sizeof key, "%.*s", (int)n, path);
-		v = json_is_array(v) ? json_array_get(v, strtoul(key, NULL, 10)) : json_object_get(v, key);
+		v = json_is_array(v) ? json_array_get(v, strtoul(key, NULL, 10))
+		                     : json_object_get(v, key);
 		path += n + (path[n] == '.');
 	}
 	if (json_is_string(v))
@@ -641,23 +702,32 @@ test_status_json(const char *site)
 	json_t *j = load(site, "status.json");
 	json_t *sys = json_object_get(j, "systems"), *internal = json_array_get(sys, 5);
 
-	is_int(json_integer_value(json_object_get(j, "schema_version")), 1, "status.json: schema_version");
+	is_int(json_integer_value(json_object_get(j, "schema_version")), 1,
+	       "status.json: schema_version");
 	is_int(json_array_size(sys), 6, "status.json: every system");
-	is_str(jget(j, "systems.0.services.0.output"), BANNER_CLEAN, "status.json: plugin output cleaned");
+	is_str(jget(j, "systems.0.services.0.output"), BANNER_CLEAN,
+	       "status.json: plugin output cleaned");
 	is_str(jget(j, "systems.0.ping.status"), "up", "status.json: ping");
-	ok(fabs(json_real_value(json_object_get(json_object_get(json_array_get(sys, 0), "uptime"), "24h")) - 0.9995) < 1e-9,
+	ok(fabs(json_real_value(json_object_get(
+	                json_object_get(json_array_get(sys, 0), "uptime"), "24h")) -
+	        0.9995) < 1e-9,
 	   "status.json: uptime fraction");
 	is_str(jget(j, "systems.4.uptime.24h"), "(null)", "status.json: no data is null");
 	is_str(jget(internal, "status"), "internal", "status.json: internal status");
-	ok(json_object_get(internal, "services") == NULL && json_object_get(internal, "uptime") == NULL &&
-		   json_object_get(json_object_get(internal, "ping"), "rtt_ms") == NULL,
+	ok(json_object_get(internal, "services") == NULL &&
+	           json_object_get(internal, "uptime") == NULL &&
+	           json_object_get(json_object_get(internal, "ping"), "rtt_ms") == NULL,
 	   "status.json: internal system has no services, uptime or RTT");
 	is_str(jget(j, "status.indicator"), "major", "status.json: indicator");
-	is_int(json_array_size(json_object_get(j, "maintenance")), 2, "status.json: current maintenance");
-	is_str(jget(j, "maintenance.1.status"), "in_progress", "status.json: maintenance under way");
+	is_int(json_array_size(json_object_get(j, "maintenance")), 2,
+	       "status.json: current maintenance");
+	is_str(jget(j, "maintenance.1.status"), "in_progress",
+	       "status.json: maintenance under way");
 	is_int(json_array_size(json_object_get(j, "notices")), 9, "status.json: notices");
-	is_str(jget(j, "notices.8.title"), ATTACK_TITLE, "status.json: hostile title kept as text");
-	is_str(jget(j, "notices.4.posted_at"), "2021-09-02T02:59:34Z", "status.json: ISO times");
+	is_str(jget(j, "notices.8.title"), ATTACK_TITLE,
+	       "status.json: hostile title kept as text");
+	is_str(jget(j, "notices.4.posted_at"), "2021-09-02T02:59:34Z",
+	       "status.json: ISO times");
 	is_str(jget(j, "notices.4.status"), "resolved", "status.json: notice state");
 	json_decref(j);
 }
@@ -675,13 +745,15 @@ in_set(const char *v, const char *const *set)
 static void
 check_enums(json_t *j, const char *name)
 {
-	static const char *const comp[] = {"operational", "degraded_performance", "partial_outage",
-					   "major_outage", "under_maintenance", NULL};
-	static const char *const inc[] = {"investigating", "identified", "monitoring", "resolved",
-					  "postmortem", "scheduled", "in_progress", "verifying",
-					  "completed", NULL};
+	static const char *const comp[] = {"operational",       "degraded_performance",
+	                                   "partial_outage",    "major_outage",
+	                                   "under_maintenance", NULL};
+	static const char *const inc[] = {
+	        "investigating", "identified",  "monitoring", "resolved",  "postmortem",
+	        "scheduled",     "in_progress", "verifying",  "completed", NULL};
 	static const char *const ind[] = {"none", "minor", "major", "critical", NULL};
-	static const char *const imp[] = {"none", "minor", "major", "critical", "maintenance", NULL};
+	static const char *const imp[] = {"none",     "minor",       "major",
+	                                  "critical", "maintenance", NULL};
 	const char *key;
 	json_t *v, *e;
 	size_t i, bad = 0;
@@ -694,13 +766,14 @@ check_enums(json_t *j, const char *name)
 		{
 			json_t *u, *c;
 			size_t k;
-			bad += !in_set(jget(e, "status"), !strcmp(key, "components") ? comp : inc);
+			bad += !in_set(jget(e, "status"),
+			               !strcmp(key, "components") ? comp : inc);
 			if (json_object_get(e, "impact"))
 				bad += !in_set(jget(e, "impact"), imp);
-			json_array_foreach(json_object_get(e, "incident_updates"), k, u)
-				bad += !in_set(jget(u, "status"), inc);
-			json_array_foreach(json_object_get(e, "components"), k, c)
-				bad += !in_set(jget(c, "status"), comp);
+			json_array_foreach(json_object_get(e, "incident_updates"), k, u) bad +=
+			        !in_set(jget(u, "status"), inc);
+			json_array_foreach(json_object_get(e, "components"), k, c) bad +=
+			        !in_set(jget(c, "status"), comp);
 		}
 	}
 	is_int(bad, 0, "%s: every status is a Statuspage enum value", name);
@@ -714,7 +787,7 @@ sp_ids(const char *site, const char *rel, const char *key, const char *want)
 	size_t i;
 
 	json_array_foreach(json_object_get(j, key), i, e)
-		sb_appendf(&got, "%s%s=%s", i ? " " : "", jget(e, "id"), jget(e, "status"));
+	        sb_appendf(&got, "%s%s=%s", i ? " " : "", jget(e, "id"), jget(e, "status"));
 	is_str(sb_str(&got), want, "%s: %s", rel, key);
 	check_enums(j, rel);
 	is_str(jget(j, "page.url"), "https://status.example.net/", "%s: page", rel);
@@ -728,7 +801,8 @@ test_statuspage(const char *site)
 	json_t *j;
 
 	sp_ids(site, "api/v2/components.json", "components",
-	       "NC036=operational NC033=partial_outage NC041=major_outage NC023=under_maintenance "
+	       "NC036=operational NC033=partial_outage NC041=major_outage "
+	       "NC023=under_maintenance "
 	       "NC099=degraded_performance");
 	sp_ids(site, "api/v2/incidents.json", "incidents", "300=investigating 100=resolved");
 	sp_ids(site, "api/v2/incidents/unresolved.json", "incidents", "300=investigating");
@@ -741,18 +815,23 @@ test_statuspage(const char *site)
 	sp_ids(site, "api/v2/summary.json", "incidents", "300=investigating");
 	j = load(site, "api/v2/status.json");
 	is_str(jget(j, "status.indicator"), "major", "api/v2/status.json: indicator");
-	is_str(jget(j, "status.description"), "Partial System Outage", "api/v2/status.json: description");
-	is_str(jget(j, "page.updated_at"), "2025-06-13T02:00:00Z", "api/v2/status.json: updated_at");
+	is_str(jget(j, "status.description"), "Partial System Outage",
+	       "api/v2/status.json: description");
+	is_str(jget(j, "page.updated_at"), "2025-06-13T02:00:00Z",
+	       "api/v2/status.json: updated_at");
 	json_decref(j);
 	j = load(site, "api/v2/incidents.json");
-	is_str(jget(j, "incidents.1.incident_updates.0.status"), "resolved", "incident updates newest first");
-	is_str(jget(j, "incidents.1.incident_updates.2.status"), "investigating", "first update");
+	is_str(jget(j, "incidents.1.incident_updates.0.status"), "resolved",
+	       "incident updates newest first");
+	is_str(jget(j, "incidents.1.incident_updates.2.status"), "investigating",
+	       "first update");
 	is_str(jget(j, "incidents.1.resolved_at"), "2021-09-02T02:59:34Z", "resolved_at");
 	is_str(jget(j, "incidents.1.impact"), "major", "outage impact");
 	is_str(jget(j, "incidents.1.components.0.id"), "NC036", "affected component");
 	json_decref(j);
 	j = load(site, "api/v2/scheduled-maintenances.json");
-	is_str(jget(j, "scheduled_maintenances.1.scheduled_for"), "2025-06-13T01:50:00Z", "scheduled_for");
+	is_str(jget(j, "scheduled_maintenances.1.scheduled_for"), "2025-06-13T01:50:00Z",
+	       "scheduled_for");
 	is_str(jget(j, "scheduled_maintenances.1.scheduled_until"), "2025-06-13T02:50:00Z",
 	       "scheduled_until");
 	json_decref(j);
@@ -780,7 +859,8 @@ test_leaks(const char *site)
 				leaks++;
 			}
 		if (data && dot && strcmp(dot, ".json") != 0 &&
-		    (strcasestr(data, "<script") || strstr(data, "]]>") || strcasestr(data, "<img"))) {
+		    (strcasestr(data, "<script") || strstr(data, "]]>") ||
+		     strcasestr(data, "<img"))) {
 			printf("# %s has raw markup\n", f.rel[i]);
 			raw++;
 		}
@@ -834,12 +914,14 @@ test_failed_render(const char *T, const char *site)
 		_exit(rc == -1 && strstr(err, "File too large") ? 0 : 1);
 	}
 	waitpid(pid, &st, 0);
-	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "render fails with EFBIG half-way and says so");
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	   "render fails with EFBIG half-way and says so");
 	after = snapshot(site);
 	t2 = link_target(site);
 	ok(strcmp(before, after) == 0, "failed render: previous site byte-identical");
 	is_str(t2, target, "failed render: link still names the previous generation");
-	is_int(count_prefix(T, "site.gen-"), gens, "failed render: its temp directory is removed");
+	is_int(count_prefix(T, "site.gen-"), gens,
+	       "failed render: its temp directory is removed");
 	free(before);
 	free(after);
 	free(target);
@@ -894,7 +976,8 @@ test_generations(const char *T, const char *site)
 		rc |= render_site(&v, site, err, sizeof err);
 	}
 	is_int(rc, 0, "three more renders succeed %s", err);
-	is_int(count_prefix(T, "site.gen-"), 2, "the current and the previous generation are kept");
+	is_int(count_prefix(T, "site.gen-"), 2,
+	       "the current and the previous generation are kept");
 	now = link_target(site);
 	sb_appendf(&path, "%s/%s/index.html", T, prev);
 	ok(strcmp(now, prev) != 0 && access(sb_str(&path), R_OK) == 0,
@@ -907,14 +990,19 @@ test_generations(const char *T, const char *site)
 	close(open(sb_str(&path), O_WRONLY | O_CREAT, 0644));
 	sb_reset(&path);
 	sb_appendf(&path, "%s/plain", T);
-	is_int(render_site(&v, sb_str(&path), err, sizeof err), 0, "render over a plain directory");
-	ok(lstat(sb_str(&path), &st) == 0 && S_ISLNK(st.st_mode), "plain directory replaced by a link");
+	is_int(render_site(&v, sb_str(&path), err, sizeof err), 0,
+	       "render over a plain directory");
+	ok(lstat(sb_str(&path), &st) == 0 && S_ISLNK(st.st_mode),
+	   "plain directory replaced by a link");
 	plain_target = link_target(sb_str(&path));
 	sb_append(&path, "/index.html");
 	p = slurp(sb_str(&path), NULL);
-	ok(p != NULL && strstr(p, "Systems at a Glance") != NULL, "the new site is served there");
-	is_int(count_prefix(T, "plain.gen-"), 2, "the old directory is kept as the previous generation");
-	ok(strncmp(plain_target, "plain.gen-", 10) == 0, "link target is relative: %s", plain_target);
+	ok(p != NULL && strstr(p, "Systems at a Glance") != NULL,
+	   "the new site is served there");
+	is_int(count_prefix(T, "plain.gen-"), 2,
+	       "the old directory is kept as the previous generation");
+	ok(strncmp(plain_target, "plain.gen-", 10) == 0, "link target is relative: %s",
+	   plain_target);
 	free(p);
 	free(plain_target);
 	free(prev);
@@ -953,14 +1041,15 @@ test_crashes(const char *T, const char *site)
 		waitpid(pid, NULL, 0);
 		html = slurp(sb_str(&path), NULL);
 		complete += html != NULL && strlen(html) > 7 &&
-			    strcmp(html + strlen(html) - 8, "</html>\n") == 0 &&
-			    run_capture(argv, &out) == 0;
+		            strcmp(html + strlen(html) - 8, "</html>\n") == 0 &&
+		            run_capture(argv, &out) == 0;
 		free(html);
 		sb_free(&out);
 	}
 	is_int(complete, rounds, "after every kill -9 the site is complete and well-formed");
 	make_view(&v);
-	is_int(render_site(&v, site, err, sizeof err), 0, "render after the crashes succeeds %s", err);
+	is_int(render_site(&v, site, err, sizeof err), 0,
+	       "render after the crashes succeeds %s", err);
 	is_int(count_prefix(T, "site.gen-"), 2, "crashed generations are cleaned up");
 	is_int(count_prefix(T, ".site.lnk-"), 0, "no stray links are left");
 	site_view_free(&v);
