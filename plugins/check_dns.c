@@ -42,7 +42,8 @@ static const struct opt_spec dns_opts[] = {
 	{'H', "hostname", required_argument, "NAME",
 	 "Name to look up (an address is looked up as PTR); with --dnsbl the\n"
 	 "IPv4 or IPv6 address to look for on the lists."},
-	{'l', "lookup", required_argument, "NAME", "Same as -H (check_dig's spelling)."},
+	{'l', "lookup", required_argument, "NAME",
+	 "Same as -H; as in check_dig, -H then names the server."},
 	{'s', "server", required_argument, "SERVER[@PORT]",
 	 "Server to ask, by address or name (every address of a name is\n"
 	 "asked); repeatable. Default: the nameservers of /etc/resolv.conf.\n"
@@ -132,7 +133,8 @@ struct probe {
 };
 
 struct dns_check {
-	const char *host;
+	const char *host;        /* the name to look up (or address, --dnsbl) */
+	const char *host_opt, *lookup_opt;  /* -H, -l as given */
 	char *qname;             /* host, or its reverse name for PTR */
 	ldns_rr_type qtype;
 	bool qtype_set;
@@ -230,7 +232,8 @@ static void
 parse_opt(struct opts *o, struct dns_check *c, int key, const char *arg)
 {
 	switch (key) {
-	case 'H': case 'l': c->host = arg; break;
+	case 'H': c->host_opt = arg; break;
+	case 'l': c->lookup_opt = arg; break;
 	case 's': list_add(o, c->server_spec, &c->nserver_spec, arg); break;
 	case 'p': c->port = opts_port(o, arg); break;
 	case 'q': case 'T': parse_type(o, c, arg); break;
@@ -257,6 +260,10 @@ validate_opts(const struct opts *o, struct dns_check *c)
 {
 	char err[300];
 
+	/* check_dig's spelling: -l NAME is the lookup and -H the server. */
+	if (c->lookup_opt != NULL && c->host_opt != NULL)
+		list_add(o, c->server_spec, &c->nserver_spec, c->host_opt);
+	c->host = c->lookup_opt ? c->lookup_opt : c->host_opt;
 	if (c->zone == NULL && c->host == NULL)
 		opts_usage_error(o, "-H NAME (or --zone ZONE) is required");
 	if (c->zone != NULL && c->ndnsbl > 0)
@@ -346,12 +353,13 @@ type_name(ldns_rr_type t, char *buf, size_t len)
 static void
 probe_failed(struct probe *p, enum dns_status st, const struct dns_reply *r, const char *err)
 {
-	p->state = GL_CRITICAL;
+	/* When the whole -t budget is gone, -t's own state applies. */
+	p->state = st == DNS_ERR_TIMEOUT && deadline_expired() ? deadline_state() : GL_CRITICAL;
 	if (st == DNS_ERR_TIMEOUT && !r->truncated_udp)
 		sb_appendf(&p->text, "%s: no reply within %.1f s", p->srv->label, p->seconds);
 	else if (st == DNS_ERR_REFUSED && !r->truncated_udp)
-		sb_appendf(&p->text, "%s: unreachable (port %u refused)", p->srv->label,
-			   p->srv->port);
+		sb_appendf(&p->text, "%s: unreachable (%sport %u refused)", p->srv->label,
+			   r->tcp ? "TCP " : "", p->srv->port);
 	else
 		sb_appendf(&p->text, "%s: %s", p->srv->label, err);
 }
@@ -593,8 +601,13 @@ zone_ns_addresses(struct dns_check *c, const char *nsname, const ldns_pkt *nsrep
 			zone_add_addr(c, nsname, rr);
 		free(owner);
 	}
-	for (size_t t = 0; t < 2 && c->servers.n == before; t++) {
+	if (c->servers.n > before)
+		return;
+	for (size_t t = 0; t < 2; t++) {
 		struct dns_reply r;
+		if ((c->family == AF_INET && types[t] != LDNS_RR_TYPE_A) ||
+		    (c->family == AF_INET6 && types[t] != LDNS_RR_TYPE_AAAA))
+			continue;
 		if (dns_query(via, nsname, types[t], c->tcp ? DNS_Q_TCP : 0, share_ms(4), &r, err,
 			      sizeof err) != DNS_OK)
 			continue;

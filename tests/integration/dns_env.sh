@@ -73,27 +73,37 @@ _dns_zones() {
 		"2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2 A 127.0.0.3" \
 		"2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2 TXT \"v6 spam\"" \
 		>"$T/z1/bl.test"
+	_dns_zone_simple 2.0.192.in-addr.arpa 1 "@ NS ns1.example.test." "2 PTR mail.example.test." \
+		>"$T/z1/2.0.192.in-addr.arpa"
 	_dns_zone_simple wild.test 1 "@ NS ns1" "ns1 A 127.0.0.1" "* A 192.0.2.99" \
 		>"$T/z1/wild.test"
 	_dns_zone_simple signed.test 2026112501 "@ NS ns1" "@ NS ns2" "ns1 A 127.0.0.1" \
 		"ns2 A 127.0.0.2" "www A 192.0.2.80" >"$T/signed.test"
 	_dns_zone_simple expired.test 1 "@ NS ns1" "ns1 A 127.0.0.1" "www A 192.0.2.81" \
 		>"$T/expired.test"
+	_dns_zone_simple tampered.test 1 "@ NS ns1" "ns1 A 127.0.0.1" "www A 192.0.2.83" \
+		>"$T/tampered.test"
 	_dns_zone_simple child.parent.test 1 "@ NS ns1.parent.test." "www A 192.0.2.82" \
 		>"$T/child.parent.test"
-	local now d30 d5 p40 p10 ks ke kc kp
+	local now d30 d5 p40 p10 ks ke kc kp kt
 	now=$(date -u +%Y%m%d%H%M%S)
 	d30=$(date -u -d '+30 days' +%Y%m%d%H%M%S)
 	d5=$(date -u -d '+5 days' +%Y%m%d%H%M%S)
 	p40=$(date -u -d '-40 days' +%Y%m%d%H%M%S)
 	p10=$(date -u -d '-10 days' +%Y%m%d%H%M%S)
 	ks=$(_dns_keygen signed.test) && ke=$(_dns_keygen expired.test) &&
-		kc=$(_dns_keygen child.parent.test) && kp=$(_dns_keygen parent.test) || return 1
+		kc=$(_dns_keygen child.parent.test) && kp=$(_dns_keygen parent.test) &&
+		kt=$(_dns_keygen tampered.test) || return 1
 	_dns_sign "$T/signed.test" "$T/keys/$ks" "$T/z1/signed.test" "$now" "$d30" &&
 		_dns_sign "$T/signed.test" "$T/keys/$ks" "$T/z2/signed.test" "$now" "$d5" &&
 		_dns_sign "$T/expired.test" "$T/keys/$ke" "$T/z1/expired.test" "$p40" "$p10" &&
 		_dns_sign "$T/child.parent.test" "$T/keys/$kc" "$T/z1/child.parent.test" "$now" "$d30" ||
 		return 1
+	# Signed, then changed: the RRSIG over www no longer matches (bogus).
+	_dns_sign "$T/tampered.test" "$T/keys/$kt" "$T/tampered.signed" "$now" "$d30" &&
+		sed 's/192\.0\.2\.83/192.0.2.84/' "$T/tampered.signed" >"$T/z1/tampered.test" ||
+		return 1
+	cp "$T/keys/$kt.ds" "$T/anchor-tampered.ds"
 	{ _dns_zone_simple parent.test 1 "@ NS ns1" "ns1 A 127.0.0.1" \
 		"child NS ns1.parent.test."; cat "$T/keys/$kc.ds"; } >"$T/parent.test"
 	_dns_sign "$T/parent.test" "$T/keys/$kp" "$T/z1/parent.test" "$now" "$d30" || return 1
@@ -141,7 +151,7 @@ dns_wait() {
 dns_env_start() {
 	P=$(free_port) && P2=$(free_port) || return 1
 	_dns_zones || return 1
-	_dns_conf nsd1 "$T/z1" "example.test lame.test bl.test wild.test signed.test expired.test parent.test child.parent.test" \
+	_dns_conf nsd1 "$T/z1" "example.test lame.test bl.test wild.test signed.test expired.test tampered.test parent.test child.parent.test 2.0.192.in-addr.arpa" \
 		"127.0.0.1@$P" "::1@$P"
 	_dns_conf nsd2 "$T/z2" "example.test signed.test" "127.0.0.2@$P" "127.0.0.1@$P2"
 	nsd -d -c "$T/nsd1.conf" >"$T/nsd1.out" 2>&1 &

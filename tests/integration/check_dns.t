@@ -1,0 +1,333 @@
+#!/bin/bash
+# check_dns against two real nsd instances on loopback (see dns_env.sh),
+# and against a fake server for the replies nsd never sends.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
+. "$here/dns_env.sh"
+
+command -v nsd >/dev/null && command -v ldns-signzone >/dev/null ||
+	skip_all "nsd and ldnsutils are not installed (tests/install-deps)"
+dns_env_start || { cat "$T"/*.out "$T"/*.log 2>/dev/null; echo "Bail out! nsd did not start"; exit 1; }
+
+D=$B/plugins/check_dns
+MS='[0-9]+\.[0-9] ms'   # a response time in the summary
+S='[0-9]+(\.[0-9]+)?s'  # a time in perfdata
+S1="127.0.0.1@$P"
+S2="127.0.0.2@$P"
+NS1=ns1.example.test/127.0.0.1
+NS1v6=ns1.example.test/::1
+NS2=ns2.example.test/127.0.0.2
+
+# fake PORT MODE: a misbehaving server (dns_fake_server.py) on 127.0.0.1.
+fake() {
+	python3 "$here/dns_fake_server.py" "$2" "$1" >"$T/fake.$2" 2>&1 &
+	track $!
+	for _ in $(seq 1 50); do grep -q ready "$T/fake.$2" 2>/dev/null && return 0; sleep 0.1; done
+	return 1
+}
+
+echo "# lookup mode"
+run "$D" -H mail.example.test -s "$S1"
+is "$rc" 0 "A lookup: OK"
+like "$out" "^DNS OK - mail\.example\.test A 192\.0\.2\.2 in $MS \(127\.0\.0\.1@$P\)\|time=$S;;;0$" \
+	"A lookup: status line and time perfdata"
+is "$(cat "$T/stderr")" "" "nothing on stderr without -v"
+
+run "$D" -H multi.example.test -s "$S1" -a 192.0.2.11 -a 192.0.2.10 -A
+is "$rc" 0 "expected set in another order, authoritative: OK"
+like "$first" "^DNS OK - multi\.example\.test A 192\.0\.2\.10, 192\.0\.2\.11 in $MS \(127\.0\.0\.1@$P\)\|time=$S;;;0$" \
+	"answer set sorted on the status line"
+
+run "$D" -H multi.example.test -s "$S1" -a 192.0.2.11
+is "$rc" 2 "answer set larger than expected: CRITICAL"
+like "$first" "^DNS CRITICAL - multi\.example\.test A 192\.0\.2\.10, 192\.0\.2\.11 \(unexpected 192\.0\.2\.10\) in $MS \(127\.0\.0\.1@$P\)\|time=$S;;;0$" \
+	"the unexpected record is named"
+
+run "$D" -H mail.example.test -s "$S1" -a 192.0.2.9
+is "$rc" 2 "wrong address: CRITICAL"
+like "$first" "\(missing 192\.0\.2\.9; unexpected 192\.0\.2\.2\)" "missing and unexpected records named"
+
+run "$D" -H mail.example.test -s "$S1" -q AAAA -a 2001:DB8:0::2
+is "$rc" 0 "AAAA matched in another spelling: OK"
+like "$first" "^DNS OK - mail\.example\.test AAAA 2001:db8::2 in $MS " "AAAA in canonical form"
+
+run "$D" -H example.test -s "$S1" -q MX -a "10 mail.example.test"
+is "$rc" 0 "MX with a name lacking the final dot: OK"
+like "$first" "^DNS OK - example\.test MX 10 mail\.example\.test\. in $MS " "MX answer text"
+
+run "$D" -H example.test -s "$S1" -q TXT -a "v=spf1 mx -all"
+is "$rc" 0 "TXT matched as one string: OK"
+like "$first" "^DNS OK - example\.test TXT \"v=spf1 mx -all\" in " "TXT answer text"
+
+run "$D" -H _25._tcp.mail.example.test -s "$S1" -q TLSA \
+	-a "3 1 1 0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef"
+is "$rc" 0 "TLSA matched (hex case ignored): OK"
+
+run "$D" -H 192.0.2.2 -s "$S1" -a mail.example.test
+is "$rc" 0 "an address is looked up as PTR: OK"
+like "$first" "^DNS OK - 2\.2\.0\.192\.in-addr\.arpa PTR mail\.example\.test\. in $MS " "PTR name built"
+
+run "$D" -H mail.example.test -s "$S1" -q MX
+is "$rc" 2 "no record of the type: CRITICAL"
+like "$first" "^DNS CRITICAL - mail\.example\.test MX: no record of this type \(NODATA\) in $MS \(127\.0\.0\.1@$P\)\|time=$S;;;0$" \
+	"NODATA status line"
+
+run "$D" -H nope.example.test -s "$S1"
+is "$rc" 2 "NXDOMAIN: CRITICAL"
+like "$first" "^DNS CRITICAL - nope\.example\.test A: NXDOMAIN \(domain not found\) in $MS " "NXDOMAIN status line"
+
+run "$D" -H nope.example.test -s "$S1" -E
+is "$rc" 0 "NXDOMAIN with -E: OK"
+like "$first" "^DNS OK - nope\.example\.test: NXDOMAIN as expected in $MS \(127\.0\.0\.1@$P\)\|time=$S;;;0$" \
+	"-E status line"
+
+run "$D" -H mail.example.test -s "$S1" -n
+is "$rc" 2 "an existing name with -n (check_dns spelling of -E): CRITICAL"
+like "$first" "^DNS CRITICAL - mail\.example\.test exists, NXDOMAIN expected in " "-n status line"
+
+run "$D" -H www.unserved.test -s "$S1"
+is "$rc" 2 "REFUSED: CRITICAL"
+like "$first" "^DNS CRITICAL - www\.unserved\.test A: REFUSED in $MS \(127\.0\.0\.1@$P\)\|time=$S;;;0$" \
+	"REFUSED status line"
+
+run "$D" -H mail.example.test -s "$S1" -w 0.000001 -c 5
+is "$rc" 1 "slower than -w: WARNING"
+like "$first" "^DNS WARNING - mail\.example\.test A 192\.0\.2\.2 in $MS \(127\.0\.0\.1@$P\)\|time=$S;0\.000001;5;0$" \
+	"-w status line and thresholds in perfdata"
+
+run "$D" -H mail.example.test -s "$S1" -w 0.000001 -c 0.000002
+is "$rc" 2 "slower than -c: CRITICAL"
+
+run "$D" -H mail.example.test -s "$S1" -s "$S2" -s "::1@$P"
+is "$rc" 0 "three servers agree: OK"
+like "$first" "^DNS OK - mail\.example\.test A 192\.0\.2\.2 in $MS \(127\.0\.0\.1@$P\), $MS \(127\.0\.0\.2@$P\), $MS \(::1@$P\)\|time_127\.0\.0\.1@$P=$S;;;0 time_127\.0\.0\.2@$P=$S;;;0 time_::1@$P=$S;;;0$" \
+	"one answer text, one time per server, perfdata per server"
+
+run "$D" -H big.example.test -s "$S1" -q TXT
+is "$rc" 0 "an answer larger than the EDNS buffer: OK"
+like "$first" "^DNS OK - big\.example\.test TXT \"1x+\.\.\. " "long answer shown"
+like "$first" "\.\.\. \(8 records\) in $MS " "long answer cut on the status line"
+like "$out" $'\n'"127\.0\.0\.1@$P: UDP reply truncated, answered over TCP" "truncation retried over TCP"
+
+run "$D" -H mail.example.test -s "$S1" --tcp
+is "$rc" 0 "--tcp against nsd: OK"
+
+# check_dig's own command line works unchanged (-l names the lookup, -H the server)
+run "$D" -H 127.0.0.1 -p "$P" -l mail.example.test -T A -a 192.0.2.2 -w 1 -c 2
+is "$rc" 0 "check_dig command line: OK"
+like "$first" "^DNS OK - mail\.example\.test A 192\.0\.2\.2 in $MS \(127\.0\.0\.1\)\|time=$S;1;2;0$" \
+	"check_dig command line: status line"
+if [ -x /usr/lib/nagios/plugins/check_dig ]; then
+	run /usr/lib/nagios/plugins/check_dig -H 127.0.0.1 -p "$P" -l mail.example.test -T A -a 192.0.2.2 -w 1 -c 2
+	is "$rc" 0 "the same command line with monitoring-plugins check_dig: OK"
+fi
+
+echo "# failures: nothing listening, silence, garbage, truncation, wrong ids"
+DEAD=$(free_port udp)
+run "$D" -H mail.example.test -s "127.0.0.1@$DEAD"
+is "$rc" 2 "nothing on the port: CRITICAL"
+is "$first" "DNS CRITICAL - 127.0.0.1@$DEAD: unreachable (port $DEAD refused)|time=U;;;0" \
+	"port unreachable status line"
+
+SILENT=$(free_port udp)
+fake "$SILENT" silent
+elapsed_ms "$D" -H mail.example.test -s "127.0.0.1@$SILENT" -t 2
+is "$rc" 2 "no reply: CRITICAL"
+like "$first" "^DNS CRITICAL - 127\.0\.0\.1@$SILENT: no reply within 1\.[0-9] s\|time=U;;;0$" \
+	"timeout status line"
+ok "$([ "$ms" -lt 2500 ] && echo 0 || echo 1)" "timeout within -t 2 ($ms ms)"
+
+elapsed_ms "$D" -H mail.example.test -s "127.0.0.1@$SILENT" -s "$S1" -t 2
+is "$rc" 2 "a silent server beside a good one: CRITICAL"
+like "$first" "^DNS CRITICAL - 127\.0\.0\.1@$SILENT: no reply within 0\.[0-9] s; mail\.example\.test A 192\.0\.2\.2 in $MS \(127\.0\.0\.1@$P\)\|" \
+	"the dead server used only its share of -t, the good one still answered"
+ok "$([ "$ms" -lt 2500 ] && echo 0 || echo 1)" "both within -t 2 ($ms ms)"
+
+run "$D" -H mail.example.test -s "127.0.0.1@$SILENT" -t 1:unknown
+is "$rc" 3 "-t 1:unknown: the run's timeout state applies"
+like "$first" "^DNS UNKNOWN - 127\.0\.0\.1@$SILENT: no reply within 0\.[0-9] s\|time=U;;;0$" \
+	"timeout state status line"
+
+GARBAGE=$(free_port udp)
+fake "$GARBAGE" garbage
+run "$D" -H mail.example.test -s "127.0.0.1@$GARBAGE" -t 3
+is "$rc" 2 "a reply that is not DNS: CRITICAL"
+like "$first" "^DNS CRITICAL - 127\.0\.0\.1@$GARBAGE: malformed reply \(25 bytes\): " "malformed status line"
+
+run "$D" -H mail.example.test -s "127.0.0.1@$GARBAGE" --tcp -t 3
+is "$rc" 2 "--tcp never uses UDP: CRITICAL from the closed TCP port"
+is "$first" "DNS CRITICAL - 127.0.0.1@$GARBAGE: unreachable (TCP port $GARBAGE refused)|time=U;;;0" \
+	"--tcp status line"
+
+TRUNC=$(free_port udp)
+fake "$TRUNC" truncated
+run "$D" -H mail.example.test -s "127.0.0.1@$TRUNC" -t 3
+is "$rc" 2 "truncated with no TCP service: CRITICAL"
+is "$first" "DNS CRITICAL - 127.0.0.1@$TRUNC: truncated UDP reply, TCP retry failed: TCP connect: Connection refused|time=U;;;0" \
+	"truncation status line"
+
+WRONGID=$(free_port udp)
+fake "$WRONGID" wrongid
+run "$D" -H mail.example.test -s "127.0.0.1@$WRONGID" -t 1.5
+is "$rc" 2 "replies with another id are ignored: CRITICAL timeout"
+like "$first" "^DNS CRITICAL - 127\.0\.0\.1@$WRONGID: no reply within 1\.[0-9] s\|" "spoof-like replies never accepted"
+
+echo "# bad input"
+run "$D" -H mail.example.test -q NOTATYPE
+is "$rc" 3 "unknown type: UNKNOWN"
+is "$first" "DNS UNKNOWN - -q: 'NOTATYPE' is not a DNS record type" "unknown type message"
+run "$D" -s "$S1"
+is "$rc" 3 "no name: UNKNOWN"
+is "$first" "DNS UNKNOWN - -H NAME (or --zone ZONE) is required" "missing -H message"
+run "$D" -H mail.example.test -a mail.example.test
+is "$rc" 3 "expected data not valid for the type: UNKNOWN"
+like "$first" "^DNS UNKNOWN - -a: 'mail\.example\.test' is not valid A data" "bad -a message"
+run "$D" -H mail.example.test -s 127.0.0.1@70000
+is "$rc" 3 "bad port: UNKNOWN"
+is "$first" "DNS UNKNOWN - server '127.0.0.1@70000': bad port after '@'" "bad port message"
+run "$D" -H mail.example.test --dnsbl bl.test
+is "$rc" 3 "--dnsbl with a name: UNKNOWN"
+is "$first" "DNS UNKNOWN - --dnsbl: -H 'mail.example.test' is not an IPv4 or IPv6 address" \
+	"--dnsbl needs an address"
+run "$D" -H mail.example.test --rrsig-days 5:x
+is "$rc" 3 "bad --rrsig-days: UNKNOWN"
+run "$D" -h
+is "$rc" 3 "--help exits UNKNOWN"
+like "$out" "--ns-address=NAME=ADDR\[@PORT\]" "--help lists --ns-address"
+
+echo "# zone mode"
+run "$D" --zone example.test -s 127.0.0.1 -p "$P"
+is "$rc" 1 "a secondary 10 serials behind: WARNING by default"
+like "$first" "^DNS WARNING - $NS2: serial 2026112500 is 10 behind 2026112510 \($NS1\); example\.test serial 2026112510 \($NS1\): 2 of 3 servers OK, slowest $MS \([^)]+\)\|time_$NS1=$S;;;0 time_$NS1v6=$S;;;0 time_$NS2=$S;;;0 serial_drift=10;0$" \
+	"drift status line: glue addresses (IPv4 and IPv6), primary from the SOA MNAME"
+like "$out" $'\n'"\[OK\] $NS1v6: serial 2026112510 in $MS" "every address of ns1 asked, ::1 included"
+is "$(cat "$T/stderr")" "" "zone mode: nothing on stderr without -v"
+
+run "$D" --zone example.test -s 127.0.0.1 -p "$P" --serial-drift 20
+is "$rc" 0 "drift within --serial-drift 20: OK"
+like "$first" "^DNS OK - example\.test serial 2026112510 \($NS1\): 3 of 3 servers OK, slowest $MS \([^)]+\)\|.* serial_drift=10;20$" \
+	"zone OK status line"
+
+run "$D" --zone example.test -s 127.0.0.1 -p "$P" --serial-drift 5,8
+is "$rc" 2 "drift beyond the critical range: CRITICAL"
+like "$first" "^DNS CRITICAL - $NS2: serial 2026112500 is 10 behind 2026112510 .* serial_drift=10;5;8$" \
+	"zone CRITICAL status line"
+
+run "$D" --zone example.test -s "$S1" -4 --ns-address "ns1.example.test=$S1" \
+	--ns-address "ns2.example.test=127.0.0.1@$P2"
+is "$rc" 1 "--ns-address maps NS names to test ports: WARNING"
+like "$first" "^DNS WARNING - ns2\.example\.test/127\.0\.0\.1: serial 2026112500 is 10 behind 2026112510 \(ns1\.example\.test/127\.0\.0\.1\); example\.test serial 2026112510 \(ns1\.example\.test/127\.0\.0\.1\): 1 of 2 servers OK" \
+	"--ns-address status line"
+
+run "$D" --zone example.test -s 127.0.0.1 -p "$P" --primary 127.0.0.2
+is "$rc" 1 "--primary names the lagging server: the others are ahead, WARNING"
+like "$first" "^DNS WARNING - $NS1: serial 2026112510 is 10 ahead of 2026112500 \($NS2\); $NS1v6: serial 2026112510 is 10 ahead of 2026112500 \($NS2\); example\.test serial 2026112500 \($NS2\)" \
+	"--primary status line"
+
+run "$D" --zone lame.test -s 127.0.0.1 -p "$P"
+is "$rc" 2 "a nameserver that does not serve the zone: CRITICAL"
+like "$first" "^DNS CRITICAL - $NS2: lame \(REFUSED\); lame\.test serial 1 \($NS1\): 2 of 3 servers OK" \
+	"lame status line (addresses of out-of-zone NS names looked up)"
+
+run "$D" --zone example.test -s "$S1" -t 2 --ns-address "ns1.example.test=$S1" \
+	--ns-address "ns2.example.test=127.0.0.1@$SILENT"
+is "$rc" 2 "an unreachable secondary: CRITICAL"
+like "$first" "^DNS CRITICAL - ns2\.example\.test/127\.0\.0\.1: no reply within [0-9]\.[0-9] s; example\.test serial 2026112510 \(ns1\.example\.test/127\.0\.0\.1\): 1 of 2 servers OK.*time_ns2\.example\.test/127\.0\.0\.1=U;;;0 serial_drift=0;0$" \
+	"unreachable status line and U perfdata"
+
+run "$D" --zone unserved.test -s 127.0.0.1 -p "$P"
+is "$rc" 2 "no NS set: CRITICAL"
+is "$first" "DNS CRITICAL - cannot get the NS set of unserved.test: 127.0.0.1: REFUSED, no NS records" \
+	"no NS set message"
+
+echo "# DNSSEC"
+run "$D" -H www.signed.test -s "$S1" --dnssec --trust-anchor "$T/anchor-signed.ds"
+is "$rc" 0 "fresh signatures, DS anchor: OK"
+like "$first" "^DNS OK - www\.signed\.test A 192\.0\.2\.80 in $MS \(127\.0\.0\.1@$P\), DNSSEC secure, first RRSIG \(www\.signed\.test A\) expires in (29\.9|30\.0) days\|time=$S;;;0 rrsig_days=(29\.9|30\.0)[0-9]*;7:;3:$" \
+	"secure status line, rrsig_days perfdata"
+
+run "$D" -H www.signed.test -s "$S1" --dnssec --trust-anchor "$T/anchor-signed.key"
+is "$rc" 0 "DNSKEY anchor: OK"
+
+run "$D" -H www.signed.test -s "$S2" --dnssec --trust-anchor "$T/anchor-signed.ds"
+is "$rc" 1 "signatures expiring in 5 days: WARNING (default 7,3)"
+like "$first" "^DNS WARNING - 127\.0\.0\.2@$P: RRSIG of www\.signed\.test A expires in (4\.9|5\.0) days\|time=$S;;;0 rrsig_days=(4\.9|5\.0)[0-9]*;7:;3:$" \
+	"near-expiry status line"
+run "$D" -H www.signed.test -s "$S2" --dnssec --trust-anchor "$T/anchor-signed.ds" --rrsig-days 10,6
+is "$rc" 2 "--rrsig-days 10,6: CRITICAL"
+run "$D" -H www.signed.test -s "$S2" --dnssec --trust-anchor "$T/anchor-signed.ds" --rrsig-days 4,2
+is "$rc" 0 "--rrsig-days 4,2: OK"
+
+run "$D" -H www.signed.test -s "$S1" -s "$S2" --dnssec --trust-anchor "$T/anchor-signed.ds"
+is "$rc" 1 "primary fresh, secondary stale: the worst server decides"
+like "$first" "^DNS WARNING - 127\.0\.0\.2@$P: RRSIG of www\.signed\.test A expires in .* rrsig_days=(4\.9|5\.0)[0-9]*;7:;3:$" \
+	"stale secondary not hidden by the fresh primary"
+
+run "$D" -H www.expired.test -s "$S1" --dnssec --trust-anchor "$T/anchor-expired.ds"
+is "$rc" 2 "expired signatures: CRITICAL"
+like "$first" "^DNS CRITICAL - 127\.0\.0\.1@$P: DNSSEC bogus: www\.expired\.test A: DNSSEC signature has expired\|time=$S;;;0 rrsig_days=-(9\.9|10\.0)[0-9]*;7:;3:$" \
+	"expired status line, negative days"
+
+run "$D" -H www.tampered.test -s "$S1" --dnssec --trust-anchor "$T/anchor-tampered.ds"
+is "$rc" 2 "a signature that does not match the data: CRITICAL"
+like "$first" "^DNS CRITICAL - 127\.0\.0\.1@$P: DNSSEC bogus: www\.tampered\.test A: Bogus DNSSEC signature\|" \
+	"bogus status line"
+
+run "$D" -H mail.example.test -s "$S1" --dnssec --trust-anchor "$T/anchor-signed.ds"
+is "$rc" 2 "unsigned answer with --dnssec: CRITICAL"
+is "$first" "$(printf 'DNS CRITICAL - 127.0.0.1@%s: DNSSEC insecure: mail.example.test A is not signed' "$P")${first#*is not signed}" \
+	"unsigned status line"
+like "$first" "rrsig_days=U;7:;3:$" "no rrsig_days for unsigned data"
+
+run "$D" -H www.signed.test -s "$S1" --dnssec --trust-anchor "$T/anchor-expired.ds"
+is "$rc" 2 "no chain to the anchor: CRITICAL"
+like "$first" "DNSSEC insecure: no DS for signed\.test at its parent and no trust anchor for it" \
+	"broken chain named"
+
+run "$D" -H www.child.parent.test -s "$S1" --dnssec --trust-anchor "$T/anchor-parent.ds"
+is "$rc" 0 "two-link chain (DS in the parent) up to the parent's anchor: OK"
+like "$first" "^DNS OK - www\.child\.parent\.test A 192\.0\.2\.82 in $MS \(127\.0\.0\.1@$P\), DNSSEC secure" \
+	"two-link chain status line"
+
+run "$D" -H www.signed.test -s "$S1" --dnssec --trust-anchor "$T/nonexistent"
+is "$rc" 3 "missing trust anchor file: UNKNOWN"
+like "$first" "^DNS UNKNOWN - --trust-anchor: cannot open trust anchor file " "anchor file message"
+
+run "$D" --zone signed.test -s 127.0.0.1 -p "$P" --dnssec --trust-anchor "$T/anchor-signed.ds"
+is "$rc" 1 "zone mode: one server's signatures near expiry: WARNING"
+like "$first" "^DNS WARNING - ns2\.signed\.test/127\.0\.0\.2: RRSIG of signed\.test SOA expires in (4\.9|5\.0) days; signed\.test serial 2026112501 \(ns1\.signed\.test/127\.0\.0\.1\): 1 of 2 servers OK, slowest $MS \([^)]+\), first RRSIG expires in (4\.9|5\.0) days \(ns2\.signed\.test/127\.0\.0\.2\)\|.*rrsig_days=(4\.9|5\.0)[0-9]*;7:;3: serial_drift=0;0$" \
+	"zone DNSSEC reports the worst server's days"
+
+echo "# DNS blocklists"
+run "$D" -H 127.0.0.2 --dnsbl bl.test -s "$S1"
+is "$rc" 2 "the RFC 5782 test address is listed: CRITICAL"
+is "$first" 'DNS CRITICAL - listed on bl.test (127.0.0.2: "spam source, see https://bl.test/127.0.0.2"); 127.0.0.2 listed on 1 of 1 lists|listed=1;;;0;1 list_errors=0;;;0;1 time='"${first##*time=}" \
+	"listing status line with the TXT reason"
+like "$first" "time=$S;;;0$" "listing perfdata time"
+
+run "$D" -H 127.0.0.1 --dnsbl bl.test --dnsbl wild.test -s "$S1"
+is "$rc" 1 "not listed, but one list answers outside 127/8: WARNING"
+like "$first" "^DNS WARNING - wild\.test: list error: answer outside 127\.0\.0\.0/8 \(dead or wildcarding list\) \(192\.0\.2\.99\); 127\.0\.0\.1 not listed on 2 lists, 1 list error\|listed=0;;;0;2 list_errors=1;;;0;2 time=$S;;;0$" \
+	"dead-list status line"
+
+run "$D" -H 127.0.0.1 --dnsbl bl.test -s "$S1"
+is "$rc" 0 "not listed: OK"
+like "$first" "^DNS OK - 127\.0\.0\.1 not listed on 1 list\|listed=0;;;0;1 list_errors=0;;;0;1 time=$S;;;0$" \
+	"not-listed status line"
+
+run "$D" -H 192.0.2.10 --dnsbl bl.test -s "$S1"
+is "$rc" 1 "127.255.255.254 (open resolver refused) is a list error, not a listing: WARNING"
+like "$first" "^DNS WARNING - bl\.test: list error: query refused \(public or open resolver\) \(127\.255\.255\.254\); 192\.0\.2\.10 not listed on 1 list, 1 list error\|listed=0;;;0;1 list_errors=1;" \
+	"open-resolver status line"
+
+run "$D" -H 2001:db8::2 --dnsbl bl.test -s "$S1"
+is "$rc" 2 "IPv6 address listed (nibble name): CRITICAL"
+like "$first" '^DNS CRITICAL - listed on bl\.test \(127\.0\.0\.3: "v6 spam"\); 2001:db8::2 listed on 1 of 1 lists\|' \
+	"IPv6 listing status line"
+
+run "$D" -H 127.0.0.2 --dnsbl unserved.test -s "$S1"
+is "$rc" 1 "a list that refuses: WARNING list error"
+like "$first" "^DNS WARNING - unserved\.test: list error: REFUSED; 127\.0\.0\.2 not listed on 1 list, 1 list error\|" \
+	"refusing list status line"
+
+done_testing
