@@ -363,6 +363,9 @@ ping_target_state(const struct ping_ctx *c, size_t i, const struct icmp_stats *s
 	/* No socket for the host's family is a local failure, not the host's. */
 	if (c->t[i].fate == ICMP_FATE_NO_SOCKET)
 		return GL_UNKNOWN;
+	/* A host the -t deadline cut short gets the timeout's state. */
+	if (!c->t[i].done)
+		return deadline_state();
 	return icmp_evaluate(&c->lim, s, c->t[i].fate);
 }
 
@@ -427,10 +430,8 @@ ping_report(const struct ping_ctx *c, struct gl_output *out)
 	if (c->nhosts > 1)
 		ping_summary(c, out, count, &listed, nlisted);
 	output_state(out, ping_overall(c, count, worst));
-	if (c->timed_out) {
+	if (c->timed_out)
 		output_summary(out, " (run cut short by the %g s timeout)", deadline_seconds());
-		output_state(out, deadline_state());
-	}
 	sb_free(&line);
 	sb_free(&listed);
 }
