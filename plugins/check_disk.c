@@ -1,0 +1,1156 @@
+/* check_disk: free space and inodes of local file systems, or of a remote
+ * host's disks over SNMP (HOST-RESOURCES-MIB hrStorageTable, falling back
+ * to UCD-SNMP-MIB dskTable). Thresholds and output follow monitoring-plugins'
+ * check_disk (see common/disk.h for the exact semantics).
+ *
+ * Local mode never calls statvfs() in the main process: a dead NFS server
+ * or a wedged FUSE daemon blocks statvfs() for ever. Each file system is
+ * probed by a child that writes its numbers to a pipe; the parent waits
+ * for all of them within the deadline, and a child that has not answered
+ * by then is killed and its mount reported as not responding, while the
+ * others are still checked. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "disk.h"
+#include "opts.h"
+#include "output.h"
+#include "perfdata.h"
+#include "snmp.h"
+#include "strbuf.h"
+
+enum {
+	OPT_SNMP = 256, OPT_SNMP_PORT, OPT_COMMUNITY, OPT_SNMP_VERSION, OPT_SNMP_USER,
+	OPT_AUTH_PROTO, OPT_AUTH_PASS, OPT_PRIV_PROTO, OPT_PRIV_PASS, OPT_CONTEXT,
+	OPT_AUTH_FILE, OPT_TABLE, OPT_STALE_STATE, OPT_STAT_TIMEOUT,
+};
+
+enum disk_table { TABLE_AUTO, TABLE_HR, TABLE_DSK };
+
+struct strlist {
+	char **v;
+	size_t n;
+};
+
+struct relist {
+	regex_t *v;
+	size_t n;
+};
+
+struct disk_cfg {
+	struct disk_limits lim;
+	struct strlist paths, excl_paths, excl_types, incl_types;
+	struct relist incl_re, excl_re;
+	bool local_only, all, errors_only, exact, show_device, inode_perf;
+	enum gl_state stale_state;
+	double stat_timeout;          /* seconds; 0: until the run's deadline */
+	bool snmp;
+	struct snmpc_opts so;
+	enum disk_table table;
+};
+
+/* One file system in the report. */
+struct disk_fs {
+	char *name;       /* mount point, or the path asked for when it failed */
+	char *device;
+	char *type;
+	struct disk_usage u;
+	char *error;      /* set when there are no numbers */
+	enum gl_state state;
+	bool inode_alert;
+	size_t order;
+};
+
+struct disk_check {
+	const struct disk_cfg *cfg;
+	struct disk_fs *fs;
+	size_t n, cap;
+	struct gl_output out;
+};
+
+/* What a probe child sends back through its pipe. */
+struct probe_result {
+	int err;  /* errno of statvfs() or realpath(), 0 on success */
+	uint64_t frsize, blocks, bfree, bavail, files, ffree;
+	char real[PATH_MAX];
+};
+
+struct probe {
+	const char *path;
+	bool want_real;    /* also resolve the path (for -p inside a mount) */
+	pid_t pid;
+	int fd;
+	size_t got;
+	bool done, hung;
+	struct probe_result r;
+};
+
+/* A mount table entry. */
+struct mount {
+	char *mount, *type, *source;
+	bool selected, explicit;
+};
+
+struct mtab {
+	struct mount *m;
+	size_t n, cap;
+};
+
+static const struct opt_spec disk_opts[] = {
+	{'w', "warning", required_argument, "FREE",
+	 "Warning when free space is at or below FREE: a percentage (20%) or a\n"
+	 "size (500 in -u units, or 500MB); may be given once of each kind."},
+	{'c', "critical", required_argument, "FREE", "Critical, as -w."},
+	{'W', "iwarning", required_argument, "PERCENT",
+	 "Warning when free inodes are at or below PERCENT (10%)."},
+	{'K', "icritical", required_argument, "PERCENT", "Critical, as -W."},
+	{'u', "units", required_argument, "UNIT",
+	 "Unit for sizes without one and for output: B, KiB, MiB (default),\n"
+	 "GiB, TiB, PiB (KB, MB... are accepted and count in 1024s)."},
+	{'k', "kilobytes", no_argument, NULL, "Same as -u KiB."},
+	{'m', "megabytes", no_argument, NULL, "Same as -u MiB."},
+	{'p', "path", required_argument, "PATH",
+	 "Check the file system mounted at PATH, or holding PATH; repeatable.\n"
+	 "A PATH that does not exist is CRITICAL."},
+	{'x', "exclude-device", required_argument, "PATH", "Skip the mount point PATH."},
+	{'X', "exclude-type", required_argument, "TYPE", "Skip file systems of TYPE."},
+	{'N', "include-type", required_argument, "TYPE",
+	 "Check only file systems of TYPE (also pseudo types such as tmpfs)."},
+	{'l', "local", no_argument, NULL, "Skip network file systems (nfs, cifs, ...)."},
+	{'A', "all", no_argument, NULL,
+	 "Check every mount, pseudo file systems (tmpfs, overlay...) included."},
+	{'r', "eregi-path", required_argument, "REGEX",
+	 "Check mounts whose mount point or device matches REGEX."},
+	{'R', "eregi-partition", required_argument, "REGEX", "As -r, ignoring case."},
+	{'i', "ignore-ereg-path", required_argument, "REGEX", "Skip mounts matching REGEX."},
+	{'I', "ignore-eregi-path", required_argument, "REGEX", "As -i, ignoring case."},
+	{'E', "exact-match", no_argument, NULL, "-p must name mount points exactly."},
+	{'e', "errors-only", no_argument, NULL,
+	 "List only file systems in WARNING or CRITICAL in the summary."},
+	{'M', "mountpoint", no_argument, NULL, "Name file systems by device, not mount point."},
+	{'P', "inode-perfdata", no_argument, NULL, "Inode perfdata even without -W/-K."},
+	{OPT_STALE_STATE, "stale-state", required_argument, "STATE",
+	 "State of a mount that does not answer statvfs() in time (default\n"
+	 "critical); the other mounts are still checked."},
+	{OPT_STAT_TIMEOUT, "stat-timeout", required_argument, "SECONDS",
+	 "How long a mount may take to answer (default: the rest of -t)."},
+	{'H', "hostname", required_argument, "HOST", "Check HOST's disks over SNMP."},
+	{OPT_SNMP, "snmp", no_argument, NULL, "SNMP mode (implied by -H)."},
+	{OPT_SNMP_PORT, "snmp-port", required_argument, "PORT", "Agent UDP port (161)."},
+	{OPT_SNMP_VERSION, "snmp-version", required_argument, "2c|3", "SNMP version (2c)."},
+	{OPT_COMMUNITY, "community", required_argument, "SECRET",
+	 "v2c community: env:NAME, file:PATH or a literal (visible in ps);\n"
+	 "default $GLANCE_SNMP_COMMUNITY, else public."},
+	{OPT_SNMP_USER, "snmp-user", required_argument, "USER", "v3 security name."},
+	{OPT_AUTH_PROTO, "snmp-auth-proto", required_argument, "PROTO",
+	 "v3 auth: MD5, SHA (default), SHA224, SHA256, SHA384, SHA512."},
+	{OPT_AUTH_PASS, "snmp-auth-pass", required_argument, "SECRET",
+	 "v3 auth passphrase, as --community; default $GLANCE_SNMP_AUTH_PASS."},
+	{OPT_PRIV_PROTO, "snmp-priv-proto", required_argument, "PROTO",
+	 "v3 privacy: DES, AES (default), AES192, AES256."},
+	{OPT_PRIV_PASS, "snmp-priv-pass", required_argument, "SECRET",
+	 "v3 privacy passphrase; default $GLANCE_SNMP_PRIV_PASS."},
+	{OPT_CONTEXT, "snmp-context", required_argument, "NAME", "v3 context name."},
+	{OPT_AUTH_FILE, "snmp-auth-file", required_argument, "FILE",
+	 "Read version, community, user, auth-protocol, auth-password,\n"
+	 "priv-protocol, priv-password, context from FILE (key = value lines;\n"
+	 "refused unless only its owner can read it)."},
+	{OPT_TABLE, "snmp-table", required_argument, "auto|hrstorage|dsk",
+	 "Which table to read (auto: hrStorageTable, else dskTable)."},
+	OPT_END,
+};
+
+static const struct plugin_desc disk_desc = {
+	.name = "check_disk",
+	.service = "DISK",
+	.purpose = "Checks free space and inodes of local file systems, or of a host's\n"
+		   "disks over SNMP, against percent or size thresholds.",
+	.usage = "-w FREE -c FREE [-W PCT -K PCT] [-p PATH]... [-x PATH] [-X TYPE] [-N TYPE]\n"
+		 "       [-u UNIT] [-l] [-A] [-e] [-M] [-r REGEX] [-t SECS[:STATE]]\n"
+		 "       [-H HOST [--snmp-version 2c|3] [--snmp-auth-file FILE] ...]",
+	.notes = "Free space is what an unprivileged user can still write (f_bavail): blocks\n"
+		 "reserved for root count as used. A threshold alerts when free space is AT or\n"
+		 "below it; percentages are whole numbers (used share rounded up, as df).\n"
+		 "Skipped unless named by -p, -N or -A: proc, sysfs, tmpfs, devtmpfs, overlay,\n"
+		 "squashfs, cgroup and other pseudo file systems.\n"
+		 "Perfdata: 'MOUNT'=USEDB;WARN;CRIT;0;TOTAL in bytes (the used levels at which\n"
+		 "the thresholds alert), and 'MOUNT inodes'=USED;WARN;CRIT;0;TOTAL with -W/-K/-P.\n"
+		 "SNMP mode reads hrStorageTable fixed disks (size x allocation units, 32-bit\n"
+		 "wrap corrected) or dskTable (64-bit pairs, inode percent). No answer within\n"
+		 "-t is the -t state (critical), refused v3 credentials UNKNOWN.\n"
+		 "Example: check_disk -w 20% -c 10% -p / -p /var",
+	.opts = disk_opts,
+};
+
+static void
+strlist_add(struct strlist *l, const char *s)
+{
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	l->v[l->n++] = xstrdup(s);
+}
+
+static bool
+strlist_has(const struct strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+static void
+strlist_free(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+static void
+relist_add(const struct opts *o, struct relist *l, const char *re, bool icase)
+{
+	char msg[160];
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	int rc = regcomp(&l->v[l->n], re, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0));
+	if (rc != 0) {
+		regerror(rc, &l->v[l->n], msg, sizeof msg);
+		opts_usage_error(o, "%s: bad regular expression '%s': %s", o->current, re, msg);
+	}
+	l->n++;
+}
+
+static bool
+relist_match(const struct relist *l, const char *a, const char *b)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (regexec(&l->v[i], a, 0, NULL, 0) == 0 || (b && regexec(&l->v[i], b, 0, NULL, 0) == 0))
+			return true;
+	return false;
+}
+
+static void
+relist_free(struct relist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		regfree(&l->v[i]);
+	free(l->v);
+}
+
+static void
+cfg_threshold(const struct opts *o, struct disk_cfg *c, int key, const char *arg)
+{
+	struct disk_threshold t;
+	char err[200];
+	bool inode = key == 'W' || key == 'K';
+
+	if (disk_threshold_parse(arg, inode, &t, err, sizeof err) != 0)
+		opts_usage_error(o, "%s: %s", o->current, err);
+	if (inode)
+		*(key == 'K' ? &c->lim.crit_inode : &c->lim.warn_inode) = t;
+	else
+		disk_limits_set(&c->lim, key == 'c', &t);
+}
+
+static void
+cfg_units(const struct opts *o, struct disk_cfg *c, const char *arg)
+{
+	if (disk_unit_parse(arg, &c->lim.unit, &c->lim.unit_name) != 0)
+		opts_usage_error(o, "%s: unknown unit '%s' (B, KiB, MiB, GiB, TiB, PiB)",
+				 o->current, arg);
+}
+
+/* "env:NAME", "file:PATH" or a literal, through the shared secret reader. */
+static void
+cfg_secret(const struct opts *o, char **field, const char *spec)
+{
+	char *v = opts_secret(o, spec);
+	snmpc_opts_set(field, v);
+	explicit_bzero(v, strlen(v));
+	free(v);
+}
+
+static bool
+cfg_snmp_option(const struct opts *o, struct disk_cfg *c, int key, const char *arg)
+{
+	char err[300];
+
+	switch (key) {
+	case 'H': snmpc_opts_set(&c->so.host, arg); c->snmp = true; break;
+	case OPT_SNMP: c->snmp = true; break;
+	case OPT_SNMP_PORT: c->so.port = opts_port(o, arg); break;
+	case OPT_COMMUNITY: cfg_secret(o, &c->so.community, arg); break;
+	case OPT_SNMP_USER: snmpc_opts_set(&c->so.user, arg); break;
+	case OPT_AUTH_PROTO: snmpc_opts_set(&c->so.auth_proto, arg); break;
+	case OPT_AUTH_PASS: cfg_secret(o, &c->so.auth_pass, arg); break;
+	case OPT_PRIV_PROTO: snmpc_opts_set(&c->so.priv_proto, arg); break;
+	case OPT_PRIV_PASS: cfg_secret(o, &c->so.priv_pass, arg); break;
+	case OPT_CONTEXT: snmpc_opts_set(&c->so.context, arg); break;
+	case OPT_SNMP_VERSION:
+		if (strcmp(arg, "2c") != 0 && strcmp(arg, "2") != 0 && strcmp(arg, "3") != 0)
+			opts_usage_error(o, "%s: version must be 2c or 3", o->current);
+		c->so.version = arg[0] - '0';
+		break;
+	case OPT_AUTH_FILE:
+		if (snmpc_read_auth_file(arg, &c->so, err, sizeof err) != 0)
+			opts_usage_error(o, "%s: %s", o->current, err);
+		break;
+	case OPT_TABLE:
+		if (strcmp(arg, "auto") == 0) c->table = TABLE_AUTO;
+		else if (strcmp(arg, "hrstorage") == 0) c->table = TABLE_HR;
+		else if (strcmp(arg, "dsk") == 0) c->table = TABLE_DSK;
+		else opts_usage_error(o, "%s: expected auto, hrstorage or dsk", o->current);
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+static void
+cfg_option(const struct opts *o, struct disk_cfg *c, int key, const char *arg)
+{
+	switch (key) {
+	case 'w': case 'c': case 'W': case 'K': cfg_threshold(o, c, key, arg); break;
+	case 'u': cfg_units(o, c, arg); break;
+	case 'k': cfg_units(o, c, "KiB"); break;
+	case 'm': cfg_units(o, c, "MiB"); break;
+	case 'p': strlist_add(&c->paths, arg); break;
+	case 'x': strlist_add(&c->excl_paths, arg); break;
+	case 'X': strlist_add(&c->excl_types, arg); break;
+	case 'N': strlist_add(&c->incl_types, arg); break;
+	case 'l': c->local_only = true; break;
+	case 'A': c->all = true; break;
+	case 'r': case 'R': relist_add(o, &c->incl_re, arg, key == 'R'); break;
+	case 'i': case 'I': relist_add(o, &c->excl_re, arg, key == 'I'); break;
+	case 'E': c->exact = true; break;
+	case 'e': c->errors_only = true; break;
+	case 'M': c->show_device = true; break;
+	case 'P': c->inode_perf = true; break;
+	case OPT_STALE_STATE:
+		if (state_parse(arg, &c->stale_state) != 0)
+			opts_usage_error(o, "%s: '%s' is not ok, warning, critical or unknown",
+					 o->current, arg);
+		break;
+	case OPT_STAT_TIMEOUT: c->stat_timeout = opts_double(o, arg, 0.01, 86400); break;
+	default:
+		if (!cfg_snmp_option(o, c, key, arg))
+			opts_usage_error(o, "unhandled option %s", o->current);
+	}
+}
+
+/* Secrets from the environment when no option or file gave them. */
+static void
+cfg_snmp_env(struct disk_cfg *c)
+{
+	static const char *const names[] = {"GLANCE_SNMP_COMMUNITY", "GLANCE_SNMP_AUTH_PASS",
+					    "GLANCE_SNMP_PRIV_PASS"};
+	char **fields[] = {&c->so.community, &c->so.auth_pass, &c->so.priv_pass};
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = getenv(names[i]);
+		if (*fields[i] == NULL && v != NULL && *v != '\0')
+			snmpc_opts_set(fields[i], v);
+	}
+}
+
+static void
+cfg_parse(struct disk_cfg *c, int argc, char **argv)
+{
+	struct opts o;
+	const char *arg;
+	int key;
+
+	memset(c, 0, sizeof *c);
+	c->lim.unit = (uint64_t)1 << 20;
+	c->lim.unit_name = "MiB";
+	c->stale_state = GL_CRITICAL;
+	c->so.retries = -1;
+	opts_init(&o, &disk_desc, argc, argv);
+	while ((key = opts_next(&o, &arg)) != -1)
+		cfg_option(&o, c, key, arg);
+	if (c->snmp && (c->so.host == NULL || c->so.host[0] == '\0'))
+		opts_usage_error(&o, "SNMP mode needs -H HOST");
+	if (c->snmp && (c->excl_types.n || c->incl_types.n || c->local_only))
+		opts_usage_error(&o, "-X, -N and -l select by file system type, which SNMP "
+				     "does not report");
+	if (c->snmp)
+		cfg_snmp_env(c);
+	opts_done(&o);
+}
+
+static void
+cfg_free(struct disk_cfg *c)
+{
+	strlist_free(&c->paths);
+	strlist_free(&c->excl_paths);
+	strlist_free(&c->excl_types);
+	strlist_free(&c->incl_types);
+	relist_free(&c->incl_re);
+	relist_free(&c->excl_re);
+	snmpc_opts_free(&c->so);
+}
+
+/* ---- the report ---- */
+
+static struct disk_fs *
+check_add(struct disk_check *ck, const char *name, const char *device, const char *type)
+{
+	if (ck->n == ck->cap) {
+		ck->cap = ck->cap ? ck->cap * 2 : 16;
+		ck->fs = xrealloc(ck->fs, ck->cap * sizeof *ck->fs);
+	}
+	struct disk_fs *f = &ck->fs[ck->n];
+	memset(f, 0, sizeof *f);
+	f->name = xstrdup(name);
+	f->device = xstrdup(device ? device : name);
+	f->type = xstrdup(type ? type : "");
+	f->u.inode_free_pct = -1;
+	f->order = ck->n++;
+	return f;
+}
+
+static bool
+check_has(const struct disk_check *ck, const char *name)
+{
+	for (size_t i = 0; i < ck->n; i++)
+		if (strcmp(ck->fs[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static void
+fs_error(struct disk_fs *f, enum gl_state st, const char *fmt, const char *arg)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_appendf(&sb, fmt, f->name, arg);
+	f->error = sb_detach(&sb);
+	f->state = st;
+}
+
+/* ---- local mode: the mount table ---- */
+
+static void
+mtab_read(struct mtab *t, char *err, size_t errlen)
+{
+	FILE *fp = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	struct disk_mountinfo mi;
+
+	memset(t, 0, sizeof *t);
+	if (fp == NULL) {
+		snprintf(err, errlen, "cannot read /proc/self/mountinfo: %s", strerror(errno));
+		return;
+	}
+	while (getline(&line, &cap, fp) > 0) {
+		if (disk_mountinfo_parse(line, &mi) != 0)
+			continue;
+		/* A later mount on the same point hides the earlier one. */
+		for (size_t i = 0; i < t->n; i++)
+			if (t->m[i].mount && strcmp(t->m[i].mount, mi.mount) == 0) {
+				free(t->m[i].mount), free(t->m[i].type), free(t->m[i].source);
+				t->m[i].mount = t->m[i].type = t->m[i].source = NULL;
+			}
+		if (t->n == t->cap) {
+			t->cap = t->cap ? t->cap * 2 : 64;
+			t->m = xrealloc(t->m, t->cap * sizeof *t->m);
+		}
+		t->m[t->n++] = (struct mount){xstrdup(mi.mount), xstrdup(mi.type),
+					      xstrdup(mi.source), false, false};
+	}
+	free(line);
+	fclose(fp);
+}
+
+static void
+mtab_free(struct mtab *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->m[i].mount), free(t->m[i].type), free(t->m[i].source);
+	free(t->m);
+}
+
+/* The mount whose mount point is the longest prefix of path. */
+static struct mount *
+mtab_holding(struct mtab *t, const char *path)
+{
+	struct mount *best = NULL;
+	size_t best_len = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const char *mp = t->m[i].mount;
+		size_t l = mp ? strlen(mp) : 0;
+		if (l == 0 || strncmp(path, mp, l) != 0)
+			continue;
+		if (!(l == 1 || path[l] == '\0' || path[l] == '/'))
+			continue;
+		if (l >= best_len)
+			best = &t->m[i], best_len = l;
+	}
+	return best;
+}
+
+static struct mount *
+mtab_find(struct mtab *t, const char *mp)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->m[i].mount && strcmp(t->m[i].mount, mp) == 0)
+			return &t->m[i];
+	return NULL;
+}
+
+/* Filters that apply to every mount, named or found. */
+static bool
+mount_excluded(const struct disk_cfg *c, const struct mount *m)
+{
+	return strlist_has(&c->excl_paths, m->mount) || strlist_has(&c->excl_types, m->type) ||
+	       (c->local_only && disk_type_is_remote(m->type)) ||
+	       relist_match(&c->excl_re, m->mount, m->source);
+}
+
+/* Whether a mount is checked without being named by -p. */
+static bool
+mount_auto(const struct disk_cfg *c, const struct mount *m)
+{
+	if (c->incl_types.n > 0 && !strlist_has(&c->incl_types, m->type))
+		return false;
+	if (c->incl_re.n > 0)
+		return relist_match(&c->incl_re, m->mount, m->source);
+	if (c->paths.n > 0)
+		return false;
+	return c->all || c->incl_types.n > 0 || !disk_type_is_pseudo(m->type);
+}
+
+/* ---- local mode: probes ---- */
+
+static noreturn void
+probe_child(int fd, const char *path, bool want_real)
+{
+	struct probe_result r;
+	struct statvfs sv;
+
+	/* A child stuck in the kernel on a hard mount cannot even be killed;
+	 * it must not hold the plugin's stdout open, or whoever reads our
+	 * output (Nagios, the shell) would wait for it too. */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int i = 0; i <= 2; i++)
+		if (null < 0 || dup2(null, i) < 0)
+			close(i);
+	memset(&r, 0, sizeof r);
+	if (statvfs(path, &sv) != 0) {
+		r.err = errno;
+	} else {
+		r.frsize = sv.f_frsize ? sv.f_frsize : sv.f_bsize;
+		r.blocks = sv.f_blocks, r.bfree = sv.f_bfree, r.bavail = sv.f_bavail;
+		r.files = sv.f_files, r.ffree = sv.f_ffree;
+		if (want_real && realpath(path, r.real) == NULL)
+			r.err = errno;
+	}
+	const char *p = (const char *)&r;
+	for (size_t off = 0; off < sizeof r;) {
+		ssize_t w = write(fd, p + off, sizeof r - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	_exit(0);
+}
+
+static void
+probe_start(struct probe *p)
+{
+	int fds[2];
+
+	p->fd = -1;
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		p->r.err = errno, p->done = true;
+		return;
+	}
+	fflush(stdout);
+	p->pid = fork();
+	if (p->pid == 0) {
+		close(fds[0]);
+		probe_child(fds[1], p->path, p->want_real);
+	}
+	close(fds[1]);
+	if (p->pid < 0) {
+		p->r.err = errno, p->done = true;
+		close(fds[0]);
+		return;
+	}
+	p->fd = fds[0];
+}
+
+/* Reads what a child sent; done at EOF. */
+static void
+probe_read(struct probe *p)
+{
+	ssize_t n = read(p->fd, (char *)&p->r + p->got, sizeof p->r - p->got);
+	if (n > 0) {
+		p->got += (size_t)n;
+		if (p->got < sizeof p->r)
+			return;
+	} else if (n < 0 && errno == EINTR) {
+		return;
+	}
+	if (p->got < sizeof p->r) {
+		memset(&p->r, 0, sizeof p->r);
+		p->r.err = EIO;  /* the child died without an answer */
+	}
+	p->done = true;
+	close(p->fd);
+	p->fd = -1;
+}
+
+static int
+probe_wait_ms(int64_t stat_end)
+{
+	int ms = deadline_remaining_ms();
+	if (stat_end > 0) {
+		int64_t left = (stat_end - mono_ns()) / 1000000;
+		if (left < ms)
+			ms = left > 0 ? (int)left : 0;
+	}
+	return ms;
+}
+
+/* Runs all probes at once and waits for them within the time allowed;
+ * the ones still blocked are killed and marked hung. */
+static void
+probes_run(struct probe *ps, size_t n, double stat_timeout)
+{
+	struct pollfd *pfd = xcalloc(n ? n : 1, sizeof *pfd);
+	int64_t stat_end = stat_timeout > 0 ? mono_ns() + (int64_t)(stat_timeout * 1e9) : 0;
+
+	signal(SIGCHLD, SIG_IGN);  /* children are reaped by the kernel */
+	for (size_t i = 0; i < n; i++)
+		probe_start(&ps[i]);
+	for (;;) {
+		size_t np = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!ps[i].done)
+				pfd[np++] = (struct pollfd){.fd = ps[i].fd, .events = POLLIN};
+		int ms = probe_wait_ms(stat_end);
+		if (np == 0 || ms <= 0)
+			break;
+		if (poll(pfd, np, ms) < 0 && errno != EINTR)
+			break;
+		for (size_t i = 0, k = 0; i < n; i++)
+			if (!ps[i].done && pfd[k++].revents)
+				probe_read(&ps[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!ps[i].done) {
+			ps[i].hung = true;
+			kill(ps[i].pid, SIGKILL);
+			close(ps[i].fd);
+		}
+	free(pfd);
+}
+
+static void
+fs_from_probe(struct disk_fs *f, const struct probe *p, const struct disk_cfg *c)
+{
+	char secs[32];
+
+	if (p->hung) {
+		snprintf(secs, sizeof secs, "%g", c->stat_timeout > 0 ? c->stat_timeout :
+									deadline_seconds());
+		fs_error(f, c->stale_state, "%s not responding (statvfs blocked for %s s)", secs);
+		return;
+	}
+	if (p->r.err != 0) {
+		fs_error(f, GL_CRITICAL, "%s is not accessible: %s", strerror(p->r.err));
+		return;
+	}
+	f->u.total = p->r.blocks * p->r.frsize;
+	f->u.free = p->r.bfree * p->r.frsize;
+	f->u.avail = p->r.bavail * p->r.frsize;
+	f->u.files = p->r.files;
+	f->u.ffree = p->r.ffree;
+}
+
+/* Adds the -p paths: a mount point directly, any other path through its
+ * probe's realpath() and the longest mount point prefix. */
+static void
+local_add_path(struct disk_check *ck, struct mtab *t, const struct probe *p)
+{
+	const struct disk_cfg *c = ck->cfg;
+	struct mount *m = p->want_real ? NULL : mtab_find(t, p->path);
+
+	if (p->want_real && !p->hung && p->r.err == 0)
+		m = mtab_holding(t, p->r.real);
+	if (m != NULL && check_has(ck, m->mount))
+		return;
+	if (m != NULL && mount_excluded(c, m)) {
+		output_long(&ck->out, "%s is excluded by -x/-X/-l/-i", p->path);
+		return;
+	}
+	if (p->want_real && c->exact && p->r.err == 0 && !p->hung) {
+		struct disk_fs *f = check_add(ck, p->path, NULL, NULL);
+		fs_error(f, GL_UNKNOWN, "%s is not a mount point%s", " (-E)");
+		return;
+	}
+	struct disk_fs *f = check_add(ck, m ? m->mount : p->path, m ? m->source : NULL,
+				      m ? m->type : NULL);
+	fs_from_probe(f, p, c);
+}
+
+static void
+local_strip_slash(char *p)
+{
+	size_t l = strlen(p);
+	while (l > 1 && p[l - 1] == '/')
+		p[--l] = '\0';
+}
+
+/* Builds one probe per selected mount, then one per -p path. */
+static size_t
+local_plan(struct disk_check *ck, struct mtab *t, struct probe **out)
+{
+	const struct disk_cfg *c = ck->cfg;
+	struct probe *ps = xcalloc(t->n + c->paths.n + 1, sizeof *ps);
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		struct mount *m = &t->m[i];
+		if (m->mount == NULL || !mount_auto(c, m) || mount_excluded(c, m))
+			continue;
+		m->selected = true;
+		ps[n++] = (struct probe){.path = m->mount};
+	}
+	for (size_t i = 0; i < c->paths.n; i++) {
+		local_strip_slash(c->paths.v[i]);
+		struct mount *m = mtab_find(t, c->paths.v[i]);
+		if (m != NULL && m->selected)
+			continue;
+		if (m != NULL)
+			m->selected = m->explicit = true;
+		ps[n++] = (struct probe){.path = c->paths.v[i], .want_real = (m == NULL)};
+	}
+	*out = ps;
+	return n;
+}
+
+static void
+local_collect(struct disk_check *ck, char *err, size_t errlen)
+{
+	struct mtab t;
+	struct probe *ps;
+
+	mtab_read(&t, err, errlen);
+	if (err[0] != '\0')
+		return;
+	size_t n = local_plan(ck, &t, &ps);
+	probes_run(ps, n, ck->cfg->stat_timeout);
+	for (size_t i = 0; i < n; i++) {
+		struct mount *m = ps[i].want_real ? NULL : mtab_find(&t, ps[i].path);
+		if (m != NULL && !m->explicit) {
+			if (check_has(ck, m->mount))
+				continue;
+			/* size-0 pseudo mounts found by -r or -N are noise */
+			if (!ps[i].hung && ps[i].r.err == 0 && ps[i].r.blocks == 0 && !ck->cfg->all)
+				continue;
+			struct disk_fs *f = check_add(ck, m->mount, m->source, m->type);
+			fs_from_probe(f, &ps[i], ck->cfg);
+		} else {
+			local_add_path(ck, &t, &ps[i]);
+		}
+	}
+	free(ps);
+	mtab_free(&t);
+}
+
+/* ---- SNMP mode ---- */
+
+#define HR_STORAGE "1.3.6.1.2.1.25.2.3.1"
+#define HR_FIXED_DISK "1.3.6.1.2.1.25.2.1.4"
+#define DSK_ENTRY "1.3.6.1.4.1.2021.9.1"
+#define SNMP_MAX_ROWS 4096
+
+/* hrStorage Size and Used are Integer32: agents that overflow them send
+ * negative numbers, which are the low 32 bits of the real count. */
+static uint64_t
+snmp_u32(const struct snmpc_value *v)
+{
+	if (v == NULL)
+		return 0;
+	if (v->type == SNMPC_INT)
+		return (uint64_t)(uint32_t)v->i;
+	return v->type == SNMPC_UINT || v->type == SNMPC_COUNTER64 ? v->u : 0;
+}
+
+struct snmp_cols {
+	struct snmpc_column c[9];
+};
+
+static enum snmpc_status
+snmp_walk_cols(struct snmpc_session *s, const char *entry, const int *cols, size_t n,
+	       bool optional_from, size_t first_optional, struct snmp_cols *out, char *err,
+	       size_t errlen)
+{
+	char oid[64];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(oid, sizeof oid, "%s.%d", entry, cols[i]);
+		enum snmpc_status st = snmpc_walk(s, oid, SNMP_MAX_ROWS, &out->c[i], err, errlen);
+		if (st == SNMPC_ERR_NOSUCH && optional_from && i >= first_optional)
+			continue;
+		if (st != SNMPC_OK)
+			return st;
+	}
+	return SNMPC_OK;
+}
+
+static void
+snmp_cols_free(struct snmp_cols *c)
+{
+	for (size_t i = 0; i < sizeof c->c / sizeof c->c[0]; i++)
+		snmpc_column_free(&c->c[i]);
+}
+
+static const char *
+snmp_str(const struct snmpc_value *v)
+{
+	return v && v->str ? v->str : "";
+}
+
+static void
+snmp_add_hr_row(struct disk_check *ck, const struct snmp_cols *k, const struct snmpc_value *type)
+{
+	const struct snmpc_value *descr = snmpc_column_find(&k->c[1], type->index, type->index_len);
+	const struct snmpc_value *units = snmpc_column_find(&k->c[2], type->index, type->index_len);
+	const struct snmpc_value *size = snmpc_column_find(&k->c[3], type->index, type->index_len);
+	const struct snmpc_value *used = snmpc_column_find(&k->c[4], type->index, type->index_len);
+	struct disk_fs *f = check_add(ck, snmp_str(descr), NULL, "hrStorageFixedDisk");
+
+	if (units == NULL || units->type != SNMPC_INT || units->i <= 0 || size == NULL) {
+		fs_error(f, GL_UNKNOWN, "%s: the agent sent no usable size%s", "");
+		return;
+	}
+	uint64_t u = (uint64_t)units->i;
+	f->u.total = snmp_u32(size) * u;
+	uint64_t usedb = snmp_u32(used) * u;
+	f->u.free = f->u.avail = f->u.total > usedb ? f->u.total - usedb : 0;
+}
+
+/* hrStorageTable: fixed disks, sizes in allocation units read each poll. */
+static enum snmpc_status
+snmp_hr(struct disk_check *ck, struct snmpc_session *s, char *err, size_t errlen)
+{
+	static const int cols[] = {2, 3, 4, 5, 6};
+	struct snmp_cols k;
+	size_t found = 0;
+
+	memset(&k, 0, sizeof k);
+	enum snmpc_status st = snmp_walk_cols(s, HR_STORAGE, cols, 5, false, 0, &k, err, errlen);
+	for (size_t i = 0; st == SNMPC_OK && i < k.c[0].n; i++) {
+		const struct snmpc_value *type = &k.c[0].v[i];
+		if (type->type != SNMPC_OID || strcmp(type->str, HR_FIXED_DISK) != 0)
+			continue;
+		snmp_add_hr_row(ck, &k, type);
+		found++;
+	}
+	snmp_cols_free(&k);
+	if (st == SNMPC_OK && found == 0) {
+		snprintf(err, errlen, "hrStorageTable has no fixed disks");
+		st = SNMPC_ERR_NOSUCH;
+	}
+	return st;
+}
+
+/* A dskTable kB count: the 64-bit High/Low pair when the agent has it. */
+static uint64_t
+snmp_dsk_kb(const struct snmp_cols *k, size_t c32, size_t clo, const struct snmpc_value *row)
+{
+	const struct snmpc_value *lo = snmpc_column_find(&k->c[clo], row->index, row->index_len);
+	const struct snmpc_value *hi = snmpc_column_find(&k->c[clo + 1], row->index, row->index_len);
+	if (lo && hi)
+		return (snmp_u32(hi) << 32) | (snmp_u32(lo) & 0xffffffffu);
+	return snmp_u32(snmpc_column_find(&k->c[c32], row->index, row->index_len));
+}
+
+static void
+snmp_add_dsk_row(struct disk_check *ck, const struct snmp_cols *k, const struct snmpc_value *path)
+{
+	const struct snmpc_value *dev = snmpc_column_find(&k->c[1], path->index, path->index_len);
+	const struct snmpc_value *node = snmpc_column_find(&k->c[4], path->index, path->index_len);
+	struct disk_fs *f = check_add(ck, snmp_str(path), snmp_str(dev), "dskTable");
+	/* columns: 0 Path 1 Device 2 Total 3 Avail 4 PercentNode 5.. Total/Avail Lo/Hi,
+	 * 9 Used: used is Total minus free-for-root, as in statvfs */
+	f->u.total = snmp_dsk_kb(k, 2, 5, path) * 1024;
+	f->u.avail = snmp_dsk_kb(k, 3, 7, path) * 1024;
+	f->u.free = f->u.avail;
+	if (node && node->type == SNMPC_INT && node->i >= 0 && node->i <= 100)
+		f->u.inode_free_pct = 100 - (int)node->i;
+}
+
+/* dskTable: only the paths the agent's "disk" lines (or includeAllDisks)
+ * name; 64-bit kB pairs and inode percent. */
+static enum snmpc_status
+snmp_dsk(struct disk_check *ck, struct snmpc_session *s, char *err, size_t errlen)
+{
+	static const int cols[] = {2, 3, 6, 7, 10, 11, 12, 13, 14};
+	struct snmp_cols k;
+
+	memset(&k, 0, sizeof k);
+	enum snmpc_status st = snmp_walk_cols(s, DSK_ENTRY, cols, 9, true, 4, &k, err, errlen);
+	for (size_t i = 0; st == SNMPC_OK && i < k.c[0].n; i++)
+		snmp_add_dsk_row(ck, &k, &k.c[0].v[i]);
+	snmp_cols_free(&k);
+	return st;
+}
+
+/* Applies -p/-x/-r/-i to what the agent listed. A -p that names no row
+ * is CRITICAL, like a missing local path. */
+static void
+snmp_select(struct disk_check *ck)
+{
+	const struct disk_cfg *c = ck->cfg;
+	size_t keep = 0;
+
+	for (size_t i = 0; i < ck->n; i++) {
+		struct disk_fs *f = &ck->fs[i];
+		bool want = c->paths.n == 0 && c->incl_re.n == 0;
+		want = want || strlist_has(&c->paths, f->name) ||
+		       relist_match(&c->incl_re, f->name, f->device);
+		if (strlist_has(&c->excl_paths, f->name) || relist_match(&c->excl_re, f->name, f->device))
+			want = false;
+		if (want) {
+			ck->fs[keep] = *f;
+			ck->fs[keep].order = keep;
+			keep++;
+		} else {
+			free(f->name), free(f->device), free(f->type), free(f->error);
+		}
+	}
+	ck->n = keep;
+	for (size_t i = 0; i < c->paths.n; i++)
+		if (!check_has(ck, c->paths.v[i])) {
+			struct disk_fs *f = check_add(ck, c->paths.v[i], NULL, NULL);
+			fs_error(f, GL_CRITICAL, "%s is not in the agent's %s", "disk table");
+		}
+}
+
+static enum gl_state
+snmp_collect(struct disk_check *ck, char *err, size_t errlen)
+{
+	struct snmpc_session *s;
+	const struct disk_cfg *c = ck->cfg;
+	enum snmpc_status st = snmpc_open(&s, &c->so, err, errlen);
+
+	if (st == SNMPC_OK && c->table != TABLE_DSK)
+		st = snmp_hr(ck, s, err, errlen);
+	if (st == SNMPC_OK || (c->table == TABLE_HR && st == SNMPC_ERR_NOSUCH)) {
+		snmpc_close(s);
+		if (st == SNMPC_OK)
+			snmp_select(ck);
+		return st == SNMPC_OK ? GL_OK : GL_UNKNOWN;
+	}
+	if (st == SNMPC_ERR_NOSUCH || (st == SNMPC_OK && c->table == TABLE_DSK)) {
+		output_debug(1, "hrStorageTable: %s; trying dskTable", err);
+		st = snmp_dsk(ck, s, err, errlen);
+		if (st == SNMPC_ERR_NOSUCH)
+			snprintf(err, errlen, "the agent has neither hrStorageTable fixed disks "
+					      "nor dskTable rows");
+	}
+	snmpc_close(s);
+	if (st == SNMPC_OK) {
+		snmp_select(ck);
+		return GL_OK;
+	}
+	return st == SNMPC_ERR_TIMEOUT ? deadline_state() : GL_UNKNOWN;
+}
+
+/* ---- evaluation and output ---- */
+
+static int
+state_rank(enum gl_state s)
+{
+	static const int rank[] = {[GL_OK] = 0, [GL_WARNING] = 2, [GL_CRITICAL] = 3,
+				   [GL_UNKNOWN] = 1};
+	return rank[s];
+}
+
+static int
+fs_cmp(const void *a, const void *b)
+{
+	const struct disk_fs *x = a, *y = b;
+	int d = state_rank(y->state) - state_rank(x->state);
+	if (d != 0)
+		return d;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void
+fs_summary(struct disk_check *ck, const struct disk_fs *f, bool *first)
+{
+	const struct disk_cfg *c = ck->cfg;
+	const char *name = c->show_device ? f->device : f->name;
+
+	if (c->errors_only && f->state == GL_OK)
+		return;
+	output_summary(&ck->out, "%s", *first ? "free space: " : "; ");
+	*first = false;
+	if (f->error) {
+		output_summary(&ck->out, "%s", f->error);
+		return;
+	}
+	int ip = disk_inode_free_pct(&f->u);
+	output_summary(&ck->out, "%s %llu%s (%d%% inode=", name,
+		       (unsigned long long)(f->u.avail / c->lim.unit), c->lim.unit_name,
+		       disk_free_pct(&f->u));
+	if (ip < 0)
+		output_summary(&ck->out, "-)");
+	else
+		output_summary(&ck->out, "%d%%)", ip);
+}
+
+static void
+fs_human(struct strbuf *sb, uint64_t bytes)
+{
+	static const char *const u[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+	double v = (double)bytes;
+	size_t i = 0;
+	while (v >= 1024 && i < 6)
+		v /= 1024, i++;
+	sb_appendf(sb, i ? "%.1f %s" : "%.0f %s", v, u[i]);
+}
+
+static void
+fs_long(struct disk_check *ck, const struct disk_fs *f)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (f->error) {
+		output_long(&ck->out, "%s: %s", state_name(f->state), f->error);
+		return;
+	}
+	sb_appendf(&sb, "%s: %s", state_name(f->state), f->name);
+	if (strcmp(f->device, f->name) != 0 || f->type[0])
+		sb_appendf(&sb, " (%s%s%s)", f->type, f->type[0] ? " on " : "", f->device);
+	sb_append(&sb, ": ");
+	fs_human(&sb, f->u.avail);
+	sb_append(&sb, " free of ");
+	fs_human(&sb, f->u.total);
+	sb_appendf(&sb, " (%d%%)", disk_free_pct(&f->u));
+	if (f->u.free > f->u.avail) {
+		sb_append(&sb, ", ");
+		fs_human(&sb, f->u.free - f->u.avail);
+		sb_append(&sb, " reserved for root");
+	}
+	if (disk_inode_free_pct(&f->u) >= 0)
+		sb_appendf(&sb, ", inodes %d%% free%s", disk_inode_free_pct(&f->u),
+			   f->inode_alert ? " (alert)" : "");
+	output_long(&ck->out, "%s", sb_str(&sb));
+	sb_free(&sb);
+}
+
+static void
+fs_perfdata(struct disk_check *ck, const struct disk_fs *f)
+{
+	const struct disk_cfg *c = ck->cfg;
+	struct range w = {0}, cr = {0};
+	double lv;
+	struct strbuf label = STRBUF_INIT;
+	const char *name = c->show_device ? f->device : f->name;
+
+	if (f->error)
+		return;
+	if (disk_used_level(&c->lim, false, &f->u, &lv))
+		w.set = true, w.end = lv;
+	if (disk_used_level(&c->lim, true, &f->u, &lv))
+		cr.set = true, cr.end = lv;
+	struct pd_item it = {.label = name, .value = (double)disk_used(&f->u), .uom = "B",
+			     .warn = &w, .crit = &cr, .has_min = true, .has_max = true,
+			     .max = (double)f->u.total};
+	perfdata_append(&ck->out.perf, &it);
+	bool want = c->inode_perf || c->lim.warn_inode.set || c->lim.crit_inode.set;
+	if (!want || f->u.files == 0)
+		return;
+	w = (struct range){0}, cr = (struct range){0};
+	if (disk_inode_level(&c->lim, false, &f->u, &lv))
+		w.set = true, w.end = lv;
+	if (disk_inode_level(&c->lim, true, &f->u, &lv))
+		cr.set = true, cr.end = lv;
+	sb_appendf(&label, "%s inodes", name);
+	uint64_t ffree = f->u.ffree < f->u.files ? f->u.ffree : f->u.files;
+	it = (struct pd_item){.label = sb_str(&label), .value = (double)(f->u.files - ffree),
+			      .warn = &w, .crit = &cr, .has_min = true, .has_max = true,
+			      .max = (double)f->u.files};
+	perfdata_append(&ck->out.perf, &it);
+	sb_free(&label);
+}
+
+static void
+check_report(struct disk_check *ck)
+{
+	bool first = true;
+	size_t bad = 0;
+
+	for (size_t i = 0; i < ck->n; i++) {
+		struct disk_fs *f = &ck->fs[i];
+		if (!f->error)
+			f->state = disk_eval(&ck->cfg->lim, &f->u, &f->inode_alert);
+		output_state(&ck->out, f->state);
+		fs_perfdata(ck, f);
+		bad += f->state != GL_OK;
+	}
+	if (ck->n > 1)
+		qsort(ck->fs, ck->n, sizeof *ck->fs, fs_cmp);
+	for (size_t i = 0; i < ck->n; i++) {
+		fs_summary(ck, &ck->fs[i], &first);
+		fs_long(ck, &ck->fs[i]);
+	}
+	if (ck->n == 0) {
+		output_state(&ck->out, GL_UNKNOWN);
+		output_summary(&ck->out, "no file system matches the selection");
+	} else if (bad == 0 && ck->cfg->errors_only) {
+		output_summary(&ck->out, "all %zu file systems above the thresholds", ck->n);
+	}
+}
+
+static void
+check_free(struct disk_check *ck)
+{
+	for (size_t i = 0; i < ck->n; i++)
+		free(ck->fs[i].name), free(ck->fs[i].device), free(ck->fs[i].type),
+			free(ck->fs[i].error);
+	free(ck->fs);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct disk_cfg cfg;
+	struct disk_check ck = {.cfg = &cfg};
+	char err[512] = "";
+	enum gl_state st = GL_OK;
+
+	cfg_parse(&cfg, argc, argv);
+	output_init(&ck.out, "DISK");
+	if (cfg.snmp)
+		st = snmp_collect(&ck, err, sizeof err);
+	else
+		local_collect(&ck, err, sizeof err);
+	if (st != GL_OK || err[0] != '\0') {
+		check_free(&ck);
+		cfg_free(&cfg);
+		output_die("DISK", st != GL_OK ? st : GL_UNKNOWN, "%s%s", cfg.snmp ? "SNMP: " : "",
+			   err);
+	}
+	check_report(&ck);
+	check_free(&ck);
+	cfg_free(&cfg);
+	deadline_disarm();
+	output_exit(&ck.out);
+}
