@@ -18,7 +18,7 @@ spki512() { openssl x509 -in "$1" -pubkey -noout | openssl pkey -pubin -outform 
 cert256() { openssl x509 -in "$1" -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1; }
 certhex() { openssl x509 -in "$1" -outform DER | od -An -v -tx1 | tr -d ' \n'; }
 
-for v in ee ee512 full wrong self ta tabad pkix none forged; do eval "p_$v=$(free_port)"; done
+for v in ee ee512 full wrong self ta tabad pkix pkixta none forged; do eval "p_$v=$(free_port)"; done
 serve_tls www "$p_ee"
 serve_tls www "$p_ee512"
 serve_tls www "$p_full"
@@ -27,6 +27,7 @@ serve_tls self "$p_self"
 serve_tls www "$p_ta"
 serve_tls www "$p_tabad"
 serve_tls www "$p_pkix"
+serve_tls www "$p_pkixta"
 serve_tls www "$p_none"
 serve_tls www "$p_forged"
 
@@ -47,6 +48,7 @@ _$p_self._tcp.www TLSA 3 1 1 $(spki256 "$P/self.pem")
 _$p_ta._tcp.www TLSA 2 0 1 $(cert256 "$P/int/cert.pem")
 _$p_tabad._tcp.www TLSA 2 0 1 $(cert256 "$P/other.pem")
 _$p_pkix._tcp.www TLSA 1 1 1 $(spki256 "$P/www.pem")
+_$p_pkixta._tcp.www TLSA 0 0 1 $(cert256 "$P/root/cert.pem")
 _$p_forged._tcp.www TLSA 3 1 1 $(spki256 "$P/other.pem")
 EOF
 cat >"$Z/plain.test" <<EOF
@@ -141,6 +143,10 @@ run "$C" -H 127.0.0.1 --sni www.dane.test -p "$p_pkix" --ca-path "$T" --dane \
 is "$rc" 2 "PKIX-EE without a trusted chain: CRITICAL"
 like "$first" "DANE: the TLSA record does not match the chain \\(usages 0 and 1 need a trusted chain\\)" \
 	"PKIX-EE: reason says why"
+
+dane "$p_pkixta"
+is "$rc" 0 "PKIX-TA (0 0 1) naming the root from the trust store: OK"
+like "$out" $'\nDANE: TLSA 0 0 1 matches' "PKIX-TA: shown"
 
 dane "$p_none"
 is "$rc" 2 "no TLSA record for the service: CRITICAL"
