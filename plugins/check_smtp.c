@@ -107,7 +107,8 @@ static const struct opt_spec smtp_opts[] = {
 	{'e', "expect", required_argument, "STRING",
 	 "Text the banner's first line must contain (default '220')."},
 	{'C', "command", required_argument, "CMD",
-	 "SMTP command to send after EHLO (and AUTH); repeatable."},
+	 "SMTP command to send after EHLO, AUTH and MAIL/RCPT (like\n"
+	 "monitoring-plugins, after MAIL FROM when -f is given); repeatable."},
 	{'R', "response", required_argument, "REGEX",
 	 "Extended regex the reply to the matching -C must match; repeatable.\n"
 	 "A mismatch is WARNING. Without -R the reply's class decides."},
@@ -161,7 +162,8 @@ static const struct plugin_desc smtp_desc = {
 		 "--tempfail-state/--permfail-state options say otherwise. EHLO is always\n"
 		 "sent (HELO only when EHLO is refused); QUIT always ends the session.\n"
 		 "Perfdata: time (total, with -w/-c) and the time of each phase that ran:\n"
-		 "connect, tls, banner, ehlo (both EHLOs with STARTTLS), auth, envelope;\n"
+		 "connect, tls (STARTTLS command and handshake), banner, ehlo (both\n"
+		 "EHLOs with STARTTLS), auth, envelope (MAIL, RCPT, DATA and -C);\n"
 		 "days with a certificate check.\n"
 		 "Example: check_smtp -H mx.example.net -S -D 21,7 -f '' --rcpt postmaster@example.net",
 	.opts = smtp_opts,
@@ -604,7 +606,8 @@ smtp_rset_quit(struct smtp_check *ck, bool rset)
 {
 	enum net_status st;
 
-	if (!ck->session || !ck->synced)
+	/* After 421 the server closes the channel (RFC 5321 section 3.8). */
+	if (!ck->session || !ck->synced || ck->reply.code == 421)
 		return;
 	if (rset && smtp_command(&ck->conn, &ck->reply, ck->err, sizeof ck->err, "RSET") != NET_OK)
 		ck->synced = false;
@@ -678,11 +681,11 @@ static bool
 smtp_session(struct smtp_check *ck, bool *mail)
 {
 	const struct smtp_cfg *cfg = ck->cfg;
-	char first[256];
 
 	if (!smtp_connect(ck) || (cfg->ssl && !smtp_tls(ck)) || !smtp_banner(ck))
 		return false;
 	if (cfg->banner_fqdn) {
+		char first[256];
 		smtp_reply_first_line(&ck->reply, first, sizeof first);
 		smtp_banner_fqdn(ck, first);
 	}

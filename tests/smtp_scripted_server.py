@@ -100,7 +100,7 @@ class Session:
             self.log(line)
         if verb == "EHLO" and self.args.mode == "no-ehlo":
             self.send("502 5.5.2 Error: command not recognized")
-        elif verb == "EHLO":
+        elif verb in ("EHLO", "LHLO"):
             for l in self.ehlo_lines():
                 self.send(l)
         elif verb == "HELO":
@@ -132,6 +132,8 @@ class Session:
             while True:
                 self.sock.sendall(b"220-still greeting\r\n" * 64)
         self.send(self.args.banner)
+        if self.args.banner.startswith("421"):
+            return
         while True:
             line = self.readline()
             if line is None:

@@ -6,30 +6,10 @@
 # STARTTLS. Where monitoring-plugins' check_smtp has the feature, the
 # same arguments must give the same state.
 . "$(dirname "$0")/../lib.sh"
+. "$SRC/tests/smtp_common.sh"
 
-P=$B/plugins/check_smtp
-MP=/usr/lib/nagios/plugins/check_smtp
-FAKE=$SRC/tests/smtp_scripted_server.py
-N='[0-9]+(\.[0-9]+)?'
-RT='[0-9]+\.[0-9]{3} s response time'
-BASEPERF="time=${N}s;;;0 connect=${N}s;;;0 banner=${N}s;;;0 ehlo=${N}s;;;0"
+[ "$(id -u)" = 0 ] || { echo "Bail out! the banner name test needs root (unshare -m)"; exit 1; }
 FB='fake\.example\.test ESMTP scripted'
-
-same_state() {
-	local name=$1 ours=$rc
-	shift
-	"$MP" "$@" >/dev/null 2>&1
-	is "$?" "$ours" "$name: same state as monitoring-plugins"
-}
-
-# fake PORT ARGS...: starts the scripted server, waits for its port.
-fake() {
-	local port=$1
-	shift
-	python3 "$FAKE" --port "$port" --log "$T/fake-$port.log" "$@" &
-	track $!
-	wait_port "$port" 10 || { echo "Bail out! scripted server did not start"; exit 1; }
-}
 
 # ---- time: a slow banner against -w/-c, a banner that never comes -------
 SLOW=$(free_port)
@@ -86,6 +66,27 @@ is "$(grep -v '^(connection closed)' "$T/fake-$OLD.log" | tr '\n' '|')" \
 run "$P" -H 127.0.0.1 -p "$OLD" --require-ext SIZE
 is "$rc" 1 "required extension without EHLO: WARNING"
 like "$first" "^SMTP WARNING - SIZE not offered \(no EHLO\); " "required extension without EHLO: status line"
+
+# ---- refusals in the banner, LMTP -----------------------------------------
+BUSY=$(free_port)
+fake "$BUSY" --banner "421 4.3.2 fake.example.test Service shutting down"
+run "$P" -H 127.0.0.1 -p "$BUSY"
+is "$rc" 1 "421 banner: WARNING"
+like "$first" "^SMTP WARNING - connection rejected: 421 4\.3\.2 fake\.example\.test Service shutting down; $RT\|time=${N}s;;;0 connect=${N}s;;;0 banner=${N}s;;;0\$" \
+	"421 banner: status line, no QUIT complaint"
+NOSVC=$(free_port)
+fake "$NOSVC" --banner "554 5.3.2 fake.example.test No SMTP service here"
+run "$P" -H 127.0.0.1 -p "$NOSVC"
+is "$rc" 2 "554 banner: CRITICAL (monitoring-plugins says WARNING)"
+like "$first" "^SMTP CRITICAL - connection rejected: 554 5\.3\.2 fake\.example\.test No SMTP service here; " "554 banner: status line"
+sleep 0.2
+is "$(grep -v '^(connection closed)' "$T/fake-$NOSVC.log" | tr '\n' '|')" "QUIT|" "554 banner: QUIT and nothing else (RFC 5321 3.1)"
+LMTP=$(free_port)
+fake "$LMTP"
+run "$P" -H 127.0.0.1 -p "$LMTP" -L -F monitor.example.net
+is "$rc" 0 "LMTP: OK"
+sleep 0.2
+is "$(grep -v '^(connection closed)' "$T/fake-$LMTP.log" | tr '\n' '|')" "LHLO monitor.example.net|QUIT|" "LMTP: LHLO instead of EHLO"
 
 # ---- banner sanity -------------------------------------------------------
 LOCAL=$(free_port)
