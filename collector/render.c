@@ -428,7 +428,7 @@ render_site(const struct site_view *v, const char *out_dir, char *err, size_t er
 		rctx_free(&c);
 		return -1;
 	}
-	rc = render_html(&c) || render_feeds(&c) || render_json(&c) ? -1 : 0;
+	rc = render_html(&c) || render_feeds(&c) || render_json(&c) || render_text(&c) ? -1 : 0;
 	if (rc == 0)
 		rc = publish_commit(&pub, err, errlen);
 	else

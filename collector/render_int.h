@@ -124,5 +124,6 @@ void rctx_overall(const struct render_ctx *c, struct overall *o);
 int render_html(struct render_ctx *c);
 int render_feeds(struct render_ctx *c);
 int render_json(struct render_ctx *c);
+int render_text(struct render_ctx *c);
 
 #endif

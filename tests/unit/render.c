@@ -837,6 +837,50 @@ test_statuspage(const char *site)
 	json_decref(j);
 }
 
+#define HEAD_TXT                                                                               \
+	"Server and System Status - NinerNet Communications\nPartial System Outage\n"          \
+	"Last updated 13 June 2025 02:00:00 +0000\n\n"
+
+static void
+test_text(const char *site)
+{
+	struct strbuf p = STRBUF_INIT, line = STRBUF_INIT;
+	char *txt;
+	size_t ctl = 0;
+	json_t *j;
+
+	sb_appendf(&p, "%s/status.txt", site);
+	txt = slurp(sb_str(&p), NULL);
+	ok(txt != NULL && strncmp(txt, HEAD_TXT, strlen(HEAD_TXT)) == 0, "status.txt: heading");
+	sb_appendf(&line, "\n%-36s%-8s%-14s%s\n", "Amsterdam, Netherlands", "NC036",
+	           "Operational", "Up (12.3 ms)");
+	ok(txt && strstr(txt, sb_str(&line)), "status.txt: table row with RTT");
+	sb_reset(&line);
+	sb_appendf(&line, "\n%-36s%-8s%-14s%s\n", "Vancouver, Canada", "NC028", "Internal",
+	           "Up");
+	ok(txt && strstr(txt, sb_str(&line)), "status.txt: internal row without RTT");
+	ok(txt && strstr(txt, "  2 September 2021 02:59:34 +0000  NC036: Server back online\n"
+	                      "    https://status.example.net/notices/7.html\n"),
+	   "status.txt: recent notice with its link");
+	for (const char *c = txt; c && *c; c++)
+		ctl += (unsigned char)*c < 0x20 && *c != '\n';
+	is_int(ctl, 0, "status.txt: no control characters from any text");
+	free(txt);
+	j = load(site, "badge.json");
+	is_str(jget(j, "message"), "Partial System Outage", "badge.json: message");
+	is_str(jget(j, "color"), "red", "badge.json: colour");
+	is_int(json_integer_value(json_object_get(j, "schemaVersion")), 1,
+	       "badge.json: schema");
+	json_decref(j);
+	j = load(site, "systems/NC028/badge.json");
+	is_str(jget(j, "message"), "Internal", "internal system badge says only Internal");
+	json_decref(j);
+	XP_IS(site, "systems/NC036/badge.svg", 0, "string(/*[local-name()='svg']/@aria-label)",
+	      "NC036: Operational", "svg badge has a text label");
+	sb_free(&p);
+	sb_free(&line);
+}
+
 /* Nothing of the internal system's detail anywhere, and no raw markup
  * from any text in a page or feed. */
 static void
@@ -858,7 +902,7 @@ test_leaks(const char *site)
 				printf("# %s leaks %s\n", f.rel[i], secret[k]);
 				leaks++;
 			}
-		if (data && dot && strcmp(dot, ".json") != 0 &&
+		if (data && dot && strcmp(dot, ".json") != 0 && strcmp(dot, ".txt") != 0 &&
 		    (strcasestr(data, "<script") || strstr(data, "]]>") ||
 		     strcasestr(data, "<img"))) {
 			printf("# %s has raw markup\n", f.rel[i]);
@@ -1090,6 +1134,7 @@ main(void)
 	test_feeds(sb_str(&site));
 	test_status_json(sb_str(&site));
 	test_statuspage(sb_str(&site));
+	test_text(sb_str(&site));
 	test_leaks(sb_str(&site));
 	test_failed_render(sb_str(&T), sb_str(&site));
 	test_refusals(sb_str(&T), sb_str(&site));
