@@ -1100,6 +1100,54 @@ test_crashes(const char *T, const char *site)
 	sb_free(&path);
 }
 
+/* Without base_url every link is relative to the file that holds it, and
+ * the feeds stay valid; a view with nothing in it still renders. */
+static void
+test_minimal(const char *T)
+{
+	struct strbuf dir = STRBUF_INIT, out = STRBUF_INIT, f1 = STRBUF_INIT, f2 = STRBUF_INIT;
+	struct site_view v;
+	char err[256] = "";
+	char *argv[5];
+	json_t *j;
+
+	memset(&v, 0, sizeof v);
+	v.generated = GEN;
+	sb_appendf(&dir, "%s/empty", T);
+	is_int(render_site(&v, sb_str(&dir), err, sizeof err), 0, "empty view renders %s", err);
+	XP_IS(sb_str(&dir), "index.html", 1,
+	      "concat(string(/html/head/title), '|', count(//article))", "System Status|0",
+	      "empty view: default title, no notices");
+	j = load(sb_str(&dir), "api/v2/summary.json");
+	is_int(json_array_size(json_object_get(j, "components")), 0,
+	       "empty view: no components");
+	is_str(jget(j, "status.indicator"), "none", "empty view: indicator none");
+	json_decref(j);
+	add_system(&v, "NC036", "Amsterdam", "Mail server", SYS_OPERATIONAL, PING_UP, 1, 1);
+	add_notice(&v, 5, 0, "NC036", "NC036: Server back online", NOTICE_RECOVERY, GEN,
+	           "Back.");
+	sb_append(&dir, "2");
+	is_int(render_site(&v, sb_str(&dir), err, sizeof err), 0,
+	       "view without base_url renders");
+	XP_IS(sb_str(&dir), "systems/NC036/feed.atom", 0,
+	      "string(" ENTRY "/*[local-name()='link']/@href)", "../../notices/5.html",
+	      "no base_url: per-system feed links relative to the feed");
+	XP_IS(sb_str(&dir), "feed.atom", 0, "string(" ENTRY "/*[local-name()='id'])",
+	      "urn:glance:notice:5", "no base_url: atom ids are still absolute URIs");
+	XP_IS(sb_str(&dir), "feed.rss", 0, "string(/rss/channel/item/guid/@isPermaLink)",
+	      "false", "no base_url: rss guid is not a permalink");
+	sb_appendf(&f1, "%s/feed.rss", sb_str(&dir));
+	sb_appendf(&f2, "%s/feed.atom", sb_str(&dir));
+	argv[0] = "xmllint", argv[1] = "--noout", argv[2] = (char *)sb_str(&f1);
+	argv[3] = (char *)sb_str(&f2), argv[4] = NULL;
+	is_int(run_capture(argv, &out), 0, "no base_url: feeds well-formed");
+	site_view_free(&v);
+	sb_free(&dir);
+	sb_free(&out);
+	sb_free(&f1);
+	sb_free(&f2);
+}
+
 static void
 rm_rf(const char *path)
 {
@@ -1140,6 +1188,7 @@ main(void)
 	test_refusals(sb_str(&T), sb_str(&site));
 	test_generations(sb_str(&T), sb_str(&site));
 	test_crashes(sb_str(&T), sb_str(&site));
+	test_minimal(sb_str(&T));
 	rm_rf(sb_str(&T));
 	sb_free(&T);
 	sb_free(&site);
