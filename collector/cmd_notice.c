@@ -263,6 +263,10 @@ parse_args(struct cli *c, int argc, char **argv, struct notice_args *a)
 	}
 	if (a->body != NULL && a->body_file != NULL)
 		return cli_usage(c, "--body and --body-file exclude each other");
+	enum incident_state st;
+	if (a->state != NULL && parse_state(a->state, &st) != 0)
+		return cli_usage(c, "--state: '%s' is not investigating, identified, monitoring,"
+				    " resolved or postmortem", a->state);
 	return 0;
 }
 
