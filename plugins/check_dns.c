@@ -99,7 +99,9 @@ static const struct plugin_desc dns_desc = {
 		 "       --zone ZONE [-s SERVER] [--ns-address NAME=ADDR[@PORT]]... "
 		 "[--serial-drift W,C] [--dnssec]\n"
 		 "       -H ADDRESS --dnsbl ZONE... [-s SERVER]",
-	.notes = "Lookup: every -s server is asked; the worst answer decides. NXDOMAIN,\n"
+	.notes = "-p sets the port of every server, NS addresses included; @PORT only that\n"
+		 "one's. Each query gets its share of the -t time left.\n"
+		 "Lookup: every -s server is asked; the worst answer decides. NXDOMAIN,\n"
 		 "SERVFAIL, REFUSED, no answer of the type, a wrong answer set, a reply\n"
 		 "that does not parse and a timeout are CRITICAL.\n"
 		 "Zone: the NS set comes from the first -s server, the addresses from\n"
