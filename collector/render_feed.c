@@ -253,7 +253,7 @@ system_feeds(struct render_ctx *c, size_t i)
 	sb_append(&dir, "/");
 	sb_appendf(&fsdir, "systems/%s/", c->sys_slug[i]);
 	sb_appendf(&title, "%s: %s", c->v->site.title ? c->v->site.title : "System Status",
-	           s->name ? s->name : s->id);
+	           nz(s->name) ? s->name : s->id);
 	f.dir = sb_str(&dir), f.fsdir = sb_str(&fsdir), f.title = sb_str(&title);
 	for (size_t k = 0; k < c->v->nnotices; k++)
 		if (c->v->notices[k].system_id &&

@@ -346,14 +346,14 @@ html_row_title(struct strbuf *sb, const struct system_view *s)
 {
 	const char *st = sys_status_name(sys_shown_status(s));
 
-	H(sb, s->name ? s->name : s->id);
-	if (s->location) {
+	H(sb, nz(s->name) ? s->name : s->id);
+	if (nz(s->location)) {
 		sb_append(sb, ", ");
-		H(sb, s->location);
+		H(sb, nz(s->location));
 	}
-	if (s->role) {
+	if (nz(s->role)) {
 		sb_append(sb, " (");
-		H(sb, s->role);
+		H(sb, nz(s->role));
 		sb_append(sb, ")");
 	}
 	sb_append(sb, ", ");
@@ -404,15 +404,15 @@ html_glance(struct render_ctx *c, struct strbuf *sb, const char *root)
 		sb_append(sb, "\"><td class=\"loc\" title=\"");
 		html_row_title(sb, s);
 		sb_append(sb, "\">");
-		H(sb, s->location ? s->location : "");
+		H(sb, nz(s->location) ? nz(s->location) : "");
 		sb_append(sb, "</td><th scope=\"row\"><a href=\"");
 		sb_append(sb, root);
 		html_sys_dir(c, sb, i);
 		sb_append(sb, "index.html\" title=\"");
-		H(sb, s->name ? s->name : s->id);
-		if (s->role) {
+		H(sb, nz(s->name) ? s->name : s->id);
+		if (nz(s->role)) {
 			sb_append(sb, " (");
-			H(sb, s->role);
+			H(sb, nz(s->role));
 			sb_append(sb, ")");
 		}
 		sb_append(sb, "\">");
@@ -613,7 +613,7 @@ html_notice_page(struct render_ctx *c, size_t i)
 		sb_append(&sb, "<p>System: <a href=\"../");
 		html_sys_dir(c, &sb, si);
 		sb_append(&sb, "index.html\">");
-		H(&sb, s->name ? s->name : s->id);
+		H(&sb, nz(s->name) ? s->name : s->id);
 		sb_append(&sb, "</a></p>\n");
 	}
 	html_timeline(c, &sb, i);
@@ -768,17 +768,17 @@ html_system_page(struct render_ctx *c, size_t i)
 	int rc = -1;
 
 	html_sys_dir(c, &dir, i);
-	page_begin(c, &sb, s->name ? s->name : s->id, "../../", sb_str(&dir));
+	page_begin(c, &sb, nz(s->name) ? s->name : s->id, "../../", sb_str(&dir));
 	sb_append(&sb, "<h2>");
-	H(&sb, s->name ? s->name : s->id);
+	H(&sb, nz(s->name) ? s->name : s->id);
 	sb_append(&sb, "</h2>\n<p>");
 	html_status(&sb, sys_shown_status(s));
-	if (s->location || s->role) {
+	if (nz(s->location) || nz(s->role)) {
 		sb_append(&sb, " \xC2\xB7 ");
-		H(&sb, s->location ? s->location : "");
-		if (s->role) {
-			sb_append(&sb, s->location ? " (" : "(");
-			H(&sb, s->role);
+		H(&sb, nz(s->location) ? nz(s->location) : "");
+		if (nz(s->role)) {
+			sb_append(&sb, nz(s->location) ? " (" : "(");
+			H(&sb, nz(s->role));
 			sb_append(&sb, ")");
 		}
 	}

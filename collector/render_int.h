@@ -91,6 +91,13 @@ const char *group_status_name(enum group_status s);
 /* True for a maintenance that is upcoming or under way now. */
 bool group_is_current_maintenance(const struct render_ctx *c, const struct event_group *g);
 
+/* Optional text: NULL and "" both mean absent. */
+static inline const char *
+nz(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? s : NULL;
+}
+
 /* Internal systems show "Internal" and nothing else, whichever of the
  * two the view set. */
 static inline bool

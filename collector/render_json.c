@@ -77,7 +77,7 @@ jwrite(struct render_ctx *c, const char *path, json_t *root)
 
 	if (root == NULL)
 		return rctx_fail(c, "%s: building the JSON failed", path);
-	text = json_dumps(root, JSON_INDENT(2));
+	text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 	json_decref(root);
 	if (text == NULL)
 		return rctx_fail(c, "%s: encoding the JSON failed", path);
@@ -158,10 +158,11 @@ jsystem(const struct render_ctx *c, size_t i)
 	json_t *o;
 
 	o = json_pack("{s:o, s:o, s:o, s:o, s:b, s:s, s:s, s:{s:s}, s:o}", "id", jstr(s->id),
-	              "name", jstr(s->name), "location", jstr(s->location), "role",
-	              jstr(s->role), "internal", sys_internal(s), "status", sys_status_name(st),
-	              "status_text", status_label(st), "ping", "status",
-	              ping_status_name(s->ping), "links", jsystem_links(c, i));
+	              "name", jstr(nz(s->name) ? s->name : s->id), "location",
+	              jstr(nz(s->location)), "role", jstr(nz(s->role)), "internal",
+	              sys_internal(s), "status", sys_status_name(st), "status_text",
+	              status_label(st), "ping", "status", ping_status_name(s->ping), "links",
+	              jsystem_links(c, i));
 	if (o != NULL && !sys_internal(s) && jsystem_detail(o, s) != 0) {
 		json_decref(o);
 		return NULL;
@@ -314,14 +315,14 @@ sp_component(const struct render_ctx *c, size_t i)
 	struct strbuf desc = STRBUF_INIT;
 	json_t *o;
 
-	if (s->role)
-		sb_append(&desc, s->role);
-	if (s->role && s->location)
+	if (nz(s->role))
+		sb_append(&desc, nz(s->role));
+	if (nz(s->role) && nz(s->location))
 		sb_append(&desc, ", ");
-	if (s->location)
-		sb_append(&desc, s->location);
+	if (nz(s->location))
+		sb_append(&desc, nz(s->location));
 	o = json_pack("{s:o, s:o, s:s, s:o, s:o, s:I, s:o, s:b, s:n, s:n, s:s, s:b, s:b}", "id",
-	              jstr(s->id), "name", jstr(s->name ? s->name : s->id), "status",
+	              jstr(s->id), "name", jstr(nz(s->name) ? s->name : s->id), "status",
 	              sp_component_status(s), "created_at", jtime(t), "updated_at", jtime(t),
 	              "position", (json_int_t)i + 1, "description",
 	              desc.len ? jstr(sb_str(&desc)) : json_null(), "showcase", 1, "start_date",

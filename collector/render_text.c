@@ -36,7 +36,7 @@ txt_table(struct render_ctx *c, struct strbuf *sb)
 
 	for (size_t i = 0; i < c->v->nsystems; i++) {
 		const struct system_view *s = &c->v->systems[i];
-		size_t l = s->location ? strlen(s->location) : 0, d = strlen(s->id);
+		size_t l = nz(s->location) ? strlen(nz(s->location)) : 0, d = strlen(s->id);
 		wloc = l > wloc && l < 40 ? l : wloc;
 		wid = d > wid && d < 20 ? d : wid;
 	}
@@ -47,7 +47,7 @@ txt_table(struct render_ctx *c, struct strbuf *sb)
 		const struct system_view *s = &c->v->systems[i];
 		char rtt[32];
 		fmt_rtt(rtt, sizeof rtt, s->rtt_ms);
-		txt_cell(sb, s->location, wloc + 2);
+		txt_cell(sb, nz(s->location), wloc + 2);
 		txt_cell(sb, s->id, wid + 2);
 		txt_cell(sb, status_label(sys_shown_status(s)), 14);
 		sb_append(sb, s->ping == PING_UP     ? "Up"
