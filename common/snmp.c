@@ -134,10 +134,11 @@ snmpc_lib_error(void *sessp, netsnmp_session *plain, const char *peer, int versi
 	int liberr = 0, syserr = 0;
 	char *msg = NULL;
 
+	/* (errno, snmp_errno, text): the library error is the second */
 	if (sessp != NULL)
-		snmp_sess_error(sessp, &liberr, &syserr, &msg);
+		snmp_sess_error(sessp, &syserr, &liberr, &msg);
 	else
-		snmp_error(plain, &liberr, &syserr, &msg);
+		snmp_error(plain, &syserr, &liberr, &msg);
 	enum snmpc_status st = snmpc_map_liberr(liberr);
 	if (st == SNMPC_ERR_TIMEOUT)
 		snmpc_timeout_msg(peer, version, err, errlen);

@@ -941,6 +941,8 @@ snmp_select(struct disk_check *ck)
 		}
 }
 
+/* hrStorageTable first (every net-snmp agent has it); dskTable when the
+ * agent shows no fixed disks there, or when asked for. */
 static enum gl_state
 snmp_collect(struct disk_check *ck, char *err, size_t errlen)
 {
@@ -948,19 +950,17 @@ snmp_collect(struct disk_check *ck, char *err, size_t errlen)
 	const struct disk_cfg *c = ck->cfg;
 	enum snmpc_status st = snmpc_open(&s, &c->so, err, errlen);
 
-	if (st == SNMPC_OK && c->table != TABLE_DSK)
+	if (st != SNMPC_OK)
+		return st == SNMPC_ERR_TIMEOUT ? deadline_state() : GL_UNKNOWN;
+	st = SNMPC_ERR_NOSUCH;
+	if (c->table != TABLE_DSK)
 		st = snmp_hr(ck, s, err, errlen);
-	if (st == SNMPC_OK || (c->table == TABLE_HR && st == SNMPC_ERR_NOSUCH)) {
-		snmpc_close(s);
-		if (st == SNMPC_OK)
-			snmp_select(ck);
-		return st == SNMPC_OK ? GL_OK : GL_UNKNOWN;
-	}
-	if (st == SNMPC_ERR_NOSUCH || (st == SNMPC_OK && c->table == TABLE_DSK)) {
+	if (st == SNMPC_ERR_NOSUCH && c->table != TABLE_HR) {
 		output_debug(1, "hrStorageTable: %s; trying dskTable", err);
+		err[0] = '\0';
 		st = snmp_dsk(ck, s, err, errlen);
 		if (st == SNMPC_ERR_NOSUCH)
-			snprintf(err, errlen, "the agent has neither hrStorageTable fixed disks "
+			snprintf(err, errlen, "the agent shows neither hrStorageTable fixed disks "
 					      "nor dskTable rows");
 	}
 	snmpc_close(s);
