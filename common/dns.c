@@ -14,6 +14,7 @@
 
 #include "deadline.h"
 #include "net.h"
+#include "output.h"
 
 /* RFC 8020/DNS flag day 2020: a buffer size that avoids IP fragmentation. */
 #define DNS_EDNS_SIZE 1232
@@ -455,6 +456,10 @@ out:
 	if (st != DNS_OK)
 		dns_reply_free(reply);
 	reply->seconds = (double)(mono_ns() - t0) / 1e9;
+	output_debug(2, "dns: %s type %d to %s port %u%s: %s in %.3f ms%s%s", name, (int)type,
+		     srv->addr, srv->port, reply->tcp ? " over TCP" : "",
+		     st == DNS_OK ? dns_rcode_name(ldns_pkt_get_rcode(reply->pkt)) : dns_strerror(st),
+		     reply->seconds * 1000, st == DNS_OK ? "" : ": ", st == DNS_OK ? "" : err);
 	ldns_pkt_free(q);
 	free(wire);
 	return st;

@@ -514,7 +514,8 @@ report_probes(struct dns_check *c, bool list_ok)
 		output_state(&c->out, p->state);
 		if (c->nprobes > 1 || !list_ok)
 			output_long(&c->out, "[%s] %s", state_name(p->state), sb_str(&p->text));
-		snprintf(label, sizeof label, c->nprobes > 1 ? "time_%s" : "time", p->srv->label);
+		snprintf(label, sizeof label, c->nprobes > 1 || !list_ok ? "time_%s" : "time",
+			 p->srv->label);
 		struct pd_item it = {.label = label, .value = p->seconds, .unknown = !p->answered,
 				     .uom = "s", .warn = &c->time.warn, .crit = &c->time.crit,
 				     .has_min = true};

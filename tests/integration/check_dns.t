@@ -182,6 +182,14 @@ is "$first" "DNS UNKNOWN - -H NAME (or --zone ZONE) is required" "missing -H mes
 run "$D" -H mail.example.test -a mail.example.test
 is "$rc" 3 "expected data not valid for the type: UNKNOWN"
 like "$first" "^DNS UNKNOWN - -a: 'mail\.example\.test' is not valid A data" "bad -a message"
+run "$D" -H mail.example.test -s "::1@$P" -4
+is "$rc" 3 "an IPv6 server under -4: UNKNOWN"
+is "$first" "DNS UNKNOWN - cannot resolve '::1' (IPv4): Address family for hostname not supported" \
+	"-4 message"
+run "$D" -H big.example.test -q TXT -s "$S1" -vv
+is "$rc" 0 "-vv: OK"
+like "$(cat "$T/stderr")" "^dns: big\.example\.test type 16 to 127\.0\.0\.1 port $P over TCP: NOERROR in [0-9.]+ ms$" \
+	"-vv traces each query on stderr"
 run "$D" -H mail.example.test -s 127.0.0.1@70000
 is "$rc" 3 "bad port: UNKNOWN"
 is "$first" "DNS UNKNOWN - server '127.0.0.1@70000': bad port after '@'" "bad port message"
@@ -234,6 +242,12 @@ run "$D" --zone example.test -s "$S1" -t 2 --ns-address "ns1.example.test=$S1" \
 is "$rc" 2 "an unreachable secondary: CRITICAL"
 like "$first" "^DNS CRITICAL - ns2\.example\.test/127\.0\.0\.1: no reply within [0-9]\.[0-9] s; example\.test serial 2026112510 \(ns1\.example\.test/127\.0\.0\.1\): 1 of 2 servers OK.*time_ns2\.example\.test/127\.0\.0\.1=U;;;0 serial_drift=0;0$" \
 	"unreachable status line and U perfdata"
+
+run "$D" --zone example.test -s ::1 -p "$P" -6
+is "$rc" 2 "-6: an NS without an IPv6 address is CRITICAL"
+is "$first" "DNS CRITICAL - no address for ns2.example.test; example.test serial 2026112510 ($NS1v6): 1 of 1 servers OK, slowest ${first#*slowest }" \
+	"-6 asks only IPv6 addresses"
+like "$first" "\|time_$NS1v6=$S;;;0 serial_drift=0;0$" "-6 zone perfdata"
 
 run "$D" --zone unserved.test -s 127.0.0.1 -p "$P"
 is "$rc" 2 "no NS set: CRITICAL"

@@ -1,7 +1,9 @@
 /* The pure logic of common/dns: RFC 1982 serials, reverse names, RFC 5782
  * codes, rdata canonical forms, answer-set matching, server specs. */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "dns.h"
 #include "tap.h"
@@ -234,6 +236,49 @@ test_servers(void)
 }
 
 static void
+test_resolv_conf(void)
+{
+	char path[] = "/tmp/glance-resolv.XXXXXX";
+	struct dns_servers s = {0};
+	char err[200] = "";
+	int fd = mkstemp(path);
+	static const char conf[] = "# test\nsearch example.test\nnameserver 127.0.0.53\n"
+				   "nameserver ::1\noptions edns0\n";
+
+	ok(fd >= 0 && write(fd, conf, sizeof conf - 1) == (ssize_t)(sizeof conf - 1),
+	   "resolv.conf fixture written");
+	close(fd);
+	is_int(dns_servers_system(&s, path, 53, AF_UNSPEC, err, sizeof err), DNS_OK,
+	       "resolv.conf read");
+	is_int(s.n, 2, "both nameservers listed");
+	if (s.n == 2) {
+		is_str(s.v[0].addr, "127.0.0.53", "first nameserver");
+		is_str(s.v[1].addr, "::1", "second nameserver");
+	}
+	dns_servers_free(&s);
+	is_int(dns_servers_system(&s, path, 5353, AF_INET6, err, sizeof err), DNS_OK,
+	       "resolv.conf read for IPv6 only");
+	is_int(s.n, 1, "-6 keeps the IPv6 nameserver only");
+	if (s.n == 1)
+		is_int(s.v[0].port, 5353, "the port applies");
+	dns_servers_free(&s);
+	static const char none[] = "search example.test\n";
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ok(fd >= 0 && write(fd, none, sizeof none - 1) == (ssize_t)(sizeof none - 1),
+	   "resolv.conf without nameservers written");
+	close(fd);
+	is_int(dns_servers_system(&s, path, 53, AF_UNSPEC, err, sizeof err), DNS_ERR_ARG,
+	       "a resolv.conf without nameservers is an error");
+	ok(strstr(err, "no usable nameserver in /tmp/glance-resolv.") != NULL,
+	   "the error says so: %s", err);
+	dns_servers_free(&s);
+	unlink(path);
+	is_int(dns_servers_system(&s, "/nonexistent/resolv.conf", 53, AF_UNSPEC, err, sizeof err),
+	       DNS_ERR_ARG, "missing resolv.conf is an error");
+	ok(strstr(err, "/nonexistent/resolv.conf") != NULL, "the error names the file: %s", err);
+}
+
+static void
 test_names(void)
 {
 	is_str(dns_rcode_name(LDNS_RCODE_NOERROR), "NOERROR", "rcode 0");
@@ -254,6 +299,7 @@ main(void)
 	test_canon();
 	test_match();
 	test_servers();
+	test_resolv_conf();
 	test_names();
 	return done_testing();
 }
