@@ -144,10 +144,10 @@ smtp_read_reply(struct net_conn *c, struct smtp_reply *r, char *err, size_t errl
 			return st;
 		}
 		if (st != NET_OK) {
-			if (st == NET_ERR_EOF || st == NET_ERR_TIMEOUT)
-				snprintf(err, errlen, "%s %s", net_strerror(st),
-					 r->nlines > 0 || len > 0 ? "in the middle of a reply"
-								  : "waiting for a reply");
+			if ((st == NET_ERR_EOF || st == NET_ERR_TIMEOUT) && (r->nlines > 0 || len > 0))
+				snprintf(err, errlen, "%s in the middle of a reply", net_strerror(st));
+			else if (st == NET_ERR_EOF || st == NET_ERR_TIMEOUT)
+				snprintf(err, errlen, "%s", net_strerror(st));
 			return st;
 		}
 		if (memchr(line, '\0', len) != NULL) {

@@ -22,7 +22,8 @@ def parse_args():
     p = argparse.ArgumentParser()
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--mode", default="normal",
-                   choices=["normal", "silent", "endless-line", "endless-reply", "no-ehlo"])
+                   choices=["normal", "silent", "hangup", "endless-line", "endless-reply",
+                            "no-ehlo"])
     p.add_argument("--delay", type=float, default=0.0, help="seconds before the banner")
     p.add_argument("--banner", default="220 fake.example.test ESMTP scripted")
     p.add_argument("--auth", default=None, help="USER:PASS that AUTH accepts")
@@ -124,6 +125,8 @@ class Session:
             time.sleep(3600)
             return
         time.sleep(self.args.delay)
+        if mode == "hangup":
+            return
         if mode == "endless-line":
             self.sock.sendall(b"220 ")
             while True:

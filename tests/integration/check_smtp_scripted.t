@@ -38,6 +38,15 @@ run "$P" -H 127.0.0.1 -p "$SILENT" -t 1:unknown
 is "$rc" 3 "-t 1:unknown gives UNKNOWN"
 like "$first" "^SMTP UNKNOWN - timeout after 1 s waiting for the banner; " "-t STATE: status line"
 
+HANGUP=$(free_port)
+fake "$HANGUP" --mode hangup
+run "$P" -H 127.0.0.1 -p "$HANGUP"
+is "$rc" 2 "connection closed before the banner: CRITICAL"
+like "$first" "^SMTP CRITICAL - waiting for the banner: connection closed by peer; $RT\|time=${N}s;;;0 connect=${N}s;;;0 banner=${N}s;;;0\$" \
+	"closed before the banner: status line"
+# (monitoring-plugins says WARNING here: a server that hangs up on every
+# client accepts no mail, so this is CRITICAL on purpose.)
+
 # ---- bounded reads -------------------------------------------------------
 ENDLESS=$(free_port)
 fake "$ENDLESS" --mode endless-line
