@@ -29,6 +29,7 @@ system_view_free(struct system_view *s)
 		free(s->services[i].output);
 	}
 	free(s->services);
+	free(s->daily_uptime);
 }
 
 static void

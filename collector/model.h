@@ -93,6 +93,11 @@ struct system_view {
 	double maint_seconds[UPTIME_NWIN];  /* maintenance time in each window */
 	struct service_view *services;  /* none for internal systems */
 	size_t nservices;
+	/* Fraction up per UTC day, oldest first, the last entry being today
+	 * so far; NaN for a day without data. Optional: NULL and 0 draw no
+	 * day bars. Ignored for internal systems. */
+	double *daily_uptime;
+	size_t ndaily;
 };
 
 struct notice_view {
