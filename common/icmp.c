@@ -31,6 +31,7 @@
 #endif
 
 #define SEQ_SLOTS 65536
+#define ICMP_BURST_NS 1000000  /* 1 ms of catching up at most */
 
 /* The stamp at the start of every request's data. Only this process
  * reads it back, so it stays in host byte order. */
@@ -474,7 +475,13 @@ icmp_sent(struct icmp_engine *e, size_t ti, uint16_t seq, int64_t now)
 	}
 	t->sent++;
 	t->pending++;
-	e->last_send = now;
+	/* The global rate limit is a schedule of send slots one gap apart.
+	 * A late wake-up may catch up on the slots it missed, but at most
+	 * ICMP_BURST_NS of them: the average rate never exceeds one request
+	 * per gap, and no burst is longer than that window. */
+	if (e->next_slot < now - ICMP_BURST_NS)
+		e->next_slot = now - ICMP_BURST_NS;
+	e->next_slot += e->cfg.gap_ns;
 }
 
 /* Ends a target early (ICMP error, send failure): what it still waits
@@ -761,13 +768,12 @@ icmp_send(struct icmp_engine *e, size_t ti, int64_t now)
 }
 
 /* The earliest time the head of the send queue may go: its own schedule,
- * but never sooner than the global gap after the last request. */
+ * but never before the next global send slot. */
 static int64_t
 icmp_next_send(const struct icmp_engine *e)
 {
 	int64_t at = e->t[e->sendq[e->sq_head]].next_send;
-	int64_t gap = e->last_send + e->cfg.gap_ns;
-	return at > gap ? at : gap;
+	return at > e->next_slot ? at : e->next_slot;
 }
 
 static void
@@ -792,6 +798,10 @@ icmp_send_due(struct icmp_engine *e)
 			t->next_send = now + e->cfg.interval_ns;
 			sendq_push(e, ti);
 		}
+		/* Read what has come back before the next send of a burst, or
+		 * replies would wait behind it and their RTTs grow. */
+		if (e->fd[fam_index(t->addr.ss_family)] >= 0)
+			icmp_drain(e, fam_index(t->addr.ss_family), 0);
 	}
 }
 
@@ -814,7 +824,7 @@ icmp_start(struct icmp_engine *e, int64_t now)
 		t->next_send = now;
 		sendq_push(e, i);
 	}
-	e->last_send = now - e->cfg.gap_ns;
+	e->next_slot = now;
 }
 
 /* The one place the engine sleeps: until the next send, the next expiry
@@ -860,6 +870,8 @@ icmp_run(struct icmp_engine *e, int64_t deadline_ns, char *err, size_t errlen)
 		if (now >= deadline_ns || e->done >= e->n)
 			break;
 		icmp_send_due(e);
+		if (e->done >= e->n)
+			break;
 		if (icmp_wait(e, deadline_ns, err, errlen) != 0)
 			return -1;
 	}

@@ -128,7 +128,7 @@ struct icmp_engine {
 	size_t sq_head, sq_len;
 	struct icmp_expiry *expq;       /* ring of outstanding requests */
 	size_t eq_head, eq_len, eq_cap;
-	int64_t last_send;
+	int64_t next_slot;              /* earliest time of the next request */
 	uint8_t *pkt;                   /* the request being built */
 	size_t pktcap;
 	uint8_t *rbuf;                  /* receive buffer */
