@@ -138,6 +138,8 @@ run "$G" check-config -c "$T/bad.conf"
 is "$rc" 1 "check-config on a broken file: exit 1"
 is "$(cat "$T/stderr")" "glance check-config: $T/bad.conf:4:8: system a: ping check 'P' is not declared as [check a/P]" \
 	"broken file: file, line and column"
+run "$G" check-config -c "$SRC/examples/isp.conf"
+is "$first/$(cat "$T/stderr")" "$SRC/examples/isp.conf: 6 systems, 15 checks/" "the example config parses"
 run "$G" check-config -c "$T/isp.conf" --bogus
 is "$rc" 2 "unknown option: exit 2"
 
