@@ -114,8 +114,8 @@ smtp_reply_feed(struct smtp_reply *r, const char *line, char *err, size_t errlen
 	}
 	int code = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
 	if (r->nlines > 0 && code != r->code) {
-		snprintf(err, errlen, "reply code changed from %d within one reply: %s", r->code,
-			 q);
+		snprintf(err, errlen, "reply code changed from %d within one reply: %s",
+		         r->code, q);
 		return SMTP_FEED_BAD;
 	}
 	if (r->nlines >= SMTP_REPLY_MAX_LINES) {
@@ -139,13 +139,15 @@ smtp_read_reply(struct net_conn *c, struct smtp_reply *r, char *err, size_t errl
 	for (;;) {
 		enum net_status st = net_read_line(c, line, sizeof line, &len, err, errlen);
 		if (st == NET_ERR_TOOLONG) {
-			snprintf(err, errlen, "reply line from %s longer than %d bytes", c->peer,
-				 SMTP_LINE_MAX - 1);
+			snprintf(err, errlen, "reply line from %s longer than %d bytes",
+			         c->peer, SMTP_LINE_MAX - 1);
 			return st;
 		}
 		if (st != NET_OK) {
-			if ((st == NET_ERR_EOF || st == NET_ERR_TIMEOUT) && (r->nlines > 0 || len > 0))
-				snprintf(err, errlen, "%s in the middle of a reply", net_strerror(st));
+			if ((st == NET_ERR_EOF || st == NET_ERR_TIMEOUT) &&
+			    (r->nlines > 0 || len > 0))
+				snprintf(err, errlen, "%s in the middle of a reply",
+				         net_strerror(st));
 			else if (st == NET_ERR_EOF || st == NET_ERR_TIMEOUT)
 				snprintf(err, errlen, "%s", net_strerror(st));
 			return st;
@@ -156,12 +158,9 @@ smtp_read_reply(struct net_conn *c, struct smtp_reply *r, char *err, size_t errl
 		}
 		output_debug(2, "S: %s", line);
 		switch (smtp_reply_feed(r, line, err, errlen)) {
-		case SMTP_FEED_MORE:
-			continue;
-		case SMTP_FEED_DONE:
-			return NET_OK;
-		case SMTP_FEED_BAD:
-			return NET_ERR_IO;
+		case SMTP_FEED_MORE: continue;
+		case SMTP_FEED_DONE: return NET_OK;
+		case SMTP_FEED_BAD: return NET_ERR_IO;
 		}
 	}
 }
@@ -217,7 +216,7 @@ smtp_send_secret(struct net_conn *c, const char *line, char *err, size_t errlen)
 
 enum net_status
 smtp_command(struct net_conn *c, struct smtp_reply *r, char *err, size_t errlen,
-	     const char *fmt, ...)
+             const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -269,13 +268,13 @@ smtp_ext_flags(struct smtp_ext *ext, const struct smtp_ext_item *it)
 		const char *name;
 		size_t off;
 	} flags[] = {
-		{"STARTTLS", offsetof(struct smtp_ext, starttls)},
-		{"PIPELINING", offsetof(struct smtp_ext, pipelining)},
-		{"8BITMIME", offsetof(struct smtp_ext, eightbitmime)},
-		{"SMTPUTF8", offsetof(struct smtp_ext, smtputf8)},
-		{"CHUNKING", offsetof(struct smtp_ext, chunking)},
-		{"DSN", offsetof(struct smtp_ext, dsn)},
-		{"ENHANCEDSTATUSCODES", offsetof(struct smtp_ext, enhancedstatuscodes)},
+	        {"STARTTLS", offsetof(struct smtp_ext, starttls)},
+	        {"PIPELINING", offsetof(struct smtp_ext, pipelining)},
+	        {"8BITMIME", offsetof(struct smtp_ext, eightbitmime)},
+	        {"SMTPUTF8", offsetof(struct smtp_ext, smtputf8)},
+	        {"CHUNKING", offsetof(struct smtp_ext, chunking)},
+	        {"DSN", offsetof(struct smtp_ext, dsn)},
+	        {"ENHANCEDSTATUSCODES", offsetof(struct smtp_ext, enhancedstatuscodes)},
 	};
 
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
@@ -295,7 +294,7 @@ smtp_ext_flags(struct smtp_ext *ext, const struct smtp_ext_item *it)
  * keyword another check later trusts). */
 static void
 smtp_ext_add(struct smtp_ext *ext, const char *line, size_t len, char *legacy_auth,
-	     size_t legacy_len)
+             size_t legacy_len)
 {
 	size_t kw = strcspn(line, " ");
 	struct smtp_ext_item *it;
@@ -328,7 +327,7 @@ smtp_ext_parse(const struct smtp_reply *r, struct smtp_ext *ext)
 	const char *s = r->text;
 
 	memset(ext, 0, sizeof *ext);
-	s += strcspn(s, "\n");  /* the first line is the greeting */
+	s += strcspn(s, "\n"); /* the first line is the greeting */
 	while (*s == '\n') {
 		s++;
 		size_t len = strcspn(s, "\n");

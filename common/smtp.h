@@ -32,20 +32,20 @@
 #define SMTP_TEXT_MAX 8192
 
 struct smtp_reply {
-	int code;            /* 220, 250, 554, ...; 0 until a line is read */
-	char enhanced[16];   /* "5.7.1" from the first line, or "" */
+	int code;                 /* 220, 250, 554, ...; 0 until a line is read */
+	char enhanced[16];        /* "5.7.1" from the first line, or "" */
 	char text[SMTP_TEXT_MAX]; /* the lines' text, enhanced code removed,
-				   * joined with '\n'; NUL-terminated */
+	                           * joined with '\n'; NUL-terminated */
 	size_t text_len;
 	size_t nlines;
-	bool truncated;      /* text did not fit and was cut */
+	bool truncated; /* text did not fit and was cut */
 };
 
 /* What one more line did to a reply being read. */
 enum smtp_feed {
-	SMTP_FEED_MORE = 0,   /* a "250-" continuation: read another line */
-	SMTP_FEED_DONE,       /* the last line ("250 " or a bare "250") */
-	SMTP_FEED_BAD,        /* not a reply line; err says why */
+	SMTP_FEED_MORE = 0, /* a "250-" continuation: read another line */
+	SMTP_FEED_DONE,     /* the last line ("250 " or a bare "250") */
+	SMTP_FEED_BAD,      /* not a reply line; err says why */
 };
 
 void smtp_reply_init(struct smtp_reply *r);
@@ -56,28 +56,27 @@ void smtp_reply_init(struct smtp_reply *r);
  * reply, a fourth character other than ' ' or '-', and more than
  * SMTP_REPLY_MAX_LINES lines. */
 enum smtp_feed smtp_reply_feed(struct smtp_reply *r, const char *line, char *err,
-			       size_t errlen);
+                               size_t errlen);
 
 /* Reads one complete reply from c. Protocol errors come back as
  * NET_ERR_IO with the reason in err (which quotes the offending line,
  * shortened); a line over SMTP_LINE_MAX is NET_ERR_TOOLONG. */
 enum net_status smtp_read_reply(struct net_conn *c, struct smtp_reply *r, char *err,
-				size_t errlen);
+                                size_t errlen);
 
 /* Sends one command line (CRLF added). A command containing CR or LF is
  * refused, so no caller can smuggle a second command into one line. */
-enum net_status smtp_send(struct net_conn *c, char *err, size_t errlen, const char *fmt,
-			  ...) __attribute__((format(printf, 4, 5)));
+enum net_status smtp_send(struct net_conn *c, char *err, size_t errlen, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
 
 /* Sends one line that must never appear in debug output (an AUTH
  * exchange's credentials); otherwise like smtp_send(). */
 enum net_status smtp_send_secret(struct net_conn *c, const char *line, char *err,
-				 size_t errlen);
+                                 size_t errlen);
 
 /* smtp_send() then smtp_read_reply(). */
-enum net_status smtp_command(struct net_conn *c, struct smtp_reply *r, char *err,
-			     size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+enum net_status smtp_command(struct net_conn *c, struct smtp_reply *r, char *err, size_t errlen,
+                             const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* The reply's class, the first digit: 2, 3, 4 or 5 (0 for no reply). */
 int smtp_reply_class(const struct smtp_reply *r);
@@ -96,8 +95,8 @@ size_t smtp_enhanced_scan(const char *s);
  * each line after the first is a keyword and optional parameters. */
 #define SMTP_EXT_MAX 48
 struct smtp_ext_item {
-	char name[32];       /* upper-cased keyword: "SIZE", "AUTH", ... */
-	char params[224];    /* "10240000", "PLAIN LOGIN", or "" */
+	char name[32];    /* upper-cased keyword: "SIZE", "AUTH", ... */
+	char params[224]; /* "10240000", "PLAIN LOGIN", or "" */
 };
 
 struct smtp_ext {
@@ -106,7 +105,7 @@ struct smtp_ext {
 	/* Convenience flags for the extensions checks ask about. */
 	bool starttls, pipelining, eightbitmime, smtputf8, chunking, dsn, enhancedstatuscodes;
 	bool has_size;
-	unsigned long long size;  /* SIZE limit in bytes; 0 means no limit */
+	unsigned long long size; /* SIZE limit in bytes; 0 means no limit */
 };
 
 /* Fills ext from an EHLO reply; any previous content is discarded (after

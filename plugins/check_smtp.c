@@ -51,7 +51,7 @@ enum {
 
 enum phase { PH_CONNECT, PH_TLS, PH_BANNER, PH_EHLO, PH_AUTH, PH_ENVELOPE, PH_COUNT };
 static const char *const phase_label[PH_COUNT] = {
-	"connect", "tls", "banner", "ehlo", "auth", "envelope",
+        "connect", "tls", "banner", "ehlo", "auth", "envelope",
 };
 
 struct smtp_cfg {
@@ -63,11 +63,11 @@ struct smtp_cfg {
 	size_t ncmd;
 	regex_t resp[MAX_CMDS];
 	size_t nresp;
-	const char *from;  /* NULL: no MAIL FROM; "" is the null sender */
+	const char *from; /* NULL: no MAIL FROM; "" is the null sender */
 	const char *rcpt[MAX_RCPT];
 	size_t nrcpt;
 	char helo[256];
-	const char *greet;  /* "EHLO" or "LHLO" */
+	const char *greet; /* "EHLO" or "LHLO" */
 	bool starttls, ssl, send_test, banner_fqdn, ignore_quit, plain_auth;
 	bool cert_check, verify;
 	int warn_days, crit_days;
@@ -86,9 +86,9 @@ struct smtp_check {
 	struct net_conn conn;
 	struct smtp_reply reply;
 	struct smtp_ext ext;
-	bool have_ext;      /* EHLO (not HELO) answered */
-	bool session;       /* the banner came: QUIT is owed */
-	bool synced;        /* the stream is at a reply boundary */
+	bool have_ext; /* EHLO (not HELO) answered */
+	bool session;  /* the banner came: QUIT is owed */
+	bool synced;   /* the stream is at a reply boundary */
 	bool tls;
 	int64_t t0;
 	double phase[PH_COUNT];
@@ -100,80 +100,88 @@ struct smtp_check {
 };
 
 static const struct opt_spec smtp_opts[] = {
-	{'H', "hostname", required_argument, "ADDRESS", "Host name or address of the mail server."},
-	{'p', "port", required_argument, "PORT", "TCP port (default 25, 465 with --ssl)."},
-	OPT_IPV4,
-	OPT_IPV6,
-	{'e', "expect", required_argument, "STRING",
-	 "Text the banner's first line must contain (default '220')."},
-	{'C', "command", required_argument, "CMD",
-	 "SMTP command to send after EHLO, AUTH and MAIL/RCPT (like\n"
-	 "monitoring-plugins, after MAIL FROM when -f is given); repeatable."},
-	{'R', "response", required_argument, "REGEX",
-	 "Extended regex the reply to the matching -C must match; repeatable.\n"
-	 "A mismatch is WARNING. Without -R the reply's class decides."},
-	{'f', "from", required_argument, "ADDR", "Send MAIL FROM:<ADDR> (\"\" for <>)."},
-	{OPT_RCPT, "rcpt", required_argument, "ADDR",
-	 "Send RCPT TO:<ADDR> after -f and report acceptance; repeatable (8)."},
-	{OPT_SEND_TEST, "send-test-message", no_argument, NULL,
-	 "After an accepted RCPT, send a short test message with DATA."},
-	{'F', "fqdn", required_argument, "NAME", "Name to send with EHLO (default: this host's name)."},
-	{'L', "lmtp", no_argument, NULL, "Speak LMTP: LHLO instead of EHLO."},
-	{'S', "starttls", no_argument, NULL, "Require STARTTLS and use it (re-sending EHLO after it)."},
-	{'s', "ssl", no_argument, NULL, "Implicit TLS from the first byte (submissions, port 465)."},
-	{'D', "certificate", required_argument, "WARN[,CRIT]",
-	 "Minimum days the certificate must still be valid (implies -S\n"
-	 "unless --ssl); CRIT defaults to 0 (expired)."},
-	{OPT_VERIFY, "verify-cert", no_argument, NULL,
-	 "The chain must verify and the name (-H or --cert-name) match;\n"
-	 "otherwise CRITICAL. Implies -S unless --ssl."},
-	{OPT_CERT_NAME, "cert-name", required_argument, "NAME",
-	 "Name the certificate must carry (default -H); also sent as SNI."},
-	{OPT_CA_FILE, "ca-file", required_argument, "FILE", "Trust anchors (default: system store)."},
-	{'A', "authtype", required_argument, "MECH", "SASL mechanism to test: PLAIN or LOGIN."},
-	{'U', "authuser", required_argument, "USER", "User name for -A."},
-	{'P', "authpass", required_argument, "PASS",
-	 "Password for -A: literal, env:NAME or file:PATH (mode 600)."},
-	{OPT_PLAIN_AUTH, "auth-without-tls", no_argument, NULL,
-	 "Allow -A on a connection without TLS (sends the password in clear)."},
-	{OPT_REQUIRE_EXT, "require-ext", required_argument, "KEYWORD",
-	 "EHLO must list this extension (STARTTLS, PIPELINING, SIZE,\n"
-	 "8BITMIME, AUTH, ...), else WARNING; repeatable."},
-	{OPT_BANNER_FQDN, "check-banner-fqdn", no_argument, NULL,
-	 "WARNING unless the greeting's host name is a resolvable FQDN."},
-	{OPT_TEMPFAIL, "tempfail-state", required_argument, "STATE",
-	 "State for a 4xx reply (default warning)."},
-	{OPT_PERMFAIL, "permfail-state", required_argument, "STATE",
-	 "State for a 5xx reply (default critical)."},
-	{'q', "ignore-quit-failure", no_argument, NULL, "A bad or missing reply to QUIT is not WARNING."},
-	{'w', "warning", required_argument, "RANGE", "Total time (seconds) for WARNING."},
-	{'c', "critical", required_argument, "RANGE", "Total time (seconds) for CRITICAL."},
-	OPT_END,
+        {'H', "hostname", required_argument, "ADDRESS",
+         "Host name or address of the mail server."},
+        {'p', "port", required_argument, "PORT", "TCP port (default 25, 465 with --ssl)."},
+        OPT_IPV4,
+        OPT_IPV6,
+        {'e', "expect", required_argument, "STRING",
+         "Text the banner's first line must contain (default '220')."},
+        {'C', "command", required_argument, "CMD",
+         "SMTP command to send after EHLO, AUTH and MAIL/RCPT (like\n"
+         "monitoring-plugins, after MAIL FROM when -f is given); repeatable."},
+        {'R', "response", required_argument, "REGEX",
+         "Extended regex the reply to the matching -C must match; repeatable.\n"
+         "A mismatch is WARNING. Without -R the reply's class decides."},
+        {'f', "from", required_argument, "ADDR", "Send MAIL FROM:<ADDR> (\"\" for <>)."},
+        {OPT_RCPT, "rcpt", required_argument, "ADDR",
+         "Send RCPT TO:<ADDR> after -f and report acceptance; repeatable (8)."},
+        {OPT_SEND_TEST, "send-test-message", no_argument, NULL,
+         "After an accepted RCPT, send a short test message with DATA."},
+        {'F', "fqdn", required_argument, "NAME",
+         "Name to send with EHLO (default: this host's name)."},
+        {'L', "lmtp", no_argument, NULL, "Speak LMTP: LHLO instead of EHLO."},
+        {'S', "starttls", no_argument, NULL,
+         "Require STARTTLS and use it (re-sending EHLO after it)."},
+        {'s', "ssl", no_argument, NULL,
+         "Implicit TLS from the first byte (submissions, port 465)."},
+        {'D', "certificate", required_argument, "WARN[,CRIT]",
+         "Minimum days the certificate must still be valid (implies -S\n"
+         "unless --ssl); CRIT defaults to 0 (expired)."},
+        {OPT_VERIFY, "verify-cert", no_argument, NULL,
+         "The chain must verify and the name (-H or --cert-name) match;\n"
+         "otherwise CRITICAL. Implies -S unless --ssl."},
+        {OPT_CERT_NAME, "cert-name", required_argument, "NAME",
+         "Name the certificate must carry (default -H); also sent as SNI."},
+        {OPT_CA_FILE, "ca-file", required_argument, "FILE",
+         "Trust anchors (default: system store)."},
+        {'A', "authtype", required_argument, "MECH", "SASL mechanism to test: PLAIN or LOGIN."},
+        {'U', "authuser", required_argument, "USER", "User name for -A."},
+        {'P', "authpass", required_argument, "PASS",
+         "Password for -A: literal, env:NAME or file:PATH (mode 600)."},
+        {OPT_PLAIN_AUTH, "auth-without-tls", no_argument, NULL,
+         "Allow -A on a connection without TLS (sends the password in clear)."},
+        {OPT_REQUIRE_EXT, "require-ext", required_argument, "KEYWORD",
+         "EHLO must list this extension (STARTTLS, PIPELINING, SIZE,\n"
+         "8BITMIME, AUTH, ...), else WARNING; repeatable."},
+        {OPT_BANNER_FQDN, "check-banner-fqdn", no_argument, NULL,
+         "WARNING unless the greeting's host name is a resolvable FQDN."},
+        {OPT_TEMPFAIL, "tempfail-state", required_argument, "STATE",
+         "State for a 4xx reply (default warning)."},
+        {OPT_PERMFAIL, "permfail-state", required_argument, "STATE",
+         "State for a 5xx reply (default critical)."},
+        {'q', "ignore-quit-failure", no_argument, NULL,
+         "A bad or missing reply to QUIT is not WARNING."},
+        {'w', "warning", required_argument, "RANGE", "Total time (seconds) for WARNING."},
+        {'c', "critical", required_argument, "RANGE", "Total time (seconds) for CRITICAL."},
+        OPT_END,
 };
 
 static const struct plugin_desc smtp_desc = {
-	.name = "check_smtp",
-	.service = "SMTP",
-	.purpose = "Checks a mail server's SMTP dialogue, STARTTLS and certificate in one run.",
-	.usage = "-H HOST [-p PORT] [-e EXPECT] [-C CMD [-R REGEX]]... [-f FROM [--rcpt ADDR]...]\n"
-		 "  [-F FQDN] [-S|--ssl] [-D WARN[,CRIT]] [--verify-cert] [-A PLAIN|LOGIN -U USER\n"
-		 "  -P PASS] [--require-ext KW]... [-w SECS] [-c SECS] [-t SECS[:STATE]]",
-	.notes = "A 4xx reply is WARNING and a 5xx reply CRITICAL unless -R or the\n"
-		 "--tempfail-state/--permfail-state options say otherwise. EHLO is always\n"
-		 "sent (HELO only when EHLO is refused); QUIT always ends the session.\n"
-		 "Perfdata: time (total, with -w/-c) and the time of each phase that ran:\n"
-		 "connect, tls (STARTTLS command and handshake), banner, ehlo (both\n"
-		 "EHLOs with STARTTLS), auth, envelope (MAIL, RCPT, DATA and -C);\n"
-		 "days with a certificate check.\n"
-		 "Example: check_smtp -H mx.example.net -S -D 21,7 -f '' --rcpt postmaster@example.net",
-	.opts = smtp_opts,
+        .name = "check_smtp",
+        .service = "SMTP",
+        .purpose = "Checks a mail server's SMTP dialogue, STARTTLS and certificate in one run.",
+        .usage = "-H HOST [-p PORT] [-e EXPECT] [-C CMD [-R REGEX]]... [-f FROM [--rcpt "
+                 "ADDR]...]\n"
+                 "  [-F FQDN] [-S|--ssl] [-D WARN[,CRIT]] [--verify-cert] [-A PLAIN|LOGIN -U "
+                 "USER\n"
+                 "  -P PASS] [--require-ext KW]... [-w SECS] [-c SECS] [-t SECS[:STATE]]",
+        .notes = "A 4xx reply is WARNING and a 5xx reply CRITICAL unless -R or the\n"
+                 "--tempfail-state/--permfail-state options say otherwise. EHLO is always\n"
+                 "sent (HELO only when EHLO is refused); QUIT always ends the session.\n"
+                 "Perfdata: time (total, with -w/-c) and the time of each phase that ran:\n"
+                 "connect, tls (STARTTLS command and handshake), banner, ehlo (both\n"
+                 "EHLOs with STARTTLS), auth, envelope (MAIL, RCPT, DATA and -C);\n"
+                 "days with a certificate check.\n"
+                 "Example: check_smtp -H mx.example.net -S -D 21,7 -f '' --rcpt "
+                 "postmaster@example.net",
+        .opts = smtp_opts,
 };
 
 /* ---- results ---------------------------------------------------------- */
 
-static void
-smtp_problem(struct smtp_check *ck, enum gl_state st, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void smtp_problem(struct smtp_check *ck, enum gl_state st, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 
 static void
 smtp_problem(struct smtp_check *ck, enum gl_state st, const char *fmt, ...)
@@ -188,8 +196,8 @@ smtp_problem(struct smtp_check *ck, enum gl_state st, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void
-smtp_info(struct smtp_check *ck, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void smtp_info(struct smtp_check *ck, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 static void
 smtp_info(struct smtp_check *ck, const char *fmt, ...)
@@ -211,7 +219,7 @@ smtp_net_fail(struct smtp_check *ck, enum net_status st, const char *what)
 	ck->synced = false;
 	if (st == NET_ERR_TIMEOUT)
 		smtp_problem(ck, deadline_state(), "timeout after %g s %s", deadline_seconds(),
-			     what);
+		             what);
 	else
 		smtp_problem(ck, GL_CRITICAL, "%s: %s", what, ck->err);
 	return false;
@@ -225,7 +233,7 @@ smtp_reply_str(const struct smtp_check *ck, char *buf, size_t len)
 
 	smtp_reply_first_line(&ck->reply, first, sizeof first);
 	snprintf(buf, len, "%d%s%s%s%s", ck->reply.code, ck->reply.enhanced[0] ? " " : "",
-		 ck->reply.enhanced, first[0] ? " " : "", first);
+	         ck->reply.enhanced, first[0] ? " " : "", first);
 }
 
 /* Judges a reply that should be in class want: 4xx and 5xx take the
@@ -239,15 +247,17 @@ smtp_expect(struct smtp_check *ck, int want, const char *what)
 	if (cls == want)
 		return true;
 	smtp_reply_str(ck, r, sizeof r);
-	smtp_problem(ck, cls == 4 ? ck->cfg->tempfail : cls == 5 ? ck->cfg->permfail : GL_CRITICAL,
-		     "%s rejected: %s", what, r);
+	smtp_problem(ck,
+	             cls == 4   ? ck->cfg->tempfail
+	             : cls == 5 ? ck->cfg->permfail
+	                        : GL_CRITICAL,
+	             "%s rejected: %s", what, r);
 	return false;
 }
 
 /* Sends a command and reads its reply, timing it into a phase. */
-static bool
-smtp_step(struct smtp_check *ck, enum phase ph, const char *what, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static bool smtp_step(struct smtp_check *ck, enum phase ph, const char *what, const char *fmt,
+                      ...) __attribute__((format(printf, 4, 5)));
 
 static bool
 smtp_step(struct smtp_check *ck, enum phase ph, const char *what, const char *fmt, ...)
@@ -260,7 +270,7 @@ smtp_step(struct smtp_check *ck, enum phase ph, const char *what, const char *fm
 	sb_vappendf(&cmd, fmt, ap);
 	va_end(ap);
 	enum net_status st = smtp_command(&ck->conn, &ck->reply, ck->err, sizeof ck->err, "%s",
-					  sb_str(&cmd));
+	                                  sb_str(&cmd));
 	sb_free(&cmd);
 	ck->phase[ph] += (double)(mono_ns() - t) / 1e9;
 	ck->phase_ran[ph] = true;
@@ -282,8 +292,8 @@ static bool
 smtp_connect(struct smtp_check *ck)
 {
 	int64_t t = mono_ns();
-	enum net_status st = net_connect(&ck->conn, ck->cfg->host, ck->cfg->port, ck->cfg->family,
-					 ck->err, sizeof ck->err);
+	enum net_status st = net_connect(&ck->conn, ck->cfg->host, ck->cfg->port,
+	                                 ck->cfg->family, ck->err, sizeof ck->err);
 
 	ck->phase[PH_CONNECT] = (double)(mono_ns() - t) / 1e9;
 	ck->phase_ran[PH_CONNECT] = true;
@@ -303,10 +313,10 @@ smtp_tls(struct smtp_check *ck)
 	const struct smtp_cfg *cfg = ck->cfg;
 	const char *name = cfg->cert_name ? cfg->cert_name : cfg->host;
 	struct tls_opts to = {
-		.sni = smtp_is_ip(name) ? NULL : name,
-		.ca_file = cfg->ca_file,
-		.status_request = true,
-		.security_level_0 = true,  /* see a weak certificate, judge it by policy */
+	        .sni = smtp_is_ip(name) ? NULL : name,
+	        .ca_file = cfg->ca_file,
+	        .status_request = true,
+	        .security_level_0 = true, /* see a weak certificate, judge it by policy */
 	};
 	int64_t t = mono_ns();
 	enum net_status st = tls_start(&ck->conn, &to, ck->err, sizeof ck->err);
@@ -341,7 +351,7 @@ smtp_banner(struct smtp_check *ck)
 		return false;
 	if (strstr(line, ck->cfg->expect) == NULL)
 		smtp_problem(ck, GL_WARNING, "banner does not contain '%s': %.120s",
-			     ck->cfg->expect, line);
+		             ck->cfg->expect, line);
 	smtp_reply_first_line(&ck->reply, line, sizeof line);
 	smtp_info(ck, "%.100s", line);
 	return true;
@@ -406,8 +416,8 @@ smtp_cert(struct smtp_check *ck)
 	p.check_host = cfg->verify;
 	p.ca_file = cfg->ca_file;
 	output_init(&co, "SMTP");
-	enum gl_state st = certcheck_eval(&ck->conn, &p, cfg->cert_name ? cfg->cert_name : cfg->host,
-					  NULL, &co);
+	enum gl_state st = certcheck_eval(
+	        &ck->conn, &p, cfg->cert_name ? cfg->cert_name : cfg->host, NULL, &co);
 	if (st != GL_OK)
 		smtp_problem(ck, st, "%s", sb_str(&co.summary));
 	else
@@ -430,7 +440,7 @@ smtp_require_ext(struct smtp_check *ck)
 		if (smtp_ext_find(&ck->ext, ck->cfg->req_ext[i]) != NULL)
 			continue;
 		smtp_problem(ck, GL_WARNING, "%s not offered%s", ck->cfg->req_ext[i],
-			     ck->have_ext ? "" : " (no EHLO)");
+		             ck->have_ext ? "" : " (no EHLO)");
 		ok = false;
 	}
 	return ok;
@@ -471,7 +481,7 @@ smtp_auth(struct smtp_check *ck)
 	if (!smtp_ext_has_auth(&ck->ext, cfg->auth_mech)) {
 		const char *a = smtp_ext_find(&ck->ext, "AUTH");
 		smtp_problem(ck, GL_CRITICAL, "AUTH %s not offered (AUTH %s)", cfg->auth_mech,
-			     a ? a : "not listed");
+		             a ? a : "not listed");
 		return false;
 	}
 	if (strcmp(cfg->auth_mech, "PLAIN") == 0) {
@@ -492,7 +502,7 @@ smtp_auth(struct smtp_check *ck)
 		     smtp_expect(ck, 3, "AUTH LOGIN");
 		for (int i = 0; ok && i < 2; i++) {
 			char *b64 = smtp_base64(i == 0 ? cfg->auth_user : cfg->auth_pass,
-						i == 0 ? ul : pl);
+			                        i == 0 ? ul : pl);
 			ok = smtp_auth_send(ck, b64) &&
 			     (i == 1 || smtp_expect(ck, 3, "AUTH LOGIN user name"));
 			explicit_bzero(b64, strlen(b64));
@@ -519,15 +529,17 @@ smtp_commands(struct smtp_check *ck)
 		smtp_reply_str(ck, r, sizeof r);
 		output_long(&ck->out, "%s: %s", cfg->cmd[i], r);
 		if (i >= cfg->nresp) {
-			if (!smtp_expect(ck, smtp_reply_class(&ck->reply) == 3 ? 3 : 2, cfg->cmd[i]))
+			if (!smtp_expect(ck, smtp_reply_class(&ck->reply) == 3 ? 3 : 2,
+			                 cfg->cmd[i]))
 				return false;
 			continue;
 		}
 		char full[SMTP_TEXT_MAX + 32];
 		snprintf(full, sizeof full, "%d%s%s %s", ck->reply.code,
-			 ck->reply.enhanced[0] ? " " : "", ck->reply.enhanced, ck->reply.text);
+		         ck->reply.enhanced[0] ? " " : "", ck->reply.enhanced, ck->reply.text);
 		if (regexec(&cfg->resp[i], full, 0, NULL, 0) != 0)
-			smtp_problem(ck, GL_WARNING, "unexpected reply to '%s': %s", cfg->cmd[i], r);
+			smtp_problem(ck, GL_WARNING, "unexpected reply to '%s': %s",
+			             cfg->cmd[i], r);
 	}
 	return true;
 }
@@ -546,23 +558,29 @@ smtp_data(struct smtp_check *ck, const char *rcpt)
 	if (gmtime_r(&now, &tm) == NULL ||
 	    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm) == 0)
 		snprintf(date, sizeof date, "Thu, 01 Jan 1970 00:00:00 +0000");
-	const char *lines[] = {"From: <%s>", "To: <%s>", "Subject: check_smtp test message",
-			       "Date: %s", "Message-ID: <check_smtp.%lld.%ld@%s>",
-			       "Auto-Submitted: auto-generated", "",
-			       "This message tests mail delivery; it can be deleted.", NULL};
+	const char *lines[] = {"From: <%s>",
+	                       "To: <%s>",
+	                       "Subject: check_smtp test message",
+	                       "Date: %s",
+	                       "Message-ID: <check_smtp.%lld.%ld@%s>",
+	                       "Auto-Submitted: auto-generated",
+	                       "",
+	                       "This message tests mail delivery; it can be deleted.",
+	                       NULL};
 	enum net_status st = NET_OK;
 	for (size_t i = 0; lines[i] != NULL && st == NET_OK; i++) {
 		if (i == 4)
 			st = smtp_send(&ck->conn, ck->err, sizeof ck->err, lines[i],
-				       (long long)now, (long)getpid(), ck->cfg->helo);
+			               (long long)now, (long)getpid(), ck->cfg->helo);
 		else
 			st = smtp_send(&ck->conn, ck->err, sizeof ck->err, lines[i],
-				       i == 0 ? ck->cfg->from : i == 1 ? rcpt : date);
+			               i == 0   ? ck->cfg->from
+			               : i == 1 ? rcpt
+			                        : date);
 	}
 	if (st != NET_OK)
 		return smtp_net_fail(ck, st, "sending the message");
-	if (!smtp_step(ck, PH_ENVELOPE, "end of data", ".") ||
-	    !smtp_expect(ck, 2, "message"))
+	if (!smtp_step(ck, PH_ENVELOPE, "end of data", ".") || !smtp_expect(ck, 2, "message"))
 		return false;
 	smtp_reply_str(ck, r, sizeof r);
 	smtp_info(ck, "test message accepted: %.100s", r);
@@ -583,7 +601,7 @@ smtp_envelope(struct smtp_check *ck)
 	smtp_reply_str(ck, r, sizeof r);
 	output_long(&ck->out, "MAIL FROM:<%s>: %s", cfg->from, r);
 	if (!smtp_expect(ck, 2, "MAIL FROM"))
-		return true;  /* the session is fine: RSET and QUIT follow */
+		return true; /* the session is fine: RSET and QUIT follow */
 	for (size_t i = 0; i < cfg->nrcpt; i++) {
 		snprintf(what, sizeof what, "RCPT TO:<%s>", cfg->rcpt[i]);
 		if (!smtp_step(ck, PH_ENVELOPE, what, "%s", what))
@@ -609,10 +627,11 @@ smtp_rset_quit(struct smtp_check *ck, bool rset)
 	/* After 421 the server closes the channel (RFC 5321 section 3.8). */
 	if (!ck->session || !ck->synced || ck->reply.code == 421)
 		return;
-	if (rset && smtp_command(&ck->conn, &ck->reply, ck->err, sizeof ck->err, "RSET") != NET_OK)
+	if (rset &&
+	    smtp_command(&ck->conn, &ck->reply, ck->err, sizeof ck->err, "RSET") != NET_OK)
 		ck->synced = false;
 	st = ck->synced ? smtp_command(&ck->conn, &ck->reply, ck->err, sizeof ck->err, "QUIT")
-			: NET_ERR_IO;
+	                : NET_ERR_IO;
 	if (ck->cfg->ignore_quit)
 		return;
 	if (st != NET_OK)
@@ -629,8 +648,9 @@ smtp_rset_quit(struct smtp_check *ck, bool rset)
 static bool
 smtp_private_tld(const char *name)
 {
-	static const char *const tlds[] = {"local", "localdomain", "lan", "home", "corp",
-					   "internal", "localhost", "invalid", "example"};
+	static const char *const tlds[] = {"local",     "localdomain", "lan",
+	                                   "home",      "corp",        "internal",
+	                                   "localhost", "invalid",     "example"};
 	const char *dot = strrchr(name, '.');
 
 	for (size_t i = 0; dot != NULL && i < sizeof tlds / sizeof tlds[0]; i++)
@@ -668,7 +688,7 @@ smtp_banner_fqdn(struct smtp_check *ck, const char *banner)
 	int rc = getaddrinfo(name, NULL, &hints, &res);
 	if (rc != 0) {
 		smtp_problem(ck, GL_WARNING, "greeting name '%s' does not resolve (%s)", name,
-			     gai_strerror(rc));
+		             gai_strerror(rc));
 		return;
 	}
 	freeaddrinfo(res);
@@ -734,7 +754,7 @@ smtp_report(struct smtp_check *ck)
 		struct strbuf r = STRBUF_INIT;
 		range_format(&r, ts == GL_CRITICAL ? &cfg->time.crit : &cfg->time.warn);
 		smtp_problem(ck, ts, "response time %.3f s (%s threshold %s)", ck->total,
-			     ts == GL_CRITICAL ? "critical" : "warning", sb_str(&r));
+		             ts == GL_CRITICAL ? "critical" : "warning", sb_str(&r));
 		sb_free(&r);
 	}
 	if (ck->problems.len > 0)
@@ -742,14 +762,18 @@ smtp_report(struct smtp_check *ck)
 	if (ck->info.len > 0)
 		output_summary(&ck->out, "%s; ", sb_str(&ck->info));
 	output_summary(&ck->out, "%.3f s response time", ck->total);
-	perfdata_append(&perf, &(struct pd_item){.label = "time", .value = ck->total, .uom = "s",
-						 .warn = &cfg->time.warn, .crit = &cfg->time.crit,
-						 .has_min = true});
+	perfdata_append(&perf, &(struct pd_item){.label = "time",
+	                                         .value = ck->total,
+	                                         .uom = "s",
+	                                         .warn = &cfg->time.warn,
+	                                         .crit = &cfg->time.crit,
+	                                         .has_min = true});
 	for (int i = 0; i < PH_COUNT; i++)
 		if (ck->phase_ran[i])
 			perfdata_append(&perf, &(struct pd_item){.label = phase_label[i],
-								 .value = ck->phase[i], .uom = "s",
-								 .has_min = true});
+			                                         .value = ck->phase[i],
+			                                         .uom = "s",
+			                                         .has_min = true});
 	if (ck->out.perf.len > 0)
 		sb_appendf(&perf, " %s", sb_str(&ck->out.perf));
 	sb_free(&ck->out.perf);
@@ -773,8 +797,8 @@ smtp_parse_days(struct opts *o, struct smtp_cfg *cfg, const char *arg)
 	cfg->warn_days = (int)opts_long(o, buf, 0, 36500);
 	cfg->crit_days = comma ? (int)opts_long(o, comma, 0, 36500) : 0;
 	if (cfg->crit_days > cfg->warn_days)
-		opts_usage_error(o, "-D: critical days %d exceed warning days %d", cfg->crit_days,
-				 cfg->warn_days);
+		opts_usage_error(o, "-D: critical days %d exceed warning days %d",
+		                 cfg->crit_days, cfg->warn_days);
 	cfg->cert_check = true;
 }
 
@@ -818,7 +842,8 @@ smtp_opt_dialogue(struct opts *o, struct smtp_cfg *cfg, int key, const char *arg
 	case 'R':
 		if (cfg->nresp >= MAX_CMDS)
 			opts_usage_error(o, "-R: at most %d times", MAX_CMDS);
-		if (regcomp(&cfg->resp[cfg->nresp], arg, REG_EXTENDED | REG_NEWLINE | REG_NOSUB) != 0)
+		if (regcomp(&cfg->resp[cfg->nresp], arg,
+		            REG_EXTENDED | REG_NEWLINE | REG_NOSUB) != 0)
 			opts_usage_error(o, "%s: '%s' is not a valid regex", o->current, arg);
 		cfg->nresp++;
 		break;
@@ -827,7 +852,9 @@ smtp_opt_dialogue(struct opts *o, struct smtp_cfg *cfg, int key, const char *arg
 	case OPT_SEND_TEST: cfg->send_test = true; break;
 	case 'F': snprintf(cfg->helo, sizeof cfg->helo, "%s", arg); break;
 	case 'L': cfg->greet = "LHLO"; break;
-	case OPT_REQUIRE_EXT: smtp_push(o, cfg->req_ext, &cfg->nreq_ext, MAX_REQ_EXT, arg); break;
+	case OPT_REQUIRE_EXT:
+		smtp_push(o, cfg->req_ext, &cfg->nreq_ext, MAX_REQ_EXT, arg);
+		break;
 	case OPT_BANNER_FQDN: cfg->banner_fqdn = true; break;
 	case 'q': cfg->ignore_quit = true; break;
 	case OPT_TEMPFAIL: cfg->tempfail = smtp_parse_state(o, arg); break;
@@ -881,14 +908,15 @@ smtp_opts_check(struct opts *o, struct smtp_cfg *cfg, bool port_set)
 	if (cfg->send_test && cfg->nrcpt == 0)
 		opts_usage_error(o, "--send-test-message needs --rcpt");
 	if (cfg->nresp > cfg->ncmd)
-		opts_usage_error(o, "-R given %zu times but -C only %zu", cfg->nresp, cfg->ncmd);
+		opts_usage_error(o, "-R given %zu times but -C only %zu", cfg->nresp,
+		                 cfg->ncmd);
 	if (cfg->auth_mech == NULL && (cfg->auth_user || cfg->auth_pass))
 		opts_usage_error(o, "-U and -P need -A");
 	if (cfg->auth_mech != NULL && (cfg->auth_user == NULL || cfg->auth_pass == NULL))
 		opts_usage_error(o, "-A needs -U and -P");
 	if (cfg->auth_mech != NULL && !cfg->ssl && !cfg->starttls && !cfg->plain_auth)
 		opts_usage_error(o, "-A would send the password in clear: add -S or --ssl "
-				    "(or --auth-without-tls)");
+		                    "(or --auth-without-tls)");
 	if (cfg->helo[0] == '\0' && gethostname(cfg->helo, sizeof cfg->helo - 1) != 0)
 		snprintf(cfg->helo, sizeof cfg->helo, "localhost");
 }

@@ -15,8 +15,8 @@
 
 struct reply_case {
 	const char *name;
-	const char *lines[6];      /* fed in order until NULL */
-	enum smtp_feed last;       /* what the last fed line returns */
+	const char *lines[6]; /* fed in order until NULL */
+	enum smtp_feed last;  /* what the last fed line returns */
 	int code;
 	const char *enhanced;
 	const char *text;
@@ -24,48 +24,110 @@ struct reply_case {
 };
 
 static const struct reply_case reply_cases[] = {
-	{"single line", {"220 mail.example.test ESMTP Postfix"}, SMTP_FEED_DONE, 220, "",
-	 "mail.example.test ESMTP Postfix", 1},
-	{"bare code without text", {"250"}, SMTP_FEED_DONE, 250, "", "", 1},
-	{"code and one space", {"250 "}, SMTP_FEED_DONE, 250, "", "", 1},
-	{"continuation lines",
-	 {"250-mail.example.test", "250-PIPELINING", "250-SIZE 10240000", "250 8BITMIME"},
-	 SMTP_FEED_DONE, 250, "", "mail.example.test\nPIPELINING\nSIZE 10240000\n8BITMIME", 4},
-	{"continuation still open", {"250-mail.example.test", "250-PIPELINING"},
-	 SMTP_FEED_MORE, 250, "", "mail.example.test\nPIPELINING", 2},
-	{"enhanced code taken from the text",
-	 {"554 5.7.1 <x.local>: Helo command rejected: Go away"}, SMTP_FEED_DONE, 554,
-	 "5.7.1", "<x.local>: Helo command rejected: Go away", 1},
-	{"enhanced code with three-digit parts", {"550 5.123.456 too many"}, SMTP_FEED_DONE,
-	 550, "5.123.456", "too many", 1},
-	{"enhanced code repeated on every line is stripped",
-	 {"550-5.1.1 first", "550 5.1.1 second"}, SMTP_FEED_DONE, 550, "5.1.1",
-	 "first\nsecond", 2},
-	{"enhanced code whose class disagrees is text", {"250 5.1.1 odd"}, SMTP_FEED_DONE,
-	 250, "", "5.1.1 odd", 1},
-	{"four-digit enhanced part is text", {"550 5.1.1234 x"}, SMTP_FEED_DONE, 550, "",
-	 "5.1.1234 x", 1},
-	{"enhanced code must be followed by a space", {"250 2.0.0ok"}, SMTP_FEED_DONE, 250,
-	 "", "2.0.0ok", 1},
-	{"bare enhanced code", {"250 2.0.0"}, SMTP_FEED_DONE, 250, "2.0.0", "", 1},
-	{"4xx is a reply", {"421 4.3.2 Service shutting down"}, SMTP_FEED_DONE, 421, "4.3.2",
-	 "Service shutting down", 1},
-	{"354 is a reply", {"354 End data with <CR><LF>.<CR><LF>"}, SMTP_FEED_DONE, 354, "",
-	 "End data with <CR><LF>.<CR><LF>", 1},
-	/* Malformed replies. */
-	{"empty line", {""}, SMTP_FEED_BAD, 0, "", "", 0},
-	{"text without a code", {"hello there"}, SMTP_FEED_BAD, 0, "", "", 0},
-	{"two-digit code", {"25 ok"}, SMTP_FEED_BAD, 0, "", "", 0},
-	{"first digit 1 is not SMTP", {"150 ok"}, SMTP_FEED_BAD, 0, "", "", 0},
-	{"first digit 6 is not SMTP", {"650 ok"}, SMTP_FEED_BAD, 0, "", "", 0},
-	{"second digit 6 is not SMTP", {"260 ok"}, SMTP_FEED_BAD, 0, "", "", 0},
-	{"four-digit code", {"2500 ok"}, SMTP_FEED_BAD, 0, "", "", 0},
-	{"tab after the code", {"250\tok"}, SMTP_FEED_BAD, 0, "", "", 0},
-	{"HTTP answer", {"HTTP/1.1 400 Bad Request"}, SMTP_FEED_BAD, 0, "", "", 0},
-	{"code changes within a reply", {"250-first", "251 second"}, SMTP_FEED_BAD, 250, "",
-	 "first", 1},
-	{"junk after a continuation", {"250-first", "junk"}, SMTP_FEED_BAD, 250, "", "first",
-	 1},
+        {"single line",
+         {"220 mail.example.test ESMTP Postfix"},
+         SMTP_FEED_DONE,
+         220,
+         "",
+         "mail.example.test ESMTP Postfix",
+         1},
+        {"bare code without text", {"250"}, SMTP_FEED_DONE, 250, "", "", 1},
+        {"code and one space", {"250 "}, SMTP_FEED_DONE, 250, "", "", 1},
+        {"continuation lines",
+         {"250-mail.example.test", "250-PIPELINING", "250-SIZE 10240000", "250 8BITMIME"},
+         SMTP_FEED_DONE,
+         250,
+         "",
+         "mail.example.test\nPIPELINING\nSIZE 10240000\n8BITMIME",
+         4},
+        {"continuation still open",
+         {"250-mail.example.test", "250-PIPELINING"},
+         SMTP_FEED_MORE,
+         250,
+         "",
+         "mail.example.test\nPIPELINING",
+         2},
+        {"enhanced code taken from the text",
+         {"554 5.7.1 <x.local>: Helo command rejected: Go away"},
+         SMTP_FEED_DONE,
+         554,
+         "5.7.1",
+         "<x.local>: Helo command rejected: Go away",
+         1},
+        {"enhanced code with three-digit parts",
+         {"550 5.123.456 too many"},
+         SMTP_FEED_DONE,
+         550,
+         "5.123.456",
+         "too many",
+         1},
+        {"enhanced code repeated on every line is stripped",
+         {"550-5.1.1 first", "550 5.1.1 second"},
+         SMTP_FEED_DONE,
+         550,
+         "5.1.1",
+         "first\nsecond",
+         2},
+        {"enhanced code whose class disagrees is text",
+         {"250 5.1.1 odd"},
+         SMTP_FEED_DONE,
+         250,
+         "",
+         "5.1.1 odd",
+         1},
+        {"four-digit enhanced part is text",
+         {"550 5.1.1234 x"},
+         SMTP_FEED_DONE,
+         550,
+         "",
+         "5.1.1234 x",
+         1},
+        {"enhanced code must be followed by a space",
+         {"250 2.0.0ok"},
+         SMTP_FEED_DONE,
+         250,
+         "",
+         "2.0.0ok",
+         1},
+        {"bare enhanced code", {"250 2.0.0"}, SMTP_FEED_DONE, 250, "2.0.0", "", 1},
+        {"4xx is a reply",
+         {"421 4.3.2 Service shutting down"},
+         SMTP_FEED_DONE,
+         421,
+         "4.3.2",
+         "Service shutting down",
+         1},
+        {"354 is a reply",
+         {"354 End data with <CR><LF>.<CR><LF>"},
+         SMTP_FEED_DONE,
+         354,
+         "",
+         "End data with <CR><LF>.<CR><LF>",
+         1},
+        /* Malformed replies. */
+        {"empty line", {""}, SMTP_FEED_BAD, 0, "", "", 0},
+        {"text without a code", {"hello there"}, SMTP_FEED_BAD, 0, "", "", 0},
+        {"two-digit code", {"25 ok"}, SMTP_FEED_BAD, 0, "", "", 0},
+        {"first digit 1 is not SMTP", {"150 ok"}, SMTP_FEED_BAD, 0, "", "", 0},
+        {"first digit 6 is not SMTP", {"650 ok"}, SMTP_FEED_BAD, 0, "", "", 0},
+        {"second digit 6 is not SMTP", {"260 ok"}, SMTP_FEED_BAD, 0, "", "", 0},
+        {"four-digit code", {"2500 ok"}, SMTP_FEED_BAD, 0, "", "", 0},
+        {"tab after the code", {"250\tok"}, SMTP_FEED_BAD, 0, "", "", 0},
+        {"HTTP answer", {"HTTP/1.1 400 Bad Request"}, SMTP_FEED_BAD, 0, "", "", 0},
+        {"code changes within a reply",
+         {"250-first", "251 second"},
+         SMTP_FEED_BAD,
+         250,
+         "",
+         "first",
+         1},
+        {"junk after a continuation",
+         {"250-first", "junk"},
+         SMTP_FEED_BAD,
+         250,
+         "",
+         "first",
+         1},
 };
 
 static void
@@ -121,9 +183,10 @@ test_reply_bounds(void)
 	is_int(strlen(r.text), r.text_len, "and stays NUL-terminated");
 
 	smtp_reply_init(&r);
-	smtp_reply_feed(&r, "hello world this is not smtp at all and it goes on and on "
-			    "and on for a while",
-			err, sizeof err);
+	smtp_reply_feed(&r,
+	                "hello world this is not smtp at all and it goes on and on "
+	                "and on for a while",
+	                err, sizeof err);
 	is_str(err,
 	       "not an SMTP reply line: 'hello world this is not smtp at all and it goes on "
 	       "and on an...'",
@@ -139,9 +202,12 @@ static void
 test_enhanced_scan(void)
 {
 	static const struct enh_case cases[] = {
-		{"2.0.0", 5}, {"5.7.1 Relay denied", 5}, {"4.4.2 x", 5}, {"5.123.456 x", 9},
-		{"3.0.0", 0}, {"5.7", 0}, {"5..1", 0}, {"5.7.1x", 0}, {"5.1234.1", 0},
-		{"x.1.1", 0}, {"", 0},
+	        {"2.0.0", 5},    {"5.7.1 Relay denied", 5},
+	        {"4.4.2 x", 5},  {"5.123.456 x", 9},
+	        {"3.0.0", 0},    {"5.7", 0},
+	        {"5..1", 0},     {"5.7.1x", 0},
+	        {"5.1234.1", 0}, {"x.1.1", 0},
+	        {"", 0},
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -163,14 +229,30 @@ static void
 test_ext(void)
 {
 	static const char *const postfix[] = {
-		"250-mail.example.test", "250-PIPELINING", "250-SIZE 10240000", "250-VRFY",
-		"250-ETRN", "250-STARTTLS", "250-AUTH PLAIN LOGIN", "250-AUTH=PLAIN LOGIN",
-		"250-ENHANCEDSTATUSCODES", "250-8BITMIME", "250-DSN", "250-SMTPUTF8",
-		"250 CHUNKING", NULL,
+	        "250-mail.example.test",
+	        "250-PIPELINING",
+	        "250-SIZE 10240000",
+	        "250-VRFY",
+	        "250-ETRN",
+	        "250-STARTTLS",
+	        "250-AUTH PLAIN LOGIN",
+	        "250-AUTH=PLAIN LOGIN",
+	        "250-ENHANCEDSTATUSCODES",
+	        "250-8BITMIME",
+	        "250-DSN",
+	        "250-SMTPUTF8",
+	        "250 CHUNKING",
+	        NULL,
 	};
 	static const char *const odd[] = {
-		"250-mx.example.test greets you", "250-size", "250-AUTH=CRAM-MD5 PLAIN",
-		"250--BAD", "250-WAY_TOO_BAD", "250-X-EXPS GSSAPI", "250 starttls", NULL,
+	        "250-mx.example.test greets you",
+	        "250-size",
+	        "250-AUTH=CRAM-MD5 PLAIN",
+	        "250--BAD",
+	        "250-WAY_TOO_BAD",
+	        "250-X-EXPS GSSAPI",
+	        "250 starttls",
+	        NULL,
 	};
 	struct smtp_reply r;
 	struct smtp_ext ext;
@@ -179,8 +261,8 @@ test_ext(void)
 	feed_all(&r, postfix);
 	smtp_ext_parse(&r, &ext);
 	is_int(ext.n, 11, "postfix EHLO: 11 extensions (the AUTH= duplicate dropped)");
-	ok(ext.starttls && ext.pipelining && ext.eightbitmime && ext.smtputf8 &&
-		   ext.chunking && ext.dsn && ext.enhancedstatuscodes,
+	ok(ext.starttls && ext.pipelining && ext.eightbitmime && ext.smtputf8 && ext.chunking &&
+	           ext.dsn && ext.enhancedstatuscodes,
 	   "postfix EHLO: flags set");
 	ok(ext.has_size && ext.size == 10240000, "postfix EHLO: SIZE 10240000");
 	is_str(smtp_ext_find(&ext, "auth"), "PLAIN LOGIN", "AUTH parameters");
@@ -245,7 +327,7 @@ listen_any(unsigned *port)
 
 static enum net_status
 read_from(int lfd, unsigned port, const char *data, size_t len, size_t repeat,
-	  struct smtp_reply *r, char *err, size_t errlen)
+          struct smtp_reply *r, char *err, size_t errlen)
 {
 	struct net_conn c;
 	pid_t pid = serve(lfd, data, len, repeat);
