@@ -315,7 +315,7 @@ st_ldap(struct net_conn *c, char *err, size_t errlen)
 
 	if (st != NET_OK || (st = st_recv_exact(c, hdr, 2, err, errlen)) != NET_OK)
 		return st;
-	if (hdr[0] != 0x30 || (hdr[1] & 0x7f) > 2) {
+	if (hdr[0] != 0x30 || hdr[1] == 0x80 || (hdr[1] & 0x80 && (hdr[1] & 0x7f) > 2)) {
 		snprintf(err, errlen, "%s: not an LDAP message", c->peer);
 		return NET_ERR_IO;
 	}
