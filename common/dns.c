@@ -982,23 +982,22 @@ sec_chain(struct sec_ctx *c, ldns_rr_list *set, ldns_rr_list *sigs)
 	return rc == 1 ? 0 : -1;
 }
 
-void
-dns_sec_validate(const struct dns_server *srv, const ldns_pkt *pkt,
-		 const ldns_rr_list *anchors, unsigned flags, int budget_ms,
-		 struct dns_sec_result *res)
+/* Validates every RRset of one section of pkt. Returns how many there
+ * were, or -1 when one failed. */
+static int
+sec_section(struct sec_ctx *c, const ldns_pkt *pkt, ldns_pkt_section which)
 {
-	struct sec_ctx c = {srv, anchors, flags, budget_ms, time(NULL), res};
-	const ldns_rr_list *ans = ldns_pkt_answer(pkt);
-	size_t n = ans ? ldns_rr_list_rr_count(ans) : 0, done = 0;
+	const ldns_rr_list *list = which == LDNS_SECTION_ANSWER ? ldns_pkt_answer(pkt)
+								 : ldns_pkt_authority(pkt);
+	size_t n = list ? ldns_rr_list_rr_count(list) : 0;
+	int done = 0;
 
-	memset(res, 0, sizeof *res);
-	res->verdict = DNS_SEC_SECURE;
 	for (size_t i = 0; i < n; i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(ans, i);
+		const ldns_rr *rr = ldns_rr_list_rr(list, i);
 		ldns_rr_type t = ldns_rr_get_type(rr);
 		bool seen = false;
 		for (size_t j = 0; j < i && !seen; j++) {
-			const ldns_rr *p = ldns_rr_list_rr(ans, j);
+			const ldns_rr *p = ldns_rr_list_rr(list, j);
 			seen = ldns_rr_get_type(p) == t &&
 			       ldns_dname_compare(ldns_rr_owner(p), ldns_rr_owner(rr)) == 0;
 		}
@@ -1006,11 +1005,76 @@ dns_sec_validate(const struct dns_server *srv, const ldns_pkt *pkt,
 			continue;
 		done++;
 		ldns_rr_list *set = ldns_pkt_rr_list_by_name_and_type(pkt, ldns_rr_owner(rr), t,
-								      LDNS_SECTION_ANSWER);
-		ldns_rr_list *sigs = sigs_covering(ans, ldns_rr_owner(rr), t);
-		if (set == NULL || sec_chain(&c, set, sigs) != 0)
-			return;
+								      which);
+		ldns_rr_list *sigs = sigs_covering(list, ldns_rr_owner(rr), t);
+		if (set == NULL || sec_chain(c, set, sigs) != 0)
+			return -1;
 	}
-	if (done == 0)
-		sec_fail(&c, DNS_SEC_ERROR, "the answer is empty: nothing to validate");
+	return done;
+}
+
+/* A validated negative answer must also prove that the name or type does
+ * not exist: the NSEC (RFC 4035 5.4) or NSEC3 (RFC 5155 8) records must
+ * cover it. */
+static void
+sec_denial(struct sec_ctx *c, const ldns_pkt *pkt)
+{
+	ldns_rr *q = ldns_rr_list_rr(ldns_pkt_question(pkt), 0);
+	ldns_rr_list *nsec = ldns_pkt_rr_list_by_type(pkt, LDNS_RR_TYPE_NSEC,
+						      LDNS_SECTION_AUTHORITY);
+	ldns_rr_list *nsec3 = ldns_pkt_rr_list_by_type(pkt, LDNS_RR_TYPE_NSEC3,
+						       LDNS_SECTION_AUTHORITY);
+	ldns_rr_list *sigs = ldns_pkt_rr_list_by_type(pkt, LDNS_RR_TYPE_RRSIG,
+						      LDNS_SECTION_AUTHORITY);
+	ldns_status ls = LDNS_STATUS_DNSSEC_NSEC_RR_NOT_COVERED;
+	char what[300];
+
+	if (q == NULL) {
+		sec_fail(c, DNS_SEC_BOGUS, "the reply has no question to prove absent");
+		goto out;
+	}
+	rrset_name(ldns_rr_owner(q), ldns_rr_get_type(q), what, sizeof what);
+	if (nsec != NULL)
+		ls = ldns_dnssec_verify_denial(q, nsec, sigs);
+	else if (nsec3 != NULL)
+		ls = ldns_dnssec_verify_denial_nsec3(q, nsec3, sigs, ldns_pkt_get_rcode(pkt),
+						     ldns_rr_get_type(q), true);
+	if (nsec == NULL && nsec3 == NULL)
+		sec_fail(c, DNS_SEC_BOGUS, "no NSEC or NSEC3 record proves %s absent", what);
+	else if (ls != LDNS_STATUS_OK)
+		sec_fail(c, DNS_SEC_BOGUS, "absence of %s not proven: %s", what,
+			 ldns_get_errorstr_by_id(ls));
+out:
+	ldns_rr_list_deep_free(nsec);
+	ldns_rr_list_deep_free(nsec3);
+	ldns_rr_list_deep_free(sigs);
+}
+
+void
+dns_sec_validate(const struct dns_server *srv, const ldns_pkt *pkt,
+		 const ldns_rr_list *anchors, unsigned flags, int budget_ms,
+		 struct dns_sec_result *res)
+{
+	struct sec_ctx c = {srv, anchors, flags, budget_ms, time(NULL), res};
+	int rcode = ldns_pkt_get_rcode(pkt);
+	int n;
+
+	memset(res, 0, sizeof *res);
+	res->verdict = DNS_SEC_SECURE;
+	if (ldns_rr_list_rr_count(ldns_pkt_answer(pkt)) > 0) {
+		sec_section(&c, pkt, LDNS_SECTION_ANSWER);
+		return;
+	}
+	if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) {
+		sec_fail(&c, DNS_SEC_ERROR, "a %s reply has nothing to validate",
+			 dns_rcode_name(rcode));
+		return;
+	}
+	/* NXDOMAIN or NODATA: the SOA and the NSEC/NSEC3 records. */
+	if ((n = sec_section(&c, pkt, LDNS_SECTION_AUTHORITY)) < 0)
+		return;
+	if (n == 0)
+		sec_fail(&c, DNS_SEC_INSECURE, "the negative answer carries no signed records");
+	else
+		sec_denial(&c, pkt);
 }

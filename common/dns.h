@@ -169,7 +169,9 @@ enum dns_status dns_anchors_read(const char *path, ldns_rr_list **anchors, char 
 /* Validates every RRset in the answer section of pkt (queried with
  * DNS_Q_DO) up to one of the anchors: each signer's DNSKEY RRset and the
  * DS RRsets above it are fetched from srv with the same query rules.
- * Signature times are checked against now. */
+ * Signature times are checked against now. A negative answer (NXDOMAIN
+ * or NODATA) has its authority section validated instead, and its NSEC
+ * or NSEC3 records must prove the absence. */
 void dns_sec_validate(const struct dns_server *srv, const ldns_pkt *pkt,
 		      const ldns_rr_list *anchors, unsigned flags, int budget_ms,
 		      struct dns_sec_result *res);

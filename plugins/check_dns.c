@@ -449,7 +449,8 @@ lookup_judge(struct dns_check *c, struct probe *p, const struct dns_reply *r, si
 	format_time(&p->text, p->seconds);
 	sb_appendf(&p->text, " (%s)", p->srv->label);
 	p->state = state_worst(p->state, thresholds_eval(&c->time, p->seconds));
-	if (c->dnssec && p->state != GL_CRITICAL && rcode == LDNS_RCODE_NOERROR)
+	if (c->dnssec && p->state != GL_CRITICAL &&
+	    (rcode == LDNS_RCODE_NOERROR || rcode == LDNS_RCODE_NXDOMAIN))
 		probe_dnssec(c, p, r->pkt, query_flags(c), left);
 }
 

@@ -303,6 +303,26 @@ is "$rc" 0 "two-link chain (DS in the parent) up to the parent's anchor: OK"
 like "$first" "^DNS OK - www\.child\.parent\.test A 192\.0\.2\.82 in $MS \(127\.0\.0\.1@$P\), DNSSEC secure" \
 	"two-link chain status line"
 
+run "$D" -H nope.signed.test -s "$S1" -E --dnssec --trust-anchor "$T/anchor-signed.ds"
+is "$rc" 0 "NXDOMAIN proven by NSEC3: OK"
+like "$first" "^DNS OK - nope\.signed\.test: NXDOMAIN as expected in $MS \(127\.0\.0\.1@$P\), DNSSEC secure, first RRSIG \([a-z0-9]{32}\.signed\.test NSEC3\) expires in (29\.9|30\.0) days\|" \
+	"NSEC3 denial status line"
+
+run "$D" -H nope.nsec.test -s "$S1" -E --dnssec --trust-anchor "$T/anchor-nsec.ds"
+is "$rc" 0 "NXDOMAIN proven by NSEC: OK"
+like "$first" "^DNS OK - nope\.nsec\.test: NXDOMAIN as expected in $MS \(127\.0\.0\.1@$P\), DNSSEC secure, first RRSIG \([a-z0-9.]*nsec\.test (NSEC|SOA)\) expires in " \
+	"NSEC denial status line"
+
+run "$D" -H nope.expired.test -s "$S1" -E --dnssec --trust-anchor "$T/anchor-expired.ds"
+is "$rc" 2 "NXDOMAIN with expired signatures: CRITICAL"
+like "$first" "DNSSEC bogus: [a-z0-9.]*expired\.test (SOA|NSEC3): DNSSEC signature has expired\|" \
+	"expired denial status line"
+
+run "$D" -H nope.example.test -s "$S1" -E --dnssec --trust-anchor "$T/anchor-signed.ds"
+is "$rc" 2 "NXDOMAIN from an unsigned zone with --dnssec: CRITICAL"
+like "$first" "^DNS CRITICAL - 127\.0\.0\.1@$P: DNSSEC insecure: example\.test SOA is not signed\|" \
+	"unsigned denial status line"
+
 run "$D" -H www.signed.test -s "$S1" --dnssec --trust-anchor "$T/nonexistent"
 is "$rc" 3 "missing trust anchor file: UNKNOWN"
 like "$first" "^DNS UNKNOWN - --trust-anchor: cannot open trust anchor file " "anchor file message"

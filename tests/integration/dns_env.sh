@@ -13,7 +13,8 @@
 # blocklist, wild.test a list that answers everything with a non-127
 # address, and lame.test is delegated to ns2, which does not serve it (so
 # it answers REFUSED). child.parent.test is signed under parent.test with
-# a DS, to test a two-link chain. Nothing listens anywhere but loopback.
+# a DS, to test a two-link chain. Zones are signed with NSEC3, nsec.test
+# with NSEC. Nothing listens anywhere but loopback.
 
 DNS_SERIAL1=2026112510
 DNS_SERIAL2=2026112500
@@ -52,8 +53,10 @@ _dns_zone_simple() {  # ZONE SERIAL BODY...
 	printf '%s\n' "$@"
 }
 
-_dns_sign() {  # ZONEFILE KEYBASE OUT INCEPTION EXPIRATION
-	ldns-signzone -n -i "$4" -e "$5" -f "$3" "$1" "$2" >/dev/null 2>&1
+_dns_sign() {  # ZONEFILE KEYBASE OUT INCEPTION EXPIRATION [nsec]: NSEC3 unless "nsec"
+	local n3=-n
+	[ "${6:-}" = nsec ] && n3=
+	ldns-signzone $n3 -i "$4" -e "$5" -f "$3" "$1" "$2" >/dev/null 2>&1
 }
 
 _dns_keygen() {  # ZONE -> prints the key base name
@@ -81,11 +84,12 @@ _dns_zones() {
 		"ns2 A 127.0.0.2" "www A 192.0.2.80" >"$T/signed.test"
 	_dns_zone_simple expired.test 1 "@ NS ns1" "ns1 A 127.0.0.1" "www A 192.0.2.81" \
 		>"$T/expired.test"
+	_dns_zone_simple nsec.test 1 "@ NS ns1" "ns1 A 127.0.0.1" "www A 192.0.2.85" >"$T/nsec.test"
 	_dns_zone_simple tampered.test 1 "@ NS ns1" "ns1 A 127.0.0.1" "www A 192.0.2.83" \
 		>"$T/tampered.test"
 	_dns_zone_simple child.parent.test 1 "@ NS ns1.parent.test." "www A 192.0.2.82" \
 		>"$T/child.parent.test"
-	local now d30 d5 p40 p10 ks ke kc kp kt
+	local now d30 d5 p40 p10 ks ke kc kp kt kn
 	now=$(date -u +%Y%m%d%H%M%S)
 	d30=$(date -u -d '+30 days' +%Y%m%d%H%M%S)
 	d5=$(date -u -d '+5 days' +%Y%m%d%H%M%S)
@@ -93,7 +97,7 @@ _dns_zones() {
 	p10=$(date -u -d '-10 days' +%Y%m%d%H%M%S)
 	ks=$(_dns_keygen signed.test) && ke=$(_dns_keygen expired.test) &&
 		kc=$(_dns_keygen child.parent.test) && kp=$(_dns_keygen parent.test) &&
-		kt=$(_dns_keygen tampered.test) || return 1
+		kt=$(_dns_keygen tampered.test) && kn=$(_dns_keygen nsec.test) || return 1
 	_dns_sign "$T/signed.test" "$T/keys/$ks" "$T/z1/signed.test" "$now" "$d30" &&
 		_dns_sign "$T/signed.test" "$T/keys/$ks" "$T/z2/signed.test" "$now" "$d5" &&
 		_dns_sign "$T/expired.test" "$T/keys/$ke" "$T/z1/expired.test" "$p40" "$p10" &&
@@ -104,6 +108,8 @@ _dns_zones() {
 		sed 's/192\.0\.2\.83/192.0.2.84/' "$T/tampered.signed" >"$T/z1/tampered.test" ||
 		return 1
 	cp "$T/keys/$kt.ds" "$T/anchor-tampered.ds"
+	_dns_sign "$T/nsec.test" "$T/keys/$kn" "$T/z1/nsec.test" "$now" "$d30" nsec || return 1
+	cp "$T/keys/$kn.ds" "$T/anchor-nsec.ds"
 	{ _dns_zone_simple parent.test 1 "@ NS ns1" "ns1 A 127.0.0.1" \
 		"child NS ns1.parent.test."; cat "$T/keys/$kc.ds"; } >"$T/parent.test"
 	_dns_sign "$T/parent.test" "$T/keys/$kp" "$T/z1/parent.test" "$now" "$d30" || return 1
@@ -151,7 +157,7 @@ dns_wait() {
 dns_env_start() {
 	P=$(free_port) && P2=$(free_port) || return 1
 	_dns_zones || return 1
-	_dns_conf nsd1 "$T/z1" "example.test lame.test bl.test wild.test signed.test expired.test tampered.test parent.test child.parent.test 2.0.192.in-addr.arpa" \
+	_dns_conf nsd1 "$T/z1" "example.test lame.test bl.test wild.test signed.test expired.test tampered.test nsec.test parent.test child.parent.test 2.0.192.in-addr.arpa" \
 		"127.0.0.1@$P" "::1@$P"
 	_dns_conf nsd2 "$T/z2" "example.test signed.test" "127.0.0.2@$P" "127.0.0.1@$P2"
 	nsd -d -c "$T/nsd1.conf" >"$T/nsd1.out" 2>&1 &
