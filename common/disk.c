@@ -191,6 +191,16 @@ disk_inode_level(const struct disk_limits *l, bool critical, const struct disk_u
 	return true;
 }
 
+bool
+disk_hr_bytes(int64_t units, int64_t count, uint64_t *bytes)
+{
+	if (units <= 0 || count < INT32_MIN || count > UINT32_MAX)
+		return false;
+	uint64_t c = count < 0 ? (uint64_t)(count + ((int64_t)1 << 32)) : (uint64_t)count;
+	*bytes = c * (uint64_t)units;
+	return true;
+}
+
 /* Undoes the kernel's octal escapes (space, tab, newline, backslash). */
 static void
 disk_unescape(char *s)

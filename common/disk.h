@@ -83,6 +83,12 @@ bool disk_used_level(const struct disk_limits *l, bool critical, const struct di
 bool disk_inode_level(const struct disk_limits *l, bool critical, const struct disk_usage *u,
 		      double *level);
 
+/* hrStorageSize and hrStorageUsed are Integer32 counts of allocation
+ * units; agents whose disks outgrow them send negative numbers, the low 32
+ * bits of the real count (check_snmp_storage's 123 % bug). Sets the bytes;
+ * false when units is not positive. */
+bool disk_hr_bytes(int64_t units, int64_t count, uint64_t *bytes);
+
 /* One line of /proc/self/mountinfo, split and unescaped in place
  * ("\040" -> ' '). The pointers point into the line. */
 struct disk_mountinfo {

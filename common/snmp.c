@@ -23,8 +23,9 @@ struct snmpc_session {
 	int retries;
 };
 
-/* net-snmp keeps library state per process; it is set up once. */
-static int snmpc_lib_users;
+/* net-snmp keeps library state per process: it is set up once and torn
+ * down at exit (setting it up again after snmp_shutdown() leaks). */
+static bool snmpc_lib_ready;
 
 static const char *const snmpc_errors[] = {
 	[SNMPC_OK] = "ok",
@@ -60,10 +61,17 @@ snmpc_log_cb(int major, int minor, void *server, void *client)
  * follow from its command line and auth file alone, and it must never
  * write under /var/lib/snmp. */
 static void
+snmpc_lib_shutdown(void)
+{
+	snmp_shutdown("glance");
+}
+
+static void
 snmpc_lib_init(void)
 {
-	if (snmpc_lib_users++ > 0)
+	if (snmpc_lib_ready)
 		return;
+	snmpc_lib_ready = true;
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
@@ -73,14 +81,7 @@ snmpc_lib_init(void)
 	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, snmpc_log_cb, NULL);
 	snmp_enable_calllog();
 	init_snmp("glance");
-}
-
-static void
-snmpc_lib_done(void)
-{
-	if (--snmpc_lib_users > 0)
-		return;
-	snmp_shutdown("glance");
+	atexit(snmpc_lib_shutdown);
 }
 
 /* Gives the next request the time left, split over its tries, so the
@@ -331,7 +332,6 @@ snmpc_open(struct snmpc_session **out, const struct snmpc_opts *o, char *err, si
 	snmpc_free_template(&ss);
 	if (st != SNMPC_OK) {
 		free(s);
-		snmpc_lib_done();
 		return st;
 	}
 	*out = s;
@@ -702,5 +702,4 @@ snmpc_close(struct snmpc_session *s)
 	if (s->sessp)
 		snmp_sess_close(s->sessp);
 	free(s);
-	snmpc_lib_done();
 }

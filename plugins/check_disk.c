@@ -778,16 +778,22 @@ local_collect(struct disk_check *ck, char *err, size_t errlen)
 #define DSK_ENTRY "1.3.6.1.4.1.2021.9.1"
 #define SNMP_MAX_ROWS 4096
 
-/* hrStorage Size and Used are Integer32: agents that overflow them send
- * negative numbers, which are the low 32 bits of the real count. */
-static uint64_t
-snmp_u32(const struct snmpc_value *v)
+/* A counter as a plain number: Integer32 keeps its sign (disk_hr_bytes
+ * corrects it), unsigned types their value. */
+static int64_t
+snmp_num(const struct snmpc_value *v)
 {
 	if (v == NULL)
 		return 0;
 	if (v->type == SNMPC_INT)
-		return (uint64_t)(uint32_t)v->i;
-	return v->type == SNMPC_UINT || v->type == SNMPC_COUNTER64 ? v->u : 0;
+		return v->i;
+	return v->type == SNMPC_UINT || v->type == SNMPC_COUNTER64 ? (int64_t)v->u : 0;
+}
+
+static uint64_t
+snmp_u32(const struct snmpc_value *v)
+{
+	return (uint64_t)snmp_num(v) & 0xffffffffu;
 }
 
 struct snmp_cols {
@@ -833,13 +839,12 @@ snmp_add_hr_row(struct disk_check *ck, const struct snmp_cols *k, const struct s
 	const struct snmpc_value *used = snmpc_column_find(&k->c[4], type->index, type->index_len);
 	struct disk_fs *f = check_add(ck, snmp_str(descr), NULL, "hrStorageFixedDisk");
 
-	if (units == NULL || units->type != SNMPC_INT || units->i <= 0 || size == NULL) {
+	uint64_t usedb = 0;
+	if (size == NULL || !disk_hr_bytes(snmp_num(units), snmp_num(size), &f->u.total) ||
+	    !disk_hr_bytes(snmp_num(units), snmp_num(used), &usedb)) {
 		fs_error(f, GL_UNKNOWN, "%s: the agent sent no usable size%s", "");
 		return;
 	}
-	uint64_t u = (uint64_t)units->i;
-	f->u.total = snmp_u32(size) * u;
-	uint64_t usedb = snmp_u32(used) * u;
 	f->u.free = f->u.avail = f->u.total > usedb ? f->u.total - usedb : 0;
 }
 
@@ -875,7 +880,7 @@ snmp_dsk_kb(const struct snmp_cols *k, size_t c32, size_t clo, const struct snmp
 	const struct snmpc_value *lo = snmpc_column_find(&k->c[clo], row->index, row->index_len);
 	const struct snmpc_value *hi = snmpc_column_find(&k->c[clo + 1], row->index, row->index_len);
 	if (lo && hi)
-		return (snmp_u32(hi) << 32) | (snmp_u32(lo) & 0xffffffffu);
+		return (snmp_u32(hi) << 32) | snmp_u32(lo);
 	return snmp_u32(snmpc_column_find(&k->c[c32], row->index, row->index_len));
 }
 
