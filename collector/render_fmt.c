@@ -52,6 +52,14 @@ fmt_time_rfc822(char *buf, size_t len, time_t t)
 }
 
 void
+fmt_date(char *buf, size_t len, time_t t)
+{
+	struct tm tm = utc(t);
+
+	snprintf(buf, len, "%d %s %d", tm.tm_mday, month_long[tm.tm_mon], tm.tm_year + 1900);
+}
+
+void
 fmt_month(char *buf, size_t len, int year, int month)
 {
 	if (month < 1 || month > 12)

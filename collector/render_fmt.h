@@ -17,6 +17,8 @@ void fmt_time_iso(char *buf, size_t len, time_t t);
 /* "Fri, 13 Jun 2025 01:23:56 +0000" (RFC 822 as updated by RFC 1123) for
  * RSS. */
 void fmt_time_rfc822(char *buf, size_t len, time_t t);
+/* "13 June 2025", a day. */
+void fmt_date(char *buf, size_t len, time_t t);
 /* "June 2025" for archive headings. */
 void fmt_month(char *buf, size_t len, int year, int month);
 /* "6 minutes", "1 hour 5 minutes", "2 days 3 hours", "45 seconds". */

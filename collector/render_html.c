@@ -442,10 +442,61 @@ html_uptime_cells(struct strbuf *sb, const struct system_view *s)
 	}
 }
 
-static const char uptime_head[] =
-        "<thead><tr><th scope=\"col\">System</th><th scope=\"col\">24 hours</th>"
-        "<th scope=\"col\">7 days</th><th scope=\"col\">30 days</th>"
-        "<th scope=\"col\">90 days</th></tr></thead>\n";
+/* One bar per UTC day, oldest first, each with its date and uptime as a
+ * tooltip; the whole as one image with a spoken summary. Days without data
+ * are grey and say so, never green. */
+static void
+html_day_bars(struct strbuf *sb, const struct system_view *s, time_t now)
+{
+	size_t n = s->ndaily, full = 0, down = 0, none = 0;
+	time_t today = now - now % 86400;
+	char day[FMT_TIME_MAX], pct[32];
+
+	for (size_t k = 0; k < n; k++) {
+		double u = s->daily_uptime[k];
+		none += isnan(u), full += !isnan(u) && u >= 1.0, down += !isnan(u) && u < 1.0;
+	}
+	sb_appendf(
+	        sb,
+	        "<svg class=\"days\" viewBox=\"0 0 %zu 10\" preserveAspectRatio=\"none\" "
+	        "role=\"img\" aria-label=\"Last %zu days: %zu fully up, %zu with downtime, %zu "
+	        "without data\">",
+	        n * 4, n, full, down, none);
+	for (size_t k = 0; k < n; k++) {
+		double u = s->daily_uptime[k];
+		const char *cls = isnan(u)     ? "d-none"
+		                  : u >= 0.999 ? "d-ok"
+		                  : u >= 0.99  ? "d-warn"
+		                               : "d-bad";
+		fmt_date(day, sizeof day, today - (time_t)(n - 1 - k) * 86400);
+		fmt_uptime(pct, sizeof pct, u);
+		sb_appendf(sb,
+		           "<rect x=\"%zu\" width=\"3\" height=\"10\" class=\"%s\"><title>%s: "
+		           "%s</title></rect>",
+		           k * 4, cls, day, isnan(u) ? "no data" : pct);
+	}
+	sb_append(sb, "</svg>");
+}
+
+static bool
+any_days(const struct render_ctx *c)
+{
+	for (size_t i = 0; i < c->v->nsystems; i++)
+		if (!sys_internal(&c->v->systems[i]) && c->v->systems[i].ndaily > 0)
+			return true;
+	return false;
+}
+
+static void
+uptime_head(struct strbuf *sb, bool days)
+{
+	sb_append(sb, "<thead><tr><th scope=\"col\">System</th><th scope=\"col\">24 hours</th>"
+	              "<th scope=\"col\">7 days</th><th scope=\"col\">30 days</th>"
+	              "<th scope=\"col\">90 days</th>");
+	if (days)
+		sb_append(sb, "<th scope=\"col\">Day by day</th>");
+	sb_append(sb, "</tr></thead>\n");
+}
 
 static const char uptime_note[] =
         "<p class=\"note\">The share of each period the system was up. Time in announced"
@@ -455,18 +506,19 @@ static void
 html_uptime(struct render_ctx *c, struct strbuf *sb, const char *root)
 {
 	size_t shown = 0;
+	bool days = any_days(c);
 
 	for (size_t i = 0; i < c->v->nsystems; i++) {
 		const struct system_view *s = &c->v->systems[i];
 		if (sys_internal(s))
 			continue;
-		if (shown++ == 0)
-			sb_appendf(
-			        sb,
-			        "<section aria-labelledby=\"uptime-h\">\n<h2 "
-			        "id=\"uptime-h\">Uptime</h2>\n"
-			        "<div class=\"scroll\">\n<table class=\"uptime\">\n%s<tbody>\n",
-			        uptime_head);
+		if (shown++ == 0) {
+			sb_append(sb, "<section aria-labelledby=\"uptime-h\">\n<h2 "
+			              "id=\"uptime-h\">Uptime</h2>\n"
+			              "<div class=\"scroll\">\n<table class=\"uptime\">\n");
+			uptime_head(sb, days);
+			sb_append(sb, "<tbody>\n");
+		}
 		sb_append(sb, "<tr><th scope=\"row\"><a href=\"");
 		sb_append(sb, root);
 		html_sys_dir(c, sb, i);
@@ -474,6 +526,12 @@ html_uptime(struct render_ctx *c, struct strbuf *sb, const char *root)
 		H(sb, s->id);
 		sb_append(sb, "</a></th>");
 		html_uptime_cells(sb, s);
+		if (days) {
+			sb_append(sb, "<td>");
+			if (s->ndaily > 0)
+				html_day_bars(sb, s, c->v->generated);
+			sb_append(sb, "</td>");
+		}
 		sb_append(sb, "</tr>\n");
 	}
 	if (shown > 0)
@@ -710,7 +768,7 @@ html_lists(struct render_ctx *c)
  * HARD state and the plugin's own words (escaped: an SMTP banner is
  * attacker-controlled). Internal systems get none of it. */
 static void
-html_system_detail(struct strbuf *sb, const struct system_view *s)
+html_system_detail(struct strbuf *sb, const struct system_view *s, time_t now)
 {
 	char rtt[32];
 
@@ -730,13 +788,18 @@ html_system_detail(struct strbuf *sb, const struct system_view *s)
 		sb_append(sb, ", checked ");
 		html_time(sb, s->ping_checked);
 	}
-	sb_appendf(sb,
-	           ".</p>\n<h2>Uptime</h2>\n<div class=\"scroll\">\n<table "
-	           "class=\"uptime\">\n%s<tbody>\n<tr><th scope=\"row\">",
-	           uptime_head);
+	sb_append(sb,
+	          ".</p>\n<h2>Uptime</h2>\n<div class=\"scroll\">\n<table class=\"uptime\">\n");
+	uptime_head(sb, s->ndaily > 0);
+	sb_append(sb, "<tbody>\n<tr><th scope=\"row\">");
 	H(sb, s->id);
 	sb_append(sb, "</th>");
 	html_uptime_cells(sb, s);
+	if (s->ndaily > 0) {
+		sb_append(sb, "<td>");
+		html_day_bars(sb, s, now);
+		sb_append(sb, "</td>");
+	}
 	sb_appendf(sb, "</tr>\n</tbody>\n</table>\n</div>\n%s", uptime_note);
 	if (s->nservices == 0)
 		return;
@@ -784,7 +847,7 @@ html_system_page(struct render_ctx *c, size_t i)
 	}
 	sb_append(&sb, "</p>\n");
 	if (!sys_internal(s))
-		html_system_detail(&sb, s);
+		html_system_detail(&sb, s, c->v->generated);
 	sb_append(&sb, "<p>Follow this system: <a href=\"feed.rss\">RSS</a>, <a "
 	               "href=\"feed.atom\">Atom</a>.</p>\n"
 	               "<h2>Notices</h2>\n");

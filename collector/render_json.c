@@ -113,23 +113,36 @@ jservices(const struct system_view *s)
 	return a;
 }
 
+/* Per-day uptime, oldest first, the last entry today. */
+static json_t *
+jdaily(const struct system_view *s)
+{
+	json_t *a = json_array();
+
+	for (size_t k = 0; a != NULL && k < s->ndaily; k++)
+		if (json_array_append_new(a, jnum(s->daily_uptime[k])) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 /* Public detail added to a system's object; internal systems get none. */
 static int
 jsystem_detail(json_t *o, const struct system_view *s)
 {
 	json_t *ping = json_object_get(o, "ping");
+	int bad = 0;
 
-	return json_object_set_new(ping, "rtt_ms", jnum(s->rtt_ms)) != 0 ||
-	                       json_object_set_new(ping, "checked_at",
-	                                           jtime(s->ping_checked)) != 0 ||
-	                       json_object_set_new(o, "status_since", jtime(s->status_since)) !=
-	                               0 ||
-	                       json_object_set_new(o, "uptime", juptime(s->uptime)) != 0 ||
-	                       json_object_set_new(o, "maintenance_seconds",
-	                                           juptime(s->maint_seconds)) != 0 ||
-	                       json_object_set_new(o, "services", jservices(s)) != 0
-	               ? -1
-	               : 0;
+	/* json_object_set_new returns 0 or -1 and consumes the value either way. */
+	bad |= json_object_set_new(ping, "rtt_ms", jnum(s->rtt_ms));
+	bad |= json_object_set_new(ping, "checked_at", jtime(s->ping_checked));
+	bad |= json_object_set_new(o, "status_since", jtime(s->status_since));
+	bad |= json_object_set_new(o, "uptime", juptime(s->uptime));
+	bad |= json_object_set_new(o, "maintenance_seconds", juptime(s->maint_seconds));
+	bad |= json_object_set_new(o, "services", jservices(s));
+	bad |= json_object_set_new(o, "daily_uptime", jdaily(s));
+	return bad ? -1 : 0;
 }
 
 /* The page and feed URLs of system i. */

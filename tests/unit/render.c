@@ -103,6 +103,13 @@ make_systems(struct site_view *v)
 	add_service(v, "SMTP", GL_OK, BANNER);
 	add_service(v, "IMAP", GL_OK, "IMAP OK - 0.012 second response time");
 	v->systems[0].maint_seconds[UPTIME_30D] = 3900;
+	v->systems[0].ndaily = 90;
+	v->systems[0].daily_uptime = xcalloc(90, sizeof(double));
+	for (int k = 0; k < 90; k++)
+		v->systems[0].daily_uptime[k] = k < 10    ? NAN
+		                                : k == 87 ? 0.5
+		                                : k == 88 ? 0.995
+		                                          : 1.0;
 	add_system(v, "NC033", "Toronto, Canada", "Primary nameserver", SYS_DEGRADED, PING_UP,
 	           30, 0.99);
 	add_service(v, "DNS", GL_CRITICAL, "DNS CRITICAL - SERVFAIL for example.net");
@@ -553,6 +560,20 @@ test_index_notices(const char *s)
 	      "Maintenance: 1 hour 5 minutes", "maintenance time on hover");
 	XP_IS(s, "index.html", 1, "string(//table[@class='uptime']//tr[th/a='NC099']/td[4])",
 	      "\xE2\x80\x94", "no data shown as a dash");
+	XP_IS(s, "index.html", 1, "count(//table[@class='uptime']//tr[th/a='NC036']//rect)",
+	      "90", "a bar per day");
+	XP_IS(s, "index.html", 1,
+	      "concat(count(//rect[@class='d-none']), count(//rect[@class='d-bad']), "
+	      "count(//rect[@class='d-warn']), '|', "
+	      "count(//table[@class='uptime']/tbody/tr/td[5]))",
+	      "1011|5", "day bars: no data is grey, a bad and a poor day; a cell in every row");
+	XP_IS(s, "index.html", 1, "string(//tr[th/a='NC036']//rect[1]/title)",
+	      "16 March 2025: no data", "oldest day says it has no data");
+	XP_IS(s, "index.html", 1, "string(//tr[th/a='NC036']//rect[88]/title)",
+	      "11 June 2025: 50.00%", "day tooltip: date and uptime");
+	XP_IS(s, "index.html", 1, "string(//tr[th/a='NC036']//svg/@aria-label)",
+	      "Last 90 days: 78 fully up, 2 with downtime, 10 without data",
+	      "day bars summary");
 	XP_IS(s, "index.html", 1, "normalize-space(//ul[@class='archives'])",
 	      "June 2025 (4) September 2021 (3) December 2015 (2)", "monthly archives listed");
 	XP_IS(s, "index.html", 1, "string(//ul[@class='archives']/li[2]/a/@href)",
@@ -713,6 +734,10 @@ test_status_json(const char *site)
 	        0.9995) < 1e-9,
 	   "status.json: uptime fraction");
 	is_str(jget(j, "systems.4.uptime.24h"), "(null)", "status.json: no data is null");
+	is_int(json_array_size(json_object_get(json_array_get(sys, 0), "daily_uptime")), 90,
+	       "status.json: daily uptime");
+	is_str(jget(j, "systems.0.daily_uptime.0"), "(null)",
+	       "status.json: a day without data is null");
 	is_str(jget(internal, "status"), "internal", "status.json: internal status");
 	ok(json_object_get(internal, "services") == NULL &&
 	           json_object_get(internal, "uptime") == NULL &&
