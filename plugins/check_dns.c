@@ -122,7 +122,6 @@ struct ns_map {
 /* One server's outcome. */
 struct probe {
 	const struct dns_server *srv;
-	char nsname[256];       /* zone mode: the NS this address belongs to */
 	enum gl_state state;
 	struct strbuf text;     /* the problem, or the answer in lookup mode */
 	size_t headlen;         /* lookup: length of "NAME TYPE DATA" in text */
@@ -373,7 +372,7 @@ probe_dnssec(struct dns_check *c, struct probe *p, const ldns_pkt *pkt, unsigned
 	     size_t left)
 {
 	static const char *const verdicts[] = {"secure", "insecure", "bogus", "validation error"};
-	struct dns_sec_result res;
+	struct dns_sec_result res = {0};
 
 	dns_sec_validate(p->srv, pkt, c->anchors, flags, share_ms(left), &res);
 	if (res.have_expiry) {
