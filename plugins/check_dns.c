@@ -856,6 +856,12 @@ zone_run(struct dns_check *c)
 		output_state(&c->out, GL_CRITICAL);
 		output_summary(&c->out, "no address for %s", sb_str(&noaddr));
 	}
+	/* RFC 1034 4.1 and RFC 2182: one nameserver is one failure away
+	 * from an unreachable zone. */
+	if (ldns_rr_list_rr_count(ns) == 1) {
+		output_state(&c->out, GL_WARNING);
+		output_summary(&c->out, "%sonly one nameserver", c->out.summary.len ? "; " : "");
+	}
 	c->nprobes = c->servers.n;
 	c->probes = xcalloc(c->nprobes ? c->nprobes : 1, sizeof *c->probes);
 	for (size_t i = 0; i < c->nprobes; i++) {

@@ -249,6 +249,11 @@ is "$first" "DNS CRITICAL - no address for ns2.example.test; example.test serial
 	"-6 asks only IPv6 addresses"
 like "$first" "\|time_$NS1v6=$S;;;0 serial_drift=0;0$" "-6 zone perfdata"
 
+run "$D" --zone bl.test -s 127.0.0.1 -p "$P"
+is "$rc" 1 "a zone with a single nameserver: WARNING"
+like "$first" "^DNS WARNING - only one nameserver; bl\.test serial 1 \(ns1\.bl\.test/127\.0\.0\.1\): 1 of 1 servers OK, slowest $MS \(ns1\.bl\.test/127\.0\.0\.1\)\|time_ns1\.bl\.test/127\.0\.0\.1=$S;;;0 serial_drift=0;0$" \
+	"single-nameserver status line"
+
 run "$D" --zone unserved.test -s 127.0.0.1 -p "$P"
 is "$rc" 2 "no NS set: CRITICAL"
 is "$first" "DNS CRITICAL - cannot get the NS set of unserved.test: 127.0.0.1: REFUSED, no NS records" \
