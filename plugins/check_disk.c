@@ -129,7 +129,8 @@ static const struct opt_spec disk_opts[] = {
 	 "Check only file systems of TYPE (also pseudo types such as tmpfs)."},
 	{'l', "local", no_argument, NULL, "Skip network file systems (nfs, cifs, ...)."},
 	{'A', "all", no_argument, NULL,
-	 "Check every mount, pseudo file systems (tmpfs, overlay...) included."},
+	 "Check every mount that has a size, pseudo file systems (tmpfs,\n"
+	 "overlay...) included."},
 	{'r', "eregi-path", required_argument, "REGEX",
 	 "Check mounts whose mount point or device matches REGEX."},
 	{'R', "eregi-partition", required_argument, "REGEX", "As -r, ignoring case."},
@@ -698,7 +699,7 @@ local_add_path(struct disk_check *ck, struct mtab *t, const struct probe *p)
 	}
 	if (p->want_real && c->exact && p->r.err == 0 && !p->hung) {
 		struct disk_fs *f = check_add(ck, p->path, NULL, NULL);
-		fs_error(f, GL_UNKNOWN, "%s is not a mount point%s", " (-E)");
+		fs_error(f, GL_CRITICAL, "%s is not a mount point%s", " (-E)");
 		return;
 	}
 	struct disk_fs *f = check_add(ck, m ? m->mount : p->path, m ? m->source : NULL,
@@ -758,8 +759,8 @@ local_collect(struct disk_check *ck, char *err, size_t errlen)
 		if (m != NULL && !m->explicit) {
 			if (check_has(ck, m->mount))
 				continue;
-			/* size-0 pseudo mounts found by -r or -N are noise */
-			if (!ps[i].hung && ps[i].r.err == 0 && ps[i].r.blocks == 0 && !ck->cfg->all)
+			/* size-0 mounts (proc, cgroup...) not named by -p are noise */
+			if (!ps[i].hung && ps[i].r.err == 0 && ps[i].r.blocks == 0)
 				continue;
 			struct disk_fs *f = check_add(ck, m->mount, m->source, m->type);
 			fs_from_probe(f, &ps[i], ck->cfg);

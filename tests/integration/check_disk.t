@@ -155,6 +155,17 @@ check "worst mounts first in the summary, perfdata in mount order" 2 \
 	"DISK CRITICAL - free space: $A 15MiB (15% inode=99%); $B_ 10MiB (100% inode=99%)|$PB;5242880;8912896;0;10485760 $PA;52428800;89128960;0;104857600" \
 	-w 50% -c 15% -p "$B_" -p "$A"
 
+check "-E: a path that is not a mount point is CRITICAL, as the peer" 2 \
+	"DISK CRITICAL - free space: $A/sub is not a mount point (-E)" -E -w 20% -c 10% -p "$A/sub"
+run "$PEER" -E -w 20% -c 10% -p "$A/sub"
+is "$rc" 2 "-E: the peer is CRITICAL too"
+run "$C" -A -w 0% -c 0%
+is "$rc" 0 "-A: exit code"
+like "$first" "; $A 15MiB \\(15% inode=99%\\); $B_ 10MiB \\(100% inode=99%\\); $G/c 50MiB" \
+	"-A: tmpfs mounts are checked"
+ok "$([[ $first == *" /proc "* || $first == *" /sys "* ]] && echo 1 || echo 0)" \
+	"-A: size-0 mounts (proc, sysfs) are left out"
+
 # Without -N or -p, tmpfs and other pseudo file systems are skipped.
 run "$C" -w 0% -c 0%
 is "$rc" 0 "default selection: exit code"
@@ -189,7 +200,8 @@ like "$out" "unprivileged user can still write \(f_bavail\)" "--help says free s
 # ---- a mount that never answers ----
 cc -o "$T/hangfs" "$SRC/tests/integration/check_disk_hangfs.c" $(pkg-config --cflags --libs fuse3) ||
 	{ echo "Bail out! cannot build the FUSE helper"; exit 1; }
-"$T/hangfs" -f -s "$G/hang" 2>"$T/hangfs.log" &
+# Its type, fuse.sshfs, is one -l treats as a network file system.
+"$T/hangfs" -f -s -o subtype=sshfs "$G/hang" 2>"$T/hangfs.log" &
 track $!
 for _ in $(seq 1 50); do grep -q " $G/hang " /proc/self/mountinfo && break; sleep 0.1; done
 elapsed_ms "$C" -t 3 -w 10% -c 5% -p "$G/hang" -p "$A"
@@ -202,5 +214,13 @@ is "$rc" 1 "--stale-state warning: WARNING"
 is "$first" "DISK WARNING - free space: $G/hang/dir not responding (statvfs blocked for 1 s); $A 15MiB (15% inode=99%)|$PA;94371840;99614720;0;104857600" \
 	"--stat-timeout 1: a path inside the hung mount is named"
 ok "$([ "$ms" -lt 2500 ] && echo 0 || echo 1)" "--stat-timeout 1 ends the wait early ($ms ms)"
+elapsed_ms "$C" -t 5 --stat-timeout 1 -w 0% -c 0%
+is "$rc" 2 "default selection with a hung network mount: CRITICAL"
+like "$first" "^DISK CRITICAL - free space: $G/hang not responding \\(statvfs blocked for 1 s\\); / [0-9]+MiB" \
+	"default selection: the hung mount first, then the others"
+elapsed_ms "$C" -t 5 -l -w 0% -c 0%
+is "$rc" 0 "-l skips the hung fuse.sshfs mount: OK"
+ok "$([[ $first != *"$G/hang"* && $first == *" / "* ]] && echo 0 || echo 1)" "-l: not named, / still checked"
+ok "$([ "$ms" -lt 1000 ] && echo 0 || echo 1)" "-l: no wait for it ($ms ms)"
 
 done_testing
