@@ -47,6 +47,7 @@ enum {
 	OPT_TEMPFAIL,
 	OPT_PERMFAIL,
 	OPT_PLAIN_AUTH,
+	OPT_RELAY_TEST,
 };
 
 enum phase { PH_CONNECT, PH_TLS, PH_BANNER, PH_EHLO, PH_AUTH, PH_ENVELOPE, PH_COUNT };
@@ -65,6 +66,7 @@ struct smtp_cfg {
 	size_t nresp;
 	const char *from; /* NULL: no MAIL FROM; "" is the null sender */
 	const char *rcpt[MAX_RCPT];
+	const char *relay_rcpt; /* an address the server must refuse */
 	size_t nrcpt;
 	char helo[256];
 	const char *greet; /* "EHLO" or "LHLO" */
@@ -116,6 +118,9 @@ static const struct opt_spec smtp_opts[] = {
         {'f', "from", required_argument, "ADDR", "Send MAIL FROM:<ADDR> (\"\" for <>)."},
         {OPT_RCPT, "rcpt", required_argument, "ADDR",
          "Send RCPT TO:<ADDR> after -f and report acceptance; repeatable (8)."},
+        {OPT_RELAY_TEST, "relay-test", required_argument, "ADDR",
+         "After -f, RCPT TO:<ADDR> at a domain the server does not serve:\n"
+         "CRITICAL if accepted (an open relay), OK if refused with 5xx."},
         {OPT_SEND_TEST, "send-test-message", no_argument, NULL,
          "After an accepted RCPT, send a short test message with DATA."},
         {'F', "fqdn", required_argument, "NAME",
@@ -587,6 +592,34 @@ smtp_data(struct smtp_check *ck, const char *rcpt)
 	return true;
 }
 
+/* --relay-test: from where the check runs, a recipient outside the
+ * server's domains must be refused, or anyone can send spam through it
+ * (the relay incident in the seeds). A 4xx (greylisting, a busy policy
+ * service) proves nothing either way. */
+static bool
+smtp_relay_test(struct smtp_check *ck)
+{
+	char what[320], r[320];
+
+	snprintf(what, sizeof what, "RCPT TO:<%s>", ck->cfg->relay_rcpt);
+	if (!smtp_step(ck, PH_ENVELOPE, what, "%s", what))
+		return false;
+	smtp_reply_str(ck, r, sizeof r);
+	output_long(&ck->out, "relay test %s: %s", what, r);
+	switch (smtp_reply_class(&ck->reply)) {
+	case 5:
+		smtp_info(ck, "relay to <%s> refused", ck->cfg->relay_rcpt);
+		break;
+	case 2:
+		smtp_problem(ck, GL_CRITICAL, "open relay: %s accepted", what);
+		break;
+	default:
+		smtp_problem(ck, GL_WARNING, "relay test inconclusive: %s", r);
+		break;
+	}
+	return true;
+}
+
 /* MAIL FROM, each RCPT TO, and DATA when asked; RSET afterwards so the
  * server drops the transaction. */
 static bool
@@ -614,6 +647,8 @@ smtp_envelope(struct smtp_check *ck)
 		if (accepted == NULL)
 			accepted = cfg->rcpt[i];
 	}
+	if (cfg->relay_rcpt != NULL && !smtp_relay_test(ck))
+		return false;
 	if (cfg->send_test && accepted != NULL && !smtp_data(ck, accepted))
 		return ck->synced;
 	return true;
@@ -850,6 +885,7 @@ smtp_opt_dialogue(struct opts *o, struct smtp_cfg *cfg, int key, const char *arg
 	case 'f': cfg->from = arg; break;
 	case OPT_RCPT: smtp_push(o, cfg->rcpt, &cfg->nrcpt, MAX_RCPT, arg); break;
 	case OPT_SEND_TEST: cfg->send_test = true; break;
+	case OPT_RELAY_TEST: cfg->relay_rcpt = arg; break;
 	case 'F': snprintf(cfg->helo, sizeof cfg->helo, "%s", arg); break;
 	case 'L': cfg->greet = "LHLO"; break;
 	case OPT_REQUIRE_EXT:
@@ -903,8 +939,9 @@ smtp_opts_check(struct opts *o, struct smtp_cfg *cfg, bool port_set)
 		cfg->starttls = true;
 	if (cfg->ssl && !port_set)
 		cfg->port = 465;
-	if (cfg->nrcpt > 0 && cfg->from == NULL)
-		opts_usage_error(o, "--rcpt needs -f (the envelope sender)");
+	if ((cfg->nrcpt > 0 || cfg->relay_rcpt) && cfg->from == NULL)
+		opts_usage_error(o, "%s needs -f (the envelope sender)",
+				 cfg->nrcpt > 0 ? "--rcpt" : "--relay-test");
 	if (cfg->send_test && cfg->nrcpt == 0)
 		opts_usage_error(o, "--send-test-message needs --rcpt");
 	if (cfg->nresp > cfg->ncmd)

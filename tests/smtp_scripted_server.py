@@ -4,7 +4,7 @@
 It is not a mail server: it plays the misbehaviours a real one cannot be
 made to show on demand (a slow or absent banner, an endless line, endless
 continuation lines, no EHLO) and a small AUTH PLAIN/LOGIN exchange behind
-STARTTLS. It listens on 127.0.0.1 only, serves each connection in a
+STARTTLS. It listens on 127.0.0.1 (or ::1) only, serves each connection in a
 thread of its own (so a probe of the port never delays the next
 client), and appends every command it receives to --log (passwords are
 logged as <secret>) so tests can assert what the client sent.
@@ -21,6 +21,7 @@ import time
 def parse_args():
     p = argparse.ArgumentParser()
     p.add_argument("--port", type=int, required=True)
+    p.add_argument("--bind", default="127.0.0.1", choices=["127.0.0.1", "::1"])
     p.add_argument("--mode", default="normal",
                    choices=["normal", "silent", "hangup", "endless-line", "endless-reply",
                             "no-ehlo"])
@@ -149,9 +150,10 @@ class Session:
 
 def main():
     args = parse_args()
-    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if ":" in args.bind else socket.AF_INET
+    srv = socket.socket(family, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("127.0.0.1", args.port))
+    srv.bind((args.bind, args.port))
     srv.listen(8)
     while True:
         conn, _ = srv.accept()

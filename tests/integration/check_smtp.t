@@ -22,6 +22,8 @@ echo "127.0.0.1:$SPORT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes" >>"$T/
 # Postfix 2: no TLS at all.
 PORT2=$(free_port)
 pf_setup "$T/pf2" "$PORT2"
+# Clients on loopback are strangers to it: it must not relay for them.
+postconf -c "$T/pf2" -e "mynetworks = 192.0.2.0/24"
 pf_start "$T/pf1" && pf_start "$T/pf2" || { echo "Bail out! Postfix did not start"; exit 1; }
 LOG1=$T/pf1.var/maillog
 
@@ -121,6 +123,16 @@ like "$first" "^SMTP WARNING - RCPT TO:<busy@example\.test> rejected: 450 4\.2\.
 	"RCPT deferred: status line"
 run "$P" -H 127.0.0.1 -p "$PORT" -f monitor@example.net --rcpt busy@example.test --tempfail-state critical
 is "$rc" 2 "--tempfail-state critical makes a 4xx CRITICAL"
+
+# The relay incident: a server that relays for anyone is CRITICAL.
+run "$P" -H 127.0.0.1 -p "$PORT2" -f monitor@example.net --relay-test probe@elsewhere.test
+is "$rc" 0 "relay refused: OK"
+like "$first" "^SMTP OK - $BANNER; relay to <probe@elsewhere\.test> refused; $RT\|$ENVPERF\$" "relay refused: status line"
+like "$out" $'\nrelay test RCPT TO:<probe@elsewhere\\.test>: 554 5\\.7\\.1 <probe@elsewhere\\.test>: Relay access denied' \
+	"relay refused: the server's answer in the long output"
+run "$P" -H 127.0.0.1 -p "$PORT" -f monitor@example.net --relay-test probe@elsewhere.test
+is "$rc" 2 "open relay: CRITICAL"
+like "$first" "^SMTP CRITICAL - open relay: RCPT TO:<probe@elsewhere\.test> accepted; $BANNER; $RT\|$ENVPERF\$" "open relay: status line"
 
 # The same rejection through -C/-R, as monitoring-plugins users write it.
 run "$P" -H 127.0.0.1 -p "$PORT" -f monitor@example.net -C "RCPT TO:<rejected@example.test>" -R "^250"

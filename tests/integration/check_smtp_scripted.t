@@ -97,6 +97,18 @@ is "$rc" 0 "LMTP: OK"
 sleep 0.2
 is "$(grep -v '^(connection closed)' "$T/fake-$LMTP.log" | tr '\n' '|')" "LHLO monitor.example.net|QUIT|" "LMTP: LHLO instead of EHLO"
 
+# ---- IPv6 ----------------------------------------------------------------
+V6=$(free_port)
+python3 "$FAKE" --port "$V6" --bind ::1 --log "$T/fake-$V6.log" &
+track $!
+for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/::1/$V6") 2>/dev/null && break; sleep 0.1; done
+run "$P" -6 -H ::1 -p "$V6"
+is "$rc" 0 "IPv6 (-6 -H ::1): OK"
+like "$first" "^SMTP OK - $FB; $RT\|$BASEPERF\$" "IPv6: status line"
+like "$out" $'^[^\n]*\nconnected to ::1 port' "IPv6: connected over ::1"
+run "$P" -4 -H ::1 -p "$V6"
+is "$rc" 3 "-4 with an IPv6 literal: UNKNOWN"
+
 # ---- banner sanity -------------------------------------------------------
 LOCAL=$(free_port)
 fake "$LOCAL" --banner "220 exchange.corp.local Microsoft ESMTP MAIL Service ready"
