@@ -57,23 +57,20 @@ int
 cli_option(struct cli *c, int opt, const char *arg)
 {
 	switch (opt) {
-	case 'c':
-		c->config = arg;
-		return 0;
-	case 'v':
-		c->verbose++;
-		return 0;
+	case 'c': c->config = arg; return 0;
+	case 'v': c->verbose++; return 0;
 	case CLI_OPT_NOW:
 		if (cli_parse_time(arg, &c->now) != 0)
-			return cli_usage(c, "--now: '%s' is not a time (epoch seconds or YYYY-MM-DD HH:MM)", arg);
+			return cli_usage(
+			        c,
+			        "--now: '%s' is not a time (epoch seconds or YYYY-MM-DD HH:MM)",
+			        arg);
 		return 0;
 	case '?':
 		return optopt ? cli_usage(c, "unknown option '-%c'", optopt)
-			      : cli_usage(c, "unknown option");
-	case ':':
-		return cli_usage(c, "option needs a value");
-	default:
-		return 1;
+		              : cli_usage(c, "unknown option");
+	case ':': return cli_usage(c, "option needs a value");
+	default: return 1;
 	}
 }
 
@@ -86,9 +83,9 @@ cli_time(const struct cli *c)
 int
 cli_parse_time(const char *s, time_t *out)
 {
-	static const char *const formats[] = {"%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
-					      "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S",
-					      "%Y-%m-%dT%H:%MZ", "%Y-%m-%dT%H:%M"};
+	static const char *const formats[] = {"%Y-%m-%d %H:%M:%S",  "%Y-%m-%d %H:%M",
+	                                      "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S",
+	                                      "%Y-%m-%dT%H:%MZ",    "%Y-%m-%dT%H:%M"};
 	struct tm tm;
 	char *end;
 

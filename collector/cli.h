@@ -18,17 +18,21 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 struct cli {
 	const char *config;
-	time_t now;         /* 0: the real clock */
+	time_t now; /* 0: the real clock */
 	int verbose;
-	const char *prog;   /* "glance notice add", for messages */
+	const char *prog; /* "glance notice add", for messages */
 };
 
 /* The long options every subcommand takes; CLI_OPTS goes into its
  * struct option table, CLI_SHORT into its short option string. */
 #define CLI_OPT_NOW 1000
-#define CLI_OPTS                                                                   \
-	{"config", required_argument, NULL, 'c'}, {"now", required_argument, NULL, CLI_OPT_NOW}, \
-		{"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'}
+/* clang-format off */
+#define CLI_OPTS                                                \
+	{"config", required_argument, NULL, 'c'},               \
+	{"now", required_argument, NULL, CLI_OPT_NOW},          \
+	{"verbose", no_argument, NULL, 'v'},                    \
+	{"help", no_argument, NULL, 'h'}
+/* clang-format on */
 #define CLI_SHORT "c:vh"
 
 void cli_init(struct cli *c, const char *prog);

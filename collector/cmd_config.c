@@ -8,7 +8,7 @@
 
 static void
 explain_check(const struct config *cfg, const struct cfg_check *c, const char *role,
-	      int *missing)
+              int *missing)
 {
 	char err[256];
 	char *path = exec_resolve(c->argv[0], cfg->site.path, err, sizeof err);
@@ -46,15 +46,16 @@ explain(const struct config *cfg)
 		const struct cfg_system *y = &cfg->systems[i];
 		printf("system %s \"%s\" (%s; %s) %s\n", y->id, y->name,
 		       y->location ? y->location : "no location", y->role ? y->role : "no role",
-		       y->internal ? "internal: shown as Internal, no details, no automatic notices"
-				   : "public");
+		       y->internal
+		               ? "internal: shown as Internal, no details, no automatic notices"
+		               : "public");
 		if (y->ping != NULL)
 			explain_check(cfg, config_check(cfg, y->id, y->ping), "ping", &missing);
 		else
 			printf("    no ping check: the Ping column shows Unknown\n");
 		for (size_t j = 0; j < y->nservices; j++)
 			explain_check(cfg, config_check(cfg, y->id, y->services[j]), "service",
-				      &missing);
+			              &missing);
 	}
 	for (size_t i = 0; i < cfg->nchecks; i++) {
 		const struct cfg_check *c = &cfg->checks[i];
@@ -87,8 +88,10 @@ cmd_check_config(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, CLI_SHORT, longopts, NULL)) != -1) {
 		if (opt == 'h') {
 			printf("usage: glance check-config [-c FILE]\n\n"
-			       "Parses the config, checks every reference and that every command\n"
-			       "can be executed, and explains what will run. Errors name file,\n"
+			       "Parses the config, checks every reference and that every "
+			       "command\n"
+			       "can be executed, and explains what will run. Errors name "
+			       "file,\n"
 			       "line and column. Exit: 0 valid, 1 invalid, 2 usage.\n");
 			return EXIT_OK;
 		}

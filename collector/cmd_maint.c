@@ -14,26 +14,28 @@ struct maint_args {
 };
 
 static const struct option maint_opts[] = {
-	CLI_OPTS,
-	{"start", required_argument, NULL, 's'},
-	{"duration", required_argument, NULL, 'd'},
-	{"end", required_argument, NULL, 'e'},
-	{"reason", required_argument, NULL, 'r'},
-	{"title", required_argument, NULL, 't'},
-	{0},
+        CLI_OPTS,
+        {"start", required_argument, NULL, 's'},
+        {"duration", required_argument, NULL, 'd'},
+        {"end", required_argument, NULL, 'e'},
+        {"reason", required_argument, NULL, 'r'},
+        {"title", required_argument, NULL, 't'},
+        {0},
 };
 
 static int
 maint_help(void)
 {
-	printf("usage: glance maintenance schedule SYSTEM --start TIME (--duration D | --end TIME)\n"
+	printf("usage: glance maintenance schedule SYSTEM --start TIME (--duration D | --end "
+	       "TIME)\n"
 	       "                                  [--reason TEXT] [--title TEXT]\n"
 	       "       glance maintenance list\n"
 	       "       glance maintenance end ID      (finished early, now)\n"
 	       "       glance maintenance cancel ID   (will not happen)\n"
 	       "  (each also takes -c FILE and --now EPOCH)\n\n"
 	       "TIME is UTC: \"2015-11-01 02:20\", 2015-11-01T02:20:00Z or epoch seconds.\n"
-	       "D is seconds or 90s, 30m, 1h, 2d. schedule posts \"SYSTEM: Server maintenance\"\n"
+	       "D is seconds or 90s, 30m, 1h, 2d. schedule posts \"SYSTEM: Server "
+	       "maintenance\"\n"
 	       "(or --title) with the window and its length, and prints the window's id.\n"
 	       "Exit: 0 done, 1 failure, 2 usage.\n");
 	return EXIT_OK;
@@ -74,7 +76,8 @@ static int
 window(const struct cli *c, const struct maint_args *a, time_t *start, time_t *end)
 {
 	if (a->start == NULL || cli_parse_time(a->start, start) != 0)
-		return cli_usage(c, "--start TIME is required (UTC, e.g. \"2015-11-01 02:20\")");
+		return cli_usage(c,
+		                 "--start TIME is required (UTC, e.g. \"2015-11-01 02:20\")");
 	if ((a->duration == NULL) == (a->end == NULL))
 		return cli_usage(c, "give one of --duration or --end");
 	if (a->duration != NULL) {
@@ -90,13 +93,15 @@ window(const struct cli *c, const struct maint_args *a, time_t *start, time_t *e
 
 static int
 maint_schedule(const struct cli *c, struct store *st, const struct config *cfg,
-	       const char *system, const struct maint_args *a)
+               const char *system, const struct maint_args *a)
 {
 	const struct cfg_system *sys = config_system(cfg, system);
-	struct downtime d = {.system = (char *)system, .reason = (char *)a->reason,
-			     .created = cli_time(c)};
-	struct notice_view n = {.kind = NOTICE_MAINT_SCHEDULED, .maint = MAINT_SCHEDULED,
-				.posted = cli_time(c), .ntags = 1};
+	struct downtime d = {
+	        .system = (char *)system, .reason = (char *)a->reason, .created = cli_time(c)};
+	struct notice_view n = {.kind = NOTICE_MAINT_SCHEDULED,
+	                        .maint = MAINT_SCHEDULED,
+	                        .posted = cli_time(c),
+	                        .ntags = 1};
 	struct strbuf sb = STRBUF_INIT;
 	int64_t id, nid;
 	char key[64];
@@ -178,19 +183,23 @@ maint_finish(const struct cli *c, struct store *st, long long id, bool cancel)
 		cli_error(c, "no maintenance window %lld", id);
 	else if (!cancel && strcmp(state, "in_progress") != 0)
 		cli_error(c, "window %lld is %s, not in progress%s", id, state,
-			  strcmp(state, "scheduled") == 0 ? " (use cancel)" : "");
+		          strcmp(state, "scheduled") == 0 ? " (use cancel)" : "");
 	else if (cancel && strcmp(state, "scheduled") != 0)
-		cli_error(c, "window %lld is %s: only a scheduled window can be cancelled%s", id,
-			  state, strcmp(state, "in_progress") == 0 ? " (use end)" : "");
+		cli_error(c, "window %lld is %s: only a scheduled window can be cancelled%s",
+		          id, state, strcmp(state, "in_progress") == 0 ? " (use end)" : "");
 	else if (store_begin(st) != 0 || store_downtime_finish(st, id, now, cancel) != 0)
 		cli_error(c, "%s", store_error(st));
 	else
 		rc = EXIT_OK;
 	if (rc == EXIT_OK && cancel) {
 		struct strbuf sb = STRBUF_INIT;
-		struct notice_view n = {.kind = NOTICE_MAINT_COMPLETE, .maint = MAINT_COMPLETED,
-					.system_id = xstrdup(d.system), .incident_id = d.incident,
-					.posted = now, .starts = d.start, .ends = d.end};
+		struct notice_view n = {.kind = NOTICE_MAINT_COMPLETE,
+		                        .maint = MAINT_COMPLETED,
+		                        .system_id = xstrdup(d.system),
+		                        .incident_id = d.incident,
+		                        .posted = now,
+		                        .starts = d.start,
+		                        .ends = d.end};
 		char key[64];
 		sb_appendf(&sb, "%s: Maintenance cancelled", d.system);
 		n.title = sb_detach(&sb);
@@ -266,9 +275,10 @@ cmd_maintenance(int argc, char **argv)
 	if (optind + 2 == argc)
 		arg = argv[optind + 1];
 	if ((strcmp(verb, "list") == 0) != (arg == NULL) || optind + 2 < argc) {
-		cli_usage(&cli, "%s", strcmp(verb, "list") == 0 ? "list takes no argument"
-				      : strcmp(verb, "schedule") == 0 ? "schedule needs one SYSTEM"
-								      : "needs one window ID");
+		cli_usage(&cli, "%s",
+		          strcmp(verb, "list") == 0       ? "list takes no argument"
+		          : strcmp(verb, "schedule") == 0 ? "schedule needs one SYSTEM"
+		                                          : "needs one window ID");
 		return EXIT_USAGE;
 	}
 	if ((strcmp(verb, "end") == 0 || strcmp(verb, "cancel") == 0)) {

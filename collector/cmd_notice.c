@@ -15,15 +15,15 @@ struct notice_args {
 };
 
 static const struct option notice_opts[] = {
-	CLI_OPTS,
-	{"system", required_argument, NULL, 's'},
-	{"title", required_argument, NULL, 't'},
-	{"state", required_argument, NULL, 'S'},
-	{"body", required_argument, NULL, 'b'},
-	{"body-file", required_argument, NULL, 'f'},
-	{"tags", required_argument, NULL, 'T'},
-	{"incident", required_argument, NULL, 'i'},
-	{0},
+        CLI_OPTS,
+        {"system", required_argument, NULL, 's'},
+        {"title", required_argument, NULL, 't'},
+        {"state", required_argument, NULL, 'S'},
+        {"body", required_argument, NULL, 'b'},
+        {"body-file", required_argument, NULL, 'f'},
+        {"tags", required_argument, NULL, 'T'},
+        {"incident", required_argument, NULL, 'i'},
+        {0},
 };
 
 static int
@@ -33,7 +33,8 @@ notice_help(void)
 	       "                         [--body TEXT | --body-file FILE] [--tags \"a,b\"]\n"
 	       "                         [--incident ID]\n"
 	       "       glance notice list\n"
-	       "       glance notice edit ID [--title] [--state] [--body | --body-file] [--tags]\n"
+	       "       glance notice edit ID [--title] [--state] [--body | --body-file] "
+	       "[--tags]\n"
 	       "       glance notice retract ID\n"
 	       "  (each also takes -c FILE and --now EPOCH)\n\n"
 	       "A notice's title is prefixed with its system (\"NC036: Update 3\"). STATE is\n"
@@ -130,8 +131,10 @@ apply(const struct cli *c, const struct config *cfg, const struct notice_args *a
 		n->title = sb_detach(&sb);
 	}
 	if (a->state != NULL && parse_state(a->state, &n->state) != 0)
-		return cli_usage(c, "--state: '%s' is not investigating, identified, monitoring,"
-				    " resolved or postmortem", a->state);
+		return cli_usage(c,
+		                 "--state: '%s' is not investigating, identified, monitoring,"
+		                 " resolved or postmortem",
+		                 a->state);
 	if (a->body != NULL || a->body_file != NULL) {
 		char *b = a->body_file ? read_body(c, a->body_file) : xstrdup(a->body);
 		if (b == NULL)
@@ -146,10 +149,10 @@ apply(const struct cli *c, const struct config *cfg, const struct notice_args *a
 
 static int
 notice_add(const struct cli *c, struct store *st, const struct config *cfg,
-	   const struct notice_args *a)
+           const struct notice_args *a)
 {
-	struct notice_view n = {.kind = NOTICE_OPERATOR, .state = INC_NONE,
-				.posted = cli_time(c)};
+	struct notice_view n = {
+	        .kind = NOTICE_OPERATOR, .state = INC_NONE, .posted = cli_time(c)};
 	int64_t id;
 
 	if (a->title == NULL) {
@@ -200,7 +203,7 @@ notice_list(struct store *st)
 		printf("%lld\t%s\t%s\t%s\t%s%s\n", (long long)n[i].id, when,
 		       notice_kind_name(n[i].kind),
 		       n[i].maint != MAINT_NONE ? maint_state_name(n[i].maint)
-						: incident_state_name(n[i].state),
+		                                : incident_state_name(n[i].state),
 		       n[i].title, retracted[i] ? "\t(retracted)" : "");
 		notice_free(&n[i]);
 	}
@@ -211,13 +214,14 @@ notice_list(struct store *st)
 
 static int
 notice_edit(const struct cli *c, struct store *st, const struct config *cfg, long long id,
-	    const struct notice_args *a, bool retract)
+            const struct notice_args *a, bool retract)
 {
 	struct notice_view n;
 	int r = store_notice_get(st, id, &n, NULL), rc = EXIT_OK;
 
 	if (r <= 0) {
-		cli_error(c, r < 0 ? "%s" : "no notice %s", r < 0 ? store_error(st) : "with that id");
+		cli_error(c, r < 0 ? "%s" : "no notice %s",
+		          r < 0 ? store_error(st) : "with that id");
 		return EXIT_FAIL;
 	}
 	if (retract)
@@ -242,9 +246,7 @@ parse_args(struct cli *c, int argc, char **argv, struct notice_args *a)
 
 	while ((opt = getopt_long(argc, argv, CLI_SHORT, notice_opts, NULL)) != -1) {
 		switch (opt) {
-		case 'h':
-			notice_help();
-			return 1;
+		case 'h': notice_help(); return 1;
 		case 's': a->system = optarg; break;
 		case 't': a->title = optarg; break;
 		case 'S': a->state = optarg; break;
@@ -254,7 +256,8 @@ parse_args(struct cli *c, int argc, char **argv, struct notice_args *a)
 		case 'i':
 			a->incident = strtoll(optarg, &end, 10);
 			if (*end != '\0' || a->incident <= 0)
-				return cli_usage(c, "--incident: '%s' is not a notice id", optarg);
+				return cli_usage(c, "--incident: '%s' is not a notice id",
+				                 optarg);
 			break;
 		default:
 			if (cli_option(c, opt, optarg) != 0)
@@ -265,8 +268,10 @@ parse_args(struct cli *c, int argc, char **argv, struct notice_args *a)
 		return cli_usage(c, "--body and --body-file exclude each other");
 	enum incident_state st;
 	if (a->state != NULL && parse_state(a->state, &st) != 0)
-		return cli_usage(c, "--state: '%s' is not investigating, identified, monitoring,"
-				    " resolved or postmortem", a->state);
+		return cli_usage(c,
+		                 "--state: '%s' is not investigating, identified, monitoring,"
+		                 " resolved or postmortem",
+		                 a->state);
 	return 0;
 }
 

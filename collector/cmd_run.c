@@ -26,7 +26,7 @@ install_signals(void)
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;  /* no SA_RESTART: poll() wakes up */
+	sa.sa_handler = on_signal; /* no SA_RESTART: poll() wakes up */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -86,12 +86,16 @@ run_help(void)
 int
 cmd_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {CLI_OPTS, {"once", no_argument, NULL, 'o'}, {0}};
+	static const struct option longopts[] = {
+	        CLI_OPTS, {"once", no_argument, NULL, 'o'}, {0}};
 	struct cli cli;
 	struct config *cfg = xcalloc(1, sizeof *cfg);
 	struct run_ctx r = {.cli = &cli};
-	struct sched_ctl ctl = {.stop = &got_stop, .reload = &got_reload, .ctx = &r,
-				.on_pass = run_pass, .on_reload = run_reload};
+	struct sched_ctl ctl = {.stop = &got_stop,
+	                        .reload = &got_reload,
+	                        .ctx = &r,
+	                        .on_pass = run_pass,
+	                        .on_reload = run_reload};
 	int opt, rc;
 
 	cli_init(&cli, "glance run");
@@ -139,8 +143,10 @@ cmd_render(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, CLI_SHORT, longopts, NULL)) != -1) {
 		if (opt == 'h') {
 			printf("usage: glance render [-c FILE] [--now EPOCH] [-v]\n\n"
-			       "Derives status, uptime and automatic notices from the store at the\n"
-			       "given time and writes the site atomically. Exit: 0, 1 failure, 2 usage.\n");
+			       "Derives status, uptime and automatic notices from the store at "
+			       "the\n"
+			       "given time and writes the site atomically. Exit: 0, 1 failure, "
+			       "2 usage.\n");
 			return EXIT_OK;
 		}
 		if (cli_option(&cli, opt, optarg) != 0)

@@ -16,12 +16,12 @@
 enum sect { SECT_NONE, SECT_SITE, SECT_DEFAULTS, SECT_SYSTEM, SECT_CHECK };
 
 struct parser {
-	const char *name;   /* file name for messages */
+	const char *name; /* file name for messages */
 	const char *dir;
 	struct config *cfg;
 	enum sect sect;
 	int line;
-	int kcol;           /* column of the current key */
+	int kcol; /* column of the current key */
 	struct cfg_check defaults;
 	char *err;
 	size_t errlen;
@@ -64,8 +64,7 @@ config_duration(const char *s)
 }
 
 static int
-parse_int(struct parser *p, const char *v, int col, long lo, long hi, bool duration,
-	  int *out)
+parse_int(struct parser *p, const char *v, int col, long lo, long hi, bool duration, int *out)
 {
 	long n;
 	char *end;
@@ -80,7 +79,7 @@ parse_int(struct parser *p, const char *v, int col, long lo, long hi, bool durat
 	}
 	if (n < lo || n > hi)
 		return perr(p, col, "'%s' is not a %s from %ld to %ld", v,
-			    duration ? "duration in seconds" : "number", lo, hi);
+		            duration ? "duration in seconds" : "number", lo, hi);
 	*out = (int)n;
 	return 0;
 }
@@ -139,7 +138,7 @@ site_key(struct parser *p, const char *k, const char *v, int vcol)
 		free(si->base_url);
 		si->base_url = xmalloc(strlen(v) + 2);
 		snprintf(si->base_url, strlen(v) + 2, "%s%s", v,
-			 v[strlen(v) - 1] == '/' ? "" : "/");
+		         v[strlen(v) - 1] == '/' ? "" : "/");
 	} else if (strcmp(k, "footer") == 0)
 		return site_footer(p, v, vcol);
 	else if (strcmp(k, "output") == 0)
@@ -191,7 +190,8 @@ check_key(struct parser *p, const char *k, const char *v, int vcol)
 	if (r <= 0)
 		return r;
 	if (strcmp(k, "command") != 0)
-		return perr(p, p->kcol, "unknown key '%s' in [check %s/%s]", k, c->system, c->service);
+		return perr(p, p->kcol, "unknown key '%s' in [check %s/%s]", k, c->system,
+		            c->service);
 	cmdline_free(c->argv);
 	free(c->command);
 	c->command = xstrdup(v);
@@ -244,10 +244,10 @@ system_key(struct parser *p, const char *k, const char *v, int vcol)
 	} else if (strcmp(k, "services") == 0) {
 		s->svc_line = p->line, s->svc_col = vcol;
 		return split_list(p, v, vcol, &s->services, &s->nservices);
-	}
-	else if (strcmp(k, "visibility") == 0) {
+	} else if (strcmp(k, "visibility") == 0) {
 		if (strcmp(v, "public") != 0 && strcmp(v, "internal") != 0)
-			return perr(p, vcol, "visibility must be public or internal, not '%s'", v);
+			return perr(p, vcol, "visibility must be public or internal, not '%s'",
+			            v);
 		s->internal = strcmp(v, "internal") == 0;
 	} else
 		return perr(p, p->kcol, "unknown key '%s' in [system %s]", k, s->id);
@@ -273,7 +273,8 @@ open_system(struct parser *p, const char *id, int col)
 	struct cfg_system *s;
 
 	if (!valid_name(id))
-		return perr(p, col, "system id '%s' must be letters, digits, '-', '_' or '.'", id);
+		return perr(p, col, "system id '%s' must be letters, digits, '-', '_' or '.'",
+		            id);
 	if (config_system(cfg, id) != NULL)
 		return perr(p, col, "system '%s' is declared twice", id);
 	cfg->systems = xrealloc(cfg->systems, (cfg->nsystems + 1) * sizeof *cfg->systems);
@@ -298,8 +299,8 @@ open_check(struct parser *p, const char *arg, int col)
 	sys = strndup(arg, (size_t)(slash - arg));
 	if (sys == NULL || !valid_name(sys) || !valid_name(slash + 1)) {
 		free(sys);
-		return perr(p, col, "check '%s': names must be letters, digits, '-', '_' or '.'",
-			    arg);
+		return perr(p, col,
+		            "check '%s': names must be letters, digits, '-', '_' or '.'", arg);
 	}
 	if (config_check(cfg, sys, slash + 1) != NULL) {
 		free(sys);
@@ -380,18 +381,14 @@ parse_keyval(struct parser *p, char *s, int col)
 	if (*v == '\0')
 		return perr(p, vcol, "'%s' has no value", k);
 	switch (p->sect) {
-	case SECT_SITE:
-		return site_key(p, k, v, vcol);
+	case SECT_SITE: return site_key(p, k, v, vcol);
 	case SECT_DEFAULTS: {
 		int r = timing_key(p, &p->defaults, k, v, vcol);
 		return r > 0 ? perr(p, p->kcol, "unknown key '%s' in [defaults]", k) : r;
 	}
-	case SECT_SYSTEM:
-		return system_key(p, k, v, vcol);
-	case SECT_CHECK:
-		return check_key(p, k, v, vcol);
-	case SECT_NONE:
-		break;
+	case SECT_SYSTEM: return system_key(p, k, v, vcol);
+	case SECT_CHECK: return check_key(p, k, v, vcol);
+	case SECT_NONE: break;
 	}
 	return perr(p, col, "'%s' outside any section", k);
 }
@@ -426,23 +423,29 @@ resolve(struct parser *p)
 			return perr(p, 1, "check %s/%s has no command", c->system, c->service);
 		if (config_system(cfg, c->system) == NULL)
 			return perr(p, 8, "check %s/%s: no [system %s]", c->system, c->service,
-				    c->system);
+			            c->system);
 		if (c->timeout >= c->interval)
-			return perr(p, 1, "check %s/%s: timeout (%ds) must be shorter than interval (%ds)",
-				    c->system, c->service, c->timeout, c->interval);
+			return perr(p, 1,
+			            "check %s/%s: timeout (%ds) must be shorter than interval "
+			            "(%ds)",
+			            c->system, c->service, c->timeout, c->interval);
 	}
 	for (size_t i = 0; i < cfg->nsystems; i++) {
 		struct cfg_system *s = &cfg->systems[i];
 		if (s->ping != NULL && config_check(cfg, s->id, s->ping) == NULL) {
 			p->line = s->ping_line;
-			return perr(p, s->ping_col, "system %s: ping check '%s' is not declared as [check %s/%s]",
-				    s->id, s->ping, s->id, s->ping);
+			return perr(
+			        p, s->ping_col,
+			        "system %s: ping check '%s' is not declared as [check %s/%s]",
+			        s->id, s->ping, s->id, s->ping);
 		}
 		for (size_t j = 0; j < s->nservices; j++)
 			if (config_check(cfg, s->id, s->services[j]) == NULL) {
 				p->line = s->svc_line;
-				return perr(p, s->svc_col, "system %s: service '%s' is not declared as [check %s/%s]",
-					    s->id, s->services[j], s->id, s->services[j]);
+				return perr(p, s->svc_col,
+				            "system %s: service '%s' is not declared as [check "
+				            "%s/%s]",
+				            s->id, s->services[j], s->id, s->services[j]);
 			}
 		if (s->name == NULL)
 			s->name = xstrdup(s->id);
@@ -452,7 +455,8 @@ resolve(struct parser *p)
 				if (strcmp(c->system, s->id) != 0 ||
 				    (s->ping != NULL && strcmp(c->service, s->ping) == 0))
 					continue;
-				s->services = xrealloc(s->services, (s->nservices + 1) * sizeof(char *));
+				s->services = xrealloc(s->services,
+				                       (s->nservices + 1) * sizeof(char *));
 				s->services[s->nservices++] = xstrdup(c->service);
 			}
 	}
@@ -492,8 +496,8 @@ site_defaults(struct parser *p)
 }
 
 int
-config_parse(const char *text, const char *name, const char *dir, struct config *cfg,
-	     char *err, size_t errlen)
+config_parse(const char *text, const char *name, const char *dir, struct config *cfg, char *err,
+             size_t errlen)
 {
 	struct parser p = {.name = name, .dir = dir, .cfg = cfg, .err = err, .errlen = errlen};
 	const char *s = text;
@@ -505,7 +509,8 @@ config_parse(const char *text, const char *name, const char *dir, struct config 
 	cfg->site.render_every = 60;
 	cfg->site.flap_min = 300;
 	cfg->site.keep_days = 14;
-	p.defaults = (struct cfg_check){.interval = 60, .retry = 30, .attempts = 3, .timeout = 10};
+	p.defaults =
+	        (struct cfg_check){.interval = 60, .retry = 30, .attempts = 3, .timeout = 10};
 	while (rc == 0 && *s != '\0') {
 		size_t n = strcspn(s, "\n");
 		char *line = strndup(s, n);
@@ -545,7 +550,8 @@ config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0 && text.len < (1u << 22))
 		sb_appendn(&text, buf, n);
 	if (ferror(f) || memchr(sb_str(&text), '\0', text.len) != NULL) {
-		snprintf(err, errlen, "%s: %s", path, ferror(f) ? strerror(errno) : "binary file");
+		snprintf(err, errlen, "%s: %s", path,
+		         ferror(f) ? strerror(errno) : "binary file");
 		fclose(f);
 		sb_free(&text);
 		return -1;
@@ -564,7 +570,7 @@ config_free(struct config *cfg)
 {
 	struct site_view v = {.site = cfg->site.info};
 
-	site_view_free(&v);  /* frees the site_info strings */
+	site_view_free(&v); /* frees the site_info strings */
 	free(cfg->file);
 	free(cfg->site.output);
 	free(cfg->site.state);

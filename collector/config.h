@@ -20,15 +20,15 @@
 #include "model.h"
 
 struct cfg_check {
-	char *system;       /* "NC036" */
-	char *service;      /* "SMTP" */
-	char *command;      /* the command line as written */
-	char **argv;        /* split by cmdline_split, NULL-terminated */
-	int interval;       /* seconds between checks in a HARD (or OK) state */
-	int retry;          /* seconds between checks while SOFT non-OK */
-	int attempts;       /* max check attempts before a state is HARD */
-	int timeout;        /* seconds before the plugin is killed */
-	int line;           /* where it was declared, for messages */
+	char *system;  /* "NC036" */
+	char *service; /* "SMTP" */
+	char *command; /* the command line as written */
+	char **argv;   /* split by cmdline_split, NULL-terminated */
+	int interval;  /* seconds between checks in a HARD (or OK) state */
+	int retry;     /* seconds between checks while SOFT non-OK */
+	int attempts;  /* max check attempts before a state is HARD */
+	int timeout;   /* seconds before the plugin is killed */
+	int line;      /* where it was declared, for messages */
 };
 
 struct cfg_system {
@@ -37,24 +37,24 @@ struct cfg_system {
 	char *location;
 	char *role;
 	bool internal;
-	char *ping;         /* service name of the ping check, or NULL */
-	char **services;    /* service names deciding the status */
+	char *ping;      /* service name of the ping check, or NULL */
+	char **services; /* service names deciding the status */
 	size_t nservices;
-	int line;           /* where it and its ping/services were declared */
+	int line; /* where it and its ping/services were declared */
 	int ping_line, ping_col, svc_line, svc_col;
 };
 
 struct cfg_site {
-	struct site_info info;  /* title, name, base_url, ... for render */
-	char *output;       /* the site's directory (absolute after load) */
-	char *state;        /* the SQLite file (absolute after load) */
-	char *path;         /* ':'-separated search path for bare commands */
-	int parallel;       /* checks running at once */
-	int render_every;   /* seconds between renders in `glance run` */
-	int flap_min;       /* shorter outages, and shorter recoveries
-			     * between outages, are coalesced, not posted */
-	int keep_days;      /* check results kept this long */
-	bool sync_full;     /* PRAGMA synchronous=FULL instead of NORMAL */
+	struct site_info info; /* title, name, base_url, ... for render */
+	char *output;          /* the site's directory (absolute after load) */
+	char *state;           /* the SQLite file (absolute after load) */
+	char *path;            /* ':'-separated search path for bare commands */
+	int parallel;          /* checks running at once */
+	int render_every;      /* seconds between renders in `glance run` */
+	int flap_min;          /* shorter outages, and shorter recoveries
+	                        * between outages, are coalesced, not posted */
+	int keep_days;         /* check results kept this long */
+	bool sync_full;        /* PRAGMA synchronous=FULL instead of NORMAL */
 };
 
 struct config {
@@ -74,13 +74,13 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
 /* The same from text in memory; name stands for the file in messages and
  * relative paths are taken from dir. */
 int config_parse(const char *text, const char *name, const char *dir, struct config *cfg,
-		 char *err, size_t errlen);
+                 char *err, size_t errlen);
 
 void config_free(struct config *cfg);
 
 const struct cfg_system *config_system(const struct config *cfg, const char *id);
 const struct cfg_check *config_check(const struct config *cfg, const char *system,
-				     const char *service);
+                                     const char *service);
 
 /* Parses "90", "90s", "5m", "1h", "2d" into seconds; -1 when malformed. */
 long config_duration(const char *s);

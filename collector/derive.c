@@ -36,7 +36,8 @@ derive_status(const struct status_input *in, time_t now, time_t *since)
 	}
 	if (in->ping != NULL) {
 		if (!fresh(in->ping, now)) {
-			*since = in->ping->known ? in->ping->last_check + in->ping->stale_after : now;
+			*since = in->ping->known ? in->ping->last_check + in->ping->stale_after
+			                         : now;
 			*since = *since > now ? now : *since;
 			return SYS_UNKNOWN;
 		}
@@ -85,7 +86,7 @@ is_good(int status)
 
 size_t
 derive_episodes(const struct interval *iv, size_t n, int flap_min, time_t now,
-		struct episode *out, size_t max)
+                struct episode *out, size_t max)
 {
 	struct episode cur = {0};
 	bool open = false;
@@ -97,7 +98,7 @@ derive_episodes(const struct interval *iv, size_t n, int flap_min, time_t now,
 			if (!open)
 				cur = (struct episode){.start = iv[i].start};
 			open = true;
-			cur.end = iv[i].end;  /* 0 while still bad */
+			cur.end = iv[i].end; /* 0 while still bad */
 			cur.outage |= iv[i].status == SYS_OUTAGE;
 		} else if (open && is_good(iv[i].status) && end - iv[i].start >= flap_min) {
 			cur.closed = true;
@@ -113,7 +114,7 @@ derive_episodes(const struct interval *iv, size_t n, int flap_min, time_t now,
 
 void
 derive_uptime(const struct interval *iv, size_t n, time_t from, time_t now, double *uptime,
-	      double *maint)
+              double *maint)
 {
 	double up = 0, down = 0, m = 0;
 
@@ -177,9 +178,9 @@ derive_hhmm(struct strbuf *sb, time_t t)
 void
 derive_date(struct strbuf *sb, time_t t)
 {
-	static const char *const months[] = {"January", "February", "March",     "April",
-					     "May",     "June",     "July",      "August",
-					     "September", "October", "November", "December"};
+	static const char *const months[] = {"January",   "February", "March",    "April",
+	                                     "May",       "June",     "July",     "August",
+	                                     "September", "October",  "November", "December"};
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
@@ -195,7 +196,7 @@ derive_between(struct strbuf *sb, time_t a, time_t b)
 	gmtime_r(&b, &tb);
 	if (ta.tm_year == tb.tm_year && ta.tm_yday == tb.tm_yday) {
 		sb_appendf(sb, "between %02d:%02d and %02d:%02d UTC", ta.tm_hour, ta.tm_min,
-			   tb.tm_hour, tb.tm_min);
+		           tb.tm_hour, tb.tm_min);
 		return;
 	}
 	sb_append(sb, "between ");
@@ -230,7 +231,7 @@ derive_rta_ms(const char *pd)
 				return v / 1000.0;
 			if (*end == 's')
 				return v * 1000.0;
-			return v;  /* "ms", or no unit: check_ping and fping mean ms */
+			return v; /* "ms", or no unit: check_ping and fping mean ms */
 		}
 		p = val + strcspn(val, " ");
 	}

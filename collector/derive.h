@@ -35,17 +35,17 @@
 #include "strbuf.h"
 
 struct check_input {
-	bool known;         /* there is a HARD state */
+	bool known; /* there is a HARD state */
 	enum gl_state hard;
 	time_t hard_since;
 	time_t last_check;
-	int stale_after;    /* seconds after last_check it stops being fresh */
+	int stale_after; /* seconds after last_check it stops being fresh */
 };
 
 struct status_input {
 	bool maintenance;
 	time_t maint_start;
-	const struct check_input *ping;  /* NULL: the system has none */
+	const struct check_input *ping; /* NULL: the system has none */
 	const struct check_input *svcs;
 	size_t nsvcs;
 };
@@ -58,20 +58,20 @@ int derive_stale_after(const struct cfg_check *c);
 
 struct episode {
 	time_t start;
-	time_t end;         /* the last bad second; 0 while still bad */
-	bool outage;        /* the host was down at some point */
-	bool closed;        /* good again for flap_min: the recovery is due */
+	time_t end;  /* the last bad second; 0 while still bad */
+	bool outage; /* the host was down at some point */
+	bool closed; /* good again for flap_min: the recovery is due */
 };
 
 /* Episodes in intervals (oldest first, end 0 = open) as of now. Returns
  * how many were written to out (at most max). */
 size_t derive_episodes(const struct interval *iv, size_t n, int flap_min, time_t now,
-		       struct episode *out, size_t max);
+                       struct episode *out, size_t max);
 
 /* Uptime fraction over [from, now] (NaN with no up or down time), and
  * the maintenance seconds in it. */
 void derive_uptime(const struct interval *iv, size_t n, time_t from, time_t now, double *uptime,
-		   double *maint);
+                   double *maint);
 
 /* "45 seconds", "6 minutes", "1 hour 2 minutes", "2 days 3 hours". */
 void derive_duration(struct strbuf *sb, long seconds);
@@ -85,8 +85,8 @@ void derive_date(struct strbuf *sb, time_t t);
 double derive_rta_ms(const char *perfdata);
 
 int derive_update(struct store *st, const struct config *cfg, time_t now, char *err,
-		  size_t errlen);
+                  size_t errlen);
 int derive_view(struct store *st, const struct config *cfg, time_t now, struct site_view *v,
-		char *err, size_t errlen);
+                char *err, size_t errlen);
 
 #endif

@@ -54,7 +54,7 @@ active_window(struct pass *p, const char *system, time_t *start, time_t *last_en
 /* The status of one system now, from the store's HARD states. */
 static int
 system_status(struct pass *p, const struct cfg_system *sys, enum sys_status *status,
-	      time_t *since)
+              time_t *since)
 {
 	struct status_input in = {0};
 	struct check_input ping, *svcs = xcalloc(sys->nservices + 1, sizeof *svcs);
@@ -139,27 +139,33 @@ failing_services(struct pass *p, const struct cfg_system *sys, struct strbuf *sb
 
 static int
 post_down(struct pass *p, const struct cfg_system *sys, const struct episode *e,
-	  enum sys_status now_status)
+          enum sys_status now_status)
 {
 	struct strbuf sb = STRBUF_INIT, when = STRBUF_INIT;
-	struct notice_view n = {.system_id = xstrdup(sys->id), .state = INC_INVESTIGATING,
-				.starts = e->start, .ntags = 1};
+	struct notice_view n = {.system_id = xstrdup(sys->id),
+	                        .state = INC_INVESTIGATING,
+	                        .starts = e->start,
+	                        .ntags = 1};
 	char key[128];
 
 	derive_hhmm(&when, e->start);
 	if (now_status == SYS_OUTAGE) {
 		n.kind = NOTICE_OUTAGE;
 		n.title = fmt(&sb, "%s: Server down", sys->id);
-		n.body = fmt(&sb, "%s has been down since %s. We are looking into it and will post an update here.",
-			     sys->name, sb_str(&when));
+		n.body = fmt(&sb,
+		             "%s has been down since %s. We are looking into it and will post "
+		             "an update here.",
+		             sys->name, sb_str(&when));
 		n.tags = one_tag("down time");
 	} else {
 		n.kind = NOTICE_DISRUPTION;
 		n.title = fmt(&sb, "%s: Service disruption", sys->id);
 		sb_appendf(&sb, "%s is up, but ", sys->name);
 		size_t k = failing_services(p, sys, &sb);
-		n.body = fmt(&sb, " %s been failing since %s. We are looking into it and will post an update here.",
-			     k == 1 ? "has" : "have", sb_str(&when));
+		n.body = fmt(&sb,
+		             " %s been failing since %s. We are looking into it and will post "
+		             "an update here.",
+		             k == 1 ? "has" : "have", sb_str(&when));
 		n.tags = one_tag("service disruption");
 	}
 	sb_free(&when);
@@ -171,9 +177,12 @@ static int
 post_recovery(struct pass *p, const struct cfg_system *sys, const struct episode *e)
 {
 	struct strbuf sb = STRBUF_INIT, dur = STRBUF_INIT, span = STRBUF_INIT;
-	struct notice_view n = {.system_id = xstrdup(sys->id), .state = INC_RESOLVED,
-				.kind = NOTICE_RECOVERY, .starts = e->start, .ends = e->end,
-				.ntags = 1};
+	struct notice_view n = {.system_id = xstrdup(sys->id),
+	                        .state = INC_RESOLVED,
+	                        .kind = NOTICE_RECOVERY,
+	                        .starts = e->start,
+	                        .ends = e->end,
+	                        .ntags = 1};
 	char key[128];
 	int64_t incident;
 
@@ -185,12 +194,14 @@ post_recovery(struct pass *p, const struct cfg_system *sys, const struct episode
 	if (e->outage) {
 		n.title = fmt(&sb, "%s: Server back online", sys->id);
 		n.body = fmt(&sb, "%s is back online. It was down for %s %s.", sys->name,
-			     sb_str(&dur), sb_str(&span));
+		             sb_str(&dur), sb_str(&span));
 		n.tags = one_tag("down time");
 	} else {
 		n.title = fmt(&sb, "%s: Service restored", sys->id);
-		n.body = fmt(&sb, "All services on %s are working again. They were disrupted for %s %s.",
-			     sys->name, sb_str(&dur), sb_str(&span));
+		n.body = fmt(
+		        &sb,
+		        "All services on %s are working again. They were disrupted for %s %s.",
+		        sys->name, sb_str(&dur), sb_str(&span));
 		n.tags = one_tag("service disruption");
 	}
 	sb_free(&dur);
@@ -272,9 +283,12 @@ maint_notice(struct pass *p, const struct downtime *d, bool complete)
 	const char *name = sys ? sys->name : d->system;
 	time_t end = d->ended ? d->ended : d->end;
 	struct strbuf sb = STRBUF_INIT, a = STRBUF_INIT, b = STRBUF_INIT;
-	struct notice_view n = {.system_id = xstrdup(d->system), .incident_id = d->incident,
-				.starts = d->start, .ends = end, .ntags = 1,
-				.tags = one_tag("maintenance")};
+	struct notice_view n = {.system_id = xstrdup(d->system),
+	                        .incident_id = d->incident,
+	                        .starts = d->start,
+	                        .ends = end,
+	                        .ntags = 1,
+	                        .tags = one_tag("maintenance")};
 	char key[64];
 
 	derive_hhmm(&a, d->start);
@@ -285,21 +299,25 @@ maint_notice(struct pass *p, const struct downtime *d, bool complete)
 		n.kind = NOTICE_MAINT_COMPLETE;
 		n.maint = MAINT_COMPLETED;
 		n.title = fmt(&sb, "%s: Maintenance complete", d->system);
-		n.body = fmt(&sb, "The maintenance on %s began at %s and was completed at %s, after %s.",
-			     name, sb_str(&a), sb_str(&b), sb_str(&dur));
+		n.body = fmt(
+		        &sb,
+		        "The maintenance on %s began at %s and was completed at %s, after %s.",
+		        name, sb_str(&a), sb_str(&b), sb_str(&dur));
 		sb_free(&dur);
 	} else {
 		when(&b, end, d->start);
 		n.kind = NOTICE_MAINT_UNDERWAY;
 		n.maint = MAINT_IN_PROGRESS;
 		n.title = fmt(&sb, "%s: Maintenance underway", d->system);
-		n.body = fmt(&sb, "%s went down for maintenance at %s. It may be up and down until the window closes at %s.",
-			     name, sb_str(&a), sb_str(&b));
+		n.body = fmt(&sb,
+		             "%s went down for maintenance at %s. It may be up and down until "
+		             "the window closes at %s.",
+		             name, sb_str(&a), sb_str(&b));
 	}
 	sb_free(&a);
 	sb_free(&b);
 	snprintf(key, sizeof key, "maint-%s:%lld", complete ? "complete" : "underway",
-		 (long long)d->id);
+	         (long long)d->id);
 	return post(p, key, &n);
 }
 
@@ -322,8 +340,7 @@ maintenance_notices(struct pass *p)
 }
 
 int
-derive_update(struct store *st, const struct config *cfg, time_t now, char *err,
-	      size_t errlen)
+derive_update(struct store *st, const struct config *cfg, time_t now, char *err, size_t errlen)
 {
 	struct pass p = {.st = st, .cfg = cfg, .now = now};
 	int rc = store_begin(st);

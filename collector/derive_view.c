@@ -34,7 +34,7 @@ copy_site(const struct site_info *in, struct site_info *out)
 
 static int
 view_ping(struct store *st, const struct config *cfg, const struct cfg_system *sys, time_t now,
-	  struct system_view *v)
+          struct system_view *v)
 {
 	struct svc_row row;
 	int rc;
@@ -87,14 +87,15 @@ view_uptime(struct store *st, const struct cfg_system *sys, time_t now, struct s
 	if (store_sys_intervals(st, sys->id, now - windows[UPTIME_NWIN - 1], &iv, &n) != 0)
 		return -1;
 	for (int w = 0; w < UPTIME_NWIN; w++)
-		derive_uptime(iv, n, now - windows[w], now, &v->uptime[w], &v->maint_seconds[w]);
+		derive_uptime(iv, n, now - windows[w], now, &v->uptime[w],
+		              &v->maint_seconds[w]);
 	free(iv);
 	return 0;
 }
 
 static int
 view_system(struct store *st, const struct config *cfg, const struct cfg_system *sys,
-	    time_t now, struct system_view *v)
+            time_t now, struct system_view *v)
 {
 	struct interval cur;
 	int found;
@@ -125,7 +126,7 @@ view_system(struct store *st, const struct config *cfg, const struct cfg_system 
 
 int
 derive_view(struct store *st, const struct config *cfg, time_t now, struct site_view *v,
-	    char *err, size_t errlen)
+            char *err, size_t errlen)
 {
 	memset(v, 0, sizeof *v);
 	copy_site(&cfg->site.info, &v->site);

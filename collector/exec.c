@@ -16,10 +16,10 @@
 #define NS 1000000000LL
 
 static const char *const plugin_env[] = {
-	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-	"LC_ALL=C",  /* C-locale numbers in perfdata, as Icinga does */
-	"TZ=UTC",
-	NULL,
+        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "LC_ALL=C", /* C-locale numbers in perfdata, as Icinga does */
+        "TZ=UTC",
+        NULL,
 };
 
 static char *
@@ -95,8 +95,8 @@ child(int out, int errfd, const char *path, char *const argv[])
 }
 
 int
-exec_start(struct exec_job *j, char *const argv[], const char *search, int timeout_s,
-	   char *err, size_t errlen)
+exec_start(struct exec_job *j, char *const argv[], const char *search, int timeout_s, char *err,
+           size_t errlen)
 {
 	int out[2], errp[2];
 
@@ -128,7 +128,7 @@ exec_start(struct exec_job *j, char *const argv[], const char *search, int timeo
 		j->pid = 0;
 		return -1;
 	}
-	setpgid(j->pid, j->pid);  /* also here: no race with an early kill */
+	setpgid(j->pid, j->pid); /* also here: no race with an early kill */
 	j->fd[0] = out[0];
 	j->fd[1] = errp[0];
 	fcntl(out[0], F_SETFL, O_NONBLOCK);
@@ -152,7 +152,7 @@ exec_read(struct exec_job *j, int fd)
 		if (take > 0)
 			sb_appendn(&j->buf[i], buf, take);
 		if (take < (size_t)n && i == 0)
-			j->truncated = true;  /* the rest is drained and dropped */
+			j->truncated = true; /* the rest is drained and dropped */
 	}
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 		close(fd);
@@ -182,11 +182,13 @@ exec_step(struct exec_job *j, int64_t now_ns)
 		close_fds(j);
 	}
 	if (j->pid > 0) {
-		pid_t r = waitpid(j->pid, &j->status, WNOHANG);
-		if (r == j->pid || (r < 0 && errno == ECHILD)) {
+		pid_t pid = j->pid, r = waitpid(pid, &j->status, WNOHANG);
+		if (r == pid || (r < 0 && errno == ECHILD)) {
 			j->pid = 0;
+			if (r < 0)
+				j->status = W_EXITCODE(127, 0);
 			if (!j->timed_out)
-				kill(-r, SIGKILL);  /* leftovers of the group */
+				kill(-pid, SIGKILL); /* leftovers of the group */
 		}
 	}
 	if (j->pid == 0 && (j->fd[0] >= 0 || j->fd[1] >= 0)) {
@@ -212,7 +214,7 @@ exec_wait_ns(const struct exec_job *j, int64_t now_ns)
 	if (j->fd[0] < 0 && j->fd[1] < 0 && left > 10000000)
 		return 10000000;
 	if (j->pid > 0 && left > 200000000)
-		return 200000000;  /* an exit with the pipes still open */
+		return 200000000; /* an exit with the pipes still open */
 	return left;
 }
 
@@ -240,10 +242,11 @@ clean_append(struct strbuf *sb, const char *s, size_t n)
 	const unsigned char *u = (const unsigned char *)s;
 
 	for (size_t i = 0; i < n;) {
-		size_t len = u[i] < 0x80 ? 1 : (u[i] & 0xE0) == 0xC0 ? 2
-					   : (u[i] & 0xF0) == 0xE0   ? 3
-					   : (u[i] & 0xF8) == 0xF0   ? 4
-								     : 0;
+		size_t len = u[i] < 0x80             ? 1
+		             : (u[i] & 0xE0) == 0xC0 ? 2
+		             : (u[i] & 0xF0) == 0xE0 ? 3
+		             : (u[i] & 0xF8) == 0xF0 ? 4
+		                                     : 0;
 		bool valid = len > 0 && i + len <= n && !(len == 2 && u[i] < 0xC2);
 		for (size_t k = 1; valid && k < len; k++)
 			valid = (u[i + k] & 0xC0) == 0x80;
@@ -291,7 +294,8 @@ exec_parse_output(const char *text, struct exec_outcome *o)
 			if (bar != NULL) {
 				sb_append(&perf, perf.len ? " " : "");
 				trim_append(&perf, bar + 1, n - tn - 1);
-				in_perf = line > 0;  /* Nagios: after a long-output '|', all is perfdata */
+				in_perf = line > 0; /* Nagios: after a long-output '|', all is
+				                       perfdata */
 			}
 		}
 		text += n + (text[n] == '\n');
@@ -312,16 +316,16 @@ failure(const struct exec_job *j, const char *out, char *buf, size_t len)
 
 	if (j->timed_out) {
 		snprintf(buf, len, "UNKNOWN - plugin timed out after %d seconds and was killed",
-			 j->timeout_s);
+		         j->timeout_s);
 	} else if (WIFSIGNALED(st)) {
 		snprintf(buf, len, "UNKNOWN - plugin killed by signal %d (%s)", WTERMSIG(st),
-			 strsignal(WTERMSIG(st)));
+		         strsignal(WTERMSIG(st)));
 	} else if (strncmp(out, EXEC_FAILED_TAG, strlen(EXEC_FAILED_TAG)) == 0) {
 		snprintf(buf, len, "UNKNOWN - cannot execute %s: %s", j->path,
-			 strerror(atoi(out + strlen(EXEC_FAILED_TAG))));
+		         strerror(atoi(out + strlen(EXEC_FAILED_TAG))));
 	} else if (!WIFEXITED(st) || WEXITSTATUS(st) > 3) {
 		snprintf(buf, len, "UNKNOWN - plugin exit code %d is out of bounds (0-3)",
-			 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		         WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	} else if (j->buf[0].len > 0 && memchr(out, '\0', j->buf[0].len) != NULL) {
 		snprintf(buf, len, "UNKNOWN - plugin output is not text");
 	} else if (out[strspn(out, " \t\r\n")] == '\0') {
@@ -347,7 +351,7 @@ exec_outcome(const struct exec_job *j, struct exec_outcome *o)
 		if (j->truncated) {
 			struct strbuf sb = STRBUF_INIT;
 			sb_appendf(&sb, "%s%s(output truncated at %d bytes)", o->long_output,
-				   *o->long_output ? "\n" : "", EXEC_OUT_MAX);
+			           *o->long_output ? "\n" : "", EXEC_OUT_MAX);
 			free(o->long_output);
 			o->long_output = sb_detach(&sb);
 		}

@@ -18,26 +18,26 @@
 #include "state.h"
 #include "strbuf.h"
 
-#define EXEC_OUT_MAX 8192   /* Nagios 4's MAX_PLUGIN_OUTPUT_LENGTH */
+#define EXEC_OUT_MAX 8192 /* Nagios 4's MAX_PLUGIN_OUTPUT_LENGTH */
 #define EXEC_ERR_MAX 1024
 
 struct exec_job {
-	pid_t pid;          /* 0 once reaped */
-	int fd[2];          /* stdout, stderr; -1 once closed */
+	pid_t pid; /* 0 once reaped */
+	int fd[2]; /* stdout, stderr; -1 once closed */
 	struct strbuf buf[2];
 	bool truncated;
 	int64_t start_ns, deadline_ns;
 	int timeout_s;
 	bool timed_out;
-	int status;         /* from waitpid */
-	char *path;         /* the program actually run */
+	int status; /* from waitpid */
+	char *path; /* the program actually run */
 };
 
 struct exec_outcome {
 	enum gl_state state;
-	char *output;       /* first line before '|' */
-	char *long_output;  /* later text lines, '\n'-separated, or "" */
-	char *perfdata;     /* all perfdata, space-separated, or "" */
+	char *output;      /* first line before '|' */
+	char *long_output; /* later text lines, '\n'-separated, or "" */
+	char *perfdata;    /* all perfdata, space-separated, or "" */
 	int duration_ms;
 };
 
@@ -48,7 +48,7 @@ char *exec_resolve(const char *argv0, const char *search, char *err, size_t errl
 
 /* Returns 0, or -1 with a reason (the check is then UNKNOWN). */
 int exec_start(struct exec_job *j, char *const argv[], const char *search, int timeout_s,
-	       char *err, size_t errlen);
+               char *err, size_t errlen);
 /* Drains whatever is readable on fd (one of j->fd). */
 void exec_read(struct exec_job *j, int fd);
 /* Enforces the deadline and reaps; returns true when the job is over. */

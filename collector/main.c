@@ -10,11 +10,11 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *what;
 } commands[] = {
-	{"run", cmd_run, "run the configured checks (--once: each once) and render"},
-	{"render", cmd_render, "derive status and notices from the store and write the site"},
-	{"check-config", cmd_check_config, "validate the config file and explain it"},
-	{"notice", cmd_notice, "add, list, edit or retract notices"},
-	{"maintenance", cmd_maintenance, "schedule, list, end or cancel maintenance windows"},
+        {"run", cmd_run, "run the configured checks (--once: each once) and render"},
+        {"render", cmd_render, "derive status and notices from the store and write the site"},
+        {"check-config", cmd_check_config, "validate the config file and explain it"},
+        {"notice", cmd_notice, "add, list, edit or retract notices"},
+        {"maintenance", cmd_maintenance, "schedule, list, end or cancel maintenance windows"},
 };
 
 static int
@@ -23,11 +23,12 @@ usage(FILE *f)
 	fprintf(f, "usage: glance COMMAND [-c FILE] [--now EPOCH] [-v] [options]\n\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].what);
-	fprintf(f, "\nThe config file is -c FILE, else $GLANCE_CONFIG, else %s.\n"
-		   "--now (or $GLANCE_NOW) sets the clock, for tests and replays.\n"
-		   "'glance COMMAND --help' describes each command.\n"
-		   "Exit codes: 0 success, 1 failure, 2 usage error.\n",
-		CLI_DEFAULT_CONFIG);
+	fprintf(f,
+	        "\nThe config file is -c FILE, else $GLANCE_CONFIG, else %s.\n"
+	        "--now (or $GLANCE_NOW) sets the clock, for tests and replays.\n"
+	        "'glance COMMAND --help' describes each command.\n"
+	        "Exit codes: 0 success, 1 failure, 2 usage error.\n",
+	        CLI_DEFAULT_CONFIG);
 	return f == stdout ? EXIT_OK : EXIT_USAGE;
 }
 

@@ -12,15 +12,15 @@
 #include "state.h"
 
 struct gl_result {
-	const char *system;     /* "NC036" */
-	const char *service;    /* "SMTP" */
+	const char *system;  /* "NC036" */
+	const char *service; /* "SMTP" */
 	enum gl_state state;
-	bool hard;              /* a HARD state (Nagios state_type 1) */
-	int attempt;            /* current attempt, 1..max */
-	const char *output;     /* the first line, before any '|' */
+	bool hard;               /* a HARD state (Nagios state_type 1) */
+	int attempt;             /* current attempt, 1..max */
+	const char *output;      /* the first line, before any '|' */
 	const char *long_output; /* later lines, or "" */
-	const char *perfdata;   /* every perfdata item, space-separated, or "" */
-	time_t t;               /* when the check finished */
+	const char *perfdata;    /* every perfdata item, space-separated, or "" */
+	time_t t;                /* when the check finished */
 	int duration_ms;
 };
 

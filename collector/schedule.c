@@ -16,8 +16,8 @@
 
 struct slot {
 	bool busy;
-	size_t item;        /* index into cfg->checks when started */
-	char *system, *service;  /* copies: a reload may free the config */
+	size_t item;            /* index into cfg->checks when started */
+	char *system, *service; /* copies: a reload may free the config */
 	int attempts;
 	struct exec_job job;
 };
@@ -27,11 +27,11 @@ struct sched {
 	struct store *st;
 	const struct sched_ctl *ctl;
 	int64_t mono0;
-	int64_t *due;       /* per check: next run; INT64_MAX when done (once) */
+	int64_t *due; /* per check: next run; INT64_MAX when done (once) */
 	bool *running;
 	struct slot *slots;
 	size_t nslots;
-	bool changed;       /* a HARD state changed since the last pass */
+	bool changed; /* a HARD state changed since the last pass */
 	int rc;
 };
 
@@ -57,8 +57,8 @@ plan(struct sched *s)
 	s->running = xcalloc(n ? n : 1, sizeof *s->running);
 	for (size_t i = 0; i < n; i++)
 		s->due[i] = s->ctl->once ? now
-					 : now + (int64_t)s->cfg->checks[i].interval * NS *
-							 (int64_t)i / (int64_t)n;
+		                         : now + (int64_t)s->cfg->checks[i].interval * NS *
+		                                           (int64_t)i / (int64_t)n;
 }
 
 static void
@@ -72,24 +72,30 @@ record(struct sched *s, struct slot *sl, const struct exec_outcome *o)
 	if (r >= 0) {
 		softhard_apply(&row.st, o->state, sl->attempts, now);
 		struct gl_result res = {
-			.system = sl->system, .service = sl->service, .state = o->state,
-			.hard = row.st.hard, .attempt = row.st.attempt, .output = o->output,
-			.long_output = o->long_output, .perfdata = o->perfdata, .t = now,
-			.duration_ms = o->duration_ms,
+		        .system = sl->system,
+		        .service = sl->service,
+		        .state = o->state,
+		        .hard = row.st.hard,
+		        .attempt = row.st.attempt,
+		        .output = o->output,
+		        .long_output = o->long_output,
+		        .perfdata = o->perfdata,
+		        .t = now,
+		        .duration_ms = o->duration_ms,
 		};
 		r = store_record(s->st, &res);
 	}
 	if (r < 0) {
 		fprintf(stderr, "glance: %s/%s: %s\n", sl->system, sl->service,
-			store_error(s->st));
+		        store_error(s->st));
 		s->rc = 1;
 	} else if (r > 0) {
 		s->changed = true;
 	}
 	if (s->ctl->verbose)
 		fprintf(stderr, "glance: %s/%s: %s %s %d/%d: %s\n", sl->system, sl->service,
-			state_name(o->state), row.st.hard ? "HARD" : "SOFT", row.st.attempt,
-			sl->attempts, o->output);
+		        state_name(o->state), row.st.hard ? "HARD" : "SOFT", row.st.attempt,
+		        sl->attempts, o->output);
 	/* the next run, if the check still exists after a reload */
 	if (c != NULL && sl->item < s->cfg->nchecks && &s->cfg->checks[sl->item] == c) {
 		int delay = softhard_next_delay(&row.st, c->interval, c->retry);
@@ -135,8 +141,10 @@ start(struct sched *s, size_t i, struct slot *sl)
 	sl->attempts = c->attempts;
 	s->running[i] = true;
 	s->due[i] = INT64_MAX;
-	if (exec_start(&sl->job, c->argv, s->cfg->site.path, c->timeout, err, sizeof err) != 0) {
-		struct exec_outcome o = {.state = GL_UNKNOWN, .long_output = "", .perfdata = ""};
+	if (exec_start(&sl->job, c->argv, s->cfg->site.path, c->timeout, err, sizeof err) !=
+	    0) {
+		struct exec_outcome o = {
+		        .state = GL_UNKNOWN, .long_output = "", .perfdata = ""};
 		struct strbuf sb = STRBUF_INIT;
 		sb_appendf(&sb, "UNKNOWN - %s", err);
 		o.output = sb_detach(&sb);
@@ -205,7 +213,7 @@ next_wake(const struct sched *s, int64_t now, int64_t next_pass)
 	int64_t w = next_pass - now, free_slots = 0;
 
 	if (w > NS)
-		w = NS;  /* signals are seen within a second at worst */
+		w = NS; /* signals are seen within a second at worst */
 	for (size_t k = 0; k < s->nslots; k++) {
 		if (!s->slots[k].busy) {
 			free_slots++;

@@ -12,13 +12,13 @@
 #include "state.h"
 
 struct svc_state {
-	bool checked;            /* false until the first result */
-	enum gl_state state;     /* the last result */
-	bool hard;               /* the last result was HARD */
-	int attempt;             /* 1..max_attempts */
-	bool has_hard;           /* false until the first HARD state */
+	bool checked;        /* false until the first result */
+	enum gl_state state; /* the last result */
+	bool hard;           /* the last result was HARD */
+	int attempt;         /* 1..max_attempts */
+	bool has_hard;       /* false until the first HARD state */
 	enum gl_state hard_state;
-	time_t hard_since;       /* when hard_state began */
+	time_t hard_since; /* when hard_state began */
 	time_t last_check;
 };
 

@@ -13,44 +13,44 @@
 
 struct store {
 	sqlite3 *db;
-	int depth;          /* store_begin nesting */
+	int depth; /* store_begin nesting */
 	char err[256];
 };
 
 /* One entry per schema version: migrations[i] upgrades version i to i+1. */
 static const char *const migrations[] = {
-	"CREATE TABLE results ("
-	"  id INTEGER PRIMARY KEY, system TEXT NOT NULL, service TEXT NOT NULL,"
-	"  t INTEGER NOT NULL, state INTEGER NOT NULL, hard INTEGER NOT NULL,"
-	"  attempt INTEGER NOT NULL, output TEXT NOT NULL, long_output TEXT NOT NULL,"
-	"  perfdata TEXT NOT NULL, duration_ms INTEGER NOT NULL);"
-	"CREATE INDEX results_t ON results(t);"
-	"CREATE INDEX results_svc ON results(system, service, t);"
-	"CREATE TABLE services ("
-	"  system TEXT NOT NULL, service TEXT NOT NULL, state INTEGER NOT NULL,"
-	"  hard INTEGER NOT NULL, attempt INTEGER NOT NULL, has_hard INTEGER NOT NULL,"
-	"  hard_state INTEGER NOT NULL, hard_since INTEGER NOT NULL,"
-	"  last_check INTEGER NOT NULL, output TEXT NOT NULL, perfdata TEXT NOT NULL,"
-	"  PRIMARY KEY (system, service));"
-	"CREATE TABLE svc_intervals ("
-	"  id INTEGER PRIMARY KEY, system TEXT NOT NULL, service TEXT NOT NULL,"
-	"  state INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER);"
-	"CREATE INDEX svc_intervals_k ON svc_intervals(system, service, start);"
-	"CREATE TABLE sys_intervals ("
-	"  id INTEGER PRIMARY KEY, system TEXT NOT NULL,"
-	"  status INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER);"
-	"CREATE INDEX sys_intervals_k ON sys_intervals(system, start);"
-	"CREATE TABLE downtimes ("
-	"  id INTEGER PRIMARY KEY, system TEXT NOT NULL, start INTEGER NOT NULL,"
-	"  end INTEGER NOT NULL, ended INTEGER NOT NULL DEFAULT 0,"
-	"  cancelled INTEGER NOT NULL DEFAULT 0, reason TEXT NOT NULL,"
-	"  created INTEGER NOT NULL, incident INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE notices ("
-	"  id INTEGER PRIMARY KEY, incident INTEGER NOT NULL, system TEXT,"
-	"  kind INTEGER NOT NULL, state INTEGER NOT NULL, maint INTEGER NOT NULL,"
-	"  title TEXT NOT NULL, body TEXT NOT NULL, posted INTEGER NOT NULL,"
-	"  starts INTEGER NOT NULL, ends INTEGER NOT NULL, tags TEXT NOT NULL,"
-	"  retracted INTEGER NOT NULL DEFAULT 0, key TEXT UNIQUE);",
+        "CREATE TABLE results ("
+        "  id INTEGER PRIMARY KEY, system TEXT NOT NULL, service TEXT NOT NULL,"
+        "  t INTEGER NOT NULL, state INTEGER NOT NULL, hard INTEGER NOT NULL,"
+        "  attempt INTEGER NOT NULL, output TEXT NOT NULL, long_output TEXT NOT NULL,"
+        "  perfdata TEXT NOT NULL, duration_ms INTEGER NOT NULL);"
+        "CREATE INDEX results_t ON results(t);"
+        "CREATE INDEX results_svc ON results(system, service, t);"
+        "CREATE TABLE services ("
+        "  system TEXT NOT NULL, service TEXT NOT NULL, state INTEGER NOT NULL,"
+        "  hard INTEGER NOT NULL, attempt INTEGER NOT NULL, has_hard INTEGER NOT NULL,"
+        "  hard_state INTEGER NOT NULL, hard_since INTEGER NOT NULL,"
+        "  last_check INTEGER NOT NULL, output TEXT NOT NULL, perfdata TEXT NOT NULL,"
+        "  PRIMARY KEY (system, service));"
+        "CREATE TABLE svc_intervals ("
+        "  id INTEGER PRIMARY KEY, system TEXT NOT NULL, service TEXT NOT NULL,"
+        "  state INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER);"
+        "CREATE INDEX svc_intervals_k ON svc_intervals(system, service, start);"
+        "CREATE TABLE sys_intervals ("
+        "  id INTEGER PRIMARY KEY, system TEXT NOT NULL,"
+        "  status INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER);"
+        "CREATE INDEX sys_intervals_k ON sys_intervals(system, start);"
+        "CREATE TABLE downtimes ("
+        "  id INTEGER PRIMARY KEY, system TEXT NOT NULL, start INTEGER NOT NULL,"
+        "  end INTEGER NOT NULL, ended INTEGER NOT NULL DEFAULT 0,"
+        "  cancelled INTEGER NOT NULL DEFAULT 0, reason TEXT NOT NULL,"
+        "  created INTEGER NOT NULL, incident INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE notices ("
+        "  id INTEGER PRIMARY KEY, incident INTEGER NOT NULL, system TEXT,"
+        "  kind INTEGER NOT NULL, state INTEGER NOT NULL, maint INTEGER NOT NULL,"
+        "  title TEXT NOT NULL, body TEXT NOT NULL, posted INTEGER NOT NULL,"
+        "  starts INTEGER NOT NULL, ends INTEGER NOT NULL, tags TEXT NOT NULL,"
+        "  retracted INTEGER NOT NULL DEFAULT 0, key TEXT UNIQUE);",
 };
 
 __attribute__((format(printf, 2, 3))) static int
@@ -97,18 +97,14 @@ prep(struct store *s, const char *sql, const char *types, ...)
 	va_start(ap, types);
 	for (int i = 0; types[i] != '\0' && rc == SQLITE_OK; i++) {
 		switch (types[i]) {
-		case 'i':
-			rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
-			break;
+		case 'i': rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t)); break;
 		case 't':
 			rc = sqlite3_bind_int64(st, i + 1, (int64_t)va_arg(ap, time_t));
 			break;
-		case 'd':
-			rc = sqlite3_bind_int(st, i + 1, va_arg(ap, int));
-			break;
+		case 'd': rc = sqlite3_bind_int(st, i + 1, va_arg(ap, int)); break;
 		default:
 			rc = sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1,
-					       SQLITE_TRANSIENT);
+			                       SQLITE_TRANSIENT);
 			break;
 		}
 	}
@@ -152,7 +148,7 @@ migrate(struct store *s)
 		return -1;
 	if (v > n) {
 		snprintf(s->err, sizeof s->err,
-			 "database schema version %d is newer than this glance (%d)", v, n);
+		         "database schema version %d is newer than this glance (%d)", v, n);
 		return -1;
 	}
 	for (; v < n; v++) {
@@ -173,17 +169,20 @@ int
 store_open(const char *path, bool sync_full, struct store **out, char *err, size_t errlen)
 {
 	struct store *s = xcalloc(1, sizeof *s);
-	int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	int rc =
+	        sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 
 	*out = NULL;
 	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+		snprintf(err, errlen, "%s: %s", path,
+		         s->db ? sqlite3_errmsg(s->db) : "cannot open");
 		store_close(s);
 		return -1;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
 	if (exec_sql(s, "PRAGMA journal_mode = WAL") != 0 ||
-	    exec_sql(s, sync_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL") != 0 ||
+	    exec_sql(s, sync_full ? "PRAGMA synchronous = FULL"
+	                          : "PRAGMA synchronous = NORMAL") != 0 ||
 	    migrate(s) != 0) {
 		snprintf(err, errlen, "%s: %s", path, s->err);
 		store_close(s);
@@ -252,14 +251,13 @@ store_rollback(struct store *s)
 }
 
 int
-store_get_service(struct store *s, const char *system, const char *service,
-		  struct svc_row *row)
+store_get_service(struct store *s, const char *system, const char *service, struct svc_row *row)
 {
 	sqlite3_stmt *st = prep(s,
-				"SELECT state, hard, attempt, has_hard, hard_state, hard_since,"
-				" last_check, output, perfdata FROM services"
-				" WHERE system = ? AND service = ?",
-				"ss", system, service);
+	                        "SELECT state, hard, attempt, has_hard, hard_state, hard_since,"
+	                        " last_check, output, perfdata FROM services"
+	                        " WHERE system = ? AND service = ?",
+	                        "ss", system, service);
 	int rc;
 
 	memset(row, 0, sizeof *row);
@@ -295,26 +293,27 @@ svc_row_free(struct svc_row *row)
 /* Closes the open interval of a service or system and opens the next. */
 static int
 interval_switch(struct store *s, const char *table, const char *system, const char *service,
-		int state, time_t t)
+                int state, time_t t)
 {
 	struct strbuf sql = STRBUF_INIT;
 	int rc;
 	const char *col = strcmp(table, "sys_intervals") == 0 ? "status" : "state";
 
 	sb_appendf(&sql, "UPDATE %s SET end = max(start, ?) WHERE system = ? AND end IS NULL%s",
-		   table, service ? " AND service = ?" : "");
+	           table, service ? " AND service = ?" : "");
 	rc = run(s, service ? prep(s, sb_str(&sql), "tss", t, system, service)
-			    : prep(s, sb_str(&sql), "ts", t, system));
+	                    : prep(s, sb_str(&sql), "ts", t, system));
 	sb_reset(&sql);
 	if (rc == 0 && service != NULL) {
-		sb_appendf(&sql, "INSERT INTO %s (system, service, %s, start) VALUES (?, ?, ?, ?)",
-			   table, col);
+		sb_appendf(&sql,
+		           "INSERT INTO %s (system, service, %s, start) VALUES (?, ?, ?, ?)",
+		           table, col);
 		rc = run(s, prep(s, sb_str(&sql), "ssdt", system, service, state, t));
 	} else if (rc == 0) {
 		sb_appendf(&sql,
-			   "INSERT INTO %s (system, %s, start) VALUES (?, ?,"
-			   " max(?, coalesce((SELECT max(end) FROM %s WHERE system = ?), 0)))",
-			   table, col, table);
+		           "INSERT INTO %s (system, %s, start) VALUES (?, ?,"
+		           " max(?, coalesce((SELECT max(end) FROM %s WHERE system = ?), 0)))",
+		           table, col, table);
 		rc = run(s, prep(s, sb_str(&sql), "sdts", system, state, t, system));
 	}
 	sb_free(&sql);
@@ -323,7 +322,7 @@ interval_switch(struct store *s, const char *table, const char *system, const ch
 
 static int
 record_service(struct store *s, const struct gl_result *r, const struct svc_row *old,
-	       bool *changed)
+               bool *changed)
 {
 	struct svc_state n = old->st;
 
@@ -339,12 +338,12 @@ record_service(struct store *s, const struct gl_result *r, const struct svc_row 
 		n.hard_since = r->t;
 	}
 	return run(s, prep(s,
-			   "INSERT OR REPLACE INTO services (system, service, state, hard,"
-			   " attempt, has_hard, hard_state, hard_since, last_check, output,"
-			   " perfdata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			   "ssddddddtss", r->system, r->service, (int)n.state, (int)n.hard,
-			   n.attempt, (int)n.has_hard, (int)n.hard_state, n.hard_since, n.last_check,
-			   r->output, r->perfdata));
+	                   "INSERT OR REPLACE INTO services (system, service, state, hard,"
+	                   " attempt, has_hard, hard_state, hard_since, last_check, output,"
+	                   " perfdata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                   "ssddddddtss", r->system, r->service, (int)n.state, (int)n.hard,
+	                   n.attempt, (int)n.has_hard, (int)n.hard_state, n.hard_since,
+	                   n.last_check, r->output, r->perfdata));
 }
 
 int
@@ -358,16 +357,16 @@ store_record(struct store *s, const struct gl_result *r)
 	if (store_get_service(s, r->system, r->service, &old) < 0)
 		goto fail;
 	if (run(s, prep(s,
-			"INSERT INTO results (system, service, t, state, hard, attempt,"
-			" output, long_output, perfdata, duration_ms)"
-			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			"sstdddsssd", r->system, r->service, r->t, (int)r->state, (int)r->hard,
-			r->attempt, r->output, r->long_output ? r->long_output : "",
-			r->perfdata ? r->perfdata : "", r->duration_ms)) != 0 ||
+	                "INSERT INTO results (system, service, t, state, hard, attempt,"
+	                " output, long_output, perfdata, duration_ms)"
+	                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                "sstdddsssd", r->system, r->service, r->t, (int)r->state, (int)r->hard,
+	                r->attempt, r->output, r->long_output ? r->long_output : "",
+	                r->perfdata ? r->perfdata : "", r->duration_ms)) != 0 ||
 	    record_service(s, r, &old, &changed) != 0)
 		goto fail;
-	if (changed &&
-	    interval_switch(s, "svc_intervals", r->system, r->service, (int)r->state, r->t) != 0)
+	if (changed && interval_switch(s, "svc_intervals", r->system, r->service, (int)r->state,
+	                               r->t) != 0)
 		goto fail;
 	svc_row_free(&old);
 	if (store_commit(s) != 0)
@@ -389,9 +388,9 @@ int
 store_sys_current(struct store *s, const char *system, struct interval *cur)
 {
 	sqlite3_stmt *st = prep(s,
-				"SELECT status, start FROM sys_intervals WHERE system = ?"
-				" AND end IS NULL ORDER BY start DESC LIMIT 1",
-				"s", system);
+	                        "SELECT status, start FROM sys_intervals WHERE system = ?"
+	                        " AND end IS NULL ORDER BY start DESC LIMIT 1",
+	                        "s", system);
 	int rc;
 
 	memset(cur, 0, sizeof *cur);
@@ -442,32 +441,34 @@ read_intervals(struct store *s, sqlite3_stmt *st, struct interval **out, size_t 
 
 int
 store_sys_intervals(struct store *s, const char *system, time_t from, struct interval **out,
-		    size_t *n)
+                    size_t *n)
 {
-	return read_intervals(s,
-			      prep(s,
-				   "SELECT status, start, coalesce(end, 0) FROM sys_intervals"
-				   " WHERE system = ? AND (end IS NULL OR end > ?) ORDER BY start, id",
-				   "st", system, from),
-			      out, n);
+	return read_intervals(
+	        s,
+	        prep(s,
+	             "SELECT status, start, coalesce(end, 0) FROM sys_intervals"
+	             " WHERE system = ? AND (end IS NULL OR end > ?) ORDER BY start, id",
+	             "st", system, from),
+	        out, n);
 }
 
 int
 store_svc_intervals(struct store *s, const char *system, const char *service, time_t from,
-		    struct interval **out, size_t *n)
+                    struct interval **out, size_t *n)
 {
-	return read_intervals(s,
-			      prep(s,
-				   "SELECT state, start, coalesce(end, 0) FROM svc_intervals"
-				   " WHERE system = ? AND service = ? AND (end IS NULL OR end > ?)"
-				   " ORDER BY start, id",
-				   "sst", system, service, from),
-			      out, n);
+	return read_intervals(
+	        s,
+	        prep(s,
+	             "SELECT state, start, coalesce(end, 0) FROM svc_intervals"
+	             " WHERE system = ? AND service = ? AND (end IS NULL OR end > ?)"
+	             " ORDER BY start, id",
+	             "sst", system, service, from),
+	        out, n);
 }
 
 static const char downtime_cols[] =
-	"SELECT id, system, start, end, ended, cancelled, reason, created, incident"
-	" FROM downtimes";
+        "SELECT id, system, start, end, ended, cancelled, reason, created, incident"
+        " FROM downtimes";
 
 static void
 downtime_read(sqlite3_stmt *st, struct downtime *d)
@@ -487,10 +488,10 @@ int64_t
 store_downtime_add(struct store *s, const struct downtime *d)
 {
 	if (run(s, prep(s,
-			"INSERT INTO downtimes (system, start, end, reason, created)"
-			" VALUES (?, ?, ?, ?, ?)",
-			"sttst", d->system, d->start, d->end, d->reason ? d->reason : "",
-			d->created)) != 0)
+	                "INSERT INTO downtimes (system, start, end, reason, created)"
+	                " VALUES (?, ?, ?, ?, ?)",
+	                "sttst", d->system, d->start, d->end, d->reason ? d->reason : "",
+	                d->created)) != 0)
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
 }
@@ -519,7 +520,7 @@ store_downtime_get(struct store *s, int64_t id, struct downtime *d)
 
 int
 store_downtimes(struct store *s, const char *system, time_t from, struct downtime **out,
-		size_t *n)
+                size_t *n)
 {
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st;
@@ -527,10 +528,11 @@ store_downtimes(struct store *s, const char *system, time_t from, struct downtim
 
 	*out = NULL;
 	*n = 0;
-	sb_appendf(&sql,
-		   "%s WHERE cancelled = 0 AND (CASE WHEN ended > 0 THEN ended ELSE end END) >= ?"
-		   " AND (?2 IS NULL OR system = ?2) ORDER BY start, id",
-		   downtime_cols);
+	sb_appendf(
+	        &sql,
+	        "%s WHERE cancelled = 0 AND (CASE WHEN ended > 0 THEN ended ELSE end END) >= ?"
+	        " AND (?2 IS NULL OR system = ?2) ORDER BY start, id",
+	        downtime_cols);
 	st = prep(s, sb_str(&sql), "ts", from, system);
 	sb_free(&sql);
 	if (st == NULL)
@@ -553,7 +555,7 @@ int
 store_downtime_finish(struct store *s, int64_t id, time_t ended, bool cancelled)
 {
 	if (run(s, prep(s, "UPDATE downtimes SET ended = ?, cancelled = ? WHERE id = ?", "tdi",
-			ended, (int)cancelled, id)) != 0)
+	                ended, (int)cancelled, id)) != 0)
 		return -1;
 	return sqlite3_changes(s->db) == 1 ? 0 : fail(s, "no downtime %lld", (long long)id);
 }
@@ -561,7 +563,8 @@ store_downtime_finish(struct store *s, int64_t id, time_t ended, bool cancelled)
 int
 store_downtime_set_incident(struct store *s, int64_t id, int64_t incident)
 {
-	return run(s, prep(s, "UPDATE downtimes SET incident = ? WHERE id = ?", "ii", incident, id));
+	return run(s, prep(s, "UPDATE downtimes SET incident = ? WHERE id = ?", "ii", incident,
+	                   id));
 }
 
 void
@@ -612,13 +615,14 @@ store_notice_add(struct store *s, const struct notice_view *n, const char *key)
 {
 	char *tags = tags_join(n);
 	int64_t id;
-	int rc = run(s, prep(s,
-			     "INSERT OR IGNORE INTO notices (incident, system, kind, state, maint,"
-			     " title, body, posted, starts, ends, tags, key)"
-			     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			     "isdddsstttss", n->incident_id, n->system_id, (int)n->kind,
-			     (int)n->state, (int)n->maint, n->title, n->body ? n->body : "",
-			     n->posted, n->starts, n->ends, tags, key));
+	int rc = run(s,
+	             prep(s,
+	                  "INSERT OR IGNORE INTO notices (incident, system, kind, state, maint,"
+	                  " title, body, posted, starts, ends, tags, key)"
+	                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                  "isdddsstttss", n->incident_id, n->system_id, (int)n->kind,
+	                  (int)n->state, (int)n->maint, n->title, n->body ? n->body : "",
+	                  n->posted, n->starts, n->ends, tags, key));
 
 	free(tags);
 	if (rc != 0)
@@ -658,8 +662,8 @@ store_notice_has_key(struct store *s, const char *key)
 }
 
 static const char notice_cols[] =
-	"SELECT id, incident, system, kind, state, maint, title, body, posted, starts,"
-	" ends, tags, retracted FROM notices";
+        "SELECT id, incident, system, kind, state, maint, title, body, posted, starts,"
+        " ends, tags, retracted FROM notices";
 
 static void
 notice_read(sqlite3_stmt *st, struct notice_view *n, bool *retracted)
@@ -707,11 +711,12 @@ int
 store_notice_update(struct store *s, const struct notice_view *n)
 {
 	char *tags = tags_join(n);
-	int rc = run(s, prep(s,
-			     "UPDATE notices SET incident = ?, system = ?, state = ?, title = ?,"
-			     " body = ?, tags = ?, starts = ?, ends = ? WHERE id = ?",
-			     "isdssstti", n->incident_id, n->system_id, (int)n->state, n->title,
-			     n->body ? n->body : "", tags, n->starts, n->ends, n->id));
+	int rc =
+	        run(s, prep(s,
+	                    "UPDATE notices SET incident = ?, system = ?, state = ?, title = ?,"
+	                    " body = ?, tags = ?, starts = ?, ends = ? WHERE id = ?",
+	                    "isdssstti", n->incident_id, n->system_id, (int)n->state, n->title,
+	                    n->body ? n->body : "", tags, n->starts, n->ends, n->id));
 	free(tags);
 	return rc;
 }
@@ -726,7 +731,7 @@ store_notice_retract(struct store *s, int64_t id)
 
 int
 store_notices(struct store *s, bool with_retracted, struct notice_view **out, size_t *n,
-	      bool **retracted)
+              bool **retracted)
 {
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st;
@@ -737,7 +742,7 @@ store_notices(struct store *s, bool with_retracted, struct notice_view **out, si
 	if (retracted != NULL)
 		*retracted = NULL;
 	sb_appendf(&sql, "%s%s ORDER BY posted DESC, id DESC", notice_cols,
-		   with_retracted ? "" : " WHERE retracted = 0");
+	           with_retracted ? "" : " WHERE retracted = 0");
 	st = prep(s, sb_str(&sql), "");
 	sb_free(&sql);
 	if (st == NULL)

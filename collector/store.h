@@ -43,12 +43,12 @@ void store_rollback(struct store *s);
 /* The state of one service as the store knows it. */
 struct svc_row {
 	struct svc_state st;
-	char *output;       /* last first line */
+	char *output; /* last first line */
 	char *perfdata;
 };
 /* Returns 1 and fills row, 0 when the service has no result yet. */
 int store_get_service(struct store *s, const char *system, const char *service,
-		      struct svc_row *row);
+                      struct svc_row *row);
 void svc_row_free(struct svc_row *row);
 
 /* Records one result: the results table, the service's current state and,
@@ -61,9 +61,9 @@ int store_prune(struct store *s, time_t before);
 
 /* System status intervals (enum sys_status). */
 struct interval {
-	int status;         /* enum sys_status, or enum gl_state for services */
+	int status; /* enum sys_status, or enum gl_state for services */
 	time_t start;
-	time_t end;         /* 0 while open */
+	time_t end; /* 0 while open */
 };
 int store_sys_current(struct store *s, const char *system, struct interval *cur);
 /* Closes the open interval at t and opens one with status at t (t is
@@ -71,9 +71,9 @@ int store_sys_current(struct store *s, const char *system, struct interval *cur)
 int store_sys_set(struct store *s, const char *system, int status, time_t t);
 /* Intervals overlapping [from, now], oldest first. */
 int store_sys_intervals(struct store *s, const char *system, time_t from, struct interval **out,
-			size_t *n);
+                        size_t *n);
 int store_svc_intervals(struct store *s, const char *system, const char *service, time_t from,
-			struct interval **out, size_t *n);
+                        struct interval **out, size_t *n);
 
 /* Maintenance windows. ended is the actual end when finished early. */
 struct downtime {
@@ -81,17 +81,17 @@ struct downtime {
 	char *system;
 	time_t start;
 	time_t end;
-	time_t ended;       /* 0: runs to end */
+	time_t ended; /* 0: runs to end */
 	bool cancelled;
 	char *reason;
 	time_t created;
-	int64_t incident;   /* the notices' incident id */
+	int64_t incident; /* the notices' incident id */
 };
 int64_t store_downtime_add(struct store *s, const struct downtime *d);
 int store_downtime_get(struct store *s, int64_t id, struct downtime *d);
 /* Windows of system (NULL: all) not cancelled and ending after from. */
 int store_downtimes(struct store *s, const char *system, time_t from, struct downtime **out,
-		    size_t *n);
+                    size_t *n);
 int store_downtime_finish(struct store *s, int64_t id, time_t ended, bool cancelled);
 int store_downtime_set_incident(struct store *s, int64_t id, int64_t incident);
 void downtime_free(struct downtime *d);
@@ -108,7 +108,7 @@ int store_notice_update(struct store *s, const struct notice_view *n);
 int store_notice_retract(struct store *s, int64_t id);
 /* Newest first; retracted ones only when asked. */
 int store_notices(struct store *s, bool with_retracted, struct notice_view **out, size_t *n,
-		  bool **retracted);
+                  bool **retracted);
 void notice_free(struct notice_view *n);
 
 #endif

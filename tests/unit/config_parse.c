@@ -6,45 +6,44 @@
 #include "config.h"
 #include "tap.h"
 
-static const char good[] =
-	"# an ISP\n"
-	"[site]\n"
-	"title = Server and System Status\n"
-	"name = NinerNet Communications\n"
-	"base_url = https://status.example.net\n"
-	"output = public\n"
-	"state = /var/lib/glance/glance.db\n"
-	"footer = Home page | https://example.net/\n"
-	"footer = RSS|feed.rss\n"
-	"flap_min = 5m\n"
-	"parallel = 8\n"
-	"sync = full\n"
-	"\n"
-	"[defaults]\n"
-	"interval = 2m\n"
-	"attempts = 4\n"
-	"\n"
-	"[check NC036/SMTP]\n"
-	"command = check_smtp -H 127.0.0.1 -e 'ESMTP ready'\n"
-	"retry = 15\n"
-	"[system NC036]\n"
-	"  name = Server NC036\n"
-	"location = Amsterdam, Netherlands\n"
-	"role = Mail server\n"
-	"ping = PING\n"
-	"[check NC036/PING]\n"
-	"command = check_ping -H 127.0.0.1 -w 100,20% -c 200,50%\n"
-	"attempts = 1\n"
-	"timeout = 30s\n"
-	"[system NC040]\n"
-	"visibility = internal\n"
-	"services = disk , load\n"
-	"[check NC040/disk]\n"
-	"command = check_disk -w 10%\n"
-	"[check NC040/load]\n"
-	"command = check_load\n"
-	"[check NC040/extra]\n"
-	"command = check_users\n";
+static const char good[] = "# an ISP\n"
+                           "[site]\n"
+                           "title = Server and System Status\n"
+                           "name = NinerNet Communications\n"
+                           "base_url = https://status.example.net\n"
+                           "output = public\n"
+                           "state = /var/lib/glance/glance.db\n"
+                           "footer = Home page | https://example.net/\n"
+                           "footer = RSS|feed.rss\n"
+                           "flap_min = 5m\n"
+                           "parallel = 8\n"
+                           "sync = full\n"
+                           "\n"
+                           "[defaults]\n"
+                           "interval = 2m\n"
+                           "attempts = 4\n"
+                           "\n"
+                           "[check NC036/SMTP]\n"
+                           "command = check_smtp -H 127.0.0.1 -e 'ESMTP ready'\n"
+                           "retry = 15\n"
+                           "[system NC036]\n"
+                           "  name = Server NC036\n"
+                           "location = Amsterdam, Netherlands\n"
+                           "role = Mail server\n"
+                           "ping = PING\n"
+                           "[check NC036/PING]\n"
+                           "command = check_ping -H 127.0.0.1 -w 100,20% -c 200,50%\n"
+                           "attempts = 1\n"
+                           "timeout = 30s\n"
+                           "[system NC040]\n"
+                           "visibility = internal\n"
+                           "services = disk , load\n"
+                           "[check NC040/disk]\n"
+                           "command = check_disk -w 10%\n"
+                           "[check NC040/load]\n"
+                           "command = check_load\n"
+                           "[check NC040/extra]\n"
+                           "command = check_users\n";
 
 static void
 test_good(void)
@@ -60,7 +59,8 @@ test_good(void)
 	}
 	is_str(c.site.info.title, "Server and System Status", "site title");
 	is_str(c.site.info.base_url, "https://status.example.net/", "base_url gains its '/'");
-	is_str(c.site.output, "/etc/glance/public", "relative output is under the config's dir");
+	is_str(c.site.output, "/etc/glance/public",
+	       "relative output is under the config's dir");
 	is_str(c.site.state, "/var/lib/glance/glance.db", "absolute state kept");
 	is_int(c.site.info.nfooter, 2, "two footer links");
 	is_str(c.site.info.footer[1].text, "RSS", "footer text without blanks");
@@ -103,35 +103,39 @@ struct bad {
 };
 
 static const struct bad bad[] = {
-	{"[site]\ntitel = x\n", "t.conf:2:1: unknown key 'titel' in [site]"},
-	{"[site]\n  colour = x\n", "t.conf:2:3: unknown key 'colour' in [site]"},
-	{"title = x\n", "t.conf:1:1: 'title' outside any section"},
-	{"[site\n", "t.conf:1:1: missing ']'"},
-	{"[site] x\n", "t.conf:1:8: text after ']'"},
-	{"[host a]\n", "t.conf:1:2: unknown section 'host' (site, defaults, system or check)"},
-	{"[system]\n", "t.conf:1:8: [system] needs a name"},
-	{"[system a/b]\n", "t.conf:1:9: system id 'a/b' must be letters, digits, '-', '_' or '.'"},
-	{"[system a]\n[system a]\n", "t.conf:2:9: system 'a' is declared twice"},
-	{"[check a]\n", "t.conf:1:8: a check is named SYSTEM/SERVICE, not 'a'"},
-	{"[system a]\nvisibility = secret\n",
-	 "t.conf:2:14: visibility must be public or internal, not 'secret'"},
-	{"[defaults]\ninterval = 5x\n",
-	 "t.conf:2:12: '5x' is not a duration in seconds from 1 to 86400"},
-	{"[site]\nparallel = 0\n", "t.conf:2:12: '0' is not a number from 1 to 256"},
-	{"[site]\nbase_url = ftp://x\n", "t.conf:2:12: base_url must start with http:// or https://"},
-	{"[site]\nfooter = nothing\n", "t.conf:2:10: footer needs 'text | url'"},
-	{"[site]\ntitle =\n", "t.conf:2:8: 'title' has no value"},
-	{"[site]\njust words\n", "t.conf:2:1: expected 'key = value' or '[section]'"},
-	{"[system a]\n[check a/b]\ncommand = check_x 'open\n", "t.conf:3:19: unterminated ' quote"},
-	{"[system a]\n[check a/b]\ninterval = 60\n", "t.conf:2:1: check a/b has no command"},
-	{"[check a/b]\ncommand = x\n", "t.conf:1:8: check a/b: no [system a]"},
-	{"[system a]\nping = P\n", "t.conf:2:8: system a: ping check 'P' is not declared as [check a/P]"},
-	{"[system a]\nservices = x,,y\n", "t.conf:2:14: empty name in list"},
-	{"[system a]\n[check a/b]\ncommand = x\ntimeout = 90\n",
-	 "t.conf:2:1: check a/b: timeout (90s) must be shorter than interval (60s)"},
-	{"[check a/b]\ncommand = x\n[defaults]\n",
-	 "t.conf:3:1: [defaults] must come before the first [check]"},
-	{"[site]\ntitle = a\tb\x01\n", "t.conf:2:12: control character in line"},
+        {"[site]\ntitel = x\n", "t.conf:2:1: unknown key 'titel' in [site]"},
+        {"[site]\n  colour = x\n", "t.conf:2:3: unknown key 'colour' in [site]"},
+        {"title = x\n", "t.conf:1:1: 'title' outside any section"},
+        {"[site\n", "t.conf:1:1: missing ']'"},
+        {"[site] x\n", "t.conf:1:8: text after ']'"},
+        {"[host a]\n", "t.conf:1:2: unknown section 'host' (site, defaults, system or check)"},
+        {"[system]\n", "t.conf:1:8: [system] needs a name"},
+        {"[system a/b]\n",
+         "t.conf:1:9: system id 'a/b' must be letters, digits, '-', '_' or '.'"},
+        {"[system a]\n[system a]\n", "t.conf:2:9: system 'a' is declared twice"},
+        {"[check a]\n", "t.conf:1:8: a check is named SYSTEM/SERVICE, not 'a'"},
+        {"[system a]\nvisibility = secret\n",
+         "t.conf:2:14: visibility must be public or internal, not 'secret'"},
+        {"[defaults]\ninterval = 5x\n",
+         "t.conf:2:12: '5x' is not a duration in seconds from 1 to 86400"},
+        {"[site]\nparallel = 0\n", "t.conf:2:12: '0' is not a number from 1 to 256"},
+        {"[site]\nbase_url = ftp://x\n",
+         "t.conf:2:12: base_url must start with http:// or https://"},
+        {"[site]\nfooter = nothing\n", "t.conf:2:10: footer needs 'text | url'"},
+        {"[site]\ntitle =\n", "t.conf:2:8: 'title' has no value"},
+        {"[site]\njust words\n", "t.conf:2:1: expected 'key = value' or '[section]'"},
+        {"[system a]\n[check a/b]\ncommand = check_x 'open\n",
+         "t.conf:3:19: unterminated ' quote"},
+        {"[system a]\n[check a/b]\ninterval = 60\n", "t.conf:2:1: check a/b has no command"},
+        {"[check a/b]\ncommand = x\n", "t.conf:1:8: check a/b: no [system a]"},
+        {"[system a]\nping = P\n",
+         "t.conf:2:8: system a: ping check 'P' is not declared as [check a/P]"},
+        {"[system a]\nservices = x,,y\n", "t.conf:2:14: empty name in list"},
+        {"[system a]\n[check a/b]\ncommand = x\ntimeout = 90\n",
+         "t.conf:2:1: check a/b: timeout (90s) must be shorter than interval (60s)"},
+        {"[check a/b]\ncommand = x\n[defaults]\n",
+         "t.conf:3:1: [defaults] must come before the first [check]"},
+        {"[site]\ntitle = a\tb\x01\n", "t.conf:2:12: control character in line"},
 };
 
 static void
@@ -176,7 +180,8 @@ test_split(void)
 	split_is("a b\\ c", "<a><b c>");
 	split_is("a ''", "<a><>");
 	split_is("a $HOME `x` | y > z", "<a><$HOME><`x`><|><y><>><z>");
-	ok(cmdline_split("   ", &col, err, sizeof err) == NULL && col == 1, "blank line is refused");
+	ok(cmdline_split("   ", &col, err, sizeof err) == NULL && col == 1,
+	   "blank line is refused");
 	ok(cmdline_split("a \"b", &col, err, sizeof err) == NULL && col == 3,
 	   "unterminated double quote at column 3");
 }

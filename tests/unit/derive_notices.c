@@ -10,29 +10,28 @@
 #include "softhard.h"
 #include "tap.h"
 
-#define T0 1630549800  /* 2021-09-02 02:30:00 UTC */
+#define T0 1630549800 /* 2021-09-02 02:30:00 UTC */
 
-static const char conf[] =
-	"[site]\n"
-	"title = Status\n"
-	"flap_min = 300\n"
-	"[defaults]\n"
-	"interval = 60\n"
-	"retry = 30\n"
-	"attempts = 2\n"
-	"[system NC036]\n"
-	"name = Server NC036\n"
-	"ping = PING\n"
-	"[check NC036/PING]\n"
-	"command = check_ping\n"
-	"[check NC036/SMTP]\n"
-	"command = check_smtp\n"
-	"[system NC040]\n"
-	"name = Server NC040\n"
-	"visibility = internal\n"
-	"ping = PING\n"
-	"[check NC040/PING]\n"
-	"command = check_ping\n";
+static const char conf[] = "[site]\n"
+                           "title = Status\n"
+                           "flap_min = 300\n"
+                           "[defaults]\n"
+                           "interval = 60\n"
+                           "retry = 30\n"
+                           "attempts = 2\n"
+                           "[system NC036]\n"
+                           "name = Server NC036\n"
+                           "ping = PING\n"
+                           "[check NC036/PING]\n"
+                           "command = check_ping\n"
+                           "[check NC036/SMTP]\n"
+                           "command = check_smtp\n"
+                           "[system NC040]\n"
+                           "name = Server NC040\n"
+                           "visibility = internal\n"
+                           "ping = PING\n"
+                           "[check NC040/PING]\n"
+                           "command = check_ping\n";
 
 struct world {
 	struct config cfg;
@@ -51,12 +50,16 @@ feed(struct world *w, const char *sys, const char *svc, enum gl_state st, time_t
 
 	store_get_service(w->st, sys, svc, &row);
 	softhard_apply(&row.st, st, c->attempts, t);
-	struct gl_result r = {.system = sys, .service = svc, .state = st, .hard = row.st.hard,
-			      .attempt = row.st.attempt,
-			      .output = st == GL_OK ? "PING OK - RTA = 0.50 ms" : "PING CRITICAL",
-			      .long_output = "",
-			      .perfdata = st == GL_OK ? "rta=0.5ms;100;200;0 pl=0%" : "pl=100%",
-			      .t = t};
+	struct gl_result r = {.system = sys,
+	                      .service = svc,
+	                      .state = st,
+	                      .hard = row.st.hard,
+	                      .attempt = row.st.attempt,
+	                      .output =
+	                              st == GL_OK ? "PING OK - RTA = 0.50 ms" : "PING CRITICAL",
+	                      .long_output = "",
+	                      .perfdata = st == GL_OK ? "rta=0.5ms;100;200;0 pl=0%" : "pl=100%",
+	                      .t = t};
 	if (store_record(w->st, &r) < 0)
 		printf("# store_record: %s\n", store_error(w->st));
 	svc_row_free(&row);
@@ -136,7 +139,9 @@ test_outage(struct world *w)
 	n = notice(w, "down:NC036:1630549890");
 	is_int(n.posted, T0 + 390, "posted by the pass that saw 300 s");
 	is_int(n.starts, T0 + 90, "outage began at the HARD change, 02:31:30");
-	is_str(n.body, "Server NC036 has been down since 02:31 UTC. We are looking into it and will post an update here.",
+	is_str(n.body,
+	       "Server NC036 has been down since 02:31 UTC. We are looking into it and will "
+	       "post an update here.",
 	       "down notice body");
 	is_int(n.state, INC_INVESTIGATING, "investigating");
 	notice_free(&n);
@@ -145,7 +150,9 @@ test_outage(struct world *w)
 	simulate(w, T0 + 720, T0 + 750);
 	notices_are(w, two, 2, "up 300 s: recovery posted");
 	n = notice(w, "up:NC036:1630549890");
-	is_str(n.body, "Server NC036 is back online. It was down for 5 minutes between 02:31 and 02:37 UTC.",
+	is_str(n.body,
+	       "Server NC036 is back online. It was down for 5 minutes between 02:31 and 02:37 "
+	       "UTC.",
 	       "exact duration: 02:31:30 to 02:37:00 is 5 minutes 30 s");
 	ok(n.starts == T0 + 90 && n.ends == T0 + 420, "starts and ends");
 	is_int(n.incident_id, store_notice_by_key(w->st, "down:NC036:1630549890"),
@@ -167,10 +174,13 @@ static void
 test_maintenance(struct world *w)
 {
 	static const char *const four[] = {"NC036: Server down", "NC036: Server back online",
-					   "NC036: Maintenance underway",
-					   "NC036: Maintenance complete"};
-	struct downtime d = {.system = "NC036", .start = T0 + 3000, .end = T0 + 6600,
-			     .reason = "disks", .created = T0 + 2000};
+	                                   "NC036: Maintenance underway",
+	                                   "NC036: Maintenance complete"};
+	struct downtime d = {.system = "NC036",
+	                     .start = T0 + 3000,
+	                     .end = T0 + 6600,
+	                     .reason = "disks",
+	                     .created = T0 + 2000};
 	int64_t id = store_downtime_add(w->st, &d);
 	struct notice_view n;
 	struct interval cur;
@@ -183,7 +193,9 @@ test_maintenance(struct world *w)
 	simulate(w, T0 + 3300, T0 + 5000);
 	notices_are(w, four, 4, "no outage notice in a window; underway and complete");
 	n = notice(w, "maint-complete:1");
-	is_str(n.body, "The maintenance on Server NC036 began at 03:20 UTC and was completed at 03:42 UTC, after 22 minutes.",
+	is_str(n.body,
+	       "The maintenance on Server NC036 began at 03:20 UTC and was completed at 03:42 "
+	       "UTC, after 22 minutes.",
 	       "actual duration of a window ended early");
 	is_int(n.maint, MAINT_COMPLETED, "maint state completed");
 	notice_free(&n);
@@ -213,13 +225,14 @@ test_view(struct world *w)
 	ok(fabs(s->uptime[UPTIME_24H] - (5000.0 - 1320 - 420) / (5000.0 - 1320)) < 1e-9,
 	   "24h uptime = 3260/3680 (got %.6f)", s->uptime[UPTIME_24H]);
 	ok(s->maint_seconds[UPTIME_24H] == 1320.0, "maintenance seconds 1320");
-	ok(s->uptime[UPTIME_90D] == s->uptime[UPTIME_24H], "90 d equals 24 h with 5000 s of data");
+	ok(s->uptime[UPTIME_90D] == s->uptime[UPTIME_24H],
+	   "90 d equals 24 h with 5000 s of data");
 	is_int(s->nservices, 1, "one public service");
 	is_str(s->services[0].name, "SMTP", "SMTP listed");
 	s = &v.systems[1];
 	is_int(s->status, SYS_INTERNAL, "internal system shows Internal");
 	ok(s->nservices == 0 && s->ping == PING_UNKNOWN && isnan(s->rtt_ms) &&
-	       isnan(s->uptime[UPTIME_24H]),
+	           isnan(s->uptime[UPTIME_24H]),
 	   "internal: no services, ping, rtt or uptime");
 	is_int(v.nnotices, 4, "view carries the notices");
 	is_str(v.notices[0].title, "NC036: Maintenance complete", "newest first");
@@ -234,7 +247,8 @@ main(void)
 	const char *tmp = getenv("TMPDIR");
 
 	snprintf(w.dir, sizeof w.dir, "%s/glance-derive.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(w.dir) == NULL || config_parse(conf, "t.conf", w.dir, &w.cfg, err, sizeof err) != 0 ||
+	if (mkdtemp(w.dir) == NULL ||
+	    config_parse(conf, "t.conf", w.dir, &w.cfg, err, sizeof err) != 0 ||
 	    store_open(w.cfg.site.state, false, &w.st, err, sizeof err) != 0) {
 		printf("# setup: %s\n", err);
 		return 1;
@@ -244,7 +258,9 @@ main(void)
 	test_maintenance(&w);
 	test_view(&w);
 	store_close(w.st);
-	for (const char *sfx = ""; sfx != NULL; sfx = *sfx == '\0' ? "-wal" : *sfx == '-' && sfx[1] == 'w' ? "-shm" : NULL) {
+	for (const char *sfx = ""; sfx != NULL; sfx = *sfx == '\0'                   ? "-wal"
+	                                              : *sfx == '-' && sfx[1] == 'w' ? "-shm"
+	                                                                             : NULL) {
 		snprintf(path, sizeof path, "%s%s", w.cfg.site.state, sfx);
 		if (getenv("KEEP") == NULL)
 			unlink(path);

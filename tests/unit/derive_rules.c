@@ -7,7 +7,7 @@
 #include "softhard.h"
 #include "tap.h"
 
-#define T0 1630549800  /* 2021-09-02 02:30:00 UTC */
+#define T0 1630549800 /* 2021-09-02 02:30:00 UTC */
 
 /* Feeds states one per minute; returns a string of what each did:
  * S = soft, H = hard, and '!' after a HARD state change. */
@@ -20,9 +20,9 @@ seq_is(const char *states, int max, const char *want, const char *name)
 
 	for (size_t i = 0; states[i] != '\0' && k + 3 < sizeof got; i++) {
 		enum gl_state st = states[i] == 'O'   ? GL_OK
-				   : states[i] == 'W' ? GL_WARNING
-				   : states[i] == 'C' ? GL_CRITICAL
-						      : GL_UNKNOWN;
+		                   : states[i] == 'W' ? GL_WARNING
+		                   : states[i] == 'C' ? GL_CRITICAL
+		                                      : GL_UNKNOWN;
 		bool changed = softhard_apply(&s, st, max, T0 + 60 * (time_t)i);
 		got[k++] = s.hard ? 'H' : 'S';
 		if (changed)
@@ -40,7 +40,8 @@ test_softhard(void)
 	seq_is("OOO", 3, "H!HH", "first OK is the first HARD state, then nothing changes");
 	seq_is("OCCCC", 3, "H!SSH!H", "a problem is SOFT for attempts 1-2, HARD at 3");
 	seq_is("OCCOCC", 3, "H!SSHSS", "a soft recovery resets the attempts, no HARD change");
-	seq_is("OCCCWO", 3, "H!SSH!H!H!", "HARD CRITICAL to WARNING is a HARD change at once; OK recovers at once");
+	seq_is("OCCCWO", 3, "H!SSH!H!H!",
+	       "HARD CRITICAL to WARNING is a HARD change at once; OK recovers at once");
 	seq_is("OCWC", 3, "H!SSH!", "SOFT WARNING and CRITICAL count as one problem");
 	seq_is("OC", 1, "H!H!", "max_attempts 1: HARD at once");
 	seq_is("C", 3, "S", "a first problem result is SOFT: no HARD state yet");
@@ -64,27 +65,34 @@ test_softhard(void)
 static struct check_input
 chk(enum gl_state st, time_t since, time_t last)
 {
-	return (struct check_input){.known = true, .hard = st, .hard_since = since,
-				    .last_check = last, .stale_after = 125};
+	return (struct check_input){.known = true,
+	                            .hard = st,
+	                            .hard_since = since,
+	                            .last_check = last,
+	                            .stale_after = 125};
 }
 
 static void
 test_status(void)
 {
 	time_t now = T0 + 1000, since;
-	struct check_input up = chk(GL_OK, T0, now - 10), down = chk(GL_CRITICAL, T0 + 500, now - 10);
-	struct check_input svcs[2] = {chk(GL_OK, T0 + 100, now - 5), chk(GL_CRITICAL, T0 + 700, now - 5)};
+	struct check_input up = chk(GL_OK, T0, now - 10),
+	                   down = chk(GL_CRITICAL, T0 + 500, now - 10);
+	struct check_input svcs[2] = {chk(GL_OK, T0 + 100, now - 5),
+	                              chk(GL_CRITICAL, T0 + 700, now - 5)};
 	struct status_input in = {.ping = &up, .svcs = svcs, .nsvcs = 1};
 
 	is_int(derive_status(&in, now, &since), SYS_OPERATIONAL, "all OK: operational");
 	is_int(since, T0 + 100, "since the latest HARD change");
 	in.nsvcs = 2;
-	is_int(derive_status(&in, now, &since), SYS_DEGRADED, "a service CRITICAL, host up: degraded");
+	is_int(derive_status(&in, now, &since), SYS_DEGRADED,
+	       "a service CRITICAL, host up: degraded");
 	is_int(since, T0 + 700, "degraded since the service went HARD");
 	svcs[1].hard = GL_WARNING;
 	is_int(derive_status(&in, now, &since), SYS_DEGRADED, "a service WARNING: degraded");
 	svcs[1].hard = GL_UNKNOWN;
-	is_int(derive_status(&in, now, &since), SYS_OPERATIONAL, "a service UNKNOWN does not degrade");
+	is_int(derive_status(&in, now, &since), SYS_OPERATIONAL,
+	       "a service UNKNOWN does not degrade");
 	in.ping = &down;
 	is_int(derive_status(&in, now, &since), SYS_OUTAGE, "ping CRITICAL: outage");
 	is_int(since, T0 + 500, "outage since the ping went HARD CRITICAL");
@@ -94,7 +102,8 @@ test_status(void)
 	is_int(since, T0 + 400, "maintenance since the window start");
 	in.maintenance = false;
 	down.hard = GL_UNKNOWN;
-	is_int(derive_status(&in, now, &since), SYS_UNKNOWN, "ping UNKNOWN: unknown, not outage");
+	is_int(derive_status(&in, now, &since), SYS_UNKNOWN,
+	       "ping UNKNOWN: unknown, not outage");
 	up.last_check = now - 200;
 	in.ping = &up;
 	is_int(derive_status(&in, now, &since), SYS_UNKNOWN, "stale ping: unknown");
@@ -102,10 +111,14 @@ test_status(void)
 	in.ping = NULL;
 	is_int(derive_status(&in, now, &since), SYS_OPERATIONAL, "no ping: services decide");
 	svcs[0].known = svcs[1].known = false;
-	is_int(derive_status(&in, now, &since), SYS_UNKNOWN, "no ping, no HARD service: unknown");
+	is_int(derive_status(&in, now, &since), SYS_UNKNOWN,
+	       "no ping, no HARD service: unknown");
 }
 
-#define IV(st, a, b) {(int)(st), T0 + (a), (b) ? T0 + (b) : 0}
+#define IV(st, a, b)                                                                           \
+	{                                                                                      \
+		(int)(st), T0 + (a), (b) ? T0 + (b) : 0                                        \
+	}
 
 static void
 test_episodes(void)
@@ -113,12 +126,12 @@ test_episodes(void)
 	struct episode e[8];
 	/* down 02:31-02:37, then up for good */
 	struct interval one[] = {IV(SYS_OPERATIONAL, 0, 60), IV(SYS_OUTAGE, 60, 420),
-				 IV(SYS_OPERATIONAL, 420, 0)};
+	                         IV(SYS_OPERATIONAL, 420, 0)};
 	/* three flaps of 1 min with 2 min up between: one episode */
-	struct interval flaps[] = {IV(SYS_OPERATIONAL, 0, 60), IV(SYS_OUTAGE, 60, 120),
-				   IV(SYS_OPERATIONAL, 120, 240), IV(SYS_OUTAGE, 240, 300),
-				   IV(SYS_OPERATIONAL, 300, 420), IV(SYS_DEGRADED, 420, 480),
-				   IV(SYS_OPERATIONAL, 480, 0)};
+	struct interval flaps[] = {IV(SYS_OPERATIONAL, 0, 60),    IV(SYS_OUTAGE, 60, 120),
+	                           IV(SYS_OPERATIONAL, 120, 240), IV(SYS_OUTAGE, 240, 300),
+	                           IV(SYS_OPERATIONAL, 300, 420), IV(SYS_DEGRADED, 420, 480),
+	                           IV(SYS_OPERATIONAL, 480, 0)};
 	size_t n;
 
 	n = derive_episodes(one, 3, 300, T0 + 600, e, 8);
@@ -143,7 +156,7 @@ test_episodes(void)
 	is_int(n, 3, "with flap_min 60 they are three episodes");
 	ok(!e[2].outage, "the last one was only degraded");
 	struct interval gap[] = {IV(SYS_OUTAGE, 0, 100), IV(SYS_UNKNOWN, 100, 1000),
-				 IV(SYS_OUTAGE, 1000, 1100), IV(SYS_OPERATIONAL, 1100, 0)};
+	                         IV(SYS_OUTAGE, 1000, 1100), IV(SYS_OPERATIONAL, 1100, 0)};
 	n = derive_episodes(gap, 4, 300, T0 + 1500, e, 8);
 	is_int(n, 1, "unknown time neither ends nor splits an episode");
 }
@@ -154,8 +167,8 @@ test_uptime(void)
 	double up, m;
 	/* 90 s outage, 30 s maintenance, 60 s unknown in a 600 s window */
 	struct interval iv[] = {IV(SYS_OPERATIONAL, -1000, 100), IV(SYS_OUTAGE, 100, 190),
-				IV(SYS_MAINTENANCE, 190, 220), IV(SYS_UNKNOWN, 220, 280),
-				IV(SYS_DEGRADED, 280, 300), IV(SYS_OPERATIONAL, 300, 0)};
+	                        IV(SYS_MAINTENANCE, 190, 220),   IV(SYS_UNKNOWN, 220, 280),
+	                        IV(SYS_DEGRADED, 280, 300),      IV(SYS_OPERATIONAL, 300, 0)};
 
 	derive_uptime(iv, 6, T0, T0 + 600, &up, &m);
 	ok(fabs(up - 420.0 / 510.0) < 1e-12, "uptime = (600-90-30-60) / (600-30-60) = 420/510");
@@ -207,7 +220,8 @@ test_text(void)
 	is_str(sb_str(&sb), "1 November 2015", "date");
 	sb_free(&sb);
 
-	ok(derive_rta_ms("rta=0.222000ms;100.000000;500.000000;0.000000 pl=0%;20;60;0;") == 0.222,
+	ok(derive_rta_ms("rta=0.222000ms;100.000000;500.000000;0.000000 pl=0%;20;60;0;") ==
+	           0.222,
 	   "check_ping rta in ms");
 	ok(derive_rta_ms("pl=0%;20;60;0; 'rta'=0.0015s") == 1.5, "quoted label in seconds");
 	ok(derive_rta_ms("rtmax=3ms rta=2") == 2.0, "rtmax is not rta; no unit means ms");

@@ -30,9 +30,15 @@ open_store(void)
 static int
 result(struct store *s, const char *svc, enum gl_state st, bool hard, time_t t)
 {
-	struct gl_result r = {.system = "NC036", .service = svc, .state = st, .hard = hard,
-			      .attempt = 1, .output = "SMTP OK - 0.01 sec", .long_output = "",
-			      .perfdata = "time=0.01s", .t = t};
+	struct gl_result r = {.system = "NC036",
+	                      .service = svc,
+	                      .state = st,
+	                      .hard = hard,
+	                      .attempt = 1,
+	                      .output = "SMTP OK - 0.01 sec",
+	                      .long_output = "",
+	                      .perfdata = "time=0.01s",
+	                      .t = t};
 	return store_record(s, &r);
 }
 
@@ -45,7 +51,8 @@ pragma(const char *sql)
 
 	if (sqlite3_open(path, &db) != SQLITE_OK)
 		return NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
 		v = xstrdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	sqlite3_close(db);
@@ -83,11 +90,13 @@ test_results(struct store *s)
 	svc_row_free(&row);
 	is_int(result(s, "SMTP", GL_CRITICAL, true, T0 + 180), 1, "HARD CRITICAL is a change");
 	is_int(result(s, "SMTP", GL_OK, true, T0 + 300), 1, "recovery is a change");
-	is_int(store_svc_intervals(s, "NC036", "SMTP", 0, &iv, &n), 0, "service intervals read");
+	is_int(store_svc_intervals(s, "NC036", "SMTP", 0, &iv, &n), 0,
+	       "service intervals read");
 	is_int(n, 3, "three HARD intervals");
 	ok(n == 3 && iv[0].status == GL_OK && iv[0].start == T0 && iv[0].end == T0 + 180,
 	   "OK from T0 to T0+180");
-	ok(n == 3 && iv[1].status == GL_CRITICAL && iv[1].end == T0 + 300, "CRITICAL to T0+300");
+	ok(n == 3 && iv[1].status == GL_CRITICAL && iv[1].end == T0 + 300,
+	   "CRITICAL to T0+300");
 	ok(n == 3 && iv[2].end == 0, "the last one is open");
 	free(iv);
 	is_int(store_prune(s, T0 + 150), 0, "prune");
@@ -119,8 +128,12 @@ test_sys(struct store *s)
 static void
 test_downtimes(struct store *s)
 {
-	struct downtime d = {.system = "NC023", .start = T0, .end = T0 + 3600,
-			     .reason = "disks", .created = T0 - 600}, got, *all;
+	struct downtime d = {.system = "NC023",
+	                     .start = T0,
+	                     .end = T0 + 3600,
+	                     .reason = "disks",
+	                     .created = T0 - 600},
+	                got, *all;
 	int64_t id = store_downtime_add(s, &d);
 	size_t n;
 
@@ -147,9 +160,14 @@ static void
 test_notices(struct store *s)
 {
 	char *tags[] = {"mail server", "down time"};
-	struct notice_view n = {.system_id = "NC036", .title = "NC036: Update 3",
-				.body = "It will be *hours*.", .state = INC_IDENTIFIED,
-				.kind = NOTICE_OPERATOR, .posted = T0 + 100, .tags = tags, .ntags = 2};
+	struct notice_view n = {.system_id = "NC036",
+	                        .title = "NC036: Update 3",
+	                        .body = "It will be *hours*.",
+	                        .state = INC_IDENTIFIED,
+	                        .kind = NOTICE_OPERATOR,
+	                        .posted = T0 + 100,
+	                        .tags = tags,
+	                        .ntags = 2};
 	struct notice_view got, *list;
 	size_t count;
 	bool retracted;
@@ -225,13 +243,16 @@ main(void)
 	store_close(s);
 	s = open_store();
 	struct svc_row row;
-	is_int(store_get_service(s, "NC036", "SMTP", &row), 1, "reopened: the service is there");
+	is_int(store_get_service(s, "NC036", "SMTP", &row), 1,
+	       "reopened: the service is there");
 	is_int(row.st.hard_since, T0 + 300, "and its HARD state");
 	svc_row_free(&row);
 	store_close(s);
 	test_versions();
-	for (const char *suffix = ""; suffix != NULL;
-	     suffix = *suffix == '\0' ? "-wal" : strcmp(suffix, "-wal") == 0 ? "-shm" : NULL) {
+	for (const char *suffix = ""; suffix != NULL; suffix = *suffix == '\0' ? "-wal"
+	                                                       : strcmp(suffix, "-wal") == 0
+	                                                               ? "-shm"
+	                                                               : NULL) {
 		char f[300];
 		snprintf(f, sizeof f, "%s%s", path, suffix);
 		unlink(f);
