@@ -388,7 +388,8 @@ query_packet(const char *name, ldns_rr_type type, unsigned flags, char *err, siz
 		return NULL;
 	}
 	ldns_pkt_set_id(q, query_id());
-	ldns_pkt_set_edns_udp_size(q, DNS_EDNS_SIZE);
+	if (!(flags & DNS_Q_NOEDNS))
+		ldns_pkt_set_edns_udp_size(q, DNS_EDNS_SIZE);
 	if (flags & DNS_Q_DO) {
 		ldns_pkt_set_edns_do(q, true);
 		ldns_pkt_set_cd(q, true);
@@ -413,18 +414,16 @@ udp_query(const struct dns_server *srv, const uint8_t *wire, size_t wlen, const 
 	return st;
 }
 
-enum dns_status
-dns_query(const struct dns_server *srv, const char *name, ldns_rr_type type, unsigned flags,
-	  int budget_ms, struct dns_reply *reply, char *err, size_t errlen)
+/* One query: UDP (unless DNS_Q_TCP), then TCP when truncated. */
+static enum dns_status
+query_once(const struct dns_server *srv, const char *name, ldns_rr_type type, unsigned flags,
+	   int64_t end, struct dns_reply *reply, char *err, size_t errlen)
 {
 	uint8_t *wire = NULL;
 	size_t wlen = 0;
 	enum dns_status st = DNS_ERR_ARG;
-	int64_t t0 = mono_ns();
-	int64_t end = budget_ms > 0 ? t0 + (int64_t)budget_ms * 1000000 : INT64_MAX;
-
-	memset(reply, 0, sizeof *reply);
 	ldns_pkt *q = query_packet(name, type, flags, err, errlen);
+
 	if (q == NULL)
 		goto out;
 	ldns_status ls = ldns_pkt2wire(&wire, q, &wlen);
@@ -455,13 +454,36 @@ dns_query(const struct dns_server *srv, const char *name, ldns_rr_type type, uns
 out:
 	if (st != DNS_OK)
 		dns_reply_free(reply);
-	reply->seconds = (double)(mono_ns() - t0) / 1e9;
-	output_debug(2, "dns: %s type %d to %s port %u%s: %s in %.3f ms%s%s", name, (int)type,
-		     srv->addr, srv->port, reply->tcp ? " over TCP" : "",
-		     st == DNS_OK ? dns_rcode_name(ldns_pkt_get_rcode(reply->pkt)) : dns_strerror(st),
-		     reply->seconds * 1000, st == DNS_OK ? "" : ": ", st == DNS_OK ? "" : err);
 	ldns_pkt_free(q);
 	free(wire);
+	return st;
+}
+
+enum dns_status
+dns_query(const struct dns_server *srv, const char *name, ldns_rr_type type, unsigned flags,
+	  int budget_ms, struct dns_reply *reply, char *err, size_t errlen)
+{
+	int64_t t0 = mono_ns();
+	int64_t end = budget_ms > 0 ? t0 + (int64_t)budget_ms * 1000000 : INT64_MAX;
+
+	memset(reply, 0, sizeof *reply);
+	enum dns_status st = query_once(srv, name, type, flags, end, reply, err, errlen);
+	/* A server that does not know EDNS answers FORMERR without an OPT
+	 * record: ask again without it (RFC 6891 section 7). Not with DO,
+	 * which needs EDNS. */
+	if (st == DNS_OK && ldns_pkt_get_rcode(reply->pkt) == LDNS_RCODE_FORMERR &&
+	    !ldns_pkt_edns(reply->pkt) && !(flags & (DNS_Q_DO | DNS_Q_NOEDNS))) {
+		dns_reply_free(reply);
+		memset(reply, 0, sizeof *reply);
+		reply->no_edns = true;
+		st = query_once(srv, name, type, flags | DNS_Q_NOEDNS, end, reply, err, errlen);
+	}
+	reply->seconds = (double)(mono_ns() - t0) / 1e9;
+	output_debug(2, "dns: %s type %d to %s port %u%s%s: %s in %.3f ms%s%s", name, (int)type,
+		     srv->addr, srv->port, reply->tcp ? " over TCP" : "",
+		     reply->no_edns ? " without EDNS" : "",
+		     st == DNS_OK ? dns_rcode_name(ldns_pkt_get_rcode(reply->pkt)) : dns_strerror(st),
+		     reply->seconds * 1000, st == DNS_OK ? "" : ": ", st == DNS_OK ? "" : err);
 	return st;
 }
 

@@ -75,20 +75,23 @@ enum dns_status dns_servers_system(struct dns_servers *s, const char *path, unsi
 #define DNS_Q_DO 0x04     /* DNSSEC OK (and CD, so a validating resolver hands
 			   * back bogus data for us to judge instead of SERVFAIL) */
 #define DNS_Q_NORD 0x08   /* recursion not desired: for authoritative servers */
+#define DNS_Q_NOEDNS 0x10 /* no EDNS OPT record (plain RFC 1035, 512-byte UDP) */
 
 struct dns_reply {
 	ldns_pkt *pkt;   /* NULL unless DNS_OK; free with dns_reply_free() */
 	double seconds;  /* from the first send to the final reply */
 	bool tcp;        /* the final reply came over TCP */
 	bool truncated_udp;  /* UDP was truncated and TCP was used */
+	bool no_edns;    /* the server rejected EDNS (FORMERR): asked again without */
 };
 
 void dns_reply_free(struct dns_reply *r);
 
 /* Sends one query for name/type to srv and waits for the answer, at most
  * budget_ms (0: no own budget) and never past the run's deadline. UDP is
- * re-sent once a second while waiting. Any rcode is DNS_OK: the caller
- * judges NXDOMAIN, SERVFAIL, REFUSED. */
+ * re-sent once a second while waiting. A FORMERR without EDNS in reply to
+ * an EDNS query is retried once without EDNS. Any rcode is DNS_OK: the
+ * caller judges NXDOMAIN, SERVFAIL, REFUSED. */
 enum dns_status dns_query(const struct dns_server *srv, const char *name, ldns_rr_type type,
 			  unsigned flags, int budget_ms, struct dns_reply *reply, char *err,
 			  size_t errlen);

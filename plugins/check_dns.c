@@ -475,6 +475,9 @@ lookup_run(struct dns_check *c)
 		if (r.truncated_udp)
 			output_long(&c->out, "%s: UDP reply truncated, answered over TCP",
 				    p->srv->label);
+		if (r.no_edns)
+			output_long(&c->out, "%s: EDNS refused (FORMERR), answered without it",
+				    p->srv->label);
 		lookup_judge(c, p, &r, c->nprobes - i);
 		dns_reply_free(&r);
 	}

@@ -172,6 +172,13 @@ run "$D" -H mail.example.test -s "127.0.0.1@$WRONGID" -t 1.5
 is "$rc" 2 "replies with another id are ignored: CRITICAL timeout"
 like "$first" "^DNS CRITICAL - 127\.0\.0\.1@$WRONGID: no reply within 1\.[0-9] s\|" "spoof-like replies never accepted"
 
+OLD=$(free_port udp)
+fake "$OLD" noedns
+run "$D" -H old.example.test -s "127.0.0.1@$OLD" -t 3
+is "$rc" 0 "a server that rejects EDNS with FORMERR is asked again without: OK"
+like "$out" "^DNS OK - old\.example\.test A 192\.0\.2\.53 in $MS \(127\.0\.0\.1@$OLD\)\|time=$S;;;0"$'\n'"127\.0\.0\.1@$OLD: EDNS refused \(FORMERR\), answered without it$" \
+	"EDNS fallback status line and note"
+
 echo "# bad input"
 run "$D" -H mail.example.test -q NOTATYPE
 is "$rc" 3 "unknown type: UNKNOWN"

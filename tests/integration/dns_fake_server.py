@@ -7,6 +7,8 @@ usage: dns_fake_server.py MODE PORT
   truncated  answers every UDP query with an empty reply that has TC set,
              and listens on no TCP port, so the TCP retry is refused
   wrongid    answers with another id first (to be ignored), then nothing
+  noedns     an old server: FORMERR (without OPT) to a query with EDNS,
+             192.0.2.53 to any A query without
 """
 import socket
 import struct
@@ -46,6 +48,14 @@ def main():
         elif mode == "truncated":
             # QR, opcode 0, TC, RD, RA; rcode NOERROR; the question echoed
             udp.sendto(reply_header(data, 0x8380, 1) + question(data), peer)
+        elif mode == "noedns":
+            arcount = struct.unpack("!H", data[10:12])[0]
+            if arcount:
+                udp.sendto(reply_header(data, 0x8181, 1) + question(data), peer)
+            else:
+                answer = struct.pack("!HHHIH", 0xC00C, 1, 1, 300, 4) + bytes([192, 0, 2, 53])
+                udp.sendto(reply_header(data, 0x8580, 1)[:6] + struct.pack("!HHH", 1, 0, 0)
+                           + question(data) + answer, peer)
         elif mode == "wrongid":
             bad = bytes([data[0] ^ 0xFF, data[1]]) + data[2:]
             udp.sendto(reply_header(bad, 0x8180, 1) + question(data), peer)
