@@ -142,11 +142,13 @@ exec_read(struct exec_job *j, int fd)
 	int i = fd == j->fd[0] ? 0 : 1;
 	size_t cap = i == 0 ? EXEC_OUT_MAX : EXEC_ERR_MAX;
 	char buf[4096];
-	ssize_t n;
+	ssize_t n = 0;
 
 	if (fd < 0 || (fd != j->fd[0] && fd != j->fd[1]))
 		return;
-	while ((n = read(fd, buf, sizeof buf)) > 0) {
+	/* a bounded number of reads per call: a plugin that writes without
+	 * end must not keep the scheduler away from its other jobs */
+	for (int k = 0; k < 16 && (n = read(fd, buf, sizeof buf)) > 0; k++) {
 		size_t room = j->buf[i].len < cap ? cap - j->buf[i].len : 0;
 		size_t take = (size_t)n < room ? (size_t)n : room;
 		if (take > 0)

@@ -120,6 +120,8 @@ command = flood
 command = daemon
 [check LAB/mixed]
 command = mixed
+[check LAB/endless]
+command = /usr/bin/yes "ENDLESS OK"
 [check LAB/missing]
 command = no-such-plugin -H x
 EOF
@@ -147,7 +149,7 @@ is "$rc" 2 "unknown option: exit 2"
 elapsed_ms "$G" run --once -c "$T/isp.conf"
 is "$rc" 0 "run --once: exit 0"
 is "$(cat "$T/stderr")" "" "run --once: nothing on stderr"
-ok $((ms > 5000)) "a 60 s hang killed at 2 s does not hold up 12 checks on 4 slots (took $ms ms)"
+ok $((ms > 5000)) "a hang and an endless writer killed at 2 s do not hold up 13 checks on 4 slots (took $ms ms)"
 ok "$([ -f "$T/public/index.html" ] && [ -f "$T/public/status.json" ]; echo $?)" "the site was rendered"
 
 like "$(svc NC023 PING)" '^0\|1\|1\|PING OK - Packet loss = 0%, RTA = [0-9]+\.[0-9]{2} ms$' "glance check_ping: OK HARD"
@@ -173,6 +175,8 @@ is "$(svc LAB daemon)" "0|1|1|DAEMON OK - child left behind" "a child left holdi
 is "$(q "SELECT output || '#' || long_output || '#' || perfdata FROM results WHERE service='mixed'")" \
 	$'UTF \xc3\xa9t?  [31mred#long one\nlong two#a=1 b=2 c=3' \
 	"invalid UTF-8 becomes ?, control bytes blanks; Nagios long output and perfdata split"
+is "$(svc LAB endless)" "3|1|1|UNKNOWN - plugin timed out after 2 seconds and was killed" \
+	"endless output: read within the cap, killed at the timeout"
 is "$(svc LAB missing)" "3|1|1|UNKNOWN - command no-such-plugin not found in the plugin path" "missing plugin: UNKNOWN"
 sleep 0.2
 gone() { [ -s "$1" ] && ! kill -0 "$(cat "$1")" 2>/dev/null; echo $?; }
