@@ -172,6 +172,17 @@ run "$D" -H mail.example.test -s "127.0.0.1@$WRONGID" -t 1.5
 is "$rc" 2 "replies with another id are ignored: CRITICAL timeout"
 like "$first" "^DNS CRITICAL - 127\.0\.0\.1@$WRONGID: no reply within 1\.[0-9] s\|" "spoof-like replies never accepted"
 
+SERVFAIL=$(free_port udp)
+fake "$SERVFAIL" servfail
+run "$D" -H mail.example.test -s "127.0.0.1@$SERVFAIL" -t 3
+is "$rc" 2 "SERVFAIL: CRITICAL"
+like "$first" "^DNS CRITICAL - mail\.example\.test A: SERVFAIL in $MS \(127\.0\.0\.1@$SERVFAIL\)\|time=$S;;;0$" \
+	"SERVFAIL status line"
+run "$D" -H 127.0.0.2 --dnsbl bl.test -s "127.0.0.1@$SERVFAIL" -t 3
+is "$rc" 1 "a list that fails with SERVFAIL: WARNING list error, not listed"
+like "$first" "^DNS WARNING - bl\.test: list error: SERVFAIL; 127\.0\.0\.2 not listed on 1 list, 1 list error\|" \
+	"SERVFAIL list status line"
+
 OLD=$(free_port udp)
 fake "$OLD" noedns
 run "$D" -H old.example.test -s "127.0.0.1@$OLD" -t 3

@@ -7,6 +7,7 @@ usage: dns_fake_server.py MODE PORT
   truncated  answers every UDP query with an empty reply that has TC set,
              and listens on no TCP port, so the TCP retry is refused
   wrongid    answers with another id first (to be ignored), then nothing
+  servfail   answers SERVFAIL to everything
   noedns     an old server: FORMERR (without OPT) to a query with EDNS,
              192.0.2.53 to any A query without
 """
@@ -48,6 +49,8 @@ def main():
         elif mode == "truncated":
             # QR, opcode 0, TC, RD, RA; rcode NOERROR; the question echoed
             udp.sendto(reply_header(data, 0x8380, 1) + question(data), peer)
+        elif mode == "servfail":
+            udp.sendto(reply_header(data, 0x8182, 1) + question(data), peer)
         elif mode == "noedns":
             arcount = struct.unpack("!H", data[10:12])[0]
             if arcount:
