@@ -1,18 +1,20 @@
 #include "revoke.h"
 
+#include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
-#include <curl/curl.h>
 #include <openssl/err.h>
+#include <openssl/http.h>
 #include <openssl/ocsp.h>
 #include <openssl/x509v3.h>
 
-#include "deadline.h"
+#include "net.h"
 #include "strbuf.h"
 
 /* A response bigger than this is not an OCSP answer for one certificate. */
@@ -140,64 +142,72 @@ revoke_judge(const unsigned char *der, long len, X509 *cert, X509 *issuer,
 	OCSP_RESPONSE_free(resp);
 }
 
-/* libcurl write callback: keeps at most REVOKE_MAX_RESPONSE bytes. */
-static size_t
-revoke_collect(char *data, size_t size, size_t n, void *arg)
+/* Drives OpenSSL's non-blocking HTTP client on our own socket; every
+ * wait is for the direction the BIO asked for, within the deadline. */
+static OCSP_RESPONSE *
+revoke_exchange(struct net_conn *c, OSSL_HTTP_REQ_CTX *rctx, BIO *bio, const char *url,
+		char *err, size_t errlen)
 {
-	struct strbuf *sb = arg;
+	ASN1_VALUE *val = NULL;
 
-	if (size != 1 || sb->len + n > REVOKE_MAX_RESPONSE)
-		return 0;  /* ends the transfer with CURLE_WRITE_ERROR */
-	sb_appendn(sb, data, n);
-	return n;
+	for (;;) {
+		int rc = OSSL_HTTP_REQ_CTX_nbio_d2i(rctx, &val, ASN1_ITEM_rptr(OCSP_RESPONSE));
+		if (rc == 1)
+			return (OCSP_RESPONSE *)val;
+		if (rc == 0) {
+			char e[160];
+			ERR_error_string_n(ERR_peek_last_error(), e, sizeof e);
+			snprintf(err, errlen, "%s: %s", url, e);
+			return NULL;
+		}
+		enum net_status st = net_wait(c->fd, BIO_should_write(bio) ? POLLOUT : POLLIN);
+		if (st != NET_OK) {
+			snprintf(err, errlen, "%s: %s", url, net_strerror(st));
+			return NULL;
+		}
+	}
 }
 
-/* POSTs der to url and collects the answer, within the deadline. */
-static bool
-revoke_post(const char *url, const unsigned char *der, int len, struct strbuf *body,
-	    char *err, size_t errlen)
+/* POSTs req to the responder at url (RFC 6960 appendix A.1). */
+static OCSP_RESPONSE *
+revoke_post(const char *url, OCSP_REQUEST *req, char *err, size_t errlen)
 {
-	CURL *h = curl_easy_init();
-	struct curl_slist *hdr = NULL;
-	long code = 0;
-	int ms = deadline_remaining_ms();
+	char *host = NULL, *port = NULL, *path = NULL;
+	int use_ssl = 0, portnum = 0;
+	struct net_conn c;
+	OSSL_HTTP_REQ_CTX *rctx = NULL;
+	BIO *bio = NULL;
+	OCSP_RESPONSE *resp = NULL;
 
-	if (h == NULL || ms == 0) {
-		snprintf(err, errlen, "%s", h == NULL ? "cannot start libcurl" : "no time left");
-		curl_easy_cleanup(h);
-		return false;
+	net_conn_init(&c);
+	if (!OSSL_HTTP_parse_url(url, &use_ssl, NULL, &host, &port, &portnum, &path, NULL, NULL) ||
+	    use_ssl) {
+		snprintf(err, errlen, "%s: not an http:// URL", url);
+		goto out;
 	}
-	hdr = curl_slist_append(hdr, "Content-Type: application/ocsp-request");
-	CURLcode rc = curl_easy_setopt(h, CURLOPT_URL, url);
-	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
-	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)ms);
-	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(h, CURLOPT_POSTFIELDS, (const char *)der);
-	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)len);
-	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, revoke_collect);
-	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
-	if (rc == CURLE_OK)
-		rc = curl_easy_perform(h);
-	if (rc == CURLE_OK && curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK &&
-	    code != 200) {
-		snprintf(err, errlen, "%s: HTTP status %ld", url, code);
-		rc = CURLE_HTTP_RETURNED_ERROR;
-	} else if (rc != CURLE_OK) {
-		snprintf(err, errlen, "%s: %s", url,
-			 rc == CURLE_OPERATION_TIMEDOUT ? "timeout" : curl_easy_strerror(rc));
+	if (net_connect(&c, host, (unsigned)portnum, AF_UNSPEC, err, errlen) != NET_OK)
+		goto out;
+	if ((bio = BIO_new_socket(c.fd, BIO_NOCLOSE)) == NULL ||
+	    (rctx = OSSL_HTTP_REQ_CTX_new(bio, bio, 0)) == NULL ||
+	    !OSSL_HTTP_REQ_CTX_set_request_line(rctx, 1, NULL, NULL, path) ||
+	    !OSSL_HTTP_REQ_CTX_add1_header(rctx, "Host", host) ||
+	    !OSSL_HTTP_REQ_CTX_set_expected(rctx, "application/ocsp-response", 1, 0, 0) ||
+	    !OSSL_HTTP_REQ_CTX_set1_req(rctx, "application/ocsp-request",
+					ASN1_ITEM_rptr(OCSP_REQUEST), (const ASN1_VALUE *)req)) {
+		snprintf(err, errlen, "%s: cannot build the HTTP request", url);
+		goto out;
 	}
-	curl_slist_free_all(hdr);
-	curl_easy_cleanup(h);
-	return rc == CURLE_OK;
+	OSSL_HTTP_REQ_CTX_set_max_response_length(rctx, REVOKE_MAX_RESPONSE);
+	resp = revoke_exchange(&c, rctx, bio, url, err, errlen);
+out:
+	OSSL_HTTP_REQ_CTX_free(rctx);
+	BIO_free(bio);
+	net_close(&c);
+	OPENSSL_free(host);
+	OPENSSL_free(port);
+	OPENSSL_free(path);
+	ERR_clear_error();
+	return resp;
 }
 
 /* The first http:// OCSP URL of cert's AIA, malloc'd, or NULL. */
@@ -222,38 +232,32 @@ revoke_fetch(X509 *cert, X509 *issuer, STACK_OF(X509) *untrusted, X509_STORE *st
 {
 	OCSP_REQUEST *req = OCSP_REQUEST_new();
 	OCSP_CERTID *id = OCSP_cert_to_id(NULL, cert, issuer);
-	unsigned char *der = NULL;
-	struct strbuf body = STRBUF_INIT;
+	OCSP_RESPONSE *resp = NULL;
 	char *url = revoke_url(cert), err[300];
-	int len;
 
 	memset(r, 0, sizeof *r);
 	if (url == NULL) {
 		revoke_set(r, REVOKE_UNKNOWN, "the certificate names no OCSP responder");
+		OCSP_CERTID_free(id);
 		goto out;
 	}
-	if (req == NULL || id == NULL || OCSP_request_add0_id(req, id) == NULL ||
-	    !OCSP_request_add1_nonce(req, NULL, -1) || (len = i2d_OCSP_REQUEST(req, &der)) <= 0) {
-		if (req == NULL || OCSP_request_onereq_count(req) == 0)
-			OCSP_CERTID_free(id);
+	if (req == NULL || id == NULL || OCSP_request_add0_id(req, id) == NULL) {
+		OCSP_CERTID_free(id);
 		revoke_set(r, REVOKE_UNKNOWN, "cannot build the OCSP request");
 		goto out;
 	}
-	if (!revoke_post(url, der, len, &body, err, sizeof err)) {
+	if (!OCSP_request_add1_nonce(req, NULL, -1)) {
+		revoke_set(r, REVOKE_UNKNOWN, "cannot build the OCSP request");
+		goto out;
+	}
+	if ((resp = revoke_post(url, req, err, sizeof err)) == NULL) {
 		revoke_set(r, REVOKE_UNKNOWN, "OCSP responder %s", err);
 		goto out;
 	}
-	const unsigned char *p = (const unsigned char *)body.buf;
-	OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &p, (long)body.len);
-	if (resp == NULL)
-		revoke_set(r, REVOKE_UNKNOWN, "OCSP responder %s: the answer does not parse", url);
-	else
-		revoke_judge_resp(resp, req, cert, issuer, untrusted, store, r);
-	OCSP_RESPONSE_free(resp);
+	revoke_judge_resp(resp, req, cert, issuer, untrusted, store, r);
 out:
-	OPENSSL_free(der);
+	OCSP_RESPONSE_free(resp);
 	OCSP_REQUEST_free(req);
-	sb_free(&body);
 	free(url);
 	ERR_clear_error();
 }
