@@ -4,7 +4,7 @@
  * ldns_resolver timeout or retry loop can outlast -t. A query goes over
  * UDP with EDNS (1232-byte buffer) and is retried over TCP when the reply
  * is truncated (RFC 7766 section 5). Replies whose id or question do not
- * match the query are ignored, as a stub resolver must (RFC 5452).
+ * match the query are ignored, as any resolver must (RFC 5452).
  *
  * Also here, because check_dns, check_tls_cert (DANE) and check_smtp (the
  * banner's blocklist check) all need them: server lists from arguments or
