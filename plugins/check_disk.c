@@ -123,7 +123,8 @@ static const struct opt_spec disk_opts[] = {
 	{'p', "path", required_argument, "PATH",
 	 "Check the file system mounted at PATH, or holding PATH; repeatable.\n"
 	 "A PATH that does not exist is CRITICAL."},
-	{'x', "exclude-device", required_argument, "PATH", "Skip the mount point PATH."},
+	{'x', "exclude-device", required_argument, "PATH",
+	 "Skip the mount point (or device) PATH; repeatable."},
 	{'X', "exclude-type", required_argument, "TYPE", "Skip file systems of TYPE."},
 	{'N', "include-type", required_argument, "TYPE",
 	 "Check only file systems of TYPE (also pseudo types such as tmpfs)."},
@@ -189,7 +190,7 @@ static const struct plugin_desc disk_desc = {
 		 "the thresholds alert), and 'MOUNT inodes'=USED;WARN;CRIT;0;TOTAL with -W/-K/-P.\n"
 		 "SNMP mode reads hrStorageTable fixed disks (size x allocation units, 32-bit\n"
 		 "wrap corrected) or dskTable (64-bit pairs, inode percent). No answer within\n"
-		 "-t is the -t state (critical), refused v3 credentials UNKNOWN.\n"
+		 "-t is the -t state (critical; never OK), refused v3 credentials UNKNOWN.\n"
 		 "Example: check_disk -w 20% -c 10% -p / -p /var",
 	.opts = disk_opts,
 };
@@ -514,7 +515,8 @@ mtab_find(struct mtab *t, const char *mp)
 static bool
 mount_excluded(const struct disk_cfg *c, const struct mount *m)
 {
-	return strlist_has(&c->excl_paths, m->mount) || strlist_has(&c->excl_types, m->type) ||
+	return strlist_has(&c->excl_paths, m->mount) || strlist_has(&c->excl_paths, m->source) ||
+	       strlist_has(&c->excl_types, m->type) ||
 	       (c->local_only && disk_type_is_remote(m->type)) ||
 	       relist_match(&c->excl_re, m->mount, m->source);
 }
@@ -947,6 +949,14 @@ snmp_select(struct disk_check *ck)
 		}
 }
 
+/* No answer from the agent is the -t state, but never OK: a monitoring
+ * check that cannot see the disks must not say they are fine. */
+static enum gl_state
+snmp_timeout_state(void)
+{
+	return deadline_state() == GL_OK ? GL_UNKNOWN : deadline_state();
+}
+
 /* hrStorageTable first (every net-snmp agent has it); dskTable when the
  * agent shows no fixed disks there, or when asked for. */
 static enum gl_state
@@ -957,7 +967,7 @@ snmp_collect(struct disk_check *ck, char *err, size_t errlen)
 	enum snmpc_status st = snmpc_open(&s, &c->so, err, errlen);
 
 	if (st != SNMPC_OK)
-		return st == SNMPC_ERR_TIMEOUT ? deadline_state() : GL_UNKNOWN;
+		return st == SNMPC_ERR_TIMEOUT ? snmp_timeout_state() : GL_UNKNOWN;
 	st = SNMPC_ERR_NOSUCH;
 	if (c->table != TABLE_DSK)
 		st = snmp_hr(ck, s, err, errlen);
@@ -974,7 +984,7 @@ snmp_collect(struct disk_check *ck, char *err, size_t errlen)
 		snmp_select(ck);
 		return GL_OK;
 	}
-	return st == SNMPC_ERR_TIMEOUT ? deadline_state() : GL_UNKNOWN;
+	return st == SNMPC_ERR_TIMEOUT ? snmp_timeout_state() : GL_UNKNOWN;
 }
 
 /* ---- evaluation and output ---- */

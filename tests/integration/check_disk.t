@@ -134,6 +134,10 @@ check "-N tmpfs -r selects, -x excludes" 0 \
 	"DISK OK - free space: $B_ 10MiB (100% inode=99%); $G/c 50MiB (100% inode=10%)|$PB;8388608;9437184;0;10485760 $G/c=0B;41943040;47185920;0;52428800" \
 	-w 20% -c 10% -N tmpfs -r "^$G/" -x "$A"
 same_as_peer "-N -r -x" -w 20% -c 10% -N tmpfs -r "^$G/" -x "$A"
+check "-x also takes a device name" 0 \
+	"DISK OK - free space: $B_ 10MiB (100% inode=99%); $G/c 50MiB (100% inode=10%)|$PB;8388608;9437184;0;10485760 $G/c=0B;41943040;47185920;0;52428800" \
+	-w 20% -c 10% -N tmpfs -r "^$G/" -x gl_a
+same_as_peer "-x DEVICE" -w 20% -c 10% -N tmpfs -r "^$G/" -x gl_a
 check "-i drops what -r selected" 1 \
 	"DISK WARNING - free space: $A 15MiB (15% inode=99%)|$PA;83886080;94371840;0;104857600" \
 	-w 20% -c 10% -N tmpfs -r "^$G/" -i "/(b|c)\$"

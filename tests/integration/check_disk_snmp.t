@@ -144,6 +144,10 @@ is "$rc" 3 "no agent, -t 2:unknown: UNKNOWN"
 is "$first" "DISK UNKNOWN - SNMP: no response from 127.0.0.1:$DEAD within 2 s (agent down, wrong community or filtered)" \
 	"no agent: status line"
 ok "$([ "$ms" -lt 2000 ] && echo 0 || echo 1)" "no agent: within -t 2 ($ms ms)"
+run "$C" -t 1:ok -H 127.0.0.1 --snmp-port "$DEAD" --community s3cret -w 20% -c 10%
+is "$rc" 3 "no agent with -t 1:ok: still not OK (UNKNOWN)"
+is "$first" "DISK UNKNOWN - SNMP: no response from 127.0.0.1:$DEAD within 1 s (agent down, wrong community or filtered)" \
+	"no agent with -t 1:ok: status line"
 run "$C" -H 127.0.0.1 --snmp-port "$DEAD" --snmp-auth-file "$T/community" -w 20% -c 10%
 is "$rc" 3 "an auth file that is not key = value lines: UNKNOWN"
 is "$first" "DISK UNKNOWN - --snmp-auth-file: $T/community line 1: expected key = value" \
