@@ -76,13 +76,14 @@ static const struct opt_spec tc_opts[] = {
 	{OPT_ALL_ADDR, "all-addresses", no_argument, NULL,
 	 "Probe every A/AAAA address of -H and report each."},
 	{OPT_DANE, "dane", no_argument, NULL,
-	 "Match the chain against the DNSSEC-secure TLSA records of\n"
-	 "_PORT._tcp.NAME (usages 0-3)."},
+	 "Match the chain against the TLSA records of _PORT._tcp.NAME\n"
+	 "(usages 0-3), which must validate with DNSSEC; a DANE-TA or\n"
+	 "DANE-EE match stands in for a trusted chain."},
 	{OPT_DNS_SERVER, "dns-server", required_argument, "ADDR[@PORT]",
 	 "Server for the TLSA query (default: /etc/resolv.conf)."},
 	{OPT_DNSSEC_ANCHOR, "dnssec-anchor", required_argument, "FILE",
-	 "Validate the TLSA answer up to these DS/DNSKEY records instead of\n"
-	 "trusting the resolver's AD flag."},
+	 "DS/DNSKEY trust anchors the TLSA answer is validated against\n"
+	 "(default " DANE_ROOT_ANCHOR ")."},
 	OPT_IPV4,
 	OPT_IPV6,
 	OPT_END,
@@ -97,9 +98,10 @@ static const struct plugin_desc tc_desc = {
 	.notes = "Examples:\n"
 		 "  check_tls_cert -H www.example.test -w 30 -c 14 --check-chain\n"
 		 "  check_tls_cert -H mail.example.test -p 25 --dane --all-addresses\n"
-		 "Exit: OK, WARNING (expires within -w days), CRITICAL (expires within\n"
-		 "-c days, expired, not yet valid, untrusted, wrong host, policy\n"
-		 "failure, revoked, no connection), UNKNOWN (bad arguments).",
+		 "WARNING: expires within -w days, or revocation unknown (--ocsp).\n"
+		 "CRITICAL: expires within -c days, expired, not yet valid, untrusted,\n"
+		 "wrong host, weak key or signature, old protocol, revoked, missing\n"
+		 "staple, DANE mismatch, no connection. UNKNOWN: bad arguments.",
 	.opts = tc_opts,
 	.default_timeout = 10,
 };
