@@ -279,8 +279,11 @@ smtp_step(struct smtp_check *ck, enum phase ph, const char *what, const char *fm
 	sb_free(&cmd);
 	ck->phase[ph] += (double)(mono_ns() - t) / 1e9;
 	ck->phase_ran[ph] = true;
-	if (st != NET_OK)
-		return smtp_net_fail(ck, st, what);
+	if (st != NET_OK) {
+		char w[320];
+		snprintf(w, sizeof w, "waiting for the reply to %s", what);
+		return smtp_net_fail(ck, st, w);
+	}
 	return true;
 }
 
@@ -471,7 +474,7 @@ smtp_auth_send(struct smtp_check *ck, const char *line)
 		st = smtp_read_reply(&ck->conn, &ck->reply, ck->err, sizeof ck->err);
 	ck->phase[PH_AUTH] += (double)(mono_ns() - t) / 1e9;
 	ck->phase_ran[PH_AUTH] = true;
-	return st == NET_OK ? true : smtp_net_fail(ck, st, "AUTH");
+	return st == NET_OK ? true : smtp_net_fail(ck, st, "waiting for the reply to AUTH");
 }
 
 /* RFC 4954 with PLAIN (RFC 4616, initial response) or LOGIN. The
@@ -607,15 +610,9 @@ smtp_relay_test(struct smtp_check *ck)
 	smtp_reply_str(ck, r, sizeof r);
 	output_long(&ck->out, "relay test %s: %s", what, r);
 	switch (smtp_reply_class(&ck->reply)) {
-	case 5:
-		smtp_info(ck, "relay to <%s> refused", ck->cfg->relay_rcpt);
-		break;
-	case 2:
-		smtp_problem(ck, GL_CRITICAL, "open relay: %s accepted", what);
-		break;
-	default:
-		smtp_problem(ck, GL_WARNING, "relay test inconclusive: %s", r);
-		break;
+	case 5: smtp_info(ck, "relay to <%s> refused", ck->cfg->relay_rcpt); break;
+	case 2: smtp_problem(ck, GL_CRITICAL, "open relay: %s accepted", what); break;
+	default: smtp_problem(ck, GL_WARNING, "relay test inconclusive: %s", r); break;
 	}
 	return true;
 }
@@ -941,7 +938,7 @@ smtp_opts_check(struct opts *o, struct smtp_cfg *cfg, bool port_set)
 		cfg->port = 465;
 	if ((cfg->nrcpt > 0 || cfg->relay_rcpt) && cfg->from == NULL)
 		opts_usage_error(o, "%s needs -f (the envelope sender)",
-				 cfg->nrcpt > 0 ? "--rcpt" : "--relay-test");
+		                 cfg->nrcpt > 0 ? "--rcpt" : "--relay-test");
 	if (cfg->send_test && cfg->nrcpt == 0)
 		opts_usage_error(o, "--send-test-message needs --rcpt");
 	if (cfg->nresp > cfg->ncmd)

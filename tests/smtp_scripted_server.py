@@ -3,7 +3,7 @@
 
 It is not a mail server: it plays the misbehaviours a real one cannot be
 made to show on demand (a slow or absent banner, an endless line, endless
-continuation lines, no EHLO) and a small AUTH PLAIN/LOGIN exchange behind
+continuation lines, no EHLO, no answer to EHLO) and a small AUTH PLAIN/LOGIN exchange behind
 STARTTLS. It listens on 127.0.0.1 (or ::1) only, serves each connection in a
 thread of its own (so a probe of the port never delays the next
 client), and appends every command it receives to --log (passwords are
@@ -24,7 +24,7 @@ def parse_args():
     p.add_argument("--bind", default="127.0.0.1", choices=["127.0.0.1", "::1"])
     p.add_argument("--mode", default="normal",
                    choices=["normal", "silent", "hangup", "endless-line", "endless-reply",
-                            "no-ehlo"])
+                            "no-ehlo", "mute-ehlo"])
     p.add_argument("--delay", type=float, default=0.0, help="seconds before the banner")
     p.add_argument("--banner", default="220 fake.example.test ESMTP scripted")
     p.add_argument("--auth", default=None, help="USER:PASS that AUTH accepts")
@@ -100,6 +100,8 @@ class Session:
         verb = words[0].upper() if words else ""
         if verb != "AUTH":
             self.log(line)
+        if verb == "EHLO" and self.args.mode == "mute-ehlo":
+            time.sleep(3600)
         if verb == "EHLO" and self.args.mode == "no-ehlo":
             self.send("502 5.5.2 Error: command not recognized")
         elif verb in ("EHLO", "LHLO"):

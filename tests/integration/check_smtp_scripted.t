@@ -38,6 +38,14 @@ run "$P" -H 127.0.0.1 -p "$SILENT" -t 1:unknown
 is "$rc" 3 "-t 1:unknown gives UNKNOWN"
 like "$first" "^SMTP UNKNOWN - timeout after 1 s waiting for the banner; " "-t STATE: status line"
 
+MUTE=$(free_port)
+fake "$MUTE" --mode mute-ehlo
+elapsed_ms "$P" -H 127.0.0.1 -p "$MUTE" -t 1.5
+is "$rc" 2 "no answer to EHLO: CRITICAL at the deadline"
+like "$first" "^SMTP CRITICAL - timeout after 1\.5 s waiting for the reply to EHLO; $FB; $RT\|time=${N}s;;;0 connect=${N}s;;;0 banner=${N}s;;;0 ehlo=1\.${N}s;;;0\$" \
+	"no answer to EHLO: the deadline covers the EHLO phase"
+ok "$([ "$ms" -ge 1000 ] && [ "$ms" -lt 1500 ] && echo 0 || echo 1)" "no answer to EHLO: ended in ${ms} ms, inside -t 1.5"
+
 HANGUP=$(free_port)
 fake "$HANGUP" --mode hangup
 run "$P" -H 127.0.0.1 -p "$HANGUP"
