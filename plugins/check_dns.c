@@ -720,6 +720,8 @@ zone_probe(struct dns_check *c, struct probe *p, size_t left, char *mname, size_
 		sb_appendf(&p->text, "%s: serial %u in ", p->srv->label, p->serial);
 		format_time(&p->text, p->seconds);
 		p->state = thresholds_eval(&c->time, p->seconds);
+		if (p->state != GL_OK)
+			sb_append(&p->text, ", too slow");
 		if (c->dnssec)
 			probe_dnssec(c, p, r.pkt, flags, left);
 	}

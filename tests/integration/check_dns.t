@@ -234,6 +234,11 @@ is "$rc" 0 "drift within --serial-drift 20: OK"
 like "$first" "^DNS OK - example\.test serial 2026112510 \($NS1\): 3 of 3 servers OK, slowest $MS \([^)]+\)\|.* serial_drift=10;20$" \
 	"zone OK status line"
 
+run "$D" --zone example.test -s 127.0.0.1 -p "$P" --serial-drift 20 -w 0.000001 -c 5
+is "$rc" 1 "zone mode: servers slower than -w: WARNING"
+like "$first" "^DNS WARNING - $NS1: serial 2026112510 in $MS, too slow; $NS1v6: serial 2026112510 in $MS, too slow; $NS2: serial 2026112500 in $MS, too slow; example\.test serial 2026112510 \($NS1\): 0 of 3 servers OK, .*\|time_$NS1=$S;0\.000001;5;0 " \
+	"zone mode response time status line"
+
 run "$D" --zone example.test -s 127.0.0.1 -p "$P" --serial-drift 5,8
 is "$rc" 2 "drift beyond the critical range: CRITICAL"
 like "$first" "^DNS CRITICAL - $NS2: serial 2026112500 is 10 behind 2026112510 .* serial_drift=10;5;8$" \
