@@ -1191,7 +1191,7 @@ main(void)
 	char err[256] = "";
 	const char *tmp = getenv("TMPDIR");
 
-	sb_appendf(&T, "%s/glance-render.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	sb_appendf(&T, "%s/glance-render.XXXXXX", tmp && *tmp ? tmp : P_tmpdir);
 	if (mkdtemp(T.buf) == NULL) {
 		printf("Bail out! mkdtemp: %s\n", strerror(errno));
 		return 1;
