@@ -255,6 +255,15 @@ is "$rc" 1 "--primary names the lagging server: the others are ahead, WARNING"
 like "$first" "^DNS WARNING - $NS1: serial 2026112510 is 10 ahead of 2026112500 \($NS2\); $NS1v6: serial 2026112510 is 10 ahead of 2026112500 \($NS2\); example\.test serial 2026112500 \($NS2\)" \
 	"--primary status line"
 
+run "$D" --zone wrap.test -s 127.0.0.1 -p "$P" --serial-drift 10,20
+is "$rc" 0 "serials across the 2^32 wrap, 9 apart: OK with --serial-drift 10,20"
+like "$first" "^DNS OK - wrap\.test serial 3 \(ns1\.wrap\.test/127\.0\.0\.1\): 2 of 2 servers OK, .*serial_drift=9;10;20$" \
+	"RFC 1982: 4294967290 is 9 behind 3"
+run "$D" --zone wrap.test -s 127.0.0.1 -p "$P" --serial-drift 5,8
+is "$rc" 2 "serials across the wrap beyond --serial-drift 5,8: CRITICAL"
+like "$first" "^DNS CRITICAL - ns2\.wrap\.test/127\.0\.0\.2: serial 4294967290 is 9 behind 3 \(ns1\.wrap\.test/127\.0\.0\.1\); " \
+	"wraparound drift status line"
+
 run "$D" --zone lame.test -s 127.0.0.1 -p "$P"
 is "$rc" 2 "a nameserver that does not serve the zone: CRITICAL"
 like "$first" "^DNS CRITICAL - $NS2: lame \(REFUSED\); lame\.test serial 1 \($NS1\): 2 of 3 servers OK" \
