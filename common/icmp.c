@@ -31,7 +31,7 @@
 #endif
 
 #define SEQ_SLOTS 65536
-#define ICMP_BURST_NS 1000000  /* 1 ms of catching up at most */
+#define ICMP_BURST_NS 1000000 /* 1 ms of catching up at most */
 
 /* The stamp at the start of every request's data. Only this process
  * reads it back, so it stays in host byte order. */
@@ -43,20 +43,20 @@ struct icmp_stamp {
 };
 
 static const char *const fate_text[] = {
-	[ICMP_FATE_NONE] = "",
-	[ICMP_FATE_NET_UNREACH] = "Network unreachable",
-	[ICMP_FATE_HOST_UNREACH] = "Host unreachable",
-	[ICMP_FATE_PROTO_UNREACH] = "Protocol unreachable",
-	[ICMP_FATE_PORT_UNREACH] = "Port unreachable",
-	[ICMP_FATE_PROHIBITED] = "Communication administratively prohibited",
-	[ICMP_FATE_TOO_BIG] = "Packet too big",
-	[ICMP_FATE_UNREACH_OTHER] = "Destination unreachable",
-	[ICMP_FATE_TTL_EXCEEDED] = "TTL exceeded in transit",
-	[ICMP_FATE_REASSEMBLY] = "Fragment reassembly time exceeded",
-	[ICMP_FATE_PARAM_PROBLEM] = "Parameter problem",
-	[ICMP_FATE_SEND_ERROR] = "Send failed",
-	[ICMP_FATE_NO_SOCKET] = "No ICMP socket for this address family",
-	[ICMP_FATE_RESOLVE] = "Cannot resolve host name",
+        [ICMP_FATE_NONE] = "",
+        [ICMP_FATE_NET_UNREACH] = "Network unreachable",
+        [ICMP_FATE_HOST_UNREACH] = "Host unreachable",
+        [ICMP_FATE_PROTO_UNREACH] = "Protocol unreachable",
+        [ICMP_FATE_PORT_UNREACH] = "Port unreachable",
+        [ICMP_FATE_PROHIBITED] = "Communication administratively prohibited",
+        [ICMP_FATE_TOO_BIG] = "Packet too big",
+        [ICMP_FATE_UNREACH_OTHER] = "Destination unreachable",
+        [ICMP_FATE_TTL_EXCEEDED] = "TTL exceeded in transit",
+        [ICMP_FATE_REASSEMBLY] = "Fragment reassembly time exceeded",
+        [ICMP_FATE_PARAM_PROBLEM] = "Parameter problem",
+        [ICMP_FATE_SEND_ERROR] = "Send failed",
+        [ICMP_FATE_NO_SOCKET] = "No ICMP socket for this address family",
+        [ICMP_FATE_RESOLVE] = "Cannot resolve host name",
 };
 
 const char *
@@ -71,7 +71,8 @@ static enum icmp_fate
 icmp4_fate(int type, int code)
 {
 	if (type == ICMP_TIME_EXCEEDED)
-		return code == ICMP_EXC_FRAGTIME ? ICMP_FATE_REASSEMBLY : ICMP_FATE_TTL_EXCEEDED;
+		return code == ICMP_EXC_FRAGTIME ? ICMP_FATE_REASSEMBLY
+		                                 : ICMP_FATE_TTL_EXCEEDED;
 	if (type == ICMP_PARAMETERPROB)
 		return ICMP_FATE_PARAM_PROBLEM;
 	if (type != ICMP_DEST_UNREACH)
@@ -79,24 +80,18 @@ icmp4_fate(int type, int code)
 	switch (code) {
 	case ICMP_NET_UNREACH:
 	case ICMP_NET_UNKNOWN:
-	case ICMP_NET_UNR_TOS:
-		return ICMP_FATE_NET_UNREACH;
+	case ICMP_NET_UNR_TOS: return ICMP_FATE_NET_UNREACH;
 	case ICMP_HOST_UNREACH:
 	case ICMP_HOST_UNKNOWN:
-	case ICMP_HOST_UNR_TOS:
-		return ICMP_FATE_HOST_UNREACH;
-	case ICMP_PROT_UNREACH:
-		return ICMP_FATE_PROTO_UNREACH;
-	case ICMP_PORT_UNREACH:
-		return ICMP_FATE_PORT_UNREACH;
-	case ICMP_FRAG_NEEDED:
-		return ICMP_FATE_TOO_BIG;
+	case ICMP_HOST_UNR_TOS: return ICMP_FATE_HOST_UNREACH;
+	case ICMP_PROT_UNREACH: return ICMP_FATE_PROTO_UNREACH;
+	case ICMP_PORT_UNREACH: return ICMP_FATE_PORT_UNREACH;
+	case ICMP_FRAG_NEEDED: return ICMP_FATE_TOO_BIG;
 	case ICMP_NET_ANO:
 	case ICMP_HOST_ANO:
 	case ICMP_PKT_FILTERED:
 	case ICMP_PREC_VIOLATION:
-	case ICMP_PREC_CUTOFF:
-		return ICMP_FATE_PROHIBITED;
+	case ICMP_PREC_CUTOFF: return ICMP_FATE_PROHIBITED;
 	}
 	return ICMP_FATE_UNREACH_OTHER;
 }
@@ -108,25 +103,19 @@ icmp6_fate(int type, int code)
 	switch (type) {
 	case ICMP6_DST_UNREACH:
 		switch (code) {
-		case ICMP6_DST_UNREACH_NOROUTE:
-			return ICMP_FATE_NET_UNREACH;
+		case ICMP6_DST_UNREACH_NOROUTE: return ICMP_FATE_NET_UNREACH;
 		case ICMP6_DST_UNREACH_ADMIN:
 		case 5: /* source address failed ingress/egress policy */
-		case 6: /* reject route to destination */
-			return ICMP_FATE_PROHIBITED;
-		case ICMP6_DST_UNREACH_ADDR:
-			return ICMP_FATE_HOST_UNREACH;
-		case ICMP6_DST_UNREACH_NOPORT:
-			return ICMP_FATE_PORT_UNREACH;
+		case 6: /* reject route to destination */ return ICMP_FATE_PROHIBITED;
+		case ICMP6_DST_UNREACH_ADDR: return ICMP_FATE_HOST_UNREACH;
+		case ICMP6_DST_UNREACH_NOPORT: return ICMP_FATE_PORT_UNREACH;
 		}
 		return ICMP_FATE_UNREACH_OTHER;
-	case ICMP6_PACKET_TOO_BIG:
-		return ICMP_FATE_TOO_BIG;
+	case ICMP6_PACKET_TOO_BIG: return ICMP_FATE_TOO_BIG;
 	case ICMP6_TIME_EXCEEDED:
 		return code == ICMP6_TIME_EXCEED_REASSEMBLY ? ICMP_FATE_REASSEMBLY
-							    : ICMP_FATE_TTL_EXCEEDED;
-	case ICMP6_PARAM_PROB:
-		return ICMP_FATE_PARAM_PROBLEM;
+		                                            : ICMP_FATE_TTL_EXCEEDED;
+	case ICMP6_PARAM_PROB: return ICMP_FATE_PARAM_PROBLEM;
 	}
 	return ICMP_FATE_NONE;
 }
@@ -182,8 +171,8 @@ icmp_stats(const struct icmp_target *t, struct icmp_stats *s)
 		s->rtt_avg = sum / s->received;
 	if (jn > 0)
 		s->jitter = jsum / jn;
-	s->loss_pct = s->sent == 0 ? 100
-				   : (int)((uint64_t)(s->sent - s->received) * 100 / s->sent);
+	s->loss_pct =
+	        s->sent == 0 ? 100 : (int)((uint64_t)(s->sent - s->received) * 100 / s->sent);
 }
 
 /* ---- set-up --------------------------------------------------------- */
@@ -216,8 +205,7 @@ random_bytes(void *buf, size_t len)
 }
 
 void
-icmp_init(struct icmp_engine *e, const struct icmp_config *cfg, struct icmp_target *t,
-	  size_t n)
+icmp_init(struct icmp_engine *e, const struct icmp_config *cfg, struct icmp_target *t, size_t n)
 {
 	memset(e, 0, sizeof *e);
 	e->cfg = *cfg;
@@ -260,13 +248,15 @@ icmp_bind(struct icmp_engine *e, int fi, char *err, size_t errlen)
 		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 		s4->sin_family = AF_INET;
 		if (e->cfg.source && inet_pton(AF_INET, e->cfg.source, &s4->sin_addr) != 1)
-			return snprintf(err, errlen, "source %s is not IPv4", e->cfg.source), -1;
+			return snprintf(err, errlen, "source %s is not IPv4", e->cfg.source),
+			       -1;
 		sl = sizeof *s4;
 	} else {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 		s6->sin6_family = AF_INET6;
 		if (e->cfg.source && inet_pton(AF_INET6, e->cfg.source, &s6->sin6_addr) != 1)
-			return snprintf(err, errlen, "source %s is not IPv6", e->cfg.source), -1;
+			return snprintf(err, errlen, "source %s is not IPv6", e->cfg.source),
+			       -1;
 		sl = sizeof *s6;
 	}
 	if ((e->cfg.source || e->kind[fi] == ICMP_SOCK_DGRAM) &&
@@ -278,7 +268,7 @@ icmp_bind(struct icmp_engine *e, int fi, char *err, size_t errlen)
 	if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
 		return snprintf(err, errlen, "getsockname: %s", strerror(errno)), -1;
 	e->id[fi] = ntohs(fi == 0 ? ((struct sockaddr_in *)&ss)->sin_port
-				  : ((struct sockaddr_in6 *)&ss)->sin6_port);
+	                          : ((struct sockaddr_in6 *)&ss)->sin6_port);
 	return 0;
 }
 
@@ -289,7 +279,7 @@ icmp_raw_filter(int fd, int fi)
 {
 	if (fi == 0) {
 		uint32_t block = ~((1u << ICMP_ECHOREPLY) | (1u << ICMP_DEST_UNREACH) |
-				   (1u << ICMP_TIME_EXCEEDED) | (1u << ICMP_PARAMETERPROB));
+		                   (1u << ICMP_TIME_EXCEEDED) | (1u << ICMP_PARAMETERPROB));
 		return setsockopt(fd, SOL_RAW, ICMP_FILTER, &block, sizeof block);
 	}
 	struct icmp6_filter f;
@@ -312,11 +302,11 @@ icmp_setup(struct icmp_engine *e, int fi, char *err, size_t errlen)
 	/* Datagram sockets report ICMP errors only through the error queue. */
 	if (e->kind[fi] == ICMP_SOCK_DGRAM &&
 	    setsockopt(fd, fi ? IPPROTO_IPV6 : IPPROTO_IP, fi ? IPV6_RECVERR : IP_RECVERR, &on,
-		       sizeof on) != 0)
+	               sizeof on) != 0)
 		return snprintf(err, errlen, "RECVERR: %s", strerror(errno)), -1;
 	if (e->cfg.ttl > 0 &&
 	    setsockopt(fd, fi ? IPPROTO_IPV6 : IPPROTO_IP, fi ? IPV6_UNICAST_HOPS : IP_TTL,
-		       &e->cfg.ttl, sizeof e->cfg.ttl) != 0)
+	               &e->cfg.ttl, sizeof e->cfg.ttl) != 0)
 		return snprintf(err, errlen, "TTL %d: %s", e->cfg.ttl, strerror(errno)), -1;
 	/* A big receive buffer absorbs a burst of a thousand replies; only
 	 * root may exceed rmem_max, so the second call is the fallback. */
@@ -345,14 +335,14 @@ icmp_open_one(struct icmp_engine *e, int fi)
 	}
 	if (e->fd[fi] < 0) {
 		snprintf(e->sock_err[fi], sizeof e->sock_err[fi], "%s%s%s%s%s",
-			 derr ? "datagram socket: " : "", derr ? strerror(derr) : "",
-			 derr && rerr ? ", " : "", rerr ? "raw socket: " : "",
-			 rerr ? strerror(rerr) : "");
+		         derr ? "datagram socket: " : "", derr ? strerror(derr) : "",
+		         derr && rerr ? ", " : "", rerr ? "raw socket: " : "",
+		         rerr ? strerror(rerr) : "");
 		return;
 	}
 	if (icmp_setup(e, fi, err, sizeof err) != 0) {
 		snprintf(e->sock_err[fi], sizeof e->sock_err[fi], "%s socket: %s",
-			 e->kind[fi] == ICMP_SOCK_RAW ? "raw" : "datagram", err);
+		         e->kind[fi] == ICMP_SOCK_RAW ? "raw" : "datagram", err);
 		close(e->fd[fi]);
 		e->fd[fi] = -1;
 	}
@@ -470,7 +460,8 @@ icmp_sent(struct icmp_engine *e, size_t ti, uint16_t seq, int64_t now)
 	slot->sent_ns = now;
 	if (e->eq_len < e->eq_cap) {
 		size_t tail = (e->eq_head + e->eq_len) % e->eq_cap;
-		e->expq[tail] = (struct icmp_expiry){(uint32_t)ti, t->sent, now + e->cfg.wait_ns};
+		e->expq[tail] =
+		        (struct icmp_expiry){(uint32_t)ti, t->sent, now + e->cfg.wait_ns};
 		e->eq_len++;
 	}
 	t->sent++;
@@ -488,7 +479,7 @@ icmp_sent(struct icmp_engine *e, size_t ti, uint16_t seq, int64_t now)
  * for is counted lost, and it is sent nothing more. */
 static void
 icmp_end_target(struct icmp_engine *e, struct icmp_target *t, enum icmp_fate f, int err,
-		const struct sockaddr *from)
+                const struct sockaddr *from)
 {
 	if (t->done)
 		return;
@@ -542,7 +533,7 @@ icmp_lookup(struct icmp_engine *e, int fi, uint16_t id, uint16_t seq, struct icm
 
 static void
 icmp_reply(struct icmp_engine *e, int fi, const uint8_t *icmp, size_t len,
-	   const struct sockaddr *from, int64_t now)
+           const struct sockaddr *from, int64_t now)
 {
 	struct icmp_seqslot *slot = NULL;
 	struct icmp_target *t = icmp_lookup(e, fi, get16(icmp + 4), get16(icmp + 6), &slot);
@@ -566,7 +557,7 @@ icmp_reply(struct icmp_engine *e, int fi, const uint8_t *icmp, size_t len,
 		t->duplicates++;
 	} else if (t->expired_at[st.packet] || t->done) {
 		t->late++;
-		t->rtt[st.packet] = -2;  /* seen, but too late to count */
+		t->rtt[st.packet] = -2; /* seen, but too late to count */
 	} else {
 		t->rtt[st.packet] = now - st.sent_ns;
 		t->received++;
@@ -580,7 +571,7 @@ icmp_reply(struct icmp_engine *e, int fi, const uint8_t *icmp, size_t len,
  * that gives the destination, the echo id and the sequence number. */
 static void
 icmp_error_match(struct icmp_engine *e, int fi, enum icmp_fate f, const uint8_t *dst,
-		 const uint8_t *icmp, const struct sockaddr *from, int err)
+                 const uint8_t *icmp, const struct sockaddr *from, int err)
 {
 	struct icmp_seqslot *slot;
 	struct icmp_target *t;
@@ -597,8 +588,8 @@ icmp_error_match(struct icmp_engine *e, int fi, enum icmp_fate f, const uint8_t 
 }
 
 static void
-icmp_error_quoted(struct icmp_engine *e, int fi, enum icmp_fate f, const uint8_t *in,
-		  size_t n, const struct sockaddr *from)
+icmp_error_quoted(struct icmp_engine *e, int fi, enum icmp_fate f, const uint8_t *in, size_t n,
+                  const struct sockaddr *from)
 {
 	if (fi == 0) {
 		size_t ihl = n >= 20 ? (size_t)(in[0] & 0x0f) * 4 : 0;
@@ -616,7 +607,7 @@ icmp_error_quoted(struct icmp_engine *e, int fi, enum icmp_fate f, const uint8_t
 
 void
 icmp_handle(struct icmp_engine *e, int fi, const uint8_t *buf, size_t len, bool hdr,
-	    const struct sockaddr *from, int64_t now)
+            const struct sockaddr *from, int64_t now)
 {
 	if (hdr) {
 		size_t ihl = len >= 20 ? (size_t)(buf[0] & 0x0f) * 4 : 0;
@@ -651,9 +642,12 @@ icmp_errqueue(struct icmp_engine *e, int fi)
 
 	for (;;) {
 		struct iovec iov = {e->rbuf, e->rbufcap};
-		struct msghdr m = {.msg_name = &dst, .msg_namelen = sizeof dst, .msg_iov = &iov,
-				   .msg_iovlen = 1, .msg_control = cbuf,
-				   .msg_controllen = sizeof cbuf};
+		struct msghdr m = {.msg_name = &dst,
+		                   .msg_namelen = sizeof dst,
+		                   .msg_iov = &iov,
+		                   .msg_iovlen = 1,
+		                   .msg_control = cbuf,
+		                   .msg_controllen = sizeof cbuf};
 		ssize_t n = recvmsg(e->fd[fi], &m, MSG_ERRQUEUE | MSG_DONTWAIT);
 		if (n < 0)
 			return;
@@ -663,17 +657,19 @@ icmp_errqueue(struct icmp_engine *e, int fi)
 				continue;
 			struct sock_extended_err ee;
 			memcpy(&ee, CMSG_DATA(c), sizeof ee);
-			const struct sockaddr *off =
-				(const struct sockaddr *)SO_EE_OFFENDER(
-					(struct sock_extended_err *)CMSG_DATA(c));
+			const struct sockaddr *off = (const struct sockaddr *)SO_EE_OFFENDER(
+			        (struct sock_extended_err *)CMSG_DATA(c));
 			bool icmp = ee.ee_origin == SO_EE_ORIGIN_ICMP ||
-				    ee.ee_origin == SO_EE_ORIGIN_ICMP6;
+			            ee.ee_origin == SO_EE_ORIGIN_ICMP6;
 			enum icmp_fate f = icmp ? icmp_fate_from(fi, ee.ee_type, ee.ee_code)
-						: ICMP_FATE_SEND_ERROR;
+			                        : ICMP_FATE_SEND_ERROR;
 			size_t alen;
-			if (n >= 8 && f != ICMP_FATE_NONE && dst.ss_family == (fi ? AF_INET6 : AF_INET))
-				icmp_error_match(e, fi, f, addr_bytes((struct sockaddr *)&dst, &alen),
-						 e->rbuf, icmp ? off : NULL, icmp ? 0 : (int)ee.ee_errno);
+			if (n >= 8 && f != ICMP_FATE_NONE &&
+			    dst.ss_family == (fi ? AF_INET6 : AF_INET))
+				icmp_error_match(e, fi, f,
+				                 addr_bytes((struct sockaddr *)&dst, &alen),
+				                 e->rbuf, icmp ? off : NULL,
+				                 icmp ? 0 : (int)ee.ee_errno);
 		}
 	}
 }
@@ -690,7 +686,7 @@ icmp_drain(struct icmp_engine *e, int fi, short revents)
 	for (;;) {
 		socklen_t fl = sizeof from;
 		ssize_t n = recvfrom(e->fd[fi], e->rbuf, e->rbufcap, MSG_DONTWAIT,
-				     (struct sockaddr *)&from, &fl);
+		                     (struct sockaddr *)&from, &fl);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -702,7 +698,8 @@ icmp_drain(struct icmp_engine *e, int fi, short revents)
 			}
 			return;
 		}
-		icmp_handle(e, fi, e->rbuf, (size_t)n, hdr, (struct sockaddr *)&from, mono_ns());
+		icmp_handle(e, fi, e->rbuf, (size_t)n, hdr, (struct sockaddr *)&from,
+		            mono_ns());
 	}
 }
 
@@ -752,7 +749,7 @@ icmp_send(struct icmp_engine *e, size_t ti, int64_t now)
 	uint16_t seq;
 	size_t len = icmp_build(e, ti, now, &seq);
 	ssize_t r = sendto(e->fd[fam_index(t->addr.ss_family)], e->pkt, len, 0,
-			   (struct sockaddr *)&t->addr, t->addrlen);
+	                   (struct sockaddr *)&t->addr, t->addrlen);
 
 	if (r >= 0) {
 		icmp_sent(e, ti, seq, now);
@@ -790,7 +787,8 @@ icmp_send_due(struct icmp_engine *e)
 		if (icmp_next_send(e) > now)
 			return;
 		if (icmp_send(e, ti, now) != 0) {
-			t->next_send = now + (e->cfg.gap_ns > 1000000 ? e->cfg.gap_ns : 1000000);
+			t->next_send =
+			        now + (e->cfg.gap_ns > 1000000 ? e->cfg.gap_ns : 1000000);
 			return;
 		}
 		sendq_pop(e);
@@ -886,12 +884,15 @@ icmp_parse_rta_pl(const char *s, double *rta, double *pl, char *err, size_t errl
 	size_t n = range_scan_number(s, rta);
 
 	if (n == 0 || *rta < 0 || s[n] != ',')
-		return snprintf(err, errlen, "'%s' is not RTA,PL%% (RTA in ms, e.g. 100,20%%)", s),
+		return snprintf(err, errlen, "'%s' is not RTA,PL%% (RTA in ms, e.g. 100,20%%)",
+		                s),
 		       -1;
 	s += n + 1;
 	n = range_scan_number(s, pl);
-	if (n == 0 || *pl < 0 || *pl > 100 || !(s[n] == '\0' || (s[n] == '%' && s[n + 1] == '\0')))
-		return snprintf(err, errlen, "packet loss '%s' is not a percentage 0..100", s), -1;
+	if (n == 0 || *pl < 0 || *pl > 100 ||
+	    !(s[n] == '\0' || (s[n] == '%' && s[n + 1] == '\0')))
+		return snprintf(err, errlen, "packet loss '%s' is not a percentage 0..100", s),
+		       -1;
 	return 0;
 }
 
@@ -923,7 +924,8 @@ icmp_parse_pair(const char *s, double *warn, double *crit, char *err, size_t err
 	if (comma == NULL || strchr(comma + 1, ',') != NULL ||
 	    parse_ms(s, (size_t)(comma - s), warn) != 0 ||
 	    parse_ms(comma + 1, strlen(comma + 1), crit) != 0 || (*warn < 0 && *crit < 0))
-		return snprintf(err, errlen, "'%s' is not WARN,CRIT in ms (either may be empty)", s),
+		return snprintf(err, errlen,
+		                "'%s' is not WARN,CRIT in ms (either may be empty)", s),
 		       -1;
 	return 0;
 }
@@ -938,8 +940,8 @@ icmp_limits_check(const struct icmp_limits *l, char *err, size_t errlen)
 	for (size_t i = 0; i < 4; i++)
 		if (w[i] >= 0 && c[i] >= 0 && w[i] > c[i])
 			return snprintf(err, errlen,
-					"warning %s %g must not be greater than critical %g",
-					what[i], w[i], c[i]),
+			                "warning %s %g must not be greater than critical %g",
+			                what[i], w[i], c[i]),
 			       -1;
 	return 0;
 }

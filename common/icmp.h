@@ -41,9 +41,9 @@ enum icmp_fate {
 	ICMP_FATE_TTL_EXCEEDED,
 	ICMP_FATE_REASSEMBLY,
 	ICMP_FATE_PARAM_PROBLEM,
-	ICMP_FATE_SEND_ERROR,   /* sendto() failed: errno in fate_errno */
-	ICMP_FATE_NO_SOCKET,    /* no socket of the target's family */
-	ICMP_FATE_RESOLVE,      /* the caller could not resolve the name */
+	ICMP_FATE_SEND_ERROR, /* sendto() failed: errno in fate_errno */
+	ICMP_FATE_NO_SOCKET,  /* no socket of the target's family */
+	ICMP_FATE_RESOLVE,    /* the caller could not resolve the name */
 };
 
 /* "Host unreachable", "TTL exceeded in transit", ... */
@@ -54,21 +54,21 @@ enum icmp_fate icmp_fate_from(bool v6, int type, int code);
 
 struct icmp_target {
 	/* filled by the caller */
-	const char *name;               /* as given on the command line */
-	struct sockaddr_storage addr;   /* family AF_UNSPEC: not resolved */
+	const char *name;             /* as given on the command line */
+	struct sockaddr_storage addr; /* family AF_UNSPEC: not resolved */
 	socklen_t addrlen;
 	char addrstr[INET6_ADDRSTRLEN];
 	/* results */
 	unsigned sent, received, duplicates, late, expired;
-	int64_t *rtt;                   /* per request: ns, or -1 if unanswered */
+	int64_t *rtt; /* per request: ns, or -1 if unanswered */
 	enum icmp_fate fate;
 	int fate_errno;
-	char fate_from[INET6_ADDRSTRLEN];  /* who sent the ICMP error */
+	char fate_from[INET6_ADDRSTRLEN]; /* who sent the ICMP error */
 	/* the engine's bookkeeping */
-	unsigned pending;               /* sent, neither answered nor expired */
+	unsigned pending; /* sent, neither answered nor expired */
 	int64_t next_send;
 	bool done;
-	bool *expired_at;               /* per request: its wait has passed */
+	bool *expired_at; /* per request: its wait has passed */
 };
 
 /* What a target's replies add up to; times in ns, valid when received > 0
@@ -86,14 +86,14 @@ struct icmp_stats {
 void icmp_stats(const struct icmp_target *t, struct icmp_stats *s);
 
 struct icmp_config {
-	unsigned count;         /* echo requests per target, >= 1 */
-	int64_t interval_ns;    /* between two requests to one target */
-	int64_t gap_ns;         /* between any two requests: the rate limit */
-	int64_t wait_ns;        /* how long a request waits for its reply */
-	size_t size;            /* ICMP data bytes, >= ICMP_MIN_DATA */
-	int ttl;                /* hop limit; 0: the system's default */
+	unsigned count;      /* echo requests per target, >= 1 */
+	int64_t interval_ns; /* between two requests to one target */
+	int64_t gap_ns;      /* between any two requests: the rate limit */
+	int64_t wait_ns;     /* how long a request waits for its reply */
+	size_t size;         /* ICMP data bytes, >= ICMP_MIN_DATA */
+	int ttl;             /* hop limit; 0: the system's default */
 	enum icmp_sock_kind kind;
-	const char *source;     /* numeric source address, or NULL */
+	const char *source; /* numeric source address, or NULL */
 };
 
 /* Our stamp in every request: cookie, send time, target and request
@@ -102,7 +102,7 @@ struct icmp_config {
 #define ICMP_MAX_DATA 65000
 
 struct icmp_seqslot {
-	uint32_t target;        /* index + 1; 0 for a free slot */
+	uint32_t target; /* index + 1; 0 for a free slot */
 	uint32_t packet;
 	int64_t sent_ns;
 };
@@ -114,32 +114,32 @@ struct icmp_expiry {
 
 struct icmp_engine {
 	struct icmp_config cfg;
-	int fd[2];                      /* [0] IPv4, [1] IPv6; -1 if closed */
-	enum icmp_sock_kind kind[2];    /* what each socket turned out to be */
-	uint16_t id[2];                 /* echo identifier per socket */
-	char sock_err[2][160];          /* why a family has no socket */
+	int fd[2];                   /* [0] IPv4, [1] IPv6; -1 if closed */
+	enum icmp_sock_kind kind[2]; /* what each socket turned out to be */
+	uint16_t id[2];              /* echo identifier per socket */
+	char sock_err[2][160];       /* why a family has no socket */
 	uint64_t cookie;
 	struct icmp_target *t;
 	size_t n;
 	size_t done;
 	uint16_t seq;
-	struct icmp_seqslot *seqmap;    /* 65536 slots, by sequence number */
-	size_t *sendq;                  /* ring of target indices */
+	struct icmp_seqslot *seqmap; /* 65536 slots, by sequence number */
+	size_t *sendq;               /* ring of target indices */
 	size_t sq_head, sq_len;
-	struct icmp_expiry *expq;       /* ring of outstanding requests */
+	struct icmp_expiry *expq; /* ring of outstanding requests */
 	size_t eq_head, eq_len, eq_cap;
-	int64_t next_slot;              /* earliest time of the next request */
-	uint8_t *pkt;                   /* the request being built */
+	int64_t next_slot; /* earliest time of the next request */
+	uint8_t *pkt;      /* the request being built */
 	size_t pktcap;
-	uint8_t *rbuf;                  /* receive buffer */
+	uint8_t *rbuf; /* receive buffer */
 	size_t rbufcap;
-	unsigned foreign;               /* replies that matched nothing */
+	unsigned foreign; /* replies that matched nothing */
 };
 
 /* Sets up the engine for targets t[0..n-1] (which it does not own) and
  * allocates their per-request arrays. No socket is opened yet. */
-void icmp_init(struct icmp_engine *e, const struct icmp_config *cfg,
-	       struct icmp_target *t, size_t n);
+void icmp_init(struct icmp_engine *e, const struct icmp_config *cfg, struct icmp_target *t,
+               size_t n);
 
 /* Opens the socket of each family wanted (AF_UNSPEC: both). Returns the
  * number of sockets open; for a family that failed, e->sock_err[] says
@@ -157,8 +157,8 @@ int icmp_run(struct icmp_engine *e, int64_t deadline_ns, char *err, size_t errle
 /* Handles one received ICMP message as read from family fam's socket at
  * time now (exposed for the unit tests). from is the sender. hdr says
  * whether buf starts with an IPv4 header (raw IPv4 sockets). */
-void icmp_handle(struct icmp_engine *e, int fam, const uint8_t *buf, size_t len,
-		 bool hdr, const struct sockaddr *from, int64_t now);
+void icmp_handle(struct icmp_engine *e, int fam, const uint8_t *buf, size_t len, bool hdr,
+                 const struct sockaddr *from, int64_t now);
 
 /* Builds the next request for target ti into e->pkt, stamped with now,
  * and returns its length (ICMP header included) and sequence number.
@@ -177,10 +177,10 @@ void icmp_close(struct icmp_engine *e);
  * optional jitter and maximum-RTT pairs. A negative value is unset. As in
  * monitoring-plugins check_ping, a value reaching a limit alerts (>=). */
 struct icmp_limits {
-	double wrta, crta;      /* ms */
-	double wpl, cpl;        /* percent */
-	double wjit, cjit;      /* ms */
-	double wmax, cmax;      /* ms */
+	double wrta, crta; /* ms */
+	double wpl, cpl;   /* percent */
+	double wjit, cjit; /* ms */
+	double wmax, cmax; /* ms */
 };
 
 /* Parses "RTA,PL%" ("100,20%", "100.5,20"); both parts are required, RTA
@@ -196,6 +196,6 @@ int icmp_limits_check(const struct icmp_limits *l, char *err, size_t errlen);
 /* The state of one target: CRITICAL when an ICMP error ended it or when
  * nothing came back; otherwise critical then warning limits. */
 enum gl_state icmp_evaluate(const struct icmp_limits *l, const struct icmp_stats *s,
-			    enum icmp_fate fate);
+                            enum icmp_fate fate);
 
 #endif

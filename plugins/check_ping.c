@@ -17,8 +17,8 @@
 #include "perfdata.h"
 #include "strbuf.h"
 
-#define MAX_PACKETS 1000000  /* targets x packets in one run */
-#define MAX_LISTED 5         /* non-OK targets named in the summary */
+#define MAX_PACKETS 1000000 /* targets x packets in one run */
+#define MAX_LISTED 5        /* non-OK targets named in the summary */
 
 enum {
 	OPT_SOCKET = 256,
@@ -33,61 +33,63 @@ struct ping_ctx {
 	size_t nhosts;
 	struct icmp_limits lim;
 	struct icmp_config cfg;
-	double wait_ms;            /* < 0: derived from the limits */
-	long min_ok;               /* -m; < 0: every target must be OK */
+	double wait_ms; /* < 0: derived from the limits */
+	long min_ok;    /* -m; < 0: every target must be OK */
 	struct icmp_target *t;
-	char **resolve_err;        /* per target, for the report */
+	char **resolve_err; /* per target, for the report */
 	struct icmp_engine e;
 	bool timed_out;
 };
 
 static const struct opt_spec ping_opts[] = {
-	{'H', "hostname", required_argument, "HOST[,HOST...]",
-	 "Host to ping; repeat or separate by commas for several."},
-	{'w', "warning", required_argument, "RTA,PL%",
-	 "Warning when the round-trip average reaches RTA ms or the packet\n"
-	 "loss reaches PL percent (default 200,40%)."},
-	{'c', "critical", required_argument, "RTA,PL%", "Critical threshold (default 500,80%)."},
-	{'p', "packets", required_argument, "N", "Echo requests per host (default 5)."},
-	{'i', "interval", required_argument, "MS",
-	 "Interval between two requests to one host (default 100 ms)."},
-	{'I', "send-gap", required_argument, "MS",
-	 "Minimum gap between any two requests, the global rate limit\n"
-	 "(default 0.1 ms, at most 10000 requests per second)."},
-	{'m', "min-alive", required_argument, "N",
-	 "OK when at least N hosts are OK, WARNING when at least N are OK\n"
-	 "or WARNING, else CRITICAL (a cluster or host-group check)."},
-	{'b', "size", required_argument, "BYTES", "ICMP data bytes per request (default 56)."},
-	{'l', "ttl", required_argument, "N", "TTL / hop limit of the requests."},
-	{'s', "source", required_argument, "ADDR", "Source address (numeric) to send from."},
-	{OPT_WAIT, "wait", required_argument, "MS",
-	 "How long a request waits for its reply; a later one counts as lost\n"
-	 "and late (default: the critical RTA, at least 1000 ms)."},
-	{OPT_JITTER, "jitter", required_argument, "WARN,CRIT",
-	 "Thresholds on jitter in ms (mean difference of successive RTTs);\n"
-	 "either may be empty."},
-	{OPT_RTMAX, "rtmax", required_argument, "WARN,CRIT",
-	 "Thresholds on the largest RTT in ms; either may be empty."},
-	{OPT_SOCKET, "socket", required_argument, "auto|dgram|raw",
-	 "ICMP socket kind: dgram needs net.ipv4.ping_group_range to include\n"
-	 "the group, raw needs CAP_NET_RAW; auto tries dgram, then raw."},
-	OPT_IPV4,
-	OPT_IPV6,
-	OPT_END,
+        {'H', "hostname", required_argument, "HOST[,HOST...]",
+         "Host to ping; repeat or separate by commas for several."},
+        {'w', "warning", required_argument, "RTA,PL%",
+         "Warning when the round-trip average reaches RTA ms or the packet\n"
+         "loss reaches PL percent (default 200,40%)."},
+        {'c', "critical", required_argument, "RTA,PL%",
+         "Critical threshold (default 500,80%)."},
+        {'p', "packets", required_argument, "N", "Echo requests per host (default 5)."},
+        {'i', "interval", required_argument, "MS",
+         "Interval between two requests to one host (default 100 ms)."},
+        {'I', "send-gap", required_argument, "MS",
+         "Minimum gap between any two requests, the global rate limit\n"
+         "(default 0.1 ms, at most 10000 requests per second)."},
+        {'m', "min-alive", required_argument, "N",
+         "OK when at least N hosts are OK, WARNING when at least N are OK\n"
+         "or WARNING, else CRITICAL (a cluster or host-group check)."},
+        {'b', "size", required_argument, "BYTES", "ICMP data bytes per request (default 56)."},
+        {'l', "ttl", required_argument, "N", "TTL / hop limit of the requests."},
+        {'s', "source", required_argument, "ADDR", "Source address (numeric) to send from."},
+        {OPT_WAIT, "wait", required_argument, "MS",
+         "How long a request waits for its reply; a later one counts as lost\n"
+         "and late (default: the critical RTA, at least 1000 ms)."},
+        {OPT_JITTER, "jitter", required_argument, "WARN,CRIT",
+         "Thresholds on jitter in ms (mean difference of successive RTTs);\n"
+         "either may be empty."},
+        {OPT_RTMAX, "rtmax", required_argument, "WARN,CRIT",
+         "Thresholds on the largest RTT in ms; either may be empty."},
+        {OPT_SOCKET, "socket", required_argument, "auto|dgram|raw",
+         "ICMP socket kind: dgram needs net.ipv4.ping_group_range to include\n"
+         "the group, raw needs CAP_NET_RAW; auto tries dgram, then raw."},
+        OPT_IPV4,
+        OPT_IPV6,
+        OPT_END,
 };
 
 static const struct plugin_desc ping_desc = {
-	.name = "check_ping",
-	.service = "PING",
-	.purpose = "Sends ICMP echo requests to one or many hosts at once and checks round-trip\n"
-		   "time and packet loss.",
-	.usage = "-H HOST[,HOST...] [-w RTA,PL%] [-c RTA,PL%] [-p N] [-m N] [options]",
-	.notes = "A reply counts only if its echo id, sequence number, payload and sender\n"
-		 "match a request sent in this run. An ICMP error about a host (unreachable,\n"
-		 "TTL exceeded) ends that host CRITICAL with the reason. With several hosts,\n"
-		 "the long output has one line per host and perfdata labels are prefixed\n"
-		 "with the host, e.g. '192.0.2.1_rta'.",
-	.opts = ping_opts,
+        .name = "check_ping",
+        .service = "PING",
+        .purpose =
+                "Sends ICMP echo requests to one or many hosts at once and checks round-trip\n"
+                "time and packet loss.",
+        .usage = "-H HOST[,HOST...] [-w RTA,PL%] [-c RTA,PL%] [-p N] [-m N] [options]",
+        .notes = "A reply counts only if its echo id, sequence number, payload and sender\n"
+                 "match a request sent in this run. An ICMP error about a host (unreachable,\n"
+                 "TTL exceeded) ends that host CRITICAL with the reason. With several hosts,\n"
+                 "the long output has one line per host and perfdata labels are prefixed\n"
+                 "with the host, e.g. '192.0.2.1_rta'.",
+        .opts = ping_opts,
 };
 
 static void
@@ -120,14 +122,19 @@ ping_option(struct ping_ctx *c, int key, const char *arg)
 	case 'w':
 	case 'c':
 		if (icmp_parse_rta_pl(arg, key == 'w' ? &c->lim.wrta : &c->lim.crta,
-				      key == 'w' ? &c->lim.wpl : &c->lim.cpl, err, sizeof err) != 0)
+		                      key == 'w' ? &c->lim.wpl : &c->lim.cpl, err,
+		                      sizeof err) != 0)
 			opts_usage_error(&c->o, "%s: %s", c->o.current, err);
 		break;
 	case 'p': c->cfg.count = (unsigned)opts_long(&c->o, arg, 1, 10000); break;
-	case 'i': c->cfg.interval_ns = (int64_t)(opts_double(&c->o, arg, 0, 60000) * 1e6); break;
+	case 'i':
+		c->cfg.interval_ns = (int64_t)(opts_double(&c->o, arg, 0, 60000) * 1e6);
+		break;
 	case 'I': c->cfg.gap_ns = (int64_t)(opts_double(&c->o, arg, 0, 10000) * 1e6); break;
 	case 'm': c->min_ok = opts_long(&c->o, arg, 1, 1000000); break;
-	case 'b': c->cfg.size = (size_t)opts_long(&c->o, arg, ICMP_MIN_DATA, ICMP_MAX_DATA); break;
+	case 'b':
+		c->cfg.size = (size_t)opts_long(&c->o, arg, ICMP_MIN_DATA, ICMP_MAX_DATA);
+		break;
 	case 'l': c->cfg.ttl = (int)opts_long(&c->o, arg, 1, 255); break;
 	case 's': c->cfg.source = arg; break;
 	case OPT_WAIT: c->wait_ms = opts_double(&c->o, arg, 1, 3600000); break;
@@ -141,7 +148,8 @@ ping_option(struct ping_ctx *c, int key, const char *arg)
 		else if (strcmp(arg, "raw") == 0)
 			c->cfg.kind = ICMP_SOCK_RAW;
 		else
-			opts_usage_error(&c->o, "--socket: '%s' is not auto, dgram or raw", arg);
+			opts_usage_error(&c->o, "--socket: '%s' is not auto, dgram or raw",
+			                 arg);
 		break;
 	}
 }
@@ -151,7 +159,6 @@ static void
 ping_validate(struct ping_ctx *c)
 {
 	char err[160];
-	unsigned char a[16];
 
 	if (c->nhosts == 0)
 		opts_usage_error(&c->o, "no host given (-H)");
@@ -161,13 +168,15 @@ ping_validate(struct ping_ctx *c)
 		opts_usage_error(&c->o, "-m %ld: only %zu hosts given", c->min_ok, c->nhosts);
 	if ((unsigned long long)c->nhosts * c->cfg.count > MAX_PACKETS)
 		opts_usage_error(&c->o, "%zu hosts x %u packets is more than %d requests",
-				 c->nhosts, c->cfg.count, MAX_PACKETS);
+		                 c->nhosts, c->cfg.count, MAX_PACKETS);
 	if (c->cfg.source) {
+		unsigned char a[16];
 		int fam = inet_pton(AF_INET, c->cfg.source, a) == 1    ? AF_INET
-			  : inet_pton(AF_INET6, c->cfg.source, a) == 1 ? AF_INET6
-								       : 0;
+		          : inet_pton(AF_INET6, c->cfg.source, a) == 1 ? AF_INET6
+		                                                       : 0;
 		if (fam == 0)
-			opts_usage_error(&c->o, "-s: '%s' is not a numeric address", c->cfg.source);
+			opts_usage_error(&c->o, "-s: '%s' is not a numeric address",
+			                 c->cfg.source);
 		if (c->o.family != AF_UNSPEC && c->o.family != fam)
 			opts_usage_error(&c->o, "-s %s does not match -4/-6", c->cfg.source);
 		c->o.family = fam;
@@ -185,8 +194,8 @@ ping_parse(struct ping_ctx *c, int argc, char **argv)
 
 	memset(c, 0, sizeof *c);
 	c->lim = (struct icmp_limits){200, 500, 40, 80, -1, -1, -1, -1};
-	c->cfg = (struct icmp_config){.count = 5, .interval_ns = 100000000, .gap_ns = 100000,
-				      .size = 56};
+	c->cfg = (struct icmp_config){
+	        .count = 5, .interval_ns = 100000000, .gap_ns = 100000, .size = 56};
 	c->wait_ms = -1;
 	c->min_ok = -1;
 	opts_init(&c->o, &ping_desc, argc, argv);
@@ -207,8 +216,9 @@ ping_debug_privileges(void)
 		return;
 	while (fgets(line, sizeof line, f))
 		if (strncmp(line, "CapEff:", 7) == 0 || strncmp(line, "CapPrm:", 7) == 0)
-			output_debug(1, "after privilege drop: uid %d euid %d %.*s", (int)getuid(),
-				     (int)geteuid(), (int)strcspn(line, "\n"), line);
+			output_debug(1, "after privilege drop: uid %d euid %d %.*s",
+			             (int)getuid(), (int)geteuid(), (int)strcspn(line, "\n"),
+			             line);
 	fclose(f);
 }
 
@@ -230,16 +240,16 @@ ping_open(struct ping_ctx *c)
 	for (int fi = 0; fi < 2; fi++)
 		if (c->e.fd[fi] >= 0)
 			output_debug(1, "IPv%d: %s socket, echo id %u", fi ? 6 : 4,
-				     kind[c->e.kind[fi]], c->e.id[fi]);
+			             kind[c->e.kind[fi]], c->e.id[fi]);
 		else if (c->e.sock_err[fi][0])
 			output_debug(1, "IPv%d: %s", fi ? 6 : 4, c->e.sock_err[fi]);
 	if (n > 0)
 		return;
 	const char *why = c->e.sock_err[c->o.family == AF_INET6 ? 1 : 0];
 	output_die("PING", GL_UNKNOWN,
-		   "Cannot open an ICMP socket (%s); allow group %d in "
-		   "net.ipv4.ping_group_range or grant CAP_NET_RAW",
-		   why, (int)getgid());
+	           "Cannot open an ICMP socket (%s); allow group %d in "
+	           "net.ipv4.ping_group_range or grant CAP_NET_RAW",
+	           why, (int)getgid());
 }
 
 /* Resolves one host to the first address whose family has a socket. */
@@ -296,8 +306,7 @@ ping_ms(int64_t ns)
 /* "Packet loss = 0%, RTA = 0.05 ms" as check_ping says it, preceded by
  * the reason when the host ended early. */
 static void
-ping_describe(const struct ping_ctx *c, size_t i, const struct icmp_stats *s,
-	      struct strbuf *sb)
+ping_describe(const struct ping_ctx *c, size_t i, const struct icmp_stats *s, struct strbuf *sb)
 {
 	const struct icmp_target *t = &c->t[i];
 
@@ -323,20 +332,28 @@ ping_describe(const struct ping_ctx *c, size_t i, const struct icmp_stats *s,
 	if (s->received > 1 && (c->lim.wjit >= 0 || c->lim.cjit >= 0))
 		sb_appendf(sb, ", jitter = %.2f ms", ping_ms(s->jitter));
 	if (t->duplicates)
-		sb_appendf(sb, ", %u duplicate%s", t->duplicates, t->duplicates == 1 ? "" : "s");
+		sb_appendf(sb, ", %u duplicate%s", t->duplicates,
+		           t->duplicates == 1 ? "" : "s");
 	if (t->late)
 		sb_appendf(sb, ", %u late", t->late);
 }
 
 static void
 ping_perf_item(struct strbuf *pd, const char *prefix, const char *name, double v, bool unknown,
-	       const char *uom, double w, double cr)
+               const char *uom, double w, double cr)
 {
 	char label[300];
 	struct range wr = {.end = w, .set = w >= 0}, crr = {.end = cr, .set = cr >= 0};
-	struct pd_item it = {.label = label, .value = v, .unknown = unknown, .uom = uom,
-			     .warn = &wr, .crit = &crr, .has_min = true, .min = 0,
-			     .has_max = strcmp(uom, "%") == 0, .max = 100};
+	struct pd_item it = {.label = label,
+	                     .value = v,
+	                     .unknown = unknown,
+	                     .uom = uom,
+	                     .warn = &wr,
+	                     .crit = &crr,
+	                     .has_min = true,
+	                     .min = 0,
+	                     .has_max = strcmp(uom, "%") == 0,
+	                     .max = 100};
 
 	snprintf(label, sizeof label, "%s%s%s", prefix ? prefix : "", prefix ? "_" : "", name);
 	perfdata_append(pd, &it);
@@ -354,7 +371,7 @@ ping_perf(const struct ping_ctx *c, size_t i, const struct icmp_stats *s, struct
 	ping_perf_item(pd, p, "rtmin", ping_ms(s->rtt_min), none, "ms", -1, -1);
 	ping_perf_item(pd, p, "rtmax", ping_ms(s->rtt_max), none, "ms", l->wmax, l->cmax);
 	ping_perf_item(pd, p, "jitter", ping_ms(s->jitter), s->received < 2, "ms", l->wjit,
-		       l->cjit);
+	               l->cjit);
 }
 
 static enum gl_state
@@ -385,7 +402,7 @@ ping_overall(const struct ping_ctx *c, const size_t *count, enum gl_state worst)
 
 static void
 ping_summary(const struct ping_ctx *c, struct gl_output *out, const size_t *count,
-	     const struct strbuf *listed, size_t nlisted)
+             const struct strbuf *listed, size_t nlisted)
 {
 	static const enum gl_state order[] = {GL_WARNING, GL_CRITICAL, GL_UNKNOWN};
 
@@ -396,7 +413,8 @@ ping_summary(const struct ping_ctx *c, struct gl_output *out, const size_t *coun
 		if (count[order[k]])
 			output_summary(out, ", %zu %s", count[order[k]], state_name(order[k]));
 	if (nlisted > 0)
-		output_summary(out, ": %s%s", sb_str(listed), nlisted > MAX_LISTED ? ", ..." : "");
+		output_summary(out, ": %s%s", sb_str(listed),
+		               nlisted > MAX_LISTED ? ", ..." : "");
 }
 
 static void
@@ -422,10 +440,11 @@ ping_report(const struct ping_ctx *c, struct gl_output *out)
 		}
 		bool alias = t->addrstr[0] && strcmp(t->addrstr, t->name) != 0;
 		output_long(out, "%s%s%s%s: %s - %s", t->name, alias ? " (" : "",
-			    alias ? t->addrstr : "", alias ? ")" : "", state_name(st), sb_str(&line));
+		            alias ? t->addrstr : "", alias ? ")" : "", state_name(st),
+		            sb_str(&line));
 		if (st != GL_OK && nlisted++ < MAX_LISTED)
 			sb_appendf(&listed, "%s%s (%s)", nlisted > 1 ? ", " : "", t->name,
-				   sb_str(&line));
+			           sb_str(&line));
 	}
 	if (c->nhosts > 1)
 		ping_summary(c, out, count, &listed, nlisted);

@@ -14,12 +14,12 @@ static const struct {
 	int ok;
 	double rta, pl;
 } rta_pl[] = {
-	{"100,20%", 1, 100, 20},   {"100.5,20", 1, 100.5, 20}, {"0,0%", 1, 0, 0},
-	{"3000,100%", 1, 3000, 100}, {".5,2.5%", 1, 0.5, 2.5},
-	{"100", 0, 0, 0},          {"100,", 0, 0, 0},          {",20%", 0, 0, 0},
-	{"100,101%", 0, 0, 0},     {"-1,20%", 0, 0, 0},        {"100,20%%", 0, 0, 0},
-	{"100,20%x", 0, 0, 0},     {"1e3,20%", 0, 0, 0},       {"100;20%", 0, 0, 0},
-	{"", 0, 0, 0},             {"100,-5%", 0, 0, 0},       {"abc,20%", 0, 0, 0},
+        {"100,20%", 1, 100, 20},     {"100.5,20", 1, 100.5, 20}, {"0,0%", 1, 0, 0},
+        {"3000,100%", 1, 3000, 100}, {".5,2.5%", 1, 0.5, 2.5},   {"100", 0, 0, 0},
+        {"100,", 0, 0, 0},           {",20%", 0, 0, 0},          {"100,101%", 0, 0, 0},
+        {"-1,20%", 0, 0, 0},         {"100,20%%", 0, 0, 0},      {"100,20%x", 0, 0, 0},
+        {"1e3,20%", 0, 0, 0},        {"100;20%", 0, 0, 0},       {"", 0, 0, 0},
+        {"100,-5%", 0, 0, 0},        {"abc,20%", 0, 0, 0},
 };
 
 static void
@@ -31,10 +31,11 @@ test_rta_pl(void)
 		int rc = icmp_parse_rta_pl(rta_pl[i].in, &rta, &pl, err, sizeof err);
 		if (rta_pl[i].ok)
 			ok(rc == 0 && rta == rta_pl[i].rta && pl == rta_pl[i].pl,
-			   "RTA,PL '%s' parses to %g,%g", rta_pl[i].in, rta_pl[i].rta, rta_pl[i].pl);
+			   "RTA,PL '%s' parses to %g,%g", rta_pl[i].in, rta_pl[i].rta,
+			   rta_pl[i].pl);
 		else
-			ok(rc == -1 && err[0] != '\0', "RTA,PL '%s' is rejected (%s)", rta_pl[i].in,
-			   err);
+			ok(rc == -1 && err[0] != '\0', "RTA,PL '%s' is rejected (%s)",
+			   rta_pl[i].in, err);
 	}
 }
 
@@ -51,7 +52,8 @@ test_pair(void)
 	   "pair '2.5,' leaves critical unset");
 	ok(icmp_parse_pair(",", &w, &c, err, sizeof err) == -1, "pair ',' is rejected");
 	ok(icmp_parse_pair("10", &w, &c, err, sizeof err) == -1, "pair without comma rejected");
-	ok(icmp_parse_pair("1,2,3", &w, &c, err, sizeof err) == -1, "pair with two commas rejected");
+	ok(icmp_parse_pair("1,2,3", &w, &c, err, sizeof err) == -1,
+	   "pair with two commas rejected");
 	ok(icmp_parse_pair("-1,2", &w, &c, err, sizeof err) == -1, "negative pair rejected");
 }
 
@@ -60,7 +62,8 @@ test_limits(void)
 {
 	char err[160];
 	struct icmp_limits l = {100, 500, 20, 60, -1, -1, -1, -1};
-	ok(icmp_limits_check(&l, err, sizeof err) == 0, "warn 100,20%% below crit 500,60%% is fine");
+	ok(icmp_limits_check(&l, err, sizeof err) == 0,
+	   "warn 100,20%% below crit 500,60%% is fine");
 	l.wrta = 600;
 	ok(icmp_limits_check(&l, err, sizeof err) == -1 && strstr(err, "RTA 600") != NULL,
 	   "warn RTA above crit RTA is an error naming RTA (%s)", err);
@@ -81,9 +84,13 @@ test_limits(void)
 static struct icmp_stats
 mkstats(unsigned sent, unsigned recv, double avg_ms, double max_ms, double jit_ms)
 {
-	struct icmp_stats s = {sent, recv, sent ? (int)((sent - recv) * 100 / sent) : 100, 0,
-			       (int64_t)(max_ms * 1e6), (int64_t)(avg_ms * 1e6),
-			       (int64_t)(jit_ms * 1e6)};
+	struct icmp_stats s = {sent,
+	                       recv,
+	                       sent ? (int)((sent - recv) * 100 / sent) : 100,
+	                       0,
+	                       (int64_t)(max_ms * 1e6),
+	                       (int64_t)(avg_ms * 1e6),
+	                       (int64_t)(jit_ms * 1e6)};
 	return s;
 }
 
@@ -94,11 +101,14 @@ test_evaluate(void)
 	struct icmp_stats s = mkstats(5, 5, 0.05, 0.1, 0.01);
 	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_OK, "all answered fast: OK");
 	s = mkstats(5, 5, 100, 100, 0);
-	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_WARNING, "RTA equal to warn: WARNING (>=)");
+	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_WARNING,
+	       "RTA equal to warn: WARNING (>=)");
 	s = mkstats(5, 5, 500, 500, 0);
-	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_CRITICAL, "RTA equal to crit: CRITICAL");
+	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_CRITICAL,
+	       "RTA equal to crit: CRITICAL");
 	s = mkstats(5, 4, 1, 1, 0);
-	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_WARNING, "20%% loss with warn 20%%: WARNING");
+	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_WARNING,
+	       "20%% loss with warn 20%%: WARNING");
 	s = mkstats(5, 2, 1, 1, 0);
 	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_CRITICAL, "60%% loss: CRITICAL");
 	s = mkstats(5, 0, 0, 0, 0);
@@ -113,14 +123,17 @@ test_evaluate(void)
 	l.wmax = 10;
 	l.cmax = 50;
 	s = mkstats(5, 5, 5, 10, 0);
-	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_WARNING, "max RTT reaching warn: WARNING");
+	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_WARNING,
+	       "max RTT reaching warn: WARNING");
 	s = mkstats(5, 5, 5, 50, 0);
-	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_CRITICAL, "max RTT reaching crit: CRITICAL");
+	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_CRITICAL,
+	       "max RTT reaching crit: CRITICAL");
 	l.cjit = 2;
 	s = mkstats(5, 5, 5, 5, 3);
-	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_CRITICAL, "jitter over crit: CRITICAL");
+	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_CRITICAL,
+	       "jitter over crit: CRITICAL");
 	s = mkstats(5, 1, 5, 5, 3);
-	s.loss_pct = 0;  /* isolate the jitter rule */
+	s.loss_pct = 0; /* isolate the jitter rule */
 	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_OK, "jitter ignored with one reply");
 }
 
@@ -147,15 +160,16 @@ test_stats(void)
 static void
 test_fate(void)
 {
-	is_int(icmp_fate_from(false, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH), ICMP_FATE_HOST_UNREACH,
-	       "ICMPv4 3/1 is host unreachable");
-	is_int(icmp_fate_from(false, ICMP_DEST_UNREACH, ICMP_NET_UNREACH), ICMP_FATE_NET_UNREACH,
-	       "ICMPv4 3/0 is network unreachable");
-	is_int(icmp_fate_from(false, ICMP_DEST_UNREACH, ICMP_PKT_FILTERED), ICMP_FATE_PROHIBITED,
-	       "ICMPv4 3/13 is administratively prohibited");
+	is_int(icmp_fate_from(false, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH),
+	       ICMP_FATE_HOST_UNREACH, "ICMPv4 3/1 is host unreachable");
+	is_int(icmp_fate_from(false, ICMP_DEST_UNREACH, ICMP_NET_UNREACH),
+	       ICMP_FATE_NET_UNREACH, "ICMPv4 3/0 is network unreachable");
+	is_int(icmp_fate_from(false, ICMP_DEST_UNREACH, ICMP_PKT_FILTERED),
+	       ICMP_FATE_PROHIBITED, "ICMPv4 3/13 is administratively prohibited");
 	is_int(icmp_fate_from(false, ICMP_TIME_EXCEEDED, 0), ICMP_FATE_TTL_EXCEEDED,
 	       "ICMPv4 11/0 is TTL exceeded");
-	is_int(icmp_fate_from(false, ICMP_ECHOREPLY, 0), ICMP_FATE_NONE, "an echo reply is no error");
+	is_int(icmp_fate_from(false, ICMP_ECHOREPLY, 0), ICMP_FATE_NONE,
+	       "an echo reply is no error");
 	is_int(icmp_fate_from(true, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_ADDR),
 	       ICMP_FATE_HOST_UNREACH, "ICMPv6 1/3 is host unreachable");
 	is_int(icmp_fate_from(true, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_NOROUTE),
@@ -278,14 +292,17 @@ test_matching_v4(struct icmp_engine *e, struct icmp_target *t)
 	reply_of(req, len, ICMP_ECHOREPLY, rep);
 	unsigned foreign = e->foreign;
 	icmp_handle(e, 0, rep, len, false, (struct sockaddr *)&other, 2100000);
-	ok(t[0].received == 1 && e->foreign == foreign + 1, "a reply from another sender is dropped");
+	ok(t[0].received == 1 && e->foreign == foreign + 1,
+	   "a reply from another sender is dropped");
 	rep[4] ^= 0xff;
 	icmp_handle(e, 0, rep, len, false, (struct sockaddr *)&from, 2100000);
-	ok(t[0].received == 1 && e->foreign == foreign + 2, "a reply with another echo id is dropped");
+	ok(t[0].received == 1 && e->foreign == foreign + 2,
+	   "a reply with another echo id is dropped");
 	rep[4] ^= 0xff;
 	rep[8] ^= 0x01;
 	icmp_handle(e, 0, rep, len, false, (struct sockaddr *)&from, 2100000);
-	ok(t[0].received == 1 && e->foreign == foreign + 3, "a reply with a wrong cookie is dropped");
+	ok(t[0].received == 1 && e->foreign == foreign + 3,
+	   "a reply with a wrong cookie is dropped");
 	rep[8] ^= 0x01;
 	icmp_handle(e, 0, rep, 16, false, (struct sockaddr *)&from, 2100000);
 	ok(t[0].received == 1 && e->foreign == foreign + 4, "a truncated stamp is dropped");
@@ -296,18 +313,20 @@ test_matching_v4(struct icmp_engine *e, struct icmp_target *t)
 	memcpy(raw + 20, rep, len);
 	raw[20 + 2] ^= 0x55;
 	icmp_handle(e, 0, raw, 20 + len, true, (struct sockaddr *)&from, 2100000);
-	ok(t[0].received == 1 && e->foreign == foreign + 5, "a raw reply with a bad checksum is dropped");
+	ok(t[0].received == 1 && e->foreign == foreign + 5,
+	   "a raw reply with a bad checksum is dropped");
 	raw[20 + 2] ^= 0x55;
 	icmp_handle(e, 0, raw, 20 + len, true, (struct sockaddr *)&from, 2400000);
 	is_int(t[0].received, 2, "a raw reply after its IPv4 header is counted");
 	is_int(t[0].rtt[1], 400000, "and timed from its own request");
 
 	len = request(e, 0, 3000000, req);
-	t[0].expired_at[2] = true;  /* as icmp_run does once the wait is over */
+	t[0].expired_at[2] = true; /* as icmp_run does once the wait is over */
 	t[0].pending--;
 	reply_of(req, len, ICMP_ECHOREPLY, rep);
 	icmp_handle(e, 0, rep, len, false, (struct sockaddr *)&from, 9000000);
-	ok(t[0].late == 1 && t[0].received == 2, "a reply after its wait is late, not received");
+	ok(t[0].late == 1 && t[0].received == 2,
+	   "a reply after its wait is late, not received");
 }
 
 static void
@@ -323,7 +342,8 @@ test_errors(struct icmp_engine *e, struct icmp_target *t)
 	is_int(t[1].fate, ICMP_FATE_NONE, "an error quoting another destination is ignored");
 	len = error4_of(req, "192.0.2.2", ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, err);
 	icmp_handle(e, 0, err, len, false, (struct sockaddr *)&router, 4100000);
-	is_int(t[1].fate, ICMP_FATE_HOST_UNREACH, "host unreachable about our request ends the host");
+	is_int(t[1].fate, ICMP_FATE_HOST_UNREACH,
+	       "host unreachable about our request ends the host");
 	is_str(t[1].fate_from, "198.51.100.1", "and names the router that said so");
 	ok(t[1].done, "the host is done at once");
 
@@ -345,7 +365,8 @@ test_matching(void)
 {
 	struct icmp_target t[3];
 	struct icmp_engine e;
-	struct icmp_config cfg = {.count = 3, .interval_ns = 1, .wait_ns = 1000000000, .size = 56};
+	struct icmp_config cfg = {
+	        .count = 3, .interval_ns = 1, .wait_ns = 1000000000, .size = 56};
 
 	memset(t, 0, sizeof t);
 	set_addr(&t[0], "192.0.2.1");
