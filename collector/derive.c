@@ -59,7 +59,13 @@ derive_status(const struct status_input *in, time_t now, time_t *since)
 			degraded = true;
 	}
 	if (!any_fresh) {
-		*since = now;
+		/* unknown since the last result went stale, if there was one */
+		time_t t = 0;
+		for (size_t i = 0; i < in->nsvcs; i++)
+			if (in->svcs[i].known &&
+			    in->svcs[i].last_check + in->svcs[i].stale_after > t)
+				t = in->svcs[i].last_check + in->svcs[i].stale_after;
+		*since = t == 0 || t > now ? now : t;
 		return SYS_UNKNOWN;
 	}
 	*since = latest_change(in, now);

@@ -110,9 +110,15 @@ test_status(void)
 	is_int(since, now - 200 + 125, "unknown since the result went stale");
 	in.ping = NULL;
 	is_int(derive_status(&in, now, &since), SYS_OPERATIONAL, "no ping: services decide");
+	svcs[0].last_check = now - 300;
+	svcs[1].last_check = now - 200;
+	is_int(derive_status(&in, now, &since), SYS_UNKNOWN,
+	       "no ping, services stale: unknown");
+	is_int(since, now - 200 + 125, "since the freshest result went stale");
 	svcs[0].known = svcs[1].known = false;
 	is_int(derive_status(&in, now, &since), SYS_UNKNOWN,
 	       "no ping, no HARD service: unknown");
+	is_int(since, now, "never known: unknown since now");
 }
 
 #define IV(st, a, b)                                                                           \
