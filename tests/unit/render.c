@@ -188,7 +188,7 @@ make_view(struct site_view *v)
 	make_notices(v);
 }
 
-/* ---- helpers ---- */
+/* ---- running xmllint, reading the site ---- */
 
 /* Runs argv with stdout captured into out; returns the exit status, or
  * -1 if it could not run. No shell. */
