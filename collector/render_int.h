@@ -1,5 +1,5 @@
 /* Shared by the render stage's files (render.c, render_html.c,
- * render_feed.c, render_json.c): the indexes built once from a site_view
+ * render_feed.c, render_json.c, render_text.c): the indexes built once from a site_view
  * (tag and system slugs, monthly archives, incidents and maintenances)
  * and the small functions they share. Not used outside render. */
 #ifndef GLANCE_RENDER_INT_H
