@@ -777,7 +777,7 @@ local_collect(struct disk_check *ck, char *err, size_t errlen)
 /* ---- SNMP mode ---- */
 
 #define HR_STORAGE "1.3.6.1.2.1.25.2.3.1"
-#define HR_FIXED_DISK "1.3.6.1.2.1.25.2.1.4"
+#define HR_TYPES "1.3.6.1.2.1.25.2.1."
 #define DSK_ENTRY "1.3.6.1.4.1.2021.9.1"
 #define SNMP_MAX_ROWS 4096
 
@@ -851,6 +851,20 @@ snmp_add_hr_row(struct disk_check *ck, const struct snmp_cols *k, const struct s
 	f->u.free = f->u.avail = f->u.total > usedb ? f->u.total - usedb : 0;
 }
 
+/* hrStorageFixedDisk (.4); with -A also removable (.5), flash (.9) and
+ * network disks (.10). Memory rows are never disks. */
+static bool
+snmp_hr_wanted(const struct disk_cfg *c, const struct snmpc_value *type)
+{
+	size_t n = strlen(HR_TYPES);
+	if (type->type != SNMPC_OID || strncmp(type->str, HR_TYPES, n) != 0)
+		return false;
+	const char *t = type->str + n;
+	if (strcmp(t, "4") == 0)
+		return true;
+	return c->all && (strcmp(t, "5") == 0 || strcmp(t, "9") == 0 || strcmp(t, "10") == 0);
+}
+
 /* hrStorageTable: fixed disks, sizes in allocation units read each poll. */
 static enum snmpc_status
 snmp_hr(struct disk_check *ck, struct snmpc_session *s, char *err, size_t errlen)
@@ -863,7 +877,7 @@ snmp_hr(struct disk_check *ck, struct snmpc_session *s, char *err, size_t errlen
 	enum snmpc_status st = snmp_walk_cols(s, HR_STORAGE, cols, 5, false, 0, &k, err, errlen);
 	for (size_t i = 0; st == SNMPC_OK && i < k.c[0].n; i++) {
 		const struct snmpc_value *type = &k.c[0].v[i];
-		if (type->type != SNMPC_OID || strcmp(type->str, HR_FIXED_DISK) != 0)
+		if (!snmp_hr_wanted(ck->cfg, type))
 			continue;
 		snmp_add_hr_row(ck, &k, type);
 		found++;
@@ -918,22 +932,52 @@ snmp_dsk(struct disk_check *ck, struct snmpc_session *s, char *err, size_t errle
 	return st;
 }
 
+/* The row for a -p: the same name, or (without -E) the row whose name is
+ * the longest path prefix, as a local path inside a mount. -1 if none. */
+static long
+snmp_row_holding(const struct disk_check *ck, const char *path)
+{
+	long best = -1;
+	size_t best_len = 0;
+
+	for (size_t i = 0; i < ck->n; i++) {
+		const char *name = ck->fs[i].name;
+		size_t l = strlen(name);
+		if (strcmp(name, path) == 0)
+			return (long)i;
+		if (ck->cfg->exact || l == 0 || strncmp(path, name, l) != 0)
+			continue;
+		if ((name[l - 1] == '/' || path[l] == '/') && l > best_len)
+			best = (long)i, best_len = l;
+	}
+	return best;
+}
+
 /* Applies -p/-x/-r/-i to what the agent listed. A -p that names no row
  * is CRITICAL, like a missing local path. */
 static void
 snmp_select(struct disk_check *ck)
 {
 	const struct disk_cfg *c = ck->cfg;
+	bool *want = xcalloc(ck->n + 1, sizeof *want);
+	struct strlist missing = {0};
 	size_t keep = 0;
 
+	for (size_t i = 0; i < ck->n; i++)
+		want[i] = (c->paths.n == 0 && c->incl_re.n == 0) ||
+			  relist_match(&c->incl_re, ck->fs[i].name, ck->fs[i].device);
+	for (size_t i = 0; i < c->paths.n; i++) {
+		long row = snmp_row_holding(ck, c->paths.v[i]);
+		if (row >= 0)
+			want[row] = true;
+		else
+			strlist_add(&missing, c->paths.v[i]);
+	}
 	for (size_t i = 0; i < ck->n; i++) {
 		struct disk_fs *f = &ck->fs[i];
-		bool want = c->paths.n == 0 && c->incl_re.n == 0;
-		want = want || strlist_has(&c->paths, f->name) ||
-		       relist_match(&c->incl_re, f->name, f->device);
 		if (strlist_has(&c->excl_paths, f->name) || relist_match(&c->excl_re, f->name, f->device))
-			want = false;
-		if (want) {
+			want[i] = false;
+		if (want[i]) {
 			ck->fs[keep] = *f;
 			ck->fs[keep].order = keep;
 			keep++;
@@ -942,11 +986,12 @@ snmp_select(struct disk_check *ck)
 		}
 	}
 	ck->n = keep;
-	for (size_t i = 0; i < c->paths.n; i++)
-		if (!check_has(ck, c->paths.v[i])) {
-			struct disk_fs *f = check_add(ck, c->paths.v[i], NULL, NULL);
-			fs_error(f, GL_CRITICAL, "%s is not in the agent's %s", "disk table");
-		}
+	for (size_t i = 0; i < missing.n; i++) {
+		struct disk_fs *f = check_add(ck, missing.v[i], NULL, NULL);
+		fs_error(f, GL_CRITICAL, "%s is not in the agent's %s", "disk table");
+	}
+	strlist_free(&missing);
+	free(want);
 }
 
 /* No answer from the agent is the -t state, but never OK: a monitoring

@@ -90,8 +90,15 @@ check "inode thresholds on dskTable's percent" 2 \
 check "fallback to dskTable when hrStorageTable is not visible" 1 "$LINE_DSK" \
 	-H 127.0.0.1 --snmp-port "$P2" --community s3cret -w 20% -c 10% -p "$A" -p "$B_"
 check "-p names a disk the agent does not have" 2 \
-	"DISK CRITICAL - free space: /nonexistent is not in the agent's disk table; $A 15MiB (15% inode=-)|$A=89128960B;83886080;94371840;0;104857600" \
-	-H 127.0.0.1 --snmp-port "$P" --community s3cret -w 20% -c 10% -p "$A" -p /nonexistent
+	"DISK CRITICAL - free space: C: is not in the agent's disk table; $A 15MiB (15% inode=-)|$A=89128960B;83886080;94371840;0;104857600" \
+	-H 127.0.0.1 --snmp-port "$P" --community s3cret -w 20% -c 10% -p "$A" -p C:
+mkdir -p "$A/sub"
+check "-p of a path inside a disk checks that disk" 1 \
+	"DISK WARNING - free space: $A 15MiB (15% inode=-)|$A=89128960B;83886080;94371840;0;104857600" \
+	-H 127.0.0.1 --snmp-port "$P" --community s3cret -w 20% -c 10% -p "$A/sub"
+check "-E: only exact names" 2 \
+	"DISK CRITICAL - free space: $A/sub is not in the agent's disk table" \
+	-H 127.0.0.1 --snmp-port "$P" --community s3cret -w 20% -c 10% -E -p "$A/sub"
 check "-r selects rows by regex" 1 "$LINE_HR" \
 	-H 127.0.0.1 --snmp-port "$P" --community s3cret -w 20% -c 10% -r "^$G/"
 
