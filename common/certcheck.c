@@ -1,7 +1,6 @@
 #include "certcheck.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -105,11 +105,15 @@ dane_lookup(const struct dane_query *q, struct cert_dane *out, char *err, size_t
 	snprintf(qname, sizeof qname, "_%u._tcp.%s", q->port, q->name);
 	if (dane_servers(q, &sv, err, errlen) != 0)
 		goto out;
-	enum dns_status st = dns_query(&sv.v[0], qname, LDNS_RR_TYPE_TLSA, DNS_Q_DO, 0, &reply,
-				       err, errlen);
+	/* The next server only when one does not answer at all; an answer,
+	 * even a bad one, is judged. */
+	size_t i = 0;
+	enum dns_status st = DNS_ERR_NET;
+	for (; i < sv.n && st != DNS_OK; i++)
+		st = dns_query(&sv.v[i], qname, LDNS_RR_TYPE_TLSA, DNS_Q_DO, 0, &reply, err, errlen);
 	if (st != DNS_OK)
 		goto out;
-	rc = dane_judge(q, &sv.v[0], reply.pkt, qname, out, err, errlen);
+	rc = dane_judge(q, &sv.v[i - 1], reply.pkt, qname, out, err, errlen);
 out:
 	dns_reply_free(&reply);
 	dns_servers_free(&sv);

@@ -15,6 +15,7 @@
 #include <openssl/x509v3.h>
 
 #include "net.h"
+#include "output.h"
 #include "strbuf.h"
 
 /* A response bigger than this is not an OCSP answer for one certificate. */
@@ -250,6 +251,7 @@ revoke_fetch(X509 *cert, X509 *issuer, STACK_OF(X509) *untrusted, X509_STORE *st
 		revoke_set(r, REVOKE_UNKNOWN, "cannot build the OCSP request");
 		goto out;
 	}
+	output_debug(1, "OCSP: asking %s", url);
 	if ((resp = revoke_post(url, req, err, sizeof err)) == NULL) {
 		revoke_set(r, REVOKE_UNKNOWN, "OCSP responder %s", err);
 		goto out;

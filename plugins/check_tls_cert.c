@@ -277,6 +277,8 @@ tc_connect(struct tc_check *k, const struct addrinfo *ai, struct net_conn *c, ch
 
 	tc_tls_opts(k, &to);
 	enum net_status st = tc_handshake(k, ai, &to, c, err, errlen);
+	output_debug(1, "%s: %s", st == NET_OK ? c->peer : "handshake",
+		     st == NET_OK ? "handshake done" : err);
 	if (st != NET_ERR_TLS)
 		return st;
 	to.security_level_0 = true;

@@ -52,6 +52,8 @@ for n in good d20 d10 expired notyet self other wild sha1 rsa1024 alone viashort
 	esac
 	eval "serve_tls $n \$port_$n \"\${extra[@]}\"" || echo "# s_server $n did not start"
 done
+port_wrongstaple=$(free_port)
+serve_tls good "$port_wrongstaple" -status_file "$P/revoked.ocsp.der"
 port_nostaple=$(free_port)
 serve_tls good "$port_nostaple"
 port_tls12=$(free_port)
@@ -185,6 +187,10 @@ check -p "$port_revoked"
 is "$rc" 2 "stapled answer says revoked: CRITICAL"
 like "$first" '^TLS CRITICAL - localhost: certificate revoked on [0-9-]+ [0-9:]+ UTC, keyCompromise \(OCSP\); ' \
 	"revoked (stapled): date and reason"
+check -p "$port_wrongstaple"
+is "$rc" 2 "a stapled answer for another certificate: CRITICAL"
+like "$first" '^TLS CRITICAL - localhost: bad stapled OCSP response: the OCSP response is not for this certificate; ' \
+	"wrong staple: reason"
 check -p "$port_nostaple" --ocsp
 is "$rc" 0 "--ocsp asks the responder: good"
 like "$out" $'\nOCSP \\(responder\\): good, next update ' "responder answer shown"
