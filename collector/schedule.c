@@ -268,7 +268,7 @@ static void
 loop(struct sched *s)
 {
 	int64_t every = (int64_t)s->cfg->site.render_every * NS;
-	int64_t next_pass = s->mono0 + every;
+	int64_t next_pass = s->mono0 + every, last_pass = s->mono0;
 
 	while (!*s->ctl->stop) {
 		int64_t now = mono_ns();
@@ -288,9 +288,14 @@ loop(struct sched *s)
 				break;
 			continue;
 		}
-		if (s->changed || now >= next_pass) {
+		/* a HARD change renders soon, but at most once a second, so a
+		 * burst of changes costs one render */
+		if (s->changed && next_pass > last_pass + NS)
+			next_pass = last_pass + NS;
+		if (now >= next_pass) {
 			pass(s);
-			next_pass = mono_ns() + every;
+			last_pass = mono_ns();
+			next_pass = last_pass + every;
 		}
 	}
 }
