@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <regex.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,11 +431,16 @@ check_has(const struct disk_check *ck, const char *name)
 	return false;
 }
 
-static void
-fs_error(struct disk_fs *f, enum gl_state st, const char *fmt, const char *arg)
+/* Marks f as having no numbers, with a message that names it. */
+__attribute__((format(printf, 3, 4))) static void
+fs_error(struct disk_fs *f, enum gl_state st, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
-	sb_appendf(&sb, fmt, f->name, arg);
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vappendf(&sb, fmt, ap);
+	va_end(ap);
 	f->error = sb_detach(&sb);
 	f->state = st;
 }
@@ -669,11 +675,12 @@ fs_from_probe(struct disk_fs *f, const struct probe *p, const struct disk_cfg *c
 	if (p->hung) {
 		snprintf(secs, sizeof secs, "%g", c->stat_timeout > 0 ? c->stat_timeout :
 									deadline_seconds());
-		fs_error(f, c->stale_state, "%s not responding (statvfs blocked for %s s)", secs);
+		fs_error(f, c->stale_state, "%s not responding (statvfs blocked for %s s)", f->name,
+			 secs);
 		return;
 	}
 	if (p->r.err != 0) {
-		fs_error(f, GL_CRITICAL, "%s is not accessible: %s", strerror(p->r.err));
+		fs_error(f, GL_CRITICAL, "%s is not accessible: %s", f->name, strerror(p->r.err));
 		return;
 	}
 	f->u.total = p->r.blocks * p->r.frsize;
@@ -701,7 +708,7 @@ local_add_path(struct disk_check *ck, struct mtab *t, const struct probe *p)
 	}
 	if (p->want_real && c->exact && p->r.err == 0 && !p->hung) {
 		struct disk_fs *f = check_add(ck, p->path, NULL, NULL);
-		fs_error(f, GL_CRITICAL, "%s is not a mount point%s", " (-E)");
+		fs_error(f, GL_CRITICAL, "%s is not a mount point (-E)", f->name);
 		return;
 	}
 	struct disk_fs *f = check_add(ck, m ? m->mount : p->path, m ? m->source : NULL,
@@ -845,7 +852,7 @@ snmp_add_hr_row(struct disk_check *ck, const struct snmp_cols *k, const struct s
 	uint64_t usedb = 0;
 	if (size == NULL || !disk_hr_bytes(snmp_num(units), snmp_num(size), &f->u.total) ||
 	    !disk_hr_bytes(snmp_num(units), snmp_num(used), &usedb)) {
-		fs_error(f, GL_UNKNOWN, "%s: the agent sent no usable size%s", "");
+		fs_error(f, GL_UNKNOWN, "%s: the agent sent no usable size", f->name);
 		return;
 	}
 	f->u.free = f->u.avail = f->u.total > usedb ? f->u.total - usedb : 0;
@@ -988,7 +995,7 @@ snmp_select(struct disk_check *ck)
 	ck->n = keep;
 	for (size_t i = 0; i < missing.n; i++) {
 		struct disk_fs *f = check_add(ck, missing.v[i], NULL, NULL);
-		fs_error(f, GL_CRITICAL, "%s is not in the agent's %s", "disk table");
+		fs_error(f, GL_CRITICAL, "%s is not in the agent's disk table", f->name);
 	}
 	strlist_free(&missing);
 	free(want);
