@@ -6,8 +6,8 @@
  * commands, MAIL/RCPT/DATA, RSET, QUIT), each timed on the monotonic
  * clock and each waiting only for what is left of the one deadline. A
  * phase that fails records why and stops the dialogue; QUIT is still
- * sent whenever the session is in a known state, so the server never
- * sees a half-open session from us. The certificate is judged by
+ * sent whenever the dialogue is in a known state, so the server never
+ * sees a half-open connection from us. The certificate is judged by
  * certcheck.c, the same code check_tls_cert uses. */
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -89,7 +89,7 @@ struct smtp_check {
 	struct smtp_reply reply;
 	struct smtp_ext ext;
 	bool have_ext; /* EHLO (not HELO) answered */
-	bool session;  /* the banner came: QUIT is owed */
+	bool greeted;  /* the banner came: QUIT is owed */
 	bool synced;   /* the stream is at a reply boundary */
 	bool tls;
 	int64_t t0;
@@ -173,7 +173,7 @@ static const struct plugin_desc smtp_desc = {
                  "  -P PASS] [--require-ext KW]... [-w SECS] [-c SECS] [-t SECS[:STATE]]",
         .notes = "A 4xx reply is WARNING and a 5xx reply CRITICAL unless -R or the\n"
                  "--tempfail-state/--permfail-state options say otherwise. EHLO is always\n"
-                 "sent (HELO only when EHLO is refused); QUIT always ends the session.\n"
+                 "sent (HELO only when EHLO is refused); QUIT always ends the dialogue.\n"
                  "Perfdata: time (total, with -w/-c) and the time of each phase that ran:\n"
                  "connect, tls (STARTTLS command and handshake), banner, ehlo (both\n"
                  "EHLOs with STARTTLS), auth, envelope (MAIL, RCPT, DATA and -C);\n"
@@ -216,7 +216,7 @@ smtp_info(struct smtp_check *ck, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A failed read or write: the session is no longer at a reply boundary,
+/* A failed read or write: the stream is no longer at a reply boundary,
  * so no QUIT follows. A timeout takes the state -t asked for. */
 static bool
 smtp_net_fail(struct smtp_check *ck, enum net_status st, const char *what)
@@ -352,7 +352,7 @@ smtp_banner(struct smtp_check *ck)
 	ck->phase_ran[PH_BANNER] = true;
 	if (st != NET_OK)
 		return smtp_net_fail(ck, st, "waiting for the banner");
-	ck->session = ck->synced = true;
+	ck->greeted = ck->synced = true;
 	smtp_reply_str(ck, line, sizeof line);
 	output_long(&ck->out, "banner: %s", line);
 	if (!smtp_expect(ck, 2, "connection"))
@@ -631,7 +631,7 @@ smtp_envelope(struct smtp_check *ck)
 	smtp_reply_str(ck, r, sizeof r);
 	output_long(&ck->out, "MAIL FROM:<%s>: %s", cfg->from, r);
 	if (!smtp_expect(ck, 2, "MAIL FROM"))
-		return true; /* the session is fine: RSET and QUIT follow */
+		return true; /* the connection is fine: RSET and QUIT follow */
 	for (size_t i = 0; i < cfg->nrcpt; i++) {
 		snprintf(what, sizeof what, "RCPT TO:<%s>", cfg->rcpt[i]);
 		if (!smtp_step(ck, PH_ENVELOPE, what, "%s", what))
@@ -657,7 +657,7 @@ smtp_rset_quit(struct smtp_check *ck, bool rset)
 	enum net_status st;
 
 	/* After 421 the server closes the channel (RFC 5321 section 3.8). */
-	if (!ck->session || !ck->synced || ck->reply.code == 421)
+	if (!ck->greeted || !ck->synced || ck->reply.code == 421)
 		return;
 	if (rset &&
 	    smtp_command(&ck->conn, &ck->reply, ck->err, sizeof ck->err, "RSET") != NET_OK)
@@ -730,7 +730,7 @@ smtp_banner_fqdn(struct smtp_check *ck, const char *banner)
 /* ---- run and report --------------------------------------------------- */
 
 static bool
-smtp_session(struct smtp_check *ck, bool *mail)
+smtp_dialogue(struct smtp_check *ck, bool *mail)
 {
 	const struct smtp_cfg *cfg = ck->cfg;
 
@@ -769,7 +769,7 @@ smtp_run(struct smtp_check *ck)
 	bool mail = false;
 
 	ck->t0 = mono_ns();
-	smtp_session(ck, &mail);
+	smtp_dialogue(ck, &mail);
 	smtp_rset_quit(ck, mail);
 	net_close(&ck->conn);
 	ck->total = (double)(mono_ns() - ck->t0) / 1e9;

@@ -4,7 +4,7 @@ P=$B/plugins/check_smtp
 MP=/usr/lib/nagios/plugins/check_smtp
 FAKE=$SRC/tests/smtp_scripted_server.py
 # A number in perfdata, the summary's closing timing, the perfdata of a
-# plain session.
+# plain dialogue.
 N='[0-9]+(\.[0-9]+)?'
 RT='[0-9]+\.[0-9]{3} s response time'
 BASEPERF="time=${N}s;;;0 connect=${N}s;;;0 banner=${N}s;;;0 ehlo=${N}s;;;0"

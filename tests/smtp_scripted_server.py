@@ -34,7 +34,7 @@ def parse_args():
     return p.parse_args()
 
 
-class Session:
+class Conversation:
     def __init__(self, sock, args):
         self.sock = sock
         self.args = args
@@ -164,7 +164,7 @@ def main():
 
 def serve(conn, args):
     try:
-        Session(conn, args).run()
+        Conversation(conn, args).run()
     except (OSError, ValueError, ssl.SSLError):
         pass
     finally:

@@ -179,6 +179,6 @@ run "$P" -H 127.0.0.1 -p "$AUTH" -S -A PLAIN -U monitor -P "file:$T/pw"
 is "$rc" 3 "a password file others can read: UNKNOWN"
 sleep 0.2
 ok "$(grep -c 's3cret' "$T/fake-$AUTH.log" | grep -qx 0 && echo 0 || echo 1)" "the server log never saw a password in clear"
-is "$(grep -c '^QUIT$' "$T/fake-$AUTH.log")" 3 "every AUTH session ended with QUIT"
+is "$(grep -c '^QUIT$' "$T/fake-$AUTH.log")" 3 "every AUTH dialogue ended with QUIT"
 
 done_testing
