@@ -10,14 +10,14 @@
 
 static const struct {
 	const char *name;
-	int shift;  /* bytes per unit = 1 << shift */
+	int shift; /* bytes per unit = 1 << shift */
 	const char *label;
 } disk_units[] = {
-	{"B", 0, "B"},        {"bytes", 0, "B"},     {"K", 10, "KiB"}, {"KB", 10, "KiB"},
-	{"KiB", 10, "KiB"},   {"M", 20, "MiB"},      {"MB", 20, "MiB"}, {"MiB", 20, "MiB"},
-	{"G", 30, "GiB"},     {"GB", 30, "GiB"},     {"GiB", 30, "GiB"}, {"T", 40, "TiB"},
-	{"TB", 40, "TiB"},    {"TiB", 40, "TiB"},    {"P", 50, "PiB"}, {"PB", 50, "PiB"},
-	{"PiB", 50, "PiB"},
+        {"B", 0, "B"},      {"bytes", 0, "B"},  {"K", 10, "KiB"},   {"KB", 10, "KiB"},
+        {"KiB", 10, "KiB"}, {"M", 20, "MiB"},   {"MB", 20, "MiB"},  {"MiB", 20, "MiB"},
+        {"G", 30, "GiB"},   {"GB", 30, "GiB"},  {"GiB", 30, "GiB"}, {"T", 40, "TiB"},
+        {"TB", 40, "TiB"},  {"TiB", 40, "TiB"}, {"P", 50, "PiB"},   {"PB", 50, "PiB"},
+        {"PiB", 50, "PiB"},
 };
 
 int
@@ -34,15 +34,16 @@ disk_unit_parse(const char *s, uint64_t *mult, const char **label)
 }
 
 int
-disk_threshold_parse(const char *s, bool inode_only, struct disk_threshold *t,
-		     char *err, size_t errlen)
+disk_threshold_parse(const char *s, bool inode_only, struct disk_threshold *t, char *err,
+                     size_t errlen)
 {
 	double v;
 	size_t n = range_scan_number(s, &v);
 
 	memset(t, 0, sizeof *t);
 	if (n == 0 || v < 0 || s[0] == '+') {
-		snprintf(err, errlen, "'%s' is not a free-space threshold (20%%, 500, 500MB)", s);
+		snprintf(err, errlen, "'%s' is not a free-space threshold (20%%, 500, 500MB)",
+		         s);
 		return -1;
 	}
 	const char *suffix = s + n;
@@ -53,11 +54,12 @@ disk_threshold_parse(const char *s, bool inode_only, struct disk_threshold *t,
 		}
 		t->percent = true;
 	} else if (inode_only) {
-		snprintf(err, errlen, "'%s' is not an inode threshold (a percentage such as 10%%)", s);
+		snprintf(err, errlen,
+		         "'%s' is not an inode threshold (a percentage such as 10%%)", s);
 		return -1;
 	} else if (*suffix != '\0' && disk_unit_parse(suffix, &t->mult, NULL) != 0) {
-		snprintf(err, errlen, "'%s': unknown unit '%s' (B, KB, MB, GB, TB, PB or %%)", s,
-			 suffix);
+		snprintf(err, errlen, "'%s': unknown unit '%s' (B, KB, MB, GB, TB, PB or %%)",
+		         s, suffix);
 		return -1;
 	}
 	t->value = v;
@@ -100,7 +102,7 @@ disk_free_pct(const struct disk_usage *u)
 	uint64_t avail = u->avail < u->free ? u->avail : u->free;
 
 	if (used + avail == 0)
-		return 100;  /* an empty filesystem of size 0 is not full */
+		return 100; /* an empty filesystem of size 0 is not full */
 	return 100 - disk_pct_up(used, used + avail);
 }
 
@@ -117,7 +119,7 @@ disk_inode_free_pct(const struct disk_usage *u)
 
 static bool
 disk_space_alerts(const struct disk_limits *l, const struct disk_threshold *pct,
-		  const struct disk_threshold *abs, const struct disk_usage *u)
+                  const struct disk_threshold *abs, const struct disk_usage *u)
 {
 	if (pct->set && disk_free_pct(u) <= pct->value)
 		return true;
@@ -158,7 +160,7 @@ disk_eval(const struct disk_limits *l, const struct disk_usage *u, bool *inode_a
 
 bool
 disk_used_level(const struct disk_limits *l, bool critical, const struct disk_usage *u,
-		double *level)
+                double *level)
 {
 	const struct disk_threshold *pct = critical ? &l->crit_pct : &l->warn_pct;
 	const struct disk_threshold *abs = critical ? &l->crit_abs : &l->warn_abs;
@@ -182,7 +184,7 @@ disk_used_level(const struct disk_limits *l, bool critical, const struct disk_us
 
 bool
 disk_inode_level(const struct disk_limits *l, bool critical, const struct disk_usage *u,
-		 double *level)
+                 double *level)
 {
 	const struct disk_threshold *t = critical ? &l->crit_inode : &l->warn_inode;
 	if (!t->set || u->files == 0)
@@ -262,11 +264,39 @@ bool
 disk_type_is_pseudo(const char *type)
 {
 	static const char *const pseudo[] = {
-		"autofs", "binfmt_misc", "bpf", "cgroup", "cgroup2", "configfs", "debugfs",
-		"devfs", "devpts", "devtmpfs", "efivarfs", "fusectl", "fuse.gvfsd-fuse",
-		"fuse.gvfs-fuse-daemon", "fuse.lxcfs", "fuse.portal", "hugetlbfs", "mqueue",
-		"none", "nsfs", "overlay", "proc", "pstore", "ramfs", "rpc_pipefs", "securityfs",
-		"selinuxfs", "squashfs", "sysfs", "tmpfs", "tracefs", "iso9660", NULL,
+	        "autofs",
+	        "binfmt_misc",
+	        "bpf",
+	        "cgroup",
+	        "cgroup2",
+	        "configfs",
+	        "debugfs",
+	        "devfs",
+	        "devpts",
+	        "devtmpfs",
+	        "efivarfs",
+	        "fusectl",
+	        "fuse.gvfsd-fuse",
+	        "fuse.gvfs-fuse-daemon",
+	        "fuse.lxcfs",
+	        "fuse.portal",
+	        "hugetlbfs",
+	        "mqueue",
+	        "none",
+	        "nsfs",
+	        "overlay",
+	        "proc",
+	        "pstore",
+	        "ramfs",
+	        "rpc_pipefs",
+	        "securityfs",
+	        "selinuxfs",
+	        "squashfs",
+	        "sysfs",
+	        "tmpfs",
+	        "tracefs",
+	        "iso9660",
+	        NULL,
 	};
 	return disk_type_in(type, pseudo);
 }
@@ -275,9 +305,10 @@ bool
 disk_type_is_remote(const char *type)
 {
 	static const char *const remote[] = {
-		"nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "afs", "ceph", "glusterfs",
-		"fuse.glusterfs", "fuse.sshfs", "fuse.s3fs", "fuse.rclone", "9p", "lustre",
-		"coda", "davfs", "fuse.davfs", NULL,
+	        "nfs",        "nfs4",      "cifs",        "smb3",      "smbfs",
+	        "ncpfs",      "afs",       "ceph",        "glusterfs", "fuse.glusterfs",
+	        "fuse.sshfs", "fuse.s3fs", "fuse.rclone", "9p",        "lustre",
+	        "coda",       "davfs",     "fuse.davfs",  NULL,
 	};
 	return disk_type_in(type, remote);
 }

@@ -25,9 +25,9 @@
 /* One -w/-c (or -W/-K) value. */
 struct disk_threshold {
 	bool set;
-	bool percent;   /* value is a percentage of free space (or inodes) */
-	double value;   /* percent, or a count of units */
-	uint64_t mult;  /* bytes per unit; 0: the -u unit applies */
+	bool percent;  /* value is a percentage of free space (or inodes) */
+	double value;  /* percent, or a count of units */
+	uint64_t mult; /* bytes per unit; 0: the -u unit applies */
 };
 
 /* The thresholds of one run: space as percent and as size (either or
@@ -35,18 +35,18 @@ struct disk_threshold {
 struct disk_limits {
 	struct disk_threshold warn_pct, crit_pct, warn_abs, crit_abs;
 	struct disk_threshold warn_inode, crit_inode;
-	uint64_t unit;        /* -u: bytes per unit for bare numbers, display */
-	const char *unit_name;  /* "MiB" */
+	uint64_t unit;         /* -u: bytes per unit for bare numbers, display */
+	const char *unit_name; /* "MiB" */
 };
 
 /* One filesystem's numbers (from statvfs, or from an SNMP agent). */
 struct disk_usage {
-	uint64_t total;   /* bytes */
-	uint64_t free;    /* free bytes including the root reserve (f_bfree) */
-	uint64_t avail;   /* free bytes for unprivileged users (f_bavail) */
-	uint64_t files;   /* inodes; 0: unknown */
+	uint64_t total; /* bytes */
+	uint64_t free;  /* free bytes including the root reserve (f_bfree) */
+	uint64_t avail; /* free bytes for unprivileged users (f_bavail) */
+	uint64_t files; /* inodes; 0: unknown */
 	uint64_t ffree;
-	int inode_free_pct;  /* -1: derive from files/ffree (or unknown) */
+	int inode_free_pct; /* -1: derive from files/ffree (or unknown) */
 };
 
 /* Parses a unit name for -u or a threshold suffix: "B", "bytes", "kB",
@@ -56,8 +56,8 @@ int disk_unit_parse(const char *s, uint64_t *mult, const char **label);
 
 /* Parses a -w/-c value: "20%", "20.5%", "500", "500MB". inode_only:
  * for -W/-K, where a bare number is a percentage too. */
-int disk_threshold_parse(const char *s, bool inode_only, struct disk_threshold *t,
-			 char *err, size_t errlen);
+int disk_threshold_parse(const char *s, bool inode_only, struct disk_threshold *t, char *err,
+                         size_t errlen);
 
 /* Stores t into the percent or the absolute slot of warn or crit. */
 void disk_limits_set(struct disk_limits *l, bool critical, const struct disk_threshold *t);
@@ -72,16 +72,16 @@ int disk_inode_free_pct(const struct disk_usage *u);
 /* The state of one filesystem (critical checked first). inode_alert is
  * set when the inode thresholds caused it. */
 enum gl_state disk_eval(const struct disk_limits *l, const struct disk_usage *u,
-			bool *inode_alert);
+                        bool *inode_alert);
 
 /* The used bytes at which the warning (critical) space thresholds start
  * to alert, for perfdata; false when none is set. With a percent and a
  * size threshold both set, the lower level. */
 bool disk_used_level(const struct disk_limits *l, bool critical, const struct disk_usage *u,
-		     double *level);
+                     double *level);
 /* The same for inodes (used inodes). */
 bool disk_inode_level(const struct disk_limits *l, bool critical, const struct disk_usage *u,
-		      double *level);
+                      double *level);
 
 /* hrStorageSize and hrStorageUsed are Integer32 counts of allocation
  * units; agents whose disks outgrow them send negative numbers, the low 32
@@ -92,10 +92,10 @@ bool disk_hr_bytes(int64_t units, int64_t count, uint64_t *bytes);
 /* One line of /proc/self/mountinfo, split and unescaped in place
  * ("\040" -> ' '). The pointers point into the line. */
 struct disk_mountinfo {
-	char *mount;   /* mount point */
-	char *type;    /* file system type: "ext4", "fuse.sshfs" */
-	char *source;  /* device or server:/export */
-	char *root;    /* root of the mount within its filesystem */
+	char *mount;  /* mount point */
+	char *type;   /* file system type: "ext4", "fuse.sshfs" */
+	char *source; /* device or server:/export */
+	char *root;   /* root of the mount within its filesystem */
 	unsigned major, minor;
 };
 int disk_mountinfo_parse(char *line, struct disk_mountinfo *m);

@@ -17,8 +17,8 @@
 #include "strbuf.h"
 
 struct snmpc_session {
-	void *sessp;        /* net-snmp single-session handle */
-	char peer[300];     /* "127.0.0.1:1161", for messages */
+	void *sessp;    /* net-snmp single-session handle */
+	char peer[300]; /* "127.0.0.1:1161", for messages */
 	int version;
 	int retries;
 };
@@ -28,14 +28,14 @@ struct snmpc_session {
 static bool snmpc_lib_ready;
 
 static const char *const snmpc_errors[] = {
-	[SNMPC_OK] = "ok",
-	[SNMPC_ERR_CONFIG] = "bad SNMP settings",
-	[SNMPC_ERR_OPEN] = "cannot open SNMP session",
-	[SNMPC_ERR_TIMEOUT] = "timeout",
-	[SNMPC_ERR_AUTH] = "authentication failure",
-	[SNMPC_ERR_NOSUCH] = "no such object",
-	[SNMPC_ERR_AGENT] = "agent error",
-	[SNMPC_ERR_PROTO] = "SNMP error",
+        [SNMPC_OK] = "ok",
+        [SNMPC_ERR_CONFIG] = "bad SNMP settings",
+        [SNMPC_ERR_OPEN] = "cannot open SNMP session",
+        [SNMPC_ERR_TIMEOUT] = "timeout",
+        [SNMPC_ERR_AUTH] = "authentication failure",
+        [SNMPC_ERR_NOSUCH] = "no such object",
+        [SNMPC_ERR_AGENT] = "agent error",
+        [SNMPC_ERR_PROTO] = "SNMP error",
 };
 
 const char *
@@ -73,12 +73,15 @@ snmpc_lib_init(void)
 		return;
 	snmpc_lib_ready = true;
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD,
+	                       1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE,
+	                       1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_LOAD_HOST_FILES, 1);
 	snmp_disable_log();
-	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, snmpc_log_cb, NULL);
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, snmpc_log_cb,
+	                       NULL);
 	snmp_enable_calllog();
 	init_snmp("glance");
 	atexit(snmpc_lib_shutdown);
@@ -100,8 +103,7 @@ static enum snmpc_status
 snmpc_map_liberr(int liberr)
 {
 	switch (liberr) {
-	case SNMPERR_TIMEOUT:
-		return SNMPC_ERR_TIMEOUT;
+	case SNMPERR_TIMEOUT: return SNMPC_ERR_TIMEOUT;
 	case SNMPERR_UNKNOWN_USER_NAME:
 	case SNMPERR_AUTHENTICATION_FAILURE:
 	case SNMPERR_UNSUPPORTED_SEC_LEVEL:
@@ -110,27 +112,23 @@ snmpc_map_liberr(int liberr)
 	case SNMPERR_USM_UNKNOWNSECURITYNAME:
 	case SNMPERR_USM_UNSUPPORTEDSECURITYLEVEL:
 	case SNMPERR_USM_DECRYPTIONERROR:
-	case SNMPERR_USM_GENERICERROR:
-		return SNMPC_ERR_AUTH;
-	case SNMPERR_BAD_ADDRESS:
-		return SNMPC_ERR_OPEN;
-	default:
-		return SNMPC_ERR_PROTO;
+	case SNMPERR_USM_GENERICERROR: return SNMPC_ERR_AUTH;
+	case SNMPERR_BAD_ADDRESS: return SNMPC_ERR_OPEN;
+	default: return SNMPC_ERR_PROTO;
 	}
 }
 
 static void
 snmpc_timeout_msg(const char *peer, int version, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "no response from %s within %g s (%s)", peer,
-		 deadline_seconds(),
-		 version == 3 ? "agent down or filtered" :
-				"agent down, wrong community or filtered");
+	snprintf(err, errlen, "no response from %s within %g s (%s)", peer, deadline_seconds(),
+	         version == 3 ? "agent down or filtered"
+	                      : "agent down, wrong community or filtered");
 }
 
 static enum snmpc_status
-snmpc_lib_error(void *sessp, netsnmp_session *plain, const char *peer, int version,
-		char *err, size_t errlen)
+snmpc_lib_error(void *sessp, netsnmp_session *plain, const char *peer, int version, char *err,
+                size_t errlen)
 {
 	int liberr = 0, syserr = 0;
 	char *msg = NULL;
@@ -144,8 +142,10 @@ snmpc_lib_error(void *sessp, netsnmp_session *plain, const char *peer, int versi
 	if (st == SNMPC_ERR_TIMEOUT)
 		snmpc_timeout_msg(peer, version, err, errlen);
 	else if (st == SNMPC_ERR_AUTH)
-		snprintf(err, errlen, "%s refused the credentials: %s (wrong v3 user, "
-			 "passphrase or security level?)", peer, msg ? msg : "unknown");
+		snprintf(err, errlen,
+		         "%s refused the credentials: %s (wrong v3 user, "
+		         "passphrase or security level?)",
+		         peer, msg ? msg : "unknown");
 	else
 		snprintf(err, errlen, "%s: %s", peer, msg ? msg : "unknown SNMP error");
 	free(msg);
@@ -159,18 +159,18 @@ snmpc_auth_oid(const char *name, const oid **p, size_t *len)
 		const char *name;
 		const oid *oid;
 	} tab[] = {
-		{"MD5", usmHMACMD5AuthProtocol},
-		{"SHA", usmHMACSHA1AuthProtocol},
-		{"SHA1", usmHMACSHA1AuthProtocol},
-		{"SHA224", usmHMAC128SHA224AuthProtocol},
-		{"SHA256", usmHMAC192SHA256AuthProtocol},
-		{"SHA384", usmHMAC256SHA384AuthProtocol},
-		{"SHA512", usmHMAC384SHA512AuthProtocol},
+	        {"MD5", usmHMACMD5AuthProtocol},
+	        {"SHA", usmHMACSHA1AuthProtocol},
+	        {"SHA1", usmHMACSHA1AuthProtocol},
+	        {"SHA224", usmHMAC128SHA224AuthProtocol},
+	        {"SHA256", usmHMAC192SHA256AuthProtocol},
+	        {"SHA384", usmHMAC256SHA384AuthProtocol},
+	        {"SHA512", usmHMAC384SHA512AuthProtocol},
 	};
 	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
 		if (strcasecmp(name, tab[i].name) == 0) {
 			*p = tab[i].oid;
-			*len = USM_AUTH_PROTO_MD5_LEN;  /* all are 10 sub-identifiers */
+			*len = USM_AUTH_PROTO_MD5_LEN; /* all are 10 sub-identifiers */
 			return 0;
 		}
 	return -1;
@@ -208,13 +208,17 @@ snmpc_v3_keys(netsnmp_session *ss, const struct snmpc_opts *o, char *err, size_t
 	const char *pname = o->priv_proto ? o->priv_proto : "AES";
 
 	if (snmpc_auth_oid(aname, &ap, &alen) != 0) {
-		snprintf(err, errlen, "unknown SNMPv3 auth protocol '%s' (MD5, SHA, SHA224, "
-			 "SHA256, SHA384, SHA512)", aname);
+		snprintf(err, errlen,
+		         "unknown SNMPv3 auth protocol '%s' (MD5, SHA, SHA224, "
+		         "SHA256, SHA384, SHA512)",
+		         aname);
 		return SNMPC_ERR_CONFIG;
 	}
 	if (snmpc_priv_oid(pname, &pp, &plen) != 0) {
-		snprintf(err, errlen, "unknown SNMPv3 privacy protocol '%s' (DES, AES, "
-			 "AES192, AES256)", pname);
+		snprintf(err, errlen,
+		         "unknown SNMPv3 privacy protocol '%s' (DES, AES, "
+		         "AES192, AES256)",
+		         pname);
 		return SNMPC_ERR_CONFIG;
 	}
 	ss->securityLevel = SNMP_SEC_LEVEL_NOAUTH;
@@ -229,7 +233,7 @@ snmpc_v3_keys(netsnmp_session *ss, const struct snmpc_opts *o, char *err, size_t
 	ss->securityAuthKeyLen = USM_AUTH_KU_LEN;
 	if (ss->securityAuthProto == NULL ||
 	    generate_Ku(ap, (u_int)alen, (const u_char *)o->auth_pass, strlen(o->auth_pass),
-			ss->securityAuthKey, &ss->securityAuthKeyLen) != SNMPERR_SUCCESS) {
+	                ss->securityAuthKey, &ss->securityAuthKeyLen) != SNMPERR_SUCCESS) {
 		snprintf(err, errlen, "cannot derive the SNMPv3 auth key");
 		return SNMPC_ERR_CONFIG;
 	}
@@ -241,7 +245,7 @@ snmpc_v3_keys(netsnmp_session *ss, const struct snmpc_opts *o, char *err, size_t
 	ss->securityPrivKeyLen = USM_PRIV_KU_LEN;
 	if (ss->securityPrivProto == NULL ||
 	    generate_Ku(ap, (u_int)alen, (const u_char *)o->priv_pass, strlen(o->priv_pass),
-			ss->securityPrivKey, &ss->securityPrivKeyLen) != SNMPERR_SUCCESS) {
+	                ss->securityPrivKey, &ss->securityPrivKeyLen) != SNMPERR_SUCCESS) {
 		snprintf(err, errlen, "cannot derive the SNMPv3 privacy key");
 		return SNMPC_ERR_CONFIG;
 	}
@@ -341,8 +345,8 @@ snmpc_open(struct snmpc_session **out, const struct snmpc_opts *o, char *err, si
 /* Sends one request and waits within the deadline. The library owns
  * and frees pdu; *resp is the caller's on SNMPC_OK. */
 static enum snmpc_status
-snmpc_request(struct snmpc_session *s, netsnmp_pdu *pdu, netsnmp_pdu **resp,
-	      char *err, size_t errlen)
+snmpc_request(struct snmpc_session *s, netsnmp_pdu *pdu, netsnmp_pdu **resp, char *err,
+              size_t errlen)
 {
 	*resp = NULL;
 	if (deadline_expired()) {
@@ -366,9 +370,10 @@ snmpc_request(struct snmpc_session *s, netsnmp_pdu *pdu, netsnmp_pdu **resp,
 	}
 	if ((*resp)->errstat != SNMP_ERR_NOERROR) {
 		snprintf(err, errlen, "%s answered: %s", s->peer,
-			 snmp_errstring((int)(*resp)->errstat));
-		enum snmpc_status st = (*resp)->errstat == SNMP_ERR_NOSUCHNAME ? SNMPC_ERR_NOSUCH :
-										 SNMPC_ERR_AGENT;
+		         snmp_errstring((int)(*resp)->errstat));
+		enum snmpc_status st = (*resp)->errstat == SNMP_ERR_NOSUCHNAME
+		                               ? SNMPC_ERR_NOSUCH
+		                               : SNMPC_ERR_AGENT;
 		snmp_free_pdu(*resp);
 		*resp = NULL;
 		return st;
@@ -424,12 +429,12 @@ snmpc_convert(const netsnmp_variable_list *vb, struct snmpc_value *v)
 		v->type = SNMPC_IPADDR;
 		if (vb->val_len == 4)
 			sb_appendf(&sb, "%u.%u.%u.%u", vb->val.string[0], vb->val.string[1],
-				   vb->val.string[2], vb->val.string[3]);
+			           vb->val.string[2], vb->val.string[3]);
 		v->len = sb.len;
 		v->str = sb.buf ? sb_detach(&sb) : xstrdup("");
 		break;
 	default:
-		v->type = SNMPC_NONE;  /* NULL and the v2 exceptions */
+		v->type = SNMPC_NONE; /* NULL and the v2 exceptions */
 		break;
 	}
 }
@@ -445,8 +450,8 @@ snmpc_parse_oid(const char *text, oid *name, size_t *len, char *err, size_t errl
 }
 
 enum snmpc_status
-snmpc_get(struct snmpc_session *s, const char *oidtext, struct snmpc_value *v,
-	  char *err, size_t errlen)
+snmpc_get(struct snmpc_session *s, const char *oidtext, struct snmpc_value *v, char *err,
+          size_t errlen)
 {
 	oid name[MAX_OID_LEN];
 	size_t len = MAX_OID_LEN;
@@ -492,8 +497,8 @@ snmpc_column_push(struct snmpc_column *c, const struct snmpc_value *v)
  * Returns 1 to continue from *next, 0 at the end of the column, -1 when
  * the agent does not move forward (a broken agent must not loop us). */
 static int
-snmpc_walk_take(const netsnmp_variable_list *vb, const oid *col, size_t col_len,
-		oid *next, size_t *next_len, struct snmpc_column *out, size_t max_rows)
+snmpc_walk_take(const netsnmp_variable_list *vb, const oid *col, size_t col_len, oid *next,
+                size_t *next_len, struct snmpc_column *out, size_t max_rows)
 {
 	for (; vb != NULL; vb = vb->next_variable) {
 		if (vb->type == SNMP_ENDOFMIBVIEW || vb->name_length <= col_len ||
@@ -518,7 +523,7 @@ snmpc_walk_take(const netsnmp_variable_list *vb, const oid *col, size_t col_len,
 
 enum snmpc_status
 snmpc_walk(struct snmpc_session *s, const char *column, size_t max_rows,
-	   struct snmpc_column *out, char *err, size_t errlen)
+           struct snmpc_column *out, char *err, size_t errlen)
 {
 	oid col[MAX_OID_LEN], next[MAX_OID_LEN];
 	size_t col_len = MAX_OID_LEN;
@@ -542,11 +547,11 @@ snmpc_walk(struct snmpc_session *s, const char *column, size_t max_rows,
 		if (st != SNMPC_OK)
 			break;
 		more = snmpc_walk_take(resp->variables, col, col_len, next, &next_len, out,
-				       max_rows);
+		                       max_rows);
 		snmp_free_pdu(resp);
 		if (more < 0) {
 			snprintf(err, errlen, "%s returned OIDs out of order under %s", s->peer,
-				 column);
+			         column);
 			st = SNMPC_ERR_PROTO;
 		}
 	}
@@ -583,11 +588,11 @@ snmpc_opts_set(char **field, const char *value)
 static int
 snmpc_auth_line(char *line, struct snmpc_opts *o, char *err, size_t errlen)
 {
-	static const char *const keys[] = {"community", "user", "auth-protocol",
-					   "auth-password", "priv-protocol",
-					   "priv-password", "context"};
-	char **fields[] = {&o->community, &o->user, &o->auth_proto, &o->auth_pass,
-			   &o->priv_proto, &o->priv_pass, &o->context};
+	static const char *const keys[] = {"community",     "user",          "auth-protocol",
+	                                   "auth-password", "priv-protocol", "priv-password",
+	                                   "context"};
+	char **fields[] = {&o->community,  &o->user,      &o->auth_proto, &o->auth_pass,
+	                   &o->priv_proto, &o->priv_pass, &o->context};
 	char *eq = strchr(line, '=');
 
 	if (eq == NULL)
@@ -623,7 +628,8 @@ snmpc_auth_parse(char *text, const char *path, struct snmpc_opts *o, char *err, 
 	int lineno = 0;
 	char *save = NULL;
 
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (char *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		char why[120] = "expected key = value";
 		lineno++;
 		line[strcspn(line, "\r")] = '\0';
@@ -652,15 +658,17 @@ snmpc_read_auth_file(const char *path, struct snmpc_opts *o, char *err, size_t e
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
 		close(fd);
-		snprintf(err, errlen, "'%s' is not a regular file readable only by its owner; "
-			 "chmod 600 it", path);
+		snprintf(err, errlen,
+		         "'%s' is not a regular file readable only by its owner; "
+		         "chmod 600 it",
+		         path);
 		return -1;
 	}
 	ssize_t n = read(fd, buf, sizeof buf - 1);
 	close(fd);
 	if (n < 0 || (size_t)n == sizeof buf - 1) {
 		snprintf(err, errlen, "cannot read '%s': %s", path,
-			 n < 0 ? strerror(errno) : "file too large");
+		         n < 0 ? strerror(errno) : "file too large");
 		return -1;
 	}
 	buf[n] = '\0';
@@ -672,8 +680,8 @@ snmpc_read_auth_file(const char *path, struct snmpc_opts *o, char *err, size_t e
 void
 snmpc_opts_free(struct snmpc_opts *o)
 {
-	char **fields[] = {&o->host, &o->community, &o->user, &o->auth_proto, &o->auth_pass,
-			   &o->priv_proto, &o->priv_pass, &o->context};
+	char **fields[] = {&o->host,      &o->community,  &o->user,      &o->auth_proto,
+	                   &o->auth_pass, &o->priv_proto, &o->priv_pass, &o->context};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		snmpc_opts_set(fields[i], NULL);
 }

@@ -19,13 +19,13 @@
 
 enum snmpc_status {
 	SNMPC_OK = 0,
-	SNMPC_ERR_CONFIG,   /* bad options: unknown protocol, short passphrase */
-	SNMPC_ERR_OPEN,     /* the session could not be opened (bad host name) */
-	SNMPC_ERR_TIMEOUT,  /* no answer within the deadline */
-	SNMPC_ERR_AUTH,     /* v3 user, passphrase or security level refused */
-	SNMPC_ERR_NOSUCH,   /* noSuchObject / noSuchInstance / empty column */
-	SNMPC_ERR_AGENT,    /* the agent answered with an error status */
-	SNMPC_ERR_PROTO,    /* anything else the library reports */
+	SNMPC_ERR_CONFIG,  /* bad options: unknown protocol, short passphrase */
+	SNMPC_ERR_OPEN,    /* the session could not be opened (bad host name) */
+	SNMPC_ERR_TIMEOUT, /* no answer within the deadline */
+	SNMPC_ERR_AUTH,    /* v3 user, passphrase or security level refused */
+	SNMPC_ERR_NOSUCH,  /* noSuchObject / noSuchInstance / empty column */
+	SNMPC_ERR_AGENT,   /* the agent answered with an error status */
+	SNMPC_ERR_PROTO,   /* anything else the library reports */
 };
 
 /* "timeout", "authentication failure", "no such object", ... */
@@ -34,36 +34,36 @@ const char *snmpc_strerror(enum snmpc_status st);
 /* Every string is malloc'd and owned by the struct: snmpc_opts_free()
  * wipes the secrets and frees them all. */
 struct snmpc_opts {
-	char *host;        /* name, IPv4 or IPv6 literal */
-	unsigned port;     /* 0: 161 */
-	int version;       /* 2 (v2c) or 3; 0: 2 */
-	char *community;   /* v2c; NULL: "public" */
-	char *user;        /* v3 security name */
-	char *auth_proto;  /* MD5 SHA SHA224 SHA256 SHA384 SHA512; NULL: SHA */
-	char *auth_pass;   /* NULL: noAuthNoPriv (at least 8 characters) */
-	char *priv_proto;  /* DES AES AES192 AES256; NULL: AES */
-	char *priv_pass;   /* NULL: authNoPriv */
-	char *context;     /* v3 context name, or NULL */
-	int retries;       /* extra tries inside the deadline; < 0: 1 */
+	char *host;       /* name, IPv4 or IPv6 literal */
+	unsigned port;    /* 0: 161 */
+	int version;      /* 2 (v2c) or 3; 0: 2 */
+	char *community;  /* v2c; NULL: "public" */
+	char *user;       /* v3 security name */
+	char *auth_proto; /* MD5 SHA SHA224 SHA256 SHA384 SHA512; NULL: SHA */
+	char *auth_pass;  /* NULL: noAuthNoPriv (at least 8 characters) */
+	char *priv_proto; /* DES AES AES192 AES256; NULL: AES */
+	char *priv_pass;  /* NULL: authNoPriv */
+	char *context;    /* v3 context name, or NULL */
+	int retries;      /* extra tries inside the deadline; < 0: 1 */
 };
 
 enum snmpc_type {
-	SNMPC_NONE = 0,   /* NULL, or an exception such as noSuchInstance */
-	SNMPC_INT,        /* INTEGER (Integer32): in .i */
-	SNMPC_UINT,       /* Gauge32, Counter32, TimeTicks, Unsigned32: in .u */
-	SNMPC_COUNTER64,  /* Counter64: in .u */
-	SNMPC_STRING,     /* OCTET STRING: .str (NUL-terminated copy), .len */
-	SNMPC_OID,        /* OBJECT IDENTIFIER: dotted text in .str */
-	SNMPC_IPADDR,     /* IpAddress: dotted quad in .str */
+	SNMPC_NONE = 0,  /* NULL, or an exception such as noSuchInstance */
+	SNMPC_INT,       /* INTEGER (Integer32): in .i */
+	SNMPC_UINT,      /* Gauge32, Counter32, TimeTicks, Unsigned32: in .u */
+	SNMPC_COUNTER64, /* Counter64: in .u */
+	SNMPC_STRING,    /* OCTET STRING: .str (NUL-terminated copy), .len */
+	SNMPC_OID,       /* OBJECT IDENTIFIER: dotted text in .str */
+	SNMPC_IPADDR,    /* IpAddress: dotted quad in .str */
 };
 
 struct snmpc_value {
 	enum snmpc_type type;
 	int64_t i;
 	uint64_t u;
-	char *str;        /* malloc'd or NULL; free with snmpc_value_free() */
+	char *str; /* malloc'd or NULL; free with snmpc_value_free() */
 	size_t len;
-	uint32_t index[16];  /* the OID suffix after the walked column */
+	uint32_t index[16]; /* the OID suffix after the walked column */
 	size_t index_len;
 };
 
@@ -77,23 +77,23 @@ struct snmpc_session;
 
 /* Opens a session. For v3 the engine ID discovery happens here and is
  * already bounded by the deadline. On failure *out is NULL and err says why. */
-enum snmpc_status snmpc_open(struct snmpc_session **out, const struct snmpc_opts *o,
-			     char *err, size_t errlen);
+enum snmpc_status snmpc_open(struct snmpc_session **out, const struct snmpc_opts *o, char *err,
+                             size_t errlen);
 
 /* GETs one object ("1.3.6.1.2.1.1.3.0"). An exception in the answer
  * (noSuchObject, noSuchInstance) is SNMPC_ERR_NOSUCH. */
 enum snmpc_status snmpc_get(struct snmpc_session *s, const char *oid, struct snmpc_value *v,
-			    char *err, size_t errlen);
+                            char *err, size_t errlen);
 
 /* Reads every instance under a column OID ("1.3.6.1.2.1.25.2.3.1.3") with
  * GETBULK, at most max_rows rows; .index of each value holds the row index.
  * An empty column is SNMPC_ERR_NOSUCH. */
 enum snmpc_status snmpc_walk(struct snmpc_session *s, const char *column, size_t max_rows,
-			     struct snmpc_column *out, char *err, size_t errlen);
+                             struct snmpc_column *out, char *err, size_t errlen);
 
 /* The value in col whose row index equals index[0..len), or NULL. */
 const struct snmpc_value *snmpc_column_find(const struct snmpc_column *col,
-					    const uint32_t *index, size_t len);
+                                            const uint32_t *index, size_t len);
 
 /* Reads SNMP credentials from a file of "key = value" lines ('#' starts a
  * comment): version, community, user, auth-protocol, auth-password,

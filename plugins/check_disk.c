@@ -32,9 +32,20 @@
 #include "strbuf.h"
 
 enum {
-	OPT_SNMP = 256, OPT_SNMP_PORT, OPT_COMMUNITY, OPT_SNMP_VERSION, OPT_SNMP_USER,
-	OPT_AUTH_PROTO, OPT_AUTH_PASS, OPT_PRIV_PROTO, OPT_PRIV_PASS, OPT_CONTEXT,
-	OPT_AUTH_FILE, OPT_TABLE, OPT_STALE_STATE, OPT_STAT_TIMEOUT,
+	OPT_SNMP = 256,
+	OPT_SNMP_PORT,
+	OPT_COMMUNITY,
+	OPT_SNMP_VERSION,
+	OPT_SNMP_USER,
+	OPT_AUTH_PROTO,
+	OPT_AUTH_PASS,
+	OPT_PRIV_PROTO,
+	OPT_PRIV_PASS,
+	OPT_CONTEXT,
+	OPT_AUTH_FILE,
+	OPT_TABLE,
+	OPT_STALE_STATE,
+	OPT_STAT_TIMEOUT,
 };
 
 enum disk_table { TABLE_AUTO, TABLE_HR, TABLE_DSK };
@@ -55,7 +66,7 @@ struct disk_cfg {
 	struct relist incl_re, excl_re;
 	bool local_only, all, errors_only, exact, show_device, inode_perf;
 	enum gl_state stale_state;
-	double stat_timeout;          /* seconds; 0: until the run's deadline */
+	double stat_timeout; /* seconds; 0: until the run's deadline */
 	bool snmp;
 	struct snmpc_opts so;
 	enum disk_table table;
@@ -63,11 +74,11 @@ struct disk_cfg {
 
 /* One file system in the report. */
 struct disk_fs {
-	char *name;       /* mount point, or the path asked for when it failed */
+	char *name; /* mount point, or the path asked for when it failed */
 	char *device;
 	char *type;
 	struct disk_usage u;
-	char *error;      /* set when there are no numbers */
+	char *error; /* set when there are no numbers */
 	enum gl_state state;
 	bool inode_alert;
 	size_t order;
@@ -82,14 +93,14 @@ struct disk_check {
 
 /* What a probe child sends back through its pipe. */
 struct probe_result {
-	int err;  /* errno of statvfs() or realpath(), 0 on success */
+	int err; /* errno of statvfs() or realpath(), 0 on success */
 	uint64_t frsize, blocks, bfree, bavail, files, ffree;
 	char real[PATH_MAX];
 };
 
 struct probe {
 	const char *path;
-	bool want_real;    /* also resolve the path (for -p inside a mount) */
+	bool want_real; /* also resolve the path (for -p inside a mount) */
 	pid_t pid;
 	int fd;
 	size_t got;
@@ -109,91 +120,93 @@ struct mtab {
 };
 
 static const struct opt_spec disk_opts[] = {
-	{'w', "warning", required_argument, "FREE",
-	 "Warning when free space is at or below FREE: a percentage (20%) or a\n"
-	 "size (500 in -u units, or 500MB); may be given once of each kind."},
-	{'c', "critical", required_argument, "FREE", "Critical, as -w."},
-	{'W', "iwarning", required_argument, "PERCENT",
-	 "Warning when free inodes are at or below PERCENT (10%)."},
-	{'K', "icritical", required_argument, "PERCENT", "Critical, as -W."},
-	{'u', "units", required_argument, "UNIT",
-	 "Unit for sizes without one and for output: B, KiB, MiB (default),\n"
-	 "GiB, TiB, PiB (KB, MB... are accepted and count in 1024s)."},
-	{'k', "kilobytes", no_argument, NULL, "Same as -u KiB."},
-	{'m', "megabytes", no_argument, NULL, "Same as -u MiB."},
-	{'p', "path", required_argument, "PATH",
-	 "Check the file system mounted at PATH, or holding PATH; repeatable.\n"
-	 "A PATH that does not exist is CRITICAL."},
-	{'x', "exclude-device", required_argument, "PATH",
-	 "Skip the mount point (or device) PATH; repeatable."},
-	{'X', "exclude-type", required_argument, "TYPE", "Skip file systems of TYPE."},
-	{'N', "include-type", required_argument, "TYPE",
-	 "Check only file systems of TYPE (also pseudo types such as tmpfs)."},
-	{'l', "local", no_argument, NULL, "Skip network file systems (nfs, cifs, ...)."},
-	{'A', "all", no_argument, NULL,
-	 "Check every mount that has a size, pseudo file systems (tmpfs,\n"
-	 "overlay...) included."},
-	{'r', "eregi-path", required_argument, "REGEX",
-	 "Check mounts whose mount point or device matches REGEX."},
-	{'R', "eregi-partition", required_argument, "REGEX", "As -r, ignoring case."},
-	{'i', "ignore-ereg-path", required_argument, "REGEX", "Skip mounts matching REGEX."},
-	{'I', "ignore-eregi-path", required_argument, "REGEX", "As -i, ignoring case."},
-	{'E', "exact-match", no_argument, NULL, "-p must name mount points exactly."},
-	{'e', "errors-only", no_argument, NULL,
-	 "List only file systems in WARNING or CRITICAL in the summary."},
-	{'M', "mountpoint", no_argument, NULL, "Name file systems by device, not mount point."},
-	{'P', "inode-perfdata", no_argument, NULL, "Inode perfdata even without -W/-K."},
-	{OPT_STALE_STATE, "stale-state", required_argument, "STATE",
-	 "State of a mount that does not answer statvfs() in time (default\n"
-	 "critical); the other mounts are still checked."},
-	{OPT_STAT_TIMEOUT, "stat-timeout", required_argument, "SECONDS",
-	 "How long a mount may take to answer (default: the rest of -t)."},
-	{'H', "hostname", required_argument, "HOST", "Check HOST's disks over SNMP."},
-	{OPT_SNMP, "snmp", no_argument, NULL, "SNMP mode (implied by -H)."},
-	{OPT_SNMP_PORT, "snmp-port", required_argument, "PORT", "Agent UDP port (161)."},
-	{OPT_SNMP_VERSION, "snmp-version", required_argument, "2c|3", "SNMP version (2c)."},
-	{OPT_COMMUNITY, "community", required_argument, "SECRET",
-	 "v2c community: env:NAME, file:PATH or a literal (visible in ps);\n"
-	 "default $GLANCE_SNMP_COMMUNITY, else public."},
-	{OPT_SNMP_USER, "snmp-user", required_argument, "USER", "v3 security name."},
-	{OPT_AUTH_PROTO, "snmp-auth-proto", required_argument, "PROTO",
-	 "v3 auth: MD5, SHA (default), SHA224, SHA256, SHA384, SHA512."},
-	{OPT_AUTH_PASS, "snmp-auth-pass", required_argument, "SECRET",
-	 "v3 auth passphrase, as --community; default $GLANCE_SNMP_AUTH_PASS."},
-	{OPT_PRIV_PROTO, "snmp-priv-proto", required_argument, "PROTO",
-	 "v3 privacy: DES, AES (default), AES192, AES256."},
-	{OPT_PRIV_PASS, "snmp-priv-pass", required_argument, "SECRET",
-	 "v3 privacy passphrase; default $GLANCE_SNMP_PRIV_PASS."},
-	{OPT_CONTEXT, "snmp-context", required_argument, "NAME", "v3 context name."},
-	{OPT_AUTH_FILE, "snmp-auth-file", required_argument, "FILE",
-	 "Read version, community, user, auth-protocol, auth-password,\n"
-	 "priv-protocol, priv-password, context from FILE (key = value lines;\n"
-	 "refused unless only its owner can read it)."},
-	{OPT_TABLE, "snmp-table", required_argument, "auto|hrstorage|dsk",
-	 "Which table to read (auto: hrStorageTable, else dskTable)."},
-	OPT_END,
+        {'w', "warning", required_argument, "FREE",
+         "Warning when free space is at or below FREE: a percentage (20%) or a\n"
+         "size (500 in -u units, or 500MB); may be given once of each kind."},
+        {'c', "critical", required_argument, "FREE", "Critical, as -w."},
+        {'W', "iwarning", required_argument, "PERCENT",
+         "Warning when free inodes are at or below PERCENT (10%)."},
+        {'K', "icritical", required_argument, "PERCENT", "Critical, as -W."},
+        {'u', "units", required_argument, "UNIT",
+         "Unit for sizes without one and for output: B, KiB, MiB (default),\n"
+         "GiB, TiB, PiB (KB, MB... are accepted and count in 1024s)."},
+        {'k', "kilobytes", no_argument, NULL, "Same as -u KiB."},
+        {'m', "megabytes", no_argument, NULL, "Same as -u MiB."},
+        {'p', "path", required_argument, "PATH",
+         "Check the file system mounted at PATH, or holding PATH; repeatable.\n"
+         "A PATH that does not exist is CRITICAL."},
+        {'x', "exclude-device", required_argument, "PATH",
+         "Skip the mount point (or device) PATH; repeatable."},
+        {'X', "exclude-type", required_argument, "TYPE", "Skip file systems of TYPE."},
+        {'N', "include-type", required_argument, "TYPE",
+         "Check only file systems of TYPE (also pseudo types such as tmpfs)."},
+        {'l', "local", no_argument, NULL, "Skip network file systems (nfs, cifs, ...)."},
+        {'A', "all", no_argument, NULL,
+         "Check every mount that has a size, pseudo file systems (tmpfs,\n"
+         "overlay...) included."},
+        {'r', "eregi-path", required_argument, "REGEX",
+         "Check mounts whose mount point or device matches REGEX."},
+        {'R', "eregi-partition", required_argument, "REGEX", "As -r, ignoring case."},
+        {'i', "ignore-ereg-path", required_argument, "REGEX", "Skip mounts matching REGEX."},
+        {'I', "ignore-eregi-path", required_argument, "REGEX", "As -i, ignoring case."},
+        {'E', "exact-match", no_argument, NULL, "-p must name mount points exactly."},
+        {'e', "errors-only", no_argument, NULL,
+         "List only file systems in WARNING or CRITICAL in the summary."},
+        {'M', "mountpoint", no_argument, NULL, "Name file systems by device, not mount point."},
+        {'P', "inode-perfdata", no_argument, NULL, "Inode perfdata even without -W/-K."},
+        {OPT_STALE_STATE, "stale-state", required_argument, "STATE",
+         "State of a mount that does not answer statvfs() in time (default\n"
+         "critical); the other mounts are still checked."},
+        {OPT_STAT_TIMEOUT, "stat-timeout", required_argument, "SECONDS",
+         "How long a mount may take to answer (default: the rest of -t)."},
+        {'H', "hostname", required_argument, "HOST", "Check HOST's disks over SNMP."},
+        {OPT_SNMP, "snmp", no_argument, NULL, "SNMP mode (implied by -H)."},
+        {OPT_SNMP_PORT, "snmp-port", required_argument, "PORT", "Agent UDP port (161)."},
+        {OPT_SNMP_VERSION, "snmp-version", required_argument, "2c|3", "SNMP version (2c)."},
+        {OPT_COMMUNITY, "community", required_argument, "SECRET",
+         "v2c community: env:NAME, file:PATH or a literal (visible in ps);\n"
+         "default $GLANCE_SNMP_COMMUNITY, else public."},
+        {OPT_SNMP_USER, "snmp-user", required_argument, "USER", "v3 security name."},
+        {OPT_AUTH_PROTO, "snmp-auth-proto", required_argument, "PROTO",
+         "v3 auth: MD5, SHA (default), SHA224, SHA256, SHA384, SHA512."},
+        {OPT_AUTH_PASS, "snmp-auth-pass", required_argument, "SECRET",
+         "v3 auth passphrase, as --community; default $GLANCE_SNMP_AUTH_PASS."},
+        {OPT_PRIV_PROTO, "snmp-priv-proto", required_argument, "PROTO",
+         "v3 privacy: DES, AES (default), AES192, AES256."},
+        {OPT_PRIV_PASS, "snmp-priv-pass", required_argument, "SECRET",
+         "v3 privacy passphrase; default $GLANCE_SNMP_PRIV_PASS."},
+        {OPT_CONTEXT, "snmp-context", required_argument, "NAME", "v3 context name."},
+        {OPT_AUTH_FILE, "snmp-auth-file", required_argument, "FILE",
+         "Read version, community, user, auth-protocol, auth-password,\n"
+         "priv-protocol, priv-password, context from FILE (key = value lines;\n"
+         "refused unless only its owner can read it)."},
+        {OPT_TABLE, "snmp-table", required_argument, "auto|hrstorage|dsk",
+         "Which table to read (auto: hrStorageTable, else dskTable)."},
+        OPT_END,
 };
 
 static const struct plugin_desc disk_desc = {
-	.name = "check_disk",
-	.service = "DISK",
-	.purpose = "Checks free space and inodes of local file systems, or of a host's\n"
-		   "disks over SNMP, against percent or size thresholds.",
-	.usage = "-w FREE -c FREE [-W PCT -K PCT] [-p PATH]... [-x PATH] [-X TYPE] [-N TYPE]\n"
-		 "       [-u UNIT] [-l] [-A] [-e] [-M] [-r REGEX] [-t SECS[:STATE]]\n"
-		 "       [-H HOST [--snmp-version 2c|3] [--snmp-auth-file FILE] ...]",
-	.notes = "Free space is what an unprivileged user can still write (f_bavail): blocks\n"
-		 "reserved for root count as used. A threshold alerts when free space is AT or\n"
-		 "below it; percentages are whole numbers (used share rounded up, as df).\n"
-		 "Skipped unless named by -p, -N or -A: proc, sysfs, tmpfs, devtmpfs, overlay,\n"
-		 "squashfs, cgroup and other pseudo file systems.\n"
-		 "Perfdata: 'MOUNT'=USEDB;WARN;CRIT;0;TOTAL in bytes (the used levels at which\n"
-		 "the thresholds alert), and 'MOUNT inodes'=USED;WARN;CRIT;0;TOTAL with -W/-K/-P.\n"
-		 "SNMP mode reads hrStorageTable fixed disks (size x allocation units, 32-bit\n"
-		 "wrap corrected) or dskTable (64-bit pairs, inode percent). No answer within\n"
-		 "-t is the -t state (critical; never OK), refused v3 credentials UNKNOWN.\n"
-		 "Example: check_disk -w 20% -c 10% -p / -p /var",
-	.opts = disk_opts,
+        .name = "check_disk",
+        .service = "DISK",
+        .purpose = "Checks free space and inodes of local file systems, or of a host's\n"
+                   "disks over SNMP, against percent or size thresholds.",
+        .usage = "-w FREE -c FREE [-W PCT -K PCT] [-p PATH]... [-x PATH] [-X TYPE] [-N TYPE]\n"
+                 "       [-u UNIT] [-l] [-A] [-e] [-M] [-r REGEX] [-t SECS[:STATE]]\n"
+                 "       [-H HOST [--snmp-version 2c|3] [--snmp-auth-file FILE] ...]",
+        .notes =
+                "Free space is what an unprivileged user can still write (f_bavail): blocks\n"
+                "reserved for root count as used. A threshold alerts when free space is AT or\n"
+                "below it; percentages are whole numbers (used share rounded up, as df).\n"
+                "Skipped unless named by -p, -N or -A: proc, sysfs, tmpfs, devtmpfs, overlay,\n"
+                "squashfs, cgroup and other pseudo file systems.\n"
+                "Perfdata: 'MOUNT'=USEDB;WARN;CRIT;0;TOTAL in bytes (the used levels at which\n"
+                "the thresholds alert), and 'MOUNT inodes'=USED;WARN;CRIT;0;TOTAL with "
+                "-W/-K/-P.\n"
+                "SNMP mode reads hrStorageTable fixed disks (size x allocation units, 32-bit\n"
+                "wrap corrected) or dskTable (64-bit pairs, inode percent). No answer within\n"
+                "-t is the -t state (critical; never OK), refused v3 credentials UNKNOWN.\n"
+                "Example: check_disk -w 20% -c 10% -p / -p /var",
+        .opts = disk_opts,
 };
 
 static void
@@ -223,10 +236,10 @@ strlist_free(struct strlist *l)
 static void
 relist_add(const struct opts *o, struct relist *l, const char *re, bool icase)
 {
-	char msg[160];
 	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
 	int rc = regcomp(&l->v[l->n], re, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0));
 	if (rc != 0) {
+		char msg[160];
 		regerror(rc, &l->v[l->n], msg, sizeof msg);
 		opts_usage_error(o, "%s: bad regular expression '%s': %s", o->current, re, msg);
 	}
@@ -237,7 +250,8 @@ static bool
 relist_match(const struct relist *l, const char *a, const char *b)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (regexec(&l->v[i], a, 0, NULL, 0) == 0 || (b && regexec(&l->v[i], b, 0, NULL, 0) == 0))
+		if (regexec(&l->v[i], a, 0, NULL, 0) == 0 ||
+		    (b && regexec(&l->v[i], b, 0, NULL, 0) == 0))
 			return true;
 	return false;
 }
@@ -270,7 +284,7 @@ cfg_units(const struct opts *o, struct disk_cfg *c, const char *arg)
 {
 	if (disk_unit_parse(arg, &c->lim.unit, &c->lim.unit_name) != 0)
 		opts_usage_error(o, "%s: unknown unit '%s' (B, KiB, MiB, GiB, TiB, PiB)",
-				 o->current, arg);
+		                 o->current, arg);
 }
 
 /* "env:NAME", "file:PATH" or a literal, through the shared secret reader. */
@@ -289,7 +303,10 @@ cfg_snmp_option(const struct opts *o, struct disk_cfg *c, int key, const char *a
 	char err[300];
 
 	switch (key) {
-	case 'H': snmpc_opts_set(&c->so.host, arg); c->snmp = true; break;
+	case 'H':
+		snmpc_opts_set(&c->so.host, arg);
+		c->snmp = true;
+		break;
 	case OPT_SNMP: c->snmp = true; break;
 	case OPT_SNMP_PORT: c->so.port = opts_port(o, arg); break;
 	case OPT_COMMUNITY: cfg_secret(o, &c->so.community, arg); break;
@@ -309,13 +326,16 @@ cfg_snmp_option(const struct opts *o, struct disk_cfg *c, int key, const char *a
 			opts_usage_error(o, "%s: %s", o->current, err);
 		break;
 	case OPT_TABLE:
-		if (strcmp(arg, "auto") == 0) c->table = TABLE_AUTO;
-		else if (strcmp(arg, "hrstorage") == 0) c->table = TABLE_HR;
-		else if (strcmp(arg, "dsk") == 0) c->table = TABLE_DSK;
-		else opts_usage_error(o, "%s: expected auto, hrstorage or dsk", o->current);
+		if (strcmp(arg, "auto") == 0)
+			c->table = TABLE_AUTO;
+		else if (strcmp(arg, "hrstorage") == 0)
+			c->table = TABLE_HR;
+		else if (strcmp(arg, "dsk") == 0)
+			c->table = TABLE_DSK;
+		else
+			opts_usage_error(o, "%s: expected auto, hrstorage or dsk", o->current);
 		break;
-	default:
-		return false;
+	default: return false;
 	}
 	return true;
 }
@@ -324,7 +344,10 @@ static void
 cfg_option(const struct opts *o, struct disk_cfg *c, int key, const char *arg)
 {
 	switch (key) {
-	case 'w': case 'c': case 'W': case 'K': cfg_threshold(o, c, key, arg); break;
+	case 'w':
+	case 'c':
+	case 'W':
+	case 'K': cfg_threshold(o, c, key, arg); break;
 	case 'u': cfg_units(o, c, arg); break;
 	case 'k': cfg_units(o, c, "KiB"); break;
 	case 'm': cfg_units(o, c, "MiB"); break;
@@ -334,8 +357,10 @@ cfg_option(const struct opts *o, struct disk_cfg *c, int key, const char *arg)
 	case 'N': strlist_add(&c->incl_types, arg); break;
 	case 'l': c->local_only = true; break;
 	case 'A': c->all = true; break;
-	case 'r': case 'R': relist_add(o, &c->incl_re, arg, key == 'R'); break;
-	case 'i': case 'I': relist_add(o, &c->excl_re, arg, key == 'I'); break;
+	case 'r':
+	case 'R': relist_add(o, &c->incl_re, arg, key == 'R'); break;
+	case 'i':
+	case 'I': relist_add(o, &c->excl_re, arg, key == 'I'); break;
 	case 'E': c->exact = true; break;
 	case 'e': c->errors_only = true; break;
 	case 'M': c->show_device = true; break;
@@ -343,7 +368,7 @@ cfg_option(const struct opts *o, struct disk_cfg *c, int key, const char *arg)
 	case OPT_STALE_STATE:
 		if (state_parse(arg, &c->stale_state) != 0)
 			opts_usage_error(o, "%s: '%s' is not ok, warning, critical or unknown",
-					 o->current, arg);
+			                 o->current, arg);
 		break;
 	case OPT_STAT_TIMEOUT: c->stat_timeout = opts_double(o, arg, 0.01, 86400); break;
 	default:
@@ -357,7 +382,7 @@ static void
 cfg_snmp_env(struct disk_cfg *c)
 {
 	static const char *const names[] = {"GLANCE_SNMP_COMMUNITY", "GLANCE_SNMP_AUTH_PASS",
-					    "GLANCE_SNMP_PRIV_PASS"};
+	                                    "GLANCE_SNMP_PRIV_PASS"};
 	char **fields[] = {&c->so.community, &c->so.auth_pass, &c->so.priv_pass};
 	for (size_t i = 0; i < 3; i++) {
 		const char *v = getenv(names[i]);
@@ -385,7 +410,7 @@ cfg_parse(struct disk_cfg *c, int argc, char **argv)
 		opts_usage_error(&o, "SNMP mode needs -H HOST");
 	if (c->snmp && (c->excl_types.n || c->incl_types.n || c->local_only))
 		opts_usage_error(&o, "-X, -N and -l select by file system type, which SNMP "
-				     "does not report");
+		                     "does not report");
 	if (c->snmp)
 		cfg_snmp_env(c);
 	opts_done(&o);
@@ -474,7 +499,7 @@ mtab_read(struct mtab *t, char *err, size_t errlen)
 			t->m = xrealloc(t->m, t->cap * sizeof *t->m);
 		}
 		t->m[t->n++] = (struct mount){xstrdup(mi.mount), xstrdup(mi.type),
-					      xstrdup(mi.source), false, false};
+		                              xstrdup(mi.source), false, false};
 	}
 	free(line);
 	fclose(fp);
@@ -521,8 +546,8 @@ mtab_find(struct mtab *t, const char *mp)
 static bool
 mount_excluded(const struct disk_cfg *c, const struct mount *m)
 {
-	return strlist_has(&c->excl_paths, m->mount) || strlist_has(&c->excl_paths, m->source) ||
-	       strlist_has(&c->excl_types, m->type) ||
+	return strlist_has(&c->excl_paths, m->mount) ||
+	       strlist_has(&c->excl_paths, m->source) || strlist_has(&c->excl_types, m->type) ||
 	       (c->local_only && disk_type_is_remote(m->type)) ||
 	       relist_match(&c->excl_re, m->mount, m->source);
 }
@@ -614,7 +639,7 @@ probe_read(struct probe *p)
 	}
 	if (p->got < sizeof p->r) {
 		memset(&p->r, 0, sizeof p->r);
-		p->r.err = EIO;  /* the child died without an answer */
+		p->r.err = EIO; /* the child died without an answer */
 	}
 	p->done = true;
 	close(p->fd);
@@ -641,7 +666,7 @@ probes_run(struct probe *ps, size_t n, double stat_timeout)
 	struct pollfd *pfd = xcalloc(n ? n : 1, sizeof *pfd);
 	int64_t stat_end = stat_timeout > 0 ? mono_ns() + (int64_t)(stat_timeout * 1e9) : 0;
 
-	signal(SIGCHLD, SIG_IGN);  /* children are reaped by the kernel */
+	signal(SIGCHLD, SIG_IGN); /* children are reaped by the kernel */
 	for (size_t i = 0; i < n; i++)
 		probe_start(&ps[i]);
 	for (;;) {
@@ -670,17 +695,17 @@ probes_run(struct probe *ps, size_t n, double stat_timeout)
 static void
 fs_from_probe(struct disk_fs *f, const struct probe *p, const struct disk_cfg *c)
 {
-	char secs[32];
-
 	if (p->hung) {
-		snprintf(secs, sizeof secs, "%g", c->stat_timeout > 0 ? c->stat_timeout :
-									deadline_seconds());
-		fs_error(f, c->stale_state, "%s not responding (statvfs blocked for %s s)", f->name,
-			 secs);
+		char secs[32];
+		snprintf(secs, sizeof secs, "%g",
+		         c->stat_timeout > 0 ? c->stat_timeout : deadline_seconds());
+		fs_error(f, c->stale_state, "%s not responding (statvfs blocked for %s s)",
+		         f->name, secs);
 		return;
 	}
 	if (p->r.err != 0) {
-		fs_error(f, GL_CRITICAL, "%s is not accessible: %s", f->name, strerror(p->r.err));
+		fs_error(f, GL_CRITICAL, "%s is not accessible: %s", f->name,
+		         strerror(p->r.err));
 		return;
 	}
 	f->u.total = p->r.blocks * p->r.frsize;
@@ -711,8 +736,8 @@ local_add_path(struct disk_check *ck, struct mtab *t, const struct probe *p)
 		fs_error(f, GL_CRITICAL, "%s is not a mount point (-E)", f->name);
 		return;
 	}
-	struct disk_fs *f = check_add(ck, m ? m->mount : p->path, m ? m->source : NULL,
-				      m ? m->type : NULL);
+	struct disk_fs *f =
+	        check_add(ck, m ? m->mount : p->path, m ? m->source : NULL, m ? m->type : NULL);
 	fs_from_probe(f, p, c);
 }
 
@@ -812,13 +837,14 @@ struct snmp_cols {
 
 static enum snmpc_status
 snmp_walk_cols(struct snmpc_session *s, const char *entry, const int *cols, size_t n,
-	       bool optional_from, size_t first_optional, struct snmp_cols *out, char *err,
-	       size_t errlen)
+               bool optional_from, size_t first_optional, struct snmp_cols *out, char *err,
+               size_t errlen)
 {
 	char oid[64];
 	for (size_t i = 0; i < n; i++) {
 		snprintf(oid, sizeof oid, "%s.%d", entry, cols[i]);
-		enum snmpc_status st = snmpc_walk(s, oid, SNMP_MAX_ROWS, &out->c[i], err, errlen);
+		enum snmpc_status st =
+		        snmpc_walk(s, oid, SNMP_MAX_ROWS, &out->c[i], err, errlen);
 		if (st == SNMPC_ERR_NOSUCH && optional_from && i >= first_optional)
 			continue;
 		if (st != SNMPC_OK)
@@ -841,12 +867,17 @@ snmp_str(const struct snmpc_value *v)
 }
 
 static void
-snmp_add_hr_row(struct disk_check *ck, const struct snmp_cols *k, const struct snmpc_value *type)
+snmp_add_hr_row(struct disk_check *ck, const struct snmp_cols *k,
+                const struct snmpc_value *type)
 {
-	const struct snmpc_value *descr = snmpc_column_find(&k->c[1], type->index, type->index_len);
-	const struct snmpc_value *units = snmpc_column_find(&k->c[2], type->index, type->index_len);
-	const struct snmpc_value *size = snmpc_column_find(&k->c[3], type->index, type->index_len);
-	const struct snmpc_value *used = snmpc_column_find(&k->c[4], type->index, type->index_len);
+	const struct snmpc_value *descr =
+	        snmpc_column_find(&k->c[1], type->index, type->index_len);
+	const struct snmpc_value *units =
+	        snmpc_column_find(&k->c[2], type->index, type->index_len);
+	const struct snmpc_value *size =
+	        snmpc_column_find(&k->c[3], type->index, type->index_len);
+	const struct snmpc_value *used =
+	        snmpc_column_find(&k->c[4], type->index, type->index_len);
 	struct disk_fs *f = check_add(ck, snmp_str(descr), NULL, "hrStorageFixedDisk");
 
 	uint64_t usedb = 0;
@@ -881,7 +912,8 @@ snmp_hr(struct disk_check *ck, struct snmpc_session *s, char *err, size_t errlen
 	size_t found = 0;
 
 	memset(&k, 0, sizeof k);
-	enum snmpc_status st = snmp_walk_cols(s, HR_STORAGE, cols, 5, false, 0, &k, err, errlen);
+	enum snmpc_status st =
+	        snmp_walk_cols(s, HR_STORAGE, cols, 5, false, 0, &k, err, errlen);
 	for (size_t i = 0; st == SNMPC_OK && i < k.c[0].n; i++) {
 		const struct snmpc_value *type = &k.c[0].v[i];
 		if (!snmp_hr_wanted(ck->cfg, type))
@@ -901,18 +933,23 @@ snmp_hr(struct disk_check *ck, struct snmpc_session *s, char *err, size_t errlen
 static uint64_t
 snmp_dsk_kb(const struct snmp_cols *k, size_t c32, size_t clo, const struct snmpc_value *row)
 {
-	const struct snmpc_value *lo = snmpc_column_find(&k->c[clo], row->index, row->index_len);
-	const struct snmpc_value *hi = snmpc_column_find(&k->c[clo + 1], row->index, row->index_len);
+	const struct snmpc_value *lo =
+	        snmpc_column_find(&k->c[clo], row->index, row->index_len);
+	const struct snmpc_value *hi =
+	        snmpc_column_find(&k->c[clo + 1], row->index, row->index_len);
 	if (lo && hi)
 		return (snmp_u32(hi) << 32) | snmp_u32(lo);
 	return snmp_u32(snmpc_column_find(&k->c[c32], row->index, row->index_len));
 }
 
 static void
-snmp_add_dsk_row(struct disk_check *ck, const struct snmp_cols *k, const struct snmpc_value *path)
+snmp_add_dsk_row(struct disk_check *ck, const struct snmp_cols *k,
+                 const struct snmpc_value *path)
 {
-	const struct snmpc_value *dev = snmpc_column_find(&k->c[1], path->index, path->index_len);
-	const struct snmpc_value *node = snmpc_column_find(&k->c[4], path->index, path->index_len);
+	const struct snmpc_value *dev =
+	        snmpc_column_find(&k->c[1], path->index, path->index_len);
+	const struct snmpc_value *node =
+	        snmpc_column_find(&k->c[4], path->index, path->index_len);
 	struct disk_fs *f = check_add(ck, snmp_str(path), snmp_str(dev), "dskTable");
 	/* columns: 0 Path 1 Device 2 Total 3 Avail 4 PercentNode 5.. Total/Avail Lo/Hi,
 	 * 9 Used: used is Total minus free-for-root, as in statvfs */
@@ -972,7 +1009,7 @@ snmp_select(struct disk_check *ck)
 
 	for (size_t i = 0; i < ck->n; i++)
 		want[i] = (c->paths.n == 0 && c->incl_re.n == 0) ||
-			  relist_match(&c->incl_re, ck->fs[i].name, ck->fs[i].device);
+		          relist_match(&c->incl_re, ck->fs[i].name, ck->fs[i].device);
 	for (size_t i = 0; i < c->paths.n; i++) {
 		long row = snmp_row_holding(ck, c->paths.v[i]);
 		if (row >= 0)
@@ -982,7 +1019,8 @@ snmp_select(struct disk_check *ck)
 	}
 	for (size_t i = 0; i < ck->n; i++) {
 		struct disk_fs *f = &ck->fs[i];
-		if (strlist_has(&c->excl_paths, f->name) || relist_match(&c->excl_re, f->name, f->device))
+		if (strlist_has(&c->excl_paths, f->name) ||
+		    relist_match(&c->excl_re, f->name, f->device))
 			want[i] = false;
 		if (want[i]) {
 			ck->fs[keep] = *f;
@@ -1028,8 +1066,9 @@ snmp_collect(struct disk_check *ck, char *err, size_t errlen)
 		err[0] = '\0';
 		st = snmp_dsk(ck, s, err, errlen);
 		if (st == SNMPC_ERR_NOSUCH)
-			snprintf(err, errlen, "the agent shows neither hrStorageTable fixed disks "
-					      "nor dskTable rows");
+			snprintf(err, errlen,
+			         "the agent shows neither hrStorageTable fixed disks "
+			         "nor dskTable rows");
 	}
 	snmpc_close(s);
 	if (st == SNMPC_OK) {
@@ -1044,8 +1083,8 @@ snmp_collect(struct disk_check *ck, char *err, size_t errlen)
 static int
 state_rank(enum gl_state s)
 {
-	static const int rank[] = {[GL_OK] = 0, [GL_WARNING] = 2, [GL_CRITICAL] = 3,
-				   [GL_UNKNOWN] = 1};
+	static const int rank[] = {
+	        [GL_OK] = 0, [GL_WARNING] = 2, [GL_CRITICAL] = 3, [GL_UNKNOWN] = 1};
 	return rank[s];
 }
 
@@ -1075,8 +1114,8 @@ fs_summary(struct disk_check *ck, const struct disk_fs *f, bool *first)
 	}
 	int ip = disk_inode_free_pct(&f->u);
 	output_summary(&ck->out, "%s %llu%s (%d%% inode=", name,
-		       (unsigned long long)(f->u.avail / c->lim.unit), c->lim.unit_name,
-		       disk_free_pct(&f->u));
+	               (unsigned long long)(f->u.avail / c->lim.unit), c->lim.unit_name,
+	               disk_free_pct(&f->u));
 	if (ip < 0)
 		output_summary(&ck->out, "-)");
 	else
@@ -1118,7 +1157,7 @@ fs_long(struct disk_check *ck, const struct disk_fs *f)
 	}
 	if (disk_inode_free_pct(&f->u) >= 0)
 		sb_appendf(&sb, ", inodes %d%% free%s", disk_inode_free_pct(&f->u),
-			   f->inode_alert ? " (alert)" : "");
+		           f->inode_alert ? " (alert)" : "");
 	output_long(&ck->out, "%s", sb_str(&sb));
 	sb_free(&sb);
 }
@@ -1138,9 +1177,14 @@ fs_perfdata(struct disk_check *ck, const struct disk_fs *f)
 		w.set = true, w.end = lv;
 	if (disk_used_level(&c->lim, true, &f->u, &lv))
 		cr.set = true, cr.end = lv;
-	struct pd_item it = {.label = name, .value = (double)disk_used(&f->u), .uom = "B",
-			     .warn = &w, .crit = &cr, .has_min = true, .has_max = true,
-			     .max = (double)f->u.total};
+	struct pd_item it = {.label = name,
+	                     .value = (double)disk_used(&f->u),
+	                     .uom = "B",
+	                     .warn = &w,
+	                     .crit = &cr,
+	                     .has_min = true,
+	                     .has_max = true,
+	                     .max = (double)f->u.total};
 	perfdata_append(&ck->out.perf, &it);
 	bool want = c->inode_perf || c->lim.warn_inode.set || c->lim.crit_inode.set;
 	if (!want || f->u.files == 0)
@@ -1152,9 +1196,13 @@ fs_perfdata(struct disk_check *ck, const struct disk_fs *f)
 		cr.set = true, cr.end = lv;
 	sb_appendf(&label, "%s inodes", name);
 	uint64_t ffree = f->u.ffree < f->u.files ? f->u.ffree : f->u.files;
-	it = (struct pd_item){.label = sb_str(&label), .value = (double)(f->u.files - ffree),
-			      .warn = &w, .crit = &cr, .has_min = true, .has_max = true,
-			      .max = (double)f->u.files};
+	it = (struct pd_item){.label = sb_str(&label),
+	                      .value = (double)(f->u.files - ffree),
+	                      .warn = &w,
+	                      .crit = &cr,
+	                      .has_min = true,
+	                      .has_max = true,
+	                      .max = (double)f->u.files};
 	perfdata_append(&ck->out.perf, &it);
 	sb_free(&label);
 }
@@ -1192,7 +1240,7 @@ check_free(struct disk_check *ck)
 {
 	for (size_t i = 0; i < ck->n; i++)
 		free(ck->fs[i].name), free(ck->fs[i].device), free(ck->fs[i].type),
-			free(ck->fs[i].error);
+		        free(ck->fs[i].error);
 	free(ck->fs);
 }
 
@@ -1213,8 +1261,8 @@ main(int argc, char **argv)
 	if (st != GL_OK || err[0] != '\0') {
 		check_free(&ck);
 		cfg_free(&cfg);
-		output_die("DISK", st != GL_OK ? st : GL_UNKNOWN, "%s%s", cfg.snmp ? "SNMP: " : "",
-			   err);
+		output_die("DISK", st != GL_OK ? st : GL_UNKNOWN, "%s%s",
+		           cfg.snmp ? "SNMP: " : "", err);
 	}
 	check_report(&ck);
 	check_free(&ck);

@@ -31,8 +31,8 @@ hang_statfs(const char *path, struct statvfs *sv)
 }
 
 static const struct fuse_operations hang_ops = {
-	.getattr = hang_getattr,
-	.statfs = hang_statfs,
+        .getattr = hang_getattr,
+        .statfs = hang_statfs,
 };
 
 int

@@ -17,20 +17,34 @@ static const struct {
 	double value;
 	uint64_t mult;
 } thr[] = {
-	{"20%", 0, 1, 1, 20, 0},         {"20.5%", 0, 1, 1, 20.5, 0},
-	{"0%", 0, 1, 1, 0, 0},           {"100%", 0, 1, 1, 100, 0},
-	{"500", 0, 1, 0, 500, 0},        {"1.5", 0, 1, 0, 1.5, 0},
-	{"500MB", 0, 1, 0, 500, MiB},    {"500MiB", 0, 1, 0, 500, MiB},
-	{"500mb", 0, 1, 0, 500, MiB},    {"2G", 0, 1, 0, 2, MiB << 10},
-	{"10kB", 0, 1, 0, 10, 1024},     {"1TB", 0, 1, 0, 1, MiB << 20},
-	{"3PiB", 0, 1, 0, 3, MiB << 30}, {"4096B", 0, 1, 0, 4096, 1},
-	{"10", 1, 1, 1, 10, 0},          {"10%", 1, 1, 1, 10, 0},
-	{"", 0, 0, 0, 0, 0},             {"abc", 0, 0, 0, 0, 0},
-	{"-5%", 0, 0, 0, 0, 0},          {"+5", 0, 0, 0, 0, 0},
-	{"120%", 0, 0, 0, 0, 0},         {"5XB", 0, 0, 0, 0, 0},
-	{"%", 0, 0, 0, 0, 0},            {"5 %", 0, 0, 0, 0, 0},
-	{"5%%", 0, 0, 0, 0, 0},          {"1e3", 0, 0, 0, 0, 0},
-	{"10MB", 1, 0, 0, 0, 0},         {"101", 1, 0, 0, 0, 0},
+        {"20%", 0, 1, 1, 20, 0},
+        {"20.5%", 0, 1, 1, 20.5, 0},
+        {"0%", 0, 1, 1, 0, 0},
+        {"100%", 0, 1, 1, 100, 0},
+        {"500", 0, 1, 0, 500, 0},
+        {"1.5", 0, 1, 0, 1.5, 0},
+        {"500MB", 0, 1, 0, 500, MiB},
+        {"500MiB", 0, 1, 0, 500, MiB},
+        {"500mb", 0, 1, 0, 500, MiB},
+        {"2G", 0, 1, 0, 2, MiB << 10},
+        {"10kB", 0, 1, 0, 10, 1024},
+        {"1TB", 0, 1, 0, 1, MiB << 20},
+        {"3PiB", 0, 1, 0, 3, MiB << 30},
+        {"4096B", 0, 1, 0, 4096, 1},
+        {"10", 1, 1, 1, 10, 0},
+        {"10%", 1, 1, 1, 10, 0},
+        {"", 0, 0, 0, 0, 0},
+        {"abc", 0, 0, 0, 0, 0},
+        {"-5%", 0, 0, 0, 0, 0},
+        {"+5", 0, 0, 0, 0, 0},
+        {"120%", 0, 0, 0, 0, 0},
+        {"5XB", 0, 0, 0, 0, 0},
+        {"%", 0, 0, 0, 0, 0},
+        {"5 %", 0, 0, 0, 0, 0},
+        {"5%%", 0, 0, 0, 0, 0},
+        {"1e3", 0, 0, 0, 0, 0},
+        {"10MB", 1, 0, 0, 0, 0},
+        {"101", 1, 0, 0, 0, 0},
 };
 
 static void
@@ -46,7 +60,7 @@ test_thresholds(void)
 			continue;
 		}
 		ok(rc == 0 && t.set && t.percent == thr[i].percent && t.value == thr[i].value &&
-			   t.mult == thr[i].mult,
+		           t.mult == thr[i].mult,
 		   "'%s'%s parses", thr[i].arg, thr[i].inode ? " as inodes" : "");
 	}
 }
@@ -60,7 +74,8 @@ test_units(void)
 	   "-u bytes is B");
 	ok(disk_unit_parse("MB", &m, &label) == 0 && m == MiB && strcmp(label, "MiB") == 0,
 	   "-u MB counts in MiB, as check_disk 2.x");
-	ok(disk_unit_parse("gib", &m, &label) == 0 && m == MiB << 10 && strcmp(label, "GiB") == 0,
+	ok(disk_unit_parse("gib", &m, &label) == 0 && m == MiB << 10 &&
+	           strcmp(label, "GiB") == 0,
 	   "-u gib (any case)");
 	ok(disk_unit_parse("XB", &m, &label) == -1, "-u XB is unknown");
 }
@@ -131,7 +146,8 @@ test_eval(void)
 	is_int(disk_eval(&l, &u, &inode), GL_OK, "15%% free at -w 14%%: OK");
 	u = usage(100 * MiB, 15 * MiB + MiB / 2, 15 * MiB + MiB / 2);
 	l = limits("15", "10", NULL, NULL);
-	is_int(disk_eval(&l, &u, &inode), GL_WARNING, "15.5 MiB counts as 15 whole MiB: -w 15 warns");
+	is_int(disk_eval(&l, &u, &inode), GL_WARNING,
+	       "15.5 MiB counts as 15 whole MiB: -w 15 warns");
 	l = limits("16MB", "14MB", NULL, NULL);
 	l.unit = 1024;
 	is_int(disk_eval(&l, &u, &inode), GL_WARNING, "a unit in the threshold beats -u");
@@ -151,7 +167,8 @@ test_levels(void)
 	double lv;
 
 	ok(disk_used_level(&l, false, &u, &lv) && lv == 80 * MiB, "-w 20%%: used level 80 MiB");
-	ok(disk_used_level(&l, true, &u, &lv) && lv == 85 * MiB, "-c 15 (MiB): used level 85 MiB");
+	ok(disk_used_level(&l, true, &u, &lv) && lv == 85 * MiB,
+	   "-c 15 (MiB): used level 85 MiB");
 	l = limits("10%", NULL, NULL, NULL);
 	ok(!disk_used_level(&l, true, &u, &lv), "no -c: no level");
 	l = limits("200", NULL, NULL, NULL);
@@ -162,10 +179,12 @@ test_levels(void)
 	   "percent and size: the lower level (70 MiB)");
 	u = usage(10485760, 0, 0);
 	l = limits("1%", NULL, NULL, NULL);
-	ok(disk_used_level(&l, false, &u, &lv) && lv == 10380902, "-w 1%% of 10 MiB rounds down");
+	ok(disk_used_level(&l, false, &u, &lv) && lv == 10380902,
+	   "-w 1%% of 10 MiB rounds down");
 	u.files = 1000;
 	l = limits(NULL, NULL, "20%", NULL);
-	ok(disk_inode_level(&l, false, &u, &lv) && lv == 800, "-W 20%% of 1000 inodes: 800 used");
+	ok(disk_inode_level(&l, false, &u, &lv) && lv == 800,
+	   "-W 20%% of 1000 inodes: 800 used");
 }
 
 static void
@@ -191,20 +210,20 @@ test_mountinfo(void)
 	struct disk_mountinfo m;
 
 	ok(disk_mountinfo_parse(l1, &m) == 0 && strcmp(m.mount, "/") == 0 &&
-		   strcmp(m.type, "ext4") == 0 && strcmp(m.source, "/dev/vda") == 0 &&
-		   m.major == 254 && m.minor == 0,
+	           strcmp(m.type, "ext4") == 0 && strcmp(m.source, "/dev/vda") == 0 &&
+	           m.major == 254 && m.minor == 0,
 	   "mountinfo: root mount with an optional field");
 	ok(disk_mountinfo_parse(l2, &m) == 0 && strcmp(m.mount, "/mnt/my disk") == 0 &&
-		   strcmp(m.root, "/sub") == 0 && strcmp(m.type, "fuse.sshfs") == 0,
+	           strcmp(m.root, "/sub") == 0 && strcmp(m.type, "fuse.sshfs") == 0,
 	   "mountinfo: \\040 in a mount point is a space");
 	ok(disk_mountinfo_parse(l3, &m) == -1, "mountinfo: a line without ' - ' is rejected");
 	ok(disk_mountinfo_parse(l4, &m) == -1, "mountinfo: garbage is rejected");
 	ok(disk_type_is_pseudo("tmpfs") && disk_type_is_pseudo("overlay") &&
-		   disk_type_is_pseudo("proc") && !disk_type_is_pseudo("ext4") &&
-		   !disk_type_is_pseudo("fuse.sshfs"),
+	           disk_type_is_pseudo("proc") && !disk_type_is_pseudo("ext4") &&
+	           !disk_type_is_pseudo("fuse.sshfs"),
 	   "pseudo types: tmpfs, overlay, proc; not ext4 or sshfs");
 	ok(disk_type_is_remote("nfs4") && disk_type_is_remote("cifs") &&
-		   !disk_type_is_remote("xfs"),
+	           !disk_type_is_remote("xfs"),
 	   "remote types: nfs4, cifs; not xfs");
 }
 

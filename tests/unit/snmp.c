@@ -34,10 +34,11 @@ test_auth_file(void)
 	const char *p;
 
 	memset(&o, 0, sizeof o);
-	p = write_file("v3", "# comment\n\nversion = 3\nuser=monuser\n  auth-protocol = SHA256 \n"
-			     "auth-password = a pass with spaces\r\npriv-password=privpass123\n"
-			     "context = ctx\n",
-		       0600);
+	p = write_file("v3",
+	               "# comment\n\nversion = 3\nuser=monuser\n  auth-protocol = SHA256 \n"
+	               "auth-password = a pass with spaces\r\npriv-password=privpass123\n"
+	               "context = ctx\n",
+	               0600);
 	ok(snmpc_read_auth_file(p, &o, err, sizeof err) == 0, "a 0600 auth file is read");
 	is_int(o.version, 3, "version = 3");
 	is_str(o.user, "monuser", "user without spaces around '='");
@@ -53,10 +54,11 @@ test_auth_file(void)
 	ok(snmpc_read_auth_file(p, &o, err, sizeof err) == -1 && strstr(err, "chmod 600"),
 	   "a world-readable auth file is refused (%s)", err);
 	p = write_file("group", "community = s3cret\n", 0640);
-	ok(snmpc_read_auth_file(p, &o, err, sizeof err) == -1, "a group-readable file is refused");
+	ok(snmpc_read_auth_file(p, &o, err, sizeof err) == -1,
+	   "a group-readable file is refused");
 	p = write_file("badkey", "community = x\npassword = y\n", 0600);
 	ok(snmpc_read_auth_file(p, &o, err, sizeof err) == -1 && strstr(err, "line 2") &&
-		   strstr(err, "unknown key 'password'"),
+	           strstr(err, "unknown key 'password'"),
 	   "an unknown key names its line (%s)", err);
 	snmpc_opts_free(&o);
 	p = write_file("badver", "version = 1\n", 0600);
@@ -80,15 +82,18 @@ test_open_config(void)
 	ok(s == NULL, "no session on failure");
 	snmpc_opts_set(&o.user, "u");
 	snmpc_opts_set(&o.auth_pass, "short");
-	is_int(snmpc_open(&s, &o, err, sizeof err), SNMPC_ERR_CONFIG, "a 5-character passphrase");
+	is_int(snmpc_open(&s, &o, err, sizeof err), SNMPC_ERR_CONFIG,
+	       "a 5-character passphrase");
 	is_str(err, "SNMPv3 passphrases must have at least 8 characters", "says why");
 	snmpc_opts_set(&o.auth_pass, "longenough");
 	snmpc_opts_set(&o.auth_proto, "SHA3");
-	is_int(snmpc_open(&s, &o, err, sizeof err), SNMPC_ERR_CONFIG, "an unknown auth protocol");
+	is_int(snmpc_open(&s, &o, err, sizeof err), SNMPC_ERR_CONFIG,
+	       "an unknown auth protocol");
 	ok(strstr(err, "'SHA3'") != NULL, "names it (%s)", err);
 	snmpc_opts_set(&o.auth_proto, NULL);
 	snmpc_opts_set(&o.priv_proto, "BLOWFISH");
-	is_int(snmpc_open(&s, &o, err, sizeof err), SNMPC_ERR_CONFIG, "an unknown privacy protocol");
+	is_int(snmpc_open(&s, &o, err, sizeof err), SNMPC_ERR_CONFIG,
+	       "an unknown privacy protocol");
 	o.version = 1;
 	is_int(snmpc_open(&s, &o, err, sizeof err), SNMPC_ERR_CONFIG, "SNMPv1 is not offered");
 	snmpc_opts_free(&o);
