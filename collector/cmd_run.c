@@ -1,8 +1,12 @@
 /* glance run [--once] and glance render. */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "schedule.h"
@@ -69,6 +73,28 @@ run_reload(void *ctx)
 	return cfg;
 }
 
+/* One scheduler per store: two would run every check twice. The lock is
+ * an flock on STATE.lock, released by the kernel however we exit. */
+static int
+lock_store(const struct cli *cli, const struct config *cfg)
+{
+	struct strbuf path = STRBUF_INIT;
+	int fd;
+
+	sb_appendf(&path, "%s.lock", cfg->site.state);
+	fd = open(sb_str(&path), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		cli_error(cli, "%s: %s", sb_str(&path),
+		          fd >= 0 && errno == EWOULDBLOCK ? "another glance run uses this store"
+		                                          : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	sb_free(&path);
+	return fd;
+}
+
 static int
 run_help(void)
 {
@@ -120,10 +146,18 @@ cmd_run(int argc, char **argv)
 		free(cfg);
 		return EXIT_FAIL;
 	}
+	int lock = lock_store(&cli, cfg);
+	if (lock < 0) {
+		store_close(r.st);
+		config_free(cfg);
+		free(cfg);
+		return EXIT_FAIL;
+	}
 	ctl.now_base = cli.now;
 	ctl.verbose = cli.verbose;
 	install_signals();
 	rc = schedule_run(&cfg, r.st, &ctl);
+	close(lock);
 	store_close(r.st);
 	config_free(cfg);
 	free(cfg);
