@@ -234,6 +234,19 @@ net_read_line(struct net_conn *c, char *line, size_t cap, size_t *len, char *err
 	}
 }
 
+enum net_status
+net_read(struct net_conn *c, void *buf, size_t cap, size_t *got, char *err, size_t errlen)
+{
+	if (c->rpos < c->rlen) {
+		size_t n = c->rlen - c->rpos < cap ? c->rlen - c->rpos : cap;
+		memcpy(buf, c->rbuf + c->rpos, n);
+		c->rpos += n;
+		*got = n;
+		return NET_OK;
+	}
+	return net_raw_read(c, buf, cap, got, err, errlen);
+}
+
 void
 net_close(struct net_conn *c)
 {

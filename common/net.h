@@ -60,6 +60,13 @@ enum net_status net_write(struct net_conn *c, const void *buf, size_t len,
 enum net_status net_read_line(struct net_conn *c, char *line, size_t cap, size_t *len,
 			      char *err, size_t errlen);
 
+/* Reads what is available now, at most cap bytes (waiting for the first
+ * within the deadline): bytes net_read_line() buffered come first, and
+ * nothing more is read ahead, so a binary dialogue never reads past the
+ * peer's last byte before a STARTTLS handshake. */
+enum net_status net_read(struct net_conn *c, void *buf, size_t cap, size_t *got, char *err,
+			 size_t errlen);
+
 /* Waits for fd to become readable (POLLIN) or writable (POLLOUT) within
  * the deadline. Returns NET_OK, NET_ERR_TIMEOUT or NET_ERR_IO. */
 enum net_status net_wait(int fd, short events);

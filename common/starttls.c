@@ -1,15 +1,10 @@
 #include "starttls.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
-
-#include "deadline.h"
 
 /* Lines longer than this are refused; a greeting or a capability list
  * that needs more is not a server worth talking to. */
@@ -183,36 +178,18 @@ st_line_dialogue(struct net_conn *c, const char *ok1, const char *cmd, const cha
 	return NET_ERR_TOOLONG;
 }
 
-/* Reads at most cap bytes that are available now (waiting for the first
- * within the deadline), bypassing the line buffer: the binary and XML
- * dialogues must never read past the server's last plain-text byte. */
+/* net_read() with the failure worded for the STARTTLS dialogue. */
 static enum net_status
 st_recv(struct net_conn *c, unsigned char *buf, size_t cap, size_t *got, char *err,
 	size_t errlen)
 {
-	for (;;) {
-		ssize_t n = recv(c->fd, buf, cap, 0);
-		if (n > 0) {
-			*got = (size_t)n;
-			return NET_OK;
-		}
-		if (n == 0) {
-			snprintf(err, errlen, "%s closed the connection", c->peer);
-			return NET_ERR_EOF;
-		}
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			snprintf(err, errlen, "read from %s: %s", c->peer, strerror(errno));
-			return NET_ERR_IO;
-		}
-		enum net_status st = net_wait(c->fd, POLLIN);
-		if (st != NET_OK) {
-			snprintf(err, errlen, "%s: %s waiting for the STARTTLS answer", c->peer,
-				 net_strerror(st));
-			return st;
-		}
-	}
+	enum net_status st = net_read(c, buf, cap, got, err, errlen);
+
+	if (st == NET_ERR_EOF)
+		snprintf(err, errlen, "%s closed the connection", c->peer);
+	else if (st == NET_ERR_TIMEOUT)
+		snprintf(err, errlen, "%s: timeout waiting for the STARTTLS answer", c->peer);
+	return st;
 }
 
 static enum net_status
