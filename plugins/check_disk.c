@@ -104,9 +104,13 @@ struct probe {
 	pid_t pid;
 	int fd;
 	size_t got;
-	bool done, hung;
+	bool started, done, hung;
 	struct probe_result r;
 };
+
+/* Children at once: enough for any real host, few enough that a machine
+ * with thousands of mounts cannot run us out of processes or fds. */
+#define PROBE_MAX 64
 
 /* A mount table entry. */
 struct mount {
@@ -658,36 +662,52 @@ probe_wait_ms(int64_t stat_end)
 	return ms;
 }
 
-/* Runs all probes at once and waits for them within the time allowed;
- * the ones still blocked are killed and marked hung. */
+/* Starts probes until PROBE_MAX are in flight; returns how many are. */
+static size_t
+probes_fill(struct probe *ps, size_t n, size_t *next)
+{
+	size_t active = 0;
+	for (size_t i = 0; i < *next; i++)
+		active += !ps[i].done;
+	while (*next < n && active < PROBE_MAX) {
+		struct probe *p = &ps[(*next)++];
+		p->started = true;
+		probe_start(p);
+		active += !p->done;
+	}
+	return active;
+}
+
+/* Runs the probes in parallel and waits for them within the time
+ * allowed; the ones still blocked are killed and marked hung (and any
+ * never started, behind PROBE_MAX hung ones, too). */
 static void
 probes_run(struct probe *ps, size_t n, double stat_timeout)
 {
-	struct pollfd *pfd = xcalloc(n ? n : 1, sizeof *pfd);
+	struct pollfd *pfd = xcalloc(PROBE_MAX, sizeof *pfd);
 	int64_t stat_end = stat_timeout > 0 ? mono_ns() + (int64_t)(stat_timeout * 1e9) : 0;
+	size_t next = 0;
 
 	signal(SIGCHLD, SIG_IGN); /* children are reaped by the kernel */
-	for (size_t i = 0; i < n; i++)
-		probe_start(&ps[i]);
-	for (;;) {
+	while (probes_fill(ps, n, &next) > 0) {
 		size_t np = 0;
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < next; i++)
 			if (!ps[i].done)
 				pfd[np++] = (struct pollfd){.fd = ps[i].fd, .events = POLLIN};
 		int ms = probe_wait_ms(stat_end);
-		if (np == 0 || ms <= 0)
+		if (ms <= 0 || (poll(pfd, np, ms) < 0 && errno != EINTR))
 			break;
-		if (poll(pfd, np, ms) < 0 && errno != EINTR)
-			break;
-		for (size_t i = 0, k = 0; i < n; i++)
+		for (size_t i = 0, k = 0; i < next; i++)
 			if (!ps[i].done && pfd[k++].revents)
 				probe_read(&ps[i]);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!ps[i].done) {
 			ps[i].hung = true;
-			kill(ps[i].pid, SIGKILL);
-			close(ps[i].fd);
+			if (ps[i].started) {
+				kill(ps[i].pid, SIGKILL);
+				close(ps[i].fd);
+			}
 		}
 	free(pfd);
 }
@@ -695,6 +715,11 @@ probes_run(struct probe *ps, size_t n, double stat_timeout)
 static void
 fs_from_probe(struct disk_fs *f, const struct probe *p, const struct disk_cfg *c)
 {
+	if (p->hung && !p->started) {
+		fs_error(f, c->stale_state, "%s not checked: too many mounts not responding",
+		         f->name);
+		return;
+	}
 	if (p->hung) {
 		char secs[32];
 		snprintf(secs, sizeof secs, "%g",

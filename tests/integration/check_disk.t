@@ -18,7 +18,7 @@ PEER=/usr/lib/nagios/plugins/check_disk
 G=$T/g
 mkdir -p "$G/a" "$G/b" "$G/c" "$G/d" "$G/hang"
 _disk_cleanup() {
-	umount -l "$G/hang" "$G/a" "$G/b" "$G/c" "$G/d" 2>/dev/null
+	umount -l "$G/hang" "$G/a" "$G/b" "$G/c" "$G/d" "$G"/many/* 2>/dev/null
 	_cleanup
 }
 trap _disk_cleanup EXIT
@@ -169,6 +169,17 @@ like "$first" "; $A 15MiB \\(15% inode=99%\\); $B_ 10MiB \\(100% inode=99%\\); $
 	"-A: tmpfs mounts are checked"
 ok "$([[ $first == *" /proc "* || $first == *" /sys "* ]] && echo 1 || echo 0)" \
 	"-A: size-0 mounts (proc, sysfs) are left out"
+
+# More mounts than the plugin runs children at once: all are checked.
+for i in $(seq 1 70); do
+	mkdir -p "$G/many/$i" && mount -t tmpfs -o size=1m "gl_many$i" "$G/many/$i"
+done
+run "$C" -N tmpfs -r "^$G/many/" -w 0% -c 0%
+is "$rc" 0 "70 mounts: exit code"
+is "$(grep -o "$G/many/[0-9]* 1MiB (100% inode=" <<<"${first%%|*}" | wc -l)" 70 "70 mounts: all in the summary"
+is "$(tr ' ' '\n' <<<"${first#*|}" | grep -c "^$G/many/[0-9]*=0B;1048576;1048576;0;1048576\$")" 70 \
+	"70 mounts: all in the perfdata"
+umount "$G"/many/*
 
 # Without -N or -p, tmpfs and other pseudo file systems are skipped.
 run "$C" -w 0% -c 0%
