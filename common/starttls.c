@@ -372,3 +372,30 @@ starttls_run(struct net_conn *c, enum starttls_proto p, const char *name, char *
 	snprintf(err, errlen, "unknown STARTTLS protocol");
 	return NET_ERR_IO;
 }
+
+void
+starttls_quit(struct net_conn *c, enum starttls_proto p)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+	} bye[] = {
+		[STARTTLS_NONE] = {"", 0},
+		[STARTTLS_SMTP] = {"QUIT\r\n", 6},
+		[STARTTLS_SUBMISSION] = {"QUIT\r\n", 6},
+		[STARTTLS_IMAP] = {"a2 LOGOUT\r\n", 11},
+		[STARTTLS_POP3] = {"QUIT\r\n", 6},
+		[STARTTLS_FTP] = {"QUIT\r\n", 6},
+		[STARTTLS_XMPP] = {"</stream:stream>", 16},
+		/* UnbindRequest, messageID 2 (RFC 4511 4.3) */
+		[STARTTLS_LDAP] = {"\x30\x05\x02\x01\x02\x42\x00", 7},
+		/* Terminate: 'X', length 4 */
+		[STARTTLS_POSTGRES] = {"X\0\0\0\4", 5},
+	};
+	char err[128];
+
+	if ((size_t)p >= sizeof bye / sizeof bye[0] || bye[p].len == 0 || c->ssl == NULL)
+		return;
+	if (net_write(c, bye[p].bytes, bye[p].len, err, sizeof err) != NET_OK)
+		return;  /* the session is over either way */
+}

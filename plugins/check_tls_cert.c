@@ -343,6 +343,7 @@ tc_report(struct tc_check *k, struct net_conn *c, const struct addrinfo *ai, boo
 		       per_address ? addr : NULL, &k->out);
 	/* Closed before the next handshake: a one-connection-at-a-time
 	 * server must not keep the probe waiting. */
+	starttls_quit(c, (enum starttls_proto)k->a.starttls);
 	net_close(c);
 	tc_old_protocols(k, ai, negotiated);
 }
