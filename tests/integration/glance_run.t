@@ -151,6 +151,9 @@ is "$rc" 0 "run --once: exit 0"
 is "$(cat "$T/stderr")" "" "run --once: nothing on stderr"
 ok $((ms > 5000)) "a hang and an endless writer killed at 2 s do not hold up 13 checks on 4 slots (took $ms ms)"
 ok "$([ -f "$T/public/index.html" ] && [ -f "$T/public/status.json" ]; echo $?)" "the site was rendered"
+is "$(grep -rl -e "DAEMON OK" -e "ENDLESS OK" -e "timed out after" -e "about to hang" "$T/public/" | wc -l)" 0 \
+	"no output of the internal system's checks reaches any page or feed"
+like "$(grep -c "TCP OK" "$T/public/status.json")" '^[1-9]' "a public service's output does"
 
 like "$(svc NC023 PING)" '^0\|1\|1\|PING OK - Packet loss = 0%, RTA = [0-9]+\.[0-9]{2} ms$' "glance check_ping: OK HARD"
 like "$(q "SELECT perfdata FROM services WHERE service='PING' AND system='NC023'")" '^rta=[0-9.]+ms;200;500;0 pl=0%;40;80;0;100 ' \
