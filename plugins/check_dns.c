@@ -106,7 +106,8 @@ static const struct plugin_desc dns_desc = {
 		 "that does not parse and a timeout are CRITICAL.\n"
 		 "Zone: the NS set comes from the first -s server, the addresses from\n"
 		 "--ns-address, else the glue in its reply, else an A/AAAA lookup there.\n"
-		 "An unreachable, REFUSED or non-authoritative server is CRITICAL.\n"
+		 "An unreachable, REFUSED or non-authoritative server is CRITICAL; one\n"
+		 "whose NS set differs from the one found is a WARNING.\n"
 		 "DNSBL: an answer in 127.0.0.2-127.255.254.255 is a listing (CRITICAL,\n"
 		 "with the TXT reason); 127.255.255.x, 127.0.0.1 or an address outside\n"
 		 "127/8 is the list's own error (WARNING), never a listing (RFC 5782).",
@@ -730,6 +731,42 @@ zone_probe(struct dns_check *c, struct probe *p, size_t left, char *mname, size_
 	dns_reply_free(&r);
 }
 
+/* Every authoritative server should serve the NS set the zone was found
+ * with; one that lists other servers sends resolvers elsewhere
+ * (check_zone_auth's "NS RRset" check). */
+static void
+zone_ns_check(struct dns_check *c, struct probe *p, const ldns_rr_list *ns, size_t left)
+{
+	char err[300];
+	struct dns_reply r;
+	struct strbuf diff = STRBUF_INIT;
+	size_t n = ldns_rr_list_rr_count(ns);
+	char **want = xcalloc(n + 1, sizeof *want);
+
+	for (size_t i = 0; i < n; i++) {
+		struct strbuf sb = STRBUF_INIT;
+		dns_rdata_format(&sb, ldns_rr_list_rr(ns, i));
+		want[i] = sb.buf ? sb_detach(&sb) : xstrdup("");
+	}
+	enum dns_status st = dns_query(p->srv, c->zone, LDNS_RR_TYPE_NS,
+				       (c->tcp ? DNS_Q_TCP : 0) | DNS_Q_NORD, share_ms(left), &r,
+				       err, sizeof err);
+	bool same = st == DNS_OK && dns_answer_match(ldns_pkt_answer(r.pkt), LDNS_RR_TYPE_NS,
+						     (const char *const *)want, n, &diff);
+	if (st != DNS_OK)
+		sb_appendf(&diff, "no NS answer: %s", err);
+	if (!same) {
+		p->state = state_worst(p->state, GL_WARNING);
+		sb_appendf(&p->text, ", NS set differs (%s)", sb_str(&diff));
+	}
+	if (st == DNS_OK)
+		dns_reply_free(&r);
+	for (size_t i = 0; i < n; i++)
+		free(want[i]);
+	free(want);
+	sb_free(&diff);
+}
+
 /* The NS name a zone-mode server belongs to: its label up to the '/'. */
 static void
 probe_nsname(const struct probe *p, char *buf, size_t len)
@@ -785,8 +822,13 @@ zone_drift(struct dns_check *c, const struct probe *ref)
 			worst = behind;
 		if (st == GL_OK)
 			continue;
+		/* The drift replaces the plain "serial N in T" text, but is
+		 * added to a problem already found (DNSSEC, slowness). */
+		if (p->state == GL_OK)
+			sb_reset(&p->text);
+		else
+			sb_append(&p->text, "; ");
 		p->state = state_worst(p->state, st);
-		sb_reset(&p->text);
 		if (behind == INT64_MIN)
 			sb_appendf(&p->text, "%s: serial %u is 2^31 from %u, order undefined "
 				   "(RFC 1982)", p->srv->label, p->serial, ref->serial);
@@ -869,9 +911,13 @@ zone_run(struct dns_check *c)
 	}
 	c->nprobes = c->servers.n;
 	c->probes = xcalloc(c->nprobes ? c->nprobes : 1, sizeof *c->probes);
+	/* Two queries per server (SOA, NS) share what is left of -t. */
 	for (size_t i = 0; i < c->nprobes; i++) {
-		c->probes[i].srv = &c->servers.v[i];
-		zone_probe(c, &c->probes[i], c->nprobes - i, mname, sizeof mname);
+		struct probe *p = &c->probes[i];
+		p->srv = &c->servers.v[i];
+		zone_probe(c, p, 2 * (c->nprobes - i), mname, sizeof mname);
+		if (p->has_serial)
+			zone_ns_check(c, p, ns, 2 * (c->nprobes - i) - 1);
 	}
 	const struct probe *ref = zone_reference(c, mname, &prim);
 	int64_t drift = zone_drift(c, ref);

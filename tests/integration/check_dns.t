@@ -264,6 +264,11 @@ is "$rc" 2 "serials across the wrap beyond --serial-drift 5,8: CRITICAL"
 like "$first" "^DNS CRITICAL - ns2\.wrap\.test/127\.0\.0\.2: serial 4294967290 is 9 behind 3 \(ns1\.wrap\.test/127\.0\.0\.1\); " \
 	"wraparound drift status line"
 
+run "$D" --zone nsdiff.test -s 127.0.0.1 -p "$P"
+is "$rc" 1 "a server whose NS set differs: WARNING"
+like "$first" "^DNS WARNING - ns2\.nsdiff\.test/127\.0\.0\.2: serial 1 in $MS, NS set differs \(unexpected ns3\.nsdiff\.test\.\); nsdiff\.test serial 1 \(ns1\.nsdiff\.test/127\.0\.0\.1\): 1 of 2 servers OK" \
+	"NS set difference named"
+
 run "$D" --zone lame.test -s 127.0.0.1 -p "$P"
 is "$rc" 2 "a nameserver that does not serve the zone: CRITICAL"
 like "$first" "^DNS CRITICAL - $NS2: lame \(REFUSED\); lame\.test serial 1 \($NS1\): 2 of 3 servers OK" \

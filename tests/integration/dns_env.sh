@@ -72,6 +72,11 @@ _dns_zones() {
 		>"$T/z1/wrap.test"
 	_dns_zone_simple wrap.test 4294967290 "@ NS ns1" "@ NS ns2" "ns1 A 127.0.0.1" \
 		"ns2 A 127.0.0.2" >"$T/z2/wrap.test"
+	# ns2 lists a third nameserver the primary does not know.
+	_dns_zone_simple nsdiff.test 1 "@ NS ns1" "@ NS ns2" "ns1 A 127.0.0.1" "ns2 A 127.0.0.2" \
+		>"$T/z1/nsdiff.test"
+	_dns_zone_simple nsdiff.test 1 "@ NS ns1" "@ NS ns2" "@ NS ns3" "ns1 A 127.0.0.1" \
+		"ns2 A 127.0.0.2" "ns3 A 127.0.0.3" >"$T/z2/nsdiff.test"
 	_dns_zone_simple lame.test 1 "@ NS ns1.example.test." "@ NS ns2.example.test." \
 		"www A 192.0.2.7" >"$T/z1/lame.test"
 	_dns_zone_simple bl.test 1 "@ NS ns1" "ns1 A 127.0.0.1" \
@@ -162,9 +167,9 @@ dns_wait() {
 dns_env_start() {
 	P=$(free_port) && P2=$(free_port) || return 1
 	_dns_zones || return 1
-	_dns_conf nsd1 "$T/z1" "example.test wrap.test lame.test bl.test wild.test signed.test expired.test tampered.test nsec.test parent.test child.parent.test 2.0.192.in-addr.arpa" \
+	_dns_conf nsd1 "$T/z1" "example.test wrap.test nsdiff.test lame.test bl.test wild.test signed.test expired.test tampered.test nsec.test parent.test child.parent.test 2.0.192.in-addr.arpa" \
 		"127.0.0.1@$P" "::1@$P"
-	_dns_conf nsd2 "$T/z2" "example.test wrap.test signed.test" "127.0.0.2@$P" "127.0.0.1@$P2"
+	_dns_conf nsd2 "$T/z2" "example.test wrap.test nsdiff.test signed.test" "127.0.0.2@$P" "127.0.0.1@$P2"
 	nsd -d -c "$T/nsd1.conf" >"$T/nsd1.out" 2>&1 &
 	track $!
 	nsd -d -c "$T/nsd2.conf" >"$T/nsd2.out" 2>&1 &
