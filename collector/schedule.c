@@ -43,8 +43,11 @@ sched_now(const struct sched_ctl *ctl, int64_t mono0)
 	return time(NULL);
 }
 
-/* First runs: all at once with once, else check i of n at i/n of its
- * interval, so a hundred checks with one interval do not start together. */
+/* First runs are spread over a minute (or the interval, if shorter): check
+ * i of n starts at i/n of it, so a hundred checks do not start together,
+ * and an hourly check still has a result within a minute of start-up. */
+#define SPREAD_MAX 60
+
 static void
 plan(struct sched *s)
 {
@@ -55,10 +58,12 @@ plan(struct sched *s)
 	free(s->running);
 	s->due = xcalloc(n ? n : 1, sizeof *s->due);
 	s->running = xcalloc(n ? n : 1, sizeof *s->running);
-	for (size_t i = 0; i < n; i++)
-		s->due[i] = s->ctl->once ? now
-		                         : now + (int64_t)s->cfg->checks[i].interval * NS *
-		                                           (int64_t)i / (int64_t)n;
+	for (size_t i = 0; i < n; i++) {
+		int64_t spread = s->cfg->checks[i].interval < SPREAD_MAX
+		                         ? s->cfg->checks[i].interval
+		                         : SPREAD_MAX;
+		s->due[i] = s->ctl->once ? now : now + spread * NS * (int64_t)i / (int64_t)n;
+	}
 }
 
 static void

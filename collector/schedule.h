@@ -1,6 +1,6 @@
 /* The embedded engine behind `glance run`: runs every configured check
  * at its interval (its retry interval while a problem is SOFT), at most
- * site.parallel at once, first runs spread over each check's interval;
+ * site.parallel at once, first runs spread over the first minute;
  * applies the Nagios soft/hard logic and hands each normalised result
  * to the store. One poll() loop, one place that sleeps; no check can
  * block it (exec.h).

@@ -308,4 +308,19 @@ wait $pid
 is "$?" 0 "SIGTERM: clean exit 0"
 ok "$([ -f "$T/l/public/index.html" ]; echo $?)" "the loop rendered the site"
 
+# first runs are spread: six checks every 6 s start 1 s apart
+mkdir "$T/s"
+{
+	printf '[site]\npath = %s\n[defaults]\ninterval = 6\ntimeout = 1\n[system A]\n' "$MP"
+	for i in 1 2 3 4 5 6; do printf '[check A/c%d]\ncommand = check_dummy 0 c%d\n' $i $i; done
+} >"$T/s/s.conf"
+"$G" run -c "$T/s/s.conf" &
+pid=$!
+track $pid
+sleep 1.5
+kill -TERM $pid
+wait $pid
+n=$(sqlite3 "$T/s/glance.db" "SELECT count(*) FROM results")
+ok "$([ "$n" -ge 1 ] && [ "$n" -le 3 ]; echo $?)" "after 1.5 s only the first checks of six have run ($n), not all at once"
+
 done_testing
