@@ -338,6 +338,7 @@ icmp_open_one(struct icmp_engine *e, int fi)
 		         derr ? "datagram socket: " : "", derr ? strerror(derr) : "",
 		         derr && rerr ? ", " : "", rerr ? "raw socket: " : "",
 		         rerr ? strerror(rerr) : "");
+		e->denied[fi] = derr == EACCES || derr == EPERM || rerr == EACCES || rerr == EPERM;
 		return;
 	}
 	if (icmp_setup(e, fi, err, sizeof err) != 0) {
@@ -354,8 +355,12 @@ icmp_open(struct icmp_engine *e, int family)
 	int n = 0;
 
 	for (int fi = 0; fi < 2; fi++) {
-		if (family != AF_UNSPEC && fam_index(family) != fi)
+		if (family != AF_UNSPEC && fam_index(family) != fi) {
+			if (e->cfg.source != NULL)
+				snprintf(e->sock_err[fi], sizeof e->sock_err[fi],
+				         "source %s is IPv%d", e->cfg.source, fi ? 4 : 6);
 			continue;
+		}
 		icmp_open_one(e, fi);
 		n += e->fd[fi] >= 0;
 	}

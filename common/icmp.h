@@ -118,6 +118,7 @@ struct icmp_engine {
 	enum icmp_sock_kind kind[2]; /* what each socket turned out to be */
 	uint16_t id[2];              /* echo identifier per socket */
 	char sock_err[2][160];       /* why a family has no socket */
+	bool denied[2];              /* ... because the kernel said no to us */
 	uint64_t cookie;
 	struct icmp_target *t;
 	size_t n;

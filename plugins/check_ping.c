@@ -39,6 +39,8 @@ struct ping_ctx {
 	char **resolve_err; /* per target, for the report */
 	struct icmp_engine e;
 	bool timed_out;
+	bool w_given, c_given;      /* -w, -c given (else defaults) */
+	int src_family;             /* of -s, which then opens only it */
 };
 
 static const struct opt_spec ping_opts[] = {
@@ -63,7 +65,7 @@ static const struct opt_spec ping_opts[] = {
         {'s', "source", required_argument, "ADDR", "Source address (numeric) to send from."},
         {OPT_WAIT, "wait", required_argument, "MS",
          "How long a request waits for its reply; a later one counts as lost\n"
-         "and late (default: the critical RTA, at least 1000 ms)."},
+         "and late (default: the largest RTT threshold, at least 1000 ms)."},
         {OPT_JITTER, "jitter", required_argument, "WARN,CRIT",
          "Thresholds on jitter in ms (mean difference of successive RTTs);\n"
          "either may be empty."},
@@ -125,6 +127,10 @@ ping_option(struct ping_ctx *c, int key, const char *arg)
 		                      key == 'w' ? &c->lim.wpl : &c->lim.cpl, err,
 		                      sizeof err) != 0)
 			opts_usage_error(&c->o, "%s: %s", c->o.current, err);
+		if (key == 'w')
+			c->w_given = true;
+		else
+			c->c_given = true;
 		break;
 	case 'p': c->cfg.count = (unsigned)opts_long(&c->o, arg, 1, 10000); break;
 	case 'i':
@@ -154,6 +160,24 @@ ping_option(struct ping_ctx *c, int key, const char *arg)
 	}
 }
 
+/* A default threshold never contradicts one that was given: with only
+ * "-c 100,50%", the default warning RTA of 200 ms is dropped rather than
+ * turned into a usage error, and likewise for a lone -w. */
+static void
+ping_default_limits(struct ping_ctx *c)
+{
+	struct icmp_limits *l = &c->lim;
+
+	if (!c->w_given && l->wrta > l->crta)
+		l->wrta = -1;
+	if (!c->w_given && l->wpl > l->cpl)
+		l->wpl = -1;
+	if (!c->c_given && l->crta < l->wrta)
+		l->crta = -1;
+	if (!c->c_given && l->cpl < l->wpl)
+		l->cpl = -1;
+}
+
 /* Cross-option checks, once everything is read. */
 static void
 ping_validate(struct ping_ctx *c)
@@ -162,6 +186,7 @@ ping_validate(struct ping_ctx *c)
 
 	if (c->nhosts == 0)
 		opts_usage_error(&c->o, "no host given (-H)");
+	ping_default_limits(c);
 	if (icmp_limits_check(&c->lim, err, sizeof err) != 0)
 		opts_usage_error(&c->o, "%s", err);
 	if (c->min_ok > (long)c->nhosts)
@@ -179,10 +204,15 @@ ping_validate(struct ping_ctx *c)
 			                 c->cfg.source);
 		if (c->o.family != AF_UNSPEC && c->o.family != fam)
 			opts_usage_error(&c->o, "-s %s does not match -4/-6", c->cfg.source);
-		c->o.family = fam;
+		c->src_family = fam;
 	}
-	if (c->wait_ms < 0)
-		c->wait_ms = c->lim.crta > 1000 ? c->lim.crta : 1000;
+	if (c->wait_ms < 0) {
+		/* Long enough for any reply that could still be within limits. */
+		const double l[] = {1000, c->lim.wrta, c->lim.crta, c->lim.wmax, c->lim.cmax};
+		c->wait_ms = 0;
+		for (size_t i = 0; i < sizeof l / sizeof l[0]; i++)
+			c->wait_ms = l[i] > c->wait_ms ? l[i] : c->wait_ms;
+	}
 	c->cfg.wait_ns = (int64_t)(c->wait_ms * 1e6);
 }
 
@@ -233,7 +263,7 @@ ping_open(struct ping_ctx *c)
 	c->t = xcalloc(c->nhosts, sizeof *c->t);
 	c->resolve_err = xcalloc(c->nhosts, sizeof *c->resolve_err);
 	icmp_init(&c->e, &c->cfg, c->t, c->nhosts);
-	int n = icmp_open(&c->e, c->o.family);
+	int n = icmp_open(&c->e, c->src_family ? c->src_family : c->o.family);
 	if (icmp_drop_privileges(err, sizeof err) != 0)
 		output_die("PING", GL_UNKNOWN, "Cannot drop privileges: %s", err);
 	ping_debug_privileges();
@@ -245,11 +275,13 @@ ping_open(struct ping_ctx *c)
 			output_debug(1, "IPv%d: %s", fi ? 6 : 4, c->e.sock_err[fi]);
 	if (n > 0)
 		return;
-	const char *why = c->e.sock_err[c->o.family == AF_INET6 ? 1 : 0];
+	int fi = (c->src_family ? c->src_family : c->o.family) == AF_INET6 ? 1 : 0;
+	if (!c->e.denied[fi])
+		output_die("PING", GL_UNKNOWN, "Cannot open an ICMP socket (%s)", c->e.sock_err[fi]);
 	output_die("PING", GL_UNKNOWN,
 	           "Cannot open an ICMP socket (%s); allow group %d in "
 	           "net.ipv4.ping_group_range or grant CAP_NET_RAW",
-	           why, (int)getgid());
+	           c->e.sock_err[fi], (int)getgid());
 }
 
 /* Resolves one host to the first address whose family has a socket. */

@@ -51,6 +51,16 @@ is "$rc" 1 "--rtmax warning 0: exit 1"
 like "$first" "^PING WARNING - Packet loss = 0%, RTA = [0-9.]+ ms, max RTT = [0-9.]+ ms\|.* rtmax=${num}ms;0;;0 " \
 	"--rtmax: the max RTT is shown and its thresholds are in perfdata"
 
+# A default never contradicts a threshold that was given.
+run "$P" -H 127.0.0.1 -p 1 -w 600,10%
+is "$rc" 0 "-w above the default critical RTA: exit 0"
+like "$first" "^PING OK - Packet loss = 0%, RTA = [0-9.]+ ms\|rta=${num}ms;600;;0 pl=0%;10;80;0;100 " \
+	"-w alone above the default critical: that default is dropped"
+run "$P" -H 127.0.0.1 -p 1 -c 100,30%
+is "$rc" 0 "-c below the default warning: exit 0"
+like "$first" "^PING OK - Packet loss = 0%, RTA = [0-9.]+ ms\|rta=${num}ms;;100;0 pl=0%;;30;0;100 " \
+	"-c alone below the default warnings: those defaults are dropped"
+
 # --- many hosts ---------------------------------------------------------
 hosts=()
 for i in $(seq 0 999); do hosts+=("127.$((i / 250)).$((i % 7)).$((i % 250 + 1))"); done
@@ -98,7 +108,6 @@ usage() {
 	is "$first" "$want" "$* : reason"
 }
 usage "PING UNKNOWN - no host given (-H)" -w 100,20%
-usage "PING UNKNOWN - warning RTA 600 must not be greater than critical 500" -H 127.0.0.1 -w 600,10%
 usage "PING UNKNOWN - warning RTA 100 must not be greater than critical 50" -H 127.0.0.1 -w 100,20% -c 50,60%
 usage "PING UNKNOWN - warning packet loss 70 must not be greater than critical 60" -H 127.0.0.1 -w 100,70% -c 200,60%
 usage "PING UNKNOWN - -w: '100' is not RTA,PL% (RTA in ms, e.g. 100,20%)" -H 127.0.0.1 -w 100

@@ -99,6 +99,21 @@ replies() {
 		"$k: jitter and max RTT with their thresholds"
 	ping_c --socket="$k" -H 10.231.3.5 --rtmax=30,100
 	is "$rc" 1 "$k: max RTT 40 ms over warning 30: exit 1"
+	# T drops its replies to 10.231.1.3, so only the source given is
+	# answered.
+	ping_c --socket="$k" -H 10.231.2.1 -p 2 -i 10 -s 10.231.1.2
+	is "$rc" 0 "$k: -s 10.231.1.2: exit 0"
+	ping_c --socket="$k" -H 10.231.2.1 -p 2 -i 10 --wait 100 -s 10.231.1.3
+	is "$first" "PING CRITICAL - Packet loss = 100%|$noperf" \
+		"$k: -s 10.231.1.3: the requests go out from that address"
+	ping_c --socket="$k" -H 10.231.2.1,2001:db8:2::1 -p 2 -i 10 -s 10.231.1.2
+	is "$rc" 3 "$k: -s IPv4 with an IPv6 host: exit 3"
+	is "$(printf '%s\n' "$first" | cut -d'|' -f1)" "PING UNKNOWN - 1/2 hosts OK, 1 UNKNOWN: 2001:db8:2::1 (No ICMP socket for this address family: source 10.231.1.2 is IPv4)" \
+		"$k: -s IPv4: an IPv6 host is UNKNOWN, not pinged"
+	ping_c --socket="$k" -H 10.231.2.1 -s 10.231.9.9
+	is "$rc" 3 "$k: -s with an address not on this host: exit 3"
+	like "$first" "^PING UNKNOWN - Cannot open an ICMP socket \\((raw|datagram) socket: bind: Cannot assign requested address\\)\$" \
+		"$k: -s with a foreign address: UNKNOWN naming bind"
 }
 
 for k in raw dgram; do

@@ -1,11 +1,12 @@
 # Network namespaces for check_ping's tests; source after lib.sh.
 #
-#   client C  c0 10.231.1.1   2001:db8:1::1    (check_ping runs here)
+#   client C  c0 10.231.1.1-3 2001:db8:1::1    (check_ping runs here)
 #   router R  rc 10.231.1.254 2001:db8:1::fe   routes, and answers with
 #             ICMP errors for 10.231.5.0/24 and 2001:db8:5::/64 (unreachable),
 #             10.231.6.0/24 and 2001:db8:6::/64 (prohibit); drops
 #             10.231.4.0/24 and 2001:db8:4::/64 silently (blackhole)
-#   target T  t0 10.231.2.1   2001:db8:2::1    a host that answers
+#   target T  t0 10.231.2.1   2001:db8:2::1    a host that answers, but
+#                                              not to 10.231.1.3
 #   slow S    s0 10.231.3.1-9                  ping_responder.py answers
 #             (the kernel's own echo replies are off there)
 #
@@ -52,6 +53,10 @@ netns_up() {
 	for n in 2 3 4 5 6 7 8 9; do
 		inns "$NS_S" ip addr add "10.231.3.$n/24" dev s0 || return 1
 	done
+	# Extra client addresses for -s; T cannot answer 10.231.1.3.
+	inns "$NS_C" ip addr add 10.231.1.2/24 dev c0 &&
+		inns "$NS_C" ip addr add 10.231.1.3/24 dev c0 &&
+		inns "$NS_T" ip route add blackhole 10.231.1.3/32 || return 1
 	inns "$NS_C" ip route add default via 10.231.1.254 &&
 		inns "$NS_C" ip -6 route add default via 2001:db8:1::fe &&
 		inns "$NS_T" ip route add default via 10.231.2.254 &&
