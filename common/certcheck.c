@@ -32,18 +32,18 @@ struct cc {
 	const struct net_conn *c;
 	const char *host;
 	X509 *leaf;
-	STACK_OF(X509) *served;   /* as the server sent it, leaf first */
-	STACK_OF(X509) *chain;    /* as verified (leaf .. anchor), or served */
+	STACK_OF(X509) * served; /* as the server sent it, leaf first */
+	STACK_OF(X509) * chain;  /* as verified (leaf .. anchor), or served */
 	time_t now;
 	enum gl_state state;
-	struct strbuf problems;   /* ", "-separated reasons */
-	long min_days;            /* over the whole chain */
-	X509_STORE *store;        /* the trust anchors */
-	bool pkix_ok;             /* the chain verified without error */
-	struct cc_verr verr;      /* why it did not */
-	int dane_usage;           /* usage of the matching TLSA record, or -1 */
-	char revocation[400];     /* the OCSP finding, for the long output */
-	char dane_line[120];      /* the matching TLSA record */
+	struct strbuf problems; /* ", "-separated reasons */
+	long min_days;          /* over the whole chain */
+	X509_STORE *store;      /* the trust anchors */
+	bool pkix_ok;           /* the chain verified without error */
+	struct cc_verr verr;    /* why it did not */
+	int dane_usage;         /* usage of the matching TLSA record, or -1 */
+	char revocation[400];   /* the OCSP finding, for the long output */
+	char dane_line[120];    /* the matching TLSA record */
 };
 
 void
@@ -132,9 +132,8 @@ cc_time(const ASN1_TIME *a, time_t *out)
 	return true;
 }
 
-static void
-cc_problem(struct cc *x, enum gl_state st, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void cc_problem(struct cc *x, enum gl_state st, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 
 static void
 cc_problem(struct cc *x, enum gl_state st, const char *fmt, ...)
@@ -204,8 +203,8 @@ cc_store(const struct cert_policy *p)
 	if (st == NULL)
 		return NULL;
 	int ok = (p->ca_file || p->ca_path)
-			 ? X509_STORE_load_locations(st, p->ca_file, p->ca_path)
-			 : X509_STORE_set_default_paths(st);
+	                 ? X509_STORE_load_locations(st, p->ca_file, p->ca_path)
+	                 : X509_STORE_set_default_paths(st);
 	if (!ok) {
 		X509_STORE_free(st);
 		return NULL;
@@ -237,7 +236,8 @@ cc_verify_reason(struct cc *x, int code, X509 *cert)
 			cc_problem(x, GL_CRITICAL, "untrusted root %s", n);
 		else if (sk_X509_num(x->served) == 1)
 			cc_problem(x, GL_CRITICAL,
-				   "incomplete chain: the server did not send the issuer %s", in);
+			           "incomplete chain: the server did not send the issuer %s",
+			           in);
 		else
 			cc_problem(x, GL_CRITICAL, "unknown issuer %s", in);
 		break;
@@ -246,7 +246,7 @@ cc_verify_reason(struct cc *x, int code, X509 *cert)
 		break;
 	default:
 		cc_problem(x, GL_CRITICAL, "verification failed for %s: %s", n,
-			   X509_verify_cert_error_string(code));
+		           X509_verify_cert_error_string(code));
 		break;
 	}
 }
@@ -310,8 +310,8 @@ cert_tlsa_match(const struct cert_tlsa *t, struct x509_st *cert)
 	unsigned char *der = NULL, md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
 	int len = t->selector == 0   ? i2d_X509(cert, &der)
-		  : t->selector == 1 ? i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der)
-				     : -1;
+	          : t->selector == 1 ? i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der)
+	                             : -1;
 	bool ok = false;
 
 	if (len <= 0)
@@ -319,8 +319,8 @@ cert_tlsa_match(const struct cert_tlsa *t, struct x509_st *cert)
 	if (t->mtype == 0)
 		ok = t->len == (size_t)len && memcmp(der, t->data, t->len) == 0;
 	else if ((t->mtype == 1 || t->mtype == 2) &&
-		 EVP_Digest(der, (size_t)len, md, &mdlen, t->mtype == 1 ? EVP_sha256() : EVP_sha512(),
-			    NULL))
+	         EVP_Digest(der, (size_t)len, md, &mdlen,
+	                    t->mtype == 1 ? EVP_sha256() : EVP_sha512(), NULL))
 		ok = t->len == mdlen && memcmp(md, t->data, mdlen) == 0;
 	OPENSSL_free(der);
 	ERR_clear_error();
@@ -358,14 +358,15 @@ cc_dane(struct cc *x)
 		if (cc_tlsa_one(x, &d->rr[i])) {
 			x->dane_usage = d->rr[i].usage;
 			snprintf(x->dane_line, sizeof x->dane_line,
-				 "DANE: TLSA %u %u %u matches (%zu record%s)", d->rr[i].usage,
-				 d->rr[i].selector, d->rr[i].mtype, d->n, d->n == 1 ? "" : "s");
+			         "DANE: TLSA %u %u %u matches (%zu record%s)", d->rr[i].usage,
+			         d->rr[i].selector, d->rr[i].mtype, d->n, d->n == 1 ? "" : "s");
 			return;
 		}
 	}
 	cc_problem(x, GL_CRITICAL, "DANE: %s TLSA record%s match%s the chain%s",
-		   d->n == 1 ? "the" : "none of the", d->n == 1 ? " does not" : "s",
-		   d->n == 1 ? "" : "es", x->pkix_ok ? "" : " (usages 0 and 1 need a trusted chain)");
+	           d->n == 1 ? "the" : "none of the", d->n == 1 ? " does not" : "s",
+	           d->n == 1 ? "" : "es",
+	           x->pkix_ok ? "" : " (usages 0 and 1 need a trusted chain)");
 }
 
 /* The host name against the leaf's subjectAltName entries (RFC 6125
@@ -375,8 +376,9 @@ static bool
 cc_host_matches(X509 *leaf, const char *host, struct strbuf *names)
 {
 	unsigned char ip[16];
-	int iplen = inet_pton(AF_INET, host, ip) == 1 ? 4
-		    : inet_pton(AF_INET6, host, ip) == 1 ? 16 : 0;
+	int iplen = inet_pton(AF_INET, host, ip) == 1    ? 4
+	            : inet_pton(AF_INET6, host, ip) == 1 ? 16
+	                                                 : 0;
 	GENERAL_NAMES *gens = X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL, NULL);
 	bool match = false, any_dns = false;
 
@@ -393,7 +395,8 @@ cc_host_matches(X509 *leaf, const char *host, struct strbuf *names)
 			const unsigned char *a = ASN1_STRING_get0_data(g->d.iPAddress);
 			int al = ASN1_STRING_length(g->d.iPAddress);
 			char txt[64];
-			if (inet_ntop(al == 4 ? AF_INET : AF_INET6, a, txt, sizeof txt) != NULL &&
+			if (inet_ntop(al == 4 ? AF_INET : AF_INET6, a, txt, sizeof txt) !=
+			            NULL &&
 			    (al == 4 || al == 16))
 				sb_appendf(names, "%s%s", names->len ? ", " : "", txt);
 			if (iplen != 0 && al == iplen && memcmp(a, ip, (size_t)al) == 0)
@@ -406,11 +409,13 @@ cc_host_matches(X509 *leaf, const char *host, struct strbuf *names)
 		X509_NAME *n = X509_get_subject_name(leaf);
 		int i = X509_NAME_get_index_by_NID(n, NID_commonName, -1);
 		if (i >= 0) {
-			const ASN1_STRING *s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i));
+			const ASN1_STRING *s =
+			        X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i));
 			snprintf(cn, sizeof cn, "%.*s", ASN1_STRING_length(s),
-				 (const char *)ASN1_STRING_get0_data(s));
+			         (const char *)ASN1_STRING_get0_data(s));
 			sb_appendf(names, "%s%s", names->len ? ", " : "", cn);
-			if ((size_t)ASN1_STRING_length(s) == strlen(cn) && cert_name_match(cn, host))
+			if ((size_t)ASN1_STRING_length(s) == strlen(cn) &&
+			    cert_name_match(cn, host))
 				match = true;
 		}
 	}
@@ -427,7 +432,7 @@ cc_host(struct cc *x)
 		return;
 	if (!cc_host_matches(x->leaf, x->host, &names))
 		cc_problem(x, GL_CRITICAL, "wrong host: %s is not in the certificate (%s)",
-			   x->host, names.len ? sb_str(&names) : "no names");
+		           x->host, names.len ? sb_str(&names) : "no names");
 	sb_free(&names);
 }
 
@@ -440,7 +445,8 @@ cc_expiry_one(struct cc *x, X509 *cert, int depth)
 	char n[256], d[16];
 
 	cc_subject(cert, n, sizeof n);
-	if (!cc_time(X509_get0_notBefore(cert), &nb) || !cc_time(X509_get0_notAfter(cert), &na)) {
+	if (!cc_time(X509_get0_notBefore(cert), &nb) ||
+	    !cc_time(X509_get0_notAfter(cert), &na)) {
 		cc_problem(x, GL_CRITICAL, "%s has an unreadable validity date", n);
 		return;
 	}
@@ -454,15 +460,15 @@ cc_expiry_one(struct cc *x, X509 *cert, int depth)
 	} else if (x->now >= na) {
 		cert_format_date(na, d, sizeof d);
 		cc_problem(x, GL_CRITICAL, "%s expired %ld day%s ago (%s)", what, -days,
-			   days == -1 ? "" : "s", d);
+		           days == -1 ? "" : "s", d);
 	} else if (depth == 0 || x->p->check_chain) {
 		cert_format_date(na, d, sizeof d);
 		if (days < x->p->crit_days)
 			cc_problem(x, GL_CRITICAL, "%s expires in %ld day%s (%s)", what, days,
-				   days == 1 ? "" : "s", d);
+			           days == 1 ? "" : "s", d);
 		else if (days < x->p->warn_days)
 			cc_problem(x, GL_WARNING, "%s expires in %ld day%s (%s)", what, days,
-				   days == 1 ? "" : "s", d);
+			           days == 1 ? "" : "s", d);
 	}
 }
 
@@ -483,11 +489,11 @@ cc_key_desc(X509 *cert, char *buf, size_t len, int *bits, int *type)
 	*bits = k ? EVP_PKEY_get_bits(k) : 0;
 	*type = k ? EVP_PKEY_get_base_id(k) : NID_undef;
 	const char *t = *type == EVP_PKEY_RSA || *type == EVP_PKEY_RSA_PSS ? "RSA"
-			: *type == EVP_PKEY_EC				     ? "EC"
-			: *type == EVP_PKEY_DSA				     ? "DSA"
-			: *type == EVP_PKEY_ED25519			     ? "Ed25519"
-			: *type == EVP_PKEY_ED448			     ? "Ed448"
-									     : "key";
+	                : *type == EVP_PKEY_EC                             ? "EC"
+	                : *type == EVP_PKEY_DSA                            ? "DSA"
+	                : *type == EVP_PKEY_ED25519                        ? "Ed25519"
+	                : *type == EVP_PKEY_ED448                          ? "Ed448"
+	                                                                   : "key";
 	snprintf(buf, len, "%s %d", t, *bits);
 }
 
@@ -517,10 +523,12 @@ cc_crypto(struct cc *x)
 		cc_subject(cert, n, sizeof n);
 		cc_key_desc(cert, kd, sizeof kd, &bits, &type);
 		bool rsa_like = type == EVP_PKEY_RSA || type == EVP_PKEY_RSA_PSS ||
-				type == EVP_PKEY_DSA;
-		if ((rsa_like && bits < x->p->min_key_bits) || (type == EVP_PKEY_EC && bits < 224))
+		                type == EVP_PKEY_DSA;
+		if ((rsa_like && bits < x->p->min_key_bits) ||
+		    (type == EVP_PKEY_EC && bits < 224))
 			cc_problem(x, GL_CRITICAL, "%s has a weak key (%s bits)", n, kd);
-		if (x->p->forbid_weak_sig && !(i > 0 && X509_check_issued(cert, cert) == X509_V_OK) &&
+		if (x->p->forbid_weak_sig &&
+		    !(i > 0 && X509_check_issued(cert, cert) == X509_V_OK) &&
 		    cc_weak_sig(cert, &sn))
 			cc_problem(x, GL_CRITICAL, "%s is signed with %s", n, sn);
 	}
@@ -533,11 +541,11 @@ cc_protocol(struct cc *x)
 
 	if (min != 0 && v < min)
 		cc_problem(x, GL_CRITICAL, "protocol %s is below the minimum %s",
-			   SSL_get_version(x->c->ssl),
-			   min == TLS1_1_VERSION   ? "TLSv1.1"
-			   : min == TLS1_2_VERSION ? "TLSv1.2"
-			   : min == TLS1_3_VERSION ? "TLSv1.3"
-						   : "TLSv1");
+		           SSL_get_version(x->c->ssl),
+		           min == TLS1_1_VERSION   ? "TLSv1.1"
+		           : min == TLS1_2_VERSION ? "TLSv1.2"
+		           : min == TLS1_3_VERSION ? "TLSv1.3"
+		                                   : "TLSv1");
 }
 
 /* RFC 7633: a TLS feature extension listing status_request (5). */
@@ -559,14 +567,13 @@ cc_revoke_report(struct cc *x, const struct revoke_result *r, const char *how)
 {
 	snprintf(x->revocation, sizeof x->revocation, "OCSP (%s): %s", how, r->text);
 	switch (r->verdict) {
-	case REVOKE_GOOD:
-		break;
+	case REVOKE_GOOD: break;
 	case REVOKE_REVOKED:
 		cc_problem(x, GL_CRITICAL, "certificate %s (OCSP)", r->text);
 		break;
 	case REVOKE_UNKNOWN:
 		cc_problem(x, x->p->ocsp == CERT_OCSP_STAPLE ? GL_CRITICAL : GL_WARNING,
-			   "revocation unknown: %s", r->text);
+		           "revocation unknown: %s", r->text);
 		break;
 	case REVOKE_INVALID:
 		cc_problem(x, GL_CRITICAL, "bad %s OCSP response: %s", how, r->text);
@@ -595,7 +602,7 @@ cc_revocation(struct cc *x)
 	 * chain; without one the revocation status means nothing. */
 	if (!x->pkix_ok) {
 		snprintf(x->revocation, sizeof x->revocation,
-			 "OCSP: not checked, the chain is not trusted");
+		         "OCSP: not checked, the chain is not trusted");
 		return;
 	}
 	if (len > 0 && der != NULL) {
@@ -606,7 +613,8 @@ cc_revocation(struct cc *x)
 	if (x->p->ocsp == CERT_OCSP_STAPLE)
 		cc_problem(x, GL_CRITICAL, "no stapled OCSP response");
 	else if (asked && x->p->must_staple && cc_must_staple(x->leaf))
-		cc_problem(x, GL_CRITICAL, "must-staple certificate without a stapled OCSP response");
+		cc_problem(x, GL_CRITICAL,
+		           "must-staple certificate without a stapled OCSP response");
 	if (x->p->ocsp != CERT_OCSP_FETCH)
 		return;
 	revoke_fetch(x->leaf, issuer, x->served, x->store, &r);
@@ -629,10 +637,10 @@ cc_long(struct cc *x, struct gl_output *out)
 		if (!cc_time(X509_get0_notAfter(cert), &na))
 			na = 0;
 		cert_format_date(na, d, sizeof d);
-		output_long(out, "[%d] %s, issuer %s, expires %s (%ld days), %s, %s%s", i, n, in,
-			    d, cert_days_left(x->now, na), kd,
-			    OBJ_nid2sn(X509_get_signature_nid(cert)),
-			    i >= sk_X509_num(x->served) ? ", from the trust store" : "");
+		output_long(out, "[%d] %s, issuer %s, expires %s (%ld days), %s, %s%s", i, n,
+		            in, d, cert_days_left(x->now, na), kd,
+		            OBJ_nid2sn(X509_get_signature_nid(cert)),
+		            i >= sk_X509_num(x->served) ? ", from the trust store" : "");
 	}
 	if (x->revocation[0] != '\0')
 		output_long(out, "%s", x->revocation);
@@ -652,16 +660,21 @@ cc_perf(struct cc *x, const char *label, struct gl_output *out)
 		days = cert_days_left(x->now, na);
 	snprintf(w, sizeof w, "%d:", x->p->warn_days);
 	snprintf(c, sizeof c, "%d:", x->p->crit_days);
-	if (range_parse(w, &rw, name, sizeof name) != 0 || range_parse(c, &rc, name, sizeof name) != 0)
+	if (range_parse(w, &rw, name, sizeof name) != 0 ||
+	    range_parse(c, &rc, name, sizeof name) != 0)
 		return;
 	snprintf(name, sizeof name, "%s%sdays", label ? label : "", label ? "_" : "");
-	perfdata_append(&out->perf, &(struct pd_item){.label = name, .value = (double)days,
-						     .warn = &rw, .crit = &rc});
+	perfdata_append(&out->perf, &(struct pd_item){.label = name,
+	                                              .value = (double)days,
+	                                              .warn = &rw,
+	                                              .crit = &rc});
 	if (!x->p->check_chain || x->min_days == LONG_MAX)
 		return;
 	snprintf(name, sizeof name, "%s%sdays_chain", label ? label : "", label ? "_" : "");
-	perfdata_append(&out->perf, &(struct pd_item){.label = name, .value = (double)x->min_days,
-						     .warn = &rw, .crit = &rc});
+	perfdata_append(&out->perf, &(struct pd_item){.label = name,
+	                                              .value = (double)x->min_days,
+	                                              .warn = &rw,
+	                                              .crit = &rc});
 }
 
 /* "CN=..., issuer ..., expires 2026-12-24 (30 days)", after the reasons. */
@@ -683,12 +696,12 @@ cc_summary(struct cc *x, struct gl_output *out)
 		output_summary(out, "%s, issuer %s, expired %s", n, in, d);
 	else
 		output_summary(out, "%s, issuer %s, expires %s (%ld day%s)", n, in, d, days,
-			       days == 1 ? "" : "s");
+		               days == 1 ? "" : "s");
 }
 
 enum gl_state
 certcheck_eval(const struct net_conn *c, const struct cert_policy *p, const char *host,
-	       const char *label, struct gl_output *out)
+               const char *label, struct gl_output *out)
 {
 	struct cc x = {.p = p, .c = c, .host = host, .state = GL_OK};
 

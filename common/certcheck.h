@@ -30,9 +30,9 @@
 
 /* One TLSA record (RFC 6698 section 2.1). */
 struct cert_tlsa {
-	unsigned char usage;     /* 0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE */
-	unsigned char selector;  /* 0 full certificate, 1 SubjectPublicKeyInfo */
-	unsigned char mtype;     /* 0 exact, 1 SHA-256, 2 SHA-512 */
+	unsigned char usage;    /* 0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE */
+	unsigned char selector; /* 0 full certificate, 1 SubjectPublicKeyInfo */
+	unsigned char mtype;    /* 0 exact, 1 SHA-256, 2 SHA-512 */
 	unsigned char *data;
 	size_t len;
 };
@@ -45,24 +45,24 @@ struct cert_dane {
 };
 
 enum cert_ocsp {
-	CERT_OCSP_OFF = 0,   /* no revocation check beyond a stapled answer */
-	CERT_OCSP_STAPLE,    /* a stapled, good OCSP answer is required */
-	CERT_OCSP_FETCH,     /* use the staple, or ask the responder (AIA) */
+	CERT_OCSP_OFF = 0, /* no revocation check beyond a stapled answer */
+	CERT_OCSP_STAPLE,  /* a stapled, good OCSP answer is required */
+	CERT_OCSP_FETCH,   /* use the staple, or ask the responder (AIA) */
 };
 
 struct cert_policy {
-	int warn_days;          /* WARNING below this many days left (leaf) */
-	int crit_days;          /* CRITICAL below this many days left */
-	bool check_chain;       /* apply warn/crit to every chain certificate */
-	bool verify;            /* the chain must verify to a trusted root */
-	bool check_host;        /* the name must match the leaf (RFC 6125) */
-	const char *ca_file;    /* trust anchors; NULL: the system store */
+	int warn_days;       /* WARNING below this many days left (leaf) */
+	int crit_days;       /* CRITICAL below this many days left */
+	bool check_chain;    /* apply warn/crit to every chain certificate */
+	bool verify;         /* the chain must verify to a trusted root */
+	bool check_host;     /* the name must match the leaf (RFC 6125) */
+	const char *ca_file; /* trust anchors; NULL: the system store */
 	const char *ca_path;
-	int min_key_bits;       /* RSA/DSA modulus; EC keys need >= 224 bits */
-	bool forbid_weak_sig;   /* SHA-1 or MD5 signatures are CRITICAL */
-	int min_tls_version;    /* e.g. TLS1_2_VERSION; 0: any */
+	int min_key_bits;     /* RSA/DSA modulus; EC keys need >= 224 bits */
+	bool forbid_weak_sig; /* SHA-1 or MD5 signatures are CRITICAL */
+	int min_tls_version;  /* e.g. TLS1_2_VERSION; 0: any */
 	enum cert_ocsp ocsp;
-	bool must_staple;       /* honour the leaf's TLS feature status_request */
+	bool must_staple;             /* honour the leaf's TLS feature status_request */
 	const struct cert_dane *dane; /* NULL: no DANE check */
 };
 
@@ -75,7 +75,7 @@ void cert_policy_init(struct cert_policy *p);
  * can report several addresses; NULL gives "days" and "days_chain".
  * Returns the state it contributed (also folded into out->state). */
 enum gl_state certcheck_eval(const struct net_conn *c, const struct cert_policy *p,
-			     const char *host, const char *label, struct gl_output *out);
+                             const char *host, const char *label, struct gl_output *out);
 
 /* Pure helpers, exposed for the unit tests. */
 

@@ -33,7 +33,7 @@ dane_collect(const ldns_pkt *pkt, struct cert_dane *out)
 		if (ldns_rr_get_type(r) != LDNS_RR_TYPE_TLSA || ldns_rr_rd_count(r) != 4)
 			continue;
 		const ldns_rdf *u = ldns_rr_rdf(r, 0), *s = ldns_rr_rdf(r, 1),
-			       *m = ldns_rr_rdf(r, 2), *d = ldns_rr_rdf(r, 3);
+		               *m = ldns_rr_rdf(r, 2), *d = ldns_rr_rdf(r, 3);
 		if (ldns_rdf_size(u) != 1 || ldns_rdf_size(s) != 1 || ldns_rdf_size(m) != 1)
 			continue;
 		struct cert_tlsa *t = &rr[out->n++];
@@ -50,9 +50,10 @@ dane_collect(const ldns_pkt *pkt, struct cert_dane *out)
 static int
 dane_servers(const struct dane_query *q, struct dns_servers *sv, char *err, size_t errlen)
 {
-	enum dns_status st = q->server != NULL
-				     ? dns_servers_add(sv, q->server, NULL, 53, q->family, err, errlen)
-				     : dns_servers_system(sv, NULL, 53, q->family, err, errlen);
+	enum dns_status st =
+	        q->server != NULL
+	                ? dns_servers_add(sv, q->server, NULL, 53, q->family, err, errlen)
+	                : dns_servers_system(sv, NULL, 53, q->family, err, errlen);
 
 	if (st == DNS_OK && sv->n == 0) {
 		snprintf(err, errlen, "no DNS server to ask for TLSA records");
@@ -64,7 +65,7 @@ dane_servers(const struct dane_query *q, struct dns_servers *sv, char *err, size
 /* Checks the reply and proves it; 0 when it is secure and has records. */
 static int
 dane_judge(const struct dane_query *q, const struct dns_server *srv, const ldns_pkt *pkt,
-	   const char *qname, struct cert_dane *out, char *err, size_t errlen)
+           const char *qname, struct cert_dane *out, char *err, size_t errlen)
 {
 	ldns_rr_list *anchors = NULL;
 	struct dns_sec_result sec;
@@ -72,7 +73,7 @@ dane_judge(const struct dane_query *q, const struct dns_server *srv, const ldns_
 	if (ldns_pkt_get_rcode(pkt) != LDNS_RCODE_NOERROR &&
 	    ldns_pkt_get_rcode(pkt) != LDNS_RCODE_NXDOMAIN) {
 		snprintf(err, errlen, "TLSA query for %s failed: rcode %d", qname,
-			 (int)ldns_pkt_get_rcode(pkt));
+		         (int)ldns_pkt_get_rcode(pkt));
 		return -1;
 	}
 	dane_collect(pkt, out);
@@ -87,7 +88,7 @@ dane_judge(const struct dane_query *q, const struct dns_server *srv, const ldns_
 	ldns_rr_list_deep_free(anchors);
 	if (sec.verdict != DNS_SEC_SECURE) {
 		snprintf(err, errlen, "the TLSA answer for %s is not DNSSEC-secure: %s", qname,
-			 sec.reason);
+		         sec.reason);
 		return -1;
 	}
 	return 0;
@@ -110,7 +111,8 @@ dane_lookup(const struct dane_query *q, struct cert_dane *out, char *err, size_t
 	size_t i = 0;
 	enum dns_status st = DNS_ERR_NET;
 	for (; i < sv.n && st != DNS_OK; i++)
-		st = dns_query(&sv.v[i], qname, LDNS_RR_TYPE_TLSA, DNS_Q_DO, 0, &reply, err, errlen);
+		st = dns_query(&sv.v[i], qname, LDNS_RR_TYPE_TLSA, DNS_Q_DO, 0, &reply, err,
+		               errlen);
 	if (st != DNS_OK)
 		goto out;
 	rc = dane_judge(q, &sv.v[i - 1], reply.pkt, qname, out, err, errlen);

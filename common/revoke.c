@@ -23,9 +23,8 @@
 /* Clock skew allowed between us and the responder (seconds). */
 #define REVOKE_SLACK 300
 
-static void
-revoke_set(struct revoke_result *r, enum revoke_verdict v, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void revoke_set(struct revoke_result *r, enum revoke_verdict v, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 
 static void
 revoke_set(struct revoke_result *r, enum revoke_verdict v, const char *fmt, ...)
@@ -68,18 +67,18 @@ revoke_status(OCSP_BASICRESP *bs, OCSP_CERTID *id, struct revoke_result *r)
 	revoke_date(nextupd, d, sizeof d, &r->next_update);
 	if (!OCSP_check_validity(thisupd, nextupd, REVOKE_SLACK, -1)) {
 		revoke_set(r, REVOKE_INVALID, "the OCSP response is outdated (next update %s)",
-			   nextupd ? d : "none");
+		           nextupd ? d : "none");
 		return;
 	}
 	switch (status) {
 	case V_OCSP_CERTSTATUS_GOOD:
 		revoke_set(r, REVOKE_GOOD, "good%s%s", nextupd ? ", next update " : "",
-			   nextupd ? d : "");
+		           nextupd ? d : "");
 		break;
 	case V_OCSP_CERTSTATUS_REVOKED:
 		revoke_date(rev, d, sizeof d, &r->revoked_at);
 		revoke_set(r, REVOKE_REVOKED, "revoked on %s%s%s", d, reason >= 0 ? ", " : "",
-			   reason >= 0 ? OCSP_crl_reason_str(reason) : "");
+		           reason >= 0 ? OCSP_crl_reason_str(reason) : "");
 		break;
 	default:
 		revoke_set(r, REVOKE_UNKNOWN, "the responder does not know the certificate");
@@ -90,7 +89,7 @@ revoke_status(OCSP_BASICRESP *bs, OCSP_CERTID *id, struct revoke_result *r)
 /* Checks the response status and signature, then the certificate's entry. */
 static void
 revoke_judge_resp(OCSP_RESPONSE *resp, OCSP_REQUEST *req, X509 *cert, X509 *issuer,
-		  STACK_OF(X509) *untrusted, X509_STORE *store, struct revoke_result *r)
+                  STACK_OF(X509) * untrusted, X509_STORE *store, struct revoke_result *r)
 {
 	OCSP_BASICRESP *bs = NULL;
 	OCSP_CERTID *id = NULL;
@@ -98,7 +97,7 @@ revoke_judge_resp(OCSP_RESPONSE *resp, OCSP_REQUEST *req, X509 *cert, X509 *issu
 
 	if (rs != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
 		revoke_set(r, REVOKE_UNKNOWN, "the OCSP responder answered '%s'",
-			   OCSP_response_status_str(rs));
+		           OCSP_response_status_str(rs));
 		return;
 	}
 	if ((bs = OCSP_response_get1_basic(resp)) == NULL) {
@@ -112,7 +111,8 @@ revoke_judge_resp(OCSP_RESPONSE *resp, OCSP_REQUEST *req, X509 *cert, X509 *issu
 	if (OCSP_basic_verify(bs, untrusted, store, 0) <= 0) {
 		char e[160];
 		ERR_error_string_n(ERR_peek_last_error(), e, sizeof e);
-		revoke_set(r, REVOKE_INVALID, "the OCSP response signature does not verify (%s)", e);
+		revoke_set(r, REVOKE_INVALID,
+		           "the OCSP response signature does not verify (%s)", e);
 		goto out;
 	}
 	if ((id = OCSP_cert_to_id(NULL, cert, issuer)) == NULL) {
@@ -128,7 +128,7 @@ out:
 
 void
 revoke_judge(const unsigned char *der, long len, X509 *cert, X509 *issuer,
-	     STACK_OF(X509) *untrusted, X509_STORE *store, struct revoke_result *r)
+             STACK_OF(X509) * untrusted, X509_STORE *store, struct revoke_result *r)
 {
 	const unsigned char *p = der;
 	OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &p, len);
@@ -147,7 +147,7 @@ revoke_judge(const unsigned char *der, long len, X509 *cert, X509 *issuer,
  * wait is for the direction the BIO asked for, within the deadline. */
 static OCSP_RESPONSE *
 revoke_exchange(struct net_conn *c, OSSL_HTTP_REQ_CTX *rctx, BIO *bio, const char *url,
-		char *err, size_t errlen)
+                char *err, size_t errlen)
 {
 	ASN1_VALUE *val = NULL;
 
@@ -181,7 +181,8 @@ revoke_post(const char *url, OCSP_REQUEST *req, char *err, size_t errlen)
 	OCSP_RESPONSE *resp = NULL;
 
 	net_conn_init(&c);
-	if (!OSSL_HTTP_parse_url(url, &use_ssl, NULL, &host, &port, &portnum, &path, NULL, NULL) ||
+	if (!OSSL_HTTP_parse_url(url, &use_ssl, NULL, &host, &port, &portnum, &path, NULL,
+	                         NULL) ||
 	    use_ssl) {
 		snprintf(err, errlen, "%s: not an http:// URL", url);
 		goto out;
@@ -194,7 +195,8 @@ revoke_post(const char *url, OCSP_REQUEST *req, char *err, size_t errlen)
 	    !OSSL_HTTP_REQ_CTX_add1_header(rctx, "Host", host) ||
 	    !OSSL_HTTP_REQ_CTX_set_expected(rctx, "application/ocsp-response", 1, 0, 0) ||
 	    !OSSL_HTTP_REQ_CTX_set1_req(rctx, "application/ocsp-request",
-					ASN1_ITEM_rptr(OCSP_REQUEST), (const ASN1_VALUE *)req)) {
+	                                ASN1_ITEM_rptr(OCSP_REQUEST),
+	                                (const ASN1_VALUE *)req)) {
 		snprintf(err, errlen, "%s: cannot build the HTTP request", url);
 		goto out;
 	}
@@ -228,8 +230,8 @@ revoke_url(X509 *cert)
 }
 
 void
-revoke_fetch(X509 *cert, X509 *issuer, STACK_OF(X509) *untrusted, X509_STORE *store,
-	     struct revoke_result *r)
+revoke_fetch(X509 *cert, X509 *issuer, STACK_OF(X509) * untrusted, X509_STORE *store,
+             struct revoke_result *r)
 {
 	OCSP_REQUEST *req = OCSP_REQUEST_new();
 	OCSP_CERTID *id = OCSP_cert_to_id(NULL, cert, issuer);

@@ -16,15 +16,15 @@
 enum revoke_verdict {
 	REVOKE_GOOD = 0,
 	REVOKE_REVOKED,
-	REVOKE_UNKNOWN,   /* no usable answer: revocation status unknown */
-	REVOKE_INVALID,   /* an answer that is forged, stale or for another cert */
+	REVOKE_UNKNOWN, /* no usable answer: revocation status unknown */
+	REVOKE_INVALID, /* an answer that is forged, stale or for another cert */
 };
 
 struct revoke_result {
 	enum revoke_verdict verdict;
-	char text[300];        /* "good, next update 2026-11-26", "revoked on ..." */
+	char text[300]; /* "good, next update 2026-11-26", "revoked on ..." */
 	time_t revoked_at;
-	time_t next_update;    /* 0 when the response has none */
+	time_t next_update; /* 0 when the response has none */
 };
 
 /* Judges a DER OCSP response for cert, issued by issuer. The responder's
@@ -32,11 +32,11 @@ struct revoke_result {
  * certificates; thisUpdate/nextUpdate against the clock (5 minutes of
  * slack). */
 void revoke_judge(const unsigned char *der, long len, X509 *cert, X509 *issuer,
-		  STACK_OF(X509) *untrusted, X509_STORE *store, struct revoke_result *r);
+                  STACK_OF(X509) * untrusted, X509_STORE *store, struct revoke_result *r);
 
 /* Asks the first http:// OCSP responder in cert's AIA by POST (with a
  * nonce) and judges the answer; the wait ends with the run's deadline. */
-void revoke_fetch(X509 *cert, X509 *issuer, STACK_OF(X509) *untrusted, X509_STORE *store,
-		  struct revoke_result *r);
+void revoke_fetch(X509 *cert, X509 *issuer, STACK_OF(X509) * untrusted, X509_STORE *store,
+                  struct revoke_result *r);
 
 #endif

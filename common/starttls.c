@@ -13,9 +13,15 @@
 #define ST_MAX_LINES 100
 
 static const char *const st_names[] = {
-	[STARTTLS_NONE] = "none",	 [STARTTLS_SMTP] = "smtp", [STARTTLS_SUBMISSION] = "submission",
-	[STARTTLS_IMAP] = "imap",	 [STARTTLS_POP3] = "pop3", [STARTTLS_FTP] = "ftp",
-	[STARTTLS_XMPP] = "xmpp",	 [STARTTLS_LDAP] = "ldap", [STARTTLS_POSTGRES] = "postgres",
+        [STARTTLS_NONE] = "none",
+        [STARTTLS_SMTP] = "smtp",
+        [STARTTLS_SUBMISSION] = "submission",
+        [STARTTLS_IMAP] = "imap",
+        [STARTTLS_POP3] = "pop3",
+        [STARTTLS_FTP] = "ftp",
+        [STARTTLS_XMPP] = "xmpp",
+        [STARTTLS_LDAP] = "ldap",
+        [STARTTLS_POSTGRES] = "postgres",
 };
 
 int
@@ -65,7 +71,7 @@ st_send(struct net_conn *c, const char *s, char *err, size_t errlen)
  * *code and, when ext is not NULL, whether a line announced it. */
 static enum net_status
 st_numeric_reply(struct net_conn *c, int *code, const char *ext, bool *has_ext, char *err,
-		 size_t errlen)
+                 size_t errlen)
 {
 	char line[ST_LINE];
 	size_t len;
@@ -76,9 +82,9 @@ st_numeric_reply(struct net_conn *c, int *code, const char *ext, bool *has_ext, 
 		enum net_status st = net_read_line(c, line, sizeof line, &len, err, errlen);
 		if (st != NET_OK)
 			return st;
-		if (len < 3 || line[0] < '1' || line[0] > '5' || line[1] < '0' || line[1] > '9' ||
-		    line[2] < '0' || line[2] > '9') {
-			if (n > 0)  /* FTP allows free text inside a multi-line reply */
+		if (len < 3 || line[0] < '1' || line[0] > '5' || line[1] < '0' ||
+		    line[1] > '9' || line[2] < '0' || line[2] > '9') {
+			if (n > 0) /* FTP allows free text inside a multi-line reply */
 				continue;
 			snprintf(err, errlen, "%s: not a reply: '%.80s'", c->peer, line);
 			return NET_ERR_IO;
@@ -150,7 +156,7 @@ st_ftp(struct net_conn *c, char *err, size_t errlen)
  * starting with skip (IMAP untagged data) is read past. */
 static enum net_status
 st_line_dialogue(struct net_conn *c, const char *ok1, const char *cmd, const char *ok2,
-		 const char *skip, char *err, size_t errlen)
+                 const char *skip, char *err, size_t errlen)
 {
 	char line[ST_LINE];
 	size_t len;
@@ -181,7 +187,7 @@ st_line_dialogue(struct net_conn *c, const char *ok1, const char *cmd, const cha
 /* net_read() with the failure worded for the STARTTLS dialogue. */
 static enum net_status
 st_recv(struct net_conn *c, unsigned char *buf, size_t cap, size_t *got, char *err,
-	size_t errlen)
+        size_t errlen)
 {
 	enum net_status st = net_read(c, buf, cap, got, err, errlen);
 
@@ -211,7 +217,7 @@ st_recv_exact(struct net_conn *c, unsigned char *buf, size_t n, char *err, size_
  * reading in chunks cannot swallow TLS bytes. */
 static enum net_status
 st_xml_until(struct net_conn *c, char *buf, size_t cap, const char *needle, const char *stop,
-	     char *err, size_t errlen)
+             char *err, size_t errlen)
 {
 	size_t have = 0, got;
 
@@ -222,12 +228,12 @@ st_xml_until(struct net_conn *c, char *buf, size_t cap, const char *needle, cons
 			return NET_ERR_IO;
 		}
 		if (have + 1 >= cap) {
-			snprintf(err, errlen, "%s: no %s in the first %zu bytes", c->peer, needle,
-				 cap - 1);
+			snprintf(err, errlen, "%s: no %s in the first %zu bytes", c->peer,
+			         needle, cap - 1);
 			return NET_ERR_TOOLONG;
 		}
-		enum net_status st =
-			st_recv(c, (unsigned char *)buf + have, cap - 1 - have, &got, err, errlen);
+		enum net_status st = st_recv(c, (unsigned char *)buf + have, cap - 1 - have,
+		                             &got, err, errlen);
 		if (st != NET_OK)
 			return st;
 		have += got;
@@ -244,19 +250,19 @@ st_xmpp(struct net_conn *c, const char *name, char *err, size_t errlen)
 	enum net_status st;
 
 	snprintf(hdr, sizeof hdr,
-		 "<?xml version='1.0'?><stream:stream to='%s' version='1.0' "
-		 "xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>",
-		 name);
+	         "<?xml version='1.0'?><stream:stream to='%s' version='1.0' "
+	         "xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>",
+	         name);
 	if ((st = st_send(c, hdr, err, errlen)) != NET_OK ||
 	    (st = st_xml_until(c, buf, sizeof buf, "</stream:features>", "</stream:stream>",
-			       err, errlen)) != NET_OK)
+	                       err, errlen)) != NET_OK)
 		return st;
 	if (strstr(buf, "<starttls") == NULL) {
 		snprintf(err, errlen, "%s does not offer STARTTLS", c->peer);
 		return NET_ERR_IO;
 	}
 	if ((st = st_send(c, "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>", err,
-			  errlen)) != NET_OK)
+	                  errlen)) != NET_OK)
 		return st;
 	return st_xml_until(c, buf, sizeof buf, "<proceed", "<failure", err, errlen);
 }
@@ -285,7 +291,7 @@ static enum net_status
 st_ldap(struct net_conn *c, char *err, size_t errlen)
 {
 	static const unsigned char req[] = "\x30\x1d\x02\x01\x01\x77\x18\x80\x16"
-					   "1.3.6.1.4.1.1466.20037";
+	                                   "1.3.6.1.4.1.1466.20037";
 	unsigned char hdr[4], body[4096];
 	size_t i = 1;
 	enum net_status st = net_write(c, req, sizeof req - 1, err, errlen);
@@ -318,7 +324,8 @@ st_ldap(struct net_conn *c, char *err, size_t errlen)
 	    body[i] != 0x0a || body[i + 1] != 0x01)
 		goto bad;
 	if (body[i + 2] != 0) {
-		snprintf(err, errlen, "%s refused StartTLS (LDAP result %d)", c->peer, body[i + 2]);
+		snprintf(err, errlen, "%s refused StartTLS (LDAP result %d)", c->peer,
+		         body[i + 2]);
 		return NET_ERR_IO;
 	}
 	return NET_OK;
@@ -340,7 +347,7 @@ st_postgres(struct net_conn *c, char *err, size_t errlen)
 		return st;
 	if (r != 'S') {
 		snprintf(err, errlen, "%s does not offer TLS (answered '%c')", c->peer,
-			 r >= 0x20 && r < 0x7f ? r : '?');
+		         r >= 0x20 && r < 0x7f ? r : '?');
 		return NET_ERR_IO;
 	}
 	return NET_OK;
@@ -348,26 +355,21 @@ st_postgres(struct net_conn *c, char *err, size_t errlen)
 
 enum net_status
 starttls_run(struct net_conn *c, enum starttls_proto p, const char *name, char *err,
-	     size_t errlen)
+             size_t errlen)
 {
 	switch (p) {
-	case STARTTLS_NONE:
-		return NET_OK;
+	case STARTTLS_NONE: return NET_OK;
 	case STARTTLS_SMTP:
-	case STARTTLS_SUBMISSION:
-		return st_smtp(c, name, err, errlen);
+	case STARTTLS_SUBMISSION: return st_smtp(c, name, err, errlen);
 	case STARTTLS_IMAP:
-		return st_line_dialogue(c, "* OK", "a1 STARTTLS\r\n", "a1 OK", "* ", err, errlen);
+		return st_line_dialogue(c, "* OK", "a1 STARTTLS\r\n", "a1 OK", "* ", err,
+		                        errlen);
 	case STARTTLS_POP3:
 		return st_line_dialogue(c, "+OK", "STLS\r\n", "+OK", NULL, err, errlen);
-	case STARTTLS_FTP:
-		return st_ftp(c, err, errlen);
-	case STARTTLS_XMPP:
-		return st_xmpp(c, name, err, errlen);
-	case STARTTLS_LDAP:
-		return st_ldap(c, err, errlen);
-	case STARTTLS_POSTGRES:
-		return st_postgres(c, err, errlen);
+	case STARTTLS_FTP: return st_ftp(c, err, errlen);
+	case STARTTLS_XMPP: return st_xmpp(c, name, err, errlen);
+	case STARTTLS_LDAP: return st_ldap(c, err, errlen);
+	case STARTTLS_POSTGRES: return st_postgres(c, err, errlen);
 	}
 	snprintf(err, errlen, "unknown STARTTLS protocol");
 	return NET_ERR_IO;
@@ -380,22 +382,22 @@ starttls_quit(struct net_conn *c, enum starttls_proto p)
 		const char *bytes;
 		size_t len;
 	} bye[] = {
-		[STARTTLS_NONE] = {"", 0},
-		[STARTTLS_SMTP] = {"QUIT\r\n", 6},
-		[STARTTLS_SUBMISSION] = {"QUIT\r\n", 6},
-		[STARTTLS_IMAP] = {"a2 LOGOUT\r\n", 11},
-		[STARTTLS_POP3] = {"QUIT\r\n", 6},
-		[STARTTLS_FTP] = {"QUIT\r\n", 6},
-		[STARTTLS_XMPP] = {"</stream:stream>", 16},
-		/* UnbindRequest, messageID 2 (RFC 4511 4.3) */
-		[STARTTLS_LDAP] = {"\x30\x05\x02\x01\x02\x42\x00", 7},
-		/* Terminate: 'X', length 4 */
-		[STARTTLS_POSTGRES] = {"X\0\0\0\4", 5},
+	        [STARTTLS_NONE] = {"", 0},
+	        [STARTTLS_SMTP] = {"QUIT\r\n", 6},
+	        [STARTTLS_SUBMISSION] = {"QUIT\r\n", 6},
+	        [STARTTLS_IMAP] = {"a2 LOGOUT\r\n", 11},
+	        [STARTTLS_POP3] = {"QUIT\r\n", 6},
+	        [STARTTLS_FTP] = {"QUIT\r\n", 6},
+	        [STARTTLS_XMPP] = {"</stream:stream>", 16},
+	        /* UnbindRequest, messageID 2 (RFC 4511 4.3) */
+	        [STARTTLS_LDAP] = {"\x30\x05\x02\x01\x02\x42\x00", 7},
+	        /* Terminate: 'X', length 4 */
+	        [STARTTLS_POSTGRES] = {"X\0\0\0\4", 5},
 	};
 	char err[128];
 
 	if ((size_t)p >= sizeof bye / sizeof bye[0] || bye[p].len == 0 || c->ssl == NULL)
 		return;
 	if (net_write(c, bye[p].bytes, bye[p].len, err, sizeof err) != NET_OK)
-		return;  /* the session is over either way */
+		return; /* the session is over either way */
 }

@@ -12,7 +12,7 @@
 #include "net.h"
 
 enum starttls_proto {
-	STARTTLS_NONE = 0,  /* TLS from the first byte */
+	STARTTLS_NONE = 0, /* TLS from the first byte */
 	STARTTLS_SMTP,
 	STARTTLS_SUBMISSION,
 	STARTTLS_IMAP,
@@ -36,7 +36,7 @@ enum starttls_proto starttls_for_port(unsigned port);
  * name is what the client calls itself (EHLO) or the server it asks for
  * (XMPP "to"). On failure err says what the server did. */
 enum net_status starttls_run(struct net_conn *c, enum starttls_proto p, const char *name,
-			     char *err, size_t errlen);
+                             char *err, size_t errlen);
 
 /* Says goodbye inside TLS as the protocol expects (QUIT, LOGOUT, the end
  * of the XMPP stream, an LDAP unbind, PostgreSQL's Terminate) without

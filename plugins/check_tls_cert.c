@@ -39,71 +39,73 @@ enum {
 };
 
 static const struct opt_spec tc_opts[] = {
-	{'H', "hostname", required_argument, "HOST", "Host name or address to connect to."},
-	{'p', "port", required_argument, "PORT", "TCP port (default 443)."},
-	{'w', "warning", required_argument, "DAYS",
-	 "WARNING when the certificate expires in fewer days (default 30)."},
-	{'c', "critical", required_argument, "DAYS",
-	 "CRITICAL when it expires in fewer days (default 14)."},
-	{'N', "name", required_argument, "NAME",
-	 "Name the certificate must carry (default: --sni, else -H)."},
-	{OPT_SNI, "sni", required_argument, "NAME",
-	 "Server name to send (default: -H when it is a name)."},
-	{OPT_STARTTLS, "starttls", required_argument, "PROTO",
-	 "smtp, submission, imap, pop3, ftp, xmpp, ldap, postgres or none;\n"
-	 "default from the port (25 smtp, 587 submission, 143 imap, 110 pop3,\n"
-	 "21 ftp, 5222 xmpp, 389 ldap, 5432 postgres, others none)."},
-	{OPT_CHECK_CHAIN, "check-chain", no_argument, NULL,
-	 "Apply -w/-c to every certificate of the chain, not only the leaf."},
-	{OPT_CA_FILE, "ca-file", required_argument, "FILE",
-	 "Trusted CA certificates (default: the system store)."},
-	{OPT_CA_PATH, "ca-path", required_argument, "DIR", "Directory of hashed CA certificates."},
-	{OPT_NO_VERIFY, "no-verify", no_argument, NULL,
-	 "Do not require a chain to a trusted root (self-signed allowed)."},
-	{OPT_NO_HOST, "no-host-check", no_argument, NULL, "Do not match the name against the certificate."},
-	{OPT_MIN_KEY, "min-key-bits", required_argument, "BITS",
-	 "Smallest RSA/DSA key accepted in the chain (default 2048)."},
-	{OPT_ALLOW_WEAK, "allow-weak-signature", no_argument, NULL,
-	 "Accept SHA-1 and MD5 certificate signatures."},
-	{OPT_MIN_TLS, "min-tls", required_argument, "VERSION",
-	 "1.0, 1.1, 1.2 or 1.3: the session must use at least this version\n"
-	 "and a handshake limited to older versions must fail."},
-	{OPT_OCSP_STAPLING, "ocsp-stapling", no_argument, NULL,
-	 "Require a stapled OCSP answer that says good."},
-	{OPT_OCSP, "ocsp", no_argument, NULL,
-	 "Check revocation: the stapled answer, else the responder named in\n"
-	 "the certificate, within the -t budget."},
-	{OPT_ALL_ADDR, "all-addresses", no_argument, NULL,
-	 "Probe every A/AAAA address of -H and report each."},
-	{OPT_DANE, "dane", no_argument, NULL,
-	 "Match the chain against the TLSA records of _PORT._tcp.NAME\n"
-	 "(usages 0-3), which must validate with DNSSEC; a DANE-TA or\n"
-	 "DANE-EE match stands in for a trusted chain."},
-	{OPT_DNS_SERVER, "dns-server", required_argument, "ADDR[@PORT]",
-	 "Server for the TLSA query (default: /etc/resolv.conf)."},
-	{OPT_DNSSEC_ANCHOR, "dnssec-anchor", required_argument, "FILE",
-	 "DS/DNSKEY trust anchors the TLSA answer is validated against\n"
-	 "(default " DANE_ROOT_ANCHOR ")."},
-	OPT_IPV4,
-	OPT_IPV6,
-	OPT_END,
+        {'H', "hostname", required_argument, "HOST", "Host name or address to connect to."},
+        {'p', "port", required_argument, "PORT", "TCP port (default 443)."},
+        {'w', "warning", required_argument, "DAYS",
+         "WARNING when the certificate expires in fewer days (default 30)."},
+        {'c', "critical", required_argument, "DAYS",
+         "CRITICAL when it expires in fewer days (default 14)."},
+        {'N', "name", required_argument, "NAME",
+         "Name the certificate must carry (default: --sni, else -H)."},
+        {OPT_SNI, "sni", required_argument, "NAME",
+         "Server name to send (default: -H when it is a name)."},
+        {OPT_STARTTLS, "starttls", required_argument, "PROTO",
+         "smtp, submission, imap, pop3, ftp, xmpp, ldap, postgres or none;\n"
+         "default from the port (25 smtp, 587 submission, 143 imap, 110 pop3,\n"
+         "21 ftp, 5222 xmpp, 389 ldap, 5432 postgres, others none)."},
+        {OPT_CHECK_CHAIN, "check-chain", no_argument, NULL,
+         "Apply -w/-c to every certificate of the chain, not only the leaf."},
+        {OPT_CA_FILE, "ca-file", required_argument, "FILE",
+         "Trusted CA certificates (default: the system store)."},
+        {OPT_CA_PATH, "ca-path", required_argument, "DIR",
+         "Directory of hashed CA certificates."},
+        {OPT_NO_VERIFY, "no-verify", no_argument, NULL,
+         "Do not require a chain to a trusted root (self-signed allowed)."},
+        {OPT_NO_HOST, "no-host-check", no_argument, NULL,
+         "Do not match the name against the certificate."},
+        {OPT_MIN_KEY, "min-key-bits", required_argument, "BITS",
+         "Smallest RSA/DSA key accepted in the chain (default 2048)."},
+        {OPT_ALLOW_WEAK, "allow-weak-signature", no_argument, NULL,
+         "Accept SHA-1 and MD5 certificate signatures."},
+        {OPT_MIN_TLS, "min-tls", required_argument, "VERSION",
+         "1.0, 1.1, 1.2 or 1.3: the session must use at least this version\n"
+         "and a handshake limited to older versions must fail."},
+        {OPT_OCSP_STAPLING, "ocsp-stapling", no_argument, NULL,
+         "Require a stapled OCSP answer that says good."},
+        {OPT_OCSP, "ocsp", no_argument, NULL,
+         "Check revocation: the stapled answer, else the responder named in\n"
+         "the certificate, within the -t budget."},
+        {OPT_ALL_ADDR, "all-addresses", no_argument, NULL,
+         "Probe every A/AAAA address of -H and report each."},
+        {OPT_DANE, "dane", no_argument, NULL,
+         "Match the chain against the TLSA records of _PORT._tcp.NAME\n"
+         "(usages 0-3), which must validate with DNSSEC; a DANE-TA or\n"
+         "DANE-EE match stands in for a trusted chain."},
+        {OPT_DNS_SERVER, "dns-server", required_argument, "ADDR[@PORT]",
+         "Server for the TLSA query (default: /etc/resolv.conf)."},
+        {OPT_DNSSEC_ANCHOR, "dnssec-anchor", required_argument, "FILE",
+         "DS/DNSKEY trust anchors the TLSA answer is validated against\n"
+         "(default " DANE_ROOT_ANCHOR ")."},
+        OPT_IPV4,
+        OPT_IPV6,
+        OPT_END,
 };
 
 static const struct plugin_desc tc_desc = {
-	.name = "check_tls_cert",
-	.service = "TLS",
-	.purpose = "Checks a TLS server's certificate: expiry, trust, host name, key and "
-		   "signature policy, protocol, OCSP and DANE.",
-	.usage = "-H HOST [-p PORT] [-w DAYS] [-c DAYS] [--starttls PROTO] [options]",
-	.notes = "Examples:\n"
-		 "  check_tls_cert -H www.example.test -w 30 -c 14 --check-chain\n"
-		 "  check_tls_cert -H mail.example.test -p 25 --dane --all-addresses\n"
-		 "WARNING: expires within -w days, or revocation unknown (--ocsp).\n"
-		 "CRITICAL: expires within -c days, expired, not yet valid, untrusted,\n"
-		 "wrong host, weak key or signature, old protocol, revoked, missing\n"
-		 "staple, DANE mismatch, no connection. UNKNOWN: bad arguments.",
-	.opts = tc_opts,
-	.default_timeout = 10,
+        .name = "check_tls_cert",
+        .service = "TLS",
+        .purpose = "Checks a TLS server's certificate: expiry, trust, host name, key and "
+                   "signature policy, protocol, OCSP and DANE.",
+        .usage = "-H HOST [-p PORT] [-w DAYS] [-c DAYS] [--starttls PROTO] [options]",
+        .notes = "Examples:\n"
+                 "  check_tls_cert -H www.example.test -w 30 -c 14 --check-chain\n"
+                 "  check_tls_cert -H mail.example.test -p 25 --dane --all-addresses\n"
+                 "WARNING: expires within -w days, or revocation unknown (--ocsp).\n"
+                 "CRITICAL: expires within -c days, expired, not yet valid, untrusted,\n"
+                 "wrong host, weak key or signature, old protocol, revoked, missing\n"
+                 "staple, DANE mismatch, no connection. UNKNOWN: bad arguments.",
+        .opts = tc_opts,
+        .default_timeout = 10,
 };
 
 /* What the user asked for. */
@@ -113,7 +115,7 @@ struct tc_args {
 	const char *name;
 	unsigned port;
 	int family;
-	int starttls;          /* enum starttls_proto, or -1 for "by port" */
+	int starttls; /* enum starttls_proto, or -1 for "by port" */
 	bool all_addresses;
 	bool dane;
 	const char *dns_server;
@@ -127,7 +129,7 @@ struct tc_check {
 	struct gl_output out;
 	char ehlo[256];
 	struct cert_dane dane;
-	char dane_err[400];    /* why there are no TLSA records to match */
+	char dane_err[400]; /* why there are no TLSA records to match */
 };
 
 static int
@@ -136,8 +138,10 @@ tc_tls_version(const struct opts *o, const char *v)
 	static const struct {
 		const char *name;
 		int version;
-	} t[] = {{"1.0", TLS1_VERSION}, {"1.1", TLS1_1_VERSION}, {"1.2", TLS1_2_VERSION},
-		 {"1.3", TLS1_3_VERSION}};
+	} t[] = {{"1.0", TLS1_VERSION},
+	         {"1.1", TLS1_1_VERSION},
+	         {"1.2", TLS1_2_VERSION},
+	         {"1.3", TLS1_3_VERSION}};
 
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		if (strcmp(v, t[i].name) == 0)
@@ -206,7 +210,7 @@ tc_parse(struct tc_args *a, int argc, char **argv)
 		opts_usage_error(&o, "-H HOST is required");
 	if (a->policy.crit_days > a->policy.warn_days)
 		opts_usage_error(&o, "-c %d is more days than -w %d", a->policy.crit_days,
-				 a->policy.warn_days);
+		                 a->policy.warn_days);
 	a->family = o.family;
 	opts_done(&o);
 }
@@ -241,7 +245,7 @@ tc_names(struct tc_check *k)
 /* Connects to one address, runs STARTTLS if asked, then the handshake. */
 static enum net_status
 tc_handshake(const struct tc_check *k, const struct addrinfo *ai, const struct tls_opts *to,
-	     struct net_conn *c, char *err, size_t errlen)
+             struct net_conn *c, char *err, size_t errlen)
 {
 	const char *who = k->a.starttls == STARTTLS_XMPP ? k->a.name : k->ehlo;
 	enum net_status st;
@@ -249,7 +253,8 @@ tc_handshake(const struct tc_check *k, const struct addrinfo *ai, const struct t
 	net_conn_init(c);
 	if ((st = net_connect_addr(c, ai, err, errlen)) != NET_OK)
 		return st;
-	if ((st = starttls_run(c, (enum starttls_proto)k->a.starttls, who, err, errlen)) != NET_OK ||
+	if ((st = starttls_run(c, (enum starttls_proto)k->a.starttls, who, err, errlen)) !=
+	            NET_OK ||
 	    (st = tls_start(c, to, err, errlen)) != NET_OK)
 		net_close(c);
 	return st;
@@ -270,7 +275,7 @@ tc_tls_opts(const struct tc_check *k, struct tls_opts *to)
  * named by the policy checks instead of ending as "handshake failure". */
 static enum net_status
 tc_connect(struct tc_check *k, const struct addrinfo *ai, struct net_conn *c, char *err,
-	   size_t errlen)
+           size_t errlen)
 {
 	struct tls_opts to;
 	char err2[256];
@@ -278,14 +283,14 @@ tc_connect(struct tc_check *k, const struct addrinfo *ai, struct net_conn *c, ch
 	tc_tls_opts(k, &to);
 	enum net_status st = tc_handshake(k, ai, &to, c, err, errlen);
 	output_debug(1, "%s: %s", st == NET_OK ? c->peer : "handshake",
-		     st == NET_OK ? "handshake done" : err);
+	             st == NET_OK ? "handshake done" : err);
 	if (st != NET_ERR_TLS)
 		return st;
 	to.security_level_0 = true;
 	if (tc_handshake(k, ai, &to, c, err2, sizeof err2) != NET_OK)
 		return st;
 	output_long(&k->out, "%s: the handshake needs OpenSSL security level 0 (%s)", c->peer,
-		    err);
+	            err);
 	return NET_OK;
 }
 
@@ -295,7 +300,7 @@ tc_version_name(int v)
 	return v == TLS1_VERSION     ? "TLSv1"
 	       : v == TLS1_1_VERSION ? "TLSv1.1"
 	       : v == TLS1_2_VERSION ? "TLSv1.2"
-				     : "TLSv1.3";
+	                             : "TLSv1.3";
 }
 
 /* --min-tls: a second handshake offering only older versions must fail.
@@ -312,7 +317,7 @@ tc_old_protocols(struct tc_check *k, const struct addrinfo *ai, int negotiated)
 		return;
 	tc_tls_opts(k, &to);
 	to.status_request = false;
-	to.security_level_0 = true;  /* old versions need it in OpenSSL 3 */
+	to.security_level_0 = true; /* old versions need it in OpenSSL 3 */
 	to.max_version = min - 1;
 	if (tc_handshake(k, ai, &to, &c, err, sizeof err) != NET_OK) {
 		output_debug(1, "older protocols refused: %s", err);
@@ -320,7 +325,7 @@ tc_old_protocols(struct tc_check *k, const struct addrinfo *ai, int negotiated)
 	}
 	output_state(&k->out, GL_CRITICAL);
 	output_summary(&k->out, "; server accepts %s (minimum %s)", tls_version(&c),
-		       tc_version_name(min));
+	               tc_version_name(min));
 	net_close(&c);
 }
 
@@ -337,10 +342,11 @@ tc_report(struct tc_check *k, struct net_conn *c, const struct addrinfo *ai, boo
 	char addr[64];
 
 	net_addr_str(ai->ai_addr, addr, sizeof addr);
-	output_long(&k->out, "%s port %u: %s, %s", addr, k->a.port, tls_version(c), tls_cipher(c));
+	output_long(&k->out, "%s port %u: %s, %s", addr, k->a.port, tls_version(c),
+	            tls_cipher(c));
 	int negotiated = SSL_version(c->ssl);
 	certcheck_eval(c, &k->a.policy, k->a.policy.check_host ? k->a.name : NULL,
-		       per_address ? addr : NULL, &k->out);
+	               per_address ? addr : NULL, &k->out);
 	/* Closed before the next handshake: a one-connection-at-a-time
 	 * server must not keep the probe waiting. */
 	starttls_quit(c, (enum starttls_proto)k->a.starttls);
@@ -401,7 +407,7 @@ static void
 tc_dane(struct tc_check *k)
 {
 	struct dane_query q = {k->a.name, k->a.port, k->a.dns_server, k->a.dnssec_anchor,
-			       k->a.family};
+	                       k->a.family};
 
 	if (!k->a.dane)
 		return;
@@ -421,8 +427,8 @@ tc_run(struct tc_check *k)
 
 	tc_names(k);
 	tc_dane(k);
-	enum net_status st =
-		net_resolve(k->a.host, k->a.port, k->a.family, SOCK_STREAM, &res, err, sizeof err);
+	enum net_status st = net_resolve(k->a.host, k->a.port, k->a.family, SOCK_STREAM, &res,
+	                                 err, sizeof err);
 	if (st != NET_OK) {
 		tc_fail(k, st, err);
 		return;

@@ -12,26 +12,26 @@ static const struct {
 	bool match;
 	const char *why;
 } names[] = {
-	{"www.example.test", "www.example.test", true, "exact name"},
-	{"WWW.Example.TEST", "www.example.test", true, "case-insensitive"},
-	{"www.example.test.", "www.example.test", true, "trailing dot in the pattern"},
-	{"www.example.test", "www.example.test.", true, "trailing dot in the host"},
-	{"www.example.test", "example.test", false, "parent does not match"},
-	{"example.test", "www.example.test", false, "child does not match"},
-	{"*.example.test", "www.example.test", true, "wildcard matches one label"},
-	{"*.example.test", "a.b.example.test", false, "wildcard never spans two labels"},
-	{"*.example.test", "example.test", false, "wildcard needs a label"},
-	{"*.example.test", ".example.test", false, "wildcard needs a non-empty label"},
-	{"*.test", "example.test", false, "no wildcard over a single-label suffix"},
-	{"*", "localhost", false, "a bare * matches nothing"},
-	{"w*.example.test", "www.example.test", false, "partial-label wildcard refused"},
-	{"www.*.test", "www.example.test", false, "wildcard only in the left-most label"},
-	{"*.*.test", "a.b.test", false, "two wildcards refused"},
-	{"*.example.test", "127.0.0.1", false, "never against an IPv4 literal"},
-	{"127.0.0.1", "127.0.0.1", false, "an IP is matched by iPAddress SANs only"},
-	{"*.example.test", "::1", false, "never against an IPv6 literal"},
-	{"", "www.example.test", false, "empty pattern"},
-	{"www.example.test", "", false, "empty host"},
+        {"www.example.test", "www.example.test", true, "exact name"},
+        {"WWW.Example.TEST", "www.example.test", true, "case-insensitive"},
+        {"www.example.test.", "www.example.test", true, "trailing dot in the pattern"},
+        {"www.example.test", "www.example.test.", true, "trailing dot in the host"},
+        {"www.example.test", "example.test", false, "parent does not match"},
+        {"example.test", "www.example.test", false, "child does not match"},
+        {"*.example.test", "www.example.test", true, "wildcard matches one label"},
+        {"*.example.test", "a.b.example.test", false, "wildcard never spans two labels"},
+        {"*.example.test", "example.test", false, "wildcard needs a label"},
+        {"*.example.test", ".example.test", false, "wildcard needs a non-empty label"},
+        {"*.test", "example.test", false, "no wildcard over a single-label suffix"},
+        {"*", "localhost", false, "a bare * matches nothing"},
+        {"w*.example.test", "www.example.test", false, "partial-label wildcard refused"},
+        {"www.*.test", "www.example.test", false, "wildcard only in the left-most label"},
+        {"*.*.test", "a.b.test", false, "two wildcards refused"},
+        {"*.example.test", "127.0.0.1", false, "never against an IPv4 literal"},
+        {"127.0.0.1", "127.0.0.1", false, "an IP is matched by iPAddress SANs only"},
+        {"*.example.test", "::1", false, "never against an IPv6 literal"},
+        {"", "www.example.test", false, "empty pattern"},
+        {"www.example.test", "", false, "empty host"},
 };
 
 static void
@@ -39,16 +39,18 @@ test_names(void)
 {
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		ok(cert_name_match(names[i].pattern, names[i].host) == names[i].match,
-		   "name match: %s ('%s' vs '%s')", names[i].why, names[i].pattern, names[i].host);
+		   "name match: %s ('%s' vs '%s')", names[i].why, names[i].pattern,
+		   names[i].host);
 }
 
 static void
 test_days(void)
 {
-	time_t now = 1764115200;  /* 2025-11-26 00:00:00 UTC */
+	time_t now = 1764115200; /* 2025-11-26 00:00:00 UTC */
 
 	is_int(cert_days_left(now, now + 30 * 86400), 30, "exactly 30 days");
-	is_int(cert_days_left(now, now + 30 * 86400 - 1), 29, "a second short of 30 days is 29");
+	is_int(cert_days_left(now, now + 30 * 86400 - 1), 29,
+	       "a second short of 30 days is 29");
 	is_int(cert_days_left(now, now + 3600), 0, "an hour left is 0 days");
 	is_int(cert_days_left(now, now), 0, "expiring now is 0 days");
 	is_int(cert_days_left(now, now - 3600), 0, "an hour ago is 0 days");

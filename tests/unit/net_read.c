@@ -22,14 +22,14 @@ main(void)
 	ok(net_read_line(&c, line, sizeof line, &len, err, sizeof err) == NET_OK, "line read");
 	is_str(line, "220 ready", "the line");
 	ok(net_read(&c, buf, 2, &got, err, sizeof err) == NET_OK && got == 2 &&
-		   memcmp(buf, "BI", 2) == 0,
+	           memcmp(buf, "BI", 2) == 0,
 	   "net_read returns buffered bytes first, at most cap");
 	ok(net_read(&c, buf, sizeof buf, &got, err, sizeof err) == NET_OK && got == 1 &&
-		   buf[0] == 'N',
+	           buf[0] == 'N',
 	   "then the rest of the buffer, no more");
 	ok(write(sv[1], "S", 1) == 1, "peer wrote one more byte");
 	ok(net_read(&c, buf, sizeof buf, &got, err, sizeof err) == NET_OK && got == 1 &&
-		   buf[0] == 'S',
+	           buf[0] == 'S',
 	   "then reads the socket");
 	close(sv[1]);
 	is_int(net_read(&c, buf, sizeof buf, &got, err, sizeof err), NET_ERR_EOF,
