@@ -758,8 +758,18 @@ store_notices(struct store *s, bool with_retracted, struct notice_view **out, si
 		(*n)++;
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		for (size_t i = 0; i < *n; i++)
+			notice_free(&(*out)[i]);
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		if (retracted != NULL) {
+			free(*retracted);
+			*retracted = NULL;
+		}
 		return fail(s, "reading notices");
+	}
 	return 0;
 }
 
