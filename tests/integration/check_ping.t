@@ -25,6 +25,11 @@ run "$P" -4 -H localhost -p 2 -i 10
 is "$rc" 0 "-4 -H localhost: exit 0"
 like "$first" "^PING OK - Packet loss = 0%, RTA = " "-4 -H localhost resolves to IPv4"
 
+run "$P" -4 -H localhost,127.0.0.2 -p 1
+like "$out" $'\nlocalhost \\(127\\.0\\.0\\.1\\): OK - Packet loss = 0%, RTA = [0-9.]+ ms\n127\\.0\\.0\\.2: OK - ' \
+	"long output names the address a host name resolved to"
+like "$first" '\|localhost_rta=' "perfdata labels use the host as given"
+
 run "$P" -4 -H ::1 -p 1
 is "$rc" 2 "-4 with an IPv6 literal: exit 2"
 like "$first" "^PING CRITICAL - Cannot resolve host name ::1: [^|]+\|rta=U;200;500;0 pl=100%;40;80;0;100 rtmin=U;;;0 rtmax=U;;;0 jitter=U;;;0\$" \
@@ -73,6 +78,15 @@ is "$(printf '%s\n' "$out" | tail -n +2 | grep -cE '^127\.[0-9.]+: OK - Packet l
 is "$(printf '%s\n' "$first" | tr ' |' '\n\n' | grep -cE '^127\.[0-9.]+_(rta|pl|rtmin|rtmax|jitter)=')" 5000 \
 	"1000 hosts: five perfdata items each"
 ok $((ms > 5000)) "1000 hosts x 5 requests in under 5 s (took $ms ms)"
+
+# The global gap paces every request: 200 hosts x 1 request 2 ms apart
+# cannot take less than about 0.4 s, however fast loopback answers.
+list200=$(IFS=,; echo "${hosts[*]:0:200}")
+elapsed_ms "$P" -H "$list200" -p 1 -I 2
+is "$rc" 0 "-I 2 with 200 hosts: exit 0"
+ok $((ms < 390)) "-I 2: 200 requests take at least 0.4 s ($ms ms)"
+elapsed_ms "$P" -H "$list200" -p 1 -I 0
+ok $((ms > 300)) "-I 0: the same 200 requests at once ($ms ms)"
 
 run "$P" -H 127.0.0.1 -H ::1,127.0.0.2 -4 -p 2 -i 10
 is "$rc" 2 "-H repeated and comma-separated, one host of the wrong family: exit 2"

@@ -244,32 +244,22 @@ reply_of(const uint8_t *req, size_t len, uint8_t type, uint8_t *out)
 	return len;
 }
 
-/* An ICMPv4 error from a router quoting the IPv4 header of a request to
- * dst and the request's first 8 bytes. */
+/* An ICMP error from a router quoting the IP header of a request to dst
+ * (IPv6 when dst has a ':') and the request's first 8 bytes. */
 static size_t
-error4_of(const uint8_t *req, const char *dst, uint8_t type, uint8_t code, uint8_t *out)
+error_of(const uint8_t *req, const char *dst, uint8_t type, uint8_t code, uint8_t *out)
 {
-	memset(out, 0, 8 + 20 + 8);
-	out[0] = type;
-	out[1] = code;
-	out[8] = 0x45;
-	out[8 + 9] = IPPROTO_ICMP;
-	inet_pton(AF_INET, dst, out + 8 + 16);
-	memcpy(out + 8 + 20, req, 8);
-	return 8 + 20 + 8;
-}
+	bool v6 = strchr(dst, ':') != NULL;
+	size_t iph = v6 ? 40 : 20;
 
-static size_t
-error6_of(const uint8_t *req, const char *dst, uint8_t type, uint8_t code, uint8_t *out)
-{
-	memset(out, 0, 8 + 40 + 8);
+	memset(out, 0, 8 + iph + 8);
 	out[0] = type;
 	out[1] = code;
-	out[8] = 0x60;
-	out[8 + 6] = IPPROTO_ICMPV6;
-	inet_pton(AF_INET6, dst, out + 8 + 24);
-	memcpy(out + 8 + 40, req, 8);
-	return 8 + 40 + 8;
+	out[8] = v6 ? 0x60 : 0x45;
+	out[8 + (v6 ? 6 : 9)] = v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+	inet_pton(v6 ? AF_INET6 : AF_INET, dst, out + 8 + (v6 ? 24 : 16));
+	memcpy(out + 8 + iph, req, 8);
+	return 8 + iph + 8;
 }
 
 static void
@@ -337,10 +327,10 @@ test_errors(struct icmp_engine *e, struct icmp_target *t)
 	size_t len;
 
 	request(e, 1, 4000000, req);
-	len = error4_of(req, "192.0.2.99", ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, err);
+	len = error_of(req, "192.0.2.99", ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, err);
 	icmp_handle(e, 0, err, len, false, (struct sockaddr *)&router, 4100000);
 	is_int(t[1].fate, ICMP_FATE_NONE, "an error quoting another destination is ignored");
-	len = error4_of(req, "192.0.2.2", ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, err);
+	len = error_of(req, "192.0.2.2", ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, err);
 	icmp_handle(e, 0, err, len, false, (struct sockaddr *)&router, 4100000);
 	is_int(t[1].fate, ICMP_FATE_HOST_UNREACH,
 	       "host unreachable about our request ends the host");
@@ -354,7 +344,7 @@ test_errors(struct icmp_engine *e, struct icmp_target *t)
 	icmp_handle(e, 1, rep, len, false, (struct sockaddr *)&from6, 5050000);
 	ok(t[2].received == 1 && t[2].rtt[0] == 50000, "an ICMPv6 echo reply is matched");
 	request(e, 2, 6000000, req);
-	len = error6_of(req, "2001:db8::1", ICMP6_TIME_EXCEEDED, 0, err);
+	len = error_of(req, "2001:db8::1", ICMP6_TIME_EXCEEDED, 0, err);
 	icmp_handle(e, 1, err, len, false, (struct sockaddr *)&router6, 6100000);
 	is_int(t[2].fate, ICMP_FATE_TTL_EXCEEDED, "ICMPv6 time exceeded ends the host");
 	is_str(t[2].fate_from, "2001:db8:ff::1", "from the router's IPv6 address");
