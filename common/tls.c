@@ -67,7 +67,8 @@ tls_setup(struct net_conn *c, const struct tls_opts *o, char *err, size_t errlen
 	}
 	if (o->security_level_0)
 		SSL_CTX_set_security_level(c->ssl_ctx, 0);
-	int ok = (o->ca_file || o->ca_path)
+	int ok = o->no_trust_store ? 1
+		 : (o->ca_file || o->ca_path)
 			 ? SSL_CTX_load_verify_locations(c->ssl_ctx, o->ca_file, o->ca_path)
 			 : SSL_CTX_set_default_verify_paths(c->ssl_ctx);
 	if (!ok) {
