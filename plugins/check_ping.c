@@ -39,8 +39,8 @@ struct ping_ctx {
 	char **resolve_err; /* per target, for the report */
 	struct icmp_engine e;
 	bool timed_out;
-	bool w_given, c_given;      /* -w, -c given (else defaults) */
-	int src_family;             /* of -s, which then opens only it */
+	bool w_given, c_given; /* -w, -c given (else defaults) */
+	int src_family;        /* of -s, which then opens only it */
 };
 
 static const struct opt_spec ping_opts[] = {
@@ -52,6 +52,7 @@ static const struct opt_spec ping_opts[] = {
         {'c', "critical", required_argument, "RTA,PL%",
          "Critical threshold (default 500,80%)."},
         {'p', "packets", required_argument, "N", "Echo requests per host (default 5)."},
+        {'n', NULL, required_argument, "N", "The same as -p (check_icmp's letter)."},
         {'i', "interval", required_argument, "MS",
          "Interval between two requests to one host (default 100 ms)."},
         {'I', "send-gap", required_argument, "MS",
@@ -60,9 +61,12 @@ static const struct opt_spec ping_opts[] = {
         {'m', "min-alive", required_argument, "N",
          "OK when at least N hosts are OK, WARNING when at least N are OK\n"
          "or WARNING, else CRITICAL (a cluster or host-group check)."},
-        {'b', "size", required_argument, "BYTES", "ICMP data bytes per request (default 56)."},
+        {'b', "size", required_argument, "BYTES",
+         "ICMP data bytes per request (default 56, at least 24)."},
         {'l', "ttl", required_argument, "N", "TTL / hop limit of the requests."},
-        {'s', "source", required_argument, "ADDR", "Source address (numeric) to send from."},
+        {'s', "source", required_argument, "ADDR",
+         "Numeric source address to send from; hosts of the other\n"
+         "address family are then UNKNOWN."},
         {OPT_WAIT, "wait", required_argument, "MS",
          "How long a request waits for its reply; a later one counts as lost\n"
          "and late (default: the largest RTT threshold, at least 1000 ms)."},
@@ -132,7 +136,8 @@ ping_option(struct ping_ctx *c, int key, const char *arg)
 		else
 			c->c_given = true;
 		break;
-	case 'p': c->cfg.count = (unsigned)opts_long(&c->o, arg, 1, 10000); break;
+	case 'p':
+	case 'n': c->cfg.count = (unsigned)opts_long(&c->o, arg, 1, 10000); break;
 	case 'i':
 		c->cfg.interval_ns = (int64_t)(opts_double(&c->o, arg, 0, 60000) * 1e6);
 		break;
@@ -277,7 +282,8 @@ ping_open(struct ping_ctx *c)
 		return;
 	int fi = (c->src_family ? c->src_family : c->o.family) == AF_INET6 ? 1 : 0;
 	if (!c->e.denied[fi])
-		output_die("PING", GL_UNKNOWN, "Cannot open an ICMP socket (%s)", c->e.sock_err[fi]);
+		output_die("PING", GL_UNKNOWN, "Cannot open an ICMP socket (%s)",
+		           c->e.sock_err[fi]);
 	output_die("PING", GL_UNKNOWN,
 	           "Cannot open an ICMP socket (%s); allow group %d in "
 	           "net.ipv4.ping_group_range or grant CAP_NET_RAW",
@@ -325,7 +331,13 @@ ping_run(struct ping_ctx *c)
 	if (icmp_run(&c->e, mono_ns() + (int64_t)ms * 1000000, err, sizeof err) != 0)
 		output_die("PING", GL_UNKNOWN, "%s", err);
 	c->timed_out = c->e.done < c->e.n;
-	output_debug(1, "%u replies matched nothing of this run", c->e.foreign);
+	unsigned sent = 0, answered = 0;
+	for (size_t i = 0; i < c->nhosts; i++) {
+		sent += c->t[i].sent;
+		answered += c->t[i].received;
+	}
+	output_debug(1, "%u requests sent, %u answered; %u replies matched nothing of this run",
+	             sent, answered, c->e.foreign);
 }
 
 /* Nanoseconds as milliseconds rounded to the microsecond. */

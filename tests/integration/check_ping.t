@@ -30,6 +30,10 @@ like "$out" $'\nlocalhost \\(127\\.0\\.0\\.1\\): OK - Packet loss = 0%, RTA = [0
 	"long output names the address a host name resolved to"
 like "$first" '\|localhost_rta=' "perfdata labels use the host as given"
 
+run "$P" -H 127.0.0.1 -n 3 -i 1 -v
+is "$rc" 0 "-n (check_icmp's letter for -p): exit 0"
+like "$(cat "$T/stderr")" '3 requests sent, 3 answered' "-n 3 sends three requests"
+
 run "$P" -4 -H ::1 -p 1
 is "$rc" 2 "-4 with an IPv6 literal: exit 2"
 like "$first" "^PING CRITICAL - Cannot resolve host name ::1: [^|]+\|rta=U;200;500;0 pl=100%;40;80;0;100 rtmin=U;;;0 rtmax=U;;;0 jitter=U;;;0\$" \
