@@ -96,6 +96,7 @@ derive_episodes(const struct interval *iv, size_t n, int flap_min, time_t now,
 {
 	struct episode cur = {0};
 	bool open = false;
+	time_t good_from = 0; /* start of the current run of good intervals */
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -106,11 +107,18 @@ derive_episodes(const struct interval *iv, size_t n, int flap_min, time_t now,
 			open = true;
 			cur.end = iv[i].end; /* 0 while still bad */
 			cur.outage |= iv[i].status == SYS_OUTAGE;
-		} else if (open && is_good(iv[i].status) && end - iv[i].start >= flap_min) {
-			cur.closed = true;
-			if (k < max)
-				out[k++] = cur;
-			open = false;
+			good_from = 0;
+		} else if (!is_good(iv[i].status)) {
+			good_from = 0; /* unknown: no evidence of recovery */
+		} else if (open) {
+			if (good_from == 0)
+				good_from = iv[i].start;
+			if (end - good_from >= flap_min) {
+				cur.closed = true;
+				if (k < max)
+					out[k++] = cur;
+				open = false;
+			}
 		}
 	}
 	if (open && k < max)

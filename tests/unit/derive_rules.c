@@ -165,6 +165,15 @@ test_episodes(void)
 	                         IV(SYS_OUTAGE, 1000, 1100), IV(SYS_OPERATIONAL, 1100, 0)};
 	n = derive_episodes(gap, 4, 300, T0 + 1500, e, 8);
 	is_int(n, 1, "unknown time neither ends nor splits an episode");
+	struct interval mixed[] = {IV(SYS_OUTAGE, 0, 100), IV(SYS_OPERATIONAL, 100, 250),
+	                           IV(SYS_MAINTENANCE, 250, 400), IV(SYS_OPERATIONAL, 400, 0)};
+	n = derive_episodes(mixed, 4, 300, T0 + 410, e, 8);
+	ok(n == 1 && e[0].closed && e[0].end == T0 + 100,
+	   "good time adds up across operational and maintenance intervals");
+	struct interval broken[] = {IV(SYS_OUTAGE, 0, 100), IV(SYS_OPERATIONAL, 100, 250),
+	                            IV(SYS_UNKNOWN, 250, 260), IV(SYS_OPERATIONAL, 260, 0)};
+	n = derive_episodes(broken, 4, 300, T0 + 410, e, 8);
+	ok(n == 1 && !e[0].closed, "unknown time restarts the count of good time");
 }
 
 static void
