@@ -183,6 +183,15 @@ is "$rc" 1 "a list that fails with SERVFAIL: WARNING list error, not listed"
 like "$first" "^DNS WARNING - bl\.test: list error: SERVFAIL; 127\.0\.0\.2 not listed on 1 list, 1 list error\|" \
 	"SERVFAIL list status line"
 
+CACHE=$(free_port udp)
+fake "$CACHE" nonauth
+run "$D" -H www.example.test -s "127.0.0.1@$CACHE" -A -t 3
+is "$rc" 2 "-A and an answer without the AA bit: CRITICAL"
+like "$first" "^DNS CRITICAL - www\.example\.test A 192\.0\.2\.53 \(not authoritative\) in $MS \(127\.0\.0\.1@$CACHE\)\|time=$S;;;0$" \
+	"not-authoritative status line"
+run "$D" -H www.example.test -s "127.0.0.1@$CACHE" -t 3
+is "$rc" 0 "the same answer without -A: OK"
+
 OLD=$(free_port udp)
 fake "$OLD" noedns
 run "$D" -H old.example.test -s "127.0.0.1@$OLD" -t 3
@@ -290,6 +299,12 @@ run "$D" --zone bl.test -s 127.0.0.1 -p "$P"
 is "$rc" 1 "a zone with a single nameserver: WARNING"
 like "$first" "^DNS WARNING - only one nameserver; bl\.test serial 1 \(ns1\.bl\.test/127\.0\.0\.1\): 1 of 1 servers OK, slowest $MS \(ns1\.bl\.test/127\.0\.0\.1\)\|time_ns1\.bl\.test/127\.0\.0\.1=$S;;;0 serial_drift=0;0$" \
 	"single-nameserver status line"
+
+run "$D" --zone example.test -s "$S1" -t 3 --ns-address "ns1.example.test=$S1" \
+	--ns-address "ns2.example.test=127.0.0.1@$CACHE"
+is "$rc" 2 "a nameserver that answers without the AA bit is lame: CRITICAL"
+like "$first" "^DNS CRITICAL - ns2\.example\.test/127\.0\.0\.1: lame \(answer not authoritative\); example\.test serial 2026112510 " \
+	"non-authoritative nameserver status line"
 
 run "$D" --zone unserved.test -s 127.0.0.1 -p "$P"
 is "$rc" 2 "no NS set: CRITICAL"

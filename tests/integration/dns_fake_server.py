@@ -8,6 +8,7 @@ usage: dns_fake_server.py MODE PORT
              and listens on no TCP port, so the TCP retry is refused
   wrongid    answers with another id first (to be ignored), then nothing
   servfail   answers SERVFAIL to everything
+  nonauth    answers 192.0.2.53 to everything, without the AA bit (a cache)
   noedns     an old server: FORMERR (without OPT) to a query with EDNS,
              192.0.2.53 to any A query without
 """
@@ -28,6 +29,13 @@ def question(query):
     while i < len(query) and query[i] != 0:
         i += query[i] + 1
     return query[12:i + 5]
+
+
+def a_reply(query, flags):
+    """A reply with one answer, 192.0.2.53, owned by the question's name."""
+    answer = struct.pack("!HHHIH", 0xC00C, 1, 1, 300, 4) + bytes([192, 0, 2, 53])
+    return (reply_header(query, flags, 1)[:6] + struct.pack("!HHH", 1, 0, 0)
+            + question(query) + answer)
 
 
 def main():
@@ -56,9 +64,9 @@ def main():
             if arcount:
                 udp.sendto(reply_header(data, 0x8181, 1) + question(data), peer)
             else:
-                answer = struct.pack("!HHHIH", 0xC00C, 1, 1, 300, 4) + bytes([192, 0, 2, 53])
-                udp.sendto(reply_header(data, 0x8580, 1)[:6] + struct.pack("!HHH", 1, 0, 0)
-                           + question(data) + answer, peer)
+                udp.sendto(a_reply(data, 0x8580), peer)
+        elif mode == "nonauth":
+            udp.sendto(a_reply(data, 0x8180), peer)
         elif mode == "wrongid":
             bad = bytes([data[0] ^ 0xFF, data[1]]) + data[2:]
             udp.sendto(reply_header(bad, 0x8180, 1) + question(data), peer)
