@@ -16,7 +16,8 @@
 #include "net.h"
 #include "output.h"
 
-/* RFC 8020/DNS flag day 2020: a buffer size that avoids IP fragmentation. */
+/* The EDNS buffer size DNS Flag Day 2020 settled on: replies this small
+ * are not fragmented on any common path, larger ones come over TCP. */
 #define DNS_EDNS_SIZE 1232
 #define DNS_RESEND_MS 1000
 
