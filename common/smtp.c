@@ -180,6 +180,7 @@ smtp_write_line(struct net_conn *c, const char *line, char *err, size_t errlen)
 	memcpy(buf, line, n);
 	memcpy(buf + n, "\r\n", 3);
 	st = net_write(c, buf, n + 2, err, errlen);
+	explicit_bzero(buf, n + 2); /* it may hold AUTH credentials */
 	free(buf);
 	return st;
 }
