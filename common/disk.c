@@ -302,6 +302,18 @@ disk_type_is_pseudo(const char *type)
 }
 
 bool
+disk_type_is_sizeless(const char *type)
+{
+	static const char *const sizeless[] = {
+	        "autofs",     "binfmt_misc", "bpf",    "cgroup",   "cgroup2",
+	        "configfs",   "debugfs",     "devpts", "efivarfs", "fusectl",
+	        "mqueue",     "nsfs",        "proc",   "pstore",   "rpc_pipefs",
+	        "securityfs", "selinuxfs",   "sysfs",  "tracefs",  NULL,
+	};
+	return disk_type_in(type, sizeless);
+}
+
+bool
 disk_type_is_remote(const char *type)
 {
 	static const char *const remote[] = {

@@ -103,6 +103,10 @@ int disk_mountinfo_parse(char *line, struct disk_mountinfo *m);
 /* Types skipped unless asked for by -N, -p or -A: kernel pseudo file
  * systems, RAM-backed ones (tmpfs), overlay roots, read-only images. */
 bool disk_type_is_pseudo(const char *type);
+/* Kernel interfaces that have no space to report (proc, sysfs, cgroup,
+ * autofs...): never checked unless -N names them; statvfs() on an autofs
+ * mount point would even trigger the mount. */
+bool disk_type_is_sizeless(const char *type);
 /* Network file systems, skipped with -l. */
 bool disk_type_is_remote(const char *type);
 

@@ -562,6 +562,8 @@ mount_auto(const struct disk_cfg *c, const struct mount *m)
 {
 	if (c->incl_types.n > 0 && !strlist_has(&c->incl_types, m->type))
 		return false;
+	if (c->incl_types.n == 0 && disk_type_is_sizeless(m->type))
+		return false;
 	if (c->incl_re.n > 0)
 		return relist_match(&c->incl_re, m->mount, m->source);
 	if (c->paths.n > 0)

@@ -222,6 +222,9 @@ test_mountinfo(void)
 	           disk_type_is_pseudo("proc") && !disk_type_is_pseudo("ext4") &&
 	           !disk_type_is_pseudo("fuse.sshfs"),
 	   "pseudo types: tmpfs, overlay, proc; not ext4 or sshfs");
+	ok(disk_type_is_sizeless("proc") && disk_type_is_sizeless("autofs") &&
+	           !disk_type_is_sizeless("tmpfs") && !disk_type_is_sizeless("ext4"),
+	   "sizeless types: proc, autofs; not tmpfs or ext4");
 	ok(disk_type_is_remote("nfs4") && disk_type_is_remote("cifs") &&
 	           !disk_type_is_remote("xfs"),
 	   "remote types: nfs4, cifs; not xfs");
