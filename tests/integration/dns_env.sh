@@ -166,6 +166,7 @@ dns_wait() {
 
 dns_env_start() {
 	P=$(free_port) && P2=$(free_port) || return 1
+	while [ "$P2" = "$P" ]; do P2=$(free_port) || return 1; done
 	_dns_zones || return 1
 	_dns_conf nsd1 "$T/z1" "example.test wrap.test nsdiff.test lame.test bl.test wild.test signed.test expired.test tampered.test nsec.test parent.test child.parent.test 2.0.192.in-addr.arpa" \
 		"127.0.0.1@$P" "::1@$P"
