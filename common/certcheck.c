@@ -13,6 +13,7 @@
 #include <openssl/x509v3.h>
 
 #include "perfdata.h"
+#include "pkihttp.h"
 #include "revoke.h"
 #include "tls.h"
 
@@ -212,6 +213,88 @@ cc_store(const struct cert_policy *p)
 	return st;
 }
 
+/* The first http:// caIssuers URL of cert's AIA (RFC 5280 4.2.2.1). */
+static bool
+cc_ca_issuers_url(X509 *cert, char *url, size_t len)
+{
+	AUTHORITY_INFO_ACCESS *aia = X509_get_ext_d2i(cert, NID_info_access, NULL, NULL);
+	bool found = false;
+
+	for (int i = 0; i < sk_ACCESS_DESCRIPTION_num(aia) && !found; i++) {
+		ACCESS_DESCRIPTION *ad = sk_ACCESS_DESCRIPTION_value(aia, i);
+		if (OBJ_obj2nid(ad->method) != NID_ad_ca_issuers ||
+		    ad->location->type != GEN_URI)
+			continue;
+		const ASN1_IA5STRING *u = ad->location->d.uniformResourceIdentifier;
+		int ul = ASN1_STRING_length(u);
+		const char *d = (const char *)ASN1_STRING_get0_data(u);
+		if (ul > 7 && (size_t)ul < len && strncasecmp(d, "http://", 7) == 0 &&
+		    memchr(d, '\0', (size_t)ul) == NULL) {
+			snprintf(url, len, "%.*s", ul, d);
+			found = true;
+		}
+	}
+	AUTHORITY_INFO_ACCESS_free(aia);
+	return found;
+}
+
+/* Fetches the issuer cert's AIA names, within the deadline, and tries the
+ * chain again with it: 1 when that completes a trusted chain (the server
+ * merely failed to send it), 0 when it does not, -1 when there is no
+ * such issuer to fetch. */
+static int
+cc_aia_completes(struct cc *x, X509 *cert)
+{
+	char url[512], err[300];
+	STACK_OF(X509) *more = NULL;
+	X509_STORE_CTX *ctx = NULL;
+	int rc = 0;
+
+	if (!cc_ca_issuers_url(cert, url, sizeof url))
+		return -1;
+	X509 *issuer = (X509 *)pkihttp_exchange(url, NULL, NULL, NULL, NULL,
+	                                        ASN1_ITEM_rptr(X509), err, sizeof err);
+	if (issuer == NULL) {
+		output_debug(1, "AIA issuer: %s", err);
+		return -1;
+	}
+	if ((more = sk_X509_dup(x->served)) != NULL && sk_X509_push(more, issuer) > 0 &&
+	    (ctx = X509_STORE_CTX_new()) != NULL &&
+	    X509_STORE_CTX_init(ctx, x->store, x->leaf, more)) {
+		/* Dates are judged elsewhere; here only the path matters. */
+		X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME);
+		rc = X509_verify_cert(ctx) == 1;
+	}
+	X509_STORE_CTX_free(ctx);
+	sk_X509_free(more);
+	X509_free(issuer);
+	ERR_clear_error();
+	return rc;
+}
+
+/* A certificate whose issuer is neither sent nor trusted. The issuer from
+ * its AIA settles whether the chain is merely incomplete; without one, a
+ * leaf sent alone is taken for a forgotten intermediate, as public CAs
+ * never sign leaves with their roots. */
+static void
+cc_missing_issuer(struct cc *x, X509 *cert, const char *n, const char *in)
+{
+	int aia;
+
+	if (cc_self_issued(cert))
+		cc_problem(x, GL_CRITICAL, "untrusted root %s", n);
+	else if ((aia = cc_aia_completes(x, cert)) == 1)
+		cc_problem(x, GL_CRITICAL,
+		           "incomplete chain: the server did not send the issuer %s "
+		           "(its AIA URL has it)",
+		           in);
+	else if (aia < 0 && sk_X509_num(x->served) == 1)
+		cc_problem(x, GL_CRITICAL,
+		           "incomplete chain: the server did not send the issuer %s", in);
+	else
+		cc_problem(x, GL_CRITICAL, "unknown issuer %s", in);
+}
+
 /* One reason for one verification error, worded for an administrator. */
 static void
 cc_verify_reason(struct cc *x, int code, X509 *cert)
@@ -230,16 +313,7 @@ cc_verify_reason(struct cc *x, int code, X509 *cert)
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-		/* A leaf sent alone whose issuer is not a trust anchor: public CAs
-		 * sign leaves with intermediates, so the server forgot its own. */
-		if (cc_self_issued(cert))
-			cc_problem(x, GL_CRITICAL, "untrusted root %s", n);
-		else if (sk_X509_num(x->served) == 1)
-			cc_problem(x, GL_CRITICAL,
-			           "incomplete chain: the server did not send the issuer %s",
-			           in);
-		else
-			cc_problem(x, GL_CRITICAL, "unknown issuer %s", in);
+		cc_missing_issuer(x, cert, n, in);
 		break;
 	case X509_V_ERR_INVALID_PURPOSE:
 		cc_problem(x, GL_CRITICAL, "%s is not valid for TLS server authentication", n);

@@ -1,25 +1,20 @@
 #include "revoke.h"
 
-#include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 
 #include <openssl/err.h>
-#include <openssl/http.h>
 #include <openssl/ocsp.h>
 #include <openssl/x509v3.h>
 
-#include "net.h"
 #include "output.h"
+#include "pkihttp.h"
 #include "strbuf.h"
 
-/* A response bigger than this is not an OCSP answer for one certificate. */
-#define REVOKE_MAX_RESPONSE (64 * 1024)
 /* Clock skew allowed between us and the responder (seconds). */
 #define REVOKE_SLACK 300
 
@@ -143,76 +138,6 @@ revoke_judge(const unsigned char *der, long len, X509 *cert, X509 *issuer,
 	OCSP_RESPONSE_free(resp);
 }
 
-/* Drives OpenSSL's non-blocking HTTP client on our own socket; every
- * wait is for the direction the BIO asked for, within the deadline. */
-static OCSP_RESPONSE *
-revoke_exchange(struct net_conn *c, OSSL_HTTP_REQ_CTX *rctx, BIO *bio, const char *url,
-                char *err, size_t errlen)
-{
-	ASN1_VALUE *val = NULL;
-
-	for (;;) {
-		int rc = OSSL_HTTP_REQ_CTX_nbio_d2i(rctx, &val, ASN1_ITEM_rptr(OCSP_RESPONSE));
-		if (rc == 1)
-			return (OCSP_RESPONSE *)val;
-		if (rc == 0) {
-			char e[160];
-			ERR_error_string_n(ERR_peek_last_error(), e, sizeof e);
-			snprintf(err, errlen, "%s: %s", url, e);
-			return NULL;
-		}
-		enum net_status st = net_wait(c->fd, BIO_should_write(bio) ? POLLOUT : POLLIN);
-		if (st != NET_OK) {
-			snprintf(err, errlen, "%s: %s", url, net_strerror(st));
-			return NULL;
-		}
-	}
-}
-
-/* POSTs req to the responder at url (RFC 6960 appendix A.1). */
-static OCSP_RESPONSE *
-revoke_post(const char *url, OCSP_REQUEST *req, char *err, size_t errlen)
-{
-	char *host = NULL, *port = NULL, *path = NULL;
-	int use_ssl = 0, portnum = 0;
-	struct net_conn c;
-	OSSL_HTTP_REQ_CTX *rctx = NULL;
-	BIO *bio = NULL;
-	OCSP_RESPONSE *resp = NULL;
-
-	net_conn_init(&c);
-	if (!OSSL_HTTP_parse_url(url, &use_ssl, NULL, &host, &port, &portnum, &path, NULL,
-	                         NULL) ||
-	    use_ssl) {
-		snprintf(err, errlen, "%s: not an http:// URL", url);
-		goto out;
-	}
-	if (net_connect(&c, host, (unsigned)portnum, AF_UNSPEC, err, errlen) != NET_OK)
-		goto out;
-	if ((bio = BIO_new_socket(c.fd, BIO_NOCLOSE)) == NULL ||
-	    (rctx = OSSL_HTTP_REQ_CTX_new(bio, bio, 0)) == NULL ||
-	    !OSSL_HTTP_REQ_CTX_set_request_line(rctx, 1, NULL, NULL, path) ||
-	    !OSSL_HTTP_REQ_CTX_add1_header(rctx, "Host", host) ||
-	    !OSSL_HTTP_REQ_CTX_set_expected(rctx, "application/ocsp-response", 1, 0, 0) ||
-	    !OSSL_HTTP_REQ_CTX_set1_req(rctx, "application/ocsp-request",
-	                                ASN1_ITEM_rptr(OCSP_REQUEST),
-	                                (const ASN1_VALUE *)req)) {
-		snprintf(err, errlen, "%s: cannot build the HTTP request", url);
-		goto out;
-	}
-	OSSL_HTTP_REQ_CTX_set_max_response_length(rctx, REVOKE_MAX_RESPONSE);
-	resp = revoke_exchange(&c, rctx, bio, url, err, errlen);
-out:
-	OSSL_HTTP_REQ_CTX_free(rctx);
-	BIO_free(bio);
-	net_close(&c);
-	OPENSSL_free(host);
-	OPENSSL_free(port);
-	OPENSSL_free(path);
-	ERR_clear_error();
-	return resp;
-}
-
 /* The first http:// OCSP URL of cert's AIA, malloc'd, or NULL. */
 static char *
 revoke_url(X509 *cert)
@@ -254,7 +179,11 @@ revoke_fetch(X509 *cert, X509 *issuer, STACK_OF(X509) * untrusted, X509_STORE *s
 		goto out;
 	}
 	output_debug(1, "OCSP: asking %s", url);
-	if ((resp = revoke_post(url, req, err, sizeof err)) == NULL) {
+	resp = (OCSP_RESPONSE *)pkihttp_exchange(
+	        url, "application/ocsp-request", ASN1_ITEM_rptr(OCSP_REQUEST),
+	        (const ASN1_VALUE *)req, "application/ocsp-response",
+	        ASN1_ITEM_rptr(OCSP_RESPONSE), err, sizeof err);
+	if (resp == NULL) {
 		revoke_set(r, REVOKE_UNKNOWN, "OCSP responder %s", err);
 		goto out;
 	}

@@ -39,12 +39,24 @@ pki_leaf must --ext "$AIA" --ext "tlsfeature = status_request"
 pki_leaf revoked --ext "$AIA"
 pki_revoke revoked
 pki_leaf dead --ext "authorityInfoAccess = OCSP;URI:http://127.0.0.1:$dead_port/"
+aia_port=$(free_port)
+pki_leaf aia --ext "authorityInfoAccess = caIssuers;URI:http://127.0.0.1:$aia_port/int.der"
+: >"$P/aia.extra.pem"
+pki_root evil
+pki_leaf foreign --ca evil --ext "authorityInfoAccess = caIssuers;URI:http://127.0.0.1:$aia_port/evil.der"
+: >"$P/foreign.extra.pem"
+mkdir -p "$T/www"
+openssl x509 -in "$P/int/cert.pem" -outform DER -out "$T/www/int.der"
+openssl x509 -in "$P/evil/cert.pem" -outform DER -out "$T/www/evil.der"
+python3 -m http.server --bind 127.0.0.1 --directory "$T/www" "$aia_port" >"$T/http.log" 2>&1 &
+track $!
+wait_port "$aia_port" 10 || echo "# AIA web server did not start"
 pki_staple good && pki_staple revoked || echo "# cannot make OCSP staples"
 serve_ocsp "$ocsp_port"
 serve_ocsp "$dead_port" --hang
 
 for n in good d20 d10 expired notyet self other wild sha1 rsa1024 alone viashort must \
-	revoked dead; do
+	revoked dead aia foreign; do
 	eval "port_$n=$(free_port)"
 	extra=()
 	case $n in
@@ -129,6 +141,15 @@ check -p "$port_alone"
 is "$rc" 2 "server that omits its intermediate: CRITICAL"
 like "$first" '^TLS CRITICAL - localhost: incomplete chain: the server did not send the issuer CN=Glance Test Intermediate; CN=localhost' \
 	"incomplete chain: reason names the missing issuer"
+
+check -p "$port_aia"
+is "$rc" 2 "intermediate not sent but named by the leaf's AIA: CRITICAL"
+like "$first" '^TLS CRITICAL - localhost: incomplete chain: the server did not send the issuer CN=Glance Test Intermediate \(its AIA URL has it\); CN=localhost' \
+	"AIA: the chain is called incomplete, not untrusted"
+check -p "$port_foreign"
+is "$rc" 2 "leaf of an untrusted CA whose AIA points at that CA: CRITICAL"
+like "$first" '^TLS CRITICAL - localhost: unknown issuer CN=Glance Test evil; CN=localhost, issuer CN=Glance Test evil' \
+	"AIA of an untrusted CA: unknown issuer, not incomplete chain"
 
 # --- host name ---------------------------------------------------------
 check -p "$port_other"

@@ -15,6 +15,7 @@
 #     --ext 'LINE'      one more extension line (AIA, TLS feature ...)
 #     --ca CA           signed by CA: root, or a pki_subca name
 #   pki_subca NAME DAYS           another intermediate, valid for DAYS
+#   pki_root NAME                 an untrusted root CA
 #   serve_tls NAME PORT [s_server args...]   openssl s_server on loopback
 
 P=$T/pki
@@ -74,6 +75,16 @@ pki_subca() {
 			-keyfile "$P/root/key.pem" -md sha256 -startdate "$(_pki_date -3600)" \
 			-enddate "$(_pki_date $(($2 * 86400 + 600)))" -extensions v3_ca \
 			-extfile "$P/root/ca.cnf" -notext -in "$d/req.pem" -out "$d/cert.pem" 2>/dev/null
+}
+
+# pki_root NAME: another self-signed CA, in no trust store of the tests.
+pki_root() {
+	local d=$P/$1
+	_pki_cnf "$d"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 \
+		-subj "/CN=Glance Test $1" -days 3650 -keyout "$d/key.pem" -out "$d/cert.pem" \
+		-addext "basicConstraints=critical,CA:true" \
+		-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
 }
 
 _pki_date() {
