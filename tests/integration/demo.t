@@ -1,0 +1,59 @@
+#!/bin/bash
+# make demo, end to end: real Postfix, nsd and s_server on loopback, the
+# example ISP's checks, a maintenance window and a real outage; the site
+# it writes is parsed and checked.
+. "$(dirname "$0")/../lib.sh"
+
+out=$T/site
+"$SRC/tests/demo/run" "$B" "$out" >"$T/demo.out" 2>"$T/demo.err"
+rc=$?
+is "$rc" 0 "the demo runs to the end"
+is "$(tail -n 1 "$T/demo.out")" "$out/index.html" "it prints the path of index.html"
+[ "$rc" = 0 ] || sed 's/^/# /' "$T/demo.err"
+
+idx=$out/index.html
+# The table: one row per system, "Loc. | System | Status | Ping".
+row() {  # row SYSTEM: the row's cells as text, '|'-separated
+	xmllint --html --xpath "//tr[td[normalize-space()='$1'] or th[normalize-space()='$1']]//*[self::td or self::th]" "$idx" 2>/dev/null |
+		sed -e 's/<[^>]*>//g' | tr -s ' \n' ' '
+}
+for s in NC023 NC033 NC035 NC036; do
+	like "$(row $s)" "Operational" "$s is Operational after the story"
+done
+like "$(row NC042)" "Degraded" "NC042 (certificate expiring in 20 days) is Degraded"
+like "$(row NC028)" "Internal" "NC028 is shown as Internal"
+like "$(row NC036)" "Up \([0-9.]+ ms\)" "the Ping column shows Up with the round trip"
+like "$(row NC036)" "Amsterdam, Netherlands" "the location column"
+
+text=$(sed -e 's/<[^>]*>/ /g' "$idx" | tr -s ' \n' ' ')
+like "$text" "NC023: Server maintenance" "the maintenance was announced"
+like "$text" "NC023: Maintenance underway" "then underway"
+like "$text" "NC023: Maintenance complete" "then complete"
+like "$text" "after 1 hour" "with its actual length"
+like "$text" "NC036: Mail not accepted" "the operator's update is shown"
+like "$text" "NC036: Service restored" "the outage's end is posted"
+like "$text" "disrupted for 6 minutes between [0-9]{2}:[0-9]{2} and [0-9]{2}:[0-9]{2} UTC" \
+	"with the real duration of the outage"
+like "$text" "[0-9]{1,2} [A-Z][a-z]+ 20[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} \+0000" \
+	"dates in the seeds' style"
+
+xmllint --noout "$out/feed.rss" "$out/feed.atom" 2>"$T/xml.err"
+is "$?" 0 "both feeds are well-formed XML"
+is "$(xmllint --xpath 'count(//item)' "$out/feed.rss")" \
+	"$(xmllint --xpath 'count(//*[local-name()="entry"])' "$out/feed.atom")" \
+	"RSS and Atom carry the same notices"
+python3 -m json.tool "$out/api/v2/summary.json" >/dev/null 2>&1
+is "$?" 0 "the Statuspage summary is valid JSON"
+! grep -rq "DISK OK\|DISK WARNING\|DISK CRITICAL" "$out"
+is "$?" 0 "the internal system's check output appears nowhere on the site"
+# Every service the demo started is gone: nothing answers on its ports.
+ports=$(sed -n 's/^demo: .* on 127\.0\.0\.[0-9]*:\([0-9]*\)$/\1/p; s/^demo: nsd .* port \([0-9]*\)$/\1/p' "$T/demo.out")
+is "$(echo $ports | wc -w)" 3 "the demo named the ports of its three services"
+open=0
+for p in $ports; do
+	for a in 127.0.0.1 127.0.0.33 127.0.0.42; do
+		(exec 3<>"/dev/tcp/$a/$p") 2>/dev/null && open=1
+	done
+done
+is "$open" 0 "no service the demo started is left running"
+done_testing
