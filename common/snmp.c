@@ -222,6 +222,10 @@ snmpc_v3_keys(netsnmp_session *ss, const struct snmpc_opts *o, char *err, size_t
 		return SNMPC_ERR_CONFIG;
 	}
 	ss->securityLevel = SNMP_SEC_LEVEL_NOAUTH;
+	if (o->auth_pass == NULL && o->priv_pass != NULL) {
+		snprintf(err, errlen, "an SNMPv3 privacy passphrase needs an auth passphrase");
+		return SNMPC_ERR_CONFIG;
+	}
 	if (o->auth_pass == NULL)
 		return SNMPC_OK;
 	if (strlen(o->auth_pass) < 8 || (o->priv_pass && strlen(o->priv_pass) < 8)) {

@@ -81,6 +81,10 @@ test_open_config(void)
 	is_int(snmpc_open(&s, &o, err, sizeof err), SNMPC_ERR_CONFIG, "v3 without a user");
 	ok(s == NULL, "no session on failure");
 	snmpc_opts_set(&o.user, "u");
+	snmpc_opts_set(&o.priv_pass, "privpass123");
+	is_int(snmpc_open(&s, &o, err, sizeof err), SNMPC_ERR_CONFIG, "privacy without auth");
+	is_str(err, "an SNMPv3 privacy passphrase needs an auth passphrase", "says why");
+	snmpc_opts_set(&o.priv_pass, NULL);
 	snmpc_opts_set(&o.auth_pass, "short");
 	is_int(snmpc_open(&s, &o, err, sizeof err), SNMPC_ERR_CONFIG,
 	       "a 5-character passphrase");
