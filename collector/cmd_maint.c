@@ -96,8 +96,10 @@ maint_schedule(const struct cli *c, struct store *st, const struct config *cfg,
                const char *system, const struct maint_args *a)
 {
 	const struct cfg_system *sys = config_system(cfg, system);
-	struct downtime d = {
-	        .system = (char *)system, .reason = (char *)a->reason, .created = cli_time(c)};
+	struct downtime d = {.system = (char *)system,
+	                     .reason = (char *)a->reason,
+	                     .created = cli_time(c),
+	                     .title = (char *)a->title};
 	struct notice_view n = {.kind = NOTICE_MAINT_SCHEDULED,
 	                        .maint = MAINT_SCHEDULED,
 	                        .posted = cli_time(c),
@@ -201,7 +203,8 @@ maint_finish(const struct cli *c, struct store *st, long long id, bool cancel)
 		                        .starts = d.start,
 		                        .ends = d.end};
 		char key[64];
-		sb_appendf(&sb, "%s: Maintenance cancelled", d.system);
+		sb_appendf(&sb, "%s: %s cancelled", d.system,
+		           d.title && *d.title ? d.title : "Maintenance");
 		n.title = sb_detach(&sb);
 		sb_append(&sb, "The maintenance planned from ");
 		derive_date(&sb, d.start);

@@ -282,6 +282,8 @@ maint_notice(struct pass *p, const struct downtime *d, bool complete)
 	const struct cfg_system *sys = config_system(p->cfg, d->system);
 	const char *name = sys ? sys->name : d->system;
 	time_t end = d->ended ? d->ended : d->end;
+	/* "Emergency maintenance complete" after "Emergency maintenance" */
+	const char *what = d->title && *d->title ? d->title : "Maintenance";
 	struct strbuf sb = STRBUF_INIT, a = STRBUF_INIT, b = STRBUF_INIT;
 	struct notice_view n = {.system_id = xstrdup(d->system),
 	                        .incident_id = d->incident,
@@ -298,7 +300,7 @@ maint_notice(struct pass *p, const struct downtime *d, bool complete)
 		derive_duration(&dur, (long)(end - d->start));
 		n.kind = NOTICE_MAINT_COMPLETE;
 		n.maint = MAINT_COMPLETED;
-		n.title = fmt(&sb, "%s: Maintenance complete", d->system);
+		n.title = fmt(&sb, "%s: %s complete", d->system, what);
 		n.body = fmt(
 		        &sb,
 		        "The maintenance on %s began at %s and was completed at %s, after %s.",
@@ -308,7 +310,7 @@ maint_notice(struct pass *p, const struct downtime *d, bool complete)
 		when(&b, end, d->start);
 		n.kind = NOTICE_MAINT_UNDERWAY;
 		n.maint = MAINT_IN_PROGRESS;
-		n.title = fmt(&sb, "%s: Maintenance underway", d->system);
+		n.title = fmt(&sb, "%s: %s underway", d->system, what);
 		n.body = fmt(&sb,
 		             "%s went down for maintenance at %s. It may be up and down until "
 		             "the window closes at %s.",

@@ -51,6 +51,8 @@ static const char *const migrations[] = {
         "  title TEXT NOT NULL, body TEXT NOT NULL, posted INTEGER NOT NULL,"
         "  starts INTEGER NOT NULL, ends INTEGER NOT NULL, tags TEXT NOT NULL,"
         "  retracted INTEGER NOT NULL DEFAULT 0, key TEXT UNIQUE);",
+        /* 2: a window's own title ("Emergency maintenance") for its notices */
+        "ALTER TABLE downtimes ADD COLUMN title TEXT NOT NULL DEFAULT '';",
 };
 
 __attribute__((format(printf, 2, 3))) static int
@@ -467,8 +469,8 @@ store_svc_intervals(struct store *s, const char *system, const char *service, ti
 }
 
 static const char downtime_cols[] =
-        "SELECT id, system, start, end, ended, cancelled, reason, created, incident"
-        " FROM downtimes";
+        "SELECT id, system, start, end, ended, cancelled, reason, created, incident,"
+        " title FROM downtimes";
 
 static void
 downtime_read(sqlite3_stmt *st, struct downtime *d)
@@ -482,16 +484,17 @@ downtime_read(sqlite3_stmt *st, struct downtime *d)
 	d->reason = col_text(st, 6);
 	d->created = (time_t)sqlite3_column_int64(st, 7);
 	d->incident = sqlite3_column_int64(st, 8);
+	d->title = col_text(st, 9);
 }
 
 int64_t
 store_downtime_add(struct store *s, const struct downtime *d)
 {
 	if (run(s, prep(s,
-	                "INSERT INTO downtimes (system, start, end, reason, created)"
-	                " VALUES (?, ?, ?, ?, ?)",
-	                "sttst", d->system, d->start, d->end, d->reason ? d->reason : "",
-	                d->created)) != 0)
+	                "INSERT INTO downtimes (system, start, end, reason, created, title)"
+	                " VALUES (?, ?, ?, ?, ?, ?)",
+	                "sttsts", d->system, d->start, d->end, d->reason ? d->reason : "",
+	                d->created, d->title ? d->title : "")) != 0)
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
 }
@@ -572,7 +575,8 @@ downtime_free(struct downtime *d)
 {
 	free(d->system);
 	free(d->reason);
-	d->system = d->reason = NULL;
+	free(d->title);
+	d->system = d->reason = d->title = NULL;
 }
 
 void

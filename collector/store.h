@@ -25,7 +25,7 @@
 #include "result.h"
 #include "softhard.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
@@ -84,6 +84,7 @@ struct downtime {
 	time_t ended; /* 0: runs to end */
 	bool cancelled;
 	char *reason;
+	char *title; /* "Emergency maintenance", or "" for the default */
 	time_t created;
 	int64_t incident; /* the notices' incident id */
 };

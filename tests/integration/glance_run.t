@@ -272,6 +272,19 @@ is "$out" "$(printf '1\tNC036\t2021-09-02 04:00:00 UTC\t2021-09-02 04:22:00 UTC\
 run "$G" maintenance end 1 -c "$T/o/o.conf" --now $((t0 + 6800))
 is "$rc" 1 "ending a completed window fails"
 is "$(oq "SELECT count(*) FROM notices WHERE title LIKE '%Server down%'")" 1 "no outage notice for a ping down inside the window"
+run "$G" maintenance schedule NC036 -c "$T/o/o.conf" --now $((t0 + 7000)) \
+	--start $((t0 + 7200)) --end "2021-09-02 04:40:00" --title "Emergency maintenance"
+is "$rc/$out" "0/2" "an emergency window with its own title"
+at 0 7200
+at 0 8400
+is "$(oq "SELECT group_concat(title, ' / ') FROM (SELECT title FROM notices WHERE id BETWEEN 7 AND 9 ORDER BY id)")" \
+	"NC036: Emergency maintenance / NC036: Emergency maintenance underway / NC036: Emergency maintenance complete" \
+	"its notices carry its title"
+run "$G" maintenance schedule NC036 -c "$T/o/o.conf" --now $((t0 + 9000)) --start $((t0 + 9900)) --duration 30m
+run "$G" maintenance cancel 3 -c "$T/o/o.conf" --now $((t0 + 9100))
+is "$rc/$(oq "SELECT title FROM notices ORDER BY id DESC LIMIT 1")" "0/NC036: Maintenance cancelled" "cancel posts a notice"
+at 0 9950
+is "$(oq "SELECT status FROM sys_intervals WHERE end IS NULL")" 0 "a cancelled window never starts"
 
 # --- the loop: SIGHUP reloads, SIGTERM stops --------------------------------
 mkdir "$T/l"

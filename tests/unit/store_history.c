@@ -206,6 +206,32 @@ test_notices(struct store *s)
 	free(list);
 }
 
+/* A version 1 database (no downtimes.title) is upgraded in place and
+ * keeps its rows. */
+static void
+test_migration(void)
+{
+	sqlite3 *db;
+	struct store *s;
+	struct downtime d;
+	char err[256] = "", *v;
+
+	sqlite3_open(path, &db);
+	sqlite3_exec(db, "ALTER TABLE downtimes DROP COLUMN title; PRAGMA user_version = 1",
+	             NULL, NULL, NULL);
+	sqlite3_close(db);
+	v = pragma("PRAGMA user_version");
+	is_str(v, "1", "database set back to version 1");
+	free(v);
+	ok(store_open(path, false, &s, err, sizeof err) == 0, "a version 1 database opens");
+	is_int(store_schema_version(s), 2, "and is migrated to version 2");
+	is_int(store_downtime_get(s, 1, &d), 1, "its downtime is still there");
+	ok(d.title != NULL && strcmp(d.title, "") == 0 && strcmp(d.reason, "disks") == 0,
+	   "with the new column empty and the old ones intact");
+	downtime_free(&d);
+	store_close(s);
+}
+
 static void
 test_versions(void)
 {
@@ -217,7 +243,7 @@ test_versions(void)
 	sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
 	sqlite3_close(db);
 	ok(store_open(path, false, &s, err, sizeof err) == -1, "a newer schema is refused");
-	ok(strstr(err, "schema version 99 is newer than this glance (1)") != NULL,
+	ok(strstr(err, "schema version 99 is newer than this glance (2)") != NULL,
 	   "and says why: %s", err);
 }
 
@@ -248,6 +274,7 @@ main(void)
 	is_int(row.st.hard_since, T0 + 300, "and its HARD state");
 	svc_row_free(&row);
 	store_close(s);
+	test_migration();
 	test_versions();
 	for (const char *suffix = ""; suffix != NULL; suffix = *suffix == '\0' ? "-wal"
 	                                                       : strcmp(suffix, "-wal") == 0
