@@ -239,7 +239,6 @@ tc_names(struct tc_check *k)
 	if (gethostname(k->ehlo, sizeof k->ehlo) != 0 || k->ehlo[0] == '\0')
 		snprintf(k->ehlo, sizeof k->ehlo, "localhost");
 	k->ehlo[sizeof k->ehlo - 1] = '\0';
-	/* Staples are free to ask for; must-staple needs them anyway. */
 }
 
 /* Connects to one address, runs STARTTLS if asked, then the handshake. */
@@ -267,6 +266,7 @@ tc_tls_opts(const struct tc_check *k, struct tls_opts *to)
 	to->sni = k->a.sni;
 	to->ca_file = k->a.policy.ca_file;
 	to->ca_path = k->a.policy.ca_path;
+	/* Staples cost nothing to ask for, and must-staple needs them. */
 	to->status_request = true;
 }
 

@@ -70,6 +70,8 @@ port_nostaple=$(free_port)
 serve_tls good "$port_nostaple"
 port_tls12=$(free_port)
 serve_tls good "$port_tls12" -tls1_2
+port_tls10=$(free_port)
+serve_tls good "$port_tls10" -tls1
 port_modern=$(free_port)
 serve_tls good "$port_modern" -no_tls1 -no_tls1_1
 
@@ -193,6 +195,16 @@ check -p "$port_tls12" --min-tls 1.3
 is "$rc" 2 "--min-tls 1.3 against a TLS 1.2-only server: CRITICAL"
 like "$first" '^TLS CRITICAL - localhost: protocol TLSv1.2 is below the minimum TLSv1.3; ' \
 	"negotiated version below the minimum: named"
+
+check -p "$port_tls10"
+is "$rc" 0 "a TLS 1.0-only server is still checked (handshake retried at security level 0)"
+like "$out" $'\n127.0.0.1: the handshake needs OpenSSL security level 0 \\(TLS handshake: ' \
+	"the retry is said in the long output"
+like "$out" $'\n127.0.0.1 port [0-9]+: TLSv1, ' "and the session's version shown"
+check -p "$port_tls10" --min-tls 1.2
+is "$rc" 2 "TLS 1.0-only server with --min-tls 1.2: CRITICAL"
+like "$first" '^TLS CRITICAL - localhost: protocol TLSv1 is below the minimum TLSv1.2; ' \
+	"TLS 1.0 session below the minimum: named"
 
 # --- OCSP --------------------------------------------------------------
 check -p "$port_good" --ocsp-stapling
