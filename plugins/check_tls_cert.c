@@ -271,8 +271,9 @@ tc_tls_opts(const struct tc_check *k, struct tls_opts *to)
 }
 
 /* A handshake that fails at the library's default security level is
- * retried at level 0, so a SHA-1 or 1024-bit certificate can be seen and
- * named by the policy checks instead of ending as "handshake failure". */
+ * retried once at level 0, so an old server (TLS 1.0 only, SHA-1
+ * signatures) can still be seen and judged by name by the policy checks
+ * instead of ending as "handshake failure". */
 static enum net_status
 tc_connect(struct tc_check *k, const struct addrinfo *ai, struct net_conn *c, char *err,
            size_t errlen)
