@@ -576,7 +576,7 @@ cc_weak_sig(X509 *cert, const char **name)
 {
 	int sig = X509_get_signature_nid(cert), md = NID_undef, pk = NID_undef;
 
-	*name = OBJ_nid2sn(sig);
+	*name = OBJ_nid2ln(sig);
 	if (!OBJ_find_sigid_algs(sig, &md, &pk))
 		return false;
 	return md == NID_sha1 || md == NID_md5 || md == NID_md4 || md == NID_md2;
@@ -713,7 +713,7 @@ cc_long(struct cc *x, struct gl_output *out)
 		cert_format_date(na, d, sizeof d);
 		output_long(out, "[%d] %s, issuer %s, expires %s (%ld days), %s, %s%s", i, n,
 		            in, d, cert_days_left(x->now, na), kd,
-		            OBJ_nid2sn(X509_get_signature_nid(cert)),
+		            OBJ_nid2ln(X509_get_signature_nid(cert)),
 		            i >= sk_X509_num(x->served) ? ", from the trust store" : "");
 	}
 	if (x->revocation[0] != '\0')

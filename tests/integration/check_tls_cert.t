@@ -31,6 +31,7 @@ pki_leaf other --san DNS:other.test
 pki_leaf wild --san 'DNS:*.wild.test'
 pki_leaf sha1 --md sha1
 pki_leaf rsa1024 --rsa 1024
+pki_leaf md5 --self --md md5 --rsa 2048
 pki_leaf alone
 : >"$P/alone.extra.pem"
 pki_subca short 20
@@ -55,7 +56,7 @@ pki_staple good && pki_staple revoked || echo "# cannot make OCSP staples"
 serve_ocsp "$ocsp_port"
 serve_ocsp "$dead_port" --hang
 
-for n in good d20 d10 expired notyet self other wild sha1 rsa1024 alone viashort must \
+for n in good d20 d10 expired notyet self other wild sha1 rsa1024 md5 alone viashort must \
 	revoked dead aia foreign; do
 	eval "port_$n=$(free_port)"
 	extra=()
@@ -177,6 +178,11 @@ like "$first" '^TLS CRITICAL - localhost: CN=localhost is signed with ecdsa-with
 	"SHA-1: the algorithm is named"
 check -p "$port_sha1" --allow-weak-signature
 is "$rc" 0 "SHA-1 with --allow-weak-signature: OK"
+
+check -p "$port_md5" --no-verify
+is "$rc" 2 "MD5 signature: CRITICAL"
+like "$first" '^TLS CRITICAL - localhost: CN=localhost is signed with md5WithRSAEncryption; CN=localhost, issuer CN=localhost' \
+	"MD5: the algorithm is named"
 
 check -p "$port_rsa1024"
 is "$rc" 2 "1024-bit RSA key: CRITICAL"
