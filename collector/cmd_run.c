@@ -42,6 +42,7 @@ install_signals(void)
 struct run_ctx {
 	struct cli *cli;
 	struct store *st;
+	char *state; /* the open store's path: a reload cannot move it */
 };
 
 static int
@@ -65,6 +66,15 @@ run_reload(void *ctx)
 
 	if (config_load(r->cli->config, cfg, err, sizeof err) != 0) {
 		fprintf(stderr, "glance: reload failed, keeping the running config: %s\n", err);
+		free(cfg);
+		return NULL;
+	}
+	if (strcmp(cfg->site.state, r->state) != 0) {
+		fprintf(stderr,
+		        "glance: reload failed, keeping the running config: state moved from %s"
+		        " to %s (restart to change it)\n",
+		        r->state, cfg->site.state);
+		config_free(cfg);
 		free(cfg);
 		return NULL;
 	}
@@ -153,11 +163,13 @@ cmd_run(int argc, char **argv)
 		free(cfg);
 		return EXIT_FAIL;
 	}
+	r.state = xstrdup(cfg->site.state);
 	ctl.now_base = cli.now;
 	ctl.verbose = cli.verbose;
 	install_signals();
 	rc = schedule_run(&cfg, r.st, &ctl);
 	close(lock);
+	free(r.state);
 	store_close(r.st);
 	config_free(cfg);
 	free(cfg);

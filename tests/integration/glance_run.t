@@ -312,6 +312,12 @@ printf '[check A/two]\ncommand = check_dummy 1 two\n' >>"$T/l/l.conf"
 kill -HUP $pid
 for _ in $(seq 50); do [ -n "$(lq "SELECT output FROM services WHERE service='two'")" ] && break; sleep 0.1; done
 is "$(lq "SELECT output FROM services WHERE service='two'")" "WARNING: two" "SIGHUP: the new check runs"
+sed -i 's/^\[site\]$/[site]\nstate = other.db/' "$T/l/l.conf"
+kill -HUP $pid
+sleep 0.5
+like "$(cat "$T/l/err")" "reload failed, keeping the running config: state moved from $T/l/glance.db to $T/l/other.db" \
+	"a reload cannot move the store"
+sed -i '/^state = other.db$/d' "$T/l/l.conf"
 echo "[broken" >>"$T/l/l.conf"
 kill -HUP $pid
 sleep 0.5
