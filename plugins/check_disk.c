@@ -79,6 +79,7 @@ struct disk_fs {
 	char *type;
 	struct disk_usage u;
 	char *error; /* set when there are no numbers */
+	char *note;  /* the agent's own complaint (dskErrorMsg), or NULL */
 	enum gl_state state;
 	bool inode_alert;
 	size_t order;
@@ -838,7 +839,14 @@ local_collect(struct disk_check *ck, char *err, size_t errlen)
 #define HR_STORAGE "1.3.6.1.2.1.25.2.3.1"
 #define HR_TYPES "1.3.6.1.2.1.25.2.1."
 #define DSK_ENTRY "1.3.6.1.4.1.2021.9.1"
-#define SNMP_MAX_ROWS 4096
+#define SNMP_MAX_VALUES 65536
+#define SNMP_MAX_COL 128 /* dskTable's columns go up to 101 */
+
+/* A conceptual table read in one walk of its entry OID: values sorted by
+ * column number, each with its row index (the OID after the column). */
+struct snmp_table {
+	struct snmpc_column col[SNMP_MAX_COL];
+};
 
 /* A counter as a plain number: Integer32 keeps its sign (disk_hr_bytes
  * corrects it), unsigned types their value. */
@@ -858,35 +866,6 @@ snmp_u32(const struct snmpc_value *v)
 	return (uint64_t)snmp_num(v) & 0xffffffffu;
 }
 
-struct snmp_cols {
-	struct snmpc_column c[9];
-};
-
-static enum snmpc_status
-snmp_walk_cols(struct snmpc_session *s, const char *entry, const int *cols, size_t n,
-               bool optional_from, size_t first_optional, struct snmp_cols *out, char *err,
-               size_t errlen)
-{
-	char oid[64];
-	for (size_t i = 0; i < n; i++) {
-		snprintf(oid, sizeof oid, "%s.%d", entry, cols[i]);
-		enum snmpc_status st =
-		        snmpc_walk(s, oid, SNMP_MAX_ROWS, &out->c[i], err, errlen);
-		if (st == SNMPC_ERR_NOSUCH && optional_from && i >= first_optional)
-			continue;
-		if (st != SNMPC_OK)
-			return st;
-	}
-	return SNMPC_OK;
-}
-
-static void
-snmp_cols_free(struct snmp_cols *c)
-{
-	for (size_t i = 0; i < sizeof c->c / sizeof c->c[0]; i++)
-		snmpc_column_free(&c->c[i]);
-}
-
 static const char *
 snmp_str(const struct snmpc_value *v)
 {
@@ -894,22 +873,70 @@ snmp_str(const struct snmpc_value *v)
 }
 
 static void
-snmp_add_hr_row(struct disk_check *ck, const struct snmp_cols *k,
+snmp_table_put(struct snmp_table *t, struct snmpc_value *v)
+{
+	struct snmpc_column *c = &t->col[v->index[0]];
+
+	memmove(v->index, v->index + 1, (v->index_len - 1) * sizeof *v->index);
+	v->index_len--;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->v = xrealloc(c->v, c->cap * sizeof *c->v);
+	}
+	c->v[c->n++] = *v;
+}
+
+/* One GETBULK walk for the whole table instead of one per column: a
+ * dskTable of 20 columns costs a round trip or two, not twenty. */
+static enum snmpc_status
+snmp_table_read(struct snmpc_session *s, const char *entry, struct snmp_table *t, char *err,
+                size_t errlen)
+{
+	struct snmpc_column all;
+	enum snmpc_status st = snmpc_walk(s, entry, SNMP_MAX_VALUES, &all, err, errlen);
+
+	memset(t, 0, sizeof *t);
+	if (st != SNMPC_OK)
+		return st;
+	for (size_t i = 0; i < all.n; i++) {
+		struct snmpc_value *v = &all.v[i];
+		if (v->index_len >= 2 && v->index[0] < SNMP_MAX_COL)
+			snmp_table_put(t, v);
+		else
+			snmpc_value_free(v);
+	}
+	free(all.v);
+	return SNMPC_OK;
+}
+
+static void
+snmp_table_free(struct snmp_table *t)
+{
+	for (size_t i = 0; i < SNMP_MAX_COL; i++)
+		snmpc_column_free(&t->col[i]);
+}
+
+/* The value in column col of the row that row (a value of another
+ * column) belongs to, or NULL. */
+static const struct snmpc_value *
+snmp_cell(const struct snmp_table *t, unsigned col, const struct snmpc_value *row)
+{
+	return snmpc_column_find(&t->col[col], row->index, row->index_len);
+}
+
+/* hrStorageEntry: 3 Descr, 4 AllocationUnits, 5 Size, 6 Used. */
+static void
+snmp_add_hr_row(struct disk_check *ck, const struct snmp_table *t,
                 const struct snmpc_value *type)
 {
-	const struct snmpc_value *descr =
-	        snmpc_column_find(&k->c[1], type->index, type->index_len);
-	const struct snmpc_value *units =
-	        snmpc_column_find(&k->c[2], type->index, type->index_len);
-	const struct snmpc_value *size =
-	        snmpc_column_find(&k->c[3], type->index, type->index_len);
-	const struct snmpc_value *used =
-	        snmpc_column_find(&k->c[4], type->index, type->index_len);
-	struct disk_fs *f = check_add(ck, snmp_str(descr), NULL, "hrStorageFixedDisk");
-
+	const struct snmpc_value *units = snmp_cell(t, 4, type);
+	const struct snmpc_value *size = snmp_cell(t, 5, type);
+	struct disk_fs *f =
+	        check_add(ck, snmp_str(snmp_cell(t, 3, type)), NULL, "hrStorageFixedDisk");
 	uint64_t usedb = 0;
+
 	if (size == NULL || !disk_hr_bytes(snmp_num(units), snmp_num(size), &f->u.total) ||
-	    !disk_hr_bytes(snmp_num(units), snmp_num(used), &usedb)) {
+	    !disk_hr_bytes(snmp_num(units), snmp_num(snmp_cell(t, 6, type)), &usedb)) {
 		fs_error(f, GL_UNKNOWN, "%s: the agent sent no usable size", f->name);
 		return;
 	}
@@ -934,21 +961,19 @@ snmp_hr_wanted(const struct disk_cfg *c, const struct snmpc_value *type)
 static enum snmpc_status
 snmp_hr(struct disk_check *ck, struct snmpc_session *s, char *err, size_t errlen)
 {
-	static const int cols[] = {2, 3, 4, 5, 6};
-	struct snmp_cols k;
+	struct snmp_table *t = xmalloc(sizeof *t);
 	size_t found = 0;
+	enum snmpc_status st = snmp_table_read(s, HR_STORAGE, t, err, errlen);
 
-	memset(&k, 0, sizeof k);
-	enum snmpc_status st =
-	        snmp_walk_cols(s, HR_STORAGE, cols, 5, false, 0, &k, err, errlen);
-	for (size_t i = 0; st == SNMPC_OK && i < k.c[0].n; i++) {
-		const struct snmpc_value *type = &k.c[0].v[i];
+	for (size_t i = 0; st == SNMPC_OK && i < t->col[2].n; i++) {
+		const struct snmpc_value *type = &t->col[2].v[i];
 		if (!snmp_hr_wanted(ck->cfg, type))
 			continue;
-		snmp_add_hr_row(ck, &k, type);
+		snmp_add_hr_row(ck, t, type);
 		found++;
 	}
-	snmp_cols_free(&k);
+	snmp_table_free(t);
+	free(t);
 	if (st == SNMPC_OK && found == 0) {
 		snprintf(err, errlen, "hrStorageTable has no fixed disks");
 		st = SNMPC_ERR_NOSUCH;
@@ -956,35 +981,40 @@ snmp_hr(struct disk_check *ck, struct snmpc_session *s, char *err, size_t errlen
 	return st;
 }
 
-/* A dskTable kB count: the 64-bit High/Low pair when the agent has it. */
+/* A dskTable kB count: the 64-bit High/Low pair (Gauge32 columns lo and
+ * lo + 1) when the agent has it, else the 32-bit column. */
 static uint64_t
-snmp_dsk_kb(const struct snmp_cols *k, size_t c32, size_t clo, const struct snmpc_value *row)
+snmp_dsk_kb(const struct snmp_table *t, unsigned c32, unsigned lo,
+            const struct snmpc_value *row)
 {
-	const struct snmpc_value *lo =
-	        snmpc_column_find(&k->c[clo], row->index, row->index_len);
-	const struct snmpc_value *hi =
-	        snmpc_column_find(&k->c[clo + 1], row->index, row->index_len);
-	if (lo && hi)
-		return (snmp_u32(hi) << 32) | snmp_u32(lo);
-	return snmp_u32(snmpc_column_find(&k->c[c32], row->index, row->index_len));
+	const struct snmpc_value *l = snmp_cell(t, lo, row), *h = snmp_cell(t, lo + 1, row);
+	if (l && h)
+		return (snmp_u32(h) << 32) | snmp_u32(l);
+	return snmp_u32(snmp_cell(t, c32, row));
 }
 
+/* dskEntry: 2 Path, 3 Device, 6 Total, 7 Avail, 8 Used (kB), 10
+ * PercentNode, 11-16 Total/Avail/Used Low-High, 100 ErrorFlag, 101
+ * ErrorMsg. Used is total minus the root's free space, as statvfs. */
 static void
-snmp_add_dsk_row(struct disk_check *ck, const struct snmp_cols *k,
+snmp_add_dsk_row(struct disk_check *ck, const struct snmp_table *t,
                  const struct snmpc_value *path)
 {
-	const struct snmpc_value *dev =
-	        snmpc_column_find(&k->c[1], path->index, path->index_len);
-	const struct snmpc_value *node =
-	        snmpc_column_find(&k->c[4], path->index, path->index_len);
-	struct disk_fs *f = check_add(ck, snmp_str(path), snmp_str(dev), "dskTable");
-	/* columns: 0 Path 1 Device 2 Total 3 Avail 4 PercentNode 5.. Total/Avail Lo/Hi,
-	 * 9 Used: used is Total minus free-for-root, as in statvfs */
-	f->u.total = snmp_dsk_kb(k, 2, 5, path) * 1024;
-	f->u.avail = snmp_dsk_kb(k, 3, 7, path) * 1024;
-	f->u.free = f->u.avail;
+	const struct snmpc_value *node = snmp_cell(t, 10, path);
+	const struct snmpc_value *flag = snmp_cell(t, 100, path);
+	struct disk_fs *f =
+	        check_add(ck, snmp_str(path), snmp_str(snmp_cell(t, 3, path)), "dskTable");
+	uint64_t used = snmp_dsk_kb(t, 8, 15, path) * 1024;
+
+	f->u.total = snmp_dsk_kb(t, 6, 11, path) * 1024;
+	f->u.avail = snmp_dsk_kb(t, 7, 13, path) * 1024;
+	f->u.free = f->u.total > used ? f->u.total - used : 0;
+	if (f->u.free < f->u.avail)
+		f->u.free = f->u.avail;
 	if (node && node->type == SNMPC_INT && node->i >= 0 && node->i <= 100)
 		f->u.inode_free_pct = 100 - (int)node->i;
+	if (flag && snmp_num(flag) == 1 && snmp_str(snmp_cell(t, 101, path))[0])
+		f->note = xstrdup(snmp_str(snmp_cell(t, 101, path)));
 }
 
 /* dskTable: only the paths the agent's "disk" lines (or includeAllDisks)
@@ -992,14 +1022,17 @@ snmp_add_dsk_row(struct disk_check *ck, const struct snmp_cols *k,
 static enum snmpc_status
 snmp_dsk(struct disk_check *ck, struct snmpc_session *s, char *err, size_t errlen)
 {
-	static const int cols[] = {2, 3, 6, 7, 10, 11, 12, 13, 14};
-	struct snmp_cols k;
+	struct snmp_table *t = xmalloc(sizeof *t);
+	enum snmpc_status st = snmp_table_read(s, DSK_ENTRY, t, err, errlen);
 
-	memset(&k, 0, sizeof k);
-	enum snmpc_status st = snmp_walk_cols(s, DSK_ENTRY, cols, 9, true, 4, &k, err, errlen);
-	for (size_t i = 0; st == SNMPC_OK && i < k.c[0].n; i++)
-		snmp_add_dsk_row(ck, &k, &k.c[0].v[i]);
-	snmp_cols_free(&k);
+	for (size_t i = 0; st == SNMPC_OK && i < t->col[2].n; i++)
+		snmp_add_dsk_row(ck, t, &t->col[2].v[i]);
+	if (st == SNMPC_OK && t->col[2].n == 0) {
+		snprintf(err, errlen, "dskTable has no rows");
+		st = SNMPC_ERR_NOSUCH;
+	}
+	snmp_table_free(t);
+	free(t);
 	return st;
 }
 
@@ -1054,7 +1087,8 @@ snmp_select(struct disk_check *ck)
 			ck->fs[keep].order = keep;
 			keep++;
 		} else {
-			free(f->name), free(f->device), free(f->type), free(f->error);
+			free(f->name), free(f->device), free(f->type), free(f->error),
+			        free(f->note);
 		}
 	}
 	ck->n = keep;
@@ -1185,6 +1219,8 @@ fs_long(struct disk_check *ck, const struct disk_fs *f)
 	if (disk_inode_free_pct(&f->u) >= 0)
 		sb_appendf(&sb, ", inodes %d%% free%s", disk_inode_free_pct(&f->u),
 		           f->inode_alert ? " (alert)" : "");
+	if (f->note)
+		sb_appendf(&sb, "; agent: %s", f->note);
 	output_long(&ck->out, "%s", sb_str(&sb));
 	sb_free(&sb);
 }
@@ -1267,7 +1303,7 @@ check_free(struct disk_check *ck)
 {
 	for (size_t i = 0; i < ck->n; i++)
 		free(ck->fs[i].name), free(ck->fs[i].device), free(ck->fs[i].type),
-		        free(ck->fs[i].error);
+		        free(ck->fs[i].note), free(ck->fs[i].error);
 	free(ck->fs);
 }
 

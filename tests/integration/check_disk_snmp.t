@@ -19,7 +19,7 @@ G=$T/g
 A=$G/a B_=$G/b
 mkdir -p "$A" "$B_" "$T/persist" "$T/persist2"
 _snmp_cleanup() {
-	umount -l "$A" "$B_" 2>/dev/null
+	umount -l "$A" "$B_" "$D" 2>/dev/null
 	_cleanup
 }
 trap _snmp_cleanup EXIT
@@ -28,6 +28,14 @@ mount -t tmpfs -o size=100m gl_a "$A" && mount -t tmpfs -o size=10m gl_b "$B_" |
 	exit 1
 }
 dd if=/dev/zero of="$A/fill" bs=1M count=85 status=none
+# An ext2 image with 10% reserved for root: dskTable reports the reserve.
+D=$G/d
+mkdir -p "$D"
+truncate -s 20M "$T/d.img" && mkfs.ext2 -q -m 10 -F "$T/d.img" && mount -o loop "$T/d.img" "$D" || {
+	echo "Bail out! cannot mount a loop image"
+	exit 1
+}
+dd if=/dev/zero of="$D/fill" bs=1M count=8 status=none conv=fsync
 
 # start_snmpd NAME PORT CONFIG-LINES: an agent of our own, no system config.
 start_snmpd() {
@@ -51,7 +59,7 @@ start_snmpd full "$P" \
 	"rocommunity s3cret 127.0.0.1" \
 	"createUser monuser SHA \"authpass123\" AES \"privpass123\"" \
 	"rouser monuser priv" \
-	"disk $A" "disk $B_"
+	"disk $A" "disk $B_" "disk $D"
 # An agent that shows only UCD-SNMP-MIB, as some appliances do.
 P2=$(free_port udp)
 start_snmpd dskonly "$P2" \
@@ -81,6 +89,17 @@ chmod 600 "$T/community"
 check "v2c community from file:, dskTable forced" 1 "$LINE_DSK" \
 	-H 127.0.0.1 --snmp-port "$P" --community "file:$T/community" --snmp-table dsk \
 	-w 20% -c 10% -p "$A" -p "$B_"
+is "$(sed -n 2p <<<"$out")" \
+	"WARNING: $A (dskTable on gl_a): 15.0 MiB free of 100.0 MiB (15%), inodes 100% free; agent: $A: less than 100000 free (= 15360)" \
+	"dskTable: long output has the agent's own error message"
+run "$C" -u bytes -w 50% -c 10% -p "$D"
+local_first=$first
+run "$C" -H 127.0.0.1 --snmp-port "$P" --community s3cret --snmp-table dsk -u bytes -w 50% -c 10% -p "$D"
+is "$rc" 0 "dskTable with a root reserve: exit code"
+is "${first#*|}" "${local_first#*|}" "dskTable with a root reserve: perfdata equals local mode's"
+is "${first%% inode=*}" "${local_first%% inode=*}" "dskTable with a root reserve: free bytes and percent as local mode"
+like "$(sed -n 2p <<<"$out")" "^OK: $D \\(dskTable on /dev/loop[0-9]+\\): .* free of .*, [0-9.]+ MiB reserved for root, " \
+	"dskTable with a root reserve: long output shows the reserve"
 GLANCE_SNMP_COMMUNITY=s3cret check "v2c community from the environment" 2 \
 	"DISK CRITICAL - free space: $A 15MiB (15% inode=-)|$A=89128960B;52428800;89128960;0;104857600" \
 	-H 127.0.0.1 --snmp-port "$P" -w 50% -c 15% -p "$A"
@@ -100,7 +119,7 @@ check "-E: only exact names" 2 \
 	"DISK CRITICAL - free space: $A/sub is not in the agent's disk table" \
 	-H 127.0.0.1 --snmp-port "$P" --community s3cret -w 20% -c 10% -E -p "$A/sub"
 check "-r selects rows by regex" 1 "$LINE_HR" \
-	-H 127.0.0.1 --snmp-port "$P" --community s3cret -w 20% -c 10% -r "^$G/"
+	-H 127.0.0.1 --snmp-port "$P" --community s3cret -w 20% -c 10% -r "^$G/(a|b)$"
 
 # ---- v3 ----
 cat >"$T/v3.auth" <<EOF
