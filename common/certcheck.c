@@ -149,20 +149,31 @@ cc_problem(struct cc *x, enum gl_state st, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "CN=www.example.test", or the whole one-line DN when there is no CN. */
+/* Names come from the peer: control characters (a newline would forge a
+ * line of long output) become '?'. */
+static void
+cc_clean(char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
+/* "CN=www.example.test" (as UTF-8), or the one-line DN without a CN. */
 static void
 cc_name(const X509_NAME *n, char *buf, size_t len)
 {
 	int i = X509_NAME_get_index_by_NID(n, NID_commonName, -1);
+	unsigned char *u = NULL;
 
-	if (i >= 0) {
-		const ASN1_STRING *s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i));
-		const unsigned char *d = ASN1_STRING_get0_data(s);
-		snprintf(buf, len, "CN=%.*s", ASN1_STRING_length(s), (const char *)d);
-		return;
-	}
-	if (X509_NAME_oneline(n, buf, (int)len) == NULL)
+	if (i >= 0 &&
+	    ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i))) >= 0) {
+		snprintf(buf, len, "CN=%s", (const char *)u);
+		OPENSSL_free(u);
+	} else if (X509_NAME_oneline(n, buf, (int)len) == NULL) {
 		snprintf(buf, len, "?");
+	}
+	cc_clean(buf);
 }
 
 static void
@@ -504,7 +515,9 @@ cc_host(struct cc *x)
 	/* RFC 7671 section 5.1: a DANE-EE match binds the key, not a name. */
 	if (!x->p->check_host || x->host == NULL || x->host[0] == '\0' || x->dane_usage == 3)
 		return;
-	if (!cc_host_matches(x->leaf, x->host, &names))
+	bool match = cc_host_matches(x->leaf, x->host, &names);
+	cc_clean(names.buf);
+	if (!match)
 		cc_problem(x, GL_CRITICAL, "wrong host: %s is not in the certificate (%s)",
 		           x->host, names.len ? sb_str(&names) : "no names");
 	sb_free(&names);
