@@ -116,6 +116,8 @@ struct probe {
 /* A mount table entry. */
 struct mount {
 	char *mount, *type, *source;
+	bool whole; /* the file system's root is mounted here (not a bind of a subtree) */
+	unsigned major, minor;
 	bool selected, explicit;
 };
 
@@ -503,8 +505,12 @@ mtab_read(struct mtab *t, char *err, size_t errlen)
 			t->cap = t->cap ? t->cap * 2 : 64;
 			t->m = xrealloc(t->m, t->cap * sizeof *t->m);
 		}
-		t->m[t->n++] = (struct mount){xstrdup(mi.mount), xstrdup(mi.type),
-		                              xstrdup(mi.source), false, false};
+		t->m[t->n++] = (struct mount){.mount = xstrdup(mi.mount),
+		                              .type = xstrdup(mi.type),
+		                              .source = xstrdup(mi.source),
+		                              .whole = strcmp(mi.root, "/") == 0,
+		                              .major = mi.major,
+		                              .minor = mi.minor};
 	}
 	free(line);
 	fclose(fp);
@@ -777,6 +783,27 @@ local_strip_slash(char *p)
 		p[--l] = '\0';
 }
 
+/* Whether b, selected too, shows the same file system as a and is the
+ * better place to report it: where its root is mounted, else the first. */
+static bool
+mount_shadows(const struct mount *a, size_t ia, const struct mount *b, size_t ib)
+{
+	if (!b->selected || a->major != b->major || a->minor != b->minor)
+		return false;
+	return b->whole != a->whole ? b->whole : ib < ia;
+}
+
+/* A file system mounted at several places (bind mounts, btrfs subvolumes)
+ * is checked and graphed once; -p can still name any of its mounts. */
+static void
+mtab_drop_duplicates(struct mtab *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		for (size_t j = 0; t->m[i].selected && j < t->n; j++)
+			if (j != i && mount_shadows(&t->m[i], i, &t->m[j], j))
+				t->m[i].selected = false;
+}
+
 /* Builds one probe per selected mount, then one per -p path. */
 static size_t
 local_plan(struct disk_check *ck, struct mtab *t, struct probe **out)
@@ -787,11 +814,12 @@ local_plan(struct disk_check *ck, struct mtab *t, struct probe **out)
 
 	for (size_t i = 0; i < t->n; i++) {
 		struct mount *m = &t->m[i];
-		if (m->mount == NULL || !mount_auto(c, m) || mount_excluded(c, m))
-			continue;
-		m->selected = true;
-		ps[n++] = (struct probe){.path = m->mount};
+		m->selected = m->mount && mount_auto(c, m) && !mount_excluded(c, m);
 	}
+	mtab_drop_duplicates(t);
+	for (size_t i = 0; i < t->n; i++)
+		if (t->m[i].selected)
+			ps[n++] = (struct probe){.path = t->m[i].mount};
 	for (size_t i = 0; i < c->paths.n; i++) {
 		local_strip_slash(c->paths.v[i]);
 		struct mount *m = mtab_find(t, c->paths.v[i]);

@@ -18,7 +18,7 @@ PEER=/usr/lib/nagios/plugins/check_disk
 G=$T/g
 mkdir -p "$G/a" "$G/b" "$G/c" "$G/d" "$G/hang"
 _disk_cleanup() {
-	umount -l "$G/hang" "$G/a" "$G/b" "$G/c" "$G/d" "$G"/many/* 2>/dev/null
+	umount -l "$G/hang" "$G/abind" "$G/a" "$G/b" "$G/c" "$G/d" "$G"/many/* 2>/dev/null
 	_cleanup
 }
 trap _disk_cleanup EXIT
@@ -138,6 +138,15 @@ check "-x also takes a device name" 0 \
 	"DISK OK - free space: $B_ 10MiB (100% inode=99%); $G/c 50MiB (100% inode=10%)|$PB;8388608;9437184;0;10485760 $G/c=0B;41943040;47185920;0;52428800" \
 	-w 20% -c 10% -N tmpfs -r "^$G/" -x gl_a
 same_as_peer "-x DEVICE" -w 20% -c 10% -N tmpfs -r "^$G/" -x gl_a
+mkdir -p "$G/abind"
+mount --bind "$A/sub" "$G/abind"
+check "a bind mount of a checked file system is not checked twice" 0 \
+	"DISK OK - free space: $A 15MiB (15% inode=99%); $B_ 10MiB (100% inode=99%); $G/c 50MiB (100% inode=10%)|$PA;104857600;104857600;0;104857600 $PB;10485760;10485760;0;10485760 $G/c=0B;52428800;52428800;0;52428800" \
+	-w 0% -c 0% -N tmpfs -r "^$G/"
+check "... but -p can name the bind mount" 0 \
+	"DISK OK - free space: $G/abind 15MiB (15% inode=99%)|$G/abind=89128960B;104857600;104857600;0;104857600" \
+	-w 0% -c 0% -p "$G/abind"
+umount "$G/abind"
 check "-i drops what -r selected" 1 \
 	"DISK WARNING - free space: $A 15MiB (15% inode=99%)|$PA;83886080;94371840;0;104857600" \
 	-w 20% -c 10% -N tmpfs -r "^$G/" -i "/(b|c)\$"
