@@ -223,7 +223,7 @@ like "$out" "unprivileged user can still write \(f_bavail\)" "--help says free s
 
 # ---- a mount that never answers ----
 cc -o "$T/hangfs" "$SRC/tests/integration/check_disk_hangfs.c" $(pkg-config --cflags --libs fuse3) ||
-	{ echo "Bail out! cannot build the FUSE helper"; exit 1; }
+	{ echo "Bail out! cannot build the FUSE test file system"; exit 1; }
 # Its type, fuse.sshfs, is one -l treats as a network file system.
 "$T/hangfs" -f -s -o subtype=sshfs "$G/hang" 2>"$T/hangfs.log" &
 track $!
