@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,7 +63,7 @@ exec_resolve(const char *argv0, const char *search, char *err, size_t errlen)
 
 /* In the child, between fork and execve: only async-signal-safe calls. */
 static void
-child(int out, int errfd, const char *path, char *const argv[])
+child(int out, int errfd, const char *path, char *const argv[], pid_t parent)
 {
 	char msg[64] = EXEC_FAILED_TAG;
 	size_t n = strlen(msg);
@@ -70,6 +71,10 @@ child(int out, int errfd, const char *path, char *const argv[])
 	sigset_t none;
 
 	setpgid(0, 0);
+	/* a collector killed with -9 takes its running plugins with it */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
@@ -117,9 +122,10 @@ exec_start(struct exec_job *j, char *const argv[], const char *search, int timeo
 	}
 	j->start_ns = mono_ns();
 	j->deadline_ns = j->start_ns + (int64_t)timeout_s * NS;
+	pid_t parent = getpid();
 	j->pid = fork();
 	if (j->pid == 0)
-		child(out[1], errp[1], j->path, argv);
+		child(out[1], errp[1], j->path, argv, parent);
 	close(out[1]);
 	close(errp[1]);
 	if (j->pid < 0) {

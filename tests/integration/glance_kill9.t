@@ -67,6 +67,23 @@ done
 kill -9 $pid
 wait $pid 2>/dev/null
 
+# a plugin running when its collector is killed goes with it
+printf '#!/bin/sh\necho $$ >"%s/slow.pid"\nexec sleep 30\n' "$T" >"$T/bin/slow"
+chmod +x "$T/bin/slow"
+printf '[site]\nstate = slow.db\noutput = slow\npath = %s/bin\n' "$T" >"$T/slow.conf"
+printf '[system S2]\n[check S2/slow]\ncommand = slow\ntimeout = 60\ninterval = 120\n' >>"$T/slow.conf"
+"$G" run -c "$T/slow.conf" &
+pid=$!
+track $pid
+for _ in $(seq 50); do [ -s "$T/slow.pid" ] && break; sleep 0.1; done
+kill -9 $pid
+wait $pid 2>/dev/null
+sleep 0.3
+# dead: gone, or a zombie nobody reaps (an init that does not wait)
+dead() { local st; st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null); [ -z "$st" ] || [ "$st" = Z ]; }
+ok "$([ -s "$T/slow.pid" ] && dead "$(cat "$T/slow.pid")"; echo $?)" \
+	"a plugin still running when the collector is killed -9 is killed too"
+
 is "$(q "SELECT body FROM notices WHERE title = 'S0: Before the crash'")" "kept" "the notice survived"
 is "$(q "SELECT count(*) FROM sys_intervals WHERE end IS NULL GROUP BY system HAVING count(*) > 1")" "" \
 	"each system has at most one open status interval"
