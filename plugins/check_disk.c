@@ -1322,7 +1322,8 @@ check_report(struct disk_check *ck)
 		output_state(&ck->out, GL_UNKNOWN);
 		output_summary(&ck->out, "no file system matches the selection");
 	} else if (bad == 0 && ck->cfg->errors_only) {
-		output_summary(&ck->out, "all %zu file systems above the thresholds", ck->n);
+		output_summary(&ck->out, "%zu file system%s above the thresholds", ck->n,
+		               ck->n == 1 ? "" : "s");
 	}
 }
 

@@ -158,7 +158,7 @@ check "-e lists only the mounts in trouble, perfdata for all" 1 \
 	"DISK WARNING - free space: $A 15MiB (15% inode=99%)|$PA;83886080;94371840;0;104857600 $PB;8388608;9437184;0;10485760" \
 	-e -w 20% -c 10% -p "$A" -p "$B_"
 check "-e with nothing wrong" 0 \
-	"DISK OK - all 1 file systems above the thresholds|$PB;8388608;9437184;0;10485760" \
+	"DISK OK - 1 file system above the thresholds|$PB;8388608;9437184;0;10485760" \
 	-e -w 20% -c 10% -p "$B_"
 check "-M names the device" 0 \
 	"DISK OK - free space: gl_b 10MiB (100% inode=99%)|gl_b=0B;8388608;9437184;0;10485760" \
