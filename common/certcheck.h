@@ -77,7 +77,7 @@ void cert_policy_init(struct cert_policy *p);
 enum gl_state certcheck_eval(const struct net_conn *c, const struct cert_policy *p,
                              const char *host, const char *label, struct gl_output *out);
 
-/* Pure helpers, exposed for the unit tests. */
+/* Pure functions, exposed for the unit tests. */
 
 struct x509_st;
 /* Whether one TLSA record's selector and matching type fit cert. */

@@ -399,5 +399,5 @@ starttls_quit(struct net_conn *c, enum starttls_proto p)
 	if ((size_t)p >= sizeof bye / sizeof bye[0] || bye[p].len == 0 || c->ssl == NULL)
 		return;
 	if (net_write(c, bye[p].bytes, bye[p].len, err, sizeof err) != NET_OK)
-		return; /* the session is over either way */
+		return; /* the connection ends either way */
 }

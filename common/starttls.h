@@ -40,7 +40,7 @@ enum net_status starttls_run(struct net_conn *c, enum starttls_proto p, const ch
 
 /* Says goodbye inside TLS as the protocol expects (QUIT, LOGOUT, the end
  * of the XMPP stream, an LDAP unbind, PostgreSQL's Terminate) without
- * waiting for the answer, so the server logs a clean end of session
+ * waiting for the answer, so the server logs a clean end
  * rather than a lost connection. Nothing for STARTTLS_NONE. */
 void starttls_quit(struct net_conn *c, enum starttls_proto p);
 

@@ -68,7 +68,7 @@ static const struct opt_spec tc_opts[] = {
         {OPT_ALLOW_WEAK, "allow-weak-signature", no_argument, NULL,
          "Accept SHA-1 and MD5 certificate signatures."},
         {OPT_MIN_TLS, "min-tls", required_argument, "VERSION",
-         "1.0, 1.1, 1.2 or 1.3: the session must use at least this version\n"
+         "1.0, 1.1, 1.2 or 1.3: the connection must use at least this version\n"
          "and a handshake limited to older versions must fail."},
         {OPT_OCSP_STAPLING, "ocsp-stapling", no_argument, NULL,
          "Require a stapled OCSP answer that says good."},
@@ -305,7 +305,7 @@ tc_version_name(int v)
 }
 
 /* --min-tls: a second handshake offering only older versions must fail.
- * Skipped when the session itself is already older than the minimum. */
+ * Skipped when the connection itself is already older than the minimum. */
 static void
 tc_old_protocols(struct tc_check *k, const struct addrinfo *ai, int negotiated)
 {

@@ -206,11 +206,11 @@ check -p "$port_tls10"
 is "$rc" 0 "a TLS 1.0-only server is still checked (handshake retried at security level 0)"
 like "$out" $'\n127.0.0.1: the handshake needs OpenSSL security level 0 \\(TLS handshake: ' \
 	"the retry is said in the long output"
-like "$out" $'\n127.0.0.1 port [0-9]+: TLSv1, ' "and the session's version shown"
+like "$out" $'\n127.0.0.1 port [0-9]+: TLSv1, ' "and the negotiated version shown"
 check -p "$port_tls10" --min-tls 1.2
 is "$rc" 2 "TLS 1.0-only server with --min-tls 1.2: CRITICAL"
 like "$first" '^TLS CRITICAL - localhost: protocol TLSv1 is below the minimum TLSv1.2; ' \
-	"TLS 1.0 session below the minimum: named"
+	"TLS 1.0 connection below the minimum: named"
 
 # --- OCSP --------------------------------------------------------------
 check -p "$port_good" --ocsp-stapling
