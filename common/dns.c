@@ -182,14 +182,17 @@ dns_reply_free(struct dns_reply *r)
 	r->pkt = NULL;
 }
 
-/* Milliseconds left before end (a monotonic time) and the run's deadline. */
+/* Milliseconds left before end (a monotonic time) and the run's deadline,
+ * rounded up as deadline_remaining_ms() does: 0 only once one of them has
+ * passed, so a caller can tell which one ended the wait. */
 static int
 wait_ms(int64_t end)
 {
 	int ms = deadline_remaining_ms();
-	int64_t left = (end - mono_ns()) / 1000000;
-	if (left < 0)
-		left = 0;
+	int64_t left = end - mono_ns();
+	if (left <= 0)
+		return 0;
+	left = (left + 999999) / 1000000;
 	return left < ms ? (int)left : ms;
 }
 
