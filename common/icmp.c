@@ -31,7 +31,7 @@
 #endif
 
 #define SEQ_SLOTS 65536
-#define ICMP_BURST_NS 1000000 /* 1 ms of catching up at most */
+#define ICMP_BURST_NS 10000000 /* 10 ms of catching up at most */
 
 /* The stamp at the start of every request's data. Only this process
  * reads it back, so it stays in host byte order. */

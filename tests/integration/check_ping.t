@@ -84,11 +84,12 @@ is "$(printf '%s\n' "$first" | tr ' |' '\n\n' | grep -cE '^127\.[0-9.]+_(rta|pl|
 ok $((ms > 5000)) "1000 hosts x 5 requests in under 5 s (took $ms ms)"
 
 # The global gap paces every request: 200 hosts x 1 request 2 ms apart
-# cannot take less than about 0.4 s, however fast loopback answers.
+# take 0.4 s however fast loopback answers (less at most the 10 ms the
+# pacing may catch up after a late wake-up).
 list200=$(IFS=,; echo "${hosts[*]:0:200}")
 elapsed_ms "$P" -H "$list200" -p 1 -I 2
 is "$rc" 0 "-I 2 with 200 hosts: exit 0"
-ok $((ms < 390)) "-I 2: 200 requests take at least 0.4 s ($ms ms)"
+ok $((ms < 380)) "-I 2: 200 requests take at least 0.39 s ($ms ms)"
 elapsed_ms "$P" -H "$list200" -p 1 -I 0
 ok $((ms > 300)) "-I 0: the same 200 requests at once ($ms ms)"
 
