@@ -1,6 +1,7 @@
 /* derive_view: the struct site_view for render, read from the store
  * after derive_update (derive.h). Internal systems get no services,
- * no ping details and no uptime: the public page shows "Internal". */
+ * no ping details and no uptime (daily or not): the page shows
+ * "Internal". */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,17 +79,31 @@ view_services(struct store *st, const struct cfg_system *sys, struct system_view
 	return 0;
 }
 
+#define NDAYS 90
+
+/* Uptime over the four windows, and per UTC day for the last NDAYS days
+ * (the last one being today so far). */
 static int
 view_uptime(struct store *st, const struct cfg_system *sys, time_t now, struct system_view *v)
 {
+	time_t today = now - now % 86400, first = today - (NDAYS - 1) * 86400;
+	time_t from = now - windows[UPTIME_NWIN - 1];
 	struct interval *iv;
 	size_t n;
+	double m;
 
-	if (store_sys_intervals(st, sys->id, now - windows[UPTIME_NWIN - 1], &iv, &n) != 0)
+	if (store_sys_intervals(st, sys->id, first < from ? first : from, &iv, &n) != 0)
 		return -1;
 	for (int w = 0; w < UPTIME_NWIN; w++)
 		derive_uptime(iv, n, now - windows[w], now, &v->uptime[w],
 		              &v->maint_seconds[w]);
+	v->daily_uptime = xcalloc(NDAYS, sizeof *v->daily_uptime);
+	v->ndaily = NDAYS;
+	for (size_t d = 0; d < NDAYS; d++) {
+		time_t a = first + (time_t)d * 86400;
+		derive_uptime(iv, n, a, a + 86400 < now ? a + 86400 : now, &v->daily_uptime[d],
+		              &m);
+	}
 	free(iv);
 	return 0;
 }

@@ -227,12 +227,17 @@ test_view(struct world *w)
 	ok(s->maint_seconds[UPTIME_24H] == 1320.0, "maintenance seconds 1320");
 	ok(s->uptime[UPTIME_90D] == s->uptime[UPTIME_24H],
 	   "90 d equals 24 h with 5000 s of data");
+	is_int(s->ndaily, 90, "90 daily uptimes");
+	ok(s->ndaily == 90 && s->daily_uptime[89] == s->uptime[UPTIME_24H],
+	   "today's (all data is from today) equals the 24 h figure");
+	ok(s->ndaily == 90 && isnan(s->daily_uptime[88]) && isnan(s->daily_uptime[0]),
+	   "days without data are NaN, not 100%%");
 	is_int(s->nservices, 1, "one public service");
 	is_str(s->services[0].name, "SMTP", "SMTP listed");
 	s = &v.systems[1];
 	is_int(s->status, SYS_INTERNAL, "internal system shows Internal");
 	ok(s->nservices == 0 && s->ping == PING_UNKNOWN && isnan(s->rtt_ms) &&
-	           isnan(s->uptime[UPTIME_24H]),
+	           isnan(s->uptime[UPTIME_24H]) && s->daily_uptime == NULL,
 	   "internal: no services, ping, rtt or uptime");
 	is_int(v.nnotices, 4, "view carries the notices");
 	is_str(v.notices[0].title, "NC036: Maintenance complete", "newest first");
