@@ -57,15 +57,16 @@ snmpc_log_cb(int major, int minor, void *server, void *client)
 	return 0;
 }
 
-/* No snmp.conf, no MIB-driven persistence: a plugin's behaviour must
- * follow from its command line and auth file alone, and it must never
- * write under /var/lib/snmp. */
 static void
 snmpc_lib_shutdown(void)
 {
 	snmp_shutdown("glance");
 }
 
+/* No snmp.conf, no persistent state, no MIB files (OIDs are numeric): a
+ * plugin's behaviour must follow from its command line and auth file
+ * alone. (net-snmp still makes its empty cert_indexes directory under
+ * /var/lib/snmp when it can, as snmpget does.) */
 static void
 snmpc_lib_init(void)
 {
@@ -79,6 +80,7 @@ snmpc_lib_init(void)
 	                       1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_LOAD_HOST_FILES, 1);
+	netsnmp_set_mib_directory("");
 	snmp_disable_log();
 	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, snmpc_log_cb,
 	                       NULL);
