@@ -383,6 +383,7 @@ probe_dnssec(struct dns_check *c, struct probe *p, const ldns_pkt *pkt, unsigned
 	if (res.verdict != DNS_SEC_SECURE) {
 		p->state = GL_CRITICAL;
 		sb_reset(&p->text);
+		p->headlen = 0;
 		sb_appendf(&p->text, "%s: DNSSEC %s: %s", p->srv->label, verdicts[res.verdict],
 			   res.reason);
 		return;
@@ -391,6 +392,7 @@ probe_dnssec(struct dns_check *c, struct probe *p, const ldns_pkt *pkt, unsigned
 	if (st != GL_OK) {
 		p->state = state_worst(p->state, st);
 		sb_reset(&p->text);
+		p->headlen = 0;
 		sb_appendf(&p->text, "%s: RRSIG of %s expires in %.1f days", p->srv->label,
 			   res.expiry_what, p->days);
 	} else if (p->has_days) {
