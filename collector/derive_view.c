@@ -1,7 +1,7 @@
 /* derive_view: the struct site_view for render, read from the store
- * after derive_update (derive.h). Internal systems get no services,
- * no ping details and no uptime (daily or not): the page shows
- * "Internal". */
+ * after derive_update (derive.h). Internal systems get their Ping
+ * column's Up or Down and nothing more: no services, output, round trip
+ * or uptime; the page shows "Internal". */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,8 +130,11 @@ view_system(struct store *st, const struct config *cfg, const struct cfg_system 
 	v->status = found ? (enum sys_status)cur.status : SYS_UNKNOWN;
 	v->status_since = found ? cur.start : now;
 	if (sys->internal) {
+		/* Up or Down only: no round trip, no output, no uptime */
 		v->status = SYS_INTERNAL;
-		return 0;
+		int rc = view_ping(st, cfg, sys, now, v);
+		v->rtt_ms = NAN;
+		return rc;
 	}
 	if (view_ping(st, cfg, sys, now, v) != 0 || view_services(st, sys, v) != 0 ||
 	    view_uptime(st, sys, now, v) != 0)
