@@ -781,6 +781,8 @@ icmp_next_send(const struct icmp_engine *e)
 static void
 icmp_send_due(struct icmp_engine *e)
 {
+	bool burst = false;
+
 	while (e->sq_len > 0) {
 		size_t ti = e->sendq[e->sq_head];
 		struct icmp_target *t = &e->t[ti];
@@ -791,20 +793,26 @@ icmp_send_due(struct icmp_engine *e)
 		int64_t now = mono_ns();
 		if (icmp_next_send(e) > now)
 			return;
+		/* Within a burst, read what has come back before each further
+		 * send, or replies would wait behind the burst and their RTTs
+		 * grow; a single send is followed by the wait, which reads. */
+		if (burst) {
+			for (int fi = 0; fi < 2; fi++)
+				if (e->fd[fi] >= 0)
+					icmp_drain(e, fi, 0);
+			now = mono_ns();
+		}
 		if (icmp_send(e, ti, now) != 0) {
 			t->next_send =
 			        now + (e->cfg.gap_ns > 1000000 ? e->cfg.gap_ns : 1000000);
 			return;
 		}
+		burst = true;
 		sendq_pop(e);
 		if (t->sent < e->cfg.count && t->fate == ICMP_FATE_NONE) {
 			t->next_send = now + e->cfg.interval_ns;
 			sendq_push(e, ti);
 		}
-		/* Read what has come back before the next send of a burst, or
-		 * replies would wait behind it and their RTTs grow. */
-		if (e->fd[fam_index(t->addr.ss_family)] >= 0)
-			icmp_drain(e, fam_index(t->addr.ss_family), 0);
 	}
 }
 
