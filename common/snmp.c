@@ -506,6 +506,8 @@ static int
 snmpc_walk_take(const netsnmp_variable_list *vb, const oid *col, size_t col_len, oid *next,
                 size_t *next_len, struct snmpc_column *out, size_t max_rows)
 {
+	if (vb == NULL)
+		return 0; /* an empty answer ends the walk rather than repeating it */
 	for (; vb != NULL; vb = vb->next_variable) {
 		if (vb->type == SNMP_ENDOFMIBVIEW || vb->name_length <= col_len ||
 		    snmp_oidtree_compare(col, col_len, vb->name, vb->name_length) != 0)
