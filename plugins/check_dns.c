@@ -366,6 +366,20 @@ probe_failed(struct probe *p, enum dns_status st, const struct dns_reply *r, con
 		sb_appendf(&p->text, "%s: %s", p->srv->label, err);
 }
 
+/* Starts the text of a problem with a probe: it replaces a plain answer
+ * text, but follows one already found (slowness, DNSSEC, drift). */
+static void
+probe_problem(struct probe *p, enum gl_state st)
+{
+	if (p->state == GL_OK) {
+		sb_reset(&p->text);
+		p->headlen = 0;
+	} else {
+		sb_append(&p->text, "; ");
+	}
+	p->state = state_worst(p->state, st);
+}
+
 /* Validates the reply's answer and folds the verdict and the days left
  * into the probe. */
 static void
@@ -381,18 +395,14 @@ probe_dnssec(struct dns_check *c, struct probe *p, const ldns_pkt *pkt, unsigned
 		p->days = (double)(res.expiry - time(NULL)) / 86400.0;
 	}
 	if (res.verdict != DNS_SEC_SECURE) {
-		p->state = GL_CRITICAL;
-		sb_reset(&p->text);
-		p->headlen = 0;
+		probe_problem(p, GL_CRITICAL);
 		sb_appendf(&p->text, "%s: DNSSEC %s: %s", p->srv->label, verdicts[res.verdict],
 			   res.reason);
 		return;
 	}
 	enum gl_state st = p->has_days ? thresholds_eval(&c->days, p->days) : GL_OK;
 	if (st != GL_OK) {
-		p->state = state_worst(p->state, st);
-		sb_reset(&p->text);
-		p->headlen = 0;
+		probe_problem(p, st);
 		sb_appendf(&p->text, "%s: RRSIG of %s expires in %.1f days", p->srv->label,
 			   res.expiry_what, p->days);
 	} else if (p->has_days) {
@@ -824,13 +834,7 @@ zone_drift(struct dns_check *c, const struct probe *ref)
 			worst = behind;
 		if (st == GL_OK)
 			continue;
-		/* The drift replaces the plain "serial N in T" text, but is
-		 * added to a problem already found (DNSSEC, slowness). */
-		if (p->state == GL_OK)
-			sb_reset(&p->text);
-		else
-			sb_append(&p->text, "; ");
-		p->state = state_worst(p->state, st);
+		probe_problem(p, st);
 		if (behind == INT64_MIN)
 			sb_appendf(&p->text, "%s: serial %u is 2^31 from %u, order undefined "
 				   "(RFC 1982)", p->srv->label, p->serial, ref->serial);

@@ -389,6 +389,12 @@ is "$rc" 1 "zone mode: one server's signatures near expiry: WARNING"
 like "$first" "^DNS WARNING - ns2\.signed\.test/127\.0\.0\.2: RRSIG of signed\.test SOA expires in (4\.9|5\.0) days; signed\.test serial 2026112501 \(ns1\.signed\.test/127\.0\.0\.1\): 1 of 2 servers OK, slowest $MS \([^)]+\), first RRSIG expires in (4\.9|5\.0) days \(ns2\.signed\.test/127\.0\.0\.2\)\|.*rrsig_days=(4\.9|5\.0)[0-9]*;7:;3: serial_drift=0;0$" \
 	"zone DNSSEC reports the worst server's days"
 
+run "$D" --zone signed.test -s 127.0.0.1 -p "$P" --dnssec --trust-anchor "$T/anchor-signed.ds" \
+	-w 0.000001 --rrsig-days 7,6
+is "$rc" 2 "zone mode: slow servers, one with signatures past --rrsig-days: CRITICAL"
+like "$first" "^DNS CRITICAL - ns2\.signed\.test/127\.0\.0\.2: serial 2026112501 in $MS, too slow; ns2\.signed\.test/127\.0\.0\.2: RRSIG of signed\.test SOA expires in (4\.9|5\.0) days; ns1\.signed\.test/127\.0\.0\.1: serial 2026112501 in $MS, too slow, DNSSEC secure, " \
+	"each server's problems are all named, worst server first"
+
 echo "# DNS blocklists"
 run "$D" -H 127.0.0.2 --dnsbl bl.test -s "$S1"
 is "$rc" 2 "the RFC 5782 test address is listed: CRITICAL"
