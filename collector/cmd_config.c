@@ -1,10 +1,13 @@
 /* glance check-config: validates the config and says what it means. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "exec.h"
+#include "strbuf.h"
 
 static void
 explain_check(const struct config *cfg, const struct cfg_check *c, const char *role,
@@ -28,6 +31,26 @@ explain_check(const struct config *cfg, const struct cfg_check *c, const char *r
 	free(path);
 }
 
+/* The site and the store are written into their parent directories (the
+ * site is swapped in with a rename beside it). */
+static void
+check_dir(const char *what, const char *path, int *missing)
+{
+	struct strbuf dir = STRBUF_INIT;
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		sb_append(&dir, ".");
+	else
+		sb_appendn(&dir, path, slash == path ? 1 : (size_t)(slash - path));
+	if (access(sb_str(&dir), W_OK | X_OK) != 0) {
+		printf("  ERROR %s: cannot write in %s: %s\n", what, sb_str(&dir),
+		       strerror(errno));
+		(*missing)++;
+	}
+	sb_free(&dir);
+}
+
 static int
 explain(const struct config *cfg)
 {
@@ -42,6 +65,8 @@ explain(const struct config *cfg)
 	printf("  %d checks at once; render every %ds; flaps under %ds are not posted;"
 	       " results kept %d days\n",
 	       s->parallel, s->render_every, s->flap_min, s->keep_days);
+	check_dir("output", s->output, &missing);
+	check_dir("state", s->state, &missing);
 	for (size_t i = 0; i < cfg->nsystems; i++) {
 		const struct cfg_system *y = &cfg->systems[i];
 		printf("system %s \"%s\" (%s; %s) %s\n", y->id, y->name,
@@ -70,7 +95,7 @@ explain(const struct config *cfg)
 		}
 	}
 	if (missing > 0)
-		printf("%d command%s cannot be run\n", missing, missing == 1 ? "" : "s");
+		printf("%d problem%s found\n", missing, missing == 1 ? "" : "s");
 	else
 		printf("config OK\n");
 	return missing > 0 ? -1 : 0;
@@ -87,12 +112,13 @@ cmd_check_config(int argc, char **argv)
 	cli_init(&cli, "glance check-config");
 	while ((opt = getopt_long(argc, argv, CLI_SHORT, longopts, NULL)) != -1) {
 		if (opt == 'h') {
-			printf("usage: glance check-config [-c FILE]\n\n"
-			       "Parses the config, checks every reference and that every "
-			       "command\n"
-			       "can be executed, and explains what will run. Errors name "
-			       "file,\n"
-			       "line and column. Exit: 0 valid, 1 invalid, 2 usage.\n");
+			fputs("usage: glance check-config [-c FILE]\n\n"
+			      "Parses the config, checks every reference, that every command\n"
+			      "can be executed and that the site and the store can be "
+			      "written,\n"
+			      "and explains what will run. Parse errors name file, line and\n"
+			      "column. Exit: 0 valid, 1 invalid, 2 usage.\n",
+			      stdout);
 			return EXIT_OK;
 		}
 		if (cli_option(&cli, opt, optarg) != 0)

@@ -142,6 +142,11 @@ is "$(cat "$T/stderr")" "glance check-config: $T/bad.conf:4:8: system a: ping ch
 	"broken file: file, line and column"
 run "$G" check-config -c "$SRC/examples/isp.conf"
 is "$first/$(cat "$T/stderr")" "$SRC/examples/isp.conf: 6 systems, 15 checks/" "the example config parses"
+sed 's|^output = public$|output = /nonexistent-dir/public|' "$T/isp.conf" >"$T/nodir.conf"
+run "$G" check-config -c "$T/nodir.conf"
+like "$out" "ERROR output: cannot write in /nonexistent-dir: No such file or directory" \
+	"check-config: an output directory that cannot be written"
+like "$out" "2 problems found\$" "it counts every problem"
 run "$G" check-config -c "$T/isp.conf" --bogus
 is "$rc" 2 "unknown option: exit 2"
 
