@@ -110,11 +110,12 @@ run_help(void)
 {
 	printf("usage: glance run [-c FILE] [--once] [--now EPOCH] [-v]\n\n"
 	       "Runs every configured check at its interval (its retry interval while a\n"
-	       "problem is SOFT), at most 'parallel' at once, and renders the site after\n"
-	       "HARD state changes and every 'render_every' seconds.\n"
+	       "problem is SOFT), at most 'parallel' at once, and renders the site within\n"
+	       "a second of HARD state changes and every 'render_every' seconds.\n"
 	       "  --once   run each check once, render once, exit (for cron)\n"
 	       "  -v       log every result to stderr\n"
-	       "SIGTERM or SIGINT stop cleanly; SIGHUP reloads the config.\n"
+	       "SIGTERM or SIGINT stop cleanly; SIGHUP reloads the config. One glance run\n"
+	       "per store: another one exits 1 while STATE.lock is held.\n"
 	       "Exit: 0 done, 1 a result or the site could not be written, 2 usage.\n");
 	return EXIT_OK;
 }
