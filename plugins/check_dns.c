@@ -688,7 +688,8 @@ zone_ns_set(struct dns_check *c, struct dns_servers *ask, const struct dns_serve
 			 dns_rcode_name(rcode));
 		dns_reply_free(&r);
 	}
-	output_die("DNS", GL_CRITICAL, "cannot get the NS set of %s: %s", c->zone, err);
+	output_die("DNS", deadline_expired() ? deadline_state() : GL_CRITICAL,
+		   "cannot get the NS set of %s: %s", c->zone, err);
 }
 
 /* Asks one nameserver address for the zone's SOA, without recursion: a

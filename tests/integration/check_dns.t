@@ -306,6 +306,12 @@ is "$rc" 2 "a nameserver that answers without the AA bit is lame: CRITICAL"
 like "$first" "^DNS CRITICAL - ns2\.example\.test/127\.0\.0\.1: lame \(answer not authoritative\); example\.test serial 2026112510 " \
 	"non-authoritative nameserver status line"
 
+elapsed_ms "$D" --zone example.test -s "127.0.0.1@$SILENT" -t 3:warning
+is "$rc" 2 "no NS set within its share of -t: CRITICAL (the -t state is for the whole run)"
+is "$first" "DNS CRITICAL - cannot get the NS set of example.test: no reply (timeout)" \
+	"NS set timeout status line"
+ok "$([ "$ms" -lt 2000 ] && echo 0 || echo 1)" "the NS query left time for the servers ($ms ms)"
+
 run "$D" --zone unserved.test -s 127.0.0.1 -p "$P"
 is "$rc" 2 "no NS set: CRITICAL"
 is "$first" "DNS CRITICAL - cannot get the NS set of unserved.test: 127.0.0.1: REFUSED, no NS records" \
