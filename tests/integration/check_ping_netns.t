@@ -44,6 +44,10 @@ errors() {
 	is "$first" "PING CRITICAL - Host unreachable from 10.231.1.254, Packet loss = 100%|$noperf" \
 		"$k: unreachable route: the reason and the router"
 	ok $((ms > 1000)) "$k: the ICMP error ends the host early ($ms ms, not the 1 s wait)"
+	ping_c --socket="$k" -H 10.231.7.1
+	is "$rc" 2 "$k: no local route: exit 2"
+	is "$first" "PING CRITICAL - Send failed: No route to host, Packet loss = 100%|$noperf" \
+		"$k: no local route: the send error is the reason"
 	ping_c --socket="$k" -H 10.231.6.1
 	is "$first" "PING CRITICAL - Communication administratively prohibited from 10.231.1.254, Packet loss = 100%|$noperf" \
 		"$k: prohibit route"
