@@ -72,7 +72,7 @@ static int
 md_restrict(cmark_node *doc)
 {
 	cmark_iter *it = cmark_iter_new(doc);
-	cmark_node **todo = NULL;
+	cmark_node **pending = NULL;
 	size_t n = 0, cap = 0;
 	int rc = 0;
 
@@ -87,14 +87,14 @@ md_restrict(cmark_node *doc)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 8;
-			todo = xrealloc(todo, cap * sizeof *todo);
+			pending = xrealloc(pending, cap * sizeof *pending);
 		}
-		todo[n++] = cur;
+		pending[n++] = cur;
 	}
 	cmark_iter_free(it);
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = md_fix_node(todo[i]);
-	free(todo);
+		rc = md_fix_node(pending[i]);
+	free(pending);
 	return rc;
 }
 
