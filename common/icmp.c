@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <linux/errqueue.h>
+#include <linux/filter.h>
 #include <netinet/icmp6.h>
 #include <netinet/ip.h>
 #include <netinet/ip6.h>
@@ -292,6 +293,36 @@ icmp_raw_filter(int fd, int fi)
 	return setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof f);
 }
 
+/* Drops, in the kernel, echo replies that carry another echo id, as
+ * OpenBSD ping does: every raw ICMP socket on the host gets a copy of
+ * every reply, so without this each concurrent check wakes for all the
+ * others' traffic. Errors pass; icmp_error_match() checks their quoted
+ * id. IPv4 raw sockets see the IP header first, IPv6 ones do not. */
+static int
+icmp_raw_bpf(int fd, int fi, uint16_t id)
+{
+	struct sock_filter v4[] = {
+	        BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0), /* X = IP header length */
+	        BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0),  /* A = ICMP type */
+	        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ICMP_ECHOREPLY, 0, 3),
+	        BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4), /* A = echo id */
+	        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, id, 1, 0),
+	        BPF_STMT(BPF_RET | BPF_K, 0),           /* another's reply */
+	        BPF_STMT(BPF_RET | BPF_K, 0xffffffffu), /* ours, or an error */
+	};
+	struct sock_filter v6[] = {
+	        BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
+	        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ICMP6_ECHO_REPLY, 0, 3),
+	        BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 4),
+	        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, id, 1, 0),
+	        BPF_STMT(BPF_RET | BPF_K, 0),
+	        BPF_STMT(BPF_RET | BPF_K, 0xffffffffu),
+	};
+	struct sock_fprog prog = {fi ? sizeof v6 / sizeof v6[0] : sizeof v4 / sizeof v4[0],
+	                          fi ? v6 : v4};
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
+}
+
 static int
 icmp_setup(struct icmp_engine *e, int fi, char *err, size_t errlen)
 {
@@ -299,6 +330,8 @@ icmp_setup(struct icmp_engine *e, int fi, char *err, size_t errlen)
 
 	if (e->kind[fi] == ICMP_SOCK_RAW && icmp_raw_filter(fd, fi) != 0)
 		return snprintf(err, errlen, "ICMP filter: %s", strerror(errno)), -1;
+	if (e->kind[fi] == ICMP_SOCK_RAW && icmp_raw_bpf(fd, fi, e->id[fi]) != 0)
+		return snprintf(err, errlen, "socket filter: %s", strerror(errno)), -1;
 	/* Datagram sockets report ICMP errors only through the error queue. */
 	if (e->kind[fi] == ICMP_SOCK_DGRAM &&
 	    setsockopt(fd, fi ? IPPROTO_IPV6 : IPPROTO_IP, fi ? IPV6_RECVERR : IP_RECVERR, &on,
@@ -338,7 +371,8 @@ icmp_open_one(struct icmp_engine *e, int fi)
 		         derr ? "datagram socket: " : "", derr ? strerror(derr) : "",
 		         derr && rerr ? ", " : "", rerr ? "raw socket: " : "",
 		         rerr ? strerror(rerr) : "");
-		e->denied[fi] = derr == EACCES || derr == EPERM || rerr == EACCES || rerr == EPERM;
+		e->denied[fi] =
+		        derr == EACCES || derr == EPERM || rerr == EACCES || rerr == EPERM;
 		return;
 	}
 	if (icmp_setup(e, fi, err, sizeof err) != 0) {

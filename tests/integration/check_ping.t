@@ -118,6 +118,19 @@ like "$(cat "$T/stderr")" 'IPv4: (datagram|raw) socket, echo id [0-9]+' "-v tell
 like "$(cat "$T/stderr")" 'after privilege drop: uid [0-9]+ euid [0-9]+ CapEff:.0000000000000000' \
 	"-v shows no capability is left after the drop"
 
+# Another check pinging at the same time: every raw ICMP socket gets every
+# reply, and the kernel filter must keep the other's replies from us.
+"$P" -H 127.0.0.1,::1 -p 60 -i 10 --socket=raw >"$T/other" 2>&1 &
+other=$!
+track $other
+sleep 0.1
+run "$P" -H 127.0.0.2,::1 -p 20 -i 10 --socket=raw -v
+is "$rc" 0 "beside another raw check: exit 0"
+like "$(cat "$T/stderr")" '40 requests sent, 40 answered; 0 replies matched nothing of this run' \
+	"the other check's replies never reach us (kernel filter on the echo id)"
+wait $other
+like "$(cat "$T/other")" '^PING OK - 2/2 hosts OK\|' "and the other check got all its own"
+
 # --- usage errors: UNKNOWN with a one-line reason ------------------------
 usage() {
 	local want=$1
