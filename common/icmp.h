@@ -3,7 +3,8 @@
  *
  *  - one socket per address family: an unprivileged ICMP datagram socket
  *    where net.ipv4.ping_group_range allows it, else a raw socket (which
- *    needs CAP_NET_RAW); icmp_drop_privileges() right after opening;
+ *    needs CAP_NET_RAW, and gets a kernel filter on its echo id);
+ *    icmp_drop_privileges() right after opening;
  *  - every request carries a random cookie, its CLOCK_MONOTONIC send time
  *    and its target/packet numbers; a reply counts only when the echo id,
  *    the sequence map, the payload and the sender all agree;
