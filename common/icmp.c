@@ -623,6 +623,10 @@ icmp_error_match(struct icmp_engine *e, int fi, enum icmp_fate f, const uint8_t 
 		return;
 	}
 	output_debug(2, "%s: %s", t->addrstr, icmp_fate_str(f));
+	/* "Packet too big" (RFC 1191, RFC 8201) teaches the kernel the path
+	 * MTU; that request is lost, but the next ones are sent to fit. */
+	if (f == ICMP_FATE_TOO_BIG)
+		return;
 	icmp_end_target(e, t, f, err, from);
 }
 

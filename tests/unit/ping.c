@@ -343,6 +343,11 @@ test_errors(struct icmp_engine *e, struct icmp_target *t)
 	struct sockaddr_storage from6 = sa("2001:db8::1");
 	icmp_handle(e, 1, rep, len, false, (struct sockaddr *)&from6, 5050000);
 	ok(t[2].received == 1 && t[2].rtt[0] == 50000, "an ICMPv6 echo reply is matched");
+	request(e, 2, 5500000, req);
+	len = error_of(req, "2001:db8::1", ICMP6_PACKET_TOO_BIG, 0, err);
+	icmp_handle(e, 1, err, len, false, (struct sockaddr *)&router6, 5600000);
+	ok(t[2].fate == ICMP_FATE_NONE && !t[2].done,
+	   "packet too big only teaches the path MTU: the host goes on");
 	request(e, 2, 6000000, req);
 	len = error_of(req, "2001:db8::1", ICMP6_TIME_EXCEEDED, 0, err);
 	icmp_handle(e, 1, err, len, false, (struct sockaddr *)&router6, 6100000);
