@@ -103,6 +103,17 @@ replies() {
 		"$k: jitter and max RTT with their thresholds"
 	ping_c --socket="$k" -H 10.231.3.5 --rtmax=30,100
 	is "$rc" 1 "$k: max RTT 40 ms over warning 30: exit 1"
+	# Requests larger than the path MTU: the first meets "packet too big"
+	# (lost), the kernel learns the MTU and fragments the next ones.
+	local h
+	for h in 10.231.2.1 2001:db8:2::1; do
+		inns "$NS_C" ip route flush cache
+		inns "$NS_C" ip -6 route flush cache
+		ping_c --socket="$k" -H "$h" -b 1400 -w 1000,30% -c 1000,50% --wait 300
+		is "$rc" 0 "$k: $h, 1400 bytes over a 1280 MTU: exit 0"
+		like "$first" '^PING OK - Packet loss = 20%, RTA = [0-9.]+ ms\|' \
+			"$k: $h: only the request that taught the path MTU is lost"
+	done
 	# T drops its replies to 10.231.1.3, so only the source given is
 	# answered.
 	ping_c --socket="$k" -H 10.231.2.1 -p 2 -i 10 -s 10.231.1.2

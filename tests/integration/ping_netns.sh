@@ -7,7 +7,7 @@
 #             10.231.6.0/24 and 2001:db8:6::/64 (prohibit); drops
 #             10.231.4.0/24 and 2001:db8:4::/64 silently (blackhole)
 #   target T  t0 10.231.2.1   2001:db8:2::1    a host that answers, but
-#                                              not to 10.231.1.3
+#                                              not to 10.231.1.3; MTU 1280
 #   slow S    s0 10.231.3.1-9                  ping_responder.py answers
 #             (the kernel's own echo replies are off there)
 #
@@ -66,6 +66,9 @@ netns_up() {
 		inns "$NS_T" ip -6 route add default via 2001:db8:2::fe &&
 		inns "$NS_S" ip route add default via 10.231.3.254 || return 1
 	_netns_router || return 1
+	# The R-T link carries at most 1280 bytes: larger requests meet
+	# "packet too big" once, then the client sends them to fit.
+	inns "$NS_R" ip link set rt mtu 1280 && inns "$NS_T" ip link set t0 mtu 1280 || return 1
 	inns "$NS_S" sysctl -qw net.ipv4.icmp_echo_ignore_all=1 || return 1
 	# Fill the neighbour caches so the first request of a test is not
 	# slowed by address resolution.
