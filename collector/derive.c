@@ -78,54 +78,6 @@ derive_stale_after(const struct cfg_check *c)
 	return 2 * c->interval + c->timeout;
 }
 
-static bool
-is_bad(int status)
-{
-	return status == SYS_OUTAGE || status == SYS_DEGRADED;
-}
-
-static bool
-is_good(int status)
-{
-	return status == SYS_OPERATIONAL || status == SYS_MAINTENANCE || status == SYS_INTERNAL;
-}
-
-size_t
-derive_episodes(const struct interval *iv, size_t n, int flap_min, time_t now,
-                struct episode *out, size_t max)
-{
-	struct episode cur = {0};
-	bool open = false;
-	time_t good_from = 0; /* start of the current run of good intervals */
-	size_t k = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		time_t end = iv[i].end ? iv[i].end : now;
-		if (is_bad(iv[i].status)) {
-			if (!open)
-				cur = (struct episode){.start = iv[i].start};
-			open = true;
-			cur.end = iv[i].end; /* 0 while still bad */
-			cur.outage |= iv[i].status == SYS_OUTAGE;
-			good_from = 0;
-		} else if (!is_good(iv[i].status)) {
-			good_from = 0; /* unknown: no evidence of recovery */
-		} else if (open) {
-			if (good_from == 0)
-				good_from = iv[i].start;
-			if (end - good_from >= flap_min) {
-				cur.closed = true;
-				if (k < max)
-					out[k++] = cur;
-				open = false;
-			}
-		}
-	}
-	if (open && k < max)
-		out[k++] = cur;
-	return k;
-}
-
 void
 derive_uptime(const struct interval *iv, size_t n, time_t from, time_t now, double *uptime,
               double *maint)

@@ -56,17 +56,57 @@ enum sys_status derive_status(const struct status_input *in, time_t now, time_t 
 /* How long a result stays fresh: two intervals plus the timeout. */
 int derive_stale_after(const struct cfg_check *c);
 
-struct episode {
-	time_t start;
-	time_t end;  /* the last bad second; 0 while still bad */
-	bool outage; /* the host was down at some point */
-	bool closed; /* good again for flap_min: the recovery is due */
+/* A system's level for the notices, least bad first. Maintenance counts
+ * as GOOD; UNKNOWN is neither good nor bad (no evidence either way). */
+enum level { LVL_GOOD, LVL_UNKNOWN, LVL_WARNING, LVL_CRITICAL, LVL_DOWN };
+
+/* The HARD state intervals of one check (status: enum gl_state). */
+struct check_hist {
+	const struct interval *iv;
+	size_t n;
 };
 
-/* Episodes in intervals (oldest first, end 0 = open) as of now. Returns
- * how many were written to out (at most max). */
-size_t derive_episodes(const struct interval *iv, size_t n, int flap_min, time_t now,
-                       struct episode *out, size_t max);
+struct timeline_input {
+	const struct check_hist *ping; /* NULL: the system has none */
+	const struct check_hist *svcs;
+	size_t nsvcs;
+	const struct interval *maint; /* windows [start, end) */
+	size_t nmaint;
+};
+
+/* The system's level over time (status: enum level) from its checks'
+ * HARD states and its windows, up to now: ping CRITICAL = DOWN, ping
+ * UNKNOWN or no result yet = UNKNOWN, else the worst public service
+ * (CRITICAL, WARNING; UNKNOWN services count as OK). Staleness plays no
+ * part: the history is what the checks recorded, the same whenever it is
+ * read. Returns the count; *out is malloc'd, oldest first, the last
+ * interval open (end 0). */
+size_t derive_timeline(const struct timeline_input *in, time_t now, struct interval **out);
+
+/* The state of a check at t (enum gl_state), -1 when it had none. */
+int derive_state_at(const struct check_hist *h, time_t t);
+
+/* The level of a timeline at t (LVL_UNKNOWN before it begins). */
+enum level derive_level_at(const struct interval *tl, size_t n, time_t t);
+
+/* A run of time at level or worse, with good gaps shorter than flap_min
+ * coalesced. Its first notice is due at the first moment at that level
+ * or worse at least flap_min after start; its recovery flap_min after
+ * good time began for good. Both follow from the recorded history alone,
+ * so they do not depend on when derive passes run. */
+struct episode {
+	time_t start;  /* first second at level or worse */
+	time_t end;    /* first second after the last one; 0 while still at it */
+	time_t due;    /* its first notice's time; 0: none (yet) */
+	time_t closes; /* its recovery's time; 0: still open */
+};
+
+/* Episodes at level (LVL_WARNING, LVL_CRITICAL or LVL_DOWN) in a timeline
+ * as of now: bad is level or worse, good is LVL_GOOD or a level between
+ * WARNING and level, UNKNOWN restarts the count of good time. Returns how
+ * many were written to out (at most max). */
+size_t derive_episodes(const struct interval *tl, size_t n, enum level level, int flap_min,
+                       time_t now, struct episode *out, size_t max);
 
 /* Uptime fraction over [from, now] (NaN with no up or down time), and
  * the maintenance seconds in it. */

@@ -93,18 +93,21 @@ one_tag(const char *t)
 	return tags;
 }
 
-/* Posts one automatic notice unless its key exists. */
-static int
+/* Posts one automatic notice unless its key exists; returns its id (the
+ * existing one's when it was posted before), or -1. n->posted is the
+ * time the rules give it, never later than this pass. */
+static int64_t
 post(struct pass *p, const char *key, struct notice_view *n)
 {
-	int rc = store_notice_has_key(p->st, key);
+	int64_t id = store_notice_by_key(p->st, key);
 
-	if (rc == 0) {
-		n->posted = p->now;
-		rc = store_notice_add(p->st, n, key) < 0 ? -1 : 0;
+	if (id == 0) {
+		if (n->posted == 0 || n->posted > p->now)
+			n->posted = p->now;
+		id = store_notice_add(p->st, n, key);
 	}
 	notice_free(n);
-	return rc < 0 ? -1 : 0;
+	return id;
 }
 
 __attribute__((format(printf, 2, 3))) static char *
@@ -118,38 +121,106 @@ fmt(struct strbuf *sb, const char *f, ...)
 	return sb_detach(sb);
 }
 
-/* The public services of sys in a HARD problem state: "SMTP and IMAP". */
+/* What the pass reads of one system to post its outage notices. */
+struct sys_hist {
+	const struct cfg_system *sys;
+	struct check_hist ping;
+	struct check_hist *svcs;
+	struct interval *maint;
+	size_t nmaint;
+	struct interval *tl; /* derive_timeline */
+	size_t ntl;
+};
+
+static void
+hist_free(struct sys_hist *h)
+{
+	free((void *)h->ping.iv);
+	for (size_t i = 0; h->svcs != NULL && i < h->sys->nservices; i++)
+		free((void *)h->svcs[i].iv);
+	free(h->svcs);
+	free(h->maint);
+	free(h->tl);
+}
+
+static int
+read_hist(struct pass *p, const char *system, const char *service, struct check_hist *out)
+{
+	struct interval *iv = NULL;
+	size_t n = 0;
+	int rc = store_svc_intervals(p->st, system, service, p->now - HISTORY, &iv, &n);
+
+	out->iv = iv;
+	out->n = n;
+	return rc;
+}
+
+static int
+hist_load(struct pass *p, const struct cfg_system *sys, struct sys_hist *h)
+{
+	struct timeline_input in = {.nsvcs = sys->nservices};
+	struct downtime *d;
+	size_t n;
+	int rc;
+
+	memset(h, 0, sizeof *h);
+	h->sys = sys;
+	h->svcs = xcalloc(sys->nservices + 1, sizeof *h->svcs);
+	rc = sys->ping ? read_hist(p, sys->id, sys->ping, &h->ping) : 0;
+	for (size_t i = 0; rc == 0 && i < sys->nservices; i++)
+		rc = read_hist(p, sys->id, sys->services[i], &h->svcs[i]);
+	if (rc == 0)
+		rc = store_downtimes(p->st, sys->id, p->now - HISTORY, &d, &n);
+	if (rc != 0)
+		return -1;
+	h->maint = xcalloc(n + 1, sizeof *h->maint);
+	for (size_t i = 0; i < n; i++)
+		h->maint[h->nmaint++] = (struct interval){
+		        .start = d[i].start, .end = d[i].ended ? d[i].ended : d[i].end};
+	downtimes_free(d, n);
+	in.ping = sys->ping ? &h->ping : NULL;
+	in.svcs = h->svcs;
+	in.maint = h->maint;
+	in.nmaint = h->nmaint;
+	h->ntl = derive_timeline(&in, p->now, &h->tl);
+	return 0;
+}
+
+/* The public services of a system in state at t: "SMTP, IMAP". */
 static size_t
-failing_services(struct pass *p, const struct cfg_system *sys, struct strbuf *sb)
+services_in(const struct sys_hist *h, enum gl_state state, time_t t, struct strbuf *sb)
 {
 	size_t k = 0;
 
-	for (size_t i = 0; i < sys->nservices; i++) {
-		struct svc_row row;
-		if (store_get_service(p->st, sys->id, sys->services[i], &row) > 0 &&
-		    row.st.has_hard &&
-		    (row.st.hard_state == GL_WARNING || row.st.hard_state == GL_CRITICAL))
-			sb_appendf(sb, "%s%s", k++ ? ", " : "", sys->services[i]);
-		svc_row_free(&row);
-	}
+	for (size_t i = 0; i < h->sys->nservices; i++)
+		if (derive_state_at(&h->svcs[i], t) == (int)state)
+			sb_appendf(sb, "%s%s", k++ ? ", " : "", h->sys->services[i]);
 	if (k == 0)
 		sb_append(sb, "some services");
 	return k;
 }
 
-static int
-post_down(struct pass *p, const struct cfg_system *sys, const struct episode *e,
-          enum sys_status now_status)
+/* The first notice of a level in an incident: the one that opens it
+ * (incident 0) or an escalation (the host went down, or a degraded
+ * service failed). e is the episode at that level. */
+static int64_t
+post_problem(struct pass *p, const struct sys_hist *h, const struct episode *inc,
+             enum level lvl, const struct episode *e, int64_t incident)
 {
+	const struct cfg_system *sys = h->sys;
 	struct strbuf sb = STRBUF_INIT, when = STRBUF_INIT;
 	struct notice_view n = {.system_id = xstrdup(sys->id),
+	                        .incident_id = incident,
 	                        .state = INC_INVESTIGATING,
+	                        .kind = NOTICE_DISRUPTION,
+	                        .posted = e->due,
 	                        .starts = e->start,
 	                        .ntags = 1};
 	char key[128];
+	size_t k;
 
 	derive_hhmm(&when, e->start);
-	if (now_status == SYS_OUTAGE) {
+	if (lvl == LVL_DOWN) {
 		n.kind = NOTICE_OUTAGE;
 		n.title = fmt(&sb, "%s: Server down", sys->id);
 		n.body = fmt(&sb,
@@ -157,82 +228,162 @@ post_down(struct pass *p, const struct cfg_system *sys, const struct episode *e,
 		             "an update here.",
 		             sys->name, sb_str(&when));
 		n.tags = one_tag("down time");
-	} else {
-		n.kind = NOTICE_DISRUPTION;
+	} else if (lvl == LVL_CRITICAL) {
 		n.title = fmt(&sb, "%s: Service disruption", sys->id);
 		sb_appendf(&sb, "%s is up, but ", sys->name);
-		size_t k = failing_services(p, sys, &sb);
+		k = services_in(h, GL_CRITICAL, e->due, &sb);
 		n.body = fmt(&sb,
 		             " %s been failing since %s. We are looking into it and will post "
 		             "an update here.",
 		             k == 1 ? "has" : "have", sb_str(&when));
 		n.tags = one_tag("service disruption");
+	} else {
+		n.state = INC_IDENTIFIED;
+		n.title = fmt(&sb, "%s: Degraded service", sys->id);
+		sb_appendf(&sb, "%s is up and its services are working, but ", sys->name);
+		k = services_in(h, GL_WARNING, e->due, &sb);
+		n.body = fmt(&sb,
+		             " %s reported a warning since %s (degraded performance). We will "
+		             "post an update here if it gets worse.",
+		             k == 1 ? "has" : "have", sb_str(&when));
+		n.tags = one_tag("degraded performance");
 	}
 	sb_free(&when);
-	snprintf(key, sizeof key, "down:%s:%lld", sys->id, (long long)e->start);
+	if (incident == 0)
+		snprintf(key, sizeof key, "down:%s:%lld", sys->id, (long long)inc->start);
+	else
+		snprintf(key, sizeof key, "%s:%s:%lld", lvl == LVL_DOWN ? "hostdown" : "critical",
+		         sys->id, (long long)inc->start);
 	return post(p, key, &n);
 }
 
-static int
-post_recovery(struct pass *p, const struct cfg_system *sys, const struct episode *e)
+/* The recovery of a closed incident; top is the worst level posted in
+ * it, down the span the host was down when that is LVL_DOWN. */
+static int64_t
+post_recovery(struct pass *p, const struct sys_hist *h, const struct episode *inc,
+              enum level top, const struct episode *down, int64_t incident)
 {
+	const struct cfg_system *sys = h->sys;
 	struct strbuf sb = STRBUF_INIT, dur = STRBUF_INIT, span = STRBUF_INIT;
 	struct notice_view n = {.system_id = xstrdup(sys->id),
+	                        .incident_id = incident,
 	                        .state = INC_RESOLVED,
 	                        .kind = NOTICE_RECOVERY,
-	                        .starts = e->start,
-	                        .ends = e->end,
+	                        .posted = inc->closes,
+	                        .starts = top == LVL_DOWN ? down->start : inc->start,
+	                        .ends = top == LVL_DOWN ? down->end : inc->end,
 	                        .ntags = 1};
 	char key[128];
-	int64_t incident;
 
-	snprintf(key, sizeof key, "down:%s:%lld", sys->id, (long long)e->start);
-	incident = store_notice_by_key(p->st, key);
-	n.incident_id = incident > 0 ? incident : 0;
-	derive_duration(&dur, (long)(e->end - e->start));
-	derive_between(&span, e->start, e->end);
-	if (e->outage) {
+	derive_duration(&dur, (long)(n.ends - n.starts));
+	derive_between(&span, n.starts, n.ends);
+	if (top == LVL_DOWN) {
 		n.title = fmt(&sb, "%s: Server back online", sys->id);
 		n.body = fmt(&sb, "%s is back online. It was down for %s %s.", sys->name,
 		             sb_str(&dur), sb_str(&span));
 		n.tags = one_tag("down time");
-	} else {
+	} else if (top == LVL_CRITICAL) {
 		n.title = fmt(&sb, "%s: Service restored", sys->id);
 		n.body = fmt(
 		        &sb,
 		        "All services on %s are working again. They were disrupted for %s %s.",
 		        sys->name, sb_str(&dur), sb_str(&span));
 		n.tags = one_tag("service disruption");
+	} else {
+		n.title = fmt(&sb, "%s: Service back to normal", sys->id);
+		n.body = fmt(&sb,
+		             "All services on %s are working normally again. They were degraded "
+		             "for %s %s.",
+		             sys->name, sb_str(&dur), sb_str(&span));
+		n.tags = one_tag("degraded performance");
 	}
 	sb_free(&dur);
 	sb_free(&span);
-	snprintf(key, sizeof key, "up:%s:%lld", sys->id, (long long)e->start);
-	if (incident < 0) {
-		notice_free(&n);
-		return -1;
-	}
+	snprintf(key, sizeof key, "up:%s:%lld", sys->id, (long long)inc->start);
 	return post(p, key, &n);
 }
 
-/* Outage notices of one public system, from its status intervals. */
-static int
-outage_notices(struct pass *p, const struct cfg_system *sys, enum sys_status status)
-{
-	struct interval *iv;
-	size_t n, ne;
-	struct episode *ep = xcalloc(MAX_EPISODES, sizeof *ep);
-	int rc = store_sys_intervals(p->st, sys->id, p->now - HISTORY, &iv, &n);
-	int flap = p->cfg->site.flap_min;
+/* Episodes at one level, and where those inside an incident are. */
+struct level_eps {
+	struct episode *e;
+	size_t n;
+};
 
-	ne = rc == 0 ? derive_episodes(iv, n, flap, p->now, ep, MAX_EPISODES) : 0;
-	for (size_t i = 0; rc == 0 && i < ne; i++) {
-		if (!ep[i].closed && ep[i].end == 0 && p->now - ep[i].start >= flap)
-			rc = post_down(p, sys, &ep[i], status);
-		else if (ep[i].closed && ep[i].end - ep[i].start >= flap)
-			rc = post_recovery(p, sys, &ep[i]);
+/* The first episode of l inside inc whose notice is due, or NULL; with
+ * last, the last such one. */
+static const struct episode *
+due_inside(const struct level_eps *l, const struct episode *inc, bool last)
+{
+	const struct episode *found = NULL;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct episode *e = &l->e[i];
+		bool inside = e->start >= inc->start && (inc->closes == 0 || e->start < inc->end);
+		if (inside && e->due != 0) {
+			found = e;
+			if (!last)
+				break;
+		}
 	}
-	free(iv);
-	free(ep);
+	return found;
+}
+
+/* The notices of one incident: the first, at most one escalation to a
+ * service failing and one to the host down, and the recovery. */
+static int
+incident_notices(struct pass *p, const struct sys_hist *h, const struct episode *inc,
+                 const struct level_eps *crit, const struct level_eps *down)
+{
+	enum level lvl = derive_level_at(h->tl, h->ntl, inc->due), top = lvl;
+	const struct episode *c = due_inside(crit, inc, false), *d = due_inside(down, inc, false);
+	const struct episode *first = lvl == LVL_DOWN ? d : lvl == LVL_CRITICAL ? c : inc;
+	int64_t id = post_problem(p, h, inc, lvl, first ? first : inc, 0);
+
+	if (id > 0 && lvl < LVL_CRITICAL && c != NULL && (d == NULL || c->due < d->due)) {
+		top = LVL_CRITICAL;
+		if (post_problem(p, h, inc, LVL_CRITICAL, c, id) < 0)
+			return -1;
+	}
+	if (id > 0 && lvl < LVL_DOWN && d != NULL) {
+		top = LVL_DOWN;
+		if (post_problem(p, h, inc, LVL_DOWN, d, id) < 0)
+			return -1;
+	}
+	if (id > 0 && inc->closes != 0) {
+		struct episode span = {0};
+		if (top == LVL_DOWN) {
+			span.start = d->start;
+			span.end = due_inside(down, inc, true)->end;
+		}
+		id = post_recovery(p, h, inc, top, &span, id);
+	}
+	return id < 0 ? -1 : 0;
+}
+
+/* Outage notices of one public system, from its checks' history. */
+static int
+outage_notices(struct pass *p, const struct cfg_system *sys)
+{
+	struct sys_hist h;
+	struct level_eps inc, crit, down;
+	int flap = p->cfg->site.flap_min, rc = hist_load(p, sys, &h);
+
+	inc.e = xcalloc(MAX_EPISODES, sizeof *inc.e);
+	crit.e = xcalloc(MAX_EPISODES, sizeof *crit.e);
+	down.e = xcalloc(MAX_EPISODES, sizeof *down.e);
+	if (rc == 0) {
+		inc.n = derive_episodes(h.tl, h.ntl, LVL_WARNING, flap, p->now, inc.e, MAX_EPISODES);
+		crit.n = derive_episodes(h.tl, h.ntl, LVL_CRITICAL, flap, p->now, crit.e,
+		                         MAX_EPISODES);
+		down.n = derive_episodes(h.tl, h.ntl, LVL_DOWN, flap, p->now, down.e, MAX_EPISODES);
+	}
+	for (size_t i = 0; rc == 0 && i < inc.n; i++)
+		if (inc.e[i].due != 0)
+			rc = incident_notices(p, &h, &inc.e[i], &crit, &down);
+	free(inc.e);
+	free(crit.e);
+	free(down.e);
+	hist_free(&h);
 	return rc;
 }
 
@@ -258,7 +409,7 @@ update_system(struct pass *p, const struct cfg_system *sys)
 	    store_sys_set(p->st, sys->id, (int)status, since) != 0)
 		return -1;
 	/* internal systems never post notices from their checks */
-	return sys->internal ? 0 : outage_notices(p, sys, status);
+	return sys->internal ? 0 : outage_notices(p, sys);
 }
 
 /* "02:20 UTC", or "2 November 2015 02:20 UTC" when t is not on ref's day. */
@@ -293,6 +444,10 @@ maint_notice(struct pass *p, const struct downtime *d, bool complete)
 	                        .tags = one_tag("maintenance")};
 	char key[64];
 
+	/* posted when the window began or ended, not when a pass saw it */
+	n.posted = complete ? end : d->start;
+	if (n.posted < d->created)
+		n.posted = d->created;
 	derive_hhmm(&a, d->start);
 	if (complete) {
 		struct strbuf dur = STRBUF_INIT;
@@ -320,7 +475,7 @@ maint_notice(struct pass *p, const struct downtime *d, bool complete)
 	sb_free(&b);
 	snprintf(key, sizeof key, "maint-%s:%lld", complete ? "complete" : "underway",
 	         (long long)d->id);
-	return post(p, key, &n);
+	return post(p, key, &n) < 0 ? -1 : 0;
 }
 
 static int

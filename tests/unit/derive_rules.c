@@ -2,6 +2,9 @@
  * system status, outage episodes and flap coalescing, uptime arithmetic,
  * duration texts and the rta parser. */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "derive.h"
 #include "softhard.h"
@@ -131,49 +134,92 @@ test_episodes(void)
 {
 	struct episode e[8];
 	/* down 02:31-02:37, then up for good */
-	struct interval one[] = {IV(SYS_OPERATIONAL, 0, 60), IV(SYS_OUTAGE, 60, 420),
-	                         IV(SYS_OPERATIONAL, 420, 0)};
+	struct interval one[] = {IV(LVL_GOOD, 0, 60), IV(LVL_DOWN, 60, 420), IV(LVL_GOOD, 420, 0)};
 	/* three flaps of 1 min with 2 min up between: one episode */
-	struct interval flaps[] = {IV(SYS_OPERATIONAL, 0, 60),    IV(SYS_OUTAGE, 60, 120),
-	                           IV(SYS_OPERATIONAL, 120, 240), IV(SYS_OUTAGE, 240, 300),
-	                           IV(SYS_OPERATIONAL, 300, 420), IV(SYS_DEGRADED, 420, 480),
-	                           IV(SYS_OPERATIONAL, 480, 0)};
+	struct interval flaps[] = {IV(LVL_GOOD, 0, 60),     IV(LVL_DOWN, 60, 120),
+	                           IV(LVL_GOOD, 120, 240),  IV(LVL_DOWN, 240, 300),
+	                           IV(LVL_GOOD, 300, 420),  IV(LVL_WARNING, 420, 480),
+	                           IV(LVL_GOOD, 480, 0)};
 	size_t n;
 
-	n = derive_episodes(one, 3, 300, T0 + 600, e, 8);
+	n = derive_episodes(one, 3, LVL_WARNING, 300, T0 + 600, e, 8);
 	is_int(n, 1, "one outage, one episode");
-	ok(!e[0].closed, "up for 180 s < flap_min: recovery not yet due");
-	n = derive_episodes(one, 3, 300, T0 + 720, e, 8);
-	ok(e[0].closed, "up for 300 s: closed");
+	ok(e[0].closes == 0, "up for 180 s < flap_min: recovery not yet due");
+	is_int(e[0].due, T0 + 360, "its first notice is due flap_min after it began");
+	n = derive_episodes(one, 3, LVL_WARNING, 300, T0 + 720, e, 8);
+	is_int(e[0].closes, T0 + 720, "recovery due flap_min after the first good second");
 	is_int(e[0].start, T0 + 60, "episode start");
 	is_int(e[0].end, T0 + 420, "episode end");
-	ok(e[0].outage, "it was an outage");
-	n = derive_episodes(one, 2, 300, T0 + 200, e, 8);
-	is_int(e[0].end, T0 + 420, "a closed outage interval keeps its end");
-	struct interval open[] = {IV(SYS_OPERATIONAL, 0, 60), IV(SYS_OUTAGE, 60, 0)};
-	n = derive_episodes(open, 2, 300, T0 + 200, e, 8);
-	ok(n == 1 && e[0].end == 0 && !e[0].closed, "still down: open episode");
+	n = derive_episodes(one, 3, LVL_WARNING, 300, T0 + 1e6, e, 8);
+	ok(e[0].due == T0 + 360 && e[0].closes == T0 + 720,
+	   "due and closes do not depend on when they are read");
+	struct interval open[] = {IV(LVL_GOOD, 0, 60), IV(LVL_DOWN, 60, 0)};
+	n = derive_episodes(open, 2, LVL_DOWN, 300, T0 + 200, e, 8);
+	ok(n == 1 && e[0].end == 0 && e[0].closes == 0 && e[0].due == 0,
+	   "down 140 s at 02:33:20: open, no notice due");
+	n = derive_episodes(open, 2, LVL_DOWN, 300, T0 + 360, e, 8);
+	is_int(e[0].due, T0 + 360, "down 300 s: due now");
 
-	n = derive_episodes(flaps, 7, 300, T0 + 900, e, 8);
+	n = derive_episodes(flaps, 7, LVL_WARNING, 300, T0 + 900, e, 8);
 	is_int(n, 1, "flaps closer than flap_min coalesce into one episode");
-	is_int(e[0].end - e[0].start, 420, "the episode spans first fall to last recovery");
-	ok(e[0].outage && e[0].closed, "closed outage episode");
-	n = derive_episodes(flaps, 7, 60, T0 + 900, e, 8);
+	is_int(e[0].end - e[0].start, 420, "the episode spans first fall to last problem");
+	is_int(e[0].due, T0 + 420, "due at the first bad second 300 s after the start (in the "
+	                           "WARNING, not in the gap before it)");
+	n = derive_episodes(flaps, 7, LVL_DOWN, 300, T0 + 900, e, 8);
+	ok(n == 1 && e[0].end == T0 + 300 && e[0].due == 0 && e[0].closes == T0 + 600,
+	   "at level DOWN: the WARNING is good time; down 240 s in all, never due");
+	n = derive_episodes(flaps, 7, LVL_WARNING, 60, T0 + 900, e, 8);
 	is_int(n, 3, "with flap_min 60 they are three episodes");
-	ok(!e[2].outage, "the last one was only degraded");
-	struct interval gap[] = {IV(SYS_OUTAGE, 0, 100), IV(SYS_UNKNOWN, 100, 1000),
-	                         IV(SYS_OUTAGE, 1000, 1100), IV(SYS_OPERATIONAL, 1100, 0)};
-	n = derive_episodes(gap, 4, 300, T0 + 1500, e, 8);
+	ok(e[0].due == 0 && e[2].due == 0, "none lasted 60 s past its start: no notice due");
+	struct interval gap[] = {IV(LVL_DOWN, 0, 100), IV(LVL_UNKNOWN, 100, 1000),
+	                         IV(LVL_DOWN, 1000, 1100), IV(LVL_GOOD, 1100, 0)};
+	n = derive_episodes(gap, 4, LVL_WARNING, 300, T0 + 1500, e, 8);
 	is_int(n, 1, "unknown time neither ends nor splits an episode");
-	struct interval mixed[] = {IV(SYS_OUTAGE, 0, 100), IV(SYS_OPERATIONAL, 100, 250),
-	                           IV(SYS_MAINTENANCE, 250, 400), IV(SYS_OPERATIONAL, 400, 0)};
-	n = derive_episodes(mixed, 4, 300, T0 + 410, e, 8);
-	ok(n == 1 && e[0].closed && e[0].end == T0 + 100,
-	   "good time adds up across operational and maintenance intervals");
-	struct interval broken[] = {IV(SYS_OUTAGE, 0, 100), IV(SYS_OPERATIONAL, 100, 250),
-	                            IV(SYS_UNKNOWN, 250, 260), IV(SYS_OPERATIONAL, 260, 0)};
-	n = derive_episodes(broken, 4, 300, T0 + 410, e, 8);
-	ok(n == 1 && !e[0].closed, "unknown time restarts the count of good time");
+	is_int(e[0].due, T0 + 1000, "due when the problem is seen again after the unknown");
+	struct interval broken[] = {IV(LVL_DOWN, 0, 100), IV(LVL_GOOD, 100, 250),
+	                            IV(LVL_UNKNOWN, 250, 260), IV(LVL_GOOD, 260, 0)};
+	n = derive_episodes(broken, 4, LVL_WARNING, 300, T0 + 410, e, 8);
+	ok(n == 1 && e[0].closes == 0, "unknown time restarts the count of good time");
+}
+
+static void
+test_timeline(void)
+{
+	struct interval ping[] = {IV(GL_OK, 0, 100), IV(GL_CRITICAL, 100, 400), IV(GL_OK, 400, 0)};
+	struct interval smtp[] = {IV(GL_OK, 10, 50), IV(GL_WARNING, 50, 200),
+	                          IV(GL_CRITICAL, 200, 500), IV(GL_UNKNOWN, 500, 0)};
+	struct interval win[] = {IV(0, 300, 350), IV(0, 2000, 3000)};
+	struct check_hist p = {ping, 3}, s = {smtp, 4};
+	struct timeline_input in = {.ping = &p, .svcs = &s, .nsvcs = 1, .maint = win, .nmaint = 2};
+	struct interval *tl;
+	size_t n = derive_timeline(&in, T0 + 1000, &tl);
+	static const int want[][2] = {{LVL_GOOD, 0},     {LVL_WARNING, 50}, {LVL_DOWN, 100},
+	                              {LVL_GOOD, 300},   {LVL_DOWN, 350},   {LVL_CRITICAL, 400},
+	                              {LVL_GOOD, 500}};
+	char got[128] = "", exp[128] = "";
+
+	for (size_t i = 0; i < n; i++)
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%d@%lld%s", tl[i].status,
+		         (long long)(tl[i].start - T0), tl[i].end ? "," : ".");
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		snprintf(exp + strlen(exp), sizeof exp - strlen(exp), "%d@%d%s", want[i][0],
+		         want[i][1], i + 1 < sizeof want / sizeof want[0] ? "," : ".");
+	is_str(got, exp,
+	       "levels: ping CRITICAL is DOWN, a window is GOOD, service WARNING and CRITICAL, "
+	       "UNKNOWN counts as OK; a window after now is left out");
+	is_int(derive_level_at(tl, n, T0 + 450), LVL_CRITICAL, "level at 450");
+	is_int(derive_level_at(tl, n, T0 - 1), LVL_UNKNOWN, "before any result: unknown");
+	free(tl);
+	struct check_hist late = {ping + 1, 2};
+	in.ping = &late;
+	in.nmaint = 0;
+	n = derive_timeline(&in, T0 + 1000, &tl);
+	ok(n > 1 && tl[0].status == LVL_UNKNOWN && tl[0].start == T0 + 10 &&
+	           tl[1].status == LVL_DOWN && tl[1].start == T0 + 100,
+	   "no ping result yet: unknown whatever the services say");
+	free(tl);
+	is_int(derive_state_at(&s, T0 + 5), -1, "a check before its first result: -1");
+	is_int(derive_state_at(&s, T0 + 200), GL_CRITICAL, "a check's state at a boundary");
 }
 
 static void
@@ -251,6 +297,7 @@ main(void)
 	test_softhard();
 	test_status();
 	test_episodes();
+	test_timeline();
 	test_uptime();
 	test_text();
 	return done_testing();

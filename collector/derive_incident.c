@@ -1,0 +1,149 @@
+/* The timeline of a system's level and its episodes (derive.h): the
+ * pure half of the automatic outage notices. Every time they produce is
+ * read off the recorded history, never off the clock of the pass, so a
+ * derive pass every minute and one pass at the end post the same
+ * notices. */
+#include <stdlib.h>
+
+#include "derive.h"
+
+/* The state of a check at t, or -1 when it had none yet. */
+int
+derive_state_at(const struct check_hist *h, time_t t)
+{
+	for (size_t i = h->n; i-- > 0;)
+		if (h->iv[i].start <= t)
+			return h->iv[i].end == 0 || t < h->iv[i].end ? h->iv[i].status : -1;
+	return -1;
+}
+
+static enum level
+level_of(const struct timeline_input *in, time_t t)
+{
+	enum level worst = LVL_GOOD;
+	bool known = false;
+
+	for (size_t i = 0; i < in->nmaint; i++)
+		if (in->maint[i].start <= t && t < in->maint[i].end)
+			return LVL_GOOD;
+	if (in->ping != NULL) {
+		int s = derive_state_at(in->ping, t);
+		if (s < 0 || s == GL_UNKNOWN)
+			return LVL_UNKNOWN;
+		if (s == GL_CRITICAL)
+			return LVL_DOWN;
+		known = true;
+	}
+	for (size_t i = 0; i < in->nsvcs; i++) {
+		int s = derive_state_at(&in->svcs[i], t);
+		known |= s >= 0;
+		if (s == GL_CRITICAL)
+			worst = LVL_CRITICAL;
+		else if (s == GL_WARNING && worst < LVL_WARNING)
+			worst = LVL_WARNING;
+	}
+	return known ? worst : LVL_UNKNOWN;
+}
+
+static int
+cmp_time(const void *a, const void *b)
+{
+	time_t x = *(const time_t *)a, y = *(const time_t *)b;
+	return (x > y) - (x < y);
+}
+
+static void
+add_bounds(time_t *t, size_t *k, const struct interval *iv, size_t n, time_t now)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (iv[i].start <= now)
+			t[(*k)++] = iv[i].start;
+		if (iv[i].end != 0 && iv[i].end <= now)
+			t[(*k)++] = iv[i].end;
+	}
+}
+
+size_t
+derive_timeline(const struct timeline_input *in, time_t now, struct interval **out)
+{
+	size_t cap = 2 * in->nmaint + (in->ping ? 2 * in->ping->n : 0), k = 0, n = 0;
+	time_t *t;
+
+	for (size_t i = 0; i < in->nsvcs; i++)
+		cap += 2 * in->svcs[i].n;
+	t = xcalloc(cap + 1, sizeof *t);
+	if (in->ping != NULL)
+		add_bounds(t, &k, in->ping->iv, in->ping->n, now);
+	for (size_t i = 0; i < in->nsvcs; i++)
+		add_bounds(t, &k, in->svcs[i].iv, in->svcs[i].n, now);
+	add_bounds(t, &k, in->maint, in->nmaint, now);
+	qsort(t, k, sizeof *t, cmp_time);
+	*out = xcalloc(k + 1, sizeof **out);
+	for (size_t i = 0; i < k; i++) {
+		if (i > 0 && t[i] == t[i - 1])
+			continue;
+		enum level l = level_of(in, t[i]);
+		if (n > 0 && (*out)[n - 1].status == (int)l)
+			continue;
+		if (n > 0)
+			(*out)[n - 1].end = t[i];
+		(*out)[n++] = (struct interval){.status = (int)l, .start = t[i]};
+	}
+	free(t);
+	return n;
+}
+
+enum level
+derive_level_at(const struct interval *tl, size_t n, time_t t)
+{
+	for (size_t i = n; i-- > 0;)
+		if (tl[i].start <= t)
+			return (enum level)tl[i].status;
+	return LVL_UNKNOWN;
+}
+
+static bool
+good_for(int status, enum level level)
+{
+	return status == LVL_GOOD || (status >= LVL_WARNING && status < (int)level);
+}
+
+size_t
+derive_episodes(const struct interval *tl, size_t n, enum level level, int flap_min,
+                time_t now, struct episode *out, size_t max)
+{
+	struct episode cur = {0};
+	bool open = false;
+	time_t good_from = 0; /* start of the current run of good time */
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		time_t end = tl[i].end ? tl[i].end : now;
+		if (tl[i].status >= (int)level) {
+			if (!open)
+				cur = (struct episode){.start = tl[i].start};
+			open = true;
+			cur.end = tl[i].end;
+			good_from = 0;
+			/* due: the first bad second at least flap_min after start */
+			time_t d = cur.start + flap_min > tl[i].start ? cur.start + flap_min
+			                                              : tl[i].start;
+			if (cur.due == 0 && (tl[i].end ? d < tl[i].end : d <= now))
+				cur.due = d;
+		} else if (!good_for(tl[i].status, level)) {
+			good_from = 0; /* unknown: no evidence of recovery */
+		} else if (open) {
+			if (good_from == 0)
+				good_from = tl[i].start;
+			if (end - good_from >= flap_min) {
+				cur.closes = good_from + flap_min;
+				if (k < max)
+					out[k++] = cur;
+				open = false;
+			}
+		}
+	}
+	if (open && k < max)
+		out[k++] = cur;
+	return k;
+}
