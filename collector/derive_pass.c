@@ -462,7 +462,9 @@ maint_notice(struct pass *p, const struct downtime *d, bool complete)
 		        name, sb_str(&a), sb_str(&b), sb_str(&dur));
 		sb_free(&dur);
 	} else {
-		when(&b, end, d->start);
+		/* the window as scheduled: what was known when it began */
+		n.ends = d->end;
+		when(&b, d->end, d->start);
 		n.kind = NOTICE_MAINT_UNDERWAY;
 		n.maint = MAINT_IN_PROGRESS;
 		n.title = fmt(&sb, "%s: %s underway", d->system, what);
@@ -487,10 +489,12 @@ maintenance_notices(struct pass *p)
 
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		time_t end = d[i].ended ? d[i].ended : d[i].end;
-		if (p->now >= end && end > d[i].start)
-			rc = maint_notice(p, &d[i], true);
-		else if (p->now >= d[i].start && p->now < end)
+		/* underway, even when the first pass to see the window comes
+		 * after its end: the same notices whenever passes run */
+		if (p->now >= d[i].start && end > d[i].start)
 			rc = maint_notice(p, &d[i], false);
+		if (rc == 0 && p->now >= end && end > d[i].start)
+			rc = maint_notice(p, &d[i], true);
 	}
 	downtimes_free(d, n);
 	return rc;

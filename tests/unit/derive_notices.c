@@ -3,7 +3,9 @@
  * derive pass runs after each, and the notices and uptime that come out
  * are checked with exact times and durations. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "derive.h"
@@ -40,6 +42,7 @@ struct world {
 	/* the state each check reports, as a function of time */
 	enum gl_state (*ping36)(time_t t);
 	enum gl_state (*ping40)(time_t t);
+	int every; /* seconds between derive passes; 0: none while feeding */
 };
 
 static void
@@ -65,7 +68,18 @@ feed(struct world *w, const char *sys, const char *svc, enum gl_state st, time_t
 	svc_row_free(&row);
 }
 
-/* Results and a derive pass every 30 s over [from, to). */
+/* After the maintenance: SMTP WARNING for 1000 s (degraded), then
+ * CRITICAL for 1000 s with the host down 400 s in the middle. */
+static enum gl_state
+smtp36(time_t t)
+{
+	time_t d = t - T0;
+	if (d >= 6000 && d < 7000)
+		return GL_WARNING;
+	return d >= 8000 && d < 9000 ? GL_CRITICAL : GL_OK;
+}
+
+/* Results every 30 s over [from, to) and a derive pass every w->every. */
 static void
 simulate(struct world *w, time_t from, time_t to)
 {
@@ -73,9 +87,10 @@ simulate(struct world *w, time_t from, time_t to)
 
 	for (time_t t = from; t < to; t += 30) {
 		feed(w, "NC036", "PING", w->ping36(t), t);
-		feed(w, "NC036", "SMTP", GL_OK, t);
+		feed(w, "NC036", "SMTP", smtp36(t), t);
 		feed(w, "NC040", "PING", w->ping40(t), t);
-		if (derive_update(w->st, &w->cfg, t, err, sizeof err) != 0)
+		if (w->every != 0 && (t - T0) % w->every == 0 &&
+		    derive_update(w->st, &w->cfg, t, err, sizeof err) != 0)
 			printf("# derive_update: %s\n", err);
 	}
 }
@@ -88,7 +103,7 @@ ping36(time_t t)
 {
 	time_t d = t - T0;
 	if ((d >= 60 && d < 420) || (d >= 1000 && d < 1100) || (d >= 1200 && d < 1260) ||
-	    (d >= 3100 && d < 3400))
+	    (d >= 3100 && d < 3400) || (d >= 8400 && d < 8800))
 		return GL_CRITICAL;
 	return GL_OK;
 }
@@ -97,6 +112,12 @@ static enum gl_state
 ping40(time_t t)
 {
 	return t - T0 >= 600 && t - T0 < 4200 ? GL_CRITICAL : GL_OK;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static void
@@ -137,7 +158,7 @@ test_outage(struct world *w)
 	simulate(w, T0 + 390, T0 + 420);
 	notices_are(w, one, 1, "down 300 s");
 	n = notice(w, "down:NC036:1630549890");
-	is_int(n.posted, T0 + 390, "posted by the pass that saw 300 s");
+	is_int(n.posted, T0 + 390, "posted when it had lasted flap_min: 02:31:30 + 300 s");
 	is_int(n.starts, T0 + 90, "outage began at the HARD change, 02:31:30");
 	is_str(n.body,
 	       "Server NC036 has been down since 02:31 UTC. We are looking into it and will "
@@ -155,6 +176,7 @@ test_outage(struct world *w)
 	       "UTC.",
 	       "exact duration: 02:31:30 to 02:37:00 is 5 minutes 30 s");
 	ok(n.starts == T0 + 90 && n.ends == T0 + 420, "starts and ends");
+	is_int(n.posted, T0 + 720, "posted when it had been up flap_min: 02:37:00 + 300 s");
 	is_int(n.incident_id, store_notice_by_key(w->st, "down:NC036:1630549890"),
 	       "recovery joins the down notice's incident");
 	is_int(n.kind, NOTICE_RECOVERY, "kind recovery");
@@ -245,34 +267,198 @@ test_view(struct world *w)
 	site_view_free(&v);
 }
 
-int
-main(void)
+static void
+test_degraded(struct world *w)
 {
-	struct world w = {.ping36 = ping36, .ping40 = ping40};
-	char err[256], path[256];
+	static const char *const six[] = {
+	        "NC036: Server down",          "NC036: Server back online",
+	        "NC036: Maintenance underway", "NC036: Maintenance complete",
+	        "NC036: Degraded service",     "NC036: Service back to normal"};
+	struct notice_view n;
+
+	/* results on the same 30 s grid as before 02:30 + 5000 s */
+	simulate(w, T0 + 5010, T0 + 6330);
+	notices_are(w, six, 4, "SMTP WARNING (HARD 04:10:30) for 270 s: nothing yet");
+	simulate(w, T0 + 6330, T0 + 7330);
+	notices_are(w, six, 6, "a WARNING is degraded service, and then back to normal");
+	n = notice(w, "down:NC036:1630555830");
+	is_str(n.body,
+	       "Server NC036 is up and its services are working, but SMTP has reported a "
+	       "warning since 04:10 UTC (degraded performance). We will post an update here "
+	       "if it gets worse.",
+	       "degraded: no disruption, no investigating");
+	ok(n.kind == NOTICE_DISRUPTION && n.state == INC_IDENTIFIED && n.posted == T0 + 6330,
+	   "degraded: minor impact, identified, posted 300 s after the HARD WARNING");
+	ok(n.ntags == 1 && strcmp(n.tags[0], "degraded performance") == 0, "degraded: tag");
+	notice_free(&n);
+	n = notice(w, "up:NC036:1630555830");
+	is_str(n.body,
+	       "All services on Server NC036 are working normally again. They were degraded "
+	       "for 16 minutes between 04:10 and 04:27 UTC.",
+	       "back to normal: how long it was degraded");
+	is_int(n.posted, T0 + 7320, "posted 300 s after the WARNING ended (04:27:00)");
+	notice_free(&n);
+}
+
+static void
+test_escalation(struct world *w)
+{
+	static const char *const ten[] = {
+	        "NC036: Server down",           "NC036: Server back online",
+	        "NC036: Maintenance underway",  "NC036: Maintenance complete",
+	        "NC036: Degraded service",      "NC036: Service back to normal",
+	        "NC036: Service disruption",    "NC036: Server down",
+	        "NC036: Server back online"};
+	struct notice_view n;
+	int64_t first;
+
+	simulate(w, T0 + 7350, T0 + 9700);
+	notices_are(w, ten, 9, "a disruption that escalates to the host down");
+	first = store_notice_by_key(w->st, "down:NC036:1630557840");
+	n = notice(w, "down:NC036:1630557840");
+	is_str(n.body,
+	       "Server NC036 is up, but SMTP has been failing since 04:44 UTC. We are looking "
+	       "into it and will post an update here.",
+	       "disruption body");
+	ok(n.kind == NOTICE_DISRUPTION && n.state == INC_INVESTIGATING && n.posted == T0 + 8340,
+	   "disruption: investigating, posted 300 s after the HARD CRITICAL");
+	notice_free(&n);
+	n = notice(w, "hostdown:NC036:1630557840");
+	is_str(n.body,
+	       "Server NC036 has been down since 04:50 UTC. We are looking into it and will "
+	       "post an update here.",
+	       "escalation: the host's own down time");
+	ok(n.kind == NOTICE_OUTAGE && n.posted == T0 + 8730 && n.incident_id == first,
+	   "escalation: an outage in the same incident, 300 s after the ping went HARD");
+	notice_free(&n);
+	n = notice(w, "up:NC036:1630557840");
+	is_str(n.body,
+	       "Server NC036 is back online. It was down for 6 minutes between 04:50 and 04:57 "
+	       "UTC.",
+	       "its recovery gives how long the host was down");
+	ok(n.starts == T0 + 8430 && n.ends == T0 + 8820 && n.posted == T0 + 9300 &&
+	           n.incident_id == first,
+	   "recovery: the host's down span, posted 300 s after all was good");
+	notice_free(&n);
+}
+
+/* Every notice of a store, one line each, sorted: what a reader sees,
+ * with the incident named by its first notice's time. */
+static char *
+all_notices(struct world *w)
+{
+	struct notice_view *n;
+	size_t count;
+	struct strbuf sb = STRBUF_INIT;
+	char **lines;
+
+	store_notices(w->st, false, &n, &count, NULL);
+	lines = xcalloc(count + 1, sizeof *lines);
+	for (size_t i = 0; i < count; i++) {
+		time_t inc = 0;
+		for (size_t j = 0; j < count; j++)
+			if (n[j].id == n[i].incident_id)
+				inc = n[j].posted;
+		sb_appendf(&sb, "%lld %lld %lld %d %d %lld %s / %s\n", (long long)n[i].posted,
+		           (long long)n[i].starts, (long long)n[i].ends, n[i].kind, n[i].state,
+		           (long long)inc, n[i].title, n[i].body);
+		lines[i] = sb_detach(&sb);
+	}
+	qsort(lines, count, sizeof *lines, cmp_str);
+	for (size_t i = 0; i < count; i++) {
+		sb_append(&sb, lines[i]);
+		free(lines[i]);
+		notice_free(&n[i]);
+	}
+	free(lines);
+	free(n);
+	sb_append(&sb, "");
+	return sb_detach(&sb);
+}
+
+/* The same history, derived at other moments, posts the same notices. */
+static void
+test_invariance(struct world *w1, struct world *w, int every)
+{
+	struct downtime d = {.system = "NC036",
+	                     .start = T0 + 3000,
+	                     .end = T0 + 6600,
+	                     .reason = "disks",
+	                     .created = T0 + 2000};
+	char err[256];
+	char *a, *b;
+
+	w->every = every;
+	store_downtime_add(w->st, &d);
+	simulate(w, T0, T0 + 4320);
+	store_downtime_finish(w->st, 1, T0 + 4320, false);
+	simulate(w, T0 + 4320, T0 + 5000);
+	simulate(w, T0 + 5010, T0 + 9700);
+	if (derive_update(w->st, &w->cfg, T0 + 9670, err, sizeof err) != 0)
+		printf("# derive_update: %s\n", err);
+	a = all_notices(w1);
+	b = all_notices(w);
+	is_str(b, a, "derive passes every %d s post what passes every 30 s posted", every);
+	ok(strlen(a) > 0 && strchr(a, '\n') != NULL, "and that is not nothing");
+	free(a);
+	free(b);
+}
+
+static int
+world_open(struct world *w, const char *name)
+{
+	char err[256];
 	const char *tmp = getenv("TMPDIR");
 
-	snprintf(w.dir, sizeof w.dir, "%s/glance-derive.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(w.dir) == NULL ||
-	    config_parse(conf, "t.conf", w.dir, &w.cfg, err, sizeof err) != 0 ||
-	    store_open(w.cfg.site.state, false, &w.st, err, sizeof err) != 0) {
+	snprintf(w->dir, sizeof w->dir, "%s/glance-%s.XXXXXX", tmp && *tmp ? tmp : "/tmp",
+	         name);
+	if (mkdtemp(w->dir) == NULL ||
+	    config_parse(conf, "t.conf", w->dir, &w->cfg, err, sizeof err) != 0 ||
+	    store_open(w->cfg.site.state, false, &w->st, err, sizeof err) != 0) {
 		printf("# setup: %s\n", err);
-		return 1;
+		return -1;
 	}
-	test_outage(&w);
-	test_flaps(&w);
-	test_maintenance(&w);
-	test_view(&w);
-	store_close(w.st);
+	return 0;
+}
+
+static void
+world_close(struct world *w)
+{
+	char path[256];
+
+	store_close(w->st);
 	for (const char *sfx = ""; sfx != NULL; sfx = *sfx == '\0'                   ? "-wal"
 	                                              : *sfx == '-' && sfx[1] == 'w' ? "-shm"
 	                                                                             : NULL) {
-		snprintf(path, sizeof path, "%s%s", w.cfg.site.state, sfx);
+		snprintf(path, sizeof path, "%s%s", w->cfg.site.state, sfx);
 		if (getenv("KEEP") == NULL)
 			unlink(path);
 	}
 	if (getenv("KEEP") == NULL)
-		rmdir(w.dir);
-	config_free(&w.cfg);
+		rmdir(w->dir);
+	config_free(&w->cfg);
+}
+
+int
+main(void)
+{
+	struct world w = {.ping36 = ping36, .ping40 = ping40, .every = 30};
+	struct world once = {.ping36 = ping36, .ping40 = ping40};
+	struct world odd = {.ping36 = ping36, .ping40 = ping40};
+
+	if (world_open(&w, "derive") != 0 || world_open(&once, "once") != 0 ||
+	    world_open(&odd, "odd") != 0)
+		return 1;
+	test_outage(&w);
+	test_flaps(&w);
+	test_maintenance(&w);
+	test_view(&w);
+	test_degraded(&w);
+	test_escalation(&w);
+	test_invariance(&w, &once, 0);
+	test_invariance(&w, &odd, 420);
+	world_close(&w);
+	world_close(&once);
+	world_close(&odd);
 	return done_testing();
 }
