@@ -74,6 +74,27 @@ cli_option(struct cli *c, int opt, const char *arg)
 	}
 }
 
+int
+cli_parse_only(struct cli *c, int argc, char **argv, const char *help)
+{
+	static const struct option longopts[] = {CLI_OPTS, {0}};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, CLI_SHORT, longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(help, stdout);
+			return EXIT_OK;
+		}
+		if (cli_option(c, opt, optarg) != 0)
+			return EXIT_USAGE;
+	}
+	if (optind < argc) {
+		cli_usage(c, "unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
 time_t
 cli_time(const struct cli *c)
 {

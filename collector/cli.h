@@ -40,6 +40,10 @@ void cli_init(struct cli *c, const char *prog);
  * common one, -1 after printing a usage error. */
 int cli_option(struct cli *c, int opt, const char *arg);
 time_t cli_time(const struct cli *c);
+/* The whole command line of a subcommand that takes only the common
+ * options and no arguments; -h prints help. Returns -1 to go on, or the
+ * exit code: EXIT_OK after the help, EXIT_USAGE. */
+int cli_parse_only(struct cli *c, int argc, char **argv, const char *help);
 
 /* Loads the config; prints the error and returns -1 on failure. */
 int cli_config(const struct cli *c, struct config *cfg);

@@ -101,33 +101,24 @@ explain(const struct config *cfg)
 	return missing > 0 ? -1 : 0;
 }
 
+static const char check_config_help[] =
+        "usage: glance check-config [-c FILE]\n\n"
+        "Parses the config, checks every reference, that every command\n"
+        "can be executed and that the site and the store can be written,\n"
+        "and explains what will run. Parse errors name file, line and\n"
+        "column. Exit: 0 valid, 1 invalid, 2 usage.\n";
+
 int
 cmd_check_config(int argc, char **argv)
 {
-	static const struct option longopts[] = {CLI_OPTS, {0}};
 	struct cli cli;
 	struct config cfg;
-	int opt, rc;
+	int rc;
 
 	cli_init(&cli, "glance check-config");
-	while ((opt = getopt_long(argc, argv, CLI_SHORT, longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs("usage: glance check-config [-c FILE]\n\n"
-			      "Parses the config, checks every reference, that every command\n"
-			      "can be executed and that the site and the store can be "
-			      "written,\n"
-			      "and explains what will run. Parse errors name file, line and\n"
-			      "column. Exit: 0 valid, 1 invalid, 2 usage.\n",
-			      stdout);
-			return EXIT_OK;
-		}
-		if (cli_option(&cli, opt, optarg) != 0)
-			return EXIT_USAGE;
-	}
-	if (optind < argc) {
-		cli_usage(&cli, "unexpected argument '%s'", argv[optind]);
-		return EXIT_USAGE;
-	}
+	rc = cli_parse_only(&cli, argc, argv, check_config_help);
+	if (rc >= 0)
+		return rc;
 	if (cli_config(&cli, &cfg) != 0)
 		return EXIT_FAIL;
 	rc = explain(&cfg);

@@ -177,32 +177,24 @@ cmd_run(int argc, char **argv)
 	return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
+static const char render_help[] =
+        "usage: glance render [-c FILE] [--now EPOCH] [-v]\n\n"
+        "Derives status, uptime and automatic notices from the store at the\n"
+        "given time and writes the site atomically. Exit: 0, 1 failure, 2 "
+        "usage.\n";
+
 int
 cmd_render(int argc, char **argv)
 {
-	static const struct option longopts[] = {CLI_OPTS, {0}};
 	struct cli cli;
 	struct config cfg;
 	struct store *st;
-	int opt, rc;
+	int rc;
 
 	cli_init(&cli, "glance render");
-	while ((opt = getopt_long(argc, argv, CLI_SHORT, longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			printf("usage: glance render [-c FILE] [--now EPOCH] [-v]\n\n"
-			       "Derives status, uptime and automatic notices from the store at "
-			       "the\n"
-			       "given time and writes the site atomically. Exit: 0, 1 failure, "
-			       "2 usage.\n");
-			return EXIT_OK;
-		}
-		if (cli_option(&cli, opt, optarg) != 0)
-			return EXIT_USAGE;
-	}
-	if (optind < argc) {
-		cli_usage(&cli, "unexpected argument '%s'", argv[optind]);
-		return EXIT_USAGE;
-	}
+	rc = cli_parse_only(&cli, argc, argv, render_help);
+	if (rc >= 0)
+		return rc;
 	if (cli_open(&cli, &cfg, &st) != 0)
 		return EXIT_FAIL;
 	rc = cli_publish(st, &cfg, cli_time(&cli), cli.verbose);

@@ -228,25 +228,22 @@ post_problem(struct pass *p, const struct sys_hist *h, const struct episode *inc
 		             "an update here.",
 		             sys->name, sb_str(&when));
 		n.tags = one_tag("down time");
-	} else if (lvl == LVL_CRITICAL) {
-		n.title = fmt(&sb, "%s: Service disruption", sys->id);
-		sb_appendf(&sb, "%s is up, but ", sys->name);
-		k = services_in(h, GL_CRITICAL, e->due, &sb);
-		n.body = fmt(&sb,
-		             " %s been failing since %s. We are looking into it and will post "
-		             "an update here.",
-		             k == 1 ? "has" : "have", sb_str(&when));
-		n.tags = one_tag("service disruption");
 	} else {
-		n.state = INC_IDENTIFIED;
-		n.title = fmt(&sb, "%s: Degraded service", sys->id);
-		sb_appendf(&sb, "%s is up and its services are working, but ", sys->name);
-		k = services_in(h, GL_WARNING, e->due, &sb);
+		/* a WARNING is degraded performance: no disruption, nothing to
+		 * investigate yet (Statuspage's "Degraded Performance") */
+		bool warn = lvl == LVL_WARNING;
+		n.state = warn ? INC_IDENTIFIED : INC_INVESTIGATING;
+		n.title = fmt(&sb, "%s: %s", sys->id, warn ? "Degraded service" : "Service disruption");
+		sb_appendf(&sb, "%s is up%s, but ", sys->name,
+		           warn ? " and its services are working" : "");
+		k = services_in(h, warn ? GL_WARNING : GL_CRITICAL, e->due, &sb);
 		n.body = fmt(&sb,
-		             " %s reported a warning since %s (degraded performance). We will "
-		             "post an update here if it gets worse.",
+		             warn ? " %s reported a warning since %s (degraded performance). We "
+		                    "will post an update here if it gets worse."
+		                  : " %s been failing since %s. We are looking into it and will "
+		                    "post an update here.",
 		             k == 1 ? "has" : "have", sb_str(&when));
-		n.tags = one_tag("degraded performance");
+		n.tags = one_tag(warn ? "degraded performance" : "service disruption");
 	}
 	sb_free(&when);
 	if (incident == 0)

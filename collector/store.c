@@ -499,26 +499,42 @@ store_downtime_add(struct store *s, const struct downtime *d)
 	return sqlite3_last_insert_rowid(s->db);
 }
 
-int
-store_downtime_get(struct store *s, int64_t id, struct downtime *d)
+/* Selects cols for one id: 1 with *out on the row (the caller reads it
+ * and finalizes *out), 0 when there is no such row, -1 on error. */
+static int
+row_by_id(struct store *s, const char *cols, const char *what, int64_t id, sqlite3_stmt **out)
 {
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st;
 	int rc;
 
-	memset(d, 0, sizeof *d);
-	sb_appendf(&sql, "%s WHERE id = ?", downtime_cols);
+	*out = NULL;
+	sb_appendf(&sql, "%s WHERE id = ?", cols);
 	st = prep(s, sb_str(&sql), "i", id);
 	sb_free(&sql);
 	if (st == NULL)
 		return -1;
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		downtime_read(st, d);
+	if (rc == SQLITE_ROW) {
+		*out = st;
+		return 1;
+	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(s, "reading downtime %lld", (long long)id);
-	return rc == SQLITE_ROW;
+	return rc == SQLITE_DONE ? 0 : fail(s, "reading %s %lld", what, (long long)id);
+}
+
+int
+store_downtime_get(struct store *s, int64_t id, struct downtime *d)
+{
+	sqlite3_stmt *st;
+	int rc = row_by_id(s, downtime_cols, "downtime", id, &st);
+
+	memset(d, 0, sizeof *d);
+	if (rc == 1) {
+		downtime_read(st, d);
+		sqlite3_finalize(st);
+	}
+	return rc;
 }
 
 int
@@ -692,23 +708,15 @@ notice_read(sqlite3_stmt *st, struct notice_view *n, bool *retracted)
 int
 store_notice_get(struct store *s, int64_t id, struct notice_view *n, bool *retracted)
 {
-	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st;
-	int rc;
+	int rc = row_by_id(s, notice_cols, "notice", id, &st);
 
 	memset(n, 0, sizeof *n);
-	sb_appendf(&sql, "%s WHERE id = ?", notice_cols);
-	st = prep(s, sb_str(&sql), "i", id);
-	sb_free(&sql);
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc == 1) {
 		notice_read(st, n, retracted);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(s, "reading notice %lld", (long long)id);
-	return rc == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	return rc;
 }
 
 int
