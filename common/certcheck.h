@@ -56,7 +56,8 @@ struct cert_policy {
 	bool check_chain;    /* apply warn/crit to every chain certificate */
 	bool verify;         /* the chain must verify to a trusted root */
 	bool check_host;     /* the name must match the leaf (RFC 6125) */
-	const char *ca_file; /* trust anchors; NULL: the system store */
+	const char *ca_file; /* trust anchors; NULL: the system store; read
+	                        only when a check below needs them */
 	const char *ca_path;
 	int min_key_bits;     /* RSA/DSA modulus; EC keys need >= 224 bits */
 	bool forbid_weak_sig; /* SHA-1 or MD5 signatures are CRITICAL */
@@ -68,6 +69,20 @@ struct cert_policy {
 
 /* The defaults above. */
 void cert_policy_init(struct cert_policy *p);
+
+/* The TLS options for a connection certcheck_eval() will judge: sni as
+ * the server name (none for an address, RFC 6066 section 3), a stapled
+ * OCSP answer asked for (free, and must-staple needs it), and no trust
+ * store in the TLS context, since certcheck reads its own, and only when
+ * the policy needs one. The caller may add versions or security level 0. */
+struct tls_opts;
+void certcheck_tls_opts(struct tls_opts *to, const char *sni);
+
+/* Checks, before any traffic, that a CA file (NULL: none given) is
+ * readable and a CA directory is a searchable directory: the store is
+ * read late, and only when needed, so a wrong path is otherwise found
+ * mid-check or never. Returns -1 with the reason in err. */
+int cert_ca_usable(const char *ca_file, const char *ca_path, char *err, size_t errlen);
 
 /* Evaluates the peer chain of an established TLS connection (c->ssl set)
  * against p; host is the expected DNS name or IP literal (NULL: no host

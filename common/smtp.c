@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "output.h"
 
@@ -247,6 +248,16 @@ smtp_reply_first_line(const struct smtp_reply *r, char *buf, size_t len)
 		n = len - 1;
 	memcpy(buf, r->text, n);
 	buf[n] = '\0';
+}
+
+void
+smtp_client_name(char *buf, size_t len)
+{
+	if (len == 0)
+		return;
+	if (gethostname(buf, len) != 0 || buf[0] == '\0')
+		snprintf(buf, len, "localhost");
+	buf[len - 1] = '\0'; /* gethostname() may truncate without one */
 }
 
 /* RFC 5321 section 4.1.1.1: ehlo-keyword = (ALPHA / DIGIT)

@@ -91,6 +91,10 @@ void smtp_reply_first_line(const struct smtp_reply *r, char *buf, size_t len);
  * number of characters it covers (0 if there is none). */
 size_t smtp_enhanced_scan(const char *s);
 
+/* The name this host greets with (EHLO/HELO, RFC 5321 section 4.1.1.1):
+ * its host name, or "localhost" when it has none. */
+void smtp_client_name(char *buf, size_t len);
+
 /* The service extensions of an EHLO reply (RFC 5321 section 4.1.1.1):
  * each line after the first is a keyword and optional parameters. */
 #define SMTP_EXT_MAX 48

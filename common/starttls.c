@@ -6,8 +6,12 @@
 #include <string.h>
 #include <strings.h>
 
-/* Lines longer than this are refused; a greeting or a capability list
- * that needs more is not a server worth talking to. */
+#include "smtp.h"
+#include "strbuf.h"
+
+/* Lines longer than this are refused (IMAP, POP3, FTP; SMTP has its own
+ * bounds in smtp.h); a greeting that needs more is not a server worth
+ * talking to. */
 #define ST_LINE 1024
 /* At most this many lines in one multi-line reply. */
 #define ST_MAX_LINES 100
@@ -66,32 +70,26 @@ st_send(struct net_conn *c, const char *s, char *err, size_t errlen)
 	return net_write(c, s, strlen(s), err, errlen);
 }
 
-/* Reads one numeric reply ("250-..." continued, "250 ..." last) as SMTP
- * (RFC 5321 4.2.1) and FTP (RFC 959 4.2) write them; returns its code in
- * *code and, when ext is not NULL, whether a line announced it. */
+/* Reads one FTP reply (RFC 959 section 4.2): "234-" continues, "234 "
+ * ends it, and lines inside a multi-line reply may be free text. */
 static enum net_status
-st_numeric_reply(struct net_conn *c, int *code, const char *ext, bool *has_ext, char *err,
-                 size_t errlen)
+st_ftp_reply(struct net_conn *c, int *code, char *err, size_t errlen)
 {
 	char line[ST_LINE];
 	size_t len;
 
-	if (has_ext != NULL)
-		*has_ext = false;
 	for (int n = 0; n < ST_MAX_LINES; n++) {
 		enum net_status st = net_read_line(c, line, sizeof line, &len, err, errlen);
 		if (st != NET_OK)
 			return st;
 		if (len < 3 || line[0] < '1' || line[0] > '5' || line[1] < '0' ||
 		    line[1] > '9' || line[2] < '0' || line[2] > '9') {
-			if (n > 0) /* FTP allows free text inside a multi-line reply */
+			if (n > 0)
 				continue;
 			snprintf(err, errlen, "%s: not a reply: '%.80s'", c->peer, line);
 			return NET_ERR_IO;
 		}
 		*code = atoi(line);
-		if (ext != NULL && len > 4 && strncasecmp(line + 4, ext, strlen(ext)) == 0)
-			*has_ext = true;
 		if (len == 3 || line[3] == ' ')
 			return NET_OK;
 	}
@@ -100,10 +98,10 @@ st_numeric_reply(struct net_conn *c, int *code, const char *ext, bool *has_ext, 
 }
 
 static enum net_status
-st_expect(struct net_conn *c, int want, const char *what, char *err, size_t errlen)
+st_ftp_expect(struct net_conn *c, int want, const char *what, char *err, size_t errlen)
 {
 	int code = 0;
-	enum net_status st = st_numeric_reply(c, &code, NULL, NULL, err, errlen);
+	enum net_status st = st_ftp_reply(c, &code, err, errlen);
 
 	if (st != NET_OK)
 		return st;
@@ -114,41 +112,65 @@ st_expect(struct net_conn *c, int want, const char *what, char *err, size_t errl
 	return NET_OK;
 }
 
+/* One SMTP reply through smtp.c (multi-line, bounded in lines, length
+ * and time), which must carry code want; err names the peer, the step
+ * and what the server said instead. */
+static enum net_status
+st_smtp_expect(struct net_conn *c, struct smtp_reply *r, int want, const char *what, char *err,
+               size_t errlen)
+{
+	char why[300], first[120];
+	enum net_status st = smtp_read_reply(c, r, why, sizeof why);
+
+	if (st != NET_OK) {
+		snprintf(err, errlen, "%s, reply to %s: %s", c->peer, what, why);
+		return st;
+	}
+	if (r->code == want)
+		return NET_OK;
+	smtp_reply_first_line(r, first, sizeof first);
+	snprintf(err, errlen, "%s answered %d to %s%s%s%s%s", c->peer, r->code, what,
+	         r->enhanced[0] || first[0] ? ": " : "", r->enhanced,
+	         r->enhanced[0] && first[0] ? " " : "", first);
+	return NET_ERR_IO;
+}
+
+/* RFC 3207: greeting, EHLO, and STARTTLS only when the EHLO reply lists
+ * it (section 4: a client must not try it otherwise). */
 static enum net_status
 st_smtp(struct net_conn *c, const char *name, char *err, size_t errlen)
 {
-	char cmd[300];
-	int code = 0;
-	bool has = false;
-	enum net_status st = st_expect(c, 220, "the connection (greeting)", err, errlen);
+	struct smtp_reply r;
+	struct smtp_ext ext;
+	enum net_status st;
 
-	if (st != NET_OK)
+	if ((st = st_smtp_expect(c, &r, 220, "the connection (greeting)", err, errlen)) !=
+	            NET_OK ||
+	    (st = smtp_send(c, err, errlen, "EHLO %s", name)) != NET_OK ||
+	    (st = st_smtp_expect(c, &r, 250, "EHLO", err, errlen)) != NET_OK)
 		return st;
-	snprintf(cmd, sizeof cmd, "EHLO %s\r\n", name);
-	if ((st = st_send(c, cmd, err, errlen)) != NET_OK ||
-	    (st = st_numeric_reply(c, &code, "STARTTLS", &has, err, errlen)) != NET_OK)
-		return st;
-	if (code != 250) {
-		snprintf(err, errlen, "%s answered %d to EHLO", c->peer, code);
+	smtp_ext_parse(&r, &ext);
+	if (!ext.starttls) {
+		struct strbuf sb = STRBUF_INIT;
+		smtp_ext_format(&ext, &sb);
+		snprintf(err, errlen, "%s does not offer STARTTLS (EHLO lists %.200s)", c->peer,
+		         ext.n > 0 ? sb_str(&sb) : "no extensions");
+		sb_free(&sb);
 		return NET_ERR_IO;
 	}
-	if (!has) {
-		snprintf(err, errlen, "%s does not offer STARTTLS", c->peer);
-		return NET_ERR_IO;
-	}
-	if ((st = st_send(c, "STARTTLS\r\n", err, errlen)) != NET_OK)
+	if ((st = smtp_send(c, err, errlen, "STARTTLS")) != NET_OK)
 		return st;
-	return st_expect(c, 220, "STARTTLS", err, errlen);
+	return st_smtp_expect(c, &r, 220, "STARTTLS", err, errlen);
 }
 
 static enum net_status
 st_ftp(struct net_conn *c, char *err, size_t errlen)
 {
-	enum net_status st = st_expect(c, 220, "the connection (greeting)", err, errlen);
+	enum net_status st = st_ftp_expect(c, 220, "the connection (greeting)", err, errlen);
 
 	if (st != NET_OK || (st = st_send(c, "AUTH TLS\r\n", err, errlen)) != NET_OK)
 		return st;
-	return st_expect(c, 234, "AUTH TLS", err, errlen);
+	return st_ftp_expect(c, 234, "AUTH TLS", err, errlen);
 }
 
 /* A line-based greeting then a command and a one-line answer, for IMAP

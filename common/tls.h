@@ -49,6 +49,10 @@ enum net_status tls_write(struct net_conn *c, const void *buf, size_t len,
 /* Sends close_notify (without waiting for the peer's) and frees. */
 void tls_close(struct net_conn *c);
 
+/* True for an IPv4 or IPv6 address literal: never sent as SNI (RFC 6066
+ * section 3) and matched against iPAddress names, not DNS names. */
+bool tls_is_ip_literal(const char *s);
+
 /* Appends the OpenSSL error queue's oldest reason (or fallback) to err. */
 void tls_error_string(char *err, size_t errlen, const char *what);
 

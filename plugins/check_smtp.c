@@ -9,7 +9,6 @@
  * sent whenever the dialogue is in a known state, so the server never
  * sees a half-open connection from us. The certificate is judged by
  * certcheck.c, the same code check_tls_cert uses. */
-#include <arpa/inet.h>
 #include <netdb.h>
 #include <regex.h>
 #include <stdio.h>
@@ -290,13 +289,6 @@ smtp_step(struct smtp_check *ck, enum phase ph, const char *what, const char *fm
 /* ---- phases ----------------------------------------------------------- */
 
 static bool
-smtp_is_ip(const char *s)
-{
-	unsigned char buf[16];
-	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
-}
-
-static bool
 smtp_connect(struct smtp_check *ck)
 {
 	int64_t t = mono_ns();
@@ -319,14 +311,11 @@ static bool
 smtp_tls(struct smtp_check *ck)
 {
 	const struct smtp_cfg *cfg = ck->cfg;
-	const char *name = cfg->cert_name ? cfg->cert_name : cfg->host;
-	struct tls_opts to = {
-	        .sni = smtp_is_ip(name) ? NULL : name,
-	        .status_request = true,
-	        .security_level_0 = true, /* see a weak certificate, judge it by policy */
-	        .no_trust_store = true,   /* certcheck verifies with its own store */
-	};
+	struct tls_opts to;
 	int64_t t = mono_ns();
+
+	certcheck_tls_opts(&to, cfg->cert_name ? cfg->cert_name : cfg->host);
+	to.security_level_0 = true; /* see a weak certificate, judge it by policy */
 	enum net_status st = tls_start(&ck->conn, &to, ck->err, sizeof ck->err);
 
 	ck->phase[PH_TLS] += (double)(mono_ns() - t) / 1e9;
@@ -928,6 +917,8 @@ smtp_opt_security(struct opts *o, struct smtp_cfg *cfg, int key, const char *arg
 static void
 smtp_opts_check(struct opts *o, struct smtp_cfg *cfg, bool port_set)
 {
+	char err[600];
+
 	if (cfg->host == NULL)
 		opts_usage_error(o, "-H is required");
 	if (cfg->ssl && cfg->starttls)
@@ -951,8 +942,10 @@ smtp_opts_check(struct opts *o, struct smtp_cfg *cfg, bool port_set)
 	if (cfg->auth_mech != NULL && !cfg->ssl && !cfg->starttls && !cfg->plain_auth)
 		opts_usage_error(o, "-A would send the password in clear: add -S or --ssl "
 		                    "(or --auth-without-tls)");
-	if (cfg->helo[0] == '\0' && gethostname(cfg->helo, sizeof cfg->helo - 1) != 0)
-		snprintf(cfg->helo, sizeof cfg->helo, "localhost");
+	if (cfg->helo[0] == '\0')
+		smtp_client_name(cfg->helo, sizeof cfg->helo);
+	if (cert_ca_usable(cfg->ca_file, NULL, err, sizeof err) != 0)
+		opts_usage_error(o, "%s", err);
 }
 
 static void

@@ -2,11 +2,9 @@
  * (directly or with STARTTLS), and hands the chain to certcheck, which
  * judges days left, trust, host name, key and signature policy, OCSP and
  * DANE. Every address of the name can be probed, all within one -t. */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <openssl/ssl.h>
 
@@ -16,6 +14,7 @@
 #include "net.h"
 #include "opts.h"
 #include "output.h"
+#include "smtp.h"
 #include "starttls.h"
 #include "tls.h"
 
@@ -181,6 +180,7 @@ tc_parse(struct tc_args *a, int argc, char **argv)
 	const char *arg;
 	int key;
 	enum starttls_proto sp;
+	char err[600];
 
 	memset(a, 0, sizeof *a);
 	a->port = 443;
@@ -211,16 +211,10 @@ tc_parse(struct tc_args *a, int argc, char **argv)
 	if (a->policy.crit_days > a->policy.warn_days)
 		opts_usage_error(&o, "-c %d is more days than -w %d", a->policy.crit_days,
 		                 a->policy.warn_days);
+	if (cert_ca_usable(a->policy.ca_file, a->policy.ca_path, err, sizeof err) != 0)
+		opts_usage_error(&o, "%s", err);
 	a->family = o.family;
 	opts_done(&o);
-}
-
-static bool
-tc_is_ip(const char *s)
-{
-	unsigned char buf[16];
-
-	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
 }
 
 /* SNI defaults to the host name; an address is never sent (RFC 6066 s. 3).
@@ -230,15 +224,13 @@ tc_names(struct tc_check *k)
 {
 	struct tc_args *a = &k->a;
 
-	if (a->sni == NULL && !tc_is_ip(a->host))
+	if (a->sni == NULL && !tls_is_ip_literal(a->host))
 		a->sni = a->host;
 	if (a->name == NULL)
 		a->name = a->sni != NULL ? a->sni : a->host;
 	if (a->starttls < 0)
 		a->starttls = (int)starttls_for_port(a->port);
-	if (gethostname(k->ehlo, sizeof k->ehlo) != 0 || k->ehlo[0] == '\0')
-		snprintf(k->ehlo, sizeof k->ehlo, "localhost");
-	k->ehlo[sizeof k->ehlo - 1] = '\0';
+	smtp_client_name(k->ehlo, sizeof k->ehlo);
 }
 
 /* Connects to one address, runs STARTTLS if asked, then the handshake. */
@@ -259,17 +251,6 @@ tc_handshake(const struct tc_check *k, const struct addrinfo *ai, const struct t
 	return st;
 }
 
-static void
-tc_tls_opts(const struct tc_check *k, struct tls_opts *to)
-{
-	memset(to, 0, sizeof *to);
-	to->sni = k->a.sni;
-	to->ca_file = k->a.policy.ca_file;
-	to->ca_path = k->a.policy.ca_path;
-	/* Staples cost nothing to ask for, and must-staple needs them. */
-	to->status_request = true;
-}
-
 /* A handshake that fails at the library's default security level is
  * retried once at level 0, so an old server (TLS 1.0 only, SHA-1
  * signatures) can still be seen and judged by name by the policy checks
@@ -281,7 +262,7 @@ tc_connect(struct tc_check *k, const struct addrinfo *ai, struct net_conn *c, ch
 	struct tls_opts to;
 	char err2[256];
 
-	tc_tls_opts(k, &to);
+	certcheck_tls_opts(&to, k->a.sni);
 	enum net_status st = tc_handshake(k, ai, &to, c, err, errlen);
 	output_debug(1, "%s: %s", st == NET_OK ? c->peer : "handshake",
 	             st == NET_OK ? "handshake done" : err);
@@ -316,7 +297,7 @@ tc_old_protocols(struct tc_check *k, const struct addrinfo *ai, int negotiated)
 
 	if (min <= TLS1_VERSION || negotiated < min)
 		return;
-	tc_tls_opts(k, &to);
+	certcheck_tls_opts(&to, k->a.sni);
 	to.status_request = false;
 	to.security_level_0 = true; /* old versions need it in OpenSSL 3 */
 	to.max_version = min - 1;

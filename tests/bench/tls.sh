@@ -7,11 +7,19 @@
 # check_ssl_cert. check_tls_cert does more per run (chain, host name,
 # key and signature policy, stapled OCSP) than check_http -C (leaf date
 # only). A benchmark reports; it never fails the build.
+#
+# Then the CPU cost of the certificate check itself (perf stat task-clock,
+# mean of TLS_BENCH_CPU_RUNS runs): check_tls_cert with and without chain
+# verification, and check_smtp -S with and without -D against a private
+# postfix (tests/postfix.sh). A check that asks for no verification must
+# not pay for reading the system trust store.
 . "$(dirname "$0")/../lib.sh"
 . "$SRC/tests/integration/tls-pki.sh"
+. "$SRC/tests/postfix.sh"
 
 MP=/usr/lib/nagios/plugins
 RUNS=${TLS_BENCH_RUNS:-30}
+CPU_RUNS=${TLS_BENCH_CPU_RUNS:-50}
 SLOW_RUNS=${TLS_BENCH_SLOW_RUNS:-3}
 C=$B/plugins/check_tls_cert
 
@@ -70,5 +78,38 @@ if [ -n "$ssl" ]; then
 	r=$(echo "scale=1; $ssl / $ours" | bc)
 	verdict=$(echo "$r >= 100" | bc)
 	echo "ratio check_ssl_cert / check_tls_cert = ${r}x faster (goal >= 100x: $([ "$verdict" = 1 ] && echo met || echo missed))"
+fi
+
+# cpu_ms LABEL CMD...: prints the mean CPU time (user + system, perf's
+# task-clock) of one run of CMD over $CPU_RUNS runs, and its exit code.
+cpu_ms() {
+	local label=$1 ms rc
+	shift
+	"$@" >/dev/null 2>&1
+	rc=$?
+	ms=$(perf stat -r "$CPU_RUNS" -x, -e task-clock "$@" 2>&1 >/dev/null |
+		awk -F, '$3 == "task-clock" { print $1 }')
+	printf '%-44s %8s ms CPU/run (exit %s, %s runs)\n' "$label" "${ms:-?}" "$rc" "$CPU_RUNS"
+}
+
+if ! command -v perf >/dev/null || ! perf stat -x, -e task-clock true >/dev/null 2>&1; then
+	echo "cpu: perf stat is not usable here; skipped"
+	exit 0
+fi
+cpu_ms "check_tls_cert --ca-file" "$C" -H 127.0.0.1 -p "$port" --ca-file "$P/ca.pem"
+cpu_ms "check_tls_cert (system store)" "$C" -H 127.0.0.1 -p "$port"
+cpu_ms "check_tls_cert --no-verify --no-host-check" "$C" -H 127.0.0.1 -p "$port" \
+	--no-verify --no-host-check
+
+S=$B/plugins/check_smtp
+sport=$(free_port)
+if [ -x "$S" ] && pf_setup "$T/pf" "$sport" && pf_cert "$T/pf" mail.example.test 365 &&
+	pf_start "$T/pf"; then
+	cpu_ms "check_smtp -S" "$S" -H 127.0.0.1 -p "$sport" -S
+	cpu_ms "check_smtp -S -D 30,14" "$S" -H 127.0.0.1 -p "$sport" -S -D 30,14
+	cpu_ms "check_smtp -S -D 30,14 --verify-cert" "$S" -H 127.0.0.1 -p "$sport" -S -D 30,14 \
+		--verify-cert --cert-name mail.example.test
+else
+	echo "check_smtp: not built or postfix did not start; skipped"
 fi
 exit 0

@@ -70,7 +70,7 @@ run "$P" -H 127.0.0.1 -p "$PORT" -S -D 30,14
 is "$rc" 1 "certificate 19 days, -D 30,14: WARNING"
 like "$first" "^SMTP WARNING - certificate expires in 19 days \([0-9-]{10}\); $CERT; $BANNER; STARTTLS TLSv1\.[23]; $RT\|$TLSPERF days=19;30:;14:\$" \
 	"expiring certificate: status line and days perfdata"
-like "$out" $'\n\\[0\\] CN=mail\\.example\\.test, issuer CN=mail\\.example\\.test, expires [0-9-]{10} \\(19 days\\), RSA 2048, RSA-SHA256' \
+like "$out" $'\n\\[0\\] CN=mail\\.example\\.test, issuer CN=mail\\.example\\.test, expires [0-9-]{10} \\(19 days\\), RSA 2048, sha256WithRSAEncryption' \
 	"expiring certificate: chain in the long output"
 same_state "-D 30,14" -H 127.0.0.1 -p "$PORT" -S -D 30,14
 run "$P" -H 127.0.0.1 -p "$PORT" -S -D 60,30
@@ -80,6 +80,17 @@ run "$P" -H 127.0.0.1 -p "$PORT" -D 10,5
 is "$rc" 0 "certificate 19 days, -D 10,5 (implies -S): OK"
 like "$first" "^SMTP OK - $BANNER; STARTTLS TLSv1\.[23]; $CERT; $RT\|$TLSPERF days=19;10:;5:\$" "-D 10,5: status line"
 same_state "-D 10,5" -H 127.0.0.1 -p "$PORT" -S -D 10,5
+# -D alone judges dates, not trust: the system store is not read (a FIFO
+# nobody writes to stands in for it; reading it would block until -t).
+mkfifo "$T/store.fifo"
+SSL_CERT_FILE=$T/store.fifo run "$P" -H 127.0.0.1 -p "$PORT" -D 10,5 -t 3
+is "$rc" 0 "-D without --verify-cert: the trust store is not read"
+like "$first" "^SMTP OK - $BANNER; STARTTLS TLSv1\.[23]; $CERT; $RT\|$TLSPERF days=19;10:;5:\$" \
+	"-D without the store: status line"
+run "$P" -H 127.0.0.1 -p "$PORT" --verify-cert --ca-file "$T/missing.pem"
+is "$rc" 3 "unreadable --ca-file: UNKNOWN before any traffic"
+is "$first" "SMTP UNKNOWN - --ca-file: cannot read '$T/missing.pem': No such file or directory" \
+	"unreadable --ca-file: reason"
 
 run "$P" -H 127.0.0.1 -p "$PORT" -S --verify-cert --cert-name mail.example.test
 is "$rc" 2 "--verify-cert on a self-signed certificate: CRITICAL"

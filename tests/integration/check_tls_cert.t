@@ -134,6 +134,24 @@ like "$first" '^TLS CRITICAL - localhost: self-signed certificate; CN=localhost,
 	"self-signed: reason"
 check -p "$port_self" --no-verify
 is "$rc" 0 "self-signed with --no-verify: OK"
+# The trust store is read only when the policy needs it: with the system
+# store a FIFO nobody writes to, reading it would block until -t.
+mkfifo "$T/store.fifo"
+SSL_CERT_FILE=$T/store.fifo run "$C" -H localhost -p "$port_self" --no-verify -t 3
+is "$rc" 0 "--no-verify: the trust store is not read"
+like "$first" '^TLS OK - localhost: CN=localhost, issuer CN=localhost, expires [0-9-]+ \(365 days\)\|days=365;30:;14:$' \
+	"--no-verify without the store: status line"
+SSL_CERT_FILE=$T/store.fifo run "$C" -H localhost -p "$port_self" -t 1
+is "$rc" 2 "verification reads the system store (here: blocks until -t)"
+is "$first" "TLS CRITICAL - Timeout after 1 seconds" "the store is read once verification is asked"
+# The store is read late, so a wrong path is caught before any traffic.
+run "$C" -H localhost -p "$port_self" --ca-file "$T/missing.pem"
+is "$rc" 3 "unreadable --ca-file: UNKNOWN"
+is "$first" "TLS UNKNOWN - --ca-file: cannot read '$T/missing.pem': No such file or directory" \
+	"unreadable --ca-file: reason"
+run "$C" -H localhost -p "$port_self" --ca-path "$P/ca.pem"
+is "$rc" 3 "--ca-path naming a file: UNKNOWN"
+is "$first" "TLS UNKNOWN - --ca-path: '$P/ca.pem' is not a directory" "--ca-path not a directory: reason"
 
 run "$C" -H localhost -p "$port_good" --ca-path "$T"
 is "$rc" 2 "private CA not in the trust store: CRITICAL"

@@ -110,10 +110,21 @@ run "$C" -H 127.0.0.1 -p "$st_port" --starttls imap -N mail.example.test --ca-fi
 is "$rc" 2 "IMAP certificate expiring in 10 days: CRITICAL"
 like "$first" "^TLS CRITICAL - 127.0.0.1: certificate expires in 10 days" "IMAP expiry reason"
 
+start_st smtp
+run "$C" -H 127.0.0.1 -p "$st_port" --starttls smtp -N mail.example.test --ca-file "$P/ca.pem"
+is "$rc" 0 "SMTP with multi-line greeting and EHLO replies: OK"
+like "$first" "^TLS OK - 127.0.0.1: $MAIL, expires [0-9-]+ \\(365 days\\)\\|days=365;30:;14:$" \
+	"SMTP multi-line replies: status line"
+start_st smtp --refuse
+run "$C" -H 127.0.0.1 -p "$st_port" --starttls submission -N mail.example.test --ca-file "$P/ca.pem"
+is "$rc" 2 "SMTP server refusing STARTTLS with 454: CRITICAL"
+is "$first" "TLS CRITICAL - 127.0.0.1: 127.0.0.1 answered 454 to STARTTLS: 4.7.0 TLS not available due to local problem" \
+	"SMTP refusal: the reply and its enhanced code are reported"
 start_st smtp-plain
 run "$C" -H 127.0.0.1 -p "$st_port" --starttls smtp -N mail.example.test --ca-file "$P/ca.pem"
 is "$rc" 2 "SMTP server without STARTTLS: CRITICAL"
-is "$first" "TLS CRITICAL - 127.0.0.1: 127.0.0.1 does not offer STARTTLS" "no STARTTLS: status line"
+is "$first" "TLS CRITICAL - 127.0.0.1: 127.0.0.1 does not offer STARTTLS (EHLO lists PIPELINING)" \
+	"no STARTTLS: status line names what EHLO listed"
 
 postfix -c "$PF/conf" stop >/dev/null 2>&1
 done_testing

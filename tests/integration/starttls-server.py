@@ -2,13 +2,14 @@
 """Loopback STARTTLS test server for the TLS tests (not a product component).
 
 Speaks the plain-text opening of one protocol (imap, pop3, ftp, xmpp, ldap,
-postgres, or smtp without STARTTLS), then switches the connection to TLS
+postgres, smtp with multi-line replies, or smtp without STARTTLS), then
+switches the connection to TLS
 with the given certificate chain, exactly as a real server would.
 
     starttls-server.py PROTO PORT CHAIN KEY [--refuse]
 
 --refuse answers the STARTTLS request negatively (IMAP NO, POP3 -ERR,
-FTP 534, XMPP <failure/>, LDAP resultCode 53, PostgreSQL 'N').
+FTP 534, XMPP <failure/>, LDAP resultCode 53, PostgreSQL 'N', SMTP 454).
 """
 import socket
 import ssl
@@ -106,6 +107,17 @@ def postgres(conn, refuse):
     return not refuse
 
 
+def smtp(conn, refuse):
+    conn.sendall(b"220-mail.example.test ESMTP\r\n220 test server\r\n")
+    read_line(conn)
+    conn.sendall(b"250-mail.example.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
+                 b"250-STARTTLS\r\n250-ENHANCEDSTATUSCODES\r\n250 8BITMIME\r\n")
+    read_line(conn)
+    conn.sendall(b"454 4.7.0 TLS not available due to local problem\r\n" if refuse
+                 else b"220 2.0.0 Ready to start TLS\r\n")
+    return not refuse
+
+
 def smtp_plain(conn, refuse):
     conn.sendall(b"220 test server ESMTP\r\n")
     read_line(conn)
@@ -116,7 +128,7 @@ def smtp_plain(conn, refuse):
 
 
 PROTOS = {"imap": imap, "pop3": pop3, "ftp": ftp, "xmpp": xmpp, "ldap": ldap,
-          "postgres": postgres, "smtp-plain": smtp_plain}
+          "postgres": postgres, "smtp": smtp, "smtp-plain": smtp_plain}
 
 
 def serve(conn, ctx, proto, refuse):

@@ -1,16 +1,19 @@
 /* SMTP reply grammar (RFC 5321 section 4.2), enhanced status codes
  * (RFC 3463) and EHLO extension parsing, as tables of cases; then the
- * bounded reader against a real socket on 127.0.0.1. */
+ * bounded reader against a real socket on 127.0.0.1, and the STARTTLS
+ * opening check_tls_cert runs on it. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "deadline.h"
 #include "smtp.h"
+#include "starttls.h"
 #include "tap.h"
 
 struct reply_case {
@@ -373,6 +376,96 @@ test_reader(void)
 	close(lfd);
 }
 
+/* starttls_run(SMTP) against a peer that sends data (repeat times) and
+ * reads nothing: the dialogue's replies can all be sent up front. */
+static enum net_status
+starttls_from(int lfd, unsigned port, const char *data, size_t len, size_t repeat, char *err,
+              size_t errlen)
+{
+	struct net_conn c;
+	pid_t pid = serve(lfd, data, len, repeat);
+	enum net_status st;
+
+	net_conn_init(&c);
+	err[0] = '\0';
+	st = net_connect(&c, "127.0.0.1", port, AF_INET, err, errlen);
+	if (st == NET_OK)
+		st = starttls_run(&c, STARTTLS_SMTP, "client.example.test", err, errlen);
+	net_close(&c);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return st;
+}
+
+struct starttls_case {
+	const char *name;
+	const char *data;
+	size_t repeat;
+	enum net_status st;
+	const char *err;
+};
+
+static const struct starttls_case starttls_cases[] = {
+        {"multi-line greeting, STARTTLS inside a multi-line EHLO reply",
+         "220-mx.example.test ESMTP\r\n220 no UCE\r\n250-mx.example.test\r\n"
+         "250-PIPELINING\r\n250-starttls\r\n250 8BITMIME\r\n220 2.0.0 Ready to start TLS\r\n",
+         1, NET_OK, ""},
+        {"STARTTLS not listed", "220 mx ESMTP\r\n250-mx\r\n250-PIPELINING\r\n250 SIZE 1000\r\n",
+         1, NET_ERR_IO, "127.0.0.1 does not offer STARTTLS (EHLO lists PIPELINING SIZE=1000)"},
+        {"a parameter is no keyword", "220 mx ESMTP\r\n250-mx\r\n250 AUTH STARTTLS\r\n", 1,
+         NET_ERR_IO, "127.0.0.1 does not offer STARTTLS (EHLO lists AUTH=STARTTLS)"},
+        {"EHLO with no extensions", "220 mx ESMTP\r\n250 mx\r\n", 1, NET_ERR_IO,
+         "127.0.0.1 does not offer STARTTLS (EHLO lists no extensions)"},
+        {"STARTTLS refused",
+         "220 mx\r\n250-mx\r\n250 STARTTLS\r\n454 4.7.0 TLS not available\r\n", 1, NET_ERR_IO,
+         "127.0.0.1 answered 454 to STARTTLS: 4.7.0 TLS not available"},
+        {"greeting 554", "554 5.3.2 no service here\r\n", 1, NET_ERR_IO,
+         "127.0.0.1 answered 554 to the connection (greeting): 5.3.2 no service here"},
+        {"EHLO refused", "220 mx\r\n502 5.5.1 unknown command\r\n", 1, NET_ERR_IO,
+         "127.0.0.1 answered 502 to EHLO: 5.5.1 unknown command"},
+        {"not SMTP", "220 mx\r\nhello there\r\n", 1, NET_ERR_IO,
+         "127.0.0.1, reply to EHLO: not an SMTP reply line: 'hello there'"},
+        {"endless greeting", "220-more\r\n", 1000, NET_ERR_IO,
+         "127.0.0.1, reply to the connection (greeting): reply longer than 64 lines"},
+};
+
+static void
+test_starttls_smtp(void)
+{
+	char err[512];
+	unsigned port = 0;
+	int lfd = listen_any(&port);
+
+	ok(lfd >= 0, "starttls: listening on 127.0.0.1:%u", port);
+	deadline_arm("TEST", 5, GL_CRITICAL);
+	for (size_t i = 0; i < sizeof starttls_cases / sizeof starttls_cases[0]; i++) {
+		const struct starttls_case *t = &starttls_cases[i];
+		is_int(starttls_from(lfd, port, t->data, strlen(t->data), t->repeat, err,
+		                     sizeof err),
+		       t->st, "starttls smtp: %s: status", t->name);
+		if (t->st != NET_OK)
+			is_str(err, t->err, "starttls smtp: %s: reason", t->name);
+	}
+	deadline_arm("TEST", 1, GL_CRITICAL);
+	is_int(starttls_from(lfd, port, LIT("220 mx\r\n250-mx\r\n"), 1, err, sizeof err),
+	       NET_ERR_TIMEOUT, "starttls smtp: an EHLO reply that stops midway times out");
+	is_str(err, "127.0.0.1, reply to EHLO: timeout in the middle of a reply",
+	       "starttls smtp: and says where");
+	deadline_disarm();
+	close(lfd);
+}
+
+static void
+test_client_name(void)
+{
+	char name[256], tiny[4];
+
+	smtp_client_name(name, sizeof name);
+	ok(name[0] != '\0' && strpbrk(name, " \r\n") == NULL, "client name: '%s'", name);
+	smtp_client_name(tiny, sizeof tiny);
+	ok(strlen(tiny) < sizeof tiny, "client name: always terminated in a small buffer");
+}
+
 int
 main(void)
 {
@@ -381,5 +474,7 @@ main(void)
 	test_enhanced_scan();
 	test_ext();
 	test_reader();
+	test_starttls_smtp();
+	test_client_name();
 	return done_testing();
 }
