@@ -4,8 +4,10 @@
  * out each system's status from HARD states only, records changes as
  * system status intervals, and posts the automatic notices (maintenance
  * underway / complete, server down / back online, service disruption /
- * restored), each at most once (a key per event). derive_view() then
- * builds the struct site_view render needs; it writes nothing.
+ * restored, degraded service / back to normal), each at most once (a key
+ * per event), each dated by the history rather than by the pass.
+ * derive_view() then builds the struct site_view render needs; it writes
+ * nothing.
  *
  * The pure functions below hold the rules, so tests can check them with
  * exact times:
@@ -14,10 +16,16 @@
  *    CRITICAL = degraded > operational. A ping UNKNOWN (the plugin could
  *    not tell) is not an outage: the Ping column says Unknown instead.
  *    UNKNOWN services do not degrade a system.
- *  - episodes: outage and degraded intervals separated by fewer than
- *    flap_min seconds of good status are one episode; an episode is
- *    posted when it has lasted flap_min, and its recovery once the system
- *    has been good for flap_min, so flaps shorter than that post nothing.
+ *  - notices: from a timeline of the system's level rebuilt from its
+ *    checks' HARD state intervals and its windows (derive_timeline), not
+ *    from the status intervals the passes record, so they are the same
+ *    however often passes run. Problems separated by fewer than flap_min
+ *    seconds of good time are one episode; its first notice is dated at
+ *    its first bad moment flap_min after it began, its recovery flap_min
+ *    after good time began for good (derive_episodes). The level at the
+ *    first notice picks its words: host down "Server down", a service
+ *    CRITICAL "Service disruption", only WARNINGs "Degraded service";
+ *    a worse level later in the same episode posts once more.
  *  - uptime: over [now - window, now], up = operational + degraded time,
  *    down = outage time; uptime = up / (up + down); maintenance and
  *    unknown time are left out, maintenance is reported on its own (as

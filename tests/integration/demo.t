@@ -36,7 +36,21 @@ like "$text" "disrupted for 6 minutes between [0-9]{2}:[0-9]{2} and [0-9]{2}:[0-
 	"with the real duration of the outage"
 like "$text" "[0-9]{1,2} [A-Z][a-z]+ 20[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} \+0000" \
 	"dates in the seeds' style"
-
+like "$text" "NC042: Degraded service .* HTTPS has reported a warning since [0-9]{2}:[0-9]{2} UTC \(degraded performance\)" \
+	"a certificate expiring in 20 days is degraded service"
+case "$text" in *"NC042: Service disruption"*) d=1 ;; *) d=0 ;; esac
+is "$d" 0 "and not a disruption"
+# Notices are dated when the rules could first post them, not by the
+# pass that saw them: the last render is hours after the recovery.
+at() {  # at TITLE N: the Nth time shown in the notice TITLE's meta lines, epoch
+	date -u -d "$(xmllint --html --xpath "string((//article[h3[normalize-space()='$1']]//p[@class='meta']/time)[$2]/@datetime)" "$idx" 2>/dev/null)" +%s
+}
+is "$(($(at "NC036: Service restored" 1) - $(at "NC036: Service restored" 3)))" 300 \
+	"the recovery is dated flap_min after the service came back"
+is "$(($(at "NC036: Service disruption" 1) - $(at "NC036: Service disruption" 2)))" 300 \
+	"the disruption is dated flap_min after it began"
+is "$(at "NC023: Maintenance complete" 1)" "$(at "NC023: Maintenance complete" 3)" \
+	"maintenance complete is dated at the window's end"
 xmllint --noout "$out/feed.rss" "$out/feed.atom" 2>"$T/xml.err"
 is "$?" 0 "both feeds are well-formed XML"
 is "$(xmllint --xpath 'count(//item)' "$out/feed.rss")" \

@@ -237,7 +237,9 @@ is "$out" "$(printf '1\t2021-09-02 02:36:40 UTC\toutage\tinvestigating\tNC036: S
 at 0 460
 at 0 740
 is "$(oq "SELECT count(*) FROM notices")" 1 "up 280 s: recovery not yet posted"
-at 0 760
+at 0 900
+is "$(oq "SELECT posted - $t0 FROM notices WHERE id = 2")" 760 \
+	"the recovery is dated when it had lasted flap_min (02:37:40 + 300 s), not by the later pass"
 is "$(oq "SELECT title || ' / ' || body FROM notices WHERE id = 2")" \
 	"NC036: Server back online / Server NC036 is back online. It was down for 6 minutes between 02:31 and 02:37 UTC." \
 	"recovery with the exact duration (02:31:40 to 02:37:40)"
