@@ -7,14 +7,31 @@
 
 #include "derive.h"
 
+/* The last of n intervals (oldest first) that starts at or before t,
+ * or NULL: a binary search, as a timeline is rebuilt on every pass from
+ * up to 90 days of intervals. */
+static const struct interval *
+last_started(const struct interval *iv, size_t n, time_t t)
+{
+	size_t lo = 0, hi = n; /* the answer is iv[lo - 1] */
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (iv[mid].start <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 ? &iv[lo - 1] : NULL;
+}
+
 /* The state of a check at t, or -1 when it had none yet. */
 int
 derive_state_at(const struct check_hist *h, time_t t)
 {
-	for (size_t i = h->n; i-- > 0;)
-		if (h->iv[i].start <= t)
-			return h->iv[i].end == 0 || t < h->iv[i].end ? h->iv[i].status : -1;
-	return -1;
+	const struct interval *i = last_started(h->iv, h->n, t);
+
+	return i != NULL && (i->end == 0 || t < i->end) ? i->status : -1;
 }
 
 static enum level
@@ -96,10 +113,9 @@ derive_timeline(const struct timeline_input *in, time_t now, struct interval **o
 enum level
 derive_level_at(const struct interval *tl, size_t n, time_t t)
 {
-	for (size_t i = n; i-- > 0;)
-		if (tl[i].start <= t)
-			return (enum level)tl[i].status;
-	return LVL_UNKNOWN;
+	const struct interval *i = last_started(tl, n, t);
+
+	return i != NULL ? (enum level)i->status : LVL_UNKNOWN;
 }
 
 static bool
