@@ -1,6 +1,6 @@
 # Network namespaces for check_ping's tests; source after lib.sh.
 #
-#   client C  c0 10.231.1.1-3 2001:db8:1::1    (check_ping runs here;
+#   client C  c0 10.231.1.x   2001:db8:1::1    (check_ping runs here;
 #                                              no route to 10.231.7.0/24)
 #   router R  rc 10.231.1.254 2001:db8:1::fe   routes, and answers with
 #             ICMP errors for 10.231.5.0/24 and 2001:db8:5::/64 (unreachable),
@@ -58,6 +58,13 @@ netns_up() {
 	inns "$NS_C" ip addr add 10.231.1.2/24 dev c0 &&
 		inns "$NS_C" ip addr add 10.231.1.3/24 dev c0 &&
 		inns "$NS_T" ip route add blackhole 10.231.1.3/32 || return 1
+	# One source address per IPv4 route-error test: the kernel answers
+	# packets to unreachable/prohibit routes at most once a second per
+	# source after a short burst (net.ipv4.route.error_cost, which is
+	# global and not for a test to change).
+	for n in 11 12 13 14; do
+		inns "$NS_C" ip addr add "10.231.1.$n/24" dev c0 || return 1
+	done
 	# The client itself has no route to 10.231.7.0/24: sendto() fails.
 	inns "$NS_C" ip route add unreachable 10.231.7.0/24 &&
 		inns "$NS_C" ip route add default via 10.231.1.254 &&
