@@ -306,17 +306,17 @@ struct level_eps {
 	size_t n;
 };
 
-/* The first episode of l inside inc whose notice is due, or NULL; with
- * last, the last such one. */
+/* The first episode of l inside inc (whose notice is due, with due), or
+ * NULL; with last, the last such one. */
 static const struct episode *
-due_inside(const struct level_eps *l, const struct episode *inc, bool last)
+inside(const struct level_eps *l, const struct episode *inc, bool due, bool last)
 {
 	const struct episode *found = NULL;
 
 	for (size_t i = 0; i < l->n; i++) {
 		const struct episode *e = &l->e[i];
-		bool inside = e->start >= inc->start && (inc->closes == 0 || e->start < inc->end);
-		if (inside && e->due != 0) {
+		bool in = e->start >= inc->start && (inc->closes == 0 || e->start < inc->end);
+		if (in && (e->due != 0 || !due)) {
 			found = e;
 			if (!last)
 				break;
@@ -327,14 +327,30 @@ due_inside(const struct level_eps *l, const struct episode *inc, bool last)
 
 /* The notices of one incident: the first, at most one escalation to a
  * service failing and one to the host down, and the recovery. */
+/* When the timeline last went to lvl or worse before t: the "since" of a
+ * first notice, from what was known at t. */
+static time_t
+level_since(const struct sys_hist *h, time_t t, enum level lvl)
+{
+	time_t since = t;
+
+	for (size_t i = 0; i < h->ntl && h->tl[i].start <= t; i++)
+		if (h->tl[i].status < (int)lvl)
+			since = t;
+		else if (i == 0 || h->tl[i - 1].status < (int)lvl)
+			since = h->tl[i].start;
+	return since;
+}
+
 static int
 incident_notices(struct pass *p, const struct sys_hist *h, const struct episode *inc,
                  const struct level_eps *crit, const struct level_eps *down)
 {
 	enum level lvl = derive_level_at(h->tl, h->ntl, inc->due), top = lvl;
-	const struct episode *c = due_inside(crit, inc, false), *d = due_inside(down, inc, false);
-	const struct episode *first = lvl == LVL_DOWN ? d : lvl == LVL_CRITICAL ? c : inc;
-	int64_t id = post_problem(p, h, inc, lvl, first ? first : inc, 0);
+	const struct episode *c = inside(crit, inc, true, false);
+	const struct episode *d = inside(down, inc, true, false);
+	struct episode first = {.start = level_since(h, inc->due, lvl), .due = inc->due};
+	int64_t id = post_problem(p, h, inc, lvl, &first, 0);
 
 	if (id > 0 && lvl < LVL_CRITICAL && c != NULL && (d == NULL || c->due < d->due)) {
 		top = LVL_CRITICAL;
@@ -347,10 +363,11 @@ incident_notices(struct pass *p, const struct sys_hist *h, const struct episode 
 			return -1;
 	}
 	if (id > 0 && inc->closes != 0) {
+		/* the host's down time: its first fall to its last recovery */
 		struct episode span = {0};
 		if (top == LVL_DOWN) {
-			span.start = d->start;
-			span.end = due_inside(down, inc, true)->end;
+			span.start = inside(down, inc, false, false)->start;
+			span.end = inside(down, inc, false, true)->end;
 		}
 		id = post_recovery(p, h, inc, top, &span, id);
 	}
