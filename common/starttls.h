@@ -3,7 +3,8 @@
  * POP3 (RFC 2595 4), FTP (RFC 4217 4), XMPP (RFC 6120 5.4), LDAP
  * (RFC 4511 4.14) and PostgreSQL (SSLRequest). After starttls_run()
  * returns NET_OK the caller runs tls_start() on the same connection.
- * Every read is bounded in size and waits only for the run's deadline. */
+ * SMTP replies are read by smtp.c, as check_smtp reads them; every read
+ * is bounded in size and waits only for the run's deadline. */
 #ifndef GLANCE_STARTTLS_H
 #define GLANCE_STARTTLS_H
 

@@ -1,11 +1,18 @@
 /* certcheck's pure logic: RFC 6125 name matching, day arithmetic, dates,
- * TLSA record matching; and the STARTTLS protocol table. */
+ * TLSA record matching, the TLS options and CA paths it needs; and the
+ * STARTTLS protocol table. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "certcheck.h"
 #include "starttls.h"
 #include "tap.h"
+#include "tls.h"
 
 static const struct {
 	const char *pattern, *host;
@@ -176,6 +183,49 @@ test_no_tls(void)
 	sb_free(&out.summary);
 }
 
+static void
+test_tls_opts(void)
+{
+	struct tls_opts to;
+
+	ok(tls_is_ip_literal("192.0.2.1") && tls_is_ip_literal("2001:db8::1") &&
+	           !tls_is_ip_literal("mail.example.test") && !tls_is_ip_literal("192.0.2"),
+	   "IP literals told from names");
+	certcheck_tls_opts(&to, "mail.example.test");
+	is_str(to.sni, "mail.example.test", "tls opts: a name is sent as SNI");
+	ok(to.status_request && to.no_trust_store && !to.security_level_0 && to.ca_file == NULL,
+	   "tls opts: staple asked for, no store in the TLS context");
+	certcheck_tls_opts(&to, "2001:db8::1");
+	ok(to.sni == NULL, "tls opts: an address is never SNI (RFC 6066 section 3)");
+	certcheck_tls_opts(&to, NULL);
+	ok(to.sni == NULL, "tls opts: no name, no SNI");
+}
+
+static void
+test_ca_usable(void)
+{
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : P_tmpdir;
+	char dir[256], file[300], err[400];
+
+	snprintf(dir, sizeof dir, "%s/certcheck-unit.XXXXXX", tmp);
+	ok(mkdtemp(dir) != NULL, "CA paths: a temporary directory");
+	snprintf(file, sizeof file, "%s/ca.pem", dir);
+	FILE *f = fopen(file, "w");
+	ok(f != NULL && fclose(f) == 0, "CA paths: a file in it");
+	is_int(cert_ca_usable(NULL, NULL, err, sizeof err), 0, "CA paths: none given is fine");
+	is_int(cert_ca_usable(file, dir, err, sizeof err), 0,
+	       "CA paths: a file and a directory");
+	is_int(cert_ca_usable("/nonexistent/ca.pem", NULL, err, sizeof err), -1,
+	       "CA paths: a missing file");
+	is_str(err, "--ca-file: cannot read '/nonexistent/ca.pem': No such file or directory",
+	       "CA paths: the missing file named");
+	is_int(cert_ca_usable(NULL, file, err, sizeof err), -1,
+	       "CA paths: a file as --ca-path");
+	ok(strstr(err, "' is not a directory") != NULL, "CA paths: not a directory: %s", err);
+	unlink(file);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -184,6 +234,8 @@ main(void)
 	test_dates();
 	test_tlsa();
 	test_starttls();
+	test_tls_opts();
+	test_ca_usable();
 	test_no_tls();
 	return done_testing();
 }
