@@ -42,6 +42,7 @@ struct world {
 	/* the state each check reports, as a function of time */
 	enum gl_state (*ping36)(time_t t);
 	enum gl_state (*ping40)(time_t t);
+	enum gl_state (*smtp)(time_t t); /* NULL: smtp36 */
 	int every; /* seconds between derive passes; 0: none while feeding */
 };
 
@@ -87,7 +88,7 @@ simulate(struct world *w, time_t from, time_t to)
 
 	for (time_t t = from; t < to; t += 30) {
 		feed(w, "NC036", "PING", w->ping36(t), t);
-		feed(w, "NC036", "SMTP", smtp36(t), t);
+		feed(w, "NC036", "SMTP", w->smtp ? w->smtp(t) : smtp36(t), t);
 		feed(w, "NC040", "PING", w->ping40(t), t);
 		if (w->every != 0 && (t - T0) % w->every == 0 &&
 		    derive_update(w->st, &w->cfg, t, err, sizeof err) != 0)
@@ -439,15 +440,60 @@ world_close(struct world *w)
 	config_free(&w->cfg);
 }
 
+/* SMTP CRITICAL from 02:31 to 02:45; the host down 02:35-02:37 only. */
+static enum gl_state
+smtp_long(time_t t)
+{
+	return t - T0 >= 60 && t - T0 < 900 ? GL_CRITICAL : GL_OK;
+}
+
+static enum gl_state
+ping_short(time_t t)
+{
+	return t - T0 >= 300 && t - T0 < 450 ? GL_CRITICAL : GL_OK;
+}
+
+/* The host down when the first notice is due, but not for flap_min. */
+static void
+test_down_at_due(struct world *every, struct world *once)
+{
+	char err[256], *a, *b;
+	struct notice_view n;
+
+	simulate(every, T0, T0 + 1500);
+	simulate(once, T0, T0 + 1500);
+	if (derive_update(once->st, &once->cfg, T0 + 1470, err, sizeof err) != 0)
+		printf("# derive_update: %s\n", err);
+	a = all_notices(every);
+	b = all_notices(once);
+	is_str(b, a, "down at the due time: a single pass posts what passes every 30 s posted");
+	free(a);
+	free(b);
+	n = notice(every, "down:NC036:1630549890");
+	ok(n.kind == NOTICE_OUTAGE && n.posted == T0 + 390 && n.starts == T0 + 330,
+	   "Server down, since the ping went HARD, dated flap_min after SMTP did");
+	notice_free(&n);
+	n = notice(every, "up:NC036:1630549890");
+	is_str(n.body,
+	       "Server NC036 is back online. It was down for 2 minutes between 02:35 and 02:37 "
+	       "UTC.",
+	       "its recovery: how long the host was down");
+	notice_free(&n);
+}
+
+
 int
 main(void)
 {
 	struct world w = {.ping36 = ping36, .ping40 = ping40, .every = 30};
 	struct world once = {.ping36 = ping36, .ping40 = ping40};
 	struct world odd = {.ping36 = ping36, .ping40 = ping40};
+	struct world m1 = {.ping36 = ping_short, .ping40 = ping40, .smtp = smtp_long, .every = 30};
+	struct world m2 = {.ping36 = ping_short, .ping40 = ping40, .smtp = smtp_long};
 
 	if (world_open(&w, "derive") != 0 || world_open(&once, "once") != 0 ||
-	    world_open(&odd, "odd") != 0)
+	    world_open(&odd, "odd") != 0 || world_open(&m1, "m1") != 0 ||
+	    world_open(&m2, "m2") != 0)
 		return 1;
 	test_outage(&w);
 	test_flaps(&w);
@@ -459,6 +505,9 @@ main(void)
 	test_invariance(&w, &odd, 420);
 	world_close(&w);
 	world_close(&once);
+	test_down_at_due(&m1, &m2);
 	world_close(&odd);
+	world_close(&m1);
+	world_close(&m2);
 	return done_testing();
 }
