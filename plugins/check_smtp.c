@@ -138,7 +138,8 @@ static const struct opt_spec smtp_opts[] = {
         {OPT_CERT_NAME, "cert-name", required_argument, "NAME",
          "Name the certificate must carry (default -H); also sent as SNI."},
         {OPT_CA_FILE, "ca-file", required_argument, "FILE",
-         "Trust anchors (default: system store)."},
+         "Trust anchors for --verify-cert (default: system store; -D alone\n"
+         "reads no trust store)."},
         {'A', "authtype", required_argument, "MECH", "SASL mechanism to test: PLAIN or LOGIN."},
         {'U', "authuser", required_argument, "USER", "User name for -A."},
         {'P', "authpass", required_argument, "PASS",
