@@ -174,9 +174,12 @@ hist_load(struct pass *p, const struct cfg_system *sys, struct sys_hist *h)
 	if (rc != 0)
 		return -1;
 	h->maint = xcalloc(n + 1, sizeof *h->maint);
+	/* a window hides problems only from when it was scheduled: one
+	 * scheduled late must not unpost what earlier passes posted */
 	for (size_t i = 0; i < n; i++)
 		h->maint[h->nmaint++] = (struct interval){
-		        .start = d[i].start, .end = d[i].ended ? d[i].ended : d[i].end};
+		        .start = d[i].start > d[i].created ? d[i].start : d[i].created,
+		        .end = d[i].ended ? d[i].ended : d[i].end};
 	downtimes_free(d, n);
 	in.ping = sys->ping ? &h->ping : NULL;
 	in.svcs = h->svcs;
@@ -391,8 +394,11 @@ outage_notices(struct pass *p, const struct cfg_system *sys)
 		                         MAX_EPISODES);
 		down.n = derive_episodes(h.tl, h.ntl, LVL_DOWN, flap, p->now, down.e, MAX_EPISODES);
 	}
+	/* an incident at the start of a history cut at HISTORY has lost its
+	 * real start, which keys its notices: it was handled back then */
 	for (size_t i = 0; rc == 0 && i < inc.n; i++)
-		if (inc.e[i].due != 0)
+		if (inc.e[i].due != 0 &&
+		    !(inc.e[i].start == h.tl[0].start && h.tl[0].start < p->now - HISTORY))
 			rc = incident_notices(p, &h, &inc.e[i], &crit, &down);
 	free(inc.e);
 	free(crit.e);

@@ -460,15 +460,30 @@ test_down_at_due(struct world *every, struct world *once)
 	char err[256], *a, *b;
 	struct notice_view n;
 
-	simulate(every, T0, T0 + 1500);
+	/* a window scheduled at 02:53:30 to have begun at 02:33:20 */
+	struct downtime late = {.system = "NC036",
+	                        .start = T0 + 200,
+	                        .end = T0 + 1600,
+	                        .reason = "late",
+	                        .created = T0 + 1410};
+
+	simulate(every, T0, T0 + 1410);
+	store_downtime_add(every->st, &late);
+	simulate(every, T0 + 1410, T0 + 1500);
+	store_downtime_add(once->st, &late);
 	simulate(once, T0, T0 + 1500);
 	if (derive_update(once->st, &once->cfg, T0 + 1470, err, sizeof err) != 0)
 		printf("# derive_update: %s\n", err);
 	a = all_notices(every);
 	b = all_notices(once);
-	is_str(b, a, "down at the due time: a single pass posts what passes every 30 s posted");
+	is_str(b, a,
+	       "down at the due time, and a window scheduled late over it: a single pass "
+	       "posts what passes every 30 s posted");
 	free(a);
 	free(b);
+	n = notice(once, "maint-underway:1");
+	is_int(n.posted, T0 + 1410, "underway dated when the late window was scheduled");
+	notice_free(&n);
 	n = notice(every, "down:NC036:1630549890");
 	ok(n.kind == NOTICE_OUTAGE && n.posted == T0 + 390 && n.starts == T0 + 330,
 	   "Server down, since the ping went HARD, dated flap_min after SMTP did");
