@@ -8,7 +8,6 @@
 #include "derive.h"
 
 #define HISTORY (90 * 86400)
-#define MAX_EPISODES 256
 
 struct pass {
 	struct store *st;
@@ -367,10 +366,12 @@ incident_notices(struct pass *p, const struct sys_hist *h, const struct episode 
 	}
 	if (id > 0 && inc->closes != 0) {
 		/* the host's down time: its first fall to its last recovery */
-		struct episode span = {0};
-		if (top == LVL_DOWN) {
-			span.start = inside(down, inc, false, false)->start;
-			span.end = inside(down, inc, false, true)->end;
+		const struct episode *a = inside(down, inc, false, false);
+		const struct episode *b = inside(down, inc, false, true);
+		struct episode span = *inc;
+		if (top == LVL_DOWN && a != NULL && b != NULL) {
+			span.start = a->start;
+			span.end = b->end;
 		}
 		id = post_recovery(p, h, inc, top, &span, id);
 	}
@@ -385,14 +386,14 @@ outage_notices(struct pass *p, const struct cfg_system *sys)
 	struct level_eps inc, crit, down;
 	int flap = p->cfg->site.flap_min, rc = hist_load(p, sys, &h);
 
-	inc.e = xcalloc(MAX_EPISODES, sizeof *inc.e);
-	crit.e = xcalloc(MAX_EPISODES, sizeof *crit.e);
-	down.e = xcalloc(MAX_EPISODES, sizeof *down.e);
+	/* an episode begins in a timeline interval: ntl is enough for all */
+	inc.e = xcalloc(h.ntl + 1, sizeof *inc.e);
+	crit.e = xcalloc(h.ntl + 1, sizeof *crit.e);
+	down.e = xcalloc(h.ntl + 1, sizeof *down.e);
 	if (rc == 0) {
-		inc.n = derive_episodes(h.tl, h.ntl, LVL_WARNING, flap, p->now, inc.e, MAX_EPISODES);
-		crit.n = derive_episodes(h.tl, h.ntl, LVL_CRITICAL, flap, p->now, crit.e,
-		                         MAX_EPISODES);
-		down.n = derive_episodes(h.tl, h.ntl, LVL_DOWN, flap, p->now, down.e, MAX_EPISODES);
+		inc.n = derive_episodes(h.tl, h.ntl, LVL_WARNING, flap, p->now, inc.e, h.ntl);
+		crit.n = derive_episodes(h.tl, h.ntl, LVL_CRITICAL, flap, p->now, crit.e, h.ntl);
+		down.n = derive_episodes(h.tl, h.ntl, LVL_DOWN, flap, p->now, down.e, h.ntl);
 	}
 	/* an incident at the start of a history cut at HISTORY has lost its
 	 * real start, which keys its notices: it was handled back then */

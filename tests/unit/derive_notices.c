@@ -44,6 +44,7 @@ struct world {
 	enum gl_state (*ping40)(time_t t);
 	enum gl_state (*smtp)(time_t t); /* NULL: smtp36 */
 	int every; /* seconds between derive passes; 0: none while feeding */
+	int step;  /* seconds between results; 0: 30 */
 };
 
 static void
@@ -86,7 +87,7 @@ simulate(struct world *w, time_t from, time_t to)
 {
 	char err[256];
 
-	for (time_t t = from; t < to; t += 30) {
+	for (time_t t = from; t < to; t += w->step ? w->step : 30) {
 		feed(w, "NC036", "PING", w->ping36(t), t);
 		feed(w, "NC036", "SMTP", w->smtp ? w->smtp(t) : smtp36(t), t);
 		feed(w, "NC040", "PING", w->ping40(t), t);
@@ -497,6 +498,36 @@ test_down_at_due(struct world *every, struct world *once)
 }
 
 
+/* Down 10 minutes, up 10 minutes, 300 times. */
+static enum gl_state
+ping_flaps(time_t t)
+{
+	return (t - T0) % 1200 < 600 ? GL_CRITICAL : GL_OK;
+}
+
+/* More incidents than any fixed table would hold, in one pass. */
+static void
+test_many(struct world *w)
+{
+	char err[256];
+	struct notice_view n;
+
+	simulate(w, T0, T0 + 300 * 1200);
+	if (derive_update(w->st, &w->cfg, T0 + 300 * 1200, err, sizeof err) != 0)
+		printf("# derive_update: %s\n", err);
+	is_int(store_notice_by_key(w->st, "up:NC036:1630908720") > 0, 1,
+	       "the 300th outage's recovery is posted");
+	n = notice(w, "up:NC036:1630908720");
+	is_str(n.body,
+	       "Server NC036 is back online. It was down for 8 minutes between 06:12 and 06:20 "
+	       "UTC.",
+	       "and says how long the host was down");
+	notice_free(&n);
+	n = notice(w, "down:NC036:1630908720");
+	is_int(n.posted, 1630908720 + 300, "the 300th outage's first notice");
+	notice_free(&n);
+}
+
 int
 main(void)
 {
@@ -505,10 +536,11 @@ main(void)
 	struct world odd = {.ping36 = ping36, .ping40 = ping40};
 	struct world m1 = {.ping36 = ping_short, .ping40 = ping40, .smtp = smtp_long, .every = 30};
 	struct world m2 = {.ping36 = ping_short, .ping40 = ping40, .smtp = smtp_long};
+	struct world many = {.ping36 = ping_flaps, .ping40 = ping40, .step = 120};
 
 	if (world_open(&w, "derive") != 0 || world_open(&once, "once") != 0 ||
 	    world_open(&odd, "odd") != 0 || world_open(&m1, "m1") != 0 ||
-	    world_open(&m2, "m2") != 0)
+	    world_open(&m2, "m2") != 0 || world_open(&many, "many") != 0)
 		return 1;
 	test_outage(&w);
 	test_flaps(&w);
@@ -524,5 +556,7 @@ main(void)
 	world_close(&odd);
 	world_close(&m1);
 	world_close(&m2);
+	test_many(&many);
+	world_close(&many);
 	return done_testing();
 }
