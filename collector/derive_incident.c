@@ -125,8 +125,8 @@ good_for(int status, enum level level)
 }
 
 size_t
-derive_episodes(const struct interval *tl, size_t n, enum level level, int flap_min,
-                time_t now, struct episode *out, size_t max)
+derive_episodes(const struct interval *tl, size_t n, enum level level, int flap_min, time_t now,
+                struct episode *out, size_t max)
 {
 	struct episode cur = {0};
 	bool open = false;

@@ -235,24 +235,27 @@ post_problem(struct pass *p, const struct sys_hist *h, const struct episode *inc
 		 * investigate yet (Statuspage's "Degraded Performance") */
 		bool warn = lvl == LVL_WARNING;
 		n.state = warn ? INC_IDENTIFIED : INC_INVESTIGATING;
-		n.title = fmt(&sb, "%s: %s", sys->id, warn ? "Degraded service" : "Service disruption");
+		n.title = fmt(&sb, "%s: %s", sys->id,
+		              warn ? "Degraded service" : "Service disruption");
 		sb_appendf(&sb, "%s is up%s, but ", sys->name,
 		           warn ? " and its services are working" : "");
 		k = services_in(h, warn ? GL_WARNING : GL_CRITICAL, e->due, &sb);
-		n.body = fmt(&sb,
-		             warn ? " %s reported a warning since %s (degraded performance). We "
-		                    "will post an update here if it gets worse."
-		                  : " %s been failing since %s. We are looking into it and will "
-		                    "post an update here.",
-		             k == 1 ? "has" : "have", sb_str(&when));
+		n.body =
+		        fmt(&sb,
+		            warn ? " %s reported a warning since %s (degraded performance). We "
+		                   "will post an update here if it gets worse."
+		                 : " %s been failing since %s. We are looking into it and will "
+		                   "post an update here.",
+		            k == 1 ? "has" : "have", sb_str(&when));
 		n.tags = one_tag(warn ? "degraded performance" : "service disruption");
 	}
 	sb_free(&when);
 	if (incident == 0)
 		snprintf(key, sizeof key, "down:%s:%lld", sys->id, (long long)inc->start);
 	else
-		snprintf(key, sizeof key, "%s:%s:%lld", lvl == LVL_DOWN ? "hostdown" : "critical",
-		         sys->id, (long long)inc->start);
+		snprintf(key, sizeof key, "%s:%s:%lld",
+		         lvl == LVL_DOWN ? "hostdown" : "critical", sys->id,
+		         (long long)inc->start);
 	return post(p, key, &n);
 }
 
@@ -290,10 +293,11 @@ post_recovery(struct pass *p, const struct sys_hist *h, const struct episode *in
 		n.tags = one_tag("service disruption");
 	} else {
 		n.title = fmt(&sb, "%s: Service back to normal", sys->id);
-		n.body = fmt(&sb,
-		             "All services on %s are working normally again. They were degraded "
-		             "for %s %s.",
-		             sys->name, sb_str(&dur), sb_str(&span));
+		n.body =
+		        fmt(&sb,
+		            "All services on %s are working normally again. They were degraded "
+		            "for %s %s.",
+		            sys->name, sb_str(&dur), sb_str(&span));
 		n.tags = one_tag("degraded performance");
 	}
 	sb_free(&dur);
@@ -392,7 +396,8 @@ outage_notices(struct pass *p, const struct cfg_system *sys)
 	down.e = xcalloc(h.ntl + 1, sizeof *down.e);
 	if (rc == 0) {
 		inc.n = derive_episodes(h.tl, h.ntl, LVL_WARNING, flap, p->now, inc.e, h.ntl);
-		crit.n = derive_episodes(h.tl, h.ntl, LVL_CRITICAL, flap, p->now, crit.e, h.ntl);
+		crit.n =
+		        derive_episodes(h.tl, h.ntl, LVL_CRITICAL, flap, p->now, crit.e, h.ntl);
 		down.n = derive_episodes(h.tl, h.ntl, LVL_DOWN, flap, p->now, down.e, h.ntl);
 	}
 	/* an incident at the start of a history cut at HISTORY has lost its

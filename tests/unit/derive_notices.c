@@ -306,10 +306,10 @@ static void
 test_escalation(struct world *w)
 {
 	static const char *const ten[] = {
-	        "NC036: Server down",           "NC036: Server back online",
-	        "NC036: Maintenance underway",  "NC036: Maintenance complete",
-	        "NC036: Degraded service",      "NC036: Service back to normal",
-	        "NC036: Service disruption",    "NC036: Server down",
+	        "NC036: Server down",          "NC036: Server back online",
+	        "NC036: Maintenance underway", "NC036: Maintenance complete",
+	        "NC036: Degraded service",     "NC036: Service back to normal",
+	        "NC036: Service disruption",   "NC036: Server down",
 	        "NC036: Server back online"};
 	struct notice_view n;
 	int64_t first;
@@ -497,7 +497,6 @@ test_down_at_due(struct world *every, struct world *once)
 	notice_free(&n);
 }
 
-
 /* Down 10 minutes, up 10 minutes, 300 times. */
 static enum gl_state
 ping_flaps(time_t t)
@@ -534,7 +533,8 @@ main(void)
 	struct world w = {.ping36 = ping36, .ping40 = ping40, .every = 30};
 	struct world once = {.ping36 = ping36, .ping40 = ping40};
 	struct world odd = {.ping36 = ping36, .ping40 = ping40};
-	struct world m1 = {.ping36 = ping_short, .ping40 = ping40, .smtp = smtp_long, .every = 30};
+	struct world m1 = {
+	        .ping36 = ping_short, .ping40 = ping40, .smtp = smtp_long, .every = 30};
 	struct world m2 = {.ping36 = ping_short, .ping40 = ping40, .smtp = smtp_long};
 	struct world many = {.ping36 = ping_flaps, .ping40 = ping40, .step = 120};
 

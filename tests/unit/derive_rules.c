@@ -134,11 +134,12 @@ test_episodes(void)
 {
 	struct episode e[8];
 	/* down 02:31-02:37, then up for good */
-	struct interval one[] = {IV(LVL_GOOD, 0, 60), IV(LVL_DOWN, 60, 420), IV(LVL_GOOD, 420, 0)};
+	struct interval one[] = {IV(LVL_GOOD, 0, 60), IV(LVL_DOWN, 60, 420),
+	                         IV(LVL_GOOD, 420, 0)};
 	/* three flaps of 1 min with 2 min up between: one episode */
-	struct interval flaps[] = {IV(LVL_GOOD, 0, 60),     IV(LVL_DOWN, 60, 120),
-	                           IV(LVL_GOOD, 120, 240),  IV(LVL_DOWN, 240, 300),
-	                           IV(LVL_GOOD, 300, 420),  IV(LVL_WARNING, 420, 480),
+	struct interval flaps[] = {IV(LVL_GOOD, 0, 60),    IV(LVL_DOWN, 60, 120),
+	                           IV(LVL_GOOD, 120, 240), IV(LVL_DOWN, 240, 300),
+	                           IV(LVL_GOOD, 300, 420), IV(LVL_WARNING, 420, 480),
 	                           IV(LVL_GOOD, 480, 0)};
 	size_t n;
 
@@ -163,8 +164,9 @@ test_episodes(void)
 	n = derive_episodes(flaps, 7, LVL_WARNING, 300, T0 + 900, e, 8);
 	is_int(n, 1, "flaps closer than flap_min coalesce into one episode");
 	is_int(e[0].end - e[0].start, 420, "the episode spans first fall to last problem");
-	is_int(e[0].due, T0 + 420, "due at the first bad second 300 s after the start (in the "
-	                           "WARNING, not in the gap before it)");
+	is_int(e[0].due, T0 + 420,
+	       "due at the first bad second 300 s after the start (in the "
+	       "WARNING, not in the gap before it)");
 	n = derive_episodes(flaps, 7, LVL_DOWN, 300, T0 + 900, e, 8);
 	ok(n == 1 && e[0].end == T0 + 300 && e[0].due == 0 && e[0].closes == T0 + 600,
 	   "at level DOWN: the WARNING is good time; down 240 s in all, never due");
@@ -185,16 +187,18 @@ test_episodes(void)
 static void
 test_timeline(void)
 {
-	struct interval ping[] = {IV(GL_OK, 0, 100), IV(GL_CRITICAL, 100, 400), IV(GL_OK, 400, 0)};
+	struct interval ping[] = {IV(GL_OK, 0, 100), IV(GL_CRITICAL, 100, 400),
+	                          IV(GL_OK, 400, 0)};
 	struct interval smtp[] = {IV(GL_OK, 10, 50), IV(GL_WARNING, 50, 200),
 	                          IV(GL_CRITICAL, 200, 500), IV(GL_UNKNOWN, 500, 0)};
 	struct interval win[] = {IV(0, 300, 350), IV(0, 2000, 3000)};
 	struct check_hist p = {ping, 3}, s = {smtp, 4};
-	struct timeline_input in = {.ping = &p, .svcs = &s, .nsvcs = 1, .maint = win, .nmaint = 2};
+	struct timeline_input in = {
+	        .ping = &p, .svcs = &s, .nsvcs = 1, .maint = win, .nmaint = 2};
 	struct interval *tl;
 	size_t n = derive_timeline(&in, T0 + 1000, &tl);
-	static const int want[][2] = {{LVL_GOOD, 0},     {LVL_WARNING, 50}, {LVL_DOWN, 100},
-	                              {LVL_GOOD, 300},   {LVL_DOWN, 350},   {LVL_CRITICAL, 400},
+	static const int want[][2] = {{LVL_GOOD, 0},   {LVL_WARNING, 50}, {LVL_DOWN, 100},
+	                              {LVL_GOOD, 300}, {LVL_DOWN, 350},   {LVL_CRITICAL, 400},
 	                              {LVL_GOOD, 500}};
 	char got[128] = "", exp[128] = "";
 
