@@ -141,10 +141,13 @@ derive_episodes(const struct interval *tl, size_t n, enum level level, int flap_
 			open = true;
 			cur.end = tl[i].end;
 			good_from = 0;
-			/* due: the first bad second at least flap_min after start */
+			/* due: the first bad second at least flap_min after start.
+			 * Inside an interval still open, only once that second is
+			 * past: a result in the same second could still end it. */
 			time_t d = cur.start + flap_min > tl[i].start ? cur.start + flap_min
 			                                              : tl[i].start;
-			if (cur.due == 0 && (tl[i].end ? d < tl[i].end : d <= now))
+			if (cur.due == 0 &&
+			    (tl[i].end ? d < tl[i].end : d < now || d == tl[i].start))
 				cur.due = d;
 		} else if (!good_for(tl[i].status, level)) {
 			good_from = 0; /* unknown: no evidence of recovery */

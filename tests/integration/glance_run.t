@@ -232,8 +232,10 @@ is "$(oq "SELECT status, start - $t0 FROM sys_intervals WHERE end IS NULL")" "2|
 at 2 390
 is "$(oq "SELECT count(*) FROM notices")" 0 "down 290 s with flap_min 300: no notice"
 at 2 400
+is "$(oq "SELECT count(*) FROM notices")" 0 "down 300 s at this very second: not yet (a result now could end it)"
+at 2 420
 run "$G" notice list -c "$T/o/o.conf"
-is "$out" "$(printf '1\t2021-09-02 02:36:40 UTC\toutage\tinvestigating\tNC036: Server down')" "down 300 s: 'Server down' posted"
+is "$out" "$(printf '1\t2021-09-02 02:36:40 UTC\toutage\tinvestigating\tNC036: Server down')" "the next pass posts 'Server down', dated at 300 s"
 at 0 460
 at 0 740
 is "$(oq "SELECT count(*) FROM notices")" 1 "up 280 s: recovery not yet posted"

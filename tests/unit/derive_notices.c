@@ -155,10 +155,10 @@ test_outage(struct world *w)
 	static const char *const two[] = {"NC036: Server down", "NC036: Server back online"};
 	struct notice_view n;
 
-	simulate(w, T0, T0 + 390);
-	notices_are(w, NULL, 0, "down 270 s, flap_min 300: nothing yet");
-	simulate(w, T0 + 390, T0 + 420);
-	notices_are(w, one, 1, "down 300 s");
+	simulate(w, T0, T0 + 420);
+	notices_are(w, NULL, 0, "down 300 s at the last pass, not yet past it: nothing yet");
+	simulate(w, T0 + 420, T0 + 450);
+	notices_are(w, one, 1, "the next pass posts it");
 	n = notice(w, "down:NC036:1630549890");
 	is_int(n.posted, T0 + 390, "posted when it had lasted flap_min: 02:31:30 + 300 s");
 	is_int(n.starts, T0 + 90, "outage began at the HARD change, 02:31:30");
@@ -168,7 +168,7 @@ test_outage(struct world *w)
 	       "down notice body");
 	is_int(n.state, INC_INVESTIGATING, "investigating");
 	notice_free(&n);
-	simulate(w, T0 + 420, T0 + 720);
+	simulate(w, T0 + 450, T0 + 720);
 	notices_are(w, one, 1, "up 270 s: recovery not yet posted");
 	simulate(w, T0 + 720, T0 + 750);
 	notices_are(w, two, 2, "up 300 s: recovery posted");

@@ -159,7 +159,13 @@ test_episodes(void)
 	ok(n == 1 && e[0].end == 0 && e[0].closes == 0 && e[0].due == 0,
 	   "down 140 s at 02:33:20: open, no notice due");
 	n = derive_episodes(open, 2, LVL_DOWN, 300, T0 + 360, e, 8);
-	is_int(e[0].due, T0 + 360, "down 300 s: due now");
+	is_int(e[0].due, 0, "down 300 s: a result in this second could still end it");
+	n = derive_episodes(open, 2, LVL_DOWN, 300, T0 + 361, e, 8);
+	is_int(e[0].due, T0 + 360, "a second later: due, dated at 300 s");
+	struct interval back[] = {IV(LVL_DOWN, 0, 100), IV(LVL_GOOD, 100, 350),
+	                          IV(LVL_DOWN, 350, 0)};
+	n = derive_episodes(back, 3, LVL_DOWN, 300, T0 + 350, e, 8);
+	is_int(e[0].due, T0 + 350, "bad again after 300 s: due in the very second it fell");
 
 	n = derive_episodes(flaps, 7, LVL_WARNING, 300, T0 + 900, e, 8);
 	is_int(n, 1, "flaps closer than flap_min coalesce into one episode");
