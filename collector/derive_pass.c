@@ -260,36 +260,37 @@ post_problem(struct pass *p, const struct sys_hist *h, const struct episode *inc
 }
 
 /* The recovery of a closed incident; top is the worst level posted in
- * it, down the span the host was down when that is LVL_DOWN. */
+ * it, span what the text tells: the incident, or the time the host was
+ * down when top is LVL_DOWN. */
 static int64_t
 post_recovery(struct pass *p, const struct sys_hist *h, const struct episode *inc,
-              enum level top, const struct episode *down, int64_t incident)
+              enum level top, const struct episode *span, int64_t incident)
 {
 	const struct cfg_system *sys = h->sys;
-	struct strbuf sb = STRBUF_INIT, dur = STRBUF_INIT, span = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, dur = STRBUF_INIT, between = STRBUF_INIT;
 	struct notice_view n = {.system_id = xstrdup(sys->id),
 	                        .incident_id = incident,
 	                        .state = INC_RESOLVED,
 	                        .kind = NOTICE_RECOVERY,
 	                        .posted = inc->closes,
-	                        .starts = top == LVL_DOWN ? down->start : inc->start,
-	                        .ends = top == LVL_DOWN ? down->end : inc->end,
+	                        .starts = span->start,
+	                        .ends = span->end,
 	                        .ntags = 1};
 	char key[128];
 
 	derive_duration(&dur, (long)(n.ends - n.starts));
-	derive_between(&span, n.starts, n.ends);
+	derive_between(&between, n.starts, n.ends);
 	if (top == LVL_DOWN) {
 		n.title = fmt(&sb, "%s: Server back online", sys->id);
 		n.body = fmt(&sb, "%s is back online. It was down for %s %s.", sys->name,
-		             sb_str(&dur), sb_str(&span));
+		             sb_str(&dur), sb_str(&between));
 		n.tags = one_tag("down time");
 	} else if (top == LVL_CRITICAL) {
 		n.title = fmt(&sb, "%s: Service restored", sys->id);
 		n.body = fmt(
 		        &sb,
 		        "All services on %s are working again. They were disrupted for %s %s.",
-		        sys->name, sb_str(&dur), sb_str(&span));
+		        sys->name, sb_str(&dur), sb_str(&between));
 		n.tags = one_tag("service disruption");
 	} else {
 		n.title = fmt(&sb, "%s: Service back to normal", sys->id);
@@ -297,11 +298,11 @@ post_recovery(struct pass *p, const struct sys_hist *h, const struct episode *in
 		        fmt(&sb,
 		            "All services on %s are working normally again. They were degraded "
 		            "for %s %s.",
-		            sys->name, sb_str(&dur), sb_str(&span));
+		            sys->name, sb_str(&dur), sb_str(&between));
 		n.tags = one_tag("degraded performance");
 	}
 	sb_free(&dur);
-	sb_free(&span);
+	sb_free(&between);
 	snprintf(key, sizeof key, "up:%s:%lld", sys->id, (long long)inc->start);
 	return post(p, key, &n);
 }
@@ -331,8 +332,6 @@ inside(const struct level_eps *l, const struct episode *inc, bool due, bool last
 	return found;
 }
 
-/* The notices of one incident: the first, at most one escalation to a
- * service failing and one to the host down, and the recovery. */
 /* When the timeline last went to lvl or worse before t: the "since" of a
  * first notice, from what was known at t. */
 static time_t
@@ -348,6 +347,8 @@ level_since(const struct sys_hist *h, time_t t, enum level lvl)
 	return since;
 }
 
+/* The notices of one incident: the first, at most one escalation to a
+ * service failing and one to the host down, and the recovery. */
 static int
 incident_notices(struct pass *p, const struct sys_hist *h, const struct episode *inc,
                  const struct level_eps *crit, const struct level_eps *down)
