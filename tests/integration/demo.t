@@ -31,6 +31,9 @@ like "$text" "NC023: Maintenance underway" "then underway"
 like "$text" "NC023: Maintenance complete" "then complete"
 like "$text" "after 1 hour" "with its actual length"
 like "$text" "NC036: Mail not accepted" "the operator's update is shown"
+like "$text" "NC036: Update 2" "the operator's closing update is shown"
+is "$(python3 -c 'import json,sys; print(",".join(i["name"] for i in json.load(open(sys.argv[1]))["incidents"]))' "$out/api/v2/incidents/unresolved.json")" \
+	"NC042: Degraded service" "the only unresolved incident is the one still open (the operator resolved the mail incident)"
 like "$text" "NC036: Service restored" "the outage's end is posted"
 like "$text" "disrupted for 6 minutes between [0-9]{2}:[0-9]{2} and [0-9]{2}:[0-9]{2} UTC" \
 	"with the real duration of the outage"
