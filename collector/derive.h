@@ -1,35 +1,43 @@
 /* derive: from the store's history to what the public page says.
  *
- * derive_update() is one pass at time now, in one transaction: it works
- * out each system's status from HARD states only, records changes as
- * system status intervals, and posts the automatic notices (maintenance
- * underway / complete, server down / back online, service disruption /
- * restored, degraded service / back to normal), each at most once (a key
- * per event), each dated by the history rather than by the pass.
- * derive_view() then builds the struct site_view render needs; it writes
- * nothing.
+ * derive_update() is one pass at time now, in one transaction: it posts
+ * the automatic notices (maintenance underway / complete, server down /
+ * back online, service disruption / restored, degraded service / back
+ * to normal), each at most once (a key per event), each dated by the
+ * history rather than by the pass. derive_view() then builds the struct
+ * site_view render needs; it writes nothing. Neither records anything
+ * of its own about a system's status: both rebuild it from the checks'
+ * HARD state intervals, their result times and the maintenance windows,
+ * so notices, status, "since" and uptime are the same however often
+ * passes run, and whenever the page is drawn.
  *
  * The pure functions below hold the rules, so tests can check them with
  * exact times:
- *  - status: maintenance window > host (ping) HARD CRITICAL = outage >
- *    no fresh ping or service result = unknown > a service HARD WARNING or
- *    CRITICAL = degraded > operational. A ping UNKNOWN (the plugin could
- *    not tell) is not an outage: the Ping column says Unknown instead.
- *    UNKNOWN services do not degrade a system.
+ *  - status: maintenance window > no fresh ping result = unknown > ping
+ *    HARD CRITICAL = outage > no fresh ping or service result = unknown >
+ *    a service HARD WARNING or CRITICAL = degraded > operational. A ping
+ *    UNKNOWN (the plugin could not tell) is not an outage but unknown.
+ *    UNKNOWN and stale services do not degrade a system. A result is
+ *    fresh for derive_stale_after() seconds. "Since" is when the current
+ *    status began (derive_status_timeline).
  *  - notices: from a timeline of the system's level rebuilt from its
- *    checks' HARD state intervals and its windows (derive_timeline), not
- *    from the status intervals the passes record, so they are the same
- *    however often passes run. Problems separated by fewer than flap_min
- *    seconds of good time are one episode; its first notice is dated at
- *    its first bad moment flap_min after it began, its recovery flap_min
- *    after good time began for good (derive_episodes). The level at the
- *    first notice picks its words: host down "Server down", a service
- *    CRITICAL "Service disruption", only WARNINGs "Degraded service";
- *    a worse level later in the same episode posts once more.
- *  - uptime: over [now - window, now], up = operational + degraded time,
- *    down = outage time; uptime = up / (up + down); maintenance and
- *    unknown time are left out, maintenance is reported on its own (as
- *    Nagios avail.cgi splits scheduled from unscheduled time). */
+ *    checks' HARD state intervals and its windows (derive_timeline).
+ *    Problems separated by fewer than flap_min seconds of good time are
+ *    one episode; its first notice is dated at its first bad moment
+ *    flap_min after it began, its recovery flap_min after good time began
+ *    for good (derive_episodes). The level at the first notice picks its
+ *    words: host down "Server down", a service CRITICAL "Service
+ *    disruption", only WARNINGs "Degraded service"; a worse level later
+ *    in the same episode posts once more. Staleness plays no part in
+ *    notices: a check that stops reporting posts nothing.
+ *  - uptime: over [now - window, now] of the status timeline, up =
+ *    operational + degraded time, down = outage time; uptime = up /
+ *    (up + down). Maintenance time is left out and reported on its own
+ *    (as Nagios avail.cgi splits scheduled from unscheduled time);
+ *    unknown time (stale, ping UNKNOWN, before the first result) is
+ *    "no data" (avail.cgi's undetermined time) and left out as well.
+ *  - a window counts from its start, or from when it was scheduled if
+ *    that was later: scheduling one afterwards does not rewrite the past. */
 #ifndef GLANCE_DERIVE_H
 #define GLANCE_DERIVE_H
 
@@ -42,36 +50,23 @@
 #include "store.h"
 #include "strbuf.h"
 
-struct check_input {
-	bool known; /* there is a HARD state */
-	enum gl_state hard;
-	time_t hard_since;
-	time_t last_check;
-	int stale_after; /* seconds after last_check it stops being fresh */
-};
-
-struct status_input {
-	bool maintenance;
-	time_t maint_start;
-	const struct check_input *ping; /* NULL: the system has none */
-	const struct check_input *svcs;
-	size_t nsvcs;
-};
-
-/* The status at now and when it began (see above). */
-enum sys_status derive_status(const struct status_input *in, time_t now, time_t *since);
-
-/* How long a result stays fresh: two intervals plus the timeout. */
+/* How long a result stays fresh: two intervals plus the timeout (a
+ * SOFT problem is retried sooner, at retry <= interval). A check is
+ * stale from last result + this; stale time is "no data". */
 int derive_stale_after(const struct cfg_check *c);
 
 /* A system's level for the notices, least bad first. Maintenance counts
  * as GOOD; UNKNOWN is neither good nor bad (no evidence either way). */
 enum level { LVL_GOOD, LVL_UNKNOWN, LVL_WARNING, LVL_CRITICAL, LVL_DOWN };
 
-/* The HARD state intervals of one check (status: enum gl_state). */
+/* The HARD state intervals of one check (status: enum gl_state), and
+ * the spans in which it had no fresh result, [start, end) with end 0
+ * when still stale at now. */
 struct check_hist {
 	const struct interval *iv;
 	size_t n;
+	const struct interval *stale;
+	size_t nstale;
 };
 
 struct timeline_input {
@@ -90,6 +85,15 @@ struct timeline_input {
  * read. Returns the count; *out is malloc'd, oldest first, the last
  * interval open (end 0). */
 size_t derive_timeline(const struct timeline_input *in, time_t now, struct interval **out);
+
+/* The system's public status over time (status: enum sys_status),
+ * as derive_timeline, by the status rules above: a window =
+ * MAINTENANCE; ping stale, UNKNOWN or without a result = UNKNOWN; ping
+ * CRITICAL = OUTAGE; else the fresh services: none = UNKNOWN (with no
+ * ping), one WARNING or CRITICAL = DEGRADED, else OPERATIONAL. The page's
+ * status and "since", uptime and day bars all come from it. */
+size_t derive_status_timeline(const struct timeline_input *in, time_t now,
+                              struct interval **out);
 
 /* The state of a check at t (enum gl_state), -1 when it had none. */
 int derive_state_at(const struct check_hist *h, time_t t);
@@ -116,8 +120,8 @@ struct episode {
 size_t derive_episodes(const struct interval *tl, size_t n, enum level level, int flap_min,
                        time_t now, struct episode *out, size_t max);
 
-/* Uptime fraction over [from, now] (NaN with no up or down time), and
- * the maintenance seconds in it. */
+/* Uptime fraction over [from, now] of a status timeline (NaN with no up
+ * or down time), and the maintenance seconds in it. */
 void derive_uptime(const struct interval *iv, size_t n, time_t from, time_t now, double *uptime,
                    double *maint);
 
@@ -131,6 +135,23 @@ void derive_date(struct strbuf *sb, time_t t);
 
 /* The rta of a ping check's perfdata in milliseconds, NaN when absent. */
 double derive_rta_ms(const char *perfdata);
+
+/* What derive reads of one system: its checks' history since from and
+ * its windows, and the two timelines rebuilt from them at now. */
+struct sys_hist {
+	const struct cfg_system *sys;
+	struct check_hist ping;
+	struct check_hist *svcs;
+	struct interval *maint;
+	size_t nmaint;
+	struct interval *tl; /* derive_timeline */
+	size_t ntl;
+	struct interval *status; /* derive_status_timeline */
+	size_t nstatus;
+};
+int derive_hist_load(struct store *st, const struct config *cfg, const struct cfg_system *sys,
+                     time_t from, time_t now, struct sys_hist *h);
+void derive_hist_free(struct sys_hist *h);
 
 int derive_update(struct store *st, const struct config *cfg, time_t now, char *err,
                   size_t errlen);

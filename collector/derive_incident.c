@@ -1,8 +1,8 @@
-/* The timeline of a system's level and its episodes (derive.h): the
- * pure half of the automatic outage notices. Every time they produce is
- * read off the recorded history, never off the clock of the pass, so a
- * derive pass every minute and one pass at the end post the same
- * notices. */
+/* The timelines of a system's level and status, and the level's
+ * episodes (derive.h): the pure half of the automatic outage notices and
+ * of the page's status and uptime. Every time they produce is read off
+ * the recorded history, never off the clock of the pass, so a derive
+ * pass every minute and one pass at the end give the same page. */
 #include <stdlib.h>
 
 #include "derive.h"
@@ -62,6 +62,49 @@ level_of(const struct timeline_input *in, time_t t)
 	return known ? worst : LVL_UNKNOWN;
 }
 
+/* Whether a check had no fresh result at t. */
+static bool
+stale_at(const struct check_hist *h, time_t t)
+{
+	const struct interval *i = last_started(h->stale, h->nstale, t);
+
+	return i != NULL && (i->end == 0 || t < i->end);
+}
+
+static bool
+in_window(const struct timeline_input *in, time_t t)
+{
+	for (size_t i = 0; i < in->nmaint; i++)
+		if (in->maint[i].start <= t && t < in->maint[i].end)
+			return true;
+	return false;
+}
+
+static int
+status_of(const struct timeline_input *in, time_t t)
+{
+	bool known = false, degraded = false;
+
+	if (in_window(in, t))
+		return SYS_MAINTENANCE;
+	if (in->ping != NULL) {
+		int s = derive_state_at(in->ping, t);
+		if (s < 0 || s == GL_UNKNOWN || stale_at(in->ping, t))
+			return SYS_UNKNOWN;
+		if (s == GL_CRITICAL)
+			return SYS_OUTAGE;
+		known = true;
+	}
+	for (size_t i = 0; i < in->nsvcs; i++) {
+		int s = derive_state_at(&in->svcs[i], t);
+		if (s < 0 || stale_at(&in->svcs[i], t))
+			continue;
+		known = true;
+		degraded |= s == GL_WARNING || s == GL_CRITICAL;
+	}
+	return !known ? SYS_UNKNOWN : degraded ? SYS_DEGRADED : SYS_OPERATIONAL;
+}
+
 static int
 cmp_time(const void *a, const void *b)
 {
@@ -80,34 +123,75 @@ add_bounds(time_t *t, size_t *k, const struct interval *iv, size_t n, time_t now
 	}
 }
 
-size_t
-derive_timeline(const struct timeline_input *in, time_t now, struct interval **out)
+static size_t
+check_bounds(time_t *t, size_t k, const struct check_hist *h, time_t now)
 {
-	size_t cap = 2 * in->nmaint + (in->ping ? 2 * in->ping->n : 0), k = 0, n = 0;
+	add_bounds(t, &k, h->iv, h->n, now);
+	add_bounds(t, &k, h->stale, h->nstale, now);
+	return k;
+}
+
+/* Every moment the classification can change, sorted; returns how many. */
+static size_t
+bounds(const struct timeline_input *in, time_t now, time_t **out)
+{
+	size_t cap = 2 * in->nmaint, k = 0;
 	time_t *t;
 
+	if (in->ping != NULL)
+		cap += 2 * (in->ping->n + in->ping->nstale);
 	for (size_t i = 0; i < in->nsvcs; i++)
-		cap += 2 * in->svcs[i].n;
+		cap += 2 * (in->svcs[i].n + in->svcs[i].nstale);
 	t = xcalloc(cap + 1, sizeof *t);
 	if (in->ping != NULL)
-		add_bounds(t, &k, in->ping->iv, in->ping->n, now);
+		k = check_bounds(t, k, in->ping, now);
 	for (size_t i = 0; i < in->nsvcs; i++)
-		add_bounds(t, &k, in->svcs[i].iv, in->svcs[i].n, now);
+		k = check_bounds(t, k, &in->svcs[i], now);
 	add_bounds(t, &k, in->maint, in->nmaint, now);
 	qsort(t, k, sizeof *t, cmp_time);
+	*out = t;
+	return k;
+}
+
+/* The intervals of equal classification between the bounds. */
+static size_t
+timeline(const struct timeline_input *in, time_t now, int (*classify)(const struct timeline_input *, time_t),
+         struct interval **out)
+{
+	time_t *t;
+	size_t k = bounds(in, now, &t), n = 0;
+
 	*out = xcalloc(k + 1, sizeof **out);
 	for (size_t i = 0; i < k; i++) {
 		if (i > 0 && t[i] == t[i - 1])
 			continue;
-		enum level l = level_of(in, t[i]);
-		if (n > 0 && (*out)[n - 1].status == (int)l)
+		int l = classify(in, t[i]);
+		if (n > 0 && (*out)[n - 1].status == l)
 			continue;
 		if (n > 0)
 			(*out)[n - 1].end = t[i];
-		(*out)[n++] = (struct interval){.status = (int)l, .start = t[i]};
+		(*out)[n++] = (struct interval){.status = l, .start = t[i]};
 	}
 	free(t);
 	return n;
+}
+
+static int
+level_int(const struct timeline_input *in, time_t t)
+{
+	return (int)level_of(in, t);
+}
+
+size_t
+derive_timeline(const struct timeline_input *in, time_t now, struct interval **out)
+{
+	return timeline(in, now, level_int, out);
+}
+
+size_t
+derive_status_timeline(const struct timeline_input *in, time_t now, struct interval **out)
+{
+	return timeline(in, now, status_of, out);
 }
 
 enum level

@@ -15,75 +15,6 @@ struct pass {
 	time_t now;
 };
 
-static void
-input_from(const struct svc_row *row, const struct cfg_check *c, struct check_input *in)
-{
-	in->known = row->st.checked && row->st.has_hard;
-	in->hard = row->st.hard_state;
-	in->hard_since = row->st.hard_since;
-	in->last_check = row->st.last_check;
-	in->stale_after = derive_stale_after(c);
-}
-
-/* The active maintenance window of a system at now, if any, and when its
- * last finished window ended (no status after it can begin earlier). */
-static int
-active_window(struct pass *p, const char *system, time_t *start, time_t *last_end)
-{
-	struct downtime *d;
-	size_t n;
-	int found = 0;
-
-	*last_end = 0;
-	if (store_downtimes(p->st, system, p->now - 7 * 86400, &d, &n) != 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		time_t end = d[i].ended ? d[i].ended : d[i].end;
-		if (d[i].start <= p->now && p->now < end) {
-			*start = d[i].start;
-			found = 1;
-		} else if (end <= p->now && end > *last_end) {
-			*last_end = end;
-		}
-	}
-	downtimes_free(d, n);
-	return found;
-}
-
-/* The status of one system now, from the store's HARD states. */
-static int
-system_status(struct pass *p, const struct cfg_system *sys, enum sys_status *status,
-              time_t *since)
-{
-	struct status_input in = {0};
-	struct check_input ping, *svcs = xcalloc(sys->nservices + 1, sizeof *svcs);
-	struct svc_row row;
-	time_t maint_end;
-	int rc = active_window(p, sys->id, &in.maint_start, &maint_end);
-
-	in.maintenance = rc > 0;
-	if (rc >= 0 && sys->ping != NULL) {
-		rc = store_get_service(p->st, sys->id, sys->ping, &row);
-		input_from(&row, config_check(p->cfg, sys->id, sys->ping), &ping);
-		svc_row_free(&row);
-		in.ping = &ping;
-	}
-	for (size_t i = 0; rc >= 0 && i < sys->nservices; i++) {
-		rc = store_get_service(p->st, sys->id, sys->services[i], &row);
-		input_from(&row, config_check(p->cfg, sys->id, sys->services[i]), &svcs[i]);
-		svc_row_free(&row);
-	}
-	in.svcs = svcs;
-	in.nsvcs = sys->nservices;
-	if (rc >= 0) {
-		*status = derive_status(&in, p->now, since);
-		if (*since < maint_end)
-			*since = maint_end;
-	}
-	free(svcs);
-	return rc < 0 ? -1 : 0;
-}
-
 static char **
 one_tag(const char *t)
 {
@@ -118,74 +49,6 @@ fmt(struct strbuf *sb, const char *f, ...)
 	sb_vappendf(sb, f, ap);
 	va_end(ap);
 	return sb_detach(sb);
-}
-
-/* What the pass reads of one system to post its outage notices. */
-struct sys_hist {
-	const struct cfg_system *sys;
-	struct check_hist ping;
-	struct check_hist *svcs;
-	struct interval *maint;
-	size_t nmaint;
-	struct interval *tl; /* derive_timeline */
-	size_t ntl;
-};
-
-static void
-hist_free(struct sys_hist *h)
-{
-	free((void *)h->ping.iv);
-	for (size_t i = 0; h->svcs != NULL && i < h->sys->nservices; i++)
-		free((void *)h->svcs[i].iv);
-	free(h->svcs);
-	free(h->maint);
-	free(h->tl);
-}
-
-static int
-read_hist(struct pass *p, const char *system, const char *service, struct check_hist *out)
-{
-	struct interval *iv = NULL;
-	size_t n = 0;
-	int rc = store_svc_intervals(p->st, system, service, p->now - HISTORY, &iv, &n);
-
-	out->iv = iv;
-	out->n = n;
-	return rc;
-}
-
-static int
-hist_load(struct pass *p, const struct cfg_system *sys, struct sys_hist *h)
-{
-	struct timeline_input in = {.nsvcs = sys->nservices};
-	struct downtime *d;
-	size_t n;
-	int rc;
-
-	memset(h, 0, sizeof *h);
-	h->sys = sys;
-	h->svcs = xcalloc(sys->nservices + 1, sizeof *h->svcs);
-	rc = sys->ping ? read_hist(p, sys->id, sys->ping, &h->ping) : 0;
-	for (size_t i = 0; rc == 0 && i < sys->nservices; i++)
-		rc = read_hist(p, sys->id, sys->services[i], &h->svcs[i]);
-	if (rc == 0)
-		rc = store_downtimes(p->st, sys->id, p->now - HISTORY, &d, &n);
-	if (rc != 0)
-		return -1;
-	h->maint = xcalloc(n + 1, sizeof *h->maint);
-	/* a window hides problems only from when it was scheduled: one
-	 * scheduled late must not unpost what earlier passes posted */
-	for (size_t i = 0; i < n; i++)
-		h->maint[h->nmaint++] = (struct interval){
-		        .start = d[i].start > d[i].created ? d[i].start : d[i].created,
-		        .end = d[i].ended ? d[i].ended : d[i].end};
-	downtimes_free(d, n);
-	in.ping = sys->ping ? &h->ping : NULL;
-	in.svcs = h->svcs;
-	in.maint = h->maint;
-	in.nmaint = h->nmaint;
-	h->ntl = derive_timeline(&in, p->now, &h->tl);
-	return 0;
 }
 
 /* The public services of a system in state at t: "SMTP, IMAP". */
@@ -389,7 +252,8 @@ outage_notices(struct pass *p, const struct cfg_system *sys)
 {
 	struct sys_hist h;
 	struct level_eps inc, crit, down;
-	int flap = p->cfg->site.flap_min, rc = hist_load(p, sys, &h);
+	int flap = p->cfg->site.flap_min,
+	    rc = derive_hist_load(p->st, p->cfg, sys, p->now - HISTORY, p->now, &h);
 
 	/* an episode begins in a timeline interval: ntl is enough for all */
 	inc.e = xcalloc(h.ntl + 1, sizeof *inc.e);
@@ -410,33 +274,8 @@ outage_notices(struct pass *p, const struct cfg_system *sys)
 	free(inc.e);
 	free(crit.e);
 	free(down.e);
-	hist_free(&h);
+	derive_hist_free(&h);
 	return rc;
-}
-
-static int
-update_system(struct pass *p, const struct cfg_system *sys)
-{
-	enum sys_status status;
-	time_t since;
-	struct interval cur;
-	int found;
-
-	if (system_status(p, sys, &status, &since) != 0)
-		return -1;
-	found = store_sys_current(p->st, sys->id, &cur);
-	if (found < 0)
-		return -1;
-	/* leaving Unknown: the first fresh result came after the last pass */
-	if (found && cur.status == SYS_UNKNOWN && status != SYS_UNKNOWN)
-		since = p->now;
-	if (since > p->now)
-		since = p->now;
-	if ((!found || cur.status != (int)status) &&
-	    store_sys_set(p->st, sys->id, (int)status, since) != 0)
-		return -1;
-	/* internal systems never post notices from their checks */
-	return sys->internal ? 0 : outage_notices(p, sys);
 }
 
 /* "02:20 UTC", or "2 November 2015 02:20 UTC" when t is not on ref's day. */
@@ -533,8 +372,10 @@ derive_update(struct store *st, const struct config *cfg, time_t now, char *err,
 	struct pass p = {.st = st, .cfg = cfg, .now = now};
 	int rc = store_begin(st);
 
+	/* internal systems never post notices from their checks */
 	for (size_t i = 0; rc == 0 && i < cfg->nsystems; i++)
-		rc = update_system(&p, &cfg->systems[i]);
+		if (!cfg->systems[i].internal)
+			rc = outage_notices(&p, &cfg->systems[i]);
 	if (rc == 0)
 		rc = maintenance_notices(&p);
 	if (rc == 0)

@@ -1,5 +1,7 @@
 /* derive_view: the struct site_view for render, read from the store
- * after derive_update (derive.h). Internal systems get their Ping
+ * after derive_update (derive.h). A system's status, its "since", its
+ * uptime and its day bars all come from one status timeline rebuilt from
+ * the history (derive_status_timeline). Internal systems get their Ping
  * column's Up or Down and nothing more: no services, output, round trip
  * or uptime; the page shows "Internal". */
 #include <math.h>
@@ -47,7 +49,7 @@ view_ping(struct store *st, const struct config *cfg, const struct cfg_system *s
 	rc = store_get_service(st, sys->id, sys->ping, &row);
 	if (rc > 0) {
 		const struct cfg_check *c = config_check(cfg, sys->id, sys->ping);
-		bool fresh = now - row.st.last_check <= derive_stale_after(c);
+		bool fresh = c != NULL && now - row.st.last_check < derive_stale_after(c);
 		v->ping_checked = row.st.last_check;
 		if (fresh && row.st.has_hard && row.st.hard_state == GL_CRITICAL)
 			v->ping = PING_DOWN;
@@ -82,18 +84,13 @@ view_services(struct store *st, const struct cfg_system *sys, struct system_view
 #define NDAYS 90
 
 /* Uptime over the four windows, and per UTC day for the last NDAYS days
- * (the last one being today so far). */
-static int
-view_uptime(struct store *st, const struct cfg_system *sys, time_t now, struct system_view *v)
+ * (the last one being today so far), from the status timeline. */
+static void
+view_uptime(const struct interval *iv, size_t n, time_t now, struct system_view *v)
 {
 	time_t today = now - now % 86400, first = today - (NDAYS - 1) * 86400;
-	time_t from = now - windows[UPTIME_NWIN - 1];
-	struct interval *iv;
-	size_t n;
 	double m;
 
-	if (store_sys_intervals(st, sys->id, first < from ? first : from, &iv, &n) != 0)
-		return -1;
 	for (int w = 0; w < UPTIME_NWIN; w++)
 		derive_uptime(iv, n, now - windows[w], now, &v->uptime[w],
 		              &v->maint_seconds[w]);
@@ -104,16 +101,24 @@ view_uptime(struct store *st, const struct cfg_system *sys, time_t now, struct s
 		derive_uptime(iv, n, a, a + 86400 < now ? a + 86400 : now, &v->daily_uptime[d],
 		              &m);
 	}
-	free(iv);
-	return 0;
+}
+
+/* The history from the oldest of the 90-day window and the first day bar. */
+static time_t
+view_from(time_t now)
+{
+	time_t first = now - now % 86400 - (NDAYS - 1) * 86400;
+	time_t from = now - windows[UPTIME_NWIN - 1];
+
+	return first < from ? first : from;
 }
 
 static int
 view_system(struct store *st, const struct config *cfg, const struct cfg_system *sys,
             time_t now, struct system_view *v)
 {
-	struct interval cur;
-	int found;
+	struct sys_hist h;
+	int rc;
 
 	v->id = xstrdup(sys->id);
 	v->name = xstrdup(sys->name);
@@ -124,22 +129,25 @@ view_system(struct store *st, const struct config *cfg, const struct cfg_system 
 	v->rtt_ms = NAN;
 	for (int w = 0; w < UPTIME_NWIN; w++)
 		v->uptime[w] = NAN;
-	found = store_sys_current(st, sys->id, &cur);
-	if (found < 0)
+	if (derive_hist_load(st, cfg, sys, view_from(now), now, &h) != 0) {
+		derive_hist_free(&h);
 		return -1;
-	v->status = found ? (enum sys_status)cur.status : SYS_UNKNOWN;
-	v->status_since = found ? cur.start : now;
+	}
+	/* no history at all: unknown from now on */
+	v->status = h.nstatus ? (enum sys_status)h.status[h.nstatus - 1].status : SYS_UNKNOWN;
+	v->status_since = h.nstatus ? h.status[h.nstatus - 1].start : now;
 	if (sys->internal) {
 		/* Up or Down only: no round trip, no output, no uptime */
 		v->status = SYS_INTERNAL;
-		int rc = view_ping(st, cfg, sys, now, v);
+		rc = view_ping(st, cfg, sys, now, v);
 		v->rtt_ms = NAN;
-		return rc;
+	} else {
+		view_uptime(h.status, h.nstatus, now, v);
+		rc = view_ping(st, cfg, sys, now, v) != 0 || view_services(st, sys, v) != 0 ? -1
+		                                                                            : 0;
 	}
-	if (view_ping(st, cfg, sys, now, v) != 0 || view_services(st, sys, v) != 0 ||
-	    view_uptime(st, sys, now, v) != 0)
-		return -1;
-	return 0;
+	derive_hist_free(&h);
+	return rc;
 }
 
 int

@@ -53,6 +53,9 @@ static const char *const migrations[] = {
         "  retracted INTEGER NOT NULL DEFAULT 0, key TEXT UNIQUE);",
         /* 2: a window's own title ("Emergency maintenance") for its notices */
         "ALTER TABLE downtimes ADD COLUMN title TEXT NOT NULL DEFAULT '';",
+        /* 3: a system's status is rebuilt from its checks' history on
+         * every pass, so passes no longer record it */
+        "DROP TABLE IF EXISTS sys_intervals;",
 };
 
 __attribute__((format(printf, 2, 3))) static int
@@ -292,33 +295,20 @@ svc_row_free(struct svc_row *row)
 	row->output = row->perfdata = NULL;
 }
 
-/* Closes the open interval of a service or system and opens the next. */
+/* Closes the open HARD state interval of a service and opens the next. */
 static int
-interval_switch(struct store *s, const char *table, const char *system, const char *service,
-                int state, time_t t)
+interval_switch(struct store *s, const char *system, const char *service, int state, time_t t)
 {
-	struct strbuf sql = STRBUF_INIT;
-	int rc;
-	const char *col = strcmp(table, "sys_intervals") == 0 ? "status" : "state";
+	int rc = run(s, prep(s,
+	                     "UPDATE svc_intervals SET end = max(start, ?) WHERE system = ?"
+	                     " AND service = ? AND end IS NULL",
+	                     "tss", t, system, service));
 
-	sb_appendf(&sql, "UPDATE %s SET end = max(start, ?) WHERE system = ? AND end IS NULL%s",
-	           table, service ? " AND service = ?" : "");
-	rc = run(s, service ? prep(s, sb_str(&sql), "tss", t, system, service)
-	                    : prep(s, sb_str(&sql), "ts", t, system));
-	sb_reset(&sql);
-	if (rc == 0 && service != NULL) {
-		sb_appendf(&sql,
-		           "INSERT INTO %s (system, service, %s, start) VALUES (?, ?, ?, ?)",
-		           table, col);
-		rc = run(s, prep(s, sb_str(&sql), "ssdt", system, service, state, t));
-	} else if (rc == 0) {
-		sb_appendf(&sql,
-		           "INSERT INTO %s (system, %s, start) VALUES (?, ?,"
-		           " max(?, coalesce((SELECT max(end) FROM %s WHERE system = ?), 0)))",
-		           table, col, table);
-		rc = run(s, prep(s, sb_str(&sql), "sdts", system, state, t, system));
-	}
-	sb_free(&sql);
+	if (rc == 0)
+		rc = run(s, prep(s,
+		                 "INSERT INTO svc_intervals (system, service, state, start)"
+		                 " VALUES (?, ?, ?, ?)",
+		                 "ssdt", system, service, state, t));
 	return rc;
 }
 
@@ -367,8 +357,7 @@ store_record(struct store *s, const struct gl_result *r)
 	                r->perfdata ? r->perfdata : "", r->duration_ms)) != 0 ||
 	    record_service(s, r, &old, &changed) != 0)
 		goto fail;
-	if (changed && interval_switch(s, "svc_intervals", r->system, r->service, (int)r->state,
-	                               r->t) != 0)
+	if (changed && interval_switch(s, r->system, r->service, (int)r->state, r->t) != 0)
 		goto fail;
 	svc_row_free(&old);
 	if (store_commit(s) != 0)
@@ -384,35 +373,6 @@ int
 store_prune(struct store *s, time_t before)
 {
 	return run(s, prep(s, "DELETE FROM results WHERE t < ?", "t", before));
-}
-
-int
-store_sys_current(struct store *s, const char *system, struct interval *cur)
-{
-	sqlite3_stmt *st = prep(s,
-	                        "SELECT status, start FROM sys_intervals WHERE system = ?"
-	                        " AND end IS NULL ORDER BY start DESC LIMIT 1",
-	                        "s", system);
-	int rc;
-
-	memset(cur, 0, sizeof *cur);
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		cur->status = sqlite3_column_int(st, 0);
-		cur->start = (time_t)sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(s, "reading system %s", system);
-	return rc == SQLITE_ROW;
-}
-
-int
-store_sys_set(struct store *s, const char *system, int status, time_t t)
-{
-	return interval_switch(s, "sys_intervals", system, NULL, status, t);
 }
 
 static int
@@ -439,19 +399,6 @@ read_intervals(struct store *s, sqlite3_stmt *st, struct interval **out, size_t 
 		return fail(s, "reading intervals");
 	}
 	return 0;
-}
-
-int
-store_sys_intervals(struct store *s, const char *system, time_t from, struct interval **out,
-                    size_t *n)
-{
-	return read_intervals(
-	        s,
-	        prep(s,
-	             "SELECT status, start, coalesce(end, 0) FROM sys_intervals"
-	             " WHERE system = ? AND (end IS NULL OR end > ?) ORDER BY start, id",
-	             "st", system, from),
-	        out, n);
 }
 
 int
@@ -795,4 +742,18 @@ notice_free(struct notice_view *n)
 		free(n->tags[i]);
 	free(n->tags);
 	memset(n, 0, sizeof *n);
+}
+
+int
+store_svc_gaps(struct store *s, const char *system, const char *service, time_t from, int gap,
+               struct interval **out, size_t *n)
+{
+	return read_intervals(
+	        s,
+	        prep(s,
+	             "SELECT 0, prev, t FROM (SELECT t, lag(t) OVER (ORDER BY t) AS prev"
+	             " FROM results WHERE system = ? AND service = ? AND t >= ?)"
+	             " WHERE prev IS NOT NULL AND t > ? AND t - prev > ? ORDER BY t",
+	             "sstti", system, service, from - gap, from, (int64_t)gap),
+	        out, n);
 }

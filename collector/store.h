@@ -1,6 +1,6 @@
 /* The history store: one SQLite database in WAL mode holding check
  * results (kept keep_days), the current state of every service, HARD
- * state intervals per service and per system, maintenance windows
+ * state intervals per service, maintenance windows
  * (downtimes) and notices. The schema is versioned with PRAGMA
  * user_version and upgraded by migrations in one transaction each.
  *
@@ -25,7 +25,7 @@
 #include "result.h"
 #include "softhard.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -59,21 +59,23 @@ int store_record(struct store *s, const struct gl_result *r);
 /* Deletes results older than before. */
 int store_prune(struct store *s, time_t before);
 
-/* System status intervals (enum sys_status). */
+/* HARD state intervals of a service (status: enum gl_state), oldest
+ * first. A system's status is not stored: derive rebuilds it from these,
+ * the result times and the maintenance windows. */
 struct interval {
-	int status; /* enum sys_status, or enum gl_state for services */
+	int status; /* enum gl_state here; derive reuses it for its levels */
 	time_t start;
 	time_t end; /* 0 while open */
 };
-int store_sys_current(struct store *s, const char *system, struct interval *cur);
-/* Closes the open interval at t and opens one with status at t (t is
- * moved up to the open interval's start if it lies before). */
-int store_sys_set(struct store *s, const char *system, int status, time_t t);
 /* Intervals overlapping [from, now], oldest first. */
-int store_sys_intervals(struct store *s, const char *system, time_t from, struct interval **out,
-                        size_t *n);
 int store_svc_intervals(struct store *s, const char *system, const char *service, time_t from,
                         struct interval **out, size_t *n);
+/* The gaps between consecutive results of a service longer than gap
+ * seconds that end after from: start = the earlier result, end = the
+ * later one, oldest first (status 0). Results are kept keep_days, so
+ * older gaps are not seen. */
+int store_svc_gaps(struct store *s, const char *system, const char *service, time_t from, int gap,
+                   struct interval **out, size_t *n);
 
 /* Maintenance windows. ended is the actual end when finished early. */
 struct downtime {

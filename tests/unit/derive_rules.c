@@ -65,69 +65,87 @@ test_softhard(void)
 	is_int(s.hard_since, T0 + 120, "no change, hard_since kept");
 }
 
-static struct check_input
-chk(enum gl_state st, time_t since, time_t last)
+#define IV(st, a, b)                                                                           \
+	{                                                                                      \
+		(int)(st), T0 + (a), (b) ? T0 + (b) : 0                                        \
+	}
+
+/* The status now and since when, from a status timeline of in. */
+static int
+status_now(const struct timeline_input *in, time_t now, time_t *since)
 {
-	return (struct check_input){.known = true,
-	                            .hard = st,
-	                            .hard_since = since,
-	                            .last_check = last,
-	                            .stale_after = 125};
+	struct interval *tl;
+	size_t n = derive_status_timeline(in, now, &tl);
+	int st = n ? tl[n - 1].status : -1;
+
+	*since = n ? tl[n - 1].start : 0;
+	free(tl);
+	return st;
 }
 
 static void
 test_status(void)
 {
 	time_t now = T0 + 1000, since;
-	struct check_input up = chk(GL_OK, T0, now - 10),
-	                   down = chk(GL_CRITICAL, T0 + 500, now - 10);
-	struct check_input svcs[2] = {chk(GL_OK, T0 + 100, now - 5),
-	                              chk(GL_CRITICAL, T0 + 700, now - 5)};
-	struct status_input in = {.ping = &up, .svcs = svcs, .nsvcs = 1};
+	struct interval up[] = {IV(GL_OK, 0, 0)},
+	                down[] = {IV(GL_OK, 0, 500), IV(GL_CRITICAL, 500, 0)},
+	                s0[] = {IV(GL_OK, 100, 0)}, s1[] = {IV(GL_CRITICAL, 700, 0)},
+	                win[] = {IV(0, 400, 2000)}, stale_p[] = {IV(0, 925, 0)},
+	                stale0[] = {IV(0, 825, 0)}, gap[] = {IV(0, 300, 400)};
+	struct check_hist ping = {up, 1, NULL, 0};
+	struct check_hist svcs[2] = {{s0, 1, NULL, 0}, {s1, 1, NULL, 0}};
+	struct timeline_input in = {.ping = &ping, .svcs = svcs, .nsvcs = 1};
 
-	is_int(derive_status(&in, now, &since), SYS_OPERATIONAL, "all OK: operational");
-	is_int(since, T0 + 100, "since the latest HARD change");
+	is_int(status_now(&in, now, &since), SYS_OPERATIONAL, "all OK: operational");
+	is_int(since, T0, "since the ping's first OK: the status began then");
 	in.nsvcs = 2;
-	is_int(derive_status(&in, now, &since), SYS_DEGRADED,
+	is_int(status_now(&in, now, &since), SYS_DEGRADED,
 	       "a service CRITICAL, host up: degraded");
 	is_int(since, T0 + 700, "degraded since the service went HARD");
-	svcs[1].hard = GL_WARNING;
-	is_int(derive_status(&in, now, &since), SYS_DEGRADED, "a service WARNING: degraded");
-	svcs[1].hard = GL_UNKNOWN;
-	is_int(derive_status(&in, now, &since), SYS_OPERATIONAL,
+	s1[0].status = GL_WARNING;
+	is_int(status_now(&in, now, &since), SYS_DEGRADED, "a service WARNING: degraded");
+	s1[0].status = GL_UNKNOWN;
+	is_int(status_now(&in, now, &since), SYS_OPERATIONAL,
 	       "a service UNKNOWN does not degrade");
-	in.ping = &down;
-	is_int(derive_status(&in, now, &since), SYS_OUTAGE, "ping CRITICAL: outage");
+	is_int(since, T0, "and leaves no trace in since");
+	ping.iv = down;
+	ping.n = 2;
+	is_int(status_now(&in, now, &since), SYS_OUTAGE, "ping CRITICAL: outage");
 	is_int(since, T0 + 500, "outage since the ping went HARD CRITICAL");
-	in.maintenance = true;
-	in.maint_start = T0 + 400;
-	is_int(derive_status(&in, now, &since), SYS_MAINTENANCE, "a window beats an outage");
+	in.maint = win;
+	in.nmaint = 1;
+	is_int(status_now(&in, now, &since), SYS_MAINTENANCE, "a window beats an outage");
 	is_int(since, T0 + 400, "maintenance since the window start");
-	in.maintenance = false;
-	down.hard = GL_UNKNOWN;
-	is_int(derive_status(&in, now, &since), SYS_UNKNOWN,
-	       "ping UNKNOWN: unknown, not outage");
-	up.last_check = now - 200;
-	in.ping = &up;
-	is_int(derive_status(&in, now, &since), SYS_UNKNOWN, "stale ping: unknown");
-	is_int(since, now - 200 + 125, "unknown since the result went stale");
+	is_int(status_now(&in, T0 + 2500, &since), SYS_OUTAGE, "after the window: outage");
+	is_int(since, T0 + 2000, "again since the window ended");
+	in.nmaint = 0;
+	down[1].status = GL_UNKNOWN;
+	is_int(status_now(&in, now, &since), SYS_UNKNOWN, "ping UNKNOWN: unknown, not outage");
+	ping = (struct check_hist){up, 1, stale_p, 1};
+	is_int(status_now(&in, now, &since), SYS_UNKNOWN, "stale ping: unknown");
+	is_int(since, T0 + 925, "unknown since the last result went stale");
+	is_int(status_now(&in, T0 + 924, &since), SYS_OPERATIONAL,
+	       "one second before: still operational");
 	in.ping = NULL;
-	is_int(derive_status(&in, now, &since), SYS_OPERATIONAL, "no ping: services decide");
-	svcs[0].last_check = now - 300;
-	svcs[1].last_check = now - 200;
-	is_int(derive_status(&in, now, &since), SYS_UNKNOWN,
-	       "no ping, services stale: unknown");
-	is_int(since, now - 200 + 125, "since the freshest result went stale");
-	svcs[0].known = svcs[1].known = false;
-	is_int(derive_status(&in, now, &since), SYS_UNKNOWN,
-	       "no ping, no HARD service: unknown");
-	is_int(since, now, "never known: unknown since now");
+	is_int(status_now(&in, now, &since), SYS_OPERATIONAL, "no ping: services decide");
+	svcs[0].stale = stale0;
+	svcs[0].nstale = 1;
+	svcs[1].stale = stale_p;
+	svcs[1].nstale = 1;
+	is_int(status_now(&in, now, &since), SYS_UNKNOWN, "no ping, services stale: unknown");
+	is_int(since, T0 + 925, "since the freshest result went stale");
+	in.nsvcs = 0;
+	is_int(status_now(&in, now, &since), -1, "no check at all: no timeline");
+	in.ping = &ping;
+	ping = (struct check_hist){up, 1, gap, 1};
+	struct interval *tl;
+	size_t n = derive_status_timeline(&in, now, &tl);
+	ok(n == 3 && tl[0].status == SYS_OPERATIONAL && tl[1].status == SYS_UNKNOWN &&
+	           tl[1].start == T0 + 300 && tl[1].end == T0 + 400 &&
+	           tl[2].status == SYS_OPERATIONAL && tl[2].start == T0 + 400 && tl[2].end == 0,
+	   "a gap in the results: unknown from stale to the next result");
+	free(tl);
 }
-
-#define IV(st, a, b)                                                                           \
-	{                                                                                      \
-		(int)(st), T0 + (a), (b) ? T0 + (b) : 0                                        \
-	}
 
 static void
 test_episodes(void)
@@ -198,7 +216,9 @@ test_timeline(void)
 	struct interval smtp[] = {IV(GL_OK, 10, 50), IV(GL_WARNING, 50, 200),
 	                          IV(GL_CRITICAL, 200, 500), IV(GL_UNKNOWN, 500, 0)};
 	struct interval win[] = {IV(0, 300, 350), IV(0, 2000, 3000)};
-	struct check_hist p = {ping, 3}, s = {smtp, 4};
+	/* a stale span: it plays no part in the levels */
+	struct interval stale[] = {IV(0, 600, 700)};
+	struct check_hist p = {ping, 3, stale, 1}, s = {smtp, 4, NULL, 0};
 	struct timeline_input in = {
 	        .ping = &p, .svcs = &s, .nsvcs = 1, .maint = win, .nmaint = 2};
 	struct interval *tl;
@@ -216,11 +236,11 @@ test_timeline(void)
 		         want[i][1], i + 1 < sizeof want / sizeof want[0] ? "," : ".");
 	is_str(got, exp,
 	       "levels: ping CRITICAL is DOWN, a window is GOOD, service WARNING and CRITICAL, "
-	       "UNKNOWN counts as OK; a window after now is left out");
+	       "UNKNOWN counts as OK; a window after now is left out; staleness is no level");
 	is_int(derive_level_at(tl, n, T0 + 450), LVL_CRITICAL, "level at 450");
 	is_int(derive_level_at(tl, n, T0 - 1), LVL_UNKNOWN, "before any result: unknown");
 	free(tl);
-	struct check_hist late = {ping + 1, 2};
+	struct check_hist late = {ping + 1, 2, NULL, 0};
 	in.ping = &late;
 	in.nmaint = 0;
 	n = derive_timeline(&in, T0 + 1000, &tl);

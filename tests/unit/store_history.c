@@ -105,23 +105,30 @@ test_results(struct store *s)
 	free(c);
 }
 
+/* The gaps between results, from which derive finds stale time. */
 static void
-test_sys(struct store *s)
+test_gaps(struct store *s)
 {
-	struct interval cur, *iv;
+	static const int at[] = {0, 60, 400, 460, 1000};
+	struct interval *iv;
 	size_t n;
 
-	is_int(store_sys_current(s, "NC036", &cur), 0, "no system interval yet");
-	store_sys_set(s, "NC036", 0, T0);
-	store_sys_set(s, "NC036", 2, T0 + 60);
-	is_int(store_sys_set(s, "NC036", 0, T0 + 30), 0, "a change dated before the open one");
-	is_int(store_sys_current(s, "NC036", &cur), 1, "current interval");
-	is_int(cur.start, T0 + 60, "is clamped to the open interval's start");
-	store_sys_intervals(s, "NC036", T0 + 10, &iv, &n);
-	is_int(n, 3, "intervals ending after 'from' are returned");
+	for (size_t i = 0; i < sizeof at / sizeof at[0]; i++)
+		result(s, "IMAP", GL_OK, true, T0 + at[i]);
+	is_int(store_svc_gaps(s, "NC036", "IMAP", T0, 60, &iv, &n), 0, "gaps read");
+	ok(n == 2 && iv[0].start == T0 + 60 && iv[0].end == T0 + 400 &&
+	           iv[1].start == T0 + 460 && iv[1].end == T0 + 1000,
+	   "gaps longer than 60 s, from the earlier result to the later; 60 s is none");
 	free(iv);
-	store_sys_intervals(s, "NC036", T0 + 61, &iv, &n);
-	is_int(n, 1, "a zero-length interval before 'from' is left out");
+	store_svc_gaps(s, "NC036", "IMAP", T0 + 400, 60, &iv, &n);
+	ok(n == 1 && iv[0].start == T0 + 460, "a gap ending at 'from' is left out");
+	free(iv);
+	store_svc_gaps(s, "NC036", "IMAP", T0 + 420, 100, &iv, &n);
+	ok(n == 1 && iv[0].start == T0 + 460 && iv[0].end == T0 + 1000,
+	   "the result before 'from' still opens a gap");
+	free(iv);
+	store_svc_gaps(s, "NC036", "IMAP", T0, 600, &iv, &n);
+	is_int(n, 0, "none longer than 600 s");
 	free(iv);
 }
 
@@ -217,14 +224,20 @@ test_migration(void)
 	char err[256] = "", *v;
 
 	sqlite3_open(path, &db);
-	sqlite3_exec(db, "ALTER TABLE downtimes DROP COLUMN title; PRAGMA user_version = 1",
+	sqlite3_exec(db,
+	             "CREATE TABLE sys_intervals (id INTEGER PRIMARY KEY, system TEXT NOT NULL,"
+	             " status INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER);"
+	             "ALTER TABLE downtimes DROP COLUMN title; PRAGMA user_version = 1",
 	             NULL, NULL, NULL);
 	sqlite3_close(db);
 	v = pragma("PRAGMA user_version");
 	is_str(v, "1", "database set back to version 1");
 	free(v);
 	ok(store_open(path, false, &s, err, sizeof err) == 0, "a version 1 database opens");
-	is_int(store_schema_version(s), 2, "and is migrated to version 2");
+	is_int(store_schema_version(s), 3, "and is migrated to version 3");
+	v = pragma("SELECT count(*) FROM sqlite_master WHERE name = 'sys_intervals'");
+	is_str(v, "0", "the system status intervals no passes write any more are dropped");
+	free(v);
 	is_int(store_downtime_get(s, 1, &d), 1, "its downtime is still there");
 	ok(d.title != NULL && strcmp(d.title, "") == 0 && strcmp(d.reason, "disks") == 0,
 	   "with the new column empty and the old ones intact");
@@ -243,7 +256,7 @@ test_versions(void)
 	sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
 	sqlite3_close(db);
 	ok(store_open(path, false, &s, err, sizeof err) == -1, "a newer schema is refused");
-	ok(strstr(err, "schema version 99 is newer than this glance (2)") != NULL,
+	ok(strstr(err, "schema version 99 is newer than this glance (3)") != NULL,
 	   "and says why: %s", err);
 }
 
@@ -263,7 +276,7 @@ main(void)
 		return done_testing();
 	test_schema(s);
 	test_results(s);
-	test_sys(s);
+	test_gaps(s);
 	test_downtimes(s);
 	test_notices(s);
 	store_close(s);

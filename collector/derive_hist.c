@@ -1,0 +1,114 @@
+/* derive_hist_load: what derive reads of one system (derive.h), shared
+ * by the pass (notices) and the view (status, uptime). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "derive.h"
+
+/* The spans with no fresh result: after each gap's earlier result has
+ * gone stale until the next result, and after the last result. */
+static void
+stale_spans(const struct interval *gaps, size_t n, time_t last, int stale_after,
+            struct check_hist *h)
+{
+	struct interval *out = xcalloc(n + 1, sizeof *out);
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		out[k++] = (struct interval){.start = gaps[i].start + stale_after,
+		                             .end = gaps[i].end};
+	if (last != 0)
+		out[k++] = (struct interval){.start = last + stale_after};
+	h->stale = out;
+	h->nstale = k;
+}
+
+static int
+read_check(struct store *st, const struct config *cfg, const char *system, const char *service,
+           time_t from, struct check_hist *out)
+{
+	const struct cfg_check *c = config_check(cfg, system, service);
+	int stale_after = c ? derive_stale_after(c) : 0;
+	struct interval *iv = NULL, *gaps = NULL;
+	size_t n = 0, ngaps = 0;
+	struct svc_row row;
+	int rc = store_get_service(st, system, service, &row);
+
+	if (rc >= 0)
+		rc = store_svc_intervals(st, system, service, from, &iv, &n);
+	if (rc >= 0 && c != NULL)
+		rc = store_svc_gaps(st, system, service, from, stale_after, &gaps, &ngaps);
+	out->iv = iv;
+	out->n = n;
+	if (rc >= 0 && c != NULL)
+		stale_spans(gaps, ngaps, row.st.checked ? row.st.last_check : 0, stale_after, out);
+	free(gaps);
+	svc_row_free(&row);
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+read_windows(struct store *st, const char *system, time_t from, struct sys_hist *h)
+{
+	struct downtime *d;
+	size_t n;
+
+	if (store_downtimes(st, system, from, &d, &n) != 0)
+		return -1;
+	h->maint = xcalloc(n + 1, sizeof *h->maint);
+	/* a window hides problems only from when it was scheduled: one
+	 * scheduled late must not unpost what earlier passes posted, nor
+	 * turn an outage already shown into maintenance */
+	for (size_t i = 0; i < n; i++)
+		h->maint[h->nmaint++] = (struct interval){
+		        .start = d[i].start > d[i].created ? d[i].start : d[i].created,
+		        .end = d[i].ended ? d[i].ended : d[i].end};
+	downtimes_free(d, n);
+	return 0;
+}
+
+int
+derive_hist_load(struct store *st, const struct config *cfg, const struct cfg_system *sys,
+                 time_t from, time_t now, struct sys_hist *h)
+{
+	struct timeline_input in = {.nsvcs = sys->nservices};
+	int rc;
+
+	memset(h, 0, sizeof *h);
+	h->sys = sys;
+	h->svcs = xcalloc(sys->nservices + 1, sizeof *h->svcs);
+	rc = sys->ping ? read_check(st, cfg, sys->id, sys->ping, from, &h->ping) : 0;
+	for (size_t i = 0; rc == 0 && i < sys->nservices; i++)
+		rc = read_check(st, cfg, sys->id, sys->services[i], from, &h->svcs[i]);
+	if (rc == 0)
+		rc = read_windows(st, sys->id, from, h);
+	if (rc != 0)
+		return -1;
+	in.ping = sys->ping ? &h->ping : NULL;
+	in.svcs = h->svcs;
+	in.maint = h->maint;
+	in.nmaint = h->nmaint;
+	h->ntl = derive_timeline(&in, now, &h->tl);
+	h->nstatus = derive_status_timeline(&in, now, &h->status);
+	return 0;
+}
+
+static void
+check_free(struct check_hist *c)
+{
+	free((void *)c->iv);
+	free((void *)c->stale);
+}
+
+void
+derive_hist_free(struct sys_hist *h)
+{
+	check_free(&h->ping);
+	for (size_t i = 0; h->svcs != NULL && i < h->sys->nservices; i++)
+		check_free(&h->svcs[i]);
+	free(h->svcs);
+	free(h->maint);
+	free(h->tl);
+	free(h->status);
+	memset(h, 0, sizeof *h);
+}
