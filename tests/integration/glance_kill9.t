@@ -85,8 +85,10 @@ ok "$([ -s "$T/slow.pid" ] && dead "$(cat "$T/slow.pid")"; echo $?)" \
 	"a plugin still running when the collector is killed -9 is killed too"
 
 is "$(q "SELECT body FROM notices WHERE title = 'S0: Before the crash'")" "kept" "the notice survived"
-is "$(q "SELECT count(*) FROM sys_intervals WHERE end IS NULL GROUP BY system HAVING count(*) > 1")" "" \
-	"each system has at most one open status interval"
+is "$(q "SELECT count(*) FROM svc_intervals WHERE end IS NULL GROUP BY system, service HAVING count(*) > 1")" "" \
+	"each check has at most one open HARD state interval"
+is "$(q "SELECT count(*) FROM services s WHERE has_hard AND NOT EXISTS (SELECT 1 FROM svc_intervals i WHERE i.system = s.system AND i.service = s.service AND i.end IS NULL AND i.state = s.hard_state AND i.start = s.hard_since)")" 0 \
+	"and it agrees with the check's current HARD state (the history a status is rebuilt from)"
 run "$G" run --once -c "$T/k.conf"
 is "$rc" 0 "run --once after the crashes: exit 0"
 is "$(q "SELECT count(DISTINCT service) FROM services")" 26 "all 26 checks have results"

@@ -197,9 +197,18 @@ gone() {
 }
 ok "$(gone "$T/hang.pid")" "the hung plugin was killed"
 ok "$(gone "$T/daemon.pid")" "the child a plugin left behind was killed with its group"
-is "$(q "SELECT system || '=' || status FROM sys_intervals WHERE end IS NULL ORDER BY system")" \
-	"$(printf 'LAB=1\nNC023=0\nNC027=1')" \
-	"statuses: NC023 operational; NC027 and LAB degraded (a service CRITICAL or WARNING, UNKNOWNs ignored)"
+# sysjs DIR: each system of DIR/status.json as "id=status since", since in
+# seconds after t0 (set below) or "-"
+sysjs() {
+	python3 -c 'import json, sys, calendar, time
+for s in json.load(open(sys.argv[1] + "/status.json"))["systems"]:
+    t = s.get("status_since")
+    t = calendar.timegm(time.strptime(t, "%Y-%m-%dT%H:%M:%SZ")) - int(sys.argv[2]) if t else "-"
+    print("%s=%s %s" % (s["id"], s["status"], t))' "$1" "${2:-0}"
+}
+is "$(sysjs "$T/public" | cut -d' ' -f1 | sort)" \
+	"$(printf 'LAB=internal\nNC023=operational\nNC027=degraded')" \
+	"statuses: NC023 operational; NC027 degraded (a service CRITICAL or WARNING, UNKNOWNs ignored); LAB internal"
 
 # --- soft/hard and outage notices through real runs with --now ---------------
 mkdir "$T/o"
@@ -228,7 +237,7 @@ at 2 80
 is "$(oq "SELECT state, hard, attempt FROM services")" "2|0|2" "second: SOFT, attempt 2"
 at 2 100
 is "$(oq "SELECT state, hard, attempt, hard_since - $t0 FROM services")" "2|1|3|100" "third: HARD at 02:31:40"
-is "$(oq "SELECT status, start - $t0 FROM sys_intervals WHERE end IS NULL")" "2|100" "the system is in Outage since then"
+is "$(sysjs "$T/o/public" $t0)" "NC036=outage 100" "the system is in Outage since then"
 at 2 390
 is "$(oq "SELECT count(*) FROM notices")" 0 "down 290 s with flap_min 300: no notice"
 at 2 400
@@ -275,7 +284,7 @@ is "$(oq "SELECT title || ' / ' || body FROM notices WHERE key = 'maint-schedule
 	"$(printf 'NC036: Server maintenance / Server NC036 will be down for maintenance for up to 1 hour, from 04:00 to 05:00 UTC on 2 September 2021.\n\nOperating system upgrades.')" \
 	"the scheduled notice gives the window in UTC and its length"
 at 2 5400
-is "$(oq "SELECT status, start - $t0 FROM sys_intervals WHERE end IS NULL")" "3|5400" "in the window: Maintenance, even with the ping down"
+is "$(sysjs "$T/o/public" $t0)" "NC036=maintenance 5400" "in the window: Maintenance since it began, even with the ping down"
 is "$(oq "SELECT title FROM notices ORDER BY id DESC LIMIT 1")" "NC036: Maintenance underway" "underway posted"
 run "$G" maintenance end 1 -c "$T/o/o.conf" --now $((t0 + 6720))
 is "$rc" 0 "maintenance end"
@@ -300,7 +309,9 @@ run "$G" maintenance schedule NC036 -c "$T/o/o.conf" --now $((t0 + 9000)) --star
 run "$G" maintenance cancel 3 -c "$T/o/o.conf" --now $((t0 + 9100))
 is "$rc/$(oq "SELECT title FROM notices ORDER BY id DESC LIMIT 1")" "0/NC036: Maintenance cancelled" "cancel posts a notice"
 at 0 9950
-is "$(oq "SELECT status FROM sys_intervals WHERE end IS NULL")" 0 "a cancelled window never starts"
+# results at 8400 and 9950 only, fresh for 2 x 60 + 5 s each: Unknown between
+is "$(sysjs "$T/o/public" $t0)" "NC036=operational 9950" \
+	"a cancelled window never starts: operational, since the first result after a stale gap"
 
 # --- the loop: SIGHUP reloads, SIGTERM stops --------------------------------
 mkdir "$T/l"
