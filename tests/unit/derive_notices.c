@@ -574,6 +574,73 @@ test_many(struct world *w)
 	notice_free(&n);
 }
 
+/* The view of NC036 at now. */
+static struct system_view *
+nc036_at(struct world *w, time_t now, struct site_view *v)
+{
+	char err[256];
+
+	if (derive_view(w->st, &w->cfg, now, v, err, sizeof err) != 0) {
+		printf("# %s\n", err);
+		memset(v, 0, sizeof *v);
+		return NULL;
+	}
+	return &v->systems[0];
+}
+
+/* A ping that stops reporting while SMTP goes on: after 2 x 60 + 10 s
+ * the system is Unknown, and that time counts neither up nor down. */
+static void
+test_stale(struct world *w)
+{
+	struct site_view v;
+	struct system_view *s;
+	char err[256];
+
+	/* ping HARD CRITICAL 630-900 (attempts 2, SOFT at 600), last at 1170 */
+	for (time_t t = T0; t < T0 + 1200; t += 30)
+		feed(w, "NC036", "PING", t - T0 >= 600 && t - T0 < 900 ? GL_CRITICAL : GL_OK, t);
+	for (time_t t = T0; t < T0 + 3000; t += 30)
+		feed(w, "NC036", "SMTP", GL_OK, t);
+	s = nc036_at(w, T0 + 1299, &v);
+	ok(s && s->status == SYS_OPERATIONAL && s->status_since == T0 + 900 &&
+	           s->ping == PING_UP,
+	   "129 s after the last ping result: still fresh, operational since 900");
+	site_view_free(&v);
+	s = nc036_at(w, T0 + 1300, &v);
+	ok(s && s->status == SYS_UNKNOWN && s->status_since == T0 + 1300 &&
+	           s->ping == PING_UNKNOWN,
+	   "130 s after it (2 x interval + timeout): Unknown since then, ping unknown");
+	site_view_free(&v);
+	s = nc036_at(w, T0 + 3000, &v);
+	ok(s && s->status == SYS_UNKNOWN && s->status_since == T0 + 1300,
+	   "SMTP still reporting does not make it known: the ping decides");
+	/* up 0-630 and 900-1300, down 630-900, no data after */
+	ok(s && fabs(s->uptime[UPTIME_24H] - 1030.0 / 1300) < 1e-12 &&
+	           s->maint_seconds[UPTIME_24H] == 0,
+	   "uptime 1030/1300: the stale 1700 s are no data (got %.9f)",
+	   s ? s->uptime[UPTIME_24H] : 0);
+	ok(s && s->ndaily == 90 && s->daily_uptime[89] == s->uptime[UPTIME_24H],
+	   "today's bar says the same");
+	site_view_free(&v);
+	s = nc036_at(w, T0 + 4900, &v);
+	ok(s && fabs(s->uptime[UPTIME_24H] - 1030.0 / 1300) < 1e-12,
+	   "more silence changes nothing");
+	site_view_free(&v);
+	for (time_t t = T0 + 5000; t < T0 + 5300; t += 30) {
+		feed(w, "NC036", "PING", GL_OK, t);
+		feed(w, "NC036", "SMTP", GL_OK, t);
+	}
+	s = nc036_at(w, T0 + 5290, &v);
+	ok(s && s->status == SYS_OPERATIONAL && s->status_since == T0 + 5000 &&
+	           fabs(s->uptime[UPTIME_24H] - 1320.0 / 1590) < 1e-12,
+	   "results again: operational since the first, uptime 1320/1590");
+	site_view_free(&v);
+	if (derive_update(w->st, &w->cfg, T0 + 5290, err, sizeof err) != 0)
+		printf("# derive_update: %s\n", err);
+	notices_are(w, NULL, 0, "a check going silent posts nothing");
+}
+
 int
 main(void)
 {
@@ -584,10 +651,12 @@ main(void)
 	        .ping36 = ping_short, .ping40 = ping40, .smtp = smtp_long, .every = 30};
 	struct world m2 = {.ping36 = ping_short, .ping40 = ping40, .smtp = smtp_long};
 	struct world many = {.ping36 = ping_flaps, .ping40 = ping40, .step = 120};
+	struct world stale = {0};
 
 	if (world_open(&w, "derive") != 0 || world_open(&once, "once") != 0 ||
 	    world_open(&odd, "odd") != 0 || world_open(&m1, "m1") != 0 ||
-	    world_open(&m2, "m2") != 0 || world_open(&many, "many") != 0)
+	    world_open(&m2, "m2") != 0 || world_open(&many, "many") != 0 ||
+	    world_open(&stale, "stale") != 0)
 		return 1;
 	test_outage(&w);
 	test_flaps(&w);
@@ -605,5 +674,7 @@ main(void)
 	world_close(&m2);
 	test_many(&many);
 	world_close(&many);
+	test_stale(&stale);
+	world_close(&stale);
 	return done_testing();
 }

@@ -277,6 +277,47 @@ test_uptime(void)
 	ok(up == 1.0, "an interval begun before the window is clipped");
 }
 
+/* Uptime of a status timeline built from a ping's history over the 24 h
+ * before T0, as the page prints it: "99.5833%". */
+static void
+day_is(const struct timeline_input *in, const char *want, double maint, const char *name)
+{
+	struct interval *tl;
+	size_t n = derive_status_timeline(in, T0, &tl);
+	double up, m;
+	char got[32];
+
+	derive_uptime(tl, n, T0 - 86400, T0, &up, &m);
+	snprintf(got, sizeof got, "%.4f%%", up * 100);
+	is_str(got, want, "%s", name);
+	ok(m == maint, "%s: maintenance %.0f s", name, maint);
+	free(tl);
+}
+
+static void
+test_uptime_day(void)
+{
+	/* the ping OK since two days back, HARD CRITICAL 6 minutes at noon */
+	struct interval ping[] = {IV(GL_OK, -2 * 86400, -43200), IV(GL_CRITICAL, -43200, -42840),
+	                          IV(GL_OK, -42840, 0)};
+	struct interval stale[] = {IV(0, -7200, -3600)}, win[] = {IV(0, -20000, -12800)};
+	struct check_hist p = {ping, 3, NULL, 0};
+	struct timeline_input in = {.ping = &p};
+
+	day_is(&in, "99.5833%", 0, "6 minutes down in 24 h: 86040/86400");
+	p.stale = stale;
+	p.nstale = 1;
+	day_is(&in, "99.5652%", 0, "and 1 h without a fresh result: 82440/82800");
+	in.maint = win;
+	in.nmaint = 1;
+	day_is(&in, "99.5238%", 7200, "and a 2 h window: 75240/75600, 7200 s apart");
+	ping[1].start = T0 - 19000; /* the outage inside the window */
+	ping[1].end = T0 - 18640;
+	ping[2].start = T0 - 18640;
+	ping[0].end = T0 - 19000;
+	day_is(&in, "100.0000%", 7200, "down inside a window: scheduled, not downtime");
+}
+
 static void
 text_is(long secs, const char *want)
 {
@@ -329,6 +370,7 @@ main(void)
 	test_episodes();
 	test_timeline();
 	test_uptime();
+	test_uptime_day();
 	test_text();
 	return done_testing();
 }
