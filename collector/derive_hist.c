@@ -41,7 +41,8 @@ read_check(struct store *st, const struct config *cfg, const char *system, const
 	out->iv = iv;
 	out->n = n;
 	if (rc >= 0 && c != NULL)
-		stale_spans(gaps, ngaps, row.st.checked ? row.st.last_check : 0, stale_after, out);
+		stale_spans(gaps, ngaps, row.st.checked ? row.st.last_check : 0, stale_after,
+		            out);
 	free(gaps);
 	svc_row_free(&row);
 	return rc < 0 ? -1 : 0;

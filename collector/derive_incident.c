@@ -124,16 +124,19 @@ add_bounds(time_t *t, size_t *k, const struct interval *iv, size_t n, time_t now
 }
 
 static size_t
-check_bounds(time_t *t, size_t k, const struct check_hist *h, time_t now)
+check_bounds(time_t *t, size_t k, const struct check_hist *h, time_t now, bool stale)
 {
 	add_bounds(t, &k, h->iv, h->n, now);
-	add_bounds(t, &k, h->stale, h->nstale, now);
+	if (stale)
+		add_bounds(t, &k, h->stale, h->nstale, now);
 	return k;
 }
 
-/* Every moment the classification can change, sorted; returns how many. */
+/* Every moment the classification can change, sorted; returns how many.
+ * The levels leave staleness out, and so do their bounds: the notices'
+ * timeline is exactly what the HARD states and windows make it. */
 static size_t
-bounds(const struct timeline_input *in, time_t now, time_t **out)
+bounds(const struct timeline_input *in, time_t now, bool stale, time_t **out)
 {
 	size_t cap = 2 * in->nmaint, k = 0;
 	time_t *t;
@@ -144,9 +147,9 @@ bounds(const struct timeline_input *in, time_t now, time_t **out)
 		cap += 2 * (in->svcs[i].n + in->svcs[i].nstale);
 	t = xcalloc(cap + 1, sizeof *t);
 	if (in->ping != NULL)
-		k = check_bounds(t, k, in->ping, now);
+		k = check_bounds(t, k, in->ping, now, stale);
 	for (size_t i = 0; i < in->nsvcs; i++)
-		k = check_bounds(t, k, &in->svcs[i], now);
+		k = check_bounds(t, k, &in->svcs[i], now, stale);
 	add_bounds(t, &k, in->maint, in->nmaint, now);
 	qsort(t, k, sizeof *t, cmp_time);
 	*out = t;
@@ -155,11 +158,11 @@ bounds(const struct timeline_input *in, time_t now, time_t **out)
 
 /* The intervals of equal classification between the bounds. */
 static size_t
-timeline(const struct timeline_input *in, time_t now, int (*classify)(const struct timeline_input *, time_t),
-         struct interval **out)
+timeline(const struct timeline_input *in, time_t now, bool stale,
+         int (*classify)(const struct timeline_input *, time_t), struct interval **out)
 {
 	time_t *t;
-	size_t k = bounds(in, now, &t), n = 0;
+	size_t k = bounds(in, now, stale, &t), n = 0;
 
 	*out = xcalloc(k + 1, sizeof **out);
 	for (size_t i = 0; i < k; i++) {
@@ -185,13 +188,13 @@ level_int(const struct timeline_input *in, time_t t)
 size_t
 derive_timeline(const struct timeline_input *in, time_t now, struct interval **out)
 {
-	return timeline(in, now, level_int, out);
+	return timeline(in, now, false, level_int, out);
 }
 
 size_t
 derive_status_timeline(const struct timeline_input *in, time_t now, struct interval **out)
 {
-	return timeline(in, now, status_of, out);
+	return timeline(in, now, true, status_of, out);
 }
 
 enum level

@@ -74,8 +74,8 @@ int store_svc_intervals(struct store *s, const char *system, const char *service
  * seconds that end after from: start = the earlier result, end = the
  * later one, oldest first (status 0). Results are kept keep_days, so
  * older gaps are not seen. */
-int store_svc_gaps(struct store *s, const char *system, const char *service, time_t from, int gap,
-                   struct interval **out, size_t *n);
+int store_svc_gaps(struct store *s, const char *system, const char *service, time_t from,
+                   int gap, struct interval **out, size_t *n);
 
 /* Maintenance windows. ended is the actual end when finished early. */
 struct downtime {

@@ -397,8 +397,9 @@ view_fields(struct world *w, time_t now)
 	}
 	for (size_t i = 0; i < v.nsystems; i++) {
 		const struct system_view *s = &v.systems[i];
-		sb_appendf(&sb, "%s %s since %lld ping %s up", s->id, sys_status_name(s->status),
-		           (long long)s->status_since, ping_status_name(s->ping));
+		sb_appendf(&sb, "%s %s since %lld ping %s up", s->id,
+		           sys_status_name(s->status), (long long)s->status_since,
+		           ping_status_name(s->ping));
 		for (int k = 0; k < UPTIME_NWIN; k++)
 			sb_appendf(&sb, " %.12g/%.0f", s->uptime[k], s->maint_seconds[k]);
 		sb_append(&sb, " days");
@@ -445,8 +446,7 @@ test_invariance(struct world *w1, struct world *w, int every)
 	 * 1050-1110, 1230-1260 and 8430-8820 = 810 s; the window 3000-4320
 	 * (1320 s) is left out: up 9700 - 1320 - 810 = 7570 of 8380 */
 	const char *want = "NC036 operational since 1630558800 ping up up 0.903341288783/1320 ";
-	ok(strncmp(a, want, strlen(want)) == 0 &&
-	           fabs(7570.0 / 8380 - 0.903341288783) < 1e-12,
+	ok(strncmp(a, want, strlen(want)) == 0 && fabs(7570.0 / 8380 - 0.903341288783) < 1e-12,
 	   "NC036 operational since SMTP recovered at T0 + 9000, uptime 7570/8380, 1320 s "
 	   "maintenance");
 	free(a);
@@ -599,7 +599,8 @@ test_stale(struct world *w)
 
 	/* ping HARD CRITICAL 630-900 (attempts 2, SOFT at 600), last at 1170 */
 	for (time_t t = T0; t < T0 + 1200; t += 30)
-		feed(w, "NC036", "PING", t - T0 >= 600 && t - T0 < 900 ? GL_CRITICAL : GL_OK, t);
+		feed(w, "NC036", "PING", t - T0 >= 600 && t - T0 < 900 ? GL_CRITICAL : GL_OK,
+		     t);
 	for (time_t t = T0; t < T0 + 3000; t += 30)
 		feed(w, "NC036", "SMTP", GL_OK, t);
 	s = nc036_at(w, T0 + 1299, &v);

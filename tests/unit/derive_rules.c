@@ -298,8 +298,8 @@ static void
 test_uptime_day(void)
 {
 	/* the ping OK since two days back, HARD CRITICAL 6 minutes at noon */
-	struct interval ping[] = {IV(GL_OK, -2 * 86400, -43200), IV(GL_CRITICAL, -43200, -42840),
-	                          IV(GL_OK, -42840, 0)};
+	struct interval ping[] = {IV(GL_OK, -2 * 86400, -43200),
+	                          IV(GL_CRITICAL, -43200, -42840), IV(GL_OK, -42840, 0)};
 	struct interval stale[] = {IV(0, -7200, -3600)}, win[] = {IV(0, -20000, -12800)};
 	struct check_hist p = {ping, 3, NULL, 0};
 	struct timeline_input in = {.ping = &p};
