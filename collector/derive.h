@@ -137,7 +137,9 @@ void derive_date(struct strbuf *sb, time_t t);
 double derive_rta_ms(const char *perfdata);
 
 /* What derive reads of one system: its checks' history since from and
- * its windows, and the two timelines rebuilt from them at now. */
+ * its windows, and the timelines rebuilt from them at now; the result
+ * gaps and the status timeline only with status (the notices need
+ * neither, and the gaps cost a scan of the results). */
 struct sys_hist {
 	const struct cfg_system *sys;
 	struct check_hist ping;
@@ -150,7 +152,7 @@ struct sys_hist {
 	size_t nstatus;
 };
 int derive_hist_load(struct store *st, const struct config *cfg, const struct cfg_system *sys,
-                     time_t from, time_t now, struct sys_hist *h);
+                     time_t from, time_t now, bool status, struct sys_hist *h);
 void derive_hist_free(struct sys_hist *h);
 
 int derive_update(struct store *st, const struct config *cfg, time_t now, char *err,

@@ -25,9 +25,9 @@ stale_spans(const struct interval *gaps, size_t n, time_t last, int stale_after,
 
 static int
 read_check(struct store *st, const struct config *cfg, const char *system, const char *service,
-           time_t from, struct check_hist *out)
+           time_t from, bool status, struct check_hist *out)
 {
-	const struct cfg_check *c = config_check(cfg, system, service);
+	const struct cfg_check *c = status ? config_check(cfg, system, service) : NULL;
 	int stale_after = c ? derive_stale_after(c) : 0;
 	struct interval *iv = NULL, *gaps = NULL;
 	size_t n = 0, ngaps = 0;
@@ -70,7 +70,7 @@ read_windows(struct store *st, const char *system, time_t from, struct sys_hist 
 
 int
 derive_hist_load(struct store *st, const struct config *cfg, const struct cfg_system *sys,
-                 time_t from, time_t now, struct sys_hist *h)
+                 time_t from, time_t now, bool status, struct sys_hist *h)
 {
 	struct timeline_input in = {.nsvcs = sys->nservices};
 	int rc;
@@ -78,9 +78,9 @@ derive_hist_load(struct store *st, const struct config *cfg, const struct cfg_sy
 	memset(h, 0, sizeof *h);
 	h->sys = sys;
 	h->svcs = xcalloc(sys->nservices + 1, sizeof *h->svcs);
-	rc = sys->ping ? read_check(st, cfg, sys->id, sys->ping, from, &h->ping) : 0;
+	rc = sys->ping ? read_check(st, cfg, sys->id, sys->ping, from, status, &h->ping) : 0;
 	for (size_t i = 0; rc == 0 && i < sys->nservices; i++)
-		rc = read_check(st, cfg, sys->id, sys->services[i], from, &h->svcs[i]);
+		rc = read_check(st, cfg, sys->id, sys->services[i], from, status, &h->svcs[i]);
 	if (rc == 0)
 		rc = read_windows(st, sys->id, from, h);
 	if (rc != 0)
@@ -90,7 +90,8 @@ derive_hist_load(struct store *st, const struct config *cfg, const struct cfg_sy
 	in.maint = h->maint;
 	in.nmaint = h->nmaint;
 	h->ntl = derive_timeline(&in, now, &h->tl);
-	h->nstatus = derive_status_timeline(&in, now, &h->status);
+	if (status)
+		h->nstatus = derive_status_timeline(&in, now, &h->status);
 	return 0;
 }
 

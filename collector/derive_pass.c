@@ -253,7 +253,7 @@ outage_notices(struct pass *p, const struct cfg_system *sys)
 	struct sys_hist h;
 	struct level_eps inc, crit, down;
 	int flap = p->cfg->site.flap_min,
-	    rc = derive_hist_load(p->st, p->cfg, sys, p->now - HISTORY, p->now, &h);
+	    rc = derive_hist_load(p->st, p->cfg, sys, p->now - HISTORY, p->now, false, &h);
 
 	/* an episode begins in a timeline interval: ntl is enough for all */
 	inc.e = xcalloc(h.ntl + 1, sizeof *inc.e);

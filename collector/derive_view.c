@@ -129,7 +129,7 @@ view_system(struct store *st, const struct config *cfg, const struct cfg_system 
 	v->rtt_ms = NAN;
 	for (int w = 0; w < UPTIME_NWIN; w++)
 		v->uptime[w] = NAN;
-	if (derive_hist_load(st, cfg, sys, view_from(now), now, &h) != 0) {
+	if (derive_hist_load(st, cfg, sys, view_from(now), now, true, &h) != 0) {
 		derive_hist_free(&h);
 		return -1;
 	}
