@@ -752,8 +752,8 @@ store_svc_gaps(struct store *s, const char *system, const char *service, time_t 
 	        s,
 	        prep(s,
 	             "SELECT 0, prev, t FROM (SELECT t, lag(t) OVER (ORDER BY t) AS prev"
-	             " FROM results WHERE system = ? AND service = ? AND t >= ?)"
+	             " FROM results WHERE system = ? AND service = ?)"
 	             " WHERE prev IS NOT NULL AND t > ? AND t - prev > ? ORDER BY t",
-	             "sstti", system, service, from - gap, from, (int64_t)gap),
+	             "ssti", system, service, from, (int64_t)gap),
 	        out, n);
 }

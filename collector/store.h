@@ -63,7 +63,7 @@ int store_prune(struct store *s, time_t before);
  * first. A system's status is not stored: derive rebuilds it from these,
  * the result times and the maintenance windows. */
 struct interval {
-	int status; /* enum gl_state here; derive reuses it for its levels */
+	int status; /* enum gl_state here; derive reuses it for levels, statuses */
 	time_t start;
 	time_t end; /* 0 while open */
 };
@@ -72,8 +72,9 @@ int store_svc_intervals(struct store *s, const char *system, const char *service
                         struct interval **out, size_t *n);
 /* The gaps between consecutive results of a service longer than gap
  * seconds that end after from: start = the earlier result, end = the
- * later one, oldest first (status 0). Results are kept keep_days, so
- * older gaps are not seen. */
+ * later one, oldest first (status 0). It reads every kept result of the
+ * service (a result long before from can open a gap that ends after it);
+ * results are kept keep_days, so older gaps are not seen. */
 int store_svc_gaps(struct store *s, const char *system, const char *service, time_t from,
                    int gap, struct interval **out, size_t *n);
 
