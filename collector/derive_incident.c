@@ -34,15 +34,23 @@ derive_state_at(const struct check_hist *h, time_t t)
 	return i != NULL && (i->end == 0 || t < i->end) ? i->status : -1;
 }
 
+static bool
+in_window(const struct timeline_input *in, time_t t)
+{
+	for (size_t i = 0; i < in->nmaint; i++)
+		if (in->maint[i].start <= t && t < in->maint[i].end)
+			return true;
+	return false;
+}
+
 static enum level
 level_of(const struct timeline_input *in, time_t t)
 {
 	enum level worst = LVL_GOOD;
 	bool known = false;
 
-	for (size_t i = 0; i < in->nmaint; i++)
-		if (in->maint[i].start <= t && t < in->maint[i].end)
-			return LVL_GOOD;
+	if (in_window(in, t))
+		return LVL_GOOD;
 	if (in->ping != NULL) {
 		int s = derive_state_at(in->ping, t);
 		if (s < 0 || s == GL_UNKNOWN)
@@ -69,15 +77,6 @@ stale_at(const struct check_hist *h, time_t t)
 	const struct interval *i = last_started(h->stale, h->nstale, t);
 
 	return i != NULL && (i->end == 0 || t < i->end);
-}
-
-static bool
-in_window(const struct timeline_input *in, time_t t)
-{
-	for (size_t i = 0; i < in->nmaint; i++)
-		if (in->maint[i].start <= t && t < in->maint[i].end)
-			return true;
-	return false;
 }
 
 static int
