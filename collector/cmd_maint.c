@@ -126,7 +126,7 @@ maint_schedule(const struct cli *c, struct store *st, const struct config *cfg,
 	n.tags[0] = xstrdup("maintenance");
 	snprintf(key, sizeof key, "maint-scheduled:%lld", (long long)id);
 	nid = store_notice_add(st, &n, key);
-	notice_free(&n);
+	notice_view_free(&n);
 	if (nid <= 0 || store_downtime_set_incident(st, id, nid) != 0 || store_commit(st) != 0)
 		goto fail;
 	printf("%lld\n", (long long)id);
@@ -217,7 +217,7 @@ maint_finish(const struct cli *c, struct store *st, long long id, bool cancel)
 			cli_error(c, "%s", store_error(st));
 			rc = EXIT_FAIL;
 		}
-		notice_free(&n);
+		notice_view_free(&n);
 	}
 	if (rc == EXIT_OK && store_commit(st) != 0) {
 		cli_error(c, "%s", store_error(st));

@@ -168,16 +168,16 @@ notice_add(const struct cli *c, struct store *st, const struct config *cfg,
 		}
 		n.incident_id = first.incident_id;
 		n.system_id = first.system_id ? xstrdup(first.system_id) : NULL;
-		notice_free(&first);
+		notice_view_free(&first);
 	}
 	if (apply(c, cfg, a, &n) != 0) {
-		notice_free(&n);
+		notice_view_free(&n);
 		return EXIT_FAIL;
 	}
 	if (n.body == NULL)
 		n.body = xstrdup("");
 	id = store_notice_add(st, &n, NULL);
-	notice_free(&n);
+	notice_view_free(&n);
 	if (id <= 0) {
 		cli_error(c, "%s", store_error(st));
 		return EXIT_FAIL;
@@ -205,7 +205,7 @@ notice_list(struct store *st)
 		       n[i].maint != MAINT_NONE ? maint_state_name(n[i].maint)
 		                                : incident_state_name(n[i].state),
 		       n[i].title, retracted[i] ? "\t(retracted)" : "");
-		notice_free(&n[i]);
+		notice_view_free(&n[i]);
 	}
 	free(n);
 	free(retracted);
@@ -234,7 +234,7 @@ notice_edit(const struct cli *c, struct store *st, const struct config *cfg, lon
 		cli_error(c, "%s", store_error(st));
 		rc = EXIT_FAIL;
 	}
-	notice_free(&n);
+	notice_view_free(&n);
 	return rc;
 }
 

@@ -36,7 +36,7 @@ post(struct pass *p, const char *key, struct notice_view *n)
 			n->posted = p->now;
 		id = store_notice_add(p->st, n, key);
 	}
-	notice_free(n);
+	notice_view_free(n);
 	return id;
 }
 

@@ -1,6 +1,7 @@
 #include "model.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static void
 site_info_free(struct site_info *s)
@@ -32,7 +33,7 @@ system_view_free(struct system_view *s)
 	free(s->daily_uptime);
 }
 
-static void
+void
 notice_view_free(struct notice_view *n)
 {
 	free(n->system_id);
@@ -41,6 +42,7 @@ notice_view_free(struct notice_view *n)
 	for (size_t i = 0; i < n->ntags; i++)
 		free(n->tags[i]);
 	free(n->tags);
+	memset(n, 0, sizeof *n);
 }
 
 void

@@ -127,6 +127,10 @@ struct site_view {
 
 void site_view_free(struct site_view *v);
 
+/* Frees what one notice owns and zeroes it (for notices held alone, as
+ * the store hands them out). */
+void notice_view_free(struct notice_view *n);
+
 /* Stable names for the enums, used in JSON and CSS classes:
  * "operational", "degraded", "outage", "maintenance", "internal", "unknown";
  * "up", "down", "unknown"; "investigating", ...; "scheduled", ... */

@@ -719,7 +719,7 @@ store_notices(struct store *s, bool with_retracted, struct notice_view **out, si
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		for (size_t i = 0; i < *n; i++)
-			notice_free(&(*out)[i]);
+			notice_view_free(&(*out)[i]);
 		free(*out);
 		*out = NULL;
 		*n = 0;
@@ -732,17 +732,6 @@ store_notices(struct store *s, bool with_retracted, struct notice_view **out, si
 	return 0;
 }
 
-void
-notice_free(struct notice_view *n)
-{
-	free(n->system_id);
-	free(n->title);
-	free(n->body);
-	for (size_t i = 0; i < n->ntags; i++)
-		free(n->tags[i]);
-	free(n->tags);
-	memset(n, 0, sizeof *n);
-}
 
 int
 store_svc_gaps(struct store *s, const char *system, const char *service, time_t from, int gap,

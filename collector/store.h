@@ -113,6 +113,5 @@ int store_notice_retract(struct store *s, int64_t id);
 /* Newest first; retracted ones only when asked. */
 int store_notices(struct store *s, bool with_retracted, struct notice_view **out, size_t *n,
                   bool **retracted);
-void notice_free(struct notice_view *n);
 
 #endif

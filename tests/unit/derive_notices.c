@@ -134,7 +134,7 @@ notices_are(struct world *w, const char *const *want, size_t nwant, const char *
 	for (size_t i = 0; i < count && i < nwant; i++)
 		is_str(n[count - 1 - i].title, want[i], "%s: notice %zu", name, i + 1);
 	for (size_t i = 0; i < count; i++)
-		notice_free(&n[i]);
+		notice_view_free(&n[i]);
 	free(n);
 }
 
@@ -167,7 +167,7 @@ test_outage(struct world *w)
 	       "post an update here.",
 	       "down notice body");
 	is_int(n.state, INC_INVESTIGATING, "investigating");
-	notice_free(&n);
+	notice_view_free(&n);
 	simulate(w, T0 + 450, T0 + 720);
 	notices_are(w, one, 1, "up 270 s: recovery not yet posted");
 	simulate(w, T0 + 720, T0 + 750);
@@ -182,7 +182,7 @@ test_outage(struct world *w)
 	is_int(n.incident_id, store_notice_by_key(w->st, "down:NC036:1630549890"),
 	       "recovery joins the down notice's incident");
 	is_int(n.kind, NOTICE_RECOVERY, "kind recovery");
-	notice_free(&n);
+	notice_view_free(&n);
 }
 
 static void
@@ -226,10 +226,10 @@ test_maintenance(struct world *w)
 	       "UTC, after 22 minutes.",
 	       "actual duration of a window ended early");
 	is_int(n.maint, MAINT_COMPLETED, "maint state completed");
-	notice_free(&n);
+	notice_view_free(&n);
 	n = notice(w, "maint-underway:1");
 	is_int(n.posted, T0 + 3000, "underway posted when the window began");
-	notice_free(&n);
+	notice_view_free(&n);
 }
 
 static void
@@ -296,14 +296,14 @@ test_degraded(struct world *w)
 	ok(n.kind == NOTICE_DISRUPTION && n.state == INC_IDENTIFIED && n.posted == T0 + 6330,
 	   "degraded: minor impact, identified, posted 300 s after the HARD WARNING");
 	ok(n.ntags == 1 && strcmp(n.tags[0], "degraded performance") == 0, "degraded: tag");
-	notice_free(&n);
+	notice_view_free(&n);
 	n = notice(w, "up:NC036:1630555830");
 	is_str(n.body,
 	       "All services on Server NC036 are working normally again. They were degraded "
 	       "for 16 minutes between 04:10 and 04:27 UTC.",
 	       "back to normal: how long it was degraded");
 	is_int(n.posted, T0 + 7320, "posted 300 s after the WARNING ended (04:27:00)");
-	notice_free(&n);
+	notice_view_free(&n);
 }
 
 static void
@@ -328,7 +328,7 @@ test_escalation(struct world *w)
 	       "disruption body");
 	ok(n.kind == NOTICE_DISRUPTION && n.state == INC_INVESTIGATING && n.posted == T0 + 8340,
 	   "disruption: investigating, posted 300 s after the HARD CRITICAL");
-	notice_free(&n);
+	notice_view_free(&n);
 	n = notice(w, "hostdown:NC036:1630557840");
 	is_str(n.body,
 	       "Server NC036 has been down since 04:50 UTC. We are looking into it and will "
@@ -336,7 +336,7 @@ test_escalation(struct world *w)
 	       "escalation: the host's own down time");
 	ok(n.kind == NOTICE_OUTAGE && n.posted == T0 + 8730 && n.incident_id == first,
 	   "escalation: an outage in the same incident, 300 s after the ping went HARD");
-	notice_free(&n);
+	notice_view_free(&n);
 	n = notice(w, "up:NC036:1630557840");
 	is_str(n.body,
 	       "Server NC036 is back online. It was down for 6 minutes between 04:50 and 04:57 "
@@ -345,7 +345,7 @@ test_escalation(struct world *w)
 	ok(n.starts == T0 + 8430 && n.ends == T0 + 8820 && n.posted == T0 + 9300 &&
 	           n.incident_id == first,
 	   "recovery: the host's down span, posted 300 s after all was good");
-	notice_free(&n);
+	notice_view_free(&n);
 }
 
 /* Every notice of a store, one line each, sorted: what a reader sees,
@@ -374,7 +374,7 @@ all_notices(struct world *w)
 	for (size_t i = 0; i < count; i++) {
 		sb_append(&sb, lines[i]);
 		free(lines[i]);
-		notice_free(&n[i]);
+		notice_view_free(&n[i]);
 	}
 	free(lines);
 	free(n);
@@ -531,17 +531,17 @@ test_down_at_due(struct world *every, struct world *once)
 	free(b);
 	n = notice(once, "maint-underway:1");
 	is_int(n.posted, T0 + 1410, "underway dated when the late window was scheduled");
-	notice_free(&n);
+	notice_view_free(&n);
 	n = notice(every, "down:NC036:1630549890");
 	ok(n.kind == NOTICE_OUTAGE && n.posted == T0 + 390 && n.starts == T0 + 330,
 	   "Server down, since the ping went HARD, dated flap_min after SMTP did");
-	notice_free(&n);
+	notice_view_free(&n);
 	n = notice(every, "up:NC036:1630549890");
 	is_str(n.body,
 	       "Server NC036 is back online. It was down for 2 minutes between 02:35 and 02:37 "
 	       "UTC.",
 	       "its recovery: how long the host was down");
-	notice_free(&n);
+	notice_view_free(&n);
 }
 
 /* Down 10 minutes, up 10 minutes, 300 times. */
@@ -568,10 +568,10 @@ test_many(struct world *w)
 	       "Server NC036 is back online. It was down for 8 minutes between 06:12 and 06:20 "
 	       "UTC.",
 	       "and says how long the host was down");
-	notice_free(&n);
+	notice_view_free(&n);
 	n = notice(w, "down:NC036:1630908720");
 	is_int(n.posted, 1630908720 + 300, "the 300th outage's first notice");
-	notice_free(&n);
+	notice_view_free(&n);
 }
 
 /* The view of NC036 at now. */

@@ -196,20 +196,20 @@ test_notices(struct store *s)
 	got.body = xstrdup("Resolved.");
 	got.state = INC_RESOLVED;
 	is_int(store_notice_update(s, &got), 0, "edited");
-	notice_free(&got);
+	notice_view_free(&got);
 	store_notice_get(s, a, &got, &retracted);
 	ok(got.state == INC_RESOLVED && strcmp(got.body, "Resolved.") == 0, "edit stored");
-	notice_free(&got);
+	notice_view_free(&got);
 	store_notices(s, false, &list, &count, NULL);
 	ok(count == 2 && list[0].id == a, "newest posted first");
 	for (size_t i = 0; i < count; i++)
-		notice_free(&list[i]);
+		notice_view_free(&list[i]);
 	free(list);
 	is_int(store_notice_retract(s, a), 0, "retracted");
 	store_notices(s, false, &list, &count, NULL);
 	ok(count == 1 && list[0].id == b, "retracted notices are left out");
 	for (size_t i = 0; i < count; i++)
-		notice_free(&list[i]);
+		notice_view_free(&list[i]);
 	free(list);
 }
 
