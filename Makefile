@@ -50,11 +50,15 @@ COLLECTOR_OBJ := $(filter-out $(BUILD)/collector/main.o,$(COLLECTOR_SRC:%.c=$(BU
 PLUGINS := $(PLUGIN_SRC:plugins/%.c=$(BUILD)/plugins/%)
 GLANCE := $(if $(wildcard collector/main.c),$(BUILD)/glance)
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+# Names the ITL's stock CheckCommands run that a glance plugin answers to:
+# check_dig is check_dns (it takes check_dig's -l/-T spelling), and
+# check_ssl_cert is check_tls_cert (-H -p -w -c --sni mean the same).
+PLUGIN_ALIASES := $(BUILD)/plugins/check_dig $(BUILD)/plugins/check_ssl_cert
 LIBGLANCE := $(BUILD)/libglance.a
 LIBCOLLECTOR := $(BUILD)/libcollector.a
 
 .PHONY: all check unit deps demo bench fuzz install clean format
-all: $(PLUGINS) $(GLANCE) $(UNITS)
+all: $(PLUGINS) $(PLUGIN_ALIASES) $(GLANCE) $(UNITS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -70,6 +74,12 @@ $(LIBCOLLECTOR): $(COLLECTOR_OBJ)
 
 $(BUILD)/plugins/%: $(BUILD)/plugins/%.o $(LIBGLANCE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/plugins/check_dig: $(BUILD)/plugins/check_dns
+	ln -sf $(<F) $@
+
+$(BUILD)/plugins/check_ssl_cert: $(BUILD)/plugins/check_tls_cert
+	ln -sf $(<F) $@
 
 $(BUILD)/glance: $(BUILD)/collector/main.o $(LIBCOLLECTOR) $(LIBGLANCE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
