@@ -85,6 +85,23 @@ is "$rc:$(cat "$T/stderr")" "0:" "systemd-analyze verify accepts the service, th
 run "$T/p/lib/glance/plugins/check_dig" -V
 is "$rc:$first" "3:check_dns v0.1.0 (glance 0.1.0)" "the installed check_dig is check_dns"
 
+# ---- glance finds its own plugins ------------------------------------------
+# From the build tree (a fresh checkout after make) and once installed,
+# with no 'path' in the config; a missing one is named with where it was
+# looked for.
+run "$B/glance" check-config -c "$SRC/examples/isp.conf"
+is "$rc" 0 "check-config -c examples/isp.conf passes from the build tree"
+like "$out" "runs $B/plugins/check_ping \\[-H\\] \\[127.0.0.1\\]" \
+	"check-config: check_ping found in the build tree"
+mkdir -p "$T/cc"
+printf '[site]\npath = %s\n[system A]\nping = PING\n[check A/PING]\ncommand = check_ping -H 127.0.0.1\n[check A/x]\ncommand = check_nothere -v\n' \
+	"$T/none" >"$T/cc/c.conf"
+run "$T/p/bin/glance" check-config -c "$T/cc/c.conf"
+is "$rc" 1 "check-config: a missing plugin fails"
+like "$out" "runs $T/p/lib/glance/plugins/check_ping \\[-H\\]" "the installed glance runs the installed check_ping"
+like "$out" "ERROR $T/cc/c.conf:7: command check_nothere not found in the plugin path \\(looked in $T/none:$T/p/lib/glance/plugins:/usr/lib/nagios/plugins\\)" \
+	"check-config names the missing plugin and every directory it looked in"
+
 # ---- make uninstall -------------------------------------------------------
 run "${MK[@]}" uninstall DESTDIR="$T/d" PREFIX=/usr
 is "$rc" 0 "make uninstall succeeds"
