@@ -4,7 +4,8 @@
 #   make check        install missing Debian packages, build normally and
 #                     with ASan+UBSan, run every test through prove
 #   make demo         run the example ISP against loopback services
-#   make install      PREFIX=/usr/local DESTDIR=
+#   make install      PREFIX=/usr/local DESTDIR= (README.md, "Install")
+#   make uninstall    the same variables
 #   make SANITIZE=1   the same build with ASan+UBSan (in build-san/)
 #
 # Sources are found, not listed: plugins/NAME.c is a plugin, collector/*.c
@@ -70,8 +71,11 @@ MANPAGES := $(PLUGINS:$(BUILD)/plugins/%=$(BUILD)/man/%.1) $(if $(GLANCE),$(BUIL
 UNITS_IN := $(wildcard dist/systemd/*.in)
 LIBCOLLECTOR := $(BUILD)/libcollector.a
 
-.PHONY: all check unit deps demo bench fuzz man install uninstall clean format
-all: $(PLUGINS) $(PLUGIN_ALIASES) $(GLANCE) $(UNITS)
+.PHONY: all programs check unit deps demo bench fuzz man install uninstall clean format
+all: programs $(UNITS)
+
+# What gets installed: the plugins (and their ITL names) and glance.
+programs: $(PLUGINS) $(PLUGIN_ALIASES) $(GLANCE)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -148,7 +152,7 @@ NAGIOS_FILES := $(filter-out %/resource.cfg,$(wildcard nagios-conf/nagios/*.cfg)
 ICINGA_FILES := $(filter-out %/glance-constants.conf,$(wildcard nagios-conf/icinga2/*.conf))
 SHARE_CONF := $(DESTDIR)$(DATADIR)/nagios-conf
 
-install: all man
+install: programs man
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(SHARE_CONF)/nagios $(SHARE_CONF)/icinga2 $(DESTDIR)$(DATADIR)/examples \
 		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR)
