@@ -27,7 +27,8 @@ explain_check(const struct config *cfg, const struct cfg_check *c, const char *r
 		if (strchr(c->argv[0], '/') == NULL)
 			exec_search_path(cfg->site.path, &dirs);
 		printf("      ERROR %s:%d: %s%s%s%s\n", cfg->file, c->line, err,
-		       dirs.len > 0 ? " (looked in " : "", sb_str(&dirs), dirs.len > 0 ? ")" : "");
+		       dirs.len > 0 ? " (looked in " : "", sb_str(&dirs),
+		       dirs.len > 0 ? ")" : "");
 		sb_free(&dirs);
 		(*missing)++;
 	} else {

@@ -112,9 +112,9 @@ static void
 run_announce(const struct config *cfg, bool once)
 {
 	fprintf(stderr, "glance: %s %s: %zu check%s on %zu system%s, store %s, site %s\n",
-	        once ? "run --once" : "run", cfg->file,
-	        cfg->nchecks, cfg->nchecks == 1 ? "" : "s", cfg->nsystems,
-	        cfg->nsystems == 1 ? "" : "s", cfg->site.state, cfg->site.output);
+	        once ? "run --once" : "run", cfg->file, cfg->nchecks,
+	        cfg->nchecks == 1 ? "" : "s", cfg->nsystems, cfg->nsystems == 1 ? "" : "s",
+	        cfg->site.state, cfg->site.output);
 }
 
 static int
@@ -138,8 +138,10 @@ run_help(void)
 int
 cmd_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	        CLI_OPTS, {"once", no_argument, NULL, 'o'}, {"quiet", no_argument, NULL, 'q'}, {0}};
+	static const struct option longopts[] = {CLI_OPTS,
+	                                         {"once", no_argument, NULL, 'o'},
+	                                         {"quiet", no_argument, NULL, 'q'},
+	                                         {0}};
 	struct cli cli;
 	struct config *cfg = xcalloc(1, sizeof *cfg);
 	struct run_ctx r = {.cli = &cli};
