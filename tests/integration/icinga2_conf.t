@@ -44,12 +44,18 @@ main_conf() {
 sed "s|^const GlancePluginDir = .*|const GlancePluginDir = \"$B/plugins\"|" \
 	"$IC/glance-constants.conf" >"$I/conf/glance-constants.conf"
 
+# validate NAME FILE...: icinga2 daemon -C on the ITL, the constants and FILEs.
+validate() {
+	local name=$1
+	shift
+	main_conf "$I/conf/glance-constants.conf" "$@" >"$I/conf/$name.conf"
+	run icinga2 daemon -C -c "$I/conf/$name.conf" "${IDEF[@]}"
+	is "$rc" 0 "icinga2 daemon -C accepts $(cd "$SRC" && echo "${@##*/}")"
+	[ "$rc" = 0 ] || grep -A3 critical <<<"$out" | sed 's/^/# /'
+}
+
 # ---- the shipped files pass icinga2 daemon -C -----------------------------
-main_conf "$I/conf/glance-constants.conf" "$IC/glance-commands.conf" "$IC/example-isp.conf" \
-	>"$I/conf/verify.conf"
-run icinga2 daemon -C -c "$I/conf/verify.conf" "${IDEF[@]}"
-is "$rc" 0 "icinga2 daemon -C accepts glance-constants.conf, glance-commands.conf, example-isp.conf"
-[ "$rc" = 0 ] || grep -A3 critical <<<"$out" | sed 's/^/# /'
+validate verify "$IC/glance-commands.conf" "$IC/example-isp.conf"
 like "$out" "Instantiated 6 Hosts" "icinga2 -C: the example's six hosts"
 # The objects icinga2 -C built are dumped to ObjectsPath, one JSON per line.
 nglance=$(grep -c '^object CheckCommand "glance_' "$IC/glance-commands.conf")
@@ -118,11 +124,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Glance Test Icinga 
 			"$name" "$cmd" "$vars"
 	done <<<"$ROWS"
 } >"$I/conf/e2e-objects.conf"
-main_conf "$I/conf/glance-constants.conf" "$IC/glance-commands.conf" "$I/conf/e2e-objects.conf" \
-	>"$I/conf/e2e.conf"
-run icinga2 daemon -C -c "$I/conf/e2e.conf" "${IDEF[@]}"
-is "$rc" 0 "icinga2 daemon -C accepts the end-to-end objects"
-[ "$rc" = 0 ] || grep -A3 critical <<<"$out" | sed 's/^/# /'
+validate e2e "$IC/glance-commands.conf" "$I/conf/e2e-objects.conf"
 
 icinga2 daemon -c "$I/conf/e2e.conf" "${IDEF[@]}" >"$I/stdout" 2>&1 &
 IPID=$!
