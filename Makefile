@@ -6,6 +6,7 @@
 #   make demo         run the example ISP against loopback services
 #   make install      PREFIX=/usr/local DESTDIR= (README.md, "Install")
 #   make uninstall    the same variables
+#   make man          manual pages from each --help, in $(BUILD)/man/
 #   make SANITIZE=1   the same build with ASan+UBSan (in build-san/)
 #
 # Sources are found, not listed: plugins/NAME.c is a plugin, collector/*.c

@@ -183,7 +183,11 @@ is "${hstate:-}" 0 "icinga2: host lo UP through the ITL's hostalive"
 is "${hcmd:-} ${hargs:-}" "$B/plugins/check_ping -H 127.0.0.1 -c 5000,100% -w 3000,80%" \
 	"icinga2: hostalive's command line"
 
+like " $(pgrep -f -- "$I/conf/e2e.conf" | tr '\n' ' ')" " $IPID " "pgrep finds icinga2 by its config path"
 kill "$IPID"
 for _ in $(seq 1 100); do kill -0 "$IPID" 2>/dev/null || break; sleep 0.1; done
 ok "$(kill -0 "$IPID" 2>/dev/null && echo 1 || echo 0)" "icinga2 stopped by its PID"
+# its helper processes (forked, so they carry the same command line) too
+for _ in $(seq 1 50); do pgrep -f -- "$I/conf/e2e.conf" >/dev/null || break; sleep 0.1; done
+is "$(pgrep -f -- "$I/conf/e2e.conf")" "" "no icinga2 process of this test is left"
 done_testing

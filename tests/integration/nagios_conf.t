@@ -145,7 +145,11 @@ up=$(awk '/^hoststatus \{/ { b = 1 } b && /current_state=/ { print; b = 0 }' "$N
 	sort | uniq -c | tr -s ' \t' '  ')
 is "$up" " 2 current_state=0" "nagios: both hosts UP through glance_check_host_alive"
 
+like " $(pgrep -f -- "$N/e2e.cfg" | tr '\n' ' ')" " $NPID " "pgrep finds nagios4 by its config path"
 kill "$NPID"
 for _ in $(seq 1 100); do kill -0 "$NPID" 2>/dev/null || break; sleep 0.1; done
 ok "$(kill -0 "$NPID" 2>/dev/null && echo 1 || echo 0)" "nagios4 stopped by its PID"
+# its helper processes (forked, so they carry the same command line) too
+for _ in $(seq 1 50); do pgrep -f -- "$N/e2e.cfg" >/dev/null || break; sleep 0.1; done
+is "$(pgrep -f -- "$N/e2e.cfg")" "" "no nagios4 process of this test is left"
 done_testing
