@@ -4,7 +4,9 @@
 #   make check        install missing Debian packages, build normally and
 #                     with ASan+UBSan, run every test through prove
 #   make demo         run the example ISP against loopback services
-#   make install      PREFIX=/usr/local DESTDIR=
+#   make install      PREFIX=/usr/local DESTDIR= (README.md, "Install")
+#   make uninstall    the same variables
+#   make man          manual pages from each --help, in $(BUILD)/man/
 #   make SANITIZE=1   the same build with ASan+UBSan (in build-san/)
 #
 # Sources are found, not listed: plugins/NAME.c is a plugin, collector/*.c
@@ -14,6 +16,14 @@
 VERSION := 0.1.0
 PREFIX ?= /usr/local
 DESTDIR ?=
+# Where `make install` puts things (README.md, "Install"); the units name
+# /etc/glance/glance.conf and /var/lib/glance whatever the prefix.
+BINDIR ?= $(PREFIX)/bin
+PLUGINDIR ?= $(PREFIX)/lib/glance/plugins
+DATADIR ?= $(PREFIX)/share/glance
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 ifeq ($(SANITIZE),1)
 BUILD ?= build-san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
@@ -50,11 +60,23 @@ COLLECTOR_OBJ := $(filter-out $(BUILD)/collector/main.o,$(COLLECTOR_SRC:%.c=$(BU
 PLUGINS := $(PLUGIN_SRC:plugins/%.c=$(BUILD)/plugins/%)
 GLANCE := $(if $(wildcard collector/main.c),$(BUILD)/glance)
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+# Names the ITL's stock CheckCommands run that a glance plugin answers to:
+# check_dig is check_dns (it takes check_dig's -l/-T spelling), and
+# check_ssl_cert is check_tls_cert (-H -p -w -c --sni mean the same).
+ALIAS_PAIRS := check_dig=check_dns check_ssl_cert=check_tls_cert
+alias_name = $(word 1,$(subst =, ,$(1)))
+alias_target = $(word 2,$(subst =, ,$(1)))
+PLUGIN_ALIASES := $(foreach p,$(ALIAS_PAIRS),$(BUILD)/plugins/$(call alias_name,$(p)))
 LIBGLANCE := $(BUILD)/libglance.a
+MANPAGES := $(PLUGINS:$(BUILD)/plugins/%=$(BUILD)/man/%.1) $(if $(GLANCE),$(BUILD)/man/glance.1)
+UNITS_IN := $(wildcard dist/systemd/*.in)
 LIBCOLLECTOR := $(BUILD)/libcollector.a
 
-.PHONY: all check unit deps demo bench fuzz install clean format
-all: $(PLUGINS) $(GLANCE) $(UNITS)
+.PHONY: all programs check unit deps demo bench fuzz man install uninstall clean format
+all: programs $(UNITS)
+
+# What gets installed: the plugins (and their ITL names) and glance.
+programs: $(PLUGINS) $(PLUGIN_ALIASES) $(GLANCE)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -70,6 +92,12 @@ $(LIBCOLLECTOR): $(COLLECTOR_OBJ)
 
 $(BUILD)/plugins/%: $(BUILD)/plugins/%.o $(LIBGLANCE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+define alias_rule
+$(BUILD)/plugins/$(call alias_name,$(1)): $(BUILD)/plugins/$(call alias_target,$(1))
+	ln -sf $(call alias_target,$(1)) $$@
+endef
+$(foreach p,$(ALIAS_PAIRS),$(eval $(call alias_rule,$(p))))
 
 $(BUILD)/glance: $(BUILD)/collector/main.o $(LIBCOLLECTOR) $(LIBGLANCE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
@@ -109,10 +137,51 @@ fuzz:
 	@if [ -x tests/fuzz/run ]; then tests/fuzz/run; \
 	else echo "make fuzz: no fuzz targets yet (tests/fuzz/run is missing)"; fi
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/lib/glance/plugins $(DESTDIR)$(PREFIX)/bin
-	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/glance/plugins/)
-	$(if $(GLANCE),install -m 755 $(GLANCE) $(DESTDIR)$(PREFIX)/bin/)
+# Manual pages from each program's own --help (help2man).
+man: $(MANPAGES)
+
+$(BUILD)/man/%.1: $(BUILD)/plugins/% dist/help2man.sh
+	@mkdir -p $(@D)
+	dist/help2man.sh $< $@
+
+$(BUILD)/man/glance.1: $(BUILD)/glance dist/help2man.sh
+	@mkdir -p $(@D)
+	dist/help2man.sh $< $@
+
+# nagios-conf/ is installed with its plugin directory set to PLUGINDIR.
+NAGIOS_FILES := $(filter-out %/resource.cfg,$(wildcard nagios-conf/nagios/*.cfg))
+ICINGA_FILES := $(filter-out %/glance-constants.conf,$(wildcard nagios-conf/icinga2/*.conf))
+SHARE_CONF := $(DESTDIR)$(DATADIR)/nagios-conf
+
+install: programs man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(SHARE_CONF)/nagios $(SHARE_CONF)/icinga2 $(DESTDIR)$(DATADIR)/examples \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR)/)
+	$(foreach p,$(ALIAS_PAIRS),ln -sf $(call alias_target,$(p)) \
+		$(DESTDIR)$(PLUGINDIR)/$(call alias_name,$(p));)
+	$(if $(GLANCE),install -m 755 $(GLANCE) $(DESTDIR)$(BINDIR)/)
+	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 nagios-conf/README.md $(SHARE_CONF)/
+	install -m 644 $(NAGIOS_FILES) $(SHARE_CONF)/nagios/
+	sed 's|^\$$USER5\$$=.*|$$USER5$$=$(PLUGINDIR)|' nagios-conf/nagios/resource.cfg \
+		>$(SHARE_CONF)/nagios/resource.cfg
+	install -m 644 $(ICINGA_FILES) $(SHARE_CONF)/icinga2/
+	sed 's|^const GlancePluginDir = .*|const GlancePluginDir = "$(PLUGINDIR)"|' \
+		nagios-conf/icinga2/glance-constants.conf >$(SHARE_CONF)/icinga2/glance-constants.conf
+	install -m 644 examples/isp.conf $(DESTDIR)$(DATADIR)/examples/
+	$(foreach u,$(UNITS_IN),sed 's|@BINDIR@|$(BINDIR)|g' $(u) \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/$(notdir $(u:.in=));)
+	install -m 644 dist/systemd/glance-once.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -m 644 dist/systemd/glance.sysusers $(DESTDIR)$(SYSUSERSDIR)/glance.conf
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PLUGINDIR)/,$(notdir $(PLUGINS) $(PLUGIN_ALIASES))) \
+		$(DESTDIR)$(BINDIR)/glance $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES))) \
+		$(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,glance.service glance-once.service glance-once.timer) \
+		$(DESTDIR)$(SYSUSERSDIR)/glance.conf
+	rm -rf $(DESTDIR)$(DATADIR)
+	-rmdir $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(PREFIX)/lib/glance 2>/dev/null
 
 clean:
 	rm -rf build build-san

@@ -20,7 +20,16 @@ explain_check(const struct config *cfg, const struct cfg_check *c, const char *r
 	       c->service, c->interval, c->retry, c->attempts, c->attempts == 1 ? "" : "s",
 	       c->timeout);
 	if (path == NULL) {
-		printf("      ERROR %s:%d: %s\n", cfg->file, c->line, err);
+		struct strbuf dirs = STRBUF_INIT;
+
+		/* say where a bare name was looked for, so a missing plugin
+		 * and a wrong 'path' are told apart at once */
+		if (strchr(c->argv[0], '/') == NULL)
+			exec_search_path(cfg->site.path, &dirs);
+		printf("      ERROR %s:%d: %s%s%s%s\n", cfg->file, c->line, err,
+		       dirs.len > 0 ? " (looked in " : "", sb_str(&dirs),
+		       dirs.len > 0 ? ")" : "");
+		sb_free(&dirs);
 		(*missing)++;
 	} else {
 		printf("      runs %s", path);

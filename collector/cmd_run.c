@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@ struct run_ctx {
 	struct cli *cli;
 	struct store *st;
 	char *state; /* the open store's path: a reload cannot move it */
+	bool quiet;  /* -q: errors only */
 };
 
 static int
@@ -53,7 +55,7 @@ run_pass(void *ctx, const struct config *cfg, time_t now)
 
 	if (rc != 0)
 		fprintf(stderr, "glance: pruning results: %s\n", store_error(r->st));
-	return cli_publish(r->st, cfg, now, r->cli->verbose) != 0 || rc != 0 ? -1 : 0;
+	return cli_publish(r->st, cfg, now, !r->quiet) != 0 || rc != 0 ? -1 : 0;
 }
 
 /* SIGHUP: a config that fails to load is reported and the old one kept. */
@@ -78,7 +80,7 @@ run_reload(void *ctx)
 		free(cfg);
 		return NULL;
 	}
-	if (r->cli->verbose)
+	if (!r->quiet)
 		fprintf(stderr, "glance: reloaded %s\n", r->cli->config);
 	return cfg;
 }
@@ -105,15 +107,28 @@ lock_store(const struct cli *cli, const struct config *cfg)
 	return fd;
 }
 
+/* The line a service log starts with: what this run will do. */
+static void
+run_announce(const struct config *cfg, bool once)
+{
+	fprintf(stderr, "glance: %s %s: %zu check%s on %zu system%s, store %s, site %s\n",
+	        once ? "run --once" : "run", cfg->file, cfg->nchecks,
+	        cfg->nchecks == 1 ? "" : "s", cfg->nsystems, cfg->nsystems == 1 ? "" : "s",
+	        cfg->site.state, cfg->site.output);
+}
+
 static int
 run_help(void)
 {
-	printf("usage: glance run [-c FILE] [--once] [--now EPOCH] [-v]\n\n"
+	printf("usage: glance run [-c FILE] [--once] [--now EPOCH] [-q | -v]\n\n"
 	       "Runs every configured check at its interval (its retry interval while a\n"
 	       "problem is SOFT), at most 'parallel' at once, and renders the site within\n"
 	       "a second of HARD state changes and every 'render_every' seconds.\n"
 	       "  --once   run each check once, render once, exit (for cron)\n"
-	       "  -v       log every result to stderr\n"
+	       "  -q       print errors only\n"
+	       "  -v       log every result too\n"
+	       "On stderr: one line at start (config, checks, store, site), one per\n"
+	       "render, and one per HARD state change.\n"
 	       "SIGTERM or SIGINT stop cleanly; SIGHUP reloads the config. One glance run\n"
 	       "per store: another one exits 1 while STATE.lock is held.\n"
 	       "Exit: 0 done, 1 a result or the site could not be written, 2 usage.\n");
@@ -123,8 +138,10 @@ run_help(void)
 int
 cmd_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	        CLI_OPTS, {"once", no_argument, NULL, 'o'}, {0}};
+	static const struct option longopts[] = {CLI_OPTS,
+	                                         {"once", no_argument, NULL, 'o'},
+	                                         {"quiet", no_argument, NULL, 'q'},
+	                                         {0}};
 	struct cli cli;
 	struct config *cfg = xcalloc(1, sizeof *cfg);
 	struct run_ctx r = {.cli = &cli};
@@ -136,13 +153,15 @@ cmd_run(int argc, char **argv)
 	int opt, rc;
 
 	cli_init(&cli, "glance run");
-	while ((opt = getopt_long(argc, argv, CLI_SHORT, longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORT "q", longopts, NULL)) != -1) {
 		if (opt == 'h') {
 			free(cfg);
 			return run_help();
 		}
 		if (opt == 'o')
 			ctl.once = true;
+		else if (opt == 'q')
+			r.quiet = true;
 		else if (cli_option(&cli, opt, optarg) != 0) {
 			free(cfg);
 			return EXIT_USAGE;
@@ -166,7 +185,9 @@ cmd_run(int argc, char **argv)
 	}
 	r.state = xstrdup(cfg->site.state);
 	ctl.now_base = cli.now;
-	ctl.verbose = cli.verbose;
+	ctl.verbose = r.quiet ? 0 : 1 + cli.verbose;
+	if (!r.quiet)
+		run_announce(cfg, ctl.once);
 	install_signals();
 	rc = schedule_run(&cfg, r.st, &ctl);
 	close(lock);

@@ -36,10 +36,60 @@ try_dir(const char *dir, size_t dlen, const char *argv0)
 	return NULL;
 }
 
+/* Appends DIR to a ':'-separated list. */
+static void
+path_add(struct strbuf *sb, const char *dir)
+{
+	if (*dir == '\0')
+		return;
+	if (sb->len > 0)
+		sb_appendc(sb, ':');
+	sb_append(sb, dir);
+}
+
+/* glance's own plugins: beside the program in a build tree (build/glance
+ * and build/plugins/), else where `make install` puts them relative to it
+ * (PREFIX/bin/glance and PREFIX/lib/glance/plugins/). Adds nothing if the
+ * program's path cannot be read. */
+static void
+own_plugin_dir(struct strbuf *sb)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	struct strbuf dir = STRBUF_INIT;
+	char *slash;
+
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash == NULL)
+		return;
+	*slash = '\0';
+	sb_appendf(&dir, "%s/plugins", exe);
+	if (access(sb_str(&dir), X_OK) != 0) {
+		sb_reset(&dir);
+		sb_appendf(&dir, "%s/../lib/glance/plugins", exe);
+	}
+	char *real = realpath(sb_str(&dir), NULL);
+	path_add(sb, real != NULL ? real : sb_str(&dir));
+	free(real);
+	sb_free(&dir);
+}
+
+void
+exec_search_path(const char *search, struct strbuf *sb)
+{
+	path_add(sb, search != NULL ? search : "");
+	own_plugin_dir(sb);
+	path_add(sb, "/usr/lib/nagios/plugins");
+}
+
 char *
 exec_resolve(const char *argv0, const char *search, char *err, size_t errlen)
 {
-	const char *dirs[] = {search, "/usr/lib/nagios/plugins"};
+	struct strbuf dirs = STRBUF_INIT;
+	char *found = NULL;
 
 	if (strchr(argv0, '/') != NULL) {
 		if (access(argv0, X_OK) == 0)
@@ -47,18 +97,16 @@ exec_resolve(const char *argv0, const char *search, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot execute %s: %s", argv0, strerror(errno));
 		return NULL;
 	}
-	for (size_t i = 0; i < 2; i++) {
-		const char *p = dirs[i];
-		while (p != NULL && *p != '\0') {
-			size_t n = strcspn(p, ":");
-			char *found = n > 0 ? try_dir(p, n, argv0) : NULL;
-			if (found != NULL)
-				return found;
-			p += n + (p[n] == ':');
-		}
+	exec_search_path(search, &dirs);
+	for (const char *p = sb_str(&dirs); found == NULL && *p != '\0';) {
+		size_t n = strcspn(p, ":");
+		found = n > 0 ? try_dir(p, n, argv0) : NULL;
+		p += n + (p[n] == ':');
 	}
-	snprintf(err, errlen, "command %s not found in the plugin path", argv0);
-	return NULL;
+	sb_free(&dirs);
+	if (found == NULL)
+		snprintf(err, errlen, "command %s not found in the plugin path", argv0);
+	return found;
 }
 
 /* In the child, between fork and execve: only async-signal-safe calls. */

@@ -41,9 +41,14 @@ struct exec_outcome {
 	int duration_ms;
 };
 
-/* Finds argv0: as given when it contains '/', else in the ':'-separated
- * search path (then /usr/lib/nagios/plugins). Returns a malloc'd path, or
- * NULL with a reason. */
+/* Appends the directories a bare command name is looked for in, in order
+ * and ':'-separated: the config's search path, glance's own plugins (the
+ * build tree's plugins/ beside the program, else PREFIX/lib/glance/plugins
+ * beside PREFIX/bin), then /usr/lib/nagios/plugins. */
+void exec_search_path(const char *search, struct strbuf *sb);
+
+/* Finds argv0: as given when it contains '/', else in exec_search_path's
+ * directories. Returns a malloc'd path, or NULL with a reason. */
 char *exec_resolve(const char *argv0, const char *search, char *err, size_t errlen);
 
 /* Returns 0, or -1 with a reason (the check is then UNKNOWN). */

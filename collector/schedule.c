@@ -97,10 +97,13 @@ record(struct sched *s, struct slot *sl, const struct exec_outcome *o)
 	} else if (r > 0) {
 		s->changed = true;
 	}
-	if (s->ctl->verbose)
+	if (s->ctl->verbose >= 2)
 		fprintf(stderr, "glance: %s/%s: %s %s %d/%d: %s\n", sl->system, sl->service,
 		        state_name(o->state), row.st.hard ? "HARD" : "SOFT", row.st.attempt,
 		        sl->attempts, o->output);
+	else if (s->ctl->verbose == 1 && r > 0)
+		fprintf(stderr, "glance: %s/%s: now %s (HARD): %s\n", sl->system, sl->service,
+		        state_name(o->state), o->output);
 	/* the next run, if the check still exists after a reload */
 	if (c != NULL && sl->item < s->cfg->nchecks && &s->cfg->checks[sl->item] == c) {
 		int delay = softhard_next_delay(&row.st, c->interval, c->retry);

@@ -25,7 +25,7 @@ struct sched_ctl {
 	volatile sig_atomic_t *reload;
 	bool once;       /* every check once, then one pass, then return */
 	time_t now_base; /* if not 0, the wall clock starts here (tests) */
-	int verbose;     /* log each result to stderr */
+	int verbose;     /* on stderr: 0 nothing, 1 HARD changes, 2 every result */
 	void *ctx;
 	/* Derive and render; returns 0 or -1 (logged, the loop goes on). */
 	int (*on_pass)(void *ctx, const struct config *cfg, time_t now);

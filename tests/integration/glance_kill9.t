@@ -37,7 +37,7 @@ site_ok() {
 }
 
 start() {
-	"$G" run -c "$T/k.conf" 2>>"$T/err" &
+	"$G" run -q -c "$T/k.conf" 2>>"$T/err" &
 	pid=$!
 	track $pid
 }

@@ -151,9 +151,9 @@ run "$G" check-config -c "$T/isp.conf" --bogus
 is "$rc" 2 "unknown option: exit 2"
 
 # --- one pass ----------------------------------------------------------------
-elapsed_ms "$G" run --once -c "$T/isp.conf"
+elapsed_ms "$G" run --once -q -c "$T/isp.conf"
 is "$rc" 0 "run --once: exit 0"
-is "$(cat "$T/stderr")" "" "run --once: nothing on stderr"
+is "$(cat "$T/stderr")" "" "run --once -q: nothing on stderr"
 ok $((ms > 5000)) "a hang and an endless writer killed at 2 s do not hold up 13 checks on 4 slots (took $ms ms)"
 ok "$([ -f "$T/public/index.html" ] && [ -f "$T/public/status.json" ]; echo $?)" "the site was rendered"
 is "$(grep -rl -e "DAEMON OK" -e "ENDLESS OK" -e "timed out after" -e "about to hang" "$T/public/" | wc -l)" 0 \
