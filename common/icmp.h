@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "range.h"
 #include "state.h"
 
 enum icmp_sock_kind { ICMP_SOCK_AUTO = 0, ICMP_SOCK_DGRAM, ICMP_SOCK_RAW };
@@ -175,24 +176,22 @@ uint16_t icmp_cksum(const void *buf, size_t len);
 /* Closes the sockets and frees what icmp_init() allocated. */
 void icmp_close(struct icmp_engine *e);
 
-/* The check_ping thresholds: "-w RTA,PL%" with RTA in ms, plus the
- * optional jitter and maximum-RTT pairs. A negative value is unset. As in
- * monitoring-plugins check_ping, a value reaching a limit alerts (>=). */
+/* The check_ping thresholds: "-w RTA,PL%" with RTA in ms, where a
+ * negative value is unset and, as in monitoring-plugins check_ping, a
+ * value reaching a limit alerts (>=); plus jitter and maximum RTT in ms
+ * as ordinary threshold ranges ("WARN[,CRIT]", alert above). */
 struct icmp_limits {
 	double wrta, crta; /* ms */
 	double wpl, cpl;   /* percent */
-	double wjit, cjit; /* ms */
-	double wmax, cmax; /* ms */
+	struct thresholds jit, max;
 };
 
 /* Parses "RTA,PL%" ("100,20%", "100.5,20"); both parts are required, RTA
  * is a number >= 0 and PL a number in 0..100. Returns 0 or -1 and err. */
 int icmp_parse_rta_pl(const char *s, double *rta, double *pl, char *err, size_t errlen);
 
-/* Parses "WARN,CRIT" in ms where either may be empty ("10,", ",50"). */
-int icmp_parse_pair(const char *s, double *warn, double *crit, char *err, size_t errlen);
-
-/* Checks that no warning exceeds its critical; -1 and err otherwise. */
+/* Checks that no RTA or loss warning exceeds its critical; -1 and err
+ * otherwise. */
 int icmp_limits_check(const struct icmp_limits *l, char *err, size_t errlen);
 
 /* The state of one target: CRITICAL when an ICMP error ended it or when

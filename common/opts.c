@@ -246,6 +246,38 @@ opts_port(const struct opts *o, const char *arg)
 	return (unsigned)opts_long(o, arg, 1, 65535);
 }
 
+void
+opts_require(const struct opts *o, int rc, const char *err)
+{
+	if (rc != 0)
+		opts_usage_error(o, "%s: %s", opts_current_name(o), err);
+}
+
+void
+opts_range(const struct opts *o, const char *arg, enum opts_bare bare, struct range *r)
+{
+	char err[200];
+	opts_require(o, range_parse_bare(arg, bare == OPTS_BELOW, r, err, sizeof err), err);
+}
+
+void
+opts_thresholds(const struct opts *o, const char *arg, enum opts_bare bare,
+		struct thresholds *t)
+{
+	char err[200];
+	opts_require(o, thresholds_parse(arg, bare == OPTS_BELOW, t, err, sizeof err), err);
+}
+
+enum gl_state
+opts_state(const struct opts *o, const char *arg)
+{
+	enum gl_state st = GL_UNKNOWN;
+	if (state_parse(arg, &st) != 0)
+		opts_usage_error(o, "%s: '%s' is not ok, warning, critical or unknown",
+				 opts_current_name(o), arg);
+	return st;
+}
+
 static char *
 opts_read_secret_file(const struct opts *o, const char *path)
 {

@@ -272,21 +272,6 @@ relist_free(struct relist *l)
 }
 
 static void
-cfg_threshold(const struct opts *o, struct disk_cfg *c, int key, const char *arg)
-{
-	struct disk_threshold t;
-	char err[200];
-	bool inode = key == 'W' || key == 'K';
-
-	if (disk_threshold_parse(arg, inode, &t, err, sizeof err) != 0)
-		opts_usage_error(o, "%s: %s", o->current, err);
-	if (inode)
-		*(key == 'K' ? &c->lim.crit_inode : &c->lim.warn_inode) = t;
-	else
-		disk_limits_set(&c->lim, key == 'c', &t);
-}
-
-static void
 cfg_units(const struct opts *o, struct disk_cfg *c, const char *arg)
 {
 	if (disk_unit_parse(arg, &c->lim.unit, &c->lim.unit_name) != 0)
@@ -350,11 +335,13 @@ cfg_snmp_option(const struct opts *o, struct disk_cfg *c, int key, const char *a
 static void
 cfg_option(const struct opts *o, struct disk_cfg *c, int key, const char *arg)
 {
+	char err[200];
+
 	switch (key) {
 	case 'w':
 	case 'c':
 	case 'W':
-	case 'K': cfg_threshold(o, c, key, arg); break;
+	case 'K': opts_require(o, disk_limits_parse(&c->lim, key, arg, err, sizeof err), err); break;
 	case 'u': cfg_units(o, c, arg); break;
 	case 'k': cfg_units(o, c, "KiB"); break;
 	case 'm': cfg_units(o, c, "MiB"); break;
@@ -372,11 +359,7 @@ cfg_option(const struct opts *o, struct disk_cfg *c, int key, const char *arg)
 	case 'e': c->errors_only = true; break;
 	case 'M': c->show_device = true; break;
 	case 'P': c->inode_perf = true; break;
-	case OPT_STALE_STATE:
-		if (state_parse(arg, &c->stale_state) != 0)
-			opts_usage_error(o, "%s: '%s' is not ok, warning, critical or unknown",
-			                 o->current, arg);
-		break;
+	case OPT_STALE_STATE: c->stale_state = opts_state(o, arg); break;
 	case OPT_STAT_TIMEOUT: c->stat_timeout = opts_double(o, arg, 0.01, 86400); break;
 	default:
 		if (!cfg_snmp_option(o, c, key, arg))

@@ -71,7 +71,7 @@ struct smtp_cfg {
 	const char *greet; /* "EHLO" or "LHLO" */
 	bool starttls, ssl, send_test, banner_fqdn, ignore_quit, plain_auth;
 	bool cert_check, verify;
-	int warn_days, crit_days;
+	struct thresholds days; /* -D, on days left: "30:" alerts below 30 */
 	const char *cert_name, *ca_file;
 	const char *auth_mech, *auth_user;
 	char *auth_pass;
@@ -131,7 +131,8 @@ static const struct opt_spec smtp_opts[] = {
          "Implicit TLS from the first byte (submissions, port 465)."},
         {'D', "certificate", required_argument, "WARN[,CRIT]",
          "Minimum days the certificate must still be valid (implies -S\n"
-         "unless --ssl); CRIT defaults to 0 (expired)."},
+         "unless --ssl); CRIT defaults to 0 (expired). Ranges on days left\n"
+         "as everywhere, a bare number N meaning N: (alert below N)."},
         {OPT_VERIFY, "verify-cert", no_argument, NULL,
          "The chain must verify and the name (-H or --cert-name) match;\n"
          "otherwise CRITICAL. Implies -S unless --ssl."},
@@ -408,8 +409,7 @@ smtp_cert(struct smtp_check *ck)
 	struct gl_output co;
 
 	cert_policy_init(&p);
-	p.warn_days = cfg->warn_days;
-	p.crit_days = cfg->crit_days;
+	p.days = cfg->days;
 	p.verify = cfg->verify;
 	p.check_host = cfg->verify;
 	p.ca_file = cfg->ca_file;
@@ -806,43 +806,6 @@ smtp_report(struct smtp_check *ck)
 
 /* ---- options ---------------------------------------------------------- */
 
-static void
-smtp_parse_days(struct opts *o, struct smtp_cfg *cfg, const char *arg)
-{
-	char buf[64];
-	char *comma;
-
-	snprintf(buf, sizeof buf, "%s", arg);
-	comma = strchr(buf, ',');
-	if (comma != NULL)
-		*comma++ = '\0';
-	cfg->warn_days = (int)opts_long(o, buf, 0, 36500);
-	cfg->crit_days = comma ? (int)opts_long(o, comma, 0, 36500) : 0;
-	if (cfg->crit_days > cfg->warn_days)
-		opts_usage_error(o, "-D: critical days %d exceed warning days %d",
-		                 cfg->crit_days, cfg->warn_days);
-	cfg->cert_check = true;
-}
-
-static void
-smtp_parse_range(struct opts *o, struct range *r, const char *arg)
-{
-	char err[200];
-
-	if (range_parse(arg, r, err, sizeof err) != 0)
-		opts_usage_error(o, "%s: %s", o->current, err);
-}
-
-static enum gl_state
-smtp_parse_state(struct opts *o, const char *arg)
-{
-	enum gl_state st;
-
-	if (state_parse(arg, &st) != 0)
-		opts_usage_error(o, "%s: '%s' is not a state", o->current, arg);
-	return st;
-}
-
 /* Adds arg to a bounded list of options. */
 static void
 smtp_push(struct opts *o, const char **list, size_t *n, size_t max, const char *arg)
@@ -880,10 +843,10 @@ smtp_opt_dialogue(struct opts *o, struct smtp_cfg *cfg, int key, const char *arg
 		break;
 	case OPT_BANNER_FQDN: cfg->banner_fqdn = true; break;
 	case 'q': cfg->ignore_quit = true; break;
-	case OPT_TEMPFAIL: cfg->tempfail = smtp_parse_state(o, arg); break;
-	case OPT_PERMFAIL: cfg->permfail = smtp_parse_state(o, arg); break;
-	case 'w': smtp_parse_range(o, &cfg->time.warn, arg); break;
-	case 'c': smtp_parse_range(o, &cfg->time.crit, arg); break;
+	case OPT_TEMPFAIL: cfg->tempfail = opts_state(o, arg); break;
+	case OPT_PERMFAIL: cfg->permfail = opts_state(o, arg); break;
+	case 'w': opts_range(o, arg, OPTS_ABOVE, &cfg->time.warn); break;
+	case 'c': opts_range(o, arg, OPTS_ABOVE, &cfg->time.crit); break;
 	default: return false;
 	}
 	return true;
@@ -896,7 +859,10 @@ smtp_opt_security(struct opts *o, struct smtp_cfg *cfg, int key, const char *arg
 	switch (key) {
 	case 'S': cfg->starttls = true; break;
 	case 's': cfg->ssl = true; break;
-	case 'D': smtp_parse_days(o, cfg, arg); break;
+	case 'D':
+		opts_thresholds(o, arg, OPTS_BELOW, &cfg->days);
+		cfg->cert_check = true;
+		break;
 	case OPT_VERIFY: cfg->verify = cfg->cert_check = true; break;
 	case OPT_CERT_NAME: cfg->cert_name = arg; break;
 	case OPT_CA_FILE: cfg->ca_file = arg; break;
@@ -928,6 +894,11 @@ smtp_opts_check(struct opts *o, struct smtp_cfg *cfg, bool port_set)
 		cfg->starttls = true;
 	if (cfg->ssl && !port_set)
 		cfg->port = 465;
+	/* -D W alone: CRIT is "0:", CRITICAL once expired. */
+	if (!cfg->days.crit.set)
+		cfg->days.crit = (struct range){.end_inf = true, .set = true};
+	if (thresholds_check(&cfg->days, err, sizeof err) != 0)
+		opts_usage_error(o, "-D: %s", err);
 	if ((cfg->nrcpt > 0 || cfg->relay_rcpt) && cfg->from == NULL)
 		opts_usage_error(o, "%s needs -f (the envelope sender)",
 		                 cfg->nrcpt > 0 ? "--rcpt" : "--relay-test");
@@ -963,6 +934,8 @@ smtp_parse(struct smtp_cfg *cfg, int argc, char **argv)
 	cfg->greet = "EHLO";
 	cfg->tempfail = GL_WARNING;
 	cfg->permfail = GL_CRITICAL;
+	/* "0:" both: without -D only an expired certificate is CRITICAL. */
+	cfg->days.warn = cfg->days.crit = (struct range){.end_inf = true, .set = true};
 	opts_init(&o, &smtp_desc, argc, argv);
 	while ((key = opts_next(&o, &arg)) != -1) {
 		if (arg != NULL && strpbrk(arg, "\r\n") != NULL)

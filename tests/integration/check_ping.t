@@ -150,8 +150,9 @@ usage "PING UNKNOWN - --socket: 'tcp' is not auto, dgram or raw" -H 127.0.0.1 --
 usage "PING UNKNOWN - -m 3: only 2 hosts given" -H 127.0.0.1,127.0.0.2 -m 3
 usage "PING UNKNOWN - -s 127.0.0.1 does not match -4/-6" -H ::1 -6 -s 127.0.0.1
 usage "PING UNKNOWN - -s: 'localhost' is not a numeric address" -H 127.0.0.1 -s localhost
-usage "PING UNKNOWN - --jitter: '5' is not WARN,CRIT in ms (either may be empty)" -H 127.0.0.1 --jitter=5
-usage "PING UNKNOWN - warning jitter 5 must not be greater than critical 2" -H 127.0.0.1 --jitter=5,2
+usage "PING UNKNOWN - --jitter: 'x': not a number or range" -H 127.0.0.1 --jitter=x
+usage "PING UNKNOWN - --jitter: '1,2,3': not WARN[,CRIT]" -H 127.0.0.1 --jitter=1,2,3
+usage "PING UNKNOWN - --jitter: warning '5' could never be reported: critical '2' covers it" -H 127.0.0.1 --jitter=5,2
 
 run "$P" --help
 is "$rc" 3 "--help: exit 3"

@@ -175,6 +175,14 @@ run "$P" -H 127.0.0.1 -A PLAIN -U u -P p
 is "$rc" 3 "AUTH without TLS: UNKNOWN"
 is "$first" "SMTP UNKNOWN - -A would send the password in clear: add -S or --ssl (or --auth-without-tls)" \
 	"AUTH without TLS: reason"
+run "$P" -H 127.0.0.1 -D 14,30
+is "$rc" 3 "-D with more critical than warning days: UNKNOWN"
+is "$first" "SMTP UNKNOWN - -D: warning '14:' could never be reported: critical '30:' covers it" \
+	"-D 14,30: reason"
+run "$P" -H 127.0.0.1 -D -3
+is "$rc" 3 "-D -3 (below the default critical 0): UNKNOWN"
+is "$first" "SMTP UNKNOWN - -D: warning '-3:' could never be reported: critical '0:' covers it" \
+	"-D -3: reason"
 run "$P" -H 127.0.0.1 -w 1:x
 is "$rc" 3 "bad -w range: UNKNOWN"
 like "$first" "^SMTP UNKNOWN - -w: " "bad -w range: names the option"

@@ -288,6 +288,11 @@ is "$rc" 3 "no -H: UNKNOWN"
 like "$first" '^TLS UNKNOWN - -H HOST is required' "no -H: reason"
 run "$C" -H localhost -w 10 -c 20
 is "$rc" 3 "-c above -w: UNKNOWN"
+is "$first" "TLS UNKNOWN - -w/-c: warning '10:' could never be reported: critical '20:' covers it" \
+	"-c above -w: the reason names both ranges"
+run "$C" -H localhost -w 1e3
+is "$rc" 3 "-w 1e3: UNKNOWN"
+is "$first" "TLS UNKNOWN - -w: '1e3': not a number or range" "-w takes the range grammar"
 run "$C" -H localhost --starttls gopher
 is "$rc" 3 "unknown STARTTLS protocol: UNKNOWN"
 like "$first" "^TLS UNKNOWN - --starttls: unknown protocol 'gopher'" "unknown protocol named"
