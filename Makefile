@@ -26,9 +26,16 @@ OPT ?= -O2 -g
 endif
 
 CC ?= cc
-PKGS := openssl ldns sqlite3 jansson libcurl libcmark
+# Plugins link only the protocol libraries; the store, JSON, HTTP and
+# Markdown libraries are the collector's alone (and its unit tests').
+# --as-needed then drops what a plugin's objects never call, so
+# check_ping needs libc only.
+PLUGIN_PKGS := openssl ldns
+COLLECTOR_PKGS := sqlite3 jansson libcurl libcmark
+PKGS := $(PLUGIN_PKGS) $(COLLECTOR_PKGS)
 # Evaluated lazily so `make check` can install the -dev packages first.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PLUGIN_LIBS = $(shell pkg-config --libs $(PLUGIN_PKGS) 2>/dev/null) -lnetsnmp
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lnetsnmp
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -38,6 +45,7 @@ CFLAGS ?= $(OPT)
 ALL_CFLAGS = -std=c11 $(WARN) $(SAN_FLAGS) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) -Wl,--as-needed $(LDFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
+LDLIBS_PLUGIN = $(PLUGIN_LIBS) -lm $(LDLIBS)
 
 COMMON_SRC := $(wildcard common/*.c)
 PLUGIN_SRC := $(wildcard plugins/*.c)
@@ -69,7 +77,7 @@ $(LIBCOLLECTOR): $(COLLECTOR_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/plugins/%: $(BUILD)/plugins/%.o $(LIBGLANCE)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_PLUGIN)
 
 $(BUILD)/glance: $(BUILD)/collector/main.o $(LIBCOLLECTOR) $(LIBGLANCE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)

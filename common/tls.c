@@ -58,6 +58,65 @@ tls_retry(struct net_conn *c, int rc, const char *what, char *err, size_t errlen
 }
 
 static enum net_status
+tls_read(struct net_conn *c, char *buf, size_t cap, size_t *got, char *err, size_t errlen)
+{
+	for (;;) {
+		ERR_clear_error();
+		int rc = SSL_read(c->ssl, buf, cap > 65536 ? 65536 : (int)cap);
+		if (rc > 0) {
+			*got = (size_t)rc;
+			return NET_OK;
+		}
+		enum net_status st = tls_retry(c, rc, "TLS read", err, errlen);
+		if (st != NET_OK)
+			return st;
+	}
+}
+
+static enum net_status
+tls_write(struct net_conn *c, const void *buf, size_t len, char *err, size_t errlen)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ERR_clear_error();
+		int chunk = len > 65536 ? 65536 : (int)len;
+		int rc = SSL_write(c->ssl, p, chunk);
+		if (rc > 0) {
+			p += rc;
+			len -= (size_t)rc;
+			continue;
+		}
+		enum net_status st = tls_retry(c, rc, "TLS write", err, errlen);
+		if (st != NET_OK)
+			return st;
+	}
+	return NET_OK;
+}
+
+/* Sends close_notify (without waiting for the peer's) and frees. */
+static void
+tls_close(struct net_conn *c)
+{
+	if (c->ssl != NULL) {
+		/* One close_notify, no wait for the reply: a polite close that
+		 * cannot hang on a peer that never answers. */
+		ERR_clear_error();
+		SSL_shutdown(c->ssl);
+		SSL_free(c->ssl);
+		c->ssl = NULL;
+	}
+	c->ops = NULL;
+	if (c->ssl_ctx != NULL) {
+		SSL_CTX_free(c->ssl_ctx);
+		c->ssl_ctx = NULL;
+	}
+	ERR_clear_error();
+}
+
+static const struct net_ops tls_ops = {tls_read, tls_write, tls_close};
+
+static enum net_status
 tls_setup(struct net_conn *c, const struct tls_opts *o, char *err, size_t errlen)
 {
 	c->ssl_ctx = SSL_CTX_new(TLS_client_method());
@@ -124,8 +183,10 @@ tls_start(struct net_conn *c, const struct tls_opts *o, char *err, size_t errlen
 	for (;;) {
 		ERR_clear_error();
 		int rc = SSL_connect(c->ssl);
-		if (rc == 1)
+		if (rc == 1) {
+			c->ops = &tls_ops;
 			return NET_OK;
+		}
 		st = tls_retry(c, rc, "TLS handshake", err, errlen);
 		if (st == NET_ERR_TIMEOUT)
 			snprintf(err, errlen, "TLS handshake with %s: timeout", c->peer);
@@ -157,57 +218,3 @@ tls_cipher(const struct net_conn *c)
 	return c->ssl ? SSL_get_cipher_name(c->ssl) : "none";
 }
 
-enum net_status
-tls_read(struct net_conn *c, char *buf, size_t cap, size_t *got, char *err, size_t errlen)
-{
-	for (;;) {
-		ERR_clear_error();
-		int rc = SSL_read(c->ssl, buf, cap > 65536 ? 65536 : (int)cap);
-		if (rc > 0) {
-			*got = (size_t)rc;
-			return NET_OK;
-		}
-		enum net_status st = tls_retry(c, rc, "TLS read", err, errlen);
-		if (st != NET_OK)
-			return st;
-	}
-}
-
-enum net_status
-tls_write(struct net_conn *c, const void *buf, size_t len, char *err, size_t errlen)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ERR_clear_error();
-		int chunk = len > 65536 ? 65536 : (int)len;
-		int rc = SSL_write(c->ssl, p, chunk);
-		if (rc > 0) {
-			p += rc;
-			len -= (size_t)rc;
-			continue;
-		}
-		enum net_status st = tls_retry(c, rc, "TLS write", err, errlen);
-		if (st != NET_OK)
-			return st;
-	}
-	return NET_OK;
-}
-
-void
-tls_close(struct net_conn *c)
-{
-	if (c->ssl != NULL) {
-		/* One close_notify, no wait for the reply: a polite close that
-		 * cannot hang on a peer that never answers. */
-		ERR_clear_error();
-		SSL_shutdown(c->ssl);
-		SSL_free(c->ssl);
-		c->ssl = NULL;
-	}
-	if (c->ssl_ctx != NULL) {
-		SSL_CTX_free(c->ssl_ctx);
-		c->ssl_ctx = NULL;
-	}
-	ERR_clear_error();
-}

@@ -28,7 +28,9 @@ struct tls_opts {
 				    tls_verify_result() is then meaningless */
 };
 
-/* Runs the client handshake on c->fd. On failure err has the reason. */
+/* Runs the client handshake on c->fd and, once it succeeds, layers TLS
+ * under net_read(), net_write() and net_close() (c->ops). On failure err
+ * has the reason and c is plain TCP again. */
 enum net_status tls_start(struct net_conn *c, const struct tls_opts *o,
 			  char *err, size_t errlen);
 
@@ -39,15 +41,6 @@ long tls_verify_result(const struct net_conn *c, char *msg, size_t msglen);
 /* "TLSv1.3", and the cipher suite name, of the established session. */
 const char *tls_version(const struct net_conn *c);
 const char *tls_cipher(const struct net_conn *c);
-
-/* Used by net.c for reads and writes once TLS is on. */
-enum net_status tls_read(struct net_conn *c, char *buf, size_t cap, size_t *got,
-			 char *err, size_t errlen);
-enum net_status tls_write(struct net_conn *c, const void *buf, size_t len,
-			  char *err, size_t errlen);
-
-/* Sends close_notify (without waiting for the peer's) and frees. */
-void tls_close(struct net_conn *c);
 
 /* True for an IPv4 or IPv6 address literal: never sent as SNI (RFC 6066
  * section 3) and matched against iPAddress names, not DNS names. */

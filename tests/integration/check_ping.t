@@ -166,4 +166,19 @@ like "$first" '^PING OK - Packet loss = 0%, RTA = ' "large requests with a TTL a
 run "$P" -H ::1 -p 2 -i 10 -s ::1
 is "$rc" 0 "-s ::1: exit 0"
 
+# --- what the binaries link ---------------------------------------------
+# check_ping speaks no TLS, so no TLS library may come with it; and no
+# plugin carries the collector's store, JSON, HTTP or Markdown libraries.
+needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' '; }
+libs=$(needed "$P")
+like "$libs" 'libc\.so' "readelf lists check_ping's libraries ($libs)"
+[[ $libs != *libssl* && $libs != *libcrypto* ]]
+ok $? "check_ping needs neither libssl nor libcrypto"
+for plugin in "$B"/plugins/check_*; do
+	[[ -x $plugin && $plugin != *.* ]] || continue
+	libs=$(needed "$plugin")
+	[[ $libs != *sqlite* && $libs != *jansson* && $libs != *cmark* && $libs != *curl* ]]
+	ok $? "$(basename "$plugin") links no collector library ($libs)"
+done
+
 done_testing
