@@ -39,7 +39,7 @@ PLUGIN_LIBS = $(shell pkg-config --libs $(PLUGIN_PKGS) 2>/dev/null) -lnetsnmp
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lnetsnmp
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
-	-Wmissing-prototypes -Wpointer-arith -Wvla -Wno-format-nonliteral
+	-Wmissing-prototypes -Wpointer-arith -Wvla
 CPPFLAGS += -D_GNU_SOURCE -DGLANCE_VERSION='"$(VERSION)"' -Icommon -Icollector -MMD -MP
 CFLAGS ?= $(OPT)
 ALL_CFLAGS = -std=c11 $(WARN) $(SAN_FLAGS) $(PKG_CFLAGS) $(CFLAGS)

@@ -70,7 +70,7 @@ struct cert_policy {
 	const struct cert_dane *dane; /* NULL: no DANE check */
 };
 
-/* The defaults above. */
+/* Fills p with the defaults listed at the top of this file. */
 void cert_policy_init(struct cert_policy *p);
 
 /* The TLS options for a connection certcheck_eval() will judge: sni as

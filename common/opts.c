@@ -213,8 +213,11 @@ opts_done(struct opts *o)
 	o->longopts = NULL;
 	o->current = NULL;
 	/* A peer that closes early must give EPIPE, not kill the check. */
-	signal(SIGPIPE, SIG_IGN);
-	deadline_arm(o->pd->service, o->timeout, o->timeout_state);
+	char err[160];
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		output_die(o->pd->service, GL_UNKNOWN, "cannot ignore SIGPIPE");
+	if (deadline_arm(o->pd->service, o->timeout, o->timeout_state, err, sizeof err) != 0)
+		output_die(o->pd->service, GL_UNKNOWN, "%s", err);
 }
 
 long
@@ -299,7 +302,10 @@ opts_read_secret_file(const struct opts *o, const char *path)
 		opts_usage_error(o, "%s: cannot read '%s'", opts_current_name(o), path);
 	buf[n] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
-	return xstrdup(buf);
+	char *secret = xstrdup(buf);
+	/* The copy is the caller's to wipe; the stack must not keep one. */
+	explicit_bzero(buf, sizeof buf);
+	return secret;
 }
 
 char *

@@ -992,16 +992,21 @@ snmp_hr(struct disk_check *ck, struct snmpc_session *s, char *err, size_t errlen
 	return st;
 }
 
-/* A dskTable kB count: the 64-bit High/Low pair (Gauge32 columns lo and
- * lo + 1) when the agent has it, else the 32-bit column. */
-static uint64_t
-snmp_dsk_kb(const struct snmp_table *t, unsigned c32, unsigned lo,
-            const struct snmpc_value *row)
+/* A dskTable kB count in bytes: the 64-bit High/Low pair (Gauge32
+ * columns lo and lo + 1) when the agent has it, else the 32-bit column.
+ * False when the pair names more kB than 64 bits of bytes can hold: a
+ * broken agent, whose row must not wrap around into a small disk. */
+static bool
+snmp_dsk_bytes(const struct snmp_table *t, unsigned c32, unsigned lo,
+               const struct snmpc_value *row, uint64_t *bytes)
 {
 	const struct snmpc_value *l = snmp_cell(t, lo, row), *h = snmp_cell(t, lo + 1, row);
-	if (l && h)
-		return (snmp_u32(h) << 32) | snmp_u32(l);
-	return snmp_u32(snmp_cell(t, c32, row));
+	uint64_t kb = l && h ? (snmp_u32(h) << 32) | snmp_u32(l) : snmp_u32(snmp_cell(t, c32, row));
+
+	if (kb > UINT64_MAX / 1024)
+		return false;
+	*bytes = kb * 1024;
+	return true;
 }
 
 /* dskEntry: 2 Path, 3 Device, 6 Total, 7 Avail, 8 Used (kB), 10
@@ -1015,10 +1020,14 @@ snmp_add_dsk_row(struct disk_check *ck, const struct snmp_table *t,
 	const struct snmpc_value *flag = snmp_cell(t, 100, path);
 	struct disk_fs *f =
 	        check_add(ck, snmp_str(path), snmp_str(snmp_cell(t, 3, path)), "dskTable");
-	uint64_t used = snmp_dsk_kb(t, 8, 15, path) * 1024;
+	uint64_t used = 0;
 
-	f->u.total = snmp_dsk_kb(t, 6, 11, path) * 1024;
-	f->u.avail = snmp_dsk_kb(t, 7, 13, path) * 1024;
+	if (!snmp_dsk_bytes(t, 8, 15, path, &used) ||
+	    !snmp_dsk_bytes(t, 6, 11, path, &f->u.total) ||
+	    !snmp_dsk_bytes(t, 7, 13, path, &f->u.avail)) {
+		fs_error(f, GL_UNKNOWN, "%s: the agent sent a size beyond 16 EiB", f->name);
+		return;
+	}
 	f->u.free = f->u.total > used ? f->u.total - used : 0;
 	if (f->u.free < f->u.avail)
 		f->u.free = f->u.avail;

@@ -872,8 +872,9 @@ zone_run(struct dns_check *c)
 			    sizeof err) != DNS_OK)
 		output_die("DNS", GL_UNKNOWN, "--primary: %s", err);
 	for (size_t i = 0; i < prim.n; i++)
-		dns_servers_add(&c->servers, prim.v[i].addr, "primary", prim.v[i].port,
-				c->family, err, sizeof err);
+		if (dns_servers_add(&c->servers, prim.v[i].addr, "primary", prim.v[i].port,
+				    c->family, err, sizeof err) != DNS_OK)
+			output_die("DNS", GL_UNKNOWN, "--primary: %s", err);
 	if (noaddr.len > 0) {
 		output_state(&c->out, GL_CRITICAL);
 		output_summary(&c->out, "no address for %s", sb_str(&noaddr));

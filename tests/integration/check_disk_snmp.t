@@ -179,4 +179,16 @@ is "$rc" 3 "an auth file that is not key = value lines: UNKNOWN"
 is "$first" "DISK UNKNOWN - --snmp-auth-file: $T/community line 1: expected key = value" \
 	"an auth file that is not key = value lines: names the line"
 
+# A broken agent whose dskTotal High/Low pair names more kB than 64 bits
+# of bytes hold: the row is UNKNOWN, never a size wrapped to something small.
+P3=$(free_port udp)
+start_snmpd dskbig "$P3" \
+	"rocommunity s3cret 127.0.0.1" "disk $A" \
+	"override .1.3.6.1.4.1.2021.9.1.11.1 unsigned 4294967295" \
+	"override .1.3.6.1.4.1.2021.9.1.12.1 unsigned 4294967295"
+run "$C" -H 127.0.0.1 --snmp-port "$P3" --community s3cret --snmp-table dsk -w 20% -c 10% -p "$A"
+is "$rc" 3 "dskTable size beyond 64 bits of bytes: UNKNOWN"
+is "$first" "DISK UNKNOWN - free space: $A: the agent sent a size beyond 16 EiB" \
+	"dskTable size beyond 64 bits of bytes: status line"
+
 done_testing

@@ -153,7 +153,8 @@ same_state "-C/-R mismatch" -H 127.0.0.1 -p "$PORT" -f monitor@example.net -C "R
 run "$P" -H 127.0.0.1 -p "$PORT" -C "VRFY postmaster" -R "^25[02]"
 is "$rc" 0 "-C/-R match: OK"
 
-# The seeds' "Helo command rejected" bounce, produced by our own check.
+# A server that refuses the HELO name ("Helo command rejected", from a
+# check_helo_access table): the server's reason is reported.
 run "$P" -H 127.0.0.1 -p "$PORT" -F exchange.local -f monitor@example.net --rcpt postmaster@example.test
 is "$rc" 2 "bad HELO name: CRITICAL"
 like "$first" "^SMTP CRITICAL - RCPT TO:<postmaster@example\.test> rejected: 554 5\.7\.1 <exchange\.local>: Helo command rejected: Go away, bad guy \(\.local\); " \
