@@ -796,6 +796,7 @@ icmp_send(struct icmp_engine *e, size_t ti, int64_t now)
 
 	if (r >= 0) {
 		icmp_sent(e, ti, seq, now);
+		output_debug(3, "%s: echo request seq %u sent", t->addrstr, (unsigned)seq);
 		return 0;
 	}
 	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS || errno == EINTR) {

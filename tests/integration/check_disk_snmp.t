@@ -37,6 +37,10 @@ truncate -s 20M "$T/d.img" && mkfs.ext2 -q -m 10 -F "$T/d.img" && mount -o loop 
 }
 dd if=/dev/zero of="$D/fill" bs=1M count=8 status=none conv=fsync
 
+agent_answers() {
+	MIBS= snmpget -v2c -c s3cret -t 0.2 -r 0 "127.0.0.1:$1" 1.3.6.1.2.1.1.3.0 >/dev/null 2>&1
+}
+
 # start_snmpd NAME PORT CONFIG-LINES: an agent of our own, no system config.
 start_snmpd() {
 	local name=$1 port=$2
@@ -45,11 +49,7 @@ start_snmpd() {
 	MIBS= SNMP_PERSISTENT_DIR=$T/persist-$name snmpd -f -Lf "$T/$name.log" -C \
 		-c "$T/$name.conf" -p "$T/$name.pid" "udp:127.0.0.1:$port" &
 	track $!
-	for _ in $(seq 1 50); do
-		MIBS= snmpget -v2c -c s3cret -t 0.2 -r 0 "127.0.0.1:$port" 1.3.6.1.2.1.1.3.0 \
-			>/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
+	wait_for 10 agent_answers "$port" && return 0
 	echo "Bail out! snmpd $name did not start: $(tail -3 "$T/$name.log")"
 	exit 1
 }

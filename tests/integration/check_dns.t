@@ -22,8 +22,7 @@ NS2=ns2.example.test/127.0.0.2
 fake() {
 	python3 "$here/dns_fake_server.py" "$2" "$1" >"$T/fake.$2" 2>&1 &
 	track $!
-	for _ in $(seq 1 50); do grep -q ready "$T/fake.$2" 2>/dev/null && return 0; sleep 0.1; done
-	return 1
+	wait_for 5 grep -q ready "$T/fake.$2"
 }
 
 echo "# lookup mode"

@@ -119,15 +119,20 @@ like "$(cat "$T/stderr")" 'after privilege drop: uid [0-9]+ euid [0-9]+ CapEff:.
 	"-v shows no capability is left after the drop"
 
 # Another check pinging at the same time: every raw ICMP socket gets every
-# reply, and the kernel filter must keep the other's replies from us.
-"$P" -H 127.0.0.1,::1 -p 60 -i 10 --socket=raw >"$T/other" 2>&1 &
+# reply, and the kernel filter must keep the other's replies from us. Ours
+# starts once the other has sent its first request (its -vvv log says so)
+# and must end while the other still runs, so the two really overlap.
+"$P" -H 127.0.0.1,::1 -p 100 -i 10 --socket=raw -vvv >"$T/other" 2>"$T/other.err" &
 other=$!
 track $other
-sleep 0.1
+wait_for 5 grep -q 'echo request seq [0-9]* sent' "$T/other.err"
+ok $? "the other check has started sending"
 run "$P" -H 127.0.0.2,::1 -p 20 -i 10 --socket=raw -v
 is "$rc" 0 "beside another raw check: exit 0"
 like "$(cat "$T/stderr")" '40 requests sent, 40 answered; 0 replies matched nothing of this run' \
 	"the other check's replies never reach us (kernel filter on the echo id)"
+kill -0 "$other" 2>/dev/null
+ok $? "the other check was still pinging when ours ended"
 wait $other
 like "$(cat "$T/other")" '^PING OK - 2/2 hosts OK\|' "and the other check got all its own"
 

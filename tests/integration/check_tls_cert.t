@@ -312,7 +312,8 @@ track $!
 openssl s_server -quiet -www -6 -accept "[::1]:$multi" -cert "$P/good.pem" -key "$P/good.key" \
 	-cert_chain "$P/good.extra.pem" </dev/null >"$T/s3.log" 2>&1 &
 track $!
-sleep 0.5
+wait_for 5 accepts "$multi" 127.0.0.2 && wait_for 5 accepts "$multi" ::1 ||
+	{ echo "Bail out! openssl s_server on 127.0.0.2 or ::1 did not start"; exit 1; }
 printf '127.0.0.1 multi.test\n127.0.0.2 multi.test\n::1 multi.test\n' >"$T/hosts"
 inns() { unshare -m sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$T/hosts" "$@"; }
 run inns "$C" -H multi.test -p "$multi" --ca-file "$P/ca.pem" --no-host-check --all-addresses
