@@ -2,7 +2,8 @@
 #
 #   make              build plugins, the glance collector and the unit tests
 #   make check        install missing Debian packages, build normally and
-#                     with ASan+UBSan, run every test through prove
+#                     with ASan+UBSan, run every test through prove,
+#                     PROVE_JOBS files at a time (default: the cores)
 #   make demo         run the example ISP against loopback services
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=1   the same build with ASan+UBSan (in build-san/)
@@ -90,18 +91,23 @@ deps:
 
 # The whole suite: unit tests and integration tests run against the
 # sanitizer build, so a memory error anywhere fails the run. One prove
-# call, so its summary counts every test.
+# call, so its summary counts every test; its files run PROVE_JOBS at a
+# time (default: one per core), since each test owns its ports, temp
+# directory and namespaces, and most of a test's time is spent waiting
+# on a server or a deadline.
+PROVE_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 check: deps
 	$(MAKE) all
 	$(MAKE) SANITIZE=1 all
 	GLANCE_BUILD=$(CURDIR)/build-san GLANCE_SRC=$(CURDIR) \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	prove $(PROVE_FLAGS) $(sort $(UNIT_SRC:tests/unit/%.c=build-san/tests/unit/%)) \
+	prove -j$(PROVE_JOBS) $(PROVE_FLAGS) \
+		$(sort $(UNIT_SRC:tests/unit/%.c=build-san/tests/unit/%)) \
 		$(sort $(wildcard tests/integration/*.t))
 
 unit: all
-	prove $(UNITS)
+	prove -j$(PROVE_JOBS) $(UNITS)
 
 demo: deps
 	$(MAKE) all
