@@ -774,10 +774,9 @@ cc_perf(struct cc *x, const char *label, struct gl_output *out)
 	if (cc_time(X509_get0_notAfter(x->leaf), &na))
 		days = cert_days_left(x->now, na);
 	snprintf(name, sizeof name, "%s%sdays", label ? label : "", label ? "_" : "");
-	perfdata_append(&out->perf, &(struct pd_item){.label = name,
-	                                              .value = (double)days,
-	                                              .warn = rw,
-	                                              .crit = rc});
+	perfdata_append(&out->perf,
+	                &(struct pd_item){
+	                        .label = name, .value = (double)days, .warn = rw, .crit = rc});
 	if (!x->p->check_chain || x->min_days == LONG_MAX)
 		return;
 	snprintf(name, sizeof name, "%s%sdays_chain", label ? label : "", label ? "_" : "");

@@ -81,7 +81,8 @@ deadline_arm(const char *service, double seconds, enum gl_state st, char *err, s
 	sa.sa_handler = deadline_fire;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGALRM, &sa, NULL) != 0) {
-		snprintf(err, errlen, "cannot install the timeout handler: %s", strerror(errno));
+		snprintf(err, errlen, "cannot install the timeout handler: %s",
+		         strerror(errno));
 		dl.armed = false;
 		return -1;
 	}

@@ -29,7 +29,7 @@ int deadline_parse(const char *arg, double *seconds, enum gl_state *st,
  * in err when the backstop cannot be installed: a run without one could
  * hang past its deadline, so the caller ends it UNKNOWN. */
 int deadline_arm(const char *service, double seconds, enum gl_state st, char *err,
-		 size_t errlen);
+                 size_t errlen);
 
 /* Milliseconds left for waits, at least 0; INT32_MAX when no deadline is
  * armed. Waits end min(0.25 s, 10%) before the backstop fires, leaving the

@@ -34,9 +34,9 @@ struct net_conn;
  * close before close(2); each wait inside stays bounded by the deadline. */
 struct net_ops {
 	enum net_status (*read)(struct net_conn *c, char *buf, size_t cap, size_t *got,
-				char *err, size_t errlen);
+	                        char *err, size_t errlen);
 	enum net_status (*write)(struct net_conn *c, const void *buf, size_t len, char *err,
-				 size_t errlen);
+	                         size_t errlen);
 	void (*close)(struct net_conn *c);
 };
 

@@ -265,7 +265,7 @@ opts_range(const struct opts *o, const char *arg, enum opts_bare bare, struct ra
 
 void
 opts_thresholds(const struct opts *o, const char *arg, enum opts_bare bare,
-		struct thresholds *t)
+                struct thresholds *t)
 {
 	char err[200];
 	opts_require(o, thresholds_parse(arg, bare == OPTS_BELOW, t, err, sizeof err), err);
@@ -277,7 +277,7 @@ opts_state(const struct opts *o, const char *arg)
 	enum gl_state st = GL_UNKNOWN;
 	if (state_parse(arg, &st) != 0)
 		opts_usage_error(o, "%s: '%s' is not ok, warning, critical or unknown",
-				 opts_current_name(o), arg);
+		                 opts_current_name(o), arg);
 	return st;
 }
 

@@ -82,7 +82,7 @@ unsigned opts_port(const struct opts *o, const char *arg);
 enum opts_bare { OPTS_ABOVE, OPTS_BELOW };
 void opts_range(const struct opts *o, const char *arg, enum opts_bare bare, struct range *r);
 void opts_thresholds(const struct opts *o, const char *arg, enum opts_bare bare,
-		     struct thresholds *t);
+                     struct thresholds *t);
 /* A state name, letter or digit, as state_parse() reads them. */
 enum gl_state opts_state(const struct opts *o, const char *arg);
 

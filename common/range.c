@@ -229,7 +229,7 @@ thresholds_check(const struct thresholds *t, char *err, size_t errlen)
 	range_format(&a, w);
 	range_format(&b, c);
 	snprintf(err, errlen, "warning '%s' could never be reported: critical '%s' covers it",
-		 sb_str(&a), sb_str(&b));
+	         sb_str(&a), sb_str(&b));
 	sb_free(&a);
 	sb_free(&b);
 	return -1;

@@ -217,4 +217,3 @@ tls_cipher(const struct net_conn *c)
 {
 	return c->ssl ? SSL_get_cipher_name(c->ssl) : "none";
 }
-

@@ -341,7 +341,9 @@ cfg_option(const struct opts *o, struct disk_cfg *c, int key, const char *arg)
 	case 'w':
 	case 'c':
 	case 'W':
-	case 'K': opts_require(o, disk_limits_parse(&c->lim, key, arg, err, sizeof err), err); break;
+	case 'K':
+		opts_require(o, disk_limits_parse(&c->lim, key, arg, err, sizeof err), err);
+		break;
 	case 'u': cfg_units(o, c, arg); break;
 	case 'k': cfg_units(o, c, "KiB"); break;
 	case 'm': cfg_units(o, c, "MiB"); break;
@@ -1001,7 +1003,8 @@ snmp_dsk_bytes(const struct snmp_table *t, unsigned c32, unsigned lo,
                const struct snmpc_value *row, uint64_t *bytes)
 {
 	const struct snmpc_value *l = snmp_cell(t, lo, row), *h = snmp_cell(t, lo + 1, row);
-	uint64_t kb = l && h ? (snmp_u32(h) << 32) | snmp_u32(l) : snmp_u32(snmp_cell(t, c32, row));
+	uint64_t kb =
+	        l && h ? (snmp_u32(h) << 32) | snmp_u32(l) : snmp_u32(snmp_cell(t, c32, row));
 
 	if (kb > UINT64_MAX / 1024)
 		return false;

@@ -873,7 +873,7 @@ zone_run(struct dns_check *c)
 		output_die("DNS", GL_UNKNOWN, "--primary: %s", err);
 	for (size_t i = 0; i < prim.n; i++)
 		if (dns_servers_add(&c->servers, prim.v[i].addr, "primary", prim.v[i].port,
-				    c->family, err, sizeof err) != DNS_OK)
+		                    c->family, err, sizeof err) != DNS_OK)
 			output_die("DNS", GL_UNKNOWN, "--primary: %s", err);
 	if (noaddr.len > 0) {
 		output_state(&c->out, GL_CRITICAL);

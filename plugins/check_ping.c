@@ -212,8 +212,8 @@ ping_validate(struct ping_ctx *c)
 	}
 	if (c->wait_ms < 0) {
 		/* Long enough for any reply that could still be within limits. */
-		const double l[] = {1000, c->lim.wrta, c->lim.crta, ping_upper(&c->lim.max.warn),
-		                    ping_upper(&c->lim.max.crit)};
+		const double l[] = {1000, c->lim.wrta, c->lim.crta,
+		                    ping_upper(&c->lim.max.warn), ping_upper(&c->lim.max.crit)};
 		c->wait_ms = 0;
 		for (size_t i = 0; i < sizeof l / sizeof l[0]; i++)
 			c->wait_ms = l[i] > c->wait_ms ? l[i] : c->wait_ms;

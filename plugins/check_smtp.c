@@ -566,7 +566,8 @@ smtp_message(struct smtp_check *ck, const char *rcpt, const char *date, time_t n
 	if (st == NET_OK)
 		st = smtp_send(c, e, el, "%s", "");
 	if (st == NET_OK)
-		st = smtp_send(c, e, el, "This message tests mail delivery; it can be deleted.");
+		st = smtp_send(c, e, el,
+		               "This message tests mail delivery; it can be deleted.");
 	return st;
 }
 

@@ -170,7 +170,8 @@ test_levels(void)
 	l = limits("200", NULL, NULL, NULL);
 	ok(disk_used_level(&l, false, &u, &lv) && lv == 0, "a size above the total: level 0");
 	l = limits("10%", NULL, NULL, NULL);
-	ok(disk_limits_parse(&l, 'w', "30MiB", err, sizeof err) == 0, "-w 30MiB beside -w 10%%");
+	ok(disk_limits_parse(&l, 'w', "30MiB", err, sizeof err) == 0,
+	   "-w 30MiB beside -w 10%%");
 	ok(disk_used_level(&l, false, &u, &lv) && lv == 70 * MiB,
 	   "percent and size: the lower level (70 MiB)");
 	u = usage(10485760, 0, 0);

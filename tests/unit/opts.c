@@ -12,15 +12,15 @@
 #include "tap.h"
 
 static const struct opt_spec specs[] = {
-	{'H', "hostname", required_argument, "HOST", "Host to check."},
-	{'p', "port", required_argument, "PORT", "Port."},
-	{'w', "warning", required_argument, "SECONDS", "Warning threshold."},
-	{'D', "days", required_argument, "WARN[,CRIT]", "Days left."},
-	{'S', "state", required_argument, "STATE", "A state."},
-	{300, "secret", required_argument, "SPEC", "A secret."},
-	OPT_IPV4,
-	OPT_IPV6,
-	OPT_END,
+        {'H', "hostname", required_argument, "HOST", "Host to check."},
+        {'p', "port", required_argument, "PORT", "Port."},
+        {'w', "warning", required_argument, "SECONDS", "Warning threshold."},
+        {'D', "days", required_argument, "WARN[,CRIT]", "Days left."},
+        {'S', "state", required_argument, "STATE", "A state."},
+        {300, "secret", required_argument, "SPEC", "A secret."},
+        OPT_IPV4,
+        OPT_IPV6,
+        OPT_END,
 };
 
 static const struct plugin_desc desc = {
@@ -135,7 +135,9 @@ main(void)
 	is_int(TRY("--days=,@0:3"), 0, "-D with only a critical range");
 	ok(strstr(line, " days=,@3") != NULL, "an empty side stays unset (%s)", line);
 	is_int(TRY("-D", "14,30"), 3, "a warning that could never fire is UNKNOWN");
-	is_str(line, "TEST UNKNOWN - -D: warning '14:' could never be reported: critical '30:' covers it",
+	is_str(line,
+	       "TEST UNKNOWN - -D: warning '14:' could never be reported: critical '30:' "
+	       "covers it",
 	       "and names both ranges");
 	is_int(TRY("-D", ","), 3, "an empty pair is UNKNOWN");
 	is_str(line, "TEST UNKNOWN - -D: ',': not WARN[,CRIT]", "empty pair message");

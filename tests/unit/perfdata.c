@@ -36,7 +36,8 @@ report_timer(void)
 {
 	struct itimerval it;
 	if (getitimer(ITIMER_REAL, &it) == 0)
-		printf("timer %s\n", it.it_value.tv_sec || it.it_value.tv_usec ? "armed" : "off");
+		printf("timer %s\n",
+		       it.it_value.tv_sec || it.it_value.tv_usec ? "armed" : "off");
 }
 
 /* A child arms a 30 s deadline and ends through output_exit(). */
@@ -71,7 +72,8 @@ test_exit_disarms(void)
 	buf[got] = '\0';
 	close(fds[0]);
 	waitpid(pid, &status, 0);
-	is_int(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0, "output_exit exits with the state");
+	is_int(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0,
+	       "output_exit exits with the state");
 	is_str(buf, "TEST OK - done\ntimer off\n",
 	       "output_exit disarms the deadline before it prints");
 }

@@ -75,26 +75,26 @@ static const struct {
 	int below;
 	const char *warn, *crit, *why;
 } pairs[] = {
-	{"10,50", 0, "10", "50", NULL},
-	{",50", 0, "", "50", NULL},
-	{"2.5,", 0, "2.5", "", NULL},
-	{"10", 0, "10", "", NULL},
-	{"@1:5,~:9", 0, "@1:5", "~:9", NULL},
-	{"10,10", 0, "10", "10", NULL},
-	{"7,3", 1, "7:", "3:", NULL},
-	{"30", 1, "30:", "", NULL},
-	{"-5,", 1, "-5:", "", NULL},
-	{"@0:7,~:2", 1, "@7", "~:2", NULL},
-	{"10:,5:", 1, "10:", "5:", NULL},
-	{"5,2", 0, NULL, NULL, "could never be reported"},
-	{"3,7", 1, NULL, NULL, "could never be reported"},
-	{"1:9,2:8", 0, NULL, NULL, "could never be reported"},
-	{",", 0, NULL, NULL, "not WARN[,CRIT]"},
-	{"", 0, NULL, NULL, "not WARN[,CRIT]"},
-	{"1,2,3", 0, NULL, NULL, "not WARN[,CRIT]"},
-	{"x,5", 0, NULL, NULL, "not a number"},
-	{"5,20:10", 0, NULL, NULL, "greater than end"},
-	{"1e3", 1, NULL, NULL, "not a number"},
+        {"10,50", 0, "10", "50", NULL},
+        {",50", 0, "", "50", NULL},
+        {"2.5,", 0, "2.5", "", NULL},
+        {"10", 0, "10", "", NULL},
+        {"@1:5,~:9", 0, "@1:5", "~:9", NULL},
+        {"10,10", 0, "10", "10", NULL},
+        {"7,3", 1, "7:", "3:", NULL},
+        {"30", 1, "30:", "", NULL},
+        {"-5,", 1, "-5:", "", NULL},
+        {"@0:7,~:2", 1, "@7", "~:2", NULL},
+        {"10:,5:", 1, "10:", "5:", NULL},
+        {"5,2", 0, NULL, NULL, "could never be reported"},
+        {"3,7", 1, NULL, NULL, "could never be reported"},
+        {"1:9,2:8", 0, NULL, NULL, "could never be reported"},
+        {",", 0, NULL, NULL, "not WARN[,CRIT]"},
+        {"", 0, NULL, NULL, "not WARN[,CRIT]"},
+        {"1,2,3", 0, NULL, NULL, "not WARN[,CRIT]"},
+        {"x,5", 0, NULL, NULL, "not a number"},
+        {"5,20:10", 0, NULL, NULL, "greater than end"},
+        {"1e3", 1, NULL, NULL, "not a number"},
 };
 
 static void
@@ -127,14 +127,14 @@ test_pairs(void)
 /* Whatever range_parse accepts prints back to text it accepts again and
  * that compares the same: tiny, long and many-digit numbers included. */
 static const char *const roundtrip[] = {
-	"0.0000002",
-	"-0.0000002:0.0000003",
-	"999999999999999999999999999999999999999999999999999999999999999",
-	"@0.1:1000000000000000000000000000000000000000000000000000000000000.5",
-	"0.30000000000000004",
-	"123456789.123456789",
-	"~:-0.000000000000000000000000000001",
-	"000000000000000000000000000000000000000000000000000000000000000000000000001",
+        "0.0000002",
+        "-0.0000002:0.0000003",
+        "999999999999999999999999999999999999999999999999999999999999999",
+        "@0.1:1000000000000000000000000000000000000000000000000000000000000.5",
+        "0.30000000000000004",
+        "123456789.123456789",
+        "~:-0.000000000000000000000000000001",
+        "000000000000000000000000000000000000000000000000000000000000000000000000001",
 };
 
 static void
