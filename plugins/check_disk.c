@@ -314,8 +314,7 @@ cfg_snmp_option(const struct opts *o, struct disk_cfg *c, int key, const char *a
 		c->so.version = arg[0] - '0';
 		break;
 	case OPT_AUTH_FILE:
-		if (snmpc_read_auth_file(arg, &c->so, err, sizeof err) != 0)
-			opts_usage_error(o, "%s: %s", o->current, err);
+		opts_require(o, snmpc_read_auth_file(arg, &c->so, err, sizeof err), err);
 		break;
 	case OPT_TABLE:
 		if (strcmp(arg, "auto") == 0)

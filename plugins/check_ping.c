@@ -119,10 +119,11 @@ ping_option(struct ping_ctx *c, int key, const char *arg)
 	case 'H': ping_add_hosts(c, arg); break;
 	case 'w':
 	case 'c':
-		if (icmp_parse_rta_pl(arg, key == 'w' ? &c->lim.wrta : &c->lim.crta,
-		                      key == 'w' ? &c->lim.wpl : &c->lim.cpl, err,
-		                      sizeof err) != 0)
-			opts_usage_error(&c->o, "%s: %s", c->o.current, err);
+		opts_require(&c->o,
+		             icmp_parse_rta_pl(arg, key == 'w' ? &c->lim.wrta : &c->lim.crta,
+		                               key == 'w' ? &c->lim.wpl : &c->lim.cpl, err,
+		                               sizeof err),
+		             err);
 		if (key == 'w')
 			c->w_given = true;
 		else
