@@ -188,7 +188,7 @@ thresholds_eval(const struct thresholds *t, double v)
 int
 thresholds_parse(const char *s, bool below, struct thresholds *t, char *err, size_t errlen)
 {
-	char side[2][RANGE_NUMBER_MAX + 8];
+	char side[2][2 * RANGE_NUMBER_MAX + 8]; /* "@START:END" */
 	const char *comma = strchr(s, ',');
 	size_t wlen = comma ? (size_t)(comma - s) : strlen(s);
 

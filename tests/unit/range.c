@@ -165,6 +165,18 @@ test_roundtrip(void)
 	memset(big, '9', 320);
 	big[320] = '\0';
 	ok(range_parse(big, &r, err, sizeof err) == -1, "a number beyond 1e300 is rejected");
+
+	/* "@1e299:1e299,1e299" written out in full: 904 characters. */
+	char num[301], pair[1000];
+	struct thresholds t;
+	memset(num, '0', 300);
+	num[0] = '1';
+	num[300] = '\0';
+	snprintf(pair, sizeof pair, "@%s:%s,%s", num, num, num);
+	err[0] = '\0';
+	ok(thresholds_parse(pair, false, &t, err, sizeof err) == 0 && t.warn.inside &&
+	           t.warn.start == 1e299 && t.crit.end == 1e299,
+	   "a pair of two 300-digit numbers in one range is read (%s)", err);
 }
 
 int
