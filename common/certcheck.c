@@ -57,7 +57,6 @@ certcheck_tls_opts(struct tls_opts *to, const char *sni)
 	memset(to, 0, sizeof *to);
 	to->sni = sni != NULL && !tls_is_ip_literal(sni) ? sni : NULL;
 	to->status_request = true;
-	to->no_trust_store = true;
 }
 
 int

@@ -75,9 +75,9 @@ void cert_policy_init(struct cert_policy *p);
 
 /* The TLS options for a connection certcheck_eval() will judge: sni as
  * the server name (none for an address, RFC 6066 section 3), a stapled
- * OCSP answer asked for (free, and must-staple needs it), and no trust
- * store in the TLS context, since certcheck reads its own, and only when
- * the policy needs one. The caller may add versions or security level 0. */
+ * OCSP answer asked for (free, and must-staple needs it). The TLS layer
+ * reads no trust store: certcheck reads its own, and only when the
+ * policy needs one. The caller may add versions or security level 0. */
 struct tls_opts;
 void certcheck_tls_opts(struct tls_opts *to, const char *sni);
 

@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/capability.h>
 #include <linux/errqueue.h>
 #include <linux/filter.h>
 #include <netinet/icmp6.h>
@@ -15,7 +14,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -399,26 +397,6 @@ icmp_open(struct icmp_engine *e, int family)
 		n += e->fd[fi] >= 0;
 	}
 	return n;
-}
-
-/* Set-user-id or file capabilities were only needed to open the socket;
- * from here on the process can do nothing a plain user cannot. */
-int
-icmp_drop_privileges(char *err, size_t errlen)
-{
-	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct data[2];
-
-	if (getegid() != getgid() && setresgid(getgid(), getgid(), getgid()) != 0)
-		return snprintf(err, errlen, "setresgid: %s", strerror(errno)), -1;
-	if (geteuid() != getuid() && setresuid(getuid(), getuid(), getuid()) != 0)
-		return snprintf(err, errlen, "setresuid: %s", strerror(errno)), -1;
-	memset(data, 0, sizeof data);
-	if (syscall(SYS_capset, &hdr, data) != 0)
-		return snprintf(err, errlen, "capset: %s", strerror(errno)), -1;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-		return snprintf(err, errlen, "no_new_privs: %s", strerror(errno)), -1;
-	return 0;
 }
 
 void

@@ -4,7 +4,7 @@
  *  - one socket per address family: an unprivileged ICMP datagram socket
  *    where net.ipv4.ping_group_range allows it, else a raw socket (which
  *    needs CAP_NET_RAW, and gets a kernel filter on its echo id);
- *    icmp_drop_privileges() right after opening;
+ *    the caller drops its privileges right after opening;
  *  - every request carries a random cookie, its CLOCK_MONOTONIC send time
  *    and its target/packet numbers; a reply counts only when the echo id,
  *    the sequence map, the payload and the sender all agree;
@@ -146,12 +146,9 @@ void icmp_init(struct icmp_engine *e, const struct icmp_config *cfg, struct icmp
 
 /* Opens the socket of each family wanted (AF_UNSPEC: both). Returns the
  * number of sockets open; for a family that failed, e->sock_err[] says
- * why. Call icmp_drop_privileges() right after. */
+ * why. The caller drops its privileges right after (set-user-id or
+ * CAP_NET_RAW are needed for the raw socket only). */
 int icmp_open(struct icmp_engine *e, int family);
-
-/* Gives up set-user/group-id and every capability, for good. Returns -1
- * with err filled if the kernel refused. */
-int icmp_drop_privileges(char *err, size_t errlen);
 
 /* Runs until every target is done or deadline_ns (mono_ns() time) is
  * reached. Returns 0, or -1 with err filled on an internal failure. */

@@ -7,7 +7,6 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 
 bool
 tls_is_ip_literal(const char *s)
@@ -135,14 +134,6 @@ tls_setup(struct net_conn *c, const struct tls_opts *o, char *err, size_t errlen
 	}
 	if (o->security_level_0)
 		SSL_CTX_set_security_level(c->ssl_ctx, 0);
-	int ok = o->no_trust_store ? 1
-		 : (o->ca_file || o->ca_path)
-			 ? SSL_CTX_load_verify_locations(c->ssl_ctx, o->ca_file, o->ca_path)
-			 : SSL_CTX_set_default_verify_paths(c->ssl_ctx);
-	if (!ok) {
-		tls_error_string(err, errlen, "cannot load the CA certificates");
-		return NET_ERR_TLS;
-	}
 	c->ssl = SSL_new(c->ssl_ctx);
 	if (c->ssl == NULL || !SSL_set_fd(c->ssl, c->fd)) {
 		tls_error_string(err, errlen, "SSL_new");
@@ -154,10 +145,6 @@ tls_setup(struct net_conn *c, const struct tls_opts *o, char *err, size_t errlen
 	}
 	if (o->status_request && !SSL_set_tlsext_status_type(c->ssl, TLSEXT_STATUSTYPE_ocsp)) {
 		tls_error_string(err, errlen, "cannot request OCSP stapling");
-		return NET_ERR_TLS;
-	}
-	if (o->verify_host != NULL && !SSL_set1_host(c->ssl, o->verify_host)) {
-		tls_error_string(err, errlen, "cannot set the host name to verify");
 		return NET_ERR_TLS;
 	}
 	return NET_OK;
@@ -195,15 +182,6 @@ tls_start(struct net_conn *c, const struct tls_opts *o, char *err, size_t errlen
 			return st;
 		}
 	}
-}
-
-long
-tls_verify_result(const struct net_conn *c, char *msg, size_t msglen)
-{
-	long v = c->ssl ? SSL_get_verify_result(c->ssl) : X509_V_ERR_UNSPECIFIED;
-
-	snprintf(msg, msglen, "%s", X509_verify_cert_error_string(v));
-	return v;
 }
 
 const char *

@@ -3,10 +3,14 @@
  * The protocol work lives in common/icmp.c; this file wires options to it
  * and turns each target's statistics into states, text and perfdata. */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <linux/capability.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "deadline.h"
@@ -241,6 +245,26 @@ ping_parse(struct ping_ctx *c, int argc, char **argv)
 	opts_done(&c->o);
 }
 
+/* Set-user-id or file capabilities were only needed to open the socket;
+ * from here on the process can do nothing a plain user cannot. */
+static int
+ping_drop_privileges(char *err, size_t errlen)
+{
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2];
+
+	if (getegid() != getgid() && setresgid(getgid(), getgid(), getgid()) != 0)
+		return snprintf(err, errlen, "setresgid: %s", strerror(errno)), -1;
+	if (geteuid() != getuid() && setresuid(getuid(), getuid(), getuid()) != 0)
+		return snprintf(err, errlen, "setresuid: %s", strerror(errno)), -1;
+	memset(data, 0, sizeof data);
+	if (syscall(SYS_capset, &hdr, data) != 0)
+		return snprintf(err, errlen, "capset: %s", strerror(errno)), -1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return snprintf(err, errlen, "no_new_privs: %s", strerror(errno)), -1;
+	return 0;
+}
+
 /* The capabilities left after the drop, as the kernel reports them. */
 static void
 ping_debug_privileges(void)
@@ -270,7 +294,7 @@ ping_open(struct ping_ctx *c)
 	c->resolve_err = xcalloc(c->nhosts, sizeof *c->resolve_err);
 	icmp_init(&c->e, &c->cfg, c->t, c->nhosts);
 	int n = icmp_open(&c->e, c->src_family ? c->src_family : c->o.family);
-	if (icmp_drop_privileges(err, sizeof err) != 0)
+	if (ping_drop_privileges(err, sizeof err) != 0)
 		output_die("PING", GL_UNKNOWN, "Cannot drop privileges: %s", err);
 	ping_debug_privileges();
 	for (int fi = 0; fi < 2; fi++)
