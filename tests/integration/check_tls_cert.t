@@ -271,9 +271,9 @@ is "$rc" 2 "connection refused: CRITICAL"
 is "$first" "TLS CRITICAL - localhost: connect to 127.0.0.1: Connection refused" "refused: status line"
 
 silent=$(free_port)
-python3 -c 'import socket,sys,time
+python3 -c 'import signal,socket,sys
 s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8); time.sleep(600)' "$silent" &
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8); signal.pause()' "$silent" &
 track $!
 wait_port "$silent" 5
 elapsed_ms "$C" -H localhost -p "$silent" -t 2
