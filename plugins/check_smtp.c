@@ -597,8 +597,8 @@ smtp_data(struct smtp_check *ck, const char *rcpt)
 
 /* --relay-test: from where the check runs, a recipient outside the
  * server's domains must be refused, or anyone can send spam through it
- * (an open relay, RFC 5321 section 7.1 and RFC 2505 section 2). A 4xx
- * (greylisting, a busy policy service) proves nothing either way. */
+ * (an open relay, which RFC 2505 section 2 tells every MTA to refuse). A
+ * 4xx (greylisting, a busy policy service) proves nothing either way. */
 static bool
 smtp_relay_test(struct smtp_check *ck)
 {
