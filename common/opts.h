@@ -59,7 +59,8 @@ void opts_init(struct opts *o, const struct plugin_desc *pd, int argc, char **ar
  * *arg, or -1 when all are read. Common options are handled inside. */
 int opts_next(struct opts *o, const char **arg);
 
-/* Ends parsing: rejects positional arguments and arms the deadline. */
+/* Ends parsing: rejects positional arguments and arms the deadline; a
+ * backstop that cannot be armed ends the run UNKNOWN. */
 void opts_done(struct opts *o);
 
 noreturn void opts_usage_error(const struct opts *o, const char *fmt, ...)
