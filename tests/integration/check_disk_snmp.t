@@ -159,17 +159,20 @@ check "v3 short passphrase is a settings error" 3 \
 	-w 20% -c 10%
 
 # ---- no answer: never OK, always within -t ----
+# The plugin's own waits end 0.2 s before the -t 2 backstop, whose line
+# the exact status lines below would show; the wall-time bound leaves the
+# rest for process start, which test files run in parallel slow down.
 elapsed_ms "$C" -t 2 -H 127.0.0.1 --snmp-port "$P" --community wrong -w 20% -c 10%
 is "$rc" 2 "wrong community: CRITICAL"
 is "$first" "DISK CRITICAL - SNMP: no response from 127.0.0.1:$P within 2 s (agent down, wrong community or filtered)" \
 	"wrong community: status line"
-ok "$([ "$ms" -lt 2000 ] && echo 0 || echo 1)" "wrong community: within -t 2 ($ms ms)"
+ok "$([ "$ms" -lt 2500 ] && echo 0 || echo 1)" "wrong community: within -t 2 ($ms ms, process start included)"
 DEAD=$(free_port udp)
 elapsed_ms "$C" -t 2:unknown -H 127.0.0.1 --snmp-port "$DEAD" --community s3cret -w 20% -c 10%
 is "$rc" 3 "no agent, -t 2:unknown: UNKNOWN"
 is "$first" "DISK UNKNOWN - SNMP: no response from 127.0.0.1:$DEAD within 2 s (agent down, wrong community or filtered)" \
 	"no agent: status line"
-ok "$([ "$ms" -lt 2000 ] && echo 0 || echo 1)" "no agent: within -t 2 ($ms ms)"
+ok "$([ "$ms" -lt 2500 ] && echo 0 || echo 1)" "no agent: within -t 2 ($ms ms, process start included)"
 run "$C" -t 1:ok -H 127.0.0.1 --snmp-port "$DEAD" --community s3cret -w 20% -c 10%
 is "$rc" 3 "no agent with -t 1:ok: still not OK (UNKNOWN)"
 is "$first" "DISK UNKNOWN - SNMP: no response from 127.0.0.1:$DEAD within 1 s (agent down, wrong community or filtered)" \
