@@ -2,7 +2,8 @@
 #
 #   make              build plugins, the glance collector and the unit tests
 #   make check        install missing Debian packages, build normally and
-#                     with ASan+UBSan, run every test through prove
+#                     with ASan+UBSan, run every test through prove,
+#                     PROVE_JOBS files at a time (default: the cores)
 #   make demo         run the example ISP against loopback services
 #   make install      PREFIX=/usr/local DESTDIR= (README.md, "Install")
 #   make uninstall    the same variables
@@ -36,18 +37,26 @@ OPT ?= -O2 -g
 endif
 
 CC ?= cc
-PKGS := openssl ldns sqlite3 jansson libcurl libcmark
+# Plugins link only the protocol libraries; the store, JSON, HTTP and
+# Markdown libraries are the collector's alone (and its unit tests').
+# --as-needed then drops what a plugin's objects never call, so
+# check_ping needs libc only.
+PLUGIN_PKGS := openssl ldns
+COLLECTOR_PKGS := sqlite3 jansson libcurl libcmark
+PKGS := $(PLUGIN_PKGS) $(COLLECTOR_PKGS)
 # Evaluated lazily so `make check` can install the -dev packages first.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PLUGIN_LIBS = $(shell pkg-config --libs $(PLUGIN_PKGS) 2>/dev/null) -lnetsnmp
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lnetsnmp
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
-	-Wmissing-prototypes -Wpointer-arith -Wvla -Wno-format-nonliteral
+	-Wmissing-prototypes -Wpointer-arith -Wvla
 CPPFLAGS += -D_GNU_SOURCE -DGLANCE_VERSION='"$(VERSION)"' -Icommon -Icollector -MMD -MP
 CFLAGS ?= $(OPT)
 ALL_CFLAGS = -std=c11 $(WARN) $(SAN_FLAGS) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) -Wl,--as-needed $(LDFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
+LDLIBS_PLUGIN = $(PLUGIN_LIBS) -lm $(LDLIBS)
 
 COMMON_SRC := $(wildcard common/*.c)
 PLUGIN_SRC := $(wildcard plugins/*.c)
@@ -91,7 +100,7 @@ $(LIBCOLLECTOR): $(COLLECTOR_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/plugins/%: $(BUILD)/plugins/%.o $(LIBGLANCE)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_PLUGIN)
 
 define alias_rule
 $(BUILD)/plugins/$(call alias_name,$(1)): $(BUILD)/plugins/$(call alias_target,$(1))
@@ -110,18 +119,23 @@ deps:
 
 # The whole suite: unit tests and integration tests run against the
 # sanitizer build, so a memory error anywhere fails the run. One prove
-# call, so its summary counts every test.
+# call, so its summary counts every test; its files run PROVE_JOBS at a
+# time (default: one per core), since each test owns its ports, temp
+# directory and namespaces, and most of a test's time is spent waiting
+# on a server or a deadline.
+PROVE_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 check: deps
 	$(MAKE) all
 	$(MAKE) SANITIZE=1 all
 	GLANCE_BUILD=$(CURDIR)/build-san GLANCE_SRC=$(CURDIR) \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	prove $(PROVE_FLAGS) $(sort $(UNIT_SRC:tests/unit/%.c=build-san/tests/unit/%)) \
+	prove -j$(PROVE_JOBS) $(PROVE_FLAGS) \
+		$(sort $(UNIT_SRC:tests/unit/%.c=build-san/tests/unit/%)) \
 		$(sort $(wildcard tests/integration/*.t))
 
 unit: all
-	prove $(UNITS)
+	prove -j$(PROVE_JOBS) $(UNITS)
 
 demo: deps
 	$(MAKE) all

@@ -57,7 +57,6 @@ certcheck_tls_opts(struct tls_opts *to, const char *sni)
 	memset(to, 0, sizeof *to);
 	to->sni = sni != NULL && !tls_is_ip_literal(sni) ? sni : NULL;
 	to->status_request = true;
-	to->no_trust_store = true;
 }
 
 int
@@ -88,8 +87,9 @@ void
 cert_policy_init(struct cert_policy *p)
 {
 	memset(p, 0, sizeof *p);
-	p->warn_days = 30;
-	p->crit_days = 14;
+	/* "30:" and "14:": WARNING below 30 days left, CRITICAL below 14. */
+	p->days.warn = (struct range){.start = 30, .end_inf = true, .set = true};
+	p->days.crit = (struct range){.start = 14, .end_inf = true, .set = true};
 	p->verify = true;
 	p->check_host = true;
 	p->min_key_bits = 2048;
@@ -579,11 +579,9 @@ cc_expiry_one(struct cc *x, X509 *cert, int depth)
 		           days == -1 ? "" : "s", d);
 	} else if (depth == 0 || x->p->check_chain) {
 		cert_format_date(na, d, sizeof d);
-		if (days < x->p->crit_days)
-			cc_problem(x, GL_CRITICAL, "%s expires in %ld day%s (%s)", what, days,
-			           days == 1 ? "" : "s", d);
-		else if (days < x->p->warn_days)
-			cc_problem(x, GL_WARNING, "%s expires in %ld day%s (%s)", what, days,
+		enum gl_state st = thresholds_eval(&x->p->days, (double)days);
+		if (st != GL_OK)
+			cc_problem(x, st, "%s expires in %ld day%s (%s)", what, days,
 			           days == 1 ? "" : "s", d);
 	}
 }
@@ -767,30 +765,24 @@ cc_long(struct cc *x, struct gl_output *out)
 static void
 cc_perf(struct cc *x, const char *label, struct gl_output *out)
 {
-	char w[32], c[32], name[128];
-	struct range rw = {0}, rc = {0};
+	const struct range *rw = &x->p->days.warn, *rc = &x->p->days.crit;
+	char name[128];
 	time_t na;
 	long days = 0;
 
 	if (cc_time(X509_get0_notAfter(x->leaf), &na))
 		days = cert_days_left(x->now, na);
-	snprintf(w, sizeof w, "%d:", x->p->warn_days);
-	snprintf(c, sizeof c, "%d:", x->p->crit_days);
-	if (range_parse(w, &rw, name, sizeof name) != 0 ||
-	    range_parse(c, &rc, name, sizeof name) != 0)
-		return;
 	snprintf(name, sizeof name, "%s%sdays", label ? label : "", label ? "_" : "");
-	perfdata_append(&out->perf, &(struct pd_item){.label = name,
-	                                              .value = (double)days,
-	                                              .warn = &rw,
-	                                              .crit = &rc});
+	perfdata_append(&out->perf,
+	                &(struct pd_item){
+	                        .label = name, .value = (double)days, .warn = rw, .crit = rc});
 	if (!x->p->check_chain || x->min_days == LONG_MAX)
 		return;
 	snprintf(name, sizeof name, "%s%sdays_chain", label ? label : "", label ? "_" : "");
 	perfdata_append(&out->perf, &(struct pd_item){.label = name,
 	                                              .value = (double)x->min_days,
-	                                              .warn = &rw,
-	                                              .crit = &rc});
+	                                              .warn = rw,
+	                                              .crit = rc});
 }
 
 /* "CN=..., issuer ..., expires 2026-12-24 (30 days)", after the reasons. */

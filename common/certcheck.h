@@ -6,10 +6,13 @@
  * Usage, after tls_start() on a struct net_conn:
  *
  *	struct cert_policy p;
- *	cert_policy_init(&p);           defaults: warn 30, crit 14 days,
- *	p.warn_days = 20;               verify chain and host name, SHA-1 and
- *	certcheck_eval(&conn, &p, host, MD5 signatures forbidden, RSA >= 2048
- *	               NULL, &out);
+ *	cert_policy_init(&p);
+ *	opts_range(o, "20", OPTS_BELOW, &p.days.warn);
+ *	certcheck_eval(&conn, &p, host, NULL, &out);
+ *
+ * The defaults: days "30:" and "14:" (WARNING below 30 days left,
+ * CRITICAL below 14), verify the chain and the host name, SHA-1 and MD5
+ * signatures forbidden, RSA keys of at least 2048 bits.
  *
  * certcheck_eval() raises out->state, appends one summary fragment
  *   "CN=mail.example.test, issuer CN=Example CA, expires 2026-12-24 (30 days)"
@@ -27,6 +30,7 @@
 
 #include "net.h"
 #include "output.h"
+#include "range.h"
 
 /* One TLSA record (RFC 6698 section 2.1). */
 struct cert_tlsa {
@@ -51,8 +55,7 @@ enum cert_ocsp {
 };
 
 struct cert_policy {
-	int warn_days;       /* WARNING below this many days left (leaf) */
-	int crit_days;       /* CRITICAL below this many days left */
+	struct thresholds days; /* on whole days left (leaf), e.g. "30:" */
 	bool check_chain;    /* apply warn/crit to every chain certificate */
 	bool verify;         /* the chain must verify to a trusted root */
 	bool check_host;     /* the name must match the leaf (RFC 6125) */
@@ -67,14 +70,14 @@ struct cert_policy {
 	const struct cert_dane *dane; /* NULL: no DANE check */
 };
 
-/* The defaults above. */
+/* Fills p with the defaults listed at the top of this file. */
 void cert_policy_init(struct cert_policy *p);
 
 /* The TLS options for a connection certcheck_eval() will judge: sni as
  * the server name (none for an address, RFC 6066 section 3), a stapled
- * OCSP answer asked for (free, and must-staple needs it), and no trust
- * store in the TLS context, since certcheck reads its own, and only when
- * the policy needs one. The caller may add versions or security level 0. */
+ * OCSP answer asked for (free, and must-staple needs it). The TLS layer
+ * reads no trust store: certcheck reads its own, and only when the
+ * policy needs one. The caller may add versions or security level 0. */
 struct tls_opts;
 void certcheck_tls_opts(struct tls_opts *to, const char *sni);
 

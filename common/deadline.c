@@ -59,8 +59,8 @@ deadline_fire(int sig)
 	_exit((int)dl.state);
 }
 
-void
-deadline_arm(const char *service, double seconds, enum gl_state st)
+int
+deadline_arm(const char *service, double seconds, enum gl_state st, char *err, size_t errlen)
 {
 	struct sigaction sa;
 	struct itimerval it;
@@ -80,14 +80,24 @@ deadline_arm(const char *service, double seconds, enum gl_state st)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = deadline_fire;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
+	if (sigaction(SIGALRM, &sa, NULL) != 0) {
+		snprintf(err, errlen, "cannot install the timeout handler: %s",
+		         strerror(errno));
+		dl.armed = false;
+		return -1;
+	}
 
 	memset(&it, 0, sizeof it);
 	it.it_value.tv_sec = (time_t)seconds;
 	it.it_value.tv_usec = (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6);
 	if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
 		it.it_value.tv_usec = 1;
-	setitimer(ITIMER_REAL, &it, NULL);
+	if (setitimer(ITIMER_REAL, &it, NULL) != 0) {
+		snprintf(err, errlen, "cannot start the timeout timer: %s", strerror(errno));
+		dl.armed = false;
+		return -1;
+	}
+	return 0;
 }
 
 void
@@ -95,7 +105,8 @@ deadline_disarm(void)
 {
 	struct itimerval it;
 	memset(&it, 0, sizeof it);
-	setitimer(ITIMER_REAL, &it, NULL);
+	/* Zero values cannot be refused (EINVAL is for out-of-range ones). */
+	(void)setitimer(ITIMER_REAL, &it, NULL);
 	dl.armed = false;
 }
 

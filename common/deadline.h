@@ -25,8 +25,11 @@ int deadline_parse(const char *arg, double *seconds, enum gl_state *st,
 
 /* Starts the clock: the run must end within seconds. When it does not,
  * the backstop prints "SERVICE STATE - Timeout after N seconds" and exits
- * with st. Calling it again re-arms from now. */
-void deadline_arm(const char *service, double seconds, enum gl_state st);
+ * with st. Calling it again re-arms from now. Returns -1 with the reason
+ * in err when the backstop cannot be installed: a run without one could
+ * hang past its deadline, so the caller ends it UNKNOWN. */
+int deadline_arm(const char *service, double seconds, enum gl_state st, char *err,
+                 size_t errlen);
 
 /* Milliseconds left for waits, at least 0; INT32_MAX when no deadline is
  * armed. Waits end min(0.25 s, 10%) before the backstop fires, leaving the
@@ -39,7 +42,8 @@ bool deadline_expired(void);
 enum gl_state deadline_state(void);
 double deadline_seconds(void);
 
-/* Stops the backstop (e.g. before printing a result near the deadline). */
+/* Stops the backstop; output_exit() does so before it prints, so the
+ * timeout line can never interleave with the status line. */
 void deadline_disarm(void);
 
 #endif

@@ -67,13 +67,21 @@ disk_threshold_parse(const char *s, bool inode_only, struct disk_threshold *t, c
 	return 0;
 }
 
-void
-disk_limits_set(struct disk_limits *l, bool critical, const struct disk_threshold *t)
+int
+disk_limits_parse(struct disk_limits *l, int key, const char *s, char *err, size_t errlen)
 {
-	if (t->percent)
-		*(critical ? &l->crit_pct : &l->warn_pct) = *t;
+	struct disk_threshold t;
+	bool inode = key == 'W' || key == 'K', critical = key == 'c' || key == 'K';
+
+	if (disk_threshold_parse(s, inode, &t, err, errlen) != 0)
+		return -1;
+	if (inode)
+		*(critical ? &l->crit_inode : &l->warn_inode) = t;
+	else if (t.percent)
+		*(critical ? &l->crit_pct : &l->warn_pct) = t;
 	else
-		*(critical ? &l->crit_abs : &l->warn_abs) = *t;
+		*(critical ? &l->crit_abs : &l->warn_abs) = t;
+	return 0;
 }
 
 uint64_t

@@ -59,8 +59,10 @@ int disk_unit_parse(const char *s, uint64_t *mult, const char **label);
 int disk_threshold_parse(const char *s, bool inode_only, struct disk_threshold *t, char *err,
                          size_t errlen);
 
-/* Stores t into the percent or the absolute slot of warn or crit. */
-void disk_limits_set(struct disk_limits *l, bool critical, const struct disk_threshold *t);
+/* Parses the value of option key ('w', 'c'; 'W', 'K' for inodes) into
+ * its slot of l: a percentage and a size are kept apart, so both may be
+ * given. Returns -1 with the reason in err. */
+int disk_limits_parse(struct disk_limits *l, int key, const char *s, char *err, size_t errlen);
 
 uint64_t disk_used(const struct disk_usage *u);
 

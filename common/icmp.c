@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/capability.h>
 #include <linux/errqueue.h>
 #include <linux/filter.h>
 #include <netinet/icmp6.h>
@@ -15,7 +14,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -401,26 +399,6 @@ icmp_open(struct icmp_engine *e, int family)
 	return n;
 }
 
-/* Set-user-id or file capabilities were only needed to open the socket;
- * from here on the process can do nothing a plain user cannot. */
-int
-icmp_drop_privileges(char *err, size_t errlen)
-{
-	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct data[2];
-
-	if (getegid() != getgid() && setresgid(getgid(), getgid(), getgid()) != 0)
-		return snprintf(err, errlen, "setresgid: %s", strerror(errno)), -1;
-	if (geteuid() != getuid() && setresuid(getuid(), getuid(), getuid()) != 0)
-		return snprintf(err, errlen, "setresuid: %s", strerror(errno)), -1;
-	memset(data, 0, sizeof data);
-	if (syscall(SYS_capset, &hdr, data) != 0)
-		return snprintf(err, errlen, "capset: %s", strerror(errno)), -1;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-		return snprintf(err, errlen, "no_new_privs: %s", strerror(errno)), -1;
-	return 0;
-}
-
 void
 icmp_close(struct icmp_engine *e)
 {
@@ -796,6 +774,7 @@ icmp_send(struct icmp_engine *e, size_t ti, int64_t now)
 
 	if (r >= 0) {
 		icmp_sent(e, ti, seq, now);
+		output_debug(3, "%s: echo request seq %u sent", t->addrstr, (unsigned)seq);
 		return 0;
 	}
 	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS || errno == EINTR) {
@@ -947,48 +926,14 @@ icmp_parse_rta_pl(const char *s, double *rta, double *pl, char *err, size_t errl
 	return 0;
 }
 
-static int
-parse_ms(const char *s, size_t len, double *v)
-{
-	char buf[64];
-	double d;
-
-	*v = -1;
-	if (len == 0)
-		return 0;
-	if (len >= sizeof buf)
-		return -1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	size_t n = range_scan_number(buf, &d);
-	if (n == 0 || buf[n] != '\0' || d < 0)
-		return -1;
-	*v = d;
-	return 0;
-}
-
-int
-icmp_parse_pair(const char *s, double *warn, double *crit, char *err, size_t errlen)
-{
-	const char *comma = strchr(s, ',');
-
-	if (comma == NULL || strchr(comma + 1, ',') != NULL ||
-	    parse_ms(s, (size_t)(comma - s), warn) != 0 ||
-	    parse_ms(comma + 1, strlen(comma + 1), crit) != 0 || (*warn < 0 && *crit < 0))
-		return snprintf(err, errlen,
-		                "'%s' is not WARN,CRIT in ms (either may be empty)", s),
-		       -1;
-	return 0;
-}
-
 int
 icmp_limits_check(const struct icmp_limits *l, char *err, size_t errlen)
 {
-	static const char *const what[] = {"RTA", "packet loss", "jitter", "maximum RTT"};
-	const double w[] = {l->wrta, l->wpl, l->wjit, l->wmax};
-	const double c[] = {l->crta, l->cpl, l->cjit, l->cmax};
+	static const char *const what[] = {"RTA", "packet loss"};
+	const double w[] = {l->wrta, l->wpl};
+	const double c[] = {l->crta, l->cpl};
 
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < 2; i++)
 		if (w[i] >= 0 && c[i] >= 0 && w[i] > c[i])
 			return snprintf(err, errlen,
 			                "warning %s %g must not be greater than critical %g",
@@ -1012,11 +957,11 @@ icmp_evaluate(const struct icmp_limits *l, const struct icmp_stats *s, enum icmp
 
 	if (fate != ICMP_FATE_NONE || s->received == 0)
 		return GL_CRITICAL;
-	if (reaches(pl, l->cpl) || reaches(rta, l->crta) || reaches(max, l->cmax) ||
-	    (j && reaches(jit, l->cjit)))
+	if (reaches(pl, l->cpl) || reaches(rta, l->crta) || range_alerts(&l->max.crit, max) ||
+	    (j && range_alerts(&l->jit.crit, jit)))
 		return GL_CRITICAL;
-	if (reaches(pl, l->wpl) || reaches(rta, l->wrta) || reaches(max, l->wmax) ||
-	    (j && reaches(jit, l->wjit)))
+	if (reaches(pl, l->wpl) || reaches(rta, l->wrta) || range_alerts(&l->max.warn, max) ||
+	    (j && range_alerts(&l->jit.warn, jit)))
 		return GL_WARNING;
 	return GL_OK;
 }

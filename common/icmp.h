@@ -4,7 +4,7 @@
  *  - one socket per address family: an unprivileged ICMP datagram socket
  *    where net.ipv4.ping_group_range allows it, else a raw socket (which
  *    needs CAP_NET_RAW, and gets a kernel filter on its echo id);
- *    icmp_drop_privileges() right after opening;
+ *    the caller drops its privileges right after opening;
  *  - every request carries a random cookie, its CLOCK_MONOTONIC send time
  *    and its target/packet numbers; a reply counts only when the echo id,
  *    the sequence map, the payload and the sender all agree;
@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "range.h"
 #include "state.h"
 
 enum icmp_sock_kind { ICMP_SOCK_AUTO = 0, ICMP_SOCK_DGRAM, ICMP_SOCK_RAW };
@@ -145,12 +146,9 @@ void icmp_init(struct icmp_engine *e, const struct icmp_config *cfg, struct icmp
 
 /* Opens the socket of each family wanted (AF_UNSPEC: both). Returns the
  * number of sockets open; for a family that failed, e->sock_err[] says
- * why. Call icmp_drop_privileges() right after. */
+ * why. The caller drops its privileges right after (set-user-id or
+ * CAP_NET_RAW are needed for the raw socket only). */
 int icmp_open(struct icmp_engine *e, int family);
-
-/* Gives up set-user/group-id and every capability, for good. Returns -1
- * with err filled if the kernel refused. */
-int icmp_drop_privileges(char *err, size_t errlen);
 
 /* Runs until every target is done or deadline_ns (mono_ns() time) is
  * reached. Returns 0, or -1 with err filled on an internal failure. */
@@ -175,24 +173,22 @@ uint16_t icmp_cksum(const void *buf, size_t len);
 /* Closes the sockets and frees what icmp_init() allocated. */
 void icmp_close(struct icmp_engine *e);
 
-/* The check_ping thresholds: "-w RTA,PL%" with RTA in ms, plus the
- * optional jitter and maximum-RTT pairs. A negative value is unset. As in
- * monitoring-plugins check_ping, a value reaching a limit alerts (>=). */
+/* The check_ping thresholds: "-w RTA,PL%" with RTA in ms, where a
+ * negative value is unset and, as in monitoring-plugins check_ping, a
+ * value reaching a limit alerts (>=); plus jitter and maximum RTT in ms
+ * as ordinary threshold ranges ("WARN[,CRIT]", alert above). */
 struct icmp_limits {
 	double wrta, crta; /* ms */
 	double wpl, cpl;   /* percent */
-	double wjit, cjit; /* ms */
-	double wmax, cmax; /* ms */
+	struct thresholds jit, max;
 };
 
 /* Parses "RTA,PL%" ("100,20%", "100.5,20"); both parts are required, RTA
  * is a number >= 0 and PL a number in 0..100. Returns 0 or -1 and err. */
 int icmp_parse_rta_pl(const char *s, double *rta, double *pl, char *err, size_t errlen);
 
-/* Parses "WARN,CRIT" in ms where either may be empty ("10,", ",50"). */
-int icmp_parse_pair(const char *s, double *warn, double *crit, char *err, size_t errlen);
-
-/* Checks that no warning exceeds its critical; -1 and err otherwise. */
+/* Checks that no RTA or loss warning exceeds its critical; -1 and err
+ * otherwise. */
 int icmp_limits_check(const struct icmp_limits *l, char *err, size_t errlen);
 
 /* The state of one target: CRITICAL when an ICMP error ended it or when

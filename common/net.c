@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "deadline.h"
-#include "tls.h"
 
 static const char *const net_errors[] = {
 	[NET_OK] = "ok",
@@ -143,12 +142,12 @@ net_connect(struct net_conn *c, const char *host, unsigned port, int family,
 	return st;
 }
 
-/* Raw reads and writes, through TLS when it is on. */
+/* Raw reads and writes, through the layer when one is on. */
 static enum net_status
 net_raw_read(struct net_conn *c, char *buf, size_t cap, size_t *got, char *err, size_t errlen)
 {
-	if (c->ssl != NULL)
-		return tls_read(c, buf, cap, got, err, errlen);
+	if (c->ops != NULL)
+		return c->ops->read(c, buf, cap, got, err, errlen);
 	for (;;) {
 		ssize_t n = read(c->fd, buf, cap);
 		if (n > 0) {
@@ -174,8 +173,8 @@ net_write(struct net_conn *c, const void *buf, size_t len, char *err, size_t err
 {
 	const char *p = buf;
 
-	if (c->ssl != NULL)
-		return tls_write(c, buf, len, err, errlen);
+	if (c->ops != NULL)
+		return c->ops->write(c, buf, len, err, errlen);
 	while (len > 0) {
 		ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
 		if (n > 0) {
@@ -250,7 +249,9 @@ net_read(struct net_conn *c, void *buf, size_t cap, size_t *got, char *err, size
 void
 net_close(struct net_conn *c)
 {
-	tls_close(c);
+	if (c->ops != NULL)
+		c->ops->close(c);
+	c->ops = NULL;
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;

@@ -1,5 +1,8 @@
 /* TCP client I/O where every wait is bounded by the run's deadline
- * (deadline.h), with optional TLS (tls.h) under the same calls. */
+ * (deadline.h). A layer over the socket (TLS, tls.h) plugs in through
+ * struct net_ops, so the same calls carry it once started while this
+ * file knows nothing of it: a plugin that never speaks TLS links no TLS
+ * library. */
 #ifndef GLANCE_NET_H
 #define GLANCE_NET_H
 
@@ -25,10 +28,22 @@ const char *net_strerror(enum net_status st);
 
 struct ssl_st;
 struct ssl_ctx_st;
+struct net_conn;
+
+/* What a layer over the socket does instead of read(2), send(2) and the
+ * close before close(2); each wait inside stays bounded by the deadline. */
+struct net_ops {
+	enum net_status (*read)(struct net_conn *c, char *buf, size_t cap, size_t *got,
+	                        char *err, size_t errlen);
+	enum net_status (*write)(struct net_conn *c, const void *buf, size_t len, char *err,
+	                         size_t errlen);
+	void (*close)(struct net_conn *c);
+};
 
 struct net_conn {
 	int fd;
-	struct ssl_st *ssl;        /* set by tls_start(); NULL for plain TCP */
+	const struct net_ops *ops; /* set by a layer (tls_start()); NULL: plain TCP */
+	struct ssl_st *ssl;        /* the TLS layer's state, for certificate checks */
 	struct ssl_ctx_st *ssl_ctx;
 	char peer[64];             /* "127.0.0.1" or "::1" */
 	char rbuf[4096];           /* read-ahead for line reads */
@@ -71,7 +86,8 @@ enum net_status net_read(struct net_conn *c, void *buf, size_t cap, size_t *got,
  * the deadline. Returns NET_OK, NET_ERR_TIMEOUT or NET_ERR_IO. */
 enum net_status net_wait(int fd, short events);
 
-/* Closes TLS (best effort close_notify) and the socket. Safe to call twice. */
+/* Closes the layer (TLS: a best effort close_notify) and the socket.
+ * Safe to call twice. */
 void net_close(struct net_conn *c);
 
 void net_conn_init(struct net_conn *c);

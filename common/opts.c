@@ -213,8 +213,11 @@ opts_done(struct opts *o)
 	o->longopts = NULL;
 	o->current = NULL;
 	/* A peer that closes early must give EPIPE, not kill the check. */
-	signal(SIGPIPE, SIG_IGN);
-	deadline_arm(o->pd->service, o->timeout, o->timeout_state);
+	char err[160];
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		output_die(o->pd->service, GL_UNKNOWN, "cannot ignore SIGPIPE");
+	if (deadline_arm(o->pd->service, o->timeout, o->timeout_state, err, sizeof err) != 0)
+		output_die(o->pd->service, GL_UNKNOWN, "%s", err);
 }
 
 long
@@ -246,6 +249,38 @@ opts_port(const struct opts *o, const char *arg)
 	return (unsigned)opts_long(o, arg, 1, 65535);
 }
 
+void
+opts_require(const struct opts *o, int rc, const char *err)
+{
+	if (rc != 0)
+		opts_usage_error(o, "%s: %s", opts_current_name(o), err);
+}
+
+void
+opts_range(const struct opts *o, const char *arg, enum opts_bare bare, struct range *r)
+{
+	char err[200];
+	opts_require(o, range_parse_bare(arg, bare == OPTS_BELOW, r, err, sizeof err), err);
+}
+
+void
+opts_thresholds(const struct opts *o, const char *arg, enum opts_bare bare,
+                struct thresholds *t)
+{
+	char err[200];
+	opts_require(o, thresholds_parse(arg, bare == OPTS_BELOW, t, err, sizeof err), err);
+}
+
+enum gl_state
+opts_state(const struct opts *o, const char *arg)
+{
+	enum gl_state st = GL_UNKNOWN;
+	if (state_parse(arg, &st) != 0)
+		opts_usage_error(o, "%s: '%s' is not ok, warning, critical or unknown",
+		                 opts_current_name(o), arg);
+	return st;
+}
+
 static char *
 opts_read_secret_file(const struct opts *o, const char *path)
 {
@@ -267,7 +302,10 @@ opts_read_secret_file(const struct opts *o, const char *path)
 		opts_usage_error(o, "%s: cannot read '%s'", opts_current_name(o), path);
 	buf[n] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
-	return xstrdup(buf);
+	char *secret = xstrdup(buf);
+	/* The copy is the caller's to wipe; the stack must not keep one. */
+	explicit_bzero(buf, sizeof buf);
+	return secret;
 }
 
 char *

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdnoreturn.h>
 
+#include "range.h"
 #include "state.h"
 
 struct opt_spec {
@@ -58,7 +59,8 @@ void opts_init(struct opts *o, const struct plugin_desc *pd, int argc, char **ar
  * *arg, or -1 when all are read. Common options are handled inside. */
 int opts_next(struct opts *o, const char **arg);
 
-/* Ends parsing: rejects positional arguments and arms the deadline. */
+/* Ends parsing: rejects positional arguments and arms the deadline; a
+ * backstop that cannot be armed ends the run UNKNOWN. */
 void opts_done(struct opts *o);
 
 noreturn void opts_usage_error(const struct opts *o, const char *fmt, ...)
@@ -69,6 +71,25 @@ long opts_long(const struct opts *o, const char *arg, long min, long max);
 double opts_double(const struct opts *o, const char *arg, double min, double max);
 /* A TCP/UDP port, 1..65535. */
 unsigned opts_port(const struct opts *o, const char *arg);
+
+/* Thresholds: the one way a plugin reads -w/-c and every other
+ * threshold option, so all of them take the same grammar.
+ *   opts_range(o, arg, OPTS_ABOVE, &t.warn)       -w 10, -w @1:5, -w 10:
+ *   opts_thresholds(o, arg, OPTS_BELOW, &days)    --days 30,14 ("30:,14:")
+ * OPTS_ABOVE reads a bare number N as the plugin API does: alert outside
+ * 0..N. OPTS_BELOW reads it as "N:", alert below N, for what runs out
+ * (days left). A pair is "WARN[,CRIT]" with either side empty but not
+ * both; a pair whose warning could never be reported (5,2) is refused. */
+enum opts_bare { OPTS_ABOVE, OPTS_BELOW };
+void opts_range(const struct opts *o, const char *arg, enum opts_bare bare, struct range *r);
+void opts_thresholds(const struct opts *o, const char *arg, enum opts_bare bare,
+                     struct thresholds *t);
+/* A state name, letter or digit, as state_parse() reads them. */
+enum gl_state opts_state(const struct opts *o, const char *arg);
+
+/* Turns a parser's "-1 and a reason in err" into the usage error naming
+ * the option being read. */
+void opts_require(const struct opts *o, int rc, const char *err);
 
 /* Reads a secret (password, community) from "env:NAME" or "file:PATH" or
  * returns the literal. A file that group or others can read is refused,

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "deadline.h"
+
 int output_verbosity;
 
 void
@@ -83,6 +85,9 @@ output_exit(struct gl_output *o)
 	struct strbuf out = STRBUF_INIT;
 	enum gl_state st = o->state;
 
+	/* From here on this is the run's one status line: the backstop must
+	 * not fire half-way through it and print a second one. */
+	deadline_disarm();
 	output_render(o, &out);
 	fwrite(out.buf, 1, out.len, stdout);
 	fflush(stdout);

@@ -25,11 +25,10 @@ void output_init(struct gl_output *o, const char *service);
 /* Raises o->state to s if s is worse (see state_worst()). */
 void output_state(struct gl_output *o, enum gl_state s);
 
-/* Appends formatted text to the summary line. */
+/* The summary is one line: a newline in the text is printed as a space. */
 void output_summary(struct gl_output *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Adds one line of long output. */
 void output_long(struct gl_output *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -7,7 +7,6 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 
 bool
 tls_is_ip_literal(const char *s)
@@ -58,6 +57,65 @@ tls_retry(struct net_conn *c, int rc, const char *what, char *err, size_t errlen
 }
 
 static enum net_status
+tls_read(struct net_conn *c, char *buf, size_t cap, size_t *got, char *err, size_t errlen)
+{
+	for (;;) {
+		ERR_clear_error();
+		int rc = SSL_read(c->ssl, buf, cap > 65536 ? 65536 : (int)cap);
+		if (rc > 0) {
+			*got = (size_t)rc;
+			return NET_OK;
+		}
+		enum net_status st = tls_retry(c, rc, "TLS read", err, errlen);
+		if (st != NET_OK)
+			return st;
+	}
+}
+
+static enum net_status
+tls_write(struct net_conn *c, const void *buf, size_t len, char *err, size_t errlen)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ERR_clear_error();
+		int chunk = len > 65536 ? 65536 : (int)len;
+		int rc = SSL_write(c->ssl, p, chunk);
+		if (rc > 0) {
+			p += rc;
+			len -= (size_t)rc;
+			continue;
+		}
+		enum net_status st = tls_retry(c, rc, "TLS write", err, errlen);
+		if (st != NET_OK)
+			return st;
+	}
+	return NET_OK;
+}
+
+/* Sends close_notify (without waiting for the peer's) and frees. */
+static void
+tls_close(struct net_conn *c)
+{
+	if (c->ssl != NULL) {
+		/* One close_notify, no wait for the reply: a polite close that
+		 * cannot hang on a peer that never answers. */
+		ERR_clear_error();
+		SSL_shutdown(c->ssl);
+		SSL_free(c->ssl);
+		c->ssl = NULL;
+	}
+	c->ops = NULL;
+	if (c->ssl_ctx != NULL) {
+		SSL_CTX_free(c->ssl_ctx);
+		c->ssl_ctx = NULL;
+	}
+	ERR_clear_error();
+}
+
+static const struct net_ops tls_ops = {tls_read, tls_write, tls_close};
+
+static enum net_status
 tls_setup(struct net_conn *c, const struct tls_opts *o, char *err, size_t errlen)
 {
 	c->ssl_ctx = SSL_CTX_new(TLS_client_method());
@@ -76,14 +134,6 @@ tls_setup(struct net_conn *c, const struct tls_opts *o, char *err, size_t errlen
 	}
 	if (o->security_level_0)
 		SSL_CTX_set_security_level(c->ssl_ctx, 0);
-	int ok = o->no_trust_store ? 1
-		 : (o->ca_file || o->ca_path)
-			 ? SSL_CTX_load_verify_locations(c->ssl_ctx, o->ca_file, o->ca_path)
-			 : SSL_CTX_set_default_verify_paths(c->ssl_ctx);
-	if (!ok) {
-		tls_error_string(err, errlen, "cannot load the CA certificates");
-		return NET_ERR_TLS;
-	}
 	c->ssl = SSL_new(c->ssl_ctx);
 	if (c->ssl == NULL || !SSL_set_fd(c->ssl, c->fd)) {
 		tls_error_string(err, errlen, "SSL_new");
@@ -95,10 +145,6 @@ tls_setup(struct net_conn *c, const struct tls_opts *o, char *err, size_t errlen
 	}
 	if (o->status_request && !SSL_set_tlsext_status_type(c->ssl, TLSEXT_STATUSTYPE_ocsp)) {
 		tls_error_string(err, errlen, "cannot request OCSP stapling");
-		return NET_ERR_TLS;
-	}
-	if (o->verify_host != NULL && !SSL_set1_host(c->ssl, o->verify_host)) {
-		tls_error_string(err, errlen, "cannot set the host name to verify");
 		return NET_ERR_TLS;
 	}
 	return NET_OK;
@@ -124,8 +170,10 @@ tls_start(struct net_conn *c, const struct tls_opts *o, char *err, size_t errlen
 	for (;;) {
 		ERR_clear_error();
 		int rc = SSL_connect(c->ssl);
-		if (rc == 1)
+		if (rc == 1) {
+			c->ops = &tls_ops;
 			return NET_OK;
+		}
 		st = tls_retry(c, rc, "TLS handshake", err, errlen);
 		if (st == NET_ERR_TIMEOUT)
 			snprintf(err, errlen, "TLS handshake with %s: timeout", c->peer);
@@ -134,15 +182,6 @@ tls_start(struct net_conn *c, const struct tls_opts *o, char *err, size_t errlen
 			return st;
 		}
 	}
-}
-
-long
-tls_verify_result(const struct net_conn *c, char *msg, size_t msglen)
-{
-	long v = c->ssl ? SSL_get_verify_result(c->ssl) : X509_V_ERR_UNSPECIFIED;
-
-	snprintf(msg, msglen, "%s", X509_verify_cert_error_string(v));
-	return v;
 }
 
 const char *
@@ -155,59 +194,4 @@ const char *
 tls_cipher(const struct net_conn *c)
 {
 	return c->ssl ? SSL_get_cipher_name(c->ssl) : "none";
-}
-
-enum net_status
-tls_read(struct net_conn *c, char *buf, size_t cap, size_t *got, char *err, size_t errlen)
-{
-	for (;;) {
-		ERR_clear_error();
-		int rc = SSL_read(c->ssl, buf, cap > 65536 ? 65536 : (int)cap);
-		if (rc > 0) {
-			*got = (size_t)rc;
-			return NET_OK;
-		}
-		enum net_status st = tls_retry(c, rc, "TLS read", err, errlen);
-		if (st != NET_OK)
-			return st;
-	}
-}
-
-enum net_status
-tls_write(struct net_conn *c, const void *buf, size_t len, char *err, size_t errlen)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ERR_clear_error();
-		int chunk = len > 65536 ? 65536 : (int)len;
-		int rc = SSL_write(c->ssl, p, chunk);
-		if (rc > 0) {
-			p += rc;
-			len -= (size_t)rc;
-			continue;
-		}
-		enum net_status st = tls_retry(c, rc, "TLS write", err, errlen);
-		if (st != NET_OK)
-			return st;
-	}
-	return NET_OK;
-}
-
-void
-tls_close(struct net_conn *c)
-{
-	if (c->ssl != NULL) {
-		/* One close_notify, no wait for the reply: a polite close that
-		 * cannot hang on a peer that never answers. */
-		ERR_clear_error();
-		SSL_shutdown(c->ssl);
-		SSL_free(c->ssl);
-		c->ssl = NULL;
-	}
-	if (c->ssl_ctx != NULL) {
-		SSL_CTX_free(c->ssl_ctx);
-		c->ssl_ctx = NULL;
-	}
-	ERR_clear_error();
 }

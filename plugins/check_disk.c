@@ -272,21 +272,6 @@ relist_free(struct relist *l)
 }
 
 static void
-cfg_threshold(const struct opts *o, struct disk_cfg *c, int key, const char *arg)
-{
-	struct disk_threshold t;
-	char err[200];
-	bool inode = key == 'W' || key == 'K';
-
-	if (disk_threshold_parse(arg, inode, &t, err, sizeof err) != 0)
-		opts_usage_error(o, "%s: %s", o->current, err);
-	if (inode)
-		*(key == 'K' ? &c->lim.crit_inode : &c->lim.warn_inode) = t;
-	else
-		disk_limits_set(&c->lim, key == 'c', &t);
-}
-
-static void
 cfg_units(const struct opts *o, struct disk_cfg *c, const char *arg)
 {
 	if (disk_unit_parse(arg, &c->lim.unit, &c->lim.unit_name) != 0)
@@ -329,8 +314,7 @@ cfg_snmp_option(const struct opts *o, struct disk_cfg *c, int key, const char *a
 		c->so.version = arg[0] - '0';
 		break;
 	case OPT_AUTH_FILE:
-		if (snmpc_read_auth_file(arg, &c->so, err, sizeof err) != 0)
-			opts_usage_error(o, "%s: %s", o->current, err);
+		opts_require(o, snmpc_read_auth_file(arg, &c->so, err, sizeof err), err);
 		break;
 	case OPT_TABLE:
 		if (strcmp(arg, "auto") == 0)
@@ -350,11 +334,15 @@ cfg_snmp_option(const struct opts *o, struct disk_cfg *c, int key, const char *a
 static void
 cfg_option(const struct opts *o, struct disk_cfg *c, int key, const char *arg)
 {
+	char err[200];
+
 	switch (key) {
 	case 'w':
 	case 'c':
 	case 'W':
-	case 'K': cfg_threshold(o, c, key, arg); break;
+	case 'K':
+		opts_require(o, disk_limits_parse(&c->lim, key, arg, err, sizeof err), err);
+		break;
 	case 'u': cfg_units(o, c, arg); break;
 	case 'k': cfg_units(o, c, "KiB"); break;
 	case 'm': cfg_units(o, c, "MiB"); break;
@@ -372,11 +360,7 @@ cfg_option(const struct opts *o, struct disk_cfg *c, int key, const char *arg)
 	case 'e': c->errors_only = true; break;
 	case 'M': c->show_device = true; break;
 	case 'P': c->inode_perf = true; break;
-	case OPT_STALE_STATE:
-		if (state_parse(arg, &c->stale_state) != 0)
-			opts_usage_error(o, "%s: '%s' is not ok, warning, critical or unknown",
-			                 o->current, arg);
-		break;
+	case OPT_STALE_STATE: c->stale_state = opts_state(o, arg); break;
 	case OPT_STAT_TIMEOUT: c->stat_timeout = opts_double(o, arg, 0.01, 86400); break;
 	default:
 		if (!cfg_snmp_option(o, c, key, arg))
@@ -1009,16 +993,22 @@ snmp_hr(struct disk_check *ck, struct snmpc_session *s, char *err, size_t errlen
 	return st;
 }
 
-/* A dskTable kB count: the 64-bit High/Low pair (Gauge32 columns lo and
- * lo + 1) when the agent has it, else the 32-bit column. */
-static uint64_t
-snmp_dsk_kb(const struct snmp_table *t, unsigned c32, unsigned lo,
-            const struct snmpc_value *row)
+/* A dskTable kB count in bytes: the 64-bit High/Low pair (Gauge32
+ * columns lo and lo + 1) when the agent has it, else the 32-bit column.
+ * False when the pair names more kB than 64 bits of bytes can hold: a
+ * broken agent, whose row must not wrap around into a small disk. */
+static bool
+snmp_dsk_bytes(const struct snmp_table *t, unsigned c32, unsigned lo,
+               const struct snmpc_value *row, uint64_t *bytes)
 {
 	const struct snmpc_value *l = snmp_cell(t, lo, row), *h = snmp_cell(t, lo + 1, row);
-	if (l && h)
-		return (snmp_u32(h) << 32) | snmp_u32(l);
-	return snmp_u32(snmp_cell(t, c32, row));
+	uint64_t kb =
+	        l && h ? (snmp_u32(h) << 32) | snmp_u32(l) : snmp_u32(snmp_cell(t, c32, row));
+
+	if (kb > UINT64_MAX / 1024)
+		return false;
+	*bytes = kb * 1024;
+	return true;
 }
 
 /* dskEntry: 2 Path, 3 Device, 6 Total, 7 Avail, 8 Used (kB), 10
@@ -1032,10 +1022,14 @@ snmp_add_dsk_row(struct disk_check *ck, const struct snmp_table *t,
 	const struct snmpc_value *flag = snmp_cell(t, 100, path);
 	struct disk_fs *f =
 	        check_add(ck, snmp_str(path), snmp_str(snmp_cell(t, 3, path)), "dskTable");
-	uint64_t used = snmp_dsk_kb(t, 8, 15, path) * 1024;
+	uint64_t used = 0;
 
-	f->u.total = snmp_dsk_kb(t, 6, 11, path) * 1024;
-	f->u.avail = snmp_dsk_kb(t, 7, 13, path) * 1024;
+	if (!snmp_dsk_bytes(t, 8, 15, path, &used) ||
+	    !snmp_dsk_bytes(t, 6, 11, path, &f->u.total) ||
+	    !snmp_dsk_bytes(t, 7, 13, path, &f->u.avail)) {
+		fs_error(f, GL_UNKNOWN, "%s: the agent sent a size beyond 16 EiB", f->name);
+		return;
+	}
 	f->u.free = f->u.total > used ? f->u.total - used : 0;
 	if (f->u.free < f->u.avail)
 		f->u.free = f->u.avail;

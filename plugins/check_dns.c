@@ -177,38 +177,6 @@ list_add(const struct opts *o, const char **v, size_t *n, const char *arg)
 }
 
 static void
-parse_range(const struct opts *o, const char *s, struct range *r)
-{
-	char err[200];
-	if (range_parse(s, r, err, sizeof err) != 0)
-		opts_usage_error(o, "%s: %s", o->current, err);
-}
-
-/* "W[,C]" into two ranges; below_is_bad turns numbers into "N:" ranges
- * (alert below N), as for days left. */
-static void
-parse_pair(const struct opts *o, const char *arg, struct thresholds *t, bool below_is_bad)
-{
-	char buf[128], *comma;
-
-	snprintf(buf, sizeof buf, "%s", arg);
-	comma = strchr(buf, ',');
-	if (comma != NULL)
-		*comma++ = '\0';
-	memset(t, 0, sizeof *t);
-	for (int i = 0; i < 2; i++) {
-		char one[140];
-		const char *s = i == 0 ? buf : comma;
-		struct range *r = i == 0 ? &t->warn : &t->crit;
-		if (s == NULL || *s == '\0')
-			continue;
-		bool plain = strspn(s, "0123456789.") == strlen(s);
-		snprintf(one, sizeof one, "%s%s", s, below_is_bad && plain ? ":" : "");
-		parse_range(o, one, r);
-	}
-}
-
-static void
 parse_nsmap(const struct opts *o, struct dns_check *c, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
@@ -242,16 +210,16 @@ parse_opt(struct opts *o, struct dns_check *c, int key, const char *arg)
 	case 'a': list_add(o, c->expect, &c->nexpect, arg); break;
 	case 'A': c->expect_aa = true; break;
 	case 'E': case 'n': c->expect_nx = true; break;
-	case 'w': parse_range(o, arg, &c->time.warn); break;
-	case 'c': parse_range(o, arg, &c->time.crit); break;
+	case 'w': opts_range(o, arg, OPTS_ABOVE, &c->time.warn); break;
+	case 'c': opts_range(o, arg, OPTS_ABOVE, &c->time.crit); break;
 	case OPT_TCP: c->tcp = true; break;
 	case OPT_ZONE: c->zone = arg; break;
 	case OPT_NS_ADDRESS: parse_nsmap(o, c, arg); break;
 	case OPT_PRIMARY: c->primary = arg; break;
-	case OPT_SERIAL_DRIFT: parse_pair(o, arg, &c->drift, false); break;
+	case OPT_SERIAL_DRIFT: opts_thresholds(o, arg, OPTS_ABOVE, &c->drift); break;
 	case OPT_DNSSEC: c->dnssec = true; break;
 	case OPT_TRUST_ANCHOR: c->anchor_file = arg; break;
-	case OPT_RRSIG_DAYS: parse_pair(o, arg, &c->days, true); break;
+	case OPT_RRSIG_DAYS: opts_thresholds(o, arg, OPTS_BELOW, &c->days); break;
 	case OPT_DNSBL: list_add(o, c->dnsbl, &c->ndnsbl, arg); break;
 	}
 }
@@ -904,8 +872,9 @@ zone_run(struct dns_check *c)
 			    sizeof err) != DNS_OK)
 		output_die("DNS", GL_UNKNOWN, "--primary: %s", err);
 	for (size_t i = 0; i < prim.n; i++)
-		dns_servers_add(&c->servers, prim.v[i].addr, "primary", prim.v[i].port,
-				c->family, err, sizeof err);
+		if (dns_servers_add(&c->servers, prim.v[i].addr, "primary", prim.v[i].port,
+		                    c->family, err, sizeof err) != DNS_OK)
+			output_die("DNS", GL_UNKNOWN, "--primary: %s", err);
 	if (noaddr.len > 0) {
 		output_state(&c->out, GL_CRITICAL);
 		output_summary(&c->out, "no address for %s", sb_str(&noaddr));
@@ -1117,9 +1086,9 @@ main(int argc, char **argv)
 		parse_opt(&o, &c, key, arg);
 	c.family = o.family;
 	if (!c.days.warn.set && !c.days.crit.set)
-		parse_pair(&o, "7,3", &c.days, true);
+		opts_thresholds(&o, "7,3", OPTS_BELOW, &c.days);
 	if (!c.drift.warn.set && !c.drift.crit.set)
-		parse_pair(&o, "0", &c.drift, false);
+		opts_thresholds(&o, "0", OPTS_ABOVE, &c.drift);
 	validate_opts(&o, &c);
 	opts_done(&o);
 

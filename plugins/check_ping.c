@@ -3,10 +3,14 @@
  * The protocol work lives in common/icmp.c; this file wires options to it
  * and turns each target's statistics into states, text and perfdata. */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <linux/capability.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "deadline.h"
@@ -70,11 +74,11 @@ static const struct opt_spec ping_opts[] = {
         {OPT_WAIT, "wait", required_argument, "MS",
          "How long a request waits for its reply; a later one counts as lost\n"
          "and late (default: the largest RTT threshold, at least 1000 ms)."},
-        {OPT_JITTER, "jitter", required_argument, "WARN,CRIT",
-         "Thresholds on jitter in ms (mean difference of successive RTTs);\n"
-         "either may be empty."},
-        {OPT_RTMAX, "rtmax", required_argument, "WARN,CRIT",
-         "Thresholds on the largest RTT in ms; either may be empty."},
+        {OPT_JITTER, "jitter", required_argument, "WARN[,CRIT]",
+         "Threshold ranges on jitter in ms (mean difference of successive\n"
+         "RTTs), alerting above a bare number; either may be empty."},
+        {OPT_RTMAX, "rtmax", required_argument, "WARN[,CRIT]",
+         "Threshold ranges on the largest RTT in ms; either may be empty."},
         {OPT_SOCKET, "socket", required_argument, "auto|dgram|raw",
          "ICMP socket kind: dgram needs net.ipv4.ping_group_range to include\n"
          "the group, raw needs CAP_NET_RAW; auto tries dgram, then raw."},
@@ -111,14 +115,6 @@ ping_add_hosts(struct ping_ctx *c, const char *arg)
 }
 
 static void
-ping_pair(struct ping_ctx *c, const char *arg, double *w, double *cr)
-{
-	char err[160];
-	if (icmp_parse_pair(arg, w, cr, err, sizeof err) != 0)
-		opts_usage_error(&c->o, "%s: %s", c->o.current, err);
-}
-
-static void
 ping_option(struct ping_ctx *c, int key, const char *arg)
 {
 	char err[160];
@@ -127,10 +123,11 @@ ping_option(struct ping_ctx *c, int key, const char *arg)
 	case 'H': ping_add_hosts(c, arg); break;
 	case 'w':
 	case 'c':
-		if (icmp_parse_rta_pl(arg, key == 'w' ? &c->lim.wrta : &c->lim.crta,
-		                      key == 'w' ? &c->lim.wpl : &c->lim.cpl, err,
-		                      sizeof err) != 0)
-			opts_usage_error(&c->o, "%s: %s", c->o.current, err);
+		opts_require(&c->o,
+		             icmp_parse_rta_pl(arg, key == 'w' ? &c->lim.wrta : &c->lim.crta,
+		                               key == 'w' ? &c->lim.wpl : &c->lim.cpl, err,
+		                               sizeof err),
+		             err);
 		if (key == 'w')
 			c->w_given = true;
 		else
@@ -149,8 +146,8 @@ ping_option(struct ping_ctx *c, int key, const char *arg)
 	case 'l': c->cfg.ttl = (int)opts_long(&c->o, arg, 1, 255); break;
 	case 's': c->cfg.source = arg; break;
 	case OPT_WAIT: c->wait_ms = opts_double(&c->o, arg, 1, 3600000); break;
-	case OPT_JITTER: ping_pair(c, arg, &c->lim.wjit, &c->lim.cjit); break;
-	case OPT_RTMAX: ping_pair(c, arg, &c->lim.wmax, &c->lim.cmax); break;
+	case OPT_JITTER: opts_thresholds(&c->o, arg, OPTS_ABOVE, &c->lim.jit); break;
+	case OPT_RTMAX: opts_thresholds(&c->o, arg, OPTS_ABOVE, &c->lim.max); break;
 	case OPT_SOCKET:
 		if (strcmp(arg, "auto") == 0)
 			c->cfg.kind = ICMP_SOCK_AUTO;
@@ -183,6 +180,13 @@ ping_default_limits(struct ping_ctx *c)
 		l->cpl = -1;
 }
 
+/* The largest value a range lets through, 0 when it has no upper bound. */
+static double
+ping_upper(const struct range *r)
+{
+	return r->set && !r->end_inf ? r->end : 0;
+}
+
 /* Cross-option checks, once everything is read. */
 static void
 ping_validate(struct ping_ctx *c)
@@ -213,7 +217,8 @@ ping_validate(struct ping_ctx *c)
 	}
 	if (c->wait_ms < 0) {
 		/* Long enough for any reply that could still be within limits. */
-		const double l[] = {1000, c->lim.wrta, c->lim.crta, c->lim.wmax, c->lim.cmax};
+		const double l[] = {1000, c->lim.wrta, c->lim.crta,
+		                    ping_upper(&c->lim.max.warn), ping_upper(&c->lim.max.crit)};
 		c->wait_ms = 0;
 		for (size_t i = 0; i < sizeof l / sizeof l[0]; i++)
 			c->wait_ms = l[i] > c->wait_ms ? l[i] : c->wait_ms;
@@ -228,7 +233,7 @@ ping_parse(struct ping_ctx *c, int argc, char **argv)
 	int key;
 
 	memset(c, 0, sizeof *c);
-	c->lim = (struct icmp_limits){200, 500, 40, 80, -1, -1, -1, -1};
+	c->lim = (struct icmp_limits){.wrta = 200, .crta = 500, .wpl = 40, .cpl = 80};
 	c->cfg = (struct icmp_config){
 	        .count = 5, .interval_ns = 100000000, .gap_ns = 100000, .size = 56};
 	c->wait_ms = -1;
@@ -238,6 +243,26 @@ ping_parse(struct ping_ctx *c, int argc, char **argv)
 		ping_option(c, key, arg);
 	ping_validate(c);
 	opts_done(&c->o);
+}
+
+/* Set-user-id or file capabilities were only needed to open the socket;
+ * from here on the process can do nothing a plain user cannot. */
+static int
+ping_drop_privileges(char *err, size_t errlen)
+{
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2];
+
+	if (getegid() != getgid() && setresgid(getgid(), getgid(), getgid()) != 0)
+		return snprintf(err, errlen, "setresgid: %s", strerror(errno)), -1;
+	if (geteuid() != getuid() && setresuid(getuid(), getuid(), getuid()) != 0)
+		return snprintf(err, errlen, "setresuid: %s", strerror(errno)), -1;
+	memset(data, 0, sizeof data);
+	if (syscall(SYS_capset, &hdr, data) != 0)
+		return snprintf(err, errlen, "capset: %s", strerror(errno)), -1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return snprintf(err, errlen, "no_new_privs: %s", strerror(errno)), -1;
+	return 0;
 }
 
 /* The capabilities left after the drop, as the kernel reports them. */
@@ -269,7 +294,7 @@ ping_open(struct ping_ctx *c)
 	c->resolve_err = xcalloc(c->nhosts, sizeof *c->resolve_err);
 	icmp_init(&c->e, &c->cfg, c->t, c->nhosts);
 	int n = icmp_open(&c->e, c->src_family ? c->src_family : c->o.family);
-	if (icmp_drop_privileges(err, sizeof err) != 0)
+	if (ping_drop_privileges(err, sizeof err) != 0)
 		output_die("PING", GL_UNKNOWN, "Cannot drop privileges: %s", err);
 	ping_debug_privileges();
 	for (int fi = 0; fi < 2; fi++)
@@ -371,9 +396,9 @@ ping_describe(const struct ping_ctx *c, size_t i, const struct icmp_stats *s, st
 	sb_appendf(sb, "Packet loss = %d%%", s->loss_pct);
 	if (s->received > 0)
 		sb_appendf(sb, ", RTA = %.2f ms", ping_ms(s->rtt_avg));
-	if (s->received > 0 && (c->lim.wmax >= 0 || c->lim.cmax >= 0))
+	if (s->received > 0 && (c->lim.max.warn.set || c->lim.max.crit.set))
 		sb_appendf(sb, ", max RTT = %.2f ms", ping_ms(s->rtt_max));
-	if (s->received > 1 && (c->lim.wjit >= 0 || c->lim.cjit >= 0))
+	if (s->received > 1 && (c->lim.jit.warn.set || c->lim.jit.crit.set))
 		sb_appendf(sb, ", jitter = %.2f ms", ping_ms(s->jitter));
 	if (t->duplicates)
 		sb_appendf(sb, ", %u duplicate%s", t->duplicates,
@@ -384,16 +409,15 @@ ping_describe(const struct ping_ctx *c, size_t i, const struct icmp_stats *s, st
 
 static void
 ping_perf_item(struct strbuf *pd, const char *prefix, const char *name, double v, bool unknown,
-               const char *uom, double w, double cr)
+               const char *uom, const struct thresholds *t)
 {
 	char label[300];
-	struct range wr = {.end = w, .set = w >= 0}, crr = {.end = cr, .set = cr >= 0};
 	struct pd_item it = {.label = label,
 	                     .value = v,
 	                     .unknown = unknown,
 	                     .uom = uom,
-	                     .warn = &wr,
-	                     .crit = &crr,
+	                     .warn = &t->warn,
+	                     .crit = &t->crit,
 	                     .has_min = true,
 	                     .min = 0,
 	                     .has_max = strcmp(uom, "%") == 0,
@@ -403,19 +427,28 @@ ping_perf_item(struct strbuf *pd, const char *prefix, const char *name, double v
 	perfdata_append(pd, &it);
 }
 
+/* A check_ping limit (negative: unset) as the range perfdata shows. */
+static struct range
+ping_limit_range(double limit)
+{
+	return (struct range){.end = limit, .set = limit >= 0};
+}
+
 static void
 ping_perf(const struct ping_ctx *c, size_t i, const struct icmp_stats *s, struct strbuf *pd)
 {
 	const char *p = c->nhosts > 1 ? c->t[i].name : NULL;
 	const struct icmp_limits *l = &c->lim;
+	const struct thresholds rta = {ping_limit_range(l->wrta), ping_limit_range(l->crta)};
+	const struct thresholds pl = {ping_limit_range(l->wpl), ping_limit_range(l->cpl)};
+	const struct thresholds none_set = {0};
 	bool none = s->received == 0;
 
-	ping_perf_item(pd, p, "rta", ping_ms(s->rtt_avg), none, "ms", l->wrta, l->crta);
-	ping_perf_item(pd, p, "pl", s->loss_pct, false, "%", l->wpl, l->cpl);
-	ping_perf_item(pd, p, "rtmin", ping_ms(s->rtt_min), none, "ms", -1, -1);
-	ping_perf_item(pd, p, "rtmax", ping_ms(s->rtt_max), none, "ms", l->wmax, l->cmax);
-	ping_perf_item(pd, p, "jitter", ping_ms(s->jitter), s->received < 2, "ms", l->wjit,
-	               l->cjit);
+	ping_perf_item(pd, p, "rta", ping_ms(s->rtt_avg), none, "ms", &rta);
+	ping_perf_item(pd, p, "pl", s->loss_pct, false, "%", &pl);
+	ping_perf_item(pd, p, "rtmin", ping_ms(s->rtt_min), none, "ms", &none_set);
+	ping_perf_item(pd, p, "rtmax", ping_ms(s->rtt_max), none, "ms", &l->max);
+	ping_perf_item(pd, p, "jitter", ping_ms(s->jitter), s->received < 2, "ms", &l->jit);
 }
 
 static enum gl_state

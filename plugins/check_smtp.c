@@ -71,7 +71,7 @@ struct smtp_cfg {
 	const char *greet; /* "EHLO" or "LHLO" */
 	bool starttls, ssl, send_test, banner_fqdn, ignore_quit, plain_auth;
 	bool cert_check, verify;
-	int warn_days, crit_days;
+	struct thresholds days; /* -D, on days left: "30:" alerts below 30 */
 	const char *cert_name, *ca_file;
 	const char *auth_mech, *auth_user;
 	char *auth_pass;
@@ -131,7 +131,8 @@ static const struct opt_spec smtp_opts[] = {
          "Implicit TLS from the first byte (submissions, port 465)."},
         {'D', "certificate", required_argument, "WARN[,CRIT]",
          "Minimum days the certificate must still be valid (implies -S\n"
-         "unless --ssl); CRIT defaults to 0 (expired)."},
+         "unless --ssl); CRIT defaults to 0 (expired). Ranges on days left\n"
+         "as everywhere, a bare number N meaning N: (alert below N)."},
         {OPT_VERIFY, "verify-cert", no_argument, NULL,
          "The chain must verify and the name (-H or --cert-name) match;\n"
          "otherwise CRITICAL. Implies -S unless --ssl."},
@@ -408,8 +409,7 @@ smtp_cert(struct smtp_check *ck)
 	struct gl_output co;
 
 	cert_policy_init(&p);
-	p.warn_days = cfg->warn_days;
-	p.crit_days = cfg->crit_days;
+	p.days = cfg->days;
 	p.verify = cfg->verify;
 	p.check_host = cfg->verify;
 	p.ca_file = cfg->ca_file;
@@ -542,6 +542,35 @@ smtp_commands(struct smtp_check *ck)
 	return true;
 }
 
+/* The test message's lines, each a plain call so every format string is
+ * a literal the compiler checks; the first failure ends the sending. */
+static enum net_status
+smtp_message(struct smtp_check *ck, const char *rcpt, const char *date, time_t now)
+{
+	struct net_conn *c = &ck->conn;
+	char *e = ck->err;
+	size_t el = sizeof ck->err;
+	enum net_status st = smtp_send(c, e, el, "From: <%s>", ck->cfg->from);
+
+	if (st == NET_OK)
+		st = smtp_send(c, e, el, "To: <%s>", rcpt);
+	if (st == NET_OK)
+		st = smtp_send(c, e, el, "Subject: check_smtp test message");
+	if (st == NET_OK)
+		st = smtp_send(c, e, el, "Date: %s", date);
+	if (st == NET_OK)
+		st = smtp_send(c, e, el, "Message-ID: <check_smtp.%lld.%ld@%s>", (long long)now,
+		               (long)getpid(), ck->cfg->helo);
+	if (st == NET_OK)
+		st = smtp_send(c, e, el, "Auto-Submitted: auto-generated");
+	if (st == NET_OK)
+		st = smtp_send(c, e, el, "%s", "");
+	if (st == NET_OK)
+		st = smtp_send(c, e, el,
+		               "This message tests mail delivery; it can be deleted.");
+	return st;
+}
+
 /* A small message that says what it is; no line starts with '.', so no
  * dot-stuffing is needed (RFC 5321 section 4.5.2). */
 static bool
@@ -556,26 +585,7 @@ smtp_data(struct smtp_check *ck, const char *rcpt)
 	if (gmtime_r(&now, &tm) == NULL ||
 	    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm) == 0)
 		snprintf(date, sizeof date, "Thu, 01 Jan 1970 00:00:00 +0000");
-	const char *lines[] = {"From: <%s>",
-	                       "To: <%s>",
-	                       "Subject: check_smtp test message",
-	                       "Date: %s",
-	                       "Message-ID: <check_smtp.%lld.%ld@%s>",
-	                       "Auto-Submitted: auto-generated",
-	                       "",
-	                       "This message tests mail delivery; it can be deleted.",
-	                       NULL};
-	enum net_status st = NET_OK;
-	for (size_t i = 0; lines[i] != NULL && st == NET_OK; i++) {
-		if (i == 4)
-			st = smtp_send(&ck->conn, ck->err, sizeof ck->err, lines[i],
-			               (long long)now, (long)getpid(), ck->cfg->helo);
-		else
-			st = smtp_send(&ck->conn, ck->err, sizeof ck->err, lines[i],
-			               i == 0   ? ck->cfg->from
-			               : i == 1 ? rcpt
-			                        : date);
-	}
+	enum net_status st = smtp_message(ck, rcpt, date, now);
 	if (st != NET_OK)
 		return smtp_net_fail(ck, st, "sending the message");
 	if (!smtp_step(ck, PH_ENVELOPE, "end of data", ".") || !smtp_expect(ck, 2, "message"))
@@ -587,8 +597,8 @@ smtp_data(struct smtp_check *ck, const char *rcpt)
 
 /* --relay-test: from where the check runs, a recipient outside the
  * server's domains must be refused, or anyone can send spam through it
- * (the relay incident in the seeds). A 4xx (greylisting, a busy policy
- * service) proves nothing either way. */
+ * (an open relay, which RFC 2505 section 2 tells every MTA to refuse). A
+ * 4xx (greylisting, a busy policy service) proves nothing either way. */
 static bool
 smtp_relay_test(struct smtp_check *ck)
 {
@@ -806,44 +816,8 @@ smtp_report(struct smtp_check *ck)
 
 /* ---- options ---------------------------------------------------------- */
 
-static void
-smtp_parse_days(struct opts *o, struct smtp_cfg *cfg, const char *arg)
-{
-	char buf[64];
-	char *comma;
-
-	snprintf(buf, sizeof buf, "%s", arg);
-	comma = strchr(buf, ',');
-	if (comma != NULL)
-		*comma++ = '\0';
-	cfg->warn_days = (int)opts_long(o, buf, 0, 36500);
-	cfg->crit_days = comma ? (int)opts_long(o, comma, 0, 36500) : 0;
-	if (cfg->crit_days > cfg->warn_days)
-		opts_usage_error(o, "-D: critical days %d exceed warning days %d",
-		                 cfg->crit_days, cfg->warn_days);
-	cfg->cert_check = true;
-}
-
-static void
-smtp_parse_range(struct opts *o, struct range *r, const char *arg)
-{
-	char err[200];
-
-	if (range_parse(arg, r, err, sizeof err) != 0)
-		opts_usage_error(o, "%s: %s", o->current, err);
-}
-
-static enum gl_state
-smtp_parse_state(struct opts *o, const char *arg)
-{
-	enum gl_state st;
-
-	if (state_parse(arg, &st) != 0)
-		opts_usage_error(o, "%s: '%s' is not a state", o->current, arg);
-	return st;
-}
-
-/* Adds arg to a bounded list of options. */
+/* A list option given more often than its array holds is a usage error,
+ * never an overflow. */
 static void
 smtp_push(struct opts *o, const char **list, size_t *n, size_t max, const char *arg)
 {
@@ -880,10 +854,10 @@ smtp_opt_dialogue(struct opts *o, struct smtp_cfg *cfg, int key, const char *arg
 		break;
 	case OPT_BANNER_FQDN: cfg->banner_fqdn = true; break;
 	case 'q': cfg->ignore_quit = true; break;
-	case OPT_TEMPFAIL: cfg->tempfail = smtp_parse_state(o, arg); break;
-	case OPT_PERMFAIL: cfg->permfail = smtp_parse_state(o, arg); break;
-	case 'w': smtp_parse_range(o, &cfg->time.warn, arg); break;
-	case 'c': smtp_parse_range(o, &cfg->time.crit, arg); break;
+	case OPT_TEMPFAIL: cfg->tempfail = opts_state(o, arg); break;
+	case OPT_PERMFAIL: cfg->permfail = opts_state(o, arg); break;
+	case 'w': opts_range(o, arg, OPTS_ABOVE, &cfg->time.warn); break;
+	case 'c': opts_range(o, arg, OPTS_ABOVE, &cfg->time.crit); break;
 	default: return false;
 	}
 	return true;
@@ -896,7 +870,10 @@ smtp_opt_security(struct opts *o, struct smtp_cfg *cfg, int key, const char *arg
 	switch (key) {
 	case 'S': cfg->starttls = true; break;
 	case 's': cfg->ssl = true; break;
-	case 'D': smtp_parse_days(o, cfg, arg); break;
+	case 'D':
+		opts_thresholds(o, arg, OPTS_BELOW, &cfg->days);
+		cfg->cert_check = true;
+		break;
 	case OPT_VERIFY: cfg->verify = cfg->cert_check = true; break;
 	case OPT_CERT_NAME: cfg->cert_name = arg; break;
 	case OPT_CA_FILE: cfg->ca_file = arg; break;
@@ -928,6 +905,11 @@ smtp_opts_check(struct opts *o, struct smtp_cfg *cfg, bool port_set)
 		cfg->starttls = true;
 	if (cfg->ssl && !port_set)
 		cfg->port = 465;
+	/* -D W alone: CRIT is "0:", CRITICAL once expired. */
+	if (!cfg->days.crit.set)
+		cfg->days.crit = (struct range){.end_inf = true, .set = true};
+	if (thresholds_check(&cfg->days, err, sizeof err) != 0)
+		opts_usage_error(o, "-D: %s", err);
 	if ((cfg->nrcpt > 0 || cfg->relay_rcpt) && cfg->from == NULL)
 		opts_usage_error(o, "%s needs -f (the envelope sender)",
 		                 cfg->nrcpt > 0 ? "--rcpt" : "--relay-test");
@@ -963,6 +945,8 @@ smtp_parse(struct smtp_cfg *cfg, int argc, char **argv)
 	cfg->greet = "EHLO";
 	cfg->tempfail = GL_WARNING;
 	cfg->permfail = GL_CRITICAL;
+	/* "0:" both: without -D only an expired certificate is CRITICAL. */
+	cfg->days.warn = cfg->days.crit = (struct range){.end_inf = true, .set = true};
 	opts_init(&o, &smtp_desc, argc, argv);
 	while ((key = opts_next(&o, &arg)) != -1) {
 		if (arg != NULL && strpbrk(arg, "\r\n") != NULL)

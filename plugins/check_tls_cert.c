@@ -41,7 +41,8 @@ static const struct opt_spec tc_opts[] = {
         {'H', "hostname", required_argument, "HOST", "Host name or address to connect to."},
         {'p', "port", required_argument, "PORT", "TCP port (default 443)."},
         {'w', "warning", required_argument, "DAYS",
-         "WARNING when the certificate expires in fewer days (default 30)."},
+         "WARNING when the certificate expires in fewer days (default 30);\n"
+         "a range on days left, where a bare number N means N:."},
         {'c', "critical", required_argument, "DAYS",
          "CRITICAL when it expires in fewer days (default 14)."},
         {'N', "name", required_argument, "NAME",
@@ -153,8 +154,8 @@ static int
 tc_parse_policy(struct opts *o, int key, const char *arg, struct cert_policy *p)
 {
 	switch (key) {
-	case 'w': p->warn_days = (int)opts_long(o, arg, 0, 100000); break;
-	case 'c': p->crit_days = (int)opts_long(o, arg, 0, 100000); break;
+	case 'w': opts_range(o, arg, OPTS_BELOW, &p->days.warn); break;
+	case 'c': opts_range(o, arg, OPTS_BELOW, &p->days.crit); break;
 	case OPT_CHECK_CHAIN: p->check_chain = true; break;
 	case OPT_CA_FILE: p->ca_file = arg; break;
 	case OPT_CA_PATH: p->ca_path = arg; break;
@@ -208,9 +209,8 @@ tc_parse(struct tc_args *a, int argc, char **argv)
 	}
 	if (a->host == NULL || a->host[0] == '\0')
 		opts_usage_error(&o, "-H HOST is required");
-	if (a->policy.crit_days > a->policy.warn_days)
-		opts_usage_error(&o, "-c %d is more days than -w %d", a->policy.crit_days,
-		                 a->policy.warn_days);
+	if (thresholds_check(&a->policy.days, err, sizeof err) != 0)
+		opts_usage_error(&o, "-w/-c: %s", err);
 	if (cert_ca_usable(a->policy.ca_file, a->policy.ca_path, err, sizeof err) != 0)
 		opts_usage_error(&o, "%s", err);
 	a->family = o.family;

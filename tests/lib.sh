@@ -21,8 +21,7 @@ _cleanup() {
 	done
 	for p in "${_pids[@]}"; do
 		# give each a moment, then insist
-		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$p" 2>/dev/null
+		wait_for 1 gone "$p" || kill -9 "$p" 2>/dev/null
 	done
 	rm -rf "$T"
 }
@@ -96,14 +95,32 @@ track() {
 	_pids+=("$1")
 }
 
+# wait_for SECONDS CMD...: runs CMD every 50 ms until it succeeds (returns
+# 0) or SECONDS (whole seconds) have passed (returns 1). The one way a
+# test waits: for a log line, a PID file, a port, a process to end; never
+# a fixed sleep that hopes the other side was quick enough.
+wait_for() {
+	local end=$(($(date +%s%N) + $1 * 1000000000))
+	shift
+	until "$@"; do
+		[ "$(date +%s%N)" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
+# accepts PORT [ADDR]: true when something accepts a TCP connection there.
+accepts() {
+	(exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null
+}
+
+# gone PID: true once the process has ended.
+gone() {
+	! kill -0 "$1" 2>/dev/null
+}
+
 # wait_port PORT [SECONDS]: waits until something accepts on 127.0.0.1:PORT.
 wait_port() {
-	local i
-	for i in $(seq 1 $((${2:-10} * 10))); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
+	wait_for "${2:-10}" accepts "$1"
 }
 
 # elapsed_ms CMD...: like run, and sets $ms to the wall time taken.

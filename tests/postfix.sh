@@ -105,7 +105,7 @@ pf_start() {
 		return 1
 	fi
 	_pf_dirs+=("$d")
-	for _ in $(seq 1 50); do [ -s "$pidf" ] && break; sleep 0.1; done
+	wait_for 5 test -s "$pidf"
 	[ -s "$pidf" ] && track "$(tr -d ' ' <"$pidf")"
 	wait_port "$port" 10
 }
@@ -116,8 +116,7 @@ pf_stop() {
 	pid=$(tr -d ' ' <"$pidf" 2>/dev/null)
 	postfix -c "$d" stop >/dev/null 2>&1
 	if [ -n "$pid" ]; then
-		for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$pid" 2>/dev/null
+		wait_for 3 gone "$pid" || kill -9 "$pid" 2>/dev/null
 	fi
 	return 0
 }

@@ -27,3 +27,10 @@ fake() {
 	track $!
 	wait_port "$port" 10 || { echo "Bail out! scripted server did not start"; exit 1; }
 }
+
+# fake_sessions PORT N: waits until the scripted server on PORT has logged
+# the end of N sessions, so its log is complete before a test reads it.
+_fake_closed() { [ "$(grep -c '^(connection closed)' "$T/fake-$1.log" 2>/dev/null)" -ge "$2" ]; }
+fake_sessions() {
+	wait_for 5 _fake_closed "$1" "$2"
+}

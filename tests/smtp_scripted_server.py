@@ -101,7 +101,7 @@ class Conversation:
         if verb != "AUTH":
             self.log(line)
         if verb == "EHLO" and self.args.mode == "mute-ehlo":
-            time.sleep(3600)
+            threading.Event().wait()  # silent until the client gives up
         if verb == "EHLO" and self.args.mode == "no-ehlo":
             self.send("502 5.5.2 Error: command not recognized")
         elif verb in ("EHLO", "LHLO"):
@@ -125,8 +125,9 @@ class Conversation:
     def run(self):
         mode = self.args.mode
         if mode == "silent":
-            time.sleep(3600)
+            threading.Event().wait()  # never greets; the client times out
             return
+        # --delay: a slow banner, for the response-time thresholds
         time.sleep(self.args.delay)
         if mode == "hangup":
             return

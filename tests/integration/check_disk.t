@@ -227,7 +227,8 @@ cc -o "$T/hangfs" "$SRC/tests/integration/check_disk_hangfs.c" $(pkg-config --cf
 # Its type, fuse.sshfs, is one -l treats as a network file system.
 "$T/hangfs" -f -s -o subtype=sshfs "$G/hang" 2>"$T/hangfs.log" &
 track $!
-for _ in $(seq 1 50); do grep -q " $G/hang " /proc/self/mountinfo && break; sleep 0.1; done
+wait_for 5 grep -q " $G/hang " /proc/self/mountinfo ||
+	{ echo "Bail out! the FUSE test file system did not mount"; exit 1; }
 elapsed_ms "$C" -t 3 -w 10% -c 5% -p "$G/hang" -p "$A"
 is "$rc" 2 "hung mount: CRITICAL"
 is "$first" "DISK CRITICAL - free space: $G/hang not responding (statvfs blocked for 3 s); $A 15MiB (15% inode=99%)|$PA;94371840;99614720;0;104857600" \

@@ -119,15 +119,20 @@ like "$(cat "$T/stderr")" 'after privilege drop: uid [0-9]+ euid [0-9]+ CapEff:.
 	"-v shows no capability is left after the drop"
 
 # Another check pinging at the same time: every raw ICMP socket gets every
-# reply, and the kernel filter must keep the other's replies from us.
-"$P" -H 127.0.0.1,::1 -p 60 -i 10 --socket=raw >"$T/other" 2>&1 &
+# reply, and the kernel filter must keep the other's replies from us. Ours
+# starts once the other has sent its first request (its -vvv log says so)
+# and must end while the other still runs, so the two really overlap.
+"$P" -H 127.0.0.1,::1 -p 100 -i 10 --socket=raw -vvv >"$T/other" 2>"$T/other.err" &
 other=$!
 track $other
-sleep 0.1
+wait_for 5 grep -q 'echo request seq [0-9]* sent' "$T/other.err"
+ok $? "the other check has started sending"
 run "$P" -H 127.0.0.2,::1 -p 20 -i 10 --socket=raw -v
 is "$rc" 0 "beside another raw check: exit 0"
 like "$(cat "$T/stderr")" '40 requests sent, 40 answered; 0 replies matched nothing of this run' \
 	"the other check's replies never reach us (kernel filter on the echo id)"
+kill -0 "$other" 2>/dev/null
+ok $? "the other check was still pinging when ours ended"
 wait $other
 like "$(cat "$T/other")" '^PING OK - 2/2 hosts OK\|' "and the other check got all its own"
 
@@ -150,8 +155,9 @@ usage "PING UNKNOWN - --socket: 'tcp' is not auto, dgram or raw" -H 127.0.0.1 --
 usage "PING UNKNOWN - -m 3: only 2 hosts given" -H 127.0.0.1,127.0.0.2 -m 3
 usage "PING UNKNOWN - -s 127.0.0.1 does not match -4/-6" -H ::1 -6 -s 127.0.0.1
 usage "PING UNKNOWN - -s: 'localhost' is not a numeric address" -H 127.0.0.1 -s localhost
-usage "PING UNKNOWN - --jitter: '5' is not WARN,CRIT in ms (either may be empty)" -H 127.0.0.1 --jitter=5
-usage "PING UNKNOWN - warning jitter 5 must not be greater than critical 2" -H 127.0.0.1 --jitter=5,2
+usage "PING UNKNOWN - --jitter: 'x': not a number or range" -H 127.0.0.1 --jitter=x
+usage "PING UNKNOWN - --jitter: '1,2,3': not WARN[,CRIT]" -H 127.0.0.1 --jitter=1,2,3
+usage "PING UNKNOWN - --jitter: warning '5' could never be reported: critical '2' covers it" -H 127.0.0.1 --jitter=5,2
 
 run "$P" --help
 is "$rc" 3 "--help: exit 3"
@@ -164,5 +170,20 @@ is "$rc" 0 "-b 1400 -l 5 -s 127.0.0.1: exit 0"
 like "$first" '^PING OK - Packet loss = 0%, RTA = ' "large requests with a TTL and source are answered"
 run "$P" -H ::1 -p 2 -i 10 -s ::1
 is "$rc" 0 "-s ::1: exit 0"
+
+# --- what the binaries link ---------------------------------------------
+# check_ping speaks no TLS, so no TLS library may come with it; and no
+# plugin carries the collector's store, JSON, HTTP or Markdown libraries.
+needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' '; }
+libs=$(needed "$P")
+like "$libs" 'libc\.so' "readelf lists check_ping's libraries ($libs)"
+[[ $libs != *libssl* && $libs != *libcrypto* ]]
+ok $? "check_ping needs neither libssl nor libcrypto"
+for plugin in "$B"/plugins/check_*; do
+	[[ -x $plugin && $plugin != *.* ]] || continue
+	libs=$(needed "$plugin")
+	[[ $libs != *sqlite* && $libs != *jansson* && $libs != *cmark* && $libs != *curl* ]]
+	ok $? "$(basename "$plugin") links no collector library ($libs)"
+done
 
 done_testing

@@ -32,7 +32,9 @@ elapsed_ms "$P" -H 127.0.0.1 -p "$SILENT" -t 2
 is "$rc" 2 "banner never comes: CRITICAL at the deadline"
 like "$first" "^SMTP CRITICAL - timeout after 2 s waiting for the banner; $RT\|time=${N}s;;;0 connect=${N}s;;;0 banner=1\.${N}s;;;0\$" \
 	"banner never comes: status line names the phase"
-ok "$([ "$ms" -ge 1500 ] && [ "$ms" -lt 2000 ] && echo 0 || echo 1)" "banner never comes: ended in ${ms} ms, inside -t 2"
+# banner=1.x s above is the plugin's own wait; the wall time adds process
+# start, which parallel test files slow down.
+ok "$([ "$ms" -ge 1500 ] && [ "$ms" -lt 2500 ] && echo 0 || echo 1)" "banner never comes: ended in ${ms} ms, inside -t 2 (process start included)"
 same_state "banner never comes" -H 127.0.0.1 -p "$SILENT" -t 2
 run "$P" -H 127.0.0.1 -p "$SILENT" -t 1:unknown
 is "$rc" 3 "-t 1:unknown gives UNKNOWN"
@@ -77,7 +79,7 @@ run "$P" -H 127.0.0.1 -p "$OLD" -F monitor.example.net
 is "$rc" 0 "server without EHLO: OK through HELO"
 like "$first" "^SMTP OK - $FB; $RT\|$BASEPERF\$" "HELO fallback: status line"
 like "$out" $'\nEHLO refused \\(502\\), trying HELO' "HELO fallback: said in the long output"
-sleep 0.2
+fake_sessions "$OLD" 1
 is "$(grep -v '^(connection closed)' "$T/fake-$OLD.log" | tr '\n' '|')" \
 	"EHLO monitor.example.net|HELO monitor.example.net|QUIT|" "HELO fallback: EHLO first, then HELO, then QUIT"
 run "$P" -H 127.0.0.1 -p "$OLD" --require-ext SIZE
@@ -96,20 +98,20 @@ fake "$NOSVC" --banner "554 5.3.2 fake.example.test No SMTP service here"
 run "$P" -H 127.0.0.1 -p "$NOSVC"
 is "$rc" 2 "554 banner: CRITICAL (monitoring-plugins says WARNING)"
 like "$first" "^SMTP CRITICAL - connection rejected: 554 5\.3\.2 fake\.example\.test No SMTP service here; " "554 banner: status line"
-sleep 0.2
+fake_sessions "$NOSVC" 1
 is "$(grep -v '^(connection closed)' "$T/fake-$NOSVC.log" | tr '\n' '|')" "QUIT|" "554 banner: QUIT and nothing else (RFC 5321 3.1)"
 LMTP=$(free_port)
 fake "$LMTP"
 run "$P" -H 127.0.0.1 -p "$LMTP" -L -F monitor.example.net
 is "$rc" 0 "LMTP: OK"
-sleep 0.2
+fake_sessions "$LMTP" 1
 is "$(grep -v '^(connection closed)' "$T/fake-$LMTP.log" | tr '\n' '|')" "LHLO monitor.example.net|QUIT|" "LMTP: LHLO instead of EHLO"
 
 # ---- IPv6 ----------------------------------------------------------------
 V6=$(free_port)
 python3 "$FAKE" --port "$V6" --bind ::1 --log "$T/fake-$V6.log" &
 track $!
-for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/::1/$V6") 2>/dev/null && break; sleep 0.1; done
+wait_for 5 accepts "$V6" ::1
 run "$P" -6 -H ::1 -p "$V6"
 is "$rc" 0 "IPv6 (-6 -H ::1): OK"
 like "$first" "^SMTP OK - $FB; $RT\|$BASEPERF\$" "IPv6: status line"
@@ -177,7 +179,7 @@ is "$rc" 1 "AUTH asked of a server without STARTTLS: WARNING (STARTTLS missing)"
 chmod 644 "$T/pw"
 run "$P" -H 127.0.0.1 -p "$AUTH" -S -A PLAIN -U monitor -P "file:$T/pw"
 is "$rc" 3 "a password file others can read: UNKNOWN"
-sleep 0.2
+fake_sessions "$AUTH" 3
 ok "$(grep -c 's3cret' "$T/fake-$AUTH.log" | grep -qx 0 && echo 0 || echo 1)" "the server log never saw a password in clear"
 is "$(grep -c '^QUIT$' "$T/fake-$AUTH.log")" 3 "every AUTH dialogue ended with QUIT"
 

@@ -271,9 +271,9 @@ is "$rc" 2 "connection refused: CRITICAL"
 is "$first" "TLS CRITICAL - localhost: connect to 127.0.0.1: Connection refused" "refused: status line"
 
 silent=$(free_port)
-python3 -c 'import socket,sys,time
+python3 -c 'import signal,socket,sys
 s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8); time.sleep(600)' "$silent" &
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8); signal.pause()' "$silent" &
 track $!
 wait_port "$silent" 5
 elapsed_ms "$C" -H localhost -p "$silent" -t 2
@@ -288,6 +288,11 @@ is "$rc" 3 "no -H: UNKNOWN"
 like "$first" '^TLS UNKNOWN - -H HOST is required' "no -H: reason"
 run "$C" -H localhost -w 10 -c 20
 is "$rc" 3 "-c above -w: UNKNOWN"
+is "$first" "TLS UNKNOWN - -w/-c: warning '10:' could never be reported: critical '20:' covers it" \
+	"-c above -w: the reason names both ranges"
+run "$C" -H localhost -w 1e3
+is "$rc" 3 "-w 1e3: UNKNOWN"
+is "$first" "TLS UNKNOWN - -w: '1e3': not a number or range" "-w takes the range grammar"
 run "$C" -H localhost --starttls gopher
 is "$rc" 3 "unknown STARTTLS protocol: UNKNOWN"
 like "$first" "^TLS UNKNOWN - --starttls: unknown protocol 'gopher'" "unknown protocol named"
@@ -307,7 +312,8 @@ track $!
 openssl s_server -quiet -www -6 -accept "[::1]:$multi" -cert "$P/good.pem" -key "$P/good.key" \
 	-cert_chain "$P/good.extra.pem" </dev/null >"$T/s3.log" 2>&1 &
 track $!
-sleep 0.5
+wait_for 5 accepts "$multi" 127.0.0.2 && wait_for 5 accepts "$multi" ::1 ||
+	{ echo "Bail out! openssl s_server on 127.0.0.2 or ::1 did not start"; exit 1; }
 printf '127.0.0.1 multi.test\n127.0.0.2 multi.test\n::1 multi.test\n' >"$T/hosts"
 inns() { unshare -m sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$T/hosts" "$@"; }
 run inns "$C" -H multi.test -p "$multi" --ca-file "$P/ca.pem" --no-host-check --all-addresses

@@ -97,10 +97,8 @@ zone:
 EOF
 nsd -d -c "$Z/nsd.conf" &
 track $!
-for _ in $(seq 50); do
-	drill -p "$dp" @127.0.0.1 SOA dane.test 2>/dev/null | grep -q 'ANSWER: 1' && break
-	sleep 0.1
-done
+nsd_answers() { drill -p "$dp" @127.0.0.1 SOA dane.test 2>/dev/null | grep -q 'ANSWER: 1'; }
+wait_for 5 nsd_answers || { echo "Bail out! nsd did not answer for dane.test"; exit 1; }
 
 dane() {
 	local port=$1

@@ -59,7 +59,7 @@ postfix -c "$PF/conf" check >"$T/postfix-check.log" 2>&1 ||
 	{ echo "Bail out! postfix check failed"; exit 1; }
 postfix -c "$PF/conf" start >"$T/postfix-start.log" 2>&1 ||
 	{ echo "Bail out! postfix did not start"; cat "$PF/maillog" 2>/dev/null | sed 's/^/# /'; exit 1; }
-for _ in $(seq 50); do [ -s "$PF/queue/pid/master.pid" ] && break; sleep 0.1; done
+wait_for 5 test -s "$PF/queue/pid/master.pid"
 track "$(tr -d ' ' <"$PF/queue/pid/master.pid")"
 wait_port "$smtp_port" 10 || echo "# postfix is not listening on $smtp_port"
 
@@ -68,8 +68,8 @@ run "$C" -H 127.0.0.1 -p "$smtp_port" --starttls smtp -N mail.example.test --ca-
 is "$rc" 0 "postfix STARTTLS: OK"
 like "$first" "^TLS OK - 127.0.0.1: $MAIL, expires [0-9-]+ \\(365 days\\)\\|days=365;30:;14:$" \
 	"postfix STARTTLS: status line and perfdata"
-# postfix logs through postlogd: give the line a moment to arrive.
-for _ in $(seq 30); do grep -q 'disconnect from' "$PF/maillog" 2>/dev/null && break; sleep 0.1; done
+# postfix logs through postlogd: wait for the session's last line.
+wait_for 5 grep -q 'disconnect from' "$PF/maillog"
 like "$(cat "$PF/maillog")" "disconnect from [^ ]+ ehlo=1 starttls=1 quit=1 commands=3" \
 	"postfix saw EHLO, STARTTLS and a polite QUIT"
 run "$C" -H 127.0.0.1 -p "$smtp_port" --starttls submission -N mail.example.test --ca-file "$P/ca.pem" -w 400 -c 100

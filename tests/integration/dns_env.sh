@@ -157,11 +157,7 @@ EOF
 
 # dns_wait ADDR PORT: waits until ADDR:PORT accepts TCP (nsd serves both).
 dns_wait() {
-	for _ in $(seq 1 100); do
-		(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
+	wait_for 10 accepts "$2" "$1"
 }
 
 dns_env_start() {

@@ -15,7 +15,6 @@ usage: dns_fake_server.py MODE PORT
 import socket
 import struct
 import sys
-import time
 
 
 def reply_header(query, flags, qd):
@@ -70,7 +69,6 @@ def main():
         elif mode == "wrongid":
             bad = bytes([data[0] ^ 0xFF, data[1]]) + data[2:]
             udp.sendto(reply_header(bad, 0x8180, 1) + question(data), peer)
-        time.sleep(0)
 
 
 if __name__ == "__main__":

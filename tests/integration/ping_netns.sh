@@ -103,13 +103,9 @@ _netns_router() {
 
 # responder_up ADDR=DELAYS:PATTERN...: starts ping_responder.py in S.
 responder_up() {
-	local ready="$T/responder.ready" i
+	local ready="$T/responder.ready"
 	rm -f "$ready"
 	ip netns exec "$NS_S" python3 "$SRC/tests/integration/ping_responder.py" "$ready" "$@" &
 	track $!
-	for i in $(seq 1 50); do
-		[ -s "$ready" ] && return 0
-		sleep 0.1
-	done
-	return 1
+	wait_for 5 test -s "$ready"
 }

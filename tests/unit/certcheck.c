@@ -176,8 +176,12 @@ test_no_tls(void)
 	is_int(certcheck_eval(&c, &p, "x.test", NULL, &out), GL_CRITICAL,
 	       "a connection without TLS is CRITICAL");
 	is_str(sb_str(&out.summary), "no server certificate", "and says why");
-	is_int(p.warn_days, 30, "default -w is 30 days");
-	is_int(p.crit_days, 14, "default -c is 14 days");
+	ok(p.days.warn.set && p.days.warn.start == 30 && p.days.warn.end_inf &&
+	           !p.days.warn.inside,
+	   "default -w is '30:' (fewer than 30 days left)");
+	ok(p.days.crit.set && p.days.crit.start == 14 && p.days.crit.end_inf &&
+	           !p.days.crit.inside,
+	   "default -c is '14:' (fewer than 14 days left)");
 	ok(p.verify && p.check_host && p.forbid_weak_sig && p.min_key_bits == 2048,
 	   "defaults verify, check the host, forbid SHA-1/MD5, want 2048-bit RSA");
 	sb_free(&out.summary);
@@ -193,8 +197,8 @@ test_tls_opts(void)
 	   "IP literals told from names");
 	certcheck_tls_opts(&to, "mail.example.test");
 	is_str(to.sni, "mail.example.test", "tls opts: a name is sent as SNI");
-	ok(to.status_request && to.no_trust_store && !to.security_level_0 && to.ca_file == NULL,
-	   "tls opts: staple asked for, no store in the TLS context");
+	ok(to.status_request && !to.security_level_0 && to.min_version == 0,
+	   "tls opts: staple asked for, any version, default security level");
 	certcheck_tls_opts(&to, "2001:db8::1");
 	ok(to.sni == NULL, "tls opts: an address is never SNI (RFC 6066 section 3)");
 	certcheck_tls_opts(&to, NULL);

@@ -116,19 +116,14 @@ static struct disk_limits
 limits(const char *w, const char *c, const char *wi, const char *ci)
 {
 	struct disk_limits l;
-	struct disk_threshold t;
+	const char *arg[] = {w, c, wi, ci};
 	char err[100];
 	memset(&l, 0, sizeof l);
 	l.unit = MiB;
 	l.unit_name = "MiB";
-	if (w && disk_threshold_parse(w, false, &t, err, sizeof err) == 0)
-		disk_limits_set(&l, false, &t);
-	if (c && disk_threshold_parse(c, false, &t, err, sizeof err) == 0)
-		disk_limits_set(&l, true, &t);
-	if (wi && disk_threshold_parse(wi, true, &l.warn_inode, err, sizeof err) != 0)
-		l.warn_inode.set = false;
-	if (ci && disk_threshold_parse(ci, true, &l.crit_inode, err, sizeof err) != 0)
-		l.crit_inode.set = false;
+	for (size_t i = 0; i < 4; i++)
+		if (arg[i] != NULL)
+			disk_limits_parse(&l, "wcWK"[i], arg[i], err, sizeof err);
 	return l;
 }
 
@@ -162,6 +157,7 @@ test_eval(void)
 static void
 test_levels(void)
 {
+	char err[100];
 	struct disk_usage u = usage(100 * MiB, 15 * MiB, 15 * MiB);
 	struct disk_limits l = limits("20%", "15", NULL, NULL);
 	double lv;
@@ -174,7 +170,8 @@ test_levels(void)
 	l = limits("200", NULL, NULL, NULL);
 	ok(disk_used_level(&l, false, &u, &lv) && lv == 0, "a size above the total: level 0");
 	l = limits("10%", NULL, NULL, NULL);
-	disk_limits_set(&l, false, &(struct disk_threshold){true, false, 30, MiB});
+	ok(disk_limits_parse(&l, 'w', "30MiB", err, sizeof err) == 0,
+	   "-w 30MiB beside -w 10%%");
 	ok(disk_used_level(&l, false, &u, &lv) && lv == 70 * MiB,
 	   "percent and size: the lower level (70 MiB)");
 	u = usage(10485760, 0, 0);

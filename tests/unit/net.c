@@ -73,7 +73,7 @@ main(void)
 
 	ok(lfd >= 0, "listening on 127.0.0.1:%u", port);
 
-	deadline_arm("TEST", 5, GL_CRITICAL);
+	deadline_arm("TEST", 5, GL_CRITICAL, NULL, 0);
 	pid_t pid = serve(lfd, "220 hello\r\n250 x\n", 17);
 	net_conn_init(&c);
 	is_int(net_connect(&c, "127.0.0.1", port, AF_INET, err, sizeof err), NET_OK,
@@ -85,7 +85,7 @@ main(void)
 	is_int(net_write(&c, "QUIT\r\n", 6, err, sizeof err), NET_OK, "write");
 
 	/* Nothing more comes: the read must end at the deadline. */
-	deadline_arm("TEST", 1.0, GL_CRITICAL);
+	deadline_arm("TEST", 1.0, GL_CRITICAL, NULL, 0);
 	int64_t t0 = mono_ns();
 	is_int(net_read_line(&c, line, sizeof line, &len, err, sizeof err), NET_ERR_TIMEOUT,
 	       "a silent peer times out");
@@ -97,7 +97,7 @@ main(void)
 
 	char longline[300];
 	memset(longline, 'x', sizeof longline);
-	deadline_arm("TEST", 5, GL_CRITICAL);
+	deadline_arm("TEST", 5, GL_CRITICAL, NULL, 0);
 	pid = serve(lfd, longline, sizeof longline);
 	net_conn_init(&c);
 	net_connect(&c, "127.0.0.1", port, AF_INET, err, sizeof err);

@@ -12,13 +12,15 @@
 #include "tap.h"
 
 static const struct opt_spec specs[] = {
-	{'H', "hostname", required_argument, "HOST", "Host to check."},
-	{'p', "port", required_argument, "PORT", "Port."},
-	{'w', "warning", required_argument, "SECONDS", "Warning threshold."},
-	{300, "secret", required_argument, "SPEC", "A secret."},
-	OPT_IPV4,
-	OPT_IPV6,
-	OPT_END,
+        {'H', "hostname", required_argument, "HOST", "Host to check."},
+        {'p', "port", required_argument, "PORT", "Port."},
+        {'w', "warning", required_argument, "SECONDS", "Warning threshold."},
+        {'D', "days", required_argument, "WARN[,CRIT]", "Days left."},
+        {'S', "state", required_argument, "STATE", "A state."},
+        {300, "secret", required_argument, "SPEC", "A secret."},
+        OPT_IPV4,
+        OPT_IPV6,
+        OPT_END,
 };
 
 static const struct plugin_desc desc = {
@@ -38,6 +40,9 @@ child(int argc, char **argv)
 	int c;
 	unsigned port = 0;
 	char *secret = NULL;
+	struct thresholds days = {0};
+	struct strbuf sb = STRBUF_INIT;
+	enum gl_state st = GL_OK;
 
 	opts_init(&o, &desc, argc, argv);
 	while ((c = opts_next(&o, &arg)) != -1) {
@@ -45,11 +50,19 @@ child(int argc, char **argv)
 		case 'p': port = opts_port(&o, arg); break;
 		case 'w': opts_double(&o, arg, 0, 100); break;
 		case 300: secret = opts_secret(&o, arg); break;
+		case 'D': opts_thresholds(&o, arg, OPTS_BELOW, &days); break;
+		case 'S': st = opts_state(&o, arg); break;
 		}
 	}
 	opts_done(&o);
-	printf("port=%u family=%d verbose=%d timeout=%g state=%d secret=%s\n", port, o.family,
+	range_format(&sb, &days.warn);
+	sb_appendc(&sb, ',');
+	range_format(&sb, &days.crit);
+	printf("port=%u family=%d verbose=%d timeout=%g state=%d secret=%s", port, o.family,
 	       o.verbose, o.timeout, o.timeout_state, secret ? secret : "-");
+	printf(days.warn.set || days.crit.set ? " days=%s" : "", sb_str(&sb));
+	printf(st != GL_OK ? " S=%d\n" : "\n", st);
+	sb_free(&sb);
 	free(secret);
 	exit(0);
 }
@@ -115,6 +128,24 @@ main(void)
 	is_str(line, "check_test v" GLANCE_VERSION " (glance " GLANCE_VERSION ")",
 	       "help starts with the version");
 	is_int(TRY("-V"), 3, "--version exits UNKNOWN");
+
+	is_int(TRY("-D", "30,14"), 0, "-D 30,14 parses");
+	is_str(line, "port=0 family=0 verbose=0 timeout=10 state=2 secret=- days=30:,14:",
+	       "a bare number of days reads as 'N:' (alert below N)");
+	is_int(TRY("--days=,@0:3"), 0, "-D with only a critical range");
+	ok(strstr(line, " days=,@3") != NULL, "an empty side stays unset (%s)", line);
+	is_int(TRY("-D", "14,30"), 3, "a warning that could never fire is UNKNOWN");
+	is_str(line,
+	       "TEST UNKNOWN - -D: warning '14:' could never be reported: critical '30:' "
+	       "covers it",
+	       "and names both ranges");
+	is_int(TRY("-D", ","), 3, "an empty pair is UNKNOWN");
+	is_str(line, "TEST UNKNOWN - -D: ',': not WARN[,CRIT]", "empty pair message");
+	is_int(TRY("-S", "w"), 0, "-S w parses");
+	ok(strstr(line, " S=1") != NULL, "opts_state reads a letter (%s)", line);
+	is_int(TRY("--state=maybe"), 3, "a state that is none is UNKNOWN");
+	is_str(line, "TEST UNKNOWN - --state: 'maybe' is not ok, warning, critical or unknown",
+	       "state message");
 
 	setenv("GLANCE_TEST_SECRET", "s3cret", 1);
 	is_int(TRY("--secret", "env:GLANCE_TEST_SECRET"), 0, "secret from the environment");

@@ -1,6 +1,11 @@
 /* Perfdata and status-line formatting, byte for byte. */
 #include <locale.h>
 #include <stdlib.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "deadline.h"
 
 #include "output.h"
 #include "perfdata.h"
@@ -23,6 +28,55 @@ R(const char *s)
 		is_str(sb_str(&sb_), want, name);                         \
 		sb_free(&sb_);                                            \
 	} while (0)
+
+/* Runs after output_exit()'s exit(): the backstop must already be off,
+ * or its line could follow (or split) the status line just printed. */
+static void
+report_timer(void)
+{
+	struct itimerval it;
+	if (getitimer(ITIMER_REAL, &it) == 0)
+		printf("timer %s\n",
+		       it.it_value.tv_sec || it.it_value.tv_usec ? "armed" : "off");
+}
+
+/* A child arms a 30 s deadline and ends through output_exit(). */
+static void
+test_exit_disarms(void)
+{
+	char buf[256] = "";
+	int fds[2], status = 0;
+
+	if (pipe(fds) != 0) {
+		ok(0, "pipe for the output_exit child");
+		return;
+	}
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct gl_output o;
+		dup2(fds[1], 1);
+		close(fds[0]);
+		if (deadline_arm("TEST", 30, GL_CRITICAL, NULL, 0) != 0)
+			_exit(99);
+		atexit(report_timer);
+		output_init(&o, "TEST");
+		output_summary(&o, "done");
+		output_exit(&o);
+	}
+	close(fds[1]);
+	size_t got = 0;
+	ssize_t n;
+	while ((n = read(fds[0], buf + got, sizeof buf - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	is_int(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0,
+	       "output_exit exits with the state");
+	is_str(buf, "TEST OK - done\ntimer off\n",
+	       "output_exit disarms the deadline before it prints");
+}
 
 int
 main(void)
@@ -103,5 +157,6 @@ main(void)
 	ok(state_parse("u", &s) == 0 && s == GL_UNKNOWN, "state_parse takes letters");
 	ok(state_parse("2", &s) == 0 && s == GL_CRITICAL, "state_parse takes digits");
 	ok(state_parse("x", &s) == -1 && state_parse("", &s) == -1, "state_parse rejects junk");
+	test_exit_disarms();
 	return done_testing();
 }

@@ -40,28 +40,10 @@ test_rta_pl(void)
 }
 
 static void
-test_pair(void)
-{
-	char err[160];
-	double w, c;
-	ok(icmp_parse_pair("10,50", &w, &c, err, sizeof err) == 0 && w == 10 && c == 50,
-	   "pair '10,50'");
-	ok(icmp_parse_pair(",50", &w, &c, err, sizeof err) == 0 && w < 0 && c == 50,
-	   "pair ',50' leaves warning unset");
-	ok(icmp_parse_pair("2.5,", &w, &c, err, sizeof err) == 0 && w == 2.5 && c < 0,
-	   "pair '2.5,' leaves critical unset");
-	ok(icmp_parse_pair(",", &w, &c, err, sizeof err) == -1, "pair ',' is rejected");
-	ok(icmp_parse_pair("10", &w, &c, err, sizeof err) == -1, "pair without comma rejected");
-	ok(icmp_parse_pair("1,2,3", &w, &c, err, sizeof err) == -1,
-	   "pair with two commas rejected");
-	ok(icmp_parse_pair("-1,2", &w, &c, err, sizeof err) == -1, "negative pair rejected");
-}
-
-static void
 test_limits(void)
 {
 	char err[160];
-	struct icmp_limits l = {100, 500, 20, 60, -1, -1, -1, -1};
+	struct icmp_limits l = {.wrta = 100, .crta = 500, .wpl = 20, .cpl = 60};
 	ok(icmp_limits_check(&l, err, sizeof err) == 0,
 	   "warn 100,20%% below crit 500,60%% is fine");
 	l.wrta = 600;
@@ -72,13 +54,6 @@ test_limits(void)
 	l.wpl = 70;
 	ok(icmp_limits_check(&l, err, sizeof err) == -1 && strstr(err, "packet loss") != NULL,
 	   "warn PL above crit PL is an error");
-	l.wpl = 20;
-	l.wjit = 5;
-	l.cjit = 4;
-	ok(icmp_limits_check(&l, err, sizeof err) == -1 && strstr(err, "jitter") != NULL,
-	   "warn jitter above crit jitter is an error");
-	l.cjit = -1;
-	ok(icmp_limits_check(&l, err, sizeof err) == 0, "a lone jitter warning is fine");
 }
 
 static struct icmp_stats
@@ -97,7 +72,8 @@ mkstats(unsigned sent, unsigned recv, double avg_ms, double max_ms, double jit_m
 static void
 test_evaluate(void)
 {
-	struct icmp_limits l = {100, 500, 20, 60, -1, -1, -1, -1};
+	struct icmp_limits l = {.wrta = 100, .crta = 500, .wpl = 20, .cpl = 60};
+	char err[160];
 	struct icmp_stats s = mkstats(5, 5, 0.05, 0.1, 0.01);
 	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_OK, "all answered fast: OK");
 	s = mkstats(5, 5, 100, 100, 0);
@@ -120,15 +96,17 @@ test_evaluate(void)
 	s = mkstats(5, 5, 1, 1, 0);
 	is_int(icmp_evaluate(&l, &s, ICMP_FATE_HOST_UNREACH), GL_CRITICAL,
 	       "an ICMP error is CRITICAL");
-	l.wmax = 10;
-	l.cmax = 50;
+	thresholds_parse("10,50", false, &l.max, err, sizeof err);
 	s = mkstats(5, 5, 5, 10, 0);
+	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_OK,
+	       "max RTT at the warn range's end: OK (ranges alert above)");
+	s = mkstats(5, 5, 5, 10.5, 0);
 	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_WARNING,
-	       "max RTT reaching warn: WARNING");
-	s = mkstats(5, 5, 5, 50, 0);
+	       "max RTT above warn: WARNING");
+	s = mkstats(5, 5, 5, 50.5, 0);
 	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_CRITICAL,
-	       "max RTT reaching crit: CRITICAL");
-	l.cjit = 2;
+	       "max RTT above crit: CRITICAL");
+	thresholds_parse(",2", false, &l.jit, err, sizeof err);
 	s = mkstats(5, 5, 5, 5, 3);
 	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_CRITICAL,
 	       "jitter over crit: CRITICAL");
@@ -378,7 +356,6 @@ int
 main(void)
 {
 	test_rta_pl();
-	test_pair();
 	test_limits();
 	test_evaluate();
 	test_stats();

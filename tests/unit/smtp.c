@@ -355,7 +355,7 @@ test_reader(void)
 	int lfd = listen_any(&port);
 
 	ok(lfd >= 0, "listening on 127.0.0.1:%u", port);
-	deadline_arm("TEST", 5, GL_CRITICAL);
+	deadline_arm("TEST", 5, GL_CRITICAL, NULL, 0);
 	is_int(read_from(lfd, port, LIT("250-a\r\n250-b\r\n250 c\r\n"), 1, &r, err, sizeof err),
 	       NET_OK, "reader: a multi-line reply");
 	is_str(r.text, "a\nb\nc", "reader: all lines kept");
@@ -368,7 +368,7 @@ test_reader(void)
 	is_int(read_from(lfd, port, LIT("220 a\0b\r\n"), 1, &r, err, sizeof err), NET_ERR_IO,
 	       "reader: a line with a NUL byte is refused");
 	is_str(err, "reply line with a NUL byte", "reader: naming the NUL");
-	deadline_arm("TEST", 1, GL_CRITICAL);
+	deadline_arm("TEST", 1, GL_CRITICAL, NULL, 0);
 	is_int(read_from(lfd, port, LIT("250-half"), 1, &r, err, sizeof err), NET_ERR_TIMEOUT,
 	       "reader: a reply that stops midway times out");
 	is_str(err, "timeout in the middle of a reply", "reader: and says where");
@@ -437,7 +437,7 @@ test_starttls_smtp(void)
 	int lfd = listen_any(&port);
 
 	ok(lfd >= 0, "starttls: listening on 127.0.0.1:%u", port);
-	deadline_arm("TEST", 5, GL_CRITICAL);
+	deadline_arm("TEST", 5, GL_CRITICAL, NULL, 0);
 	for (size_t i = 0; i < sizeof starttls_cases / sizeof starttls_cases[0]; i++) {
 		const struct starttls_case *t = &starttls_cases[i];
 		is_int(starttls_from(lfd, port, t->data, strlen(t->data), t->repeat, err,
@@ -446,7 +446,7 @@ test_starttls_smtp(void)
 		if (t->st != NET_OK)
 			is_str(err, t->err, "starttls smtp: %s: reason", t->name);
 	}
-	deadline_arm("TEST", 1, GL_CRITICAL);
+	deadline_arm("TEST", 1, GL_CRITICAL, NULL, 0);
 	is_int(starttls_from(lfd, port, LIT("220 mx\r\n250-mx\r\n"), 1, err, sizeof err),
 	       NET_ERR_TIMEOUT, "starttls smtp: an EHLO reply that stops midway times out");
 	is_str(err, "127.0.0.1, reply to EHLO: timeout in the middle of a reply",
