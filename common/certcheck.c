@@ -798,7 +798,7 @@ cc_summary(struct cc *x, struct gl_output *out)
 		na = 0;
 	cert_format_date(na, d, sizeof d);
 	if (x->problems.len > 0)
-		output_summary(out, "%s; ", sb_str(&x->problems));
+		output_summary(out, "%s / ", sb_str(&x->problems));
 	long days = cert_days_left(x->now, na);
 	if (x->now >= na)
 		output_summary(out, "%s, issuer %s, expired %s", n, in, d);

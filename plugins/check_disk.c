@@ -1189,7 +1189,7 @@ fs_summary(struct disk_check *ck, const struct disk_fs *f, bool *first)
 
 	if (c->errors_only && f->state == GL_OK)
 		return;
-	output_summary(&ck->out, "%s", *first ? "free space: " : "; ");
+	output_summary(&ck->out, "%s", *first ? "free space: " : ", ");
 	*first = false;
 	if (f->error) {
 		output_summary(&ck->out, "%s", f->error);
@@ -1242,7 +1242,7 @@ fs_long(struct disk_check *ck, const struct disk_fs *f)
 		sb_appendf(&sb, ", inodes %d%% free%s", disk_inode_free_pct(&f->u),
 		           f->inode_alert ? " (alert)" : "");
 	if (f->note)
-		sb_appendf(&sb, "; agent: %s", f->note);
+		sb_appendf(&sb, ", agent: %s", f->note);
 	output_long(&ck->out, "%s", sb_str(&sb));
 	sb_free(&sb);
 }

@@ -310,7 +310,7 @@ ping_open(struct ping_ctx *c)
 		output_die("PING", GL_UNKNOWN, "Cannot open an ICMP socket (%s)",
 		           c->e.sock_err[fi]);
 	output_die("PING", GL_UNKNOWN,
-	           "Cannot open an ICMP socket (%s); allow group %d in "
+	           "Cannot open an ICMP socket (%s), allow group %d in "
 	           "net.ipv4.ping_group_range or grant CAP_NET_RAW",
 	           c->e.sock_err[fi], (int)getgid());
 }

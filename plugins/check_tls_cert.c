@@ -306,7 +306,7 @@ tc_old_protocols(struct tc_check *k, const struct addrinfo *ai, int negotiated)
 		return;
 	}
 	output_state(&k->out, GL_CRITICAL);
-	output_summary(&k->out, "; server accepts %s (minimum %s)", tls_version(&c),
+	output_summary(&k->out, " / server accepts %s (minimum %s)", tls_version(&c),
 	               tc_version_name(min));
 	net_close(&c);
 }
@@ -352,7 +352,7 @@ tc_probe_all(struct tc_check *k, const struct addrinfo *res)
 
 	for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
 		net_addr_str(ai->ai_addr, addr, sizeof addr);
-		output_summary(&k->out, "%s%s (%s): ", ai == res ? "" : "; ", k->a.host, addr);
+		output_summary(&k->out, "%s%s (%s): ", ai == res ? "" : " / ", k->a.host, addr);
 		enum net_status st = tc_connect(k, ai, &c, err, sizeof err);
 		if (st == NET_OK)
 			tc_report(k, &c, ai, true);
@@ -421,7 +421,7 @@ tc_run(struct tc_check *k)
 		tc_probe_first(k, res);
 	freeaddrinfo(res);
 	if (k->dane_err[0] != '\0')
-		output_summary(&k->out, "; DANE: %s", k->dane_err);
+		output_summary(&k->out, " / DANE: %s", k->dane_err);
 }
 
 int
