@@ -28,7 +28,7 @@ like "$first" "^PING OK - Packet loss = 0%, RTA = " "-4 -H localhost resolves to
 run "$P" -4 -H localhost,127.0.0.2 -p 1
 like "$out" $'\nlocalhost \\(127\\.0\\.0\\.1\\): OK - Packet loss = 0%, RTA = [0-9.]+ ms\n127\\.0\\.0\\.2: OK - ' \
 	"long output names the address a host name resolved to"
-like "$first" '\|localhost_rta=' "perfdata labels use the host as given"
+like "$first" '\|localhostrta=' "perfdata labels use the host as given"
 
 run "$P" -H 127.0.0.1 -n 3 -i 1 -v
 is "$rc" 0 "-n (check_icmp's letter for -p): exit 0"
@@ -76,7 +76,7 @@ for i in $(seq 0 999); do hosts+=("127.$((i / 250)).$((i % 7)).$((i % 250 + 1))"
 list=$(IFS=,; echo "${hosts[*]}")
 elapsed_ms "$P" -H "$list"
 is "$rc" 0 "1000 loopback hosts: exit 0"
-like "$first" '^PING OK - 1000/1000 hosts OK\|127\.0\.0\.1_rta=' "1000 hosts: all OK, labels prefixed"
+like "$first" '^PING OK - 1000/1000 hosts OK\|127\.0\.0\.1rta=' "1000 hosts: all OK, labels prefixed"
 is "$(printf '%s\n' "$out" | tail -n +2 | grep -cE '^127\.[0-9.]+: OK - Packet loss = 0%, RTA = [0-9.]+ ms$')" 1000 \
 	"1000 hosts: one long-output line each"
 is "$(printf '%s\n' "$first" | tr ' |' '\n\n' | grep -cE '^127\.[0-9.]+_(rta|pl|rtmin|rtmax|jitter)=')" 5000 \
@@ -95,7 +95,7 @@ ok $((ms > 300)) "-I 0: the same 200 requests at once ($ms ms)"
 
 run "$P" -H 127.0.0.1 -H ::1,127.0.0.2 -4 -p 2 -i 10
 is "$rc" 2 "-H repeated and comma-separated, one host of the wrong family: exit 2"
-like "$first" '^PING CRITICAL - 2/3 hosts OK, 1 CRITICAL: ::1 \(Cannot resolve host name ::1: [^)]+\)\|127\.0\.0\.1_rta=' \
+like "$first" '^PING CRITICAL - 2/3 hosts OK, 1 CRITICAL: ::1 \(Cannot resolve host name ::1: [^)]+\)\|127\.0\.0\.1rta=' \
 	"the failing host is named in the summary"
 like "$out" $'\n127\.0\.0\.1: OK - Packet loss = 0%, RTA = [0-9.]+ ms\n::1: CRITICAL - Cannot resolve host name ::1: [^\n]+\n127\.0\.0\.2: OK - Packet loss = 0%' \
 	"long output: one line per host, in order"
