@@ -173,8 +173,8 @@ struct dns_check {
 	const char *expect[MAX_LIST];
 	struct dns_expect exp[MAX_LIST];  /* expect, parsed */
 	size_t nexpect;
-	ldns_rr_type types[2];   /* asked per server: qtype, or A and AAAA */
-	size_t ntypes;
+	ldns_rr_type types[3];   /* qtype, or A, AAAA (asked) and CNAME (in */
+	size_t ntypes, nquery;   /* their answers): judged and shown */
 	bool expect_all, expect_aa, expect_nx, tcp, dnssec, norecurse;
 	bool dig_spelling;       /* -l given: check_dig's option meanings */
 	bool dig_do;             /* check_dig -A +dnssec: DO bit, no validation */
@@ -340,6 +340,10 @@ validate_opts(const struct opts *o, struct dns_check *c)
 	 * only AAAA records resolves. check_dig asks for A alone. */
 	if (!c->qtype_set && !c->dig_spelling && c->qtype == LDNS_RR_TYPE_A)
 		c->types[c->ntypes++] = LDNS_RR_TYPE_AAAA;
+	c->nquery = c->ntypes;
+	/* "-a www.example.test." names the CNAME target, as check_dns. */
+	if (c->nquery == 2)
+		c->types[c->ntypes++] = LDNS_RR_TYPE_CNAME;
 	if (c->expect_all && c->nexpect == 0)
 		opts_usage_error(o, "-L needs the expected answers (-a)");
 	for (size_t i = 0; i < c->nexpect; i++)
@@ -485,7 +489,7 @@ lookup_format(const struct dns_check *c, const ldns_rr_list *ans, struct strbuf 
 			sb_appendf(sb, " %s %.*s... (%zu records)", tname, ANSWER_MAX, sb_str(&d), n);
 		else if (n > 0)
 			sb_appendf(sb, " %s %s", tname, sb_str(&d));
-		total += n;
+		total += t < c->nquery ? n : 0;
 		sb_free(&d);
 	}
 	return total;
@@ -520,7 +524,7 @@ lookup_judge(struct dns_check *c, struct probe *p, const struct dns_reply *r,
 	int rcode = ldns_pkt_get_rcode(r->pkt);
 
 	type_name(c->qtype, tname, sizeof tname);
-	if (c->ntypes > 1)
+	if (c->nquery > 1)
 		snprintf(tname, sizeof tname, "A/AAAA");
 	append_name(&p->text, c->qname);
 	if (rcode == LDNS_RCODE_NXDOMAIN && c->expect_nx) {
@@ -555,7 +559,7 @@ static enum dns_status
 lookup_query(struct dns_check *c, struct probe *p, size_t left, struct dns_reply *r,
 	     ldns_rr_list **ans, char *err, size_t errlen)
 {
-	size_t queries = left * c->ntypes;
+	size_t queries = left * c->nquery;
 	enum dns_status st = dns_query(p->srv, c->qname, c->types[0], query_flags(c),
 				       share_ms(queries), r, err, errlen);
 
@@ -565,7 +569,7 @@ lookup_query(struct dns_check *c, struct probe *p, size_t left, struct dns_reply
 	*ans = ldns_rr_list_clone(ldns_pkt_answer(r->pkt));
 	if (*ans == NULL)
 		*ans = ldns_rr_list_new();
-	for (size_t t = 1; t < c->ntypes && ldns_pkt_get_rcode(r->pkt) == LDNS_RCODE_NOERROR;
+	for (size_t t = 1; t < c->nquery && ldns_pkt_get_rcode(r->pkt) == LDNS_RCODE_NOERROR;
 	     t++) {
 		struct dns_reply more;
 		st = dns_query(p->srv, c->qname, c->types[t], query_flags(c),
@@ -1194,11 +1198,15 @@ dnsbl_run(struct dns_check *c)
 		perfdata_append(&c->out.perf, &items[i]);
 }
 
-/* check_dig's spelling is recognised by -l NAME (--lookup), the one
- * option check_dig requires and check_dns lacks. */
+/* check_dig's spelling is recognised by the name check_dig, or by -l
+ * NAME (--lookup), the one option check_dig requires and check_dns lacks. */
 static bool
 dig_spelling(int argc, char **argv)
 {
+	const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
+
+	if (argc > 0 && strcmp(base ? base + 1 : argv[0], "check_dig") == 0)
+		return true;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			break;
