@@ -223,6 +223,7 @@ static const struct plugin_desc disk_desc = {
         .purpose = "Checks free space and inodes of local file systems, or of a host's\n"
                    "disks over SNMP, against percent or size thresholds.",
         .usage = "-w FREE -c FREE [-W PCT -K PCT] [-p PATH]... [-x PATH] [-X TYPE] [-N TYPE]\n"
+                 "       [-C -w FREE -c FREE [-g GROUP] -p PATH...]... [-f] [-L]\n"
                  "       [-u UNIT] [-l] [-A] [-e] [-M] [-r REGEX] [-t SECS[:STATE]]\n"
                  "       [-H HOST [--snmp-version 2c|3] [--snmp-auth-file FILE] ...]",
         .notes =
