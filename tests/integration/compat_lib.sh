@@ -33,16 +33,19 @@ _compat_readme=${SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}/READM
 
 # compat_diff_rows: the table rows as ID<TAB>PEER<TAB>KIND<TAB>GLANCE<TAB>PEER
 compat_diff_rows() {
-	awk -F'|' '
+	awk '
 		/^#+ Differences from monitoring-plugins/ { on = 1; next }
 		on && /^#/ { on = 0 }
 		on && /^\| *D[0-9]+ *\|/ {
+			line = $0
+			gsub(/\\\|/, "\001", line)  # a "\|" inside a cell is a "|"
+			split(line, f, "|")
 			for (i = 2; i <= 6; i++) {
-				gsub(/^ +| +$/, "", $i)
-				gsub(/^`|`$/, "", $i)
-				gsub(/\\\|/, "|", $i)
+				gsub(/^ +| +$/, "", f[i])
+				gsub(/^`|`$/, "", f[i])
+				gsub(/\001/, "|", f[i])
 			}
-			printf "%s\t%s\t%s\t%s\t%s\n", $2, $3, $4, $5, $6
+			printf "%s\t%s\t%s\t%s\t%s\n", f[2], f[3], f[4], f[5], f[6]
 		}' "$_compat_readme"
 }
 
