@@ -559,9 +559,10 @@ static enum dns_status
 lookup_query(struct dns_check *c, struct probe *p, size_t left, struct dns_reply *r,
 	     ldns_rr_list **ans, char *err, size_t errlen)
 {
-	size_t queries = left * c->nquery;
+	/* Each query may use this server's share of the time left: the
+	 * AAAA query follows only an A reply, from what that left over. */
 	enum dns_status st = dns_query(p->srv, c->qname, c->types[0], query_flags(c),
-				       share_ms(queries), r, err, errlen);
+				       share_ms(left), r, err, errlen);
 
 	p->seconds = r->seconds;
 	if (st != DNS_OK)
@@ -573,7 +574,7 @@ lookup_query(struct dns_check *c, struct probe *p, size_t left, struct dns_reply
 	     t++) {
 		struct dns_reply more;
 		st = dns_query(p->srv, c->qname, c->types[t], query_flags(c),
-			       share_ms(queries - t), &more, err, errlen);
+			       share_ms(left), &more, err, errlen);
 		p->seconds += more.seconds;
 		if (st != DNS_OK) {
 			dns_reply_free(r);
@@ -581,8 +582,11 @@ lookup_query(struct dns_check *c, struct probe *p, size_t left, struct dns_reply
 			return st;
 		}
 		const ldns_rr_list *extra = ldns_pkt_answer(more.pkt);
+		/* Only the asked type: the CNAMEs are in the first answer already. */
 		for (size_t i = 0; extra && i < ldns_rr_list_rr_count(extra); i++)
-			ldns_rr_list_push_rr(*ans, ldns_rr_clone(ldns_rr_list_rr(extra, i)));
+			if (ldns_rr_get_type(ldns_rr_list_rr(extra, i)) == c->types[t])
+				ldns_rr_list_push_rr(*ans,
+						     ldns_rr_clone(ldns_rr_list_rr(extra, i)));
 		dns_reply_free(&more);
 	}
 	return DNS_OK;
