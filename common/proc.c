@@ -41,7 +41,8 @@ static void
 proc_child(char *const argv[], const int out[2], const int errp[2], const int ex[2])
 {
 	int null = open("/dev/null", O_RDONLY);
-	if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(out[1], STDOUT_FILENO) < 0 ||
+	/* A group of its own, so a kill reaches what the tool started too. */
+	if (setpgid(0, 0) != 0 || null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(out[1], STDOUT_FILENO) < 0 ||
 	    dup2(errp[1], STDERR_FILENO) < 0)
 		_exit(127);
 	signal(SIGPIPE, SIG_DFL);
@@ -213,27 +214,25 @@ static enum proc_status
 proc_reap(struct proc_run *pr, bool kill_it)
 {
 	int status = 0;
-	int pfd = (int)syscall(SYS_pidfd_open, pr->pid, 0);
+	bool lingers = false;
+	int pfd = kill_it ? -1 : (int)syscall(SYS_pidfd_open, pr->pid, 0);
 
-	if (!kill_it && pfd >= 0) {
+	if (pfd >= 0) {
 		struct pollfd p = {.fd = pfd, .events = POLLIN};
 		int rc;
 		while ((rc = poll(&p, 1, deadline_remaining_ms())) < 0 && errno == EINTR)
 			;
-		kill_it = rc == 0;
-	} else if (pfd < 0) {
-		kill_it = true;
-	}
-	if (pfd >= 0)
+		lingers = rc == 0;
 		close(pfd);
-	if (kill_it)
-		kill(pr->pid, SIGKILL);
+	}
+	if (kill_it || lingers)
+		kill(-pr->pid, SIGKILL);
 	while (waitpid(pr->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	pr->pid = -1;
 	pr->r->exited = WIFEXITED(status);
 	pr->r->status = WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status);
-	return kill_it ? proc_timeout(pr) : PROC_OK;
+	return lingers ? proc_timeout(pr) : PROC_OK;
 }
 
 enum proc_status

@@ -6,7 +6,7 @@
  * tool that prints a million lines is parsed in constant memory; the
  * start of stderr is kept for the error message. A tool that outlives the
  * deadline, prints more than the cap or whose line the callback rejects
- * is killed (SIGKILL) and reaped before proc_run() returns. */
+ * is killed (SIGKILL, with its process group) and reaped before proc_run() returns. */
 #ifndef GLANCE_PROC_H
 #define GLANCE_PROC_H
 
