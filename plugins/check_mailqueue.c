@@ -322,18 +322,23 @@ mqc_line(void *ctx, const char *line, size_t len, char *err, size_t errlen)
 	return -1;
 }
 
-/* What to grant when the tool refused to list the queue. */
-static const char *
-mqc_grant(enum mq_kind k)
+/* What to grant user when the tool refused to list the queue. */
+static void
+mqc_grant(struct strbuf *sb, enum mq_kind k, const char *user)
 {
 	switch (k) {
-	case MQ_POSTFIX: return "add it to authorized_mailq_users in main.cf";
+	case MQ_POSTFIX:
+		sb_appendf(sb, "add %s to authorized_mailq_users in main.cf", user);
+		return;
 	case MQ_EXIM:
-		return "set queue_list_requires_admin = false in the Exim configuration, "
-		       "or make it an Exim admin user";
+		sb_appendf(sb,
+		           "set queue_list_requires_admin = false in the Exim "
+		           "configuration, or make %s an Exim admin user (admin_groups)",
+		           user);
+		return;
 	case MQ_SENDMAIL: break;
 	}
-	return "remove restrictmailq from sendmail's PrivacyOptions";
+	sb_append(sb, "remove restrictmailq from sendmail's PrivacyOptions");
 }
 
 static bool
@@ -360,14 +365,18 @@ mqc_tool_failed(const struct mqc_check *ck, const struct proc_result *r, char *e
 	const char *who = pw ? pw->pw_name : "this user";
 
 	proc_stderr_line(r, line, sizeof line);
-	if (mqc_refused(r))
-		snprintf(err, errlen, "%s refused to list the queue for %s (%s): %s", ck->cfg->tool,
-		         who, line, mqc_grant(ck->cfg->mta));
-	else if (r->exited)
+	if (mqc_refused(r)) {
+		struct strbuf sb = STRBUF_INIT;
+		mqc_grant(&sb, ck->cfg->mta, who);
+		snprintf(err, errlen, "%s refused to list the queue for user %s (%s): %s",
+		         ck->cfg->tool, who, line, sb_str(&sb));
+		sb_free(&sb);
+	} else if (r->exited) {
 		snprintf(err, errlen, "%s exited %d: %s", ck->cfg->tool, r->status,
 		         line[0] ? line : "(no message)");
-	else
+	} else {
 		snprintf(err, errlen, "%s was killed by signal %d", ck->cfg->tool, r->status);
+	}
 }
 
 static enum gl_state
