@@ -916,7 +916,10 @@ snmpc_extend_shape(const struct snmpc_extend *x, char *err, size_t errlen)
 		return -1;
 	}
 	if (strspn(out, " \t") >= first || bar == out) {
-		snprintf(err, errlen, "the remote command printed no status line");
+		snprintf(err, errlen,
+		         "the remote command printed no status line (exit %d; can the "
+		         "agent's user run it?)",
+		         x->result);
 		return -1;
 	}
 	const char *lbar = out[first] ? strchr(out + first + 1, '|') : NULL;
