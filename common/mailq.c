@@ -374,6 +374,22 @@ mq_exim_line(struct mq_parser *p, const char *s, size_t n, char *err, size_t err
 		mq_end_msg(p);
 		return mq_exim_header(p, s, n, err, errlen);
 	}
+	const char *rest = s;
+	size_t rn = n;
+	mq_word(&rest, &rn, &w, &wn);
+	/* What Exim prints for a message it cannot read: the id alone, then
+	 * "*** spool read error: REASON ***". */
+	if (mq_exim_id_time(w, wn) >= 0 && mq_blank(rest, rn))
+		return 0;
+	if (wn == 3 && memcmp(w, "***", 3) == 0) {
+		char msg[200];
+		while (rn > 0 && isspace((unsigned char)*rest))
+			rest++, rn--;
+		while (rn > 0 && (rest[rn - 1] == '*' || isspace((unsigned char)rest[rn - 1])))
+			rn--;
+		snprintf(msg, sizeof msg, "Exim cannot read the spool (%.*s)", (int)rn, rest);
+		return mq_bad_line(p, err, errlen, msg);
+	}
 	if (!p->in_msg || !isspace((unsigned char)s[0]))
 		return mq_bad_line(p, err, errlen, "not an exim -bp message or recipient line");
 	mq_word(&s, &n, &w, &wn);

@@ -265,8 +265,15 @@ proc_run(char *const argv[], const struct proc_limits *lim, proc_line_fn fn, voi
 void
 proc_stderr_line(const struct proc_result *r, char *buf, size_t len)
 {
-	const char *s = r->stderr_head;
-	while (*s == '\n' || *s == '\r')
-		s++;
-	snprintf(buf, len, "%.*s", (int)strcspn(s, "\r\n"), s);
+	const char *s = r->stderr_head, *best = s;
+	size_t best_n = 0;
+
+	while (*s) {
+		size_t n = strcspn(s, "\r\n");
+		if (n > 0)
+			best = s, best_n = n;
+		s += n;
+		s += strspn(s, "\r\n");
+	}
+	snprintf(buf, len, "%.*s", (int)best_n, best);
 }

@@ -45,7 +45,8 @@ struct proc_result {
 enum proc_status proc_run(char *const argv[], const struct proc_limits *lim, proc_line_fn fn,
                           void *ctx, struct proc_result *r, char *err, size_t errlen);
 
-/* The first non-empty line of r->stderr_head, for one-line messages. */
+/* The last non-empty line of r->stderr_head (where tools put the fatal
+ * error, after their warnings), for one-line messages. */
 void proc_stderr_line(const struct proc_result *r, char *buf, size_t len);
 
 #endif

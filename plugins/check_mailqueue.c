@@ -317,8 +317,7 @@ mqc_line(void *ctx, const char *line, size_t len, char *err, size_t errlen)
 
 	if (mq_parse_line(&ck->parser, line, len, msg, sizeof msg) == 0)
 		return 0;
-	snprintf(err, errlen, "%s printed something unexpected: %s", mqc_tool_name(ck->cfg->mta),
-	         msg);
+	snprintf(err, errlen, "cannot use the %s listing: %s", mqc_tool_name(ck->cfg->mta), msg);
 	return -1;
 }
 
@@ -379,6 +378,48 @@ mqc_tool_failed(const struct mqc_check *ck, const struct proc_result *r, char *e
 	}
 }
 
+static int
+mqc_spool_line(void *ctx, const char *line, size_t len, char *err, size_t errlen)
+{
+	static const char key[] = "spool_directory = ";
+	(void)err, (void)errlen;
+	if (len > sizeof key - 1 && memcmp(line, key, sizeof key - 1) == 0)
+		sb_appendn(ctx, line + sizeof key - 1, len - (sizeof key - 1));
+	return 0;
+}
+
+/* Exim run with -C FILE by anyone but root gives up its privileges (unless
+ * FILE is in its TRUSTED_CONFIG_LIST) and then lists a spool it cannot
+ * read as empty, exit 0. An empty listing in that case counts only when
+ * this user can read the spool's input directory itself. */
+static enum gl_state
+mqc_exim_empty(const struct mqc_check *ck, char *err, size_t errlen)
+{
+	const struct mqc_cfg *c = ck->cfg;
+	const char *argv[] = {c->tool, "-C", c->config_dir, "-bP", "spool_directory", NULL};
+	struct proc_limits lim = {.max_output = 65536, .max_line = 8192};
+	struct proc_result r;
+	struct strbuf spool = STRBUF_INIT;
+	enum gl_state st = GL_OK;
+
+	if (c->mta != MQ_EXIM || c->config_dir == NULL || geteuid() == 0 || ck->st.total > 0)
+		return GL_OK;
+	if (proc_run((char *const *)argv, &lim, mqc_spool_line, &spool, &r, err, errlen) !=
+	    PROC_OK)
+		return GL_UNKNOWN;
+	sb_append(&spool, "/input");
+	if (spool.len == strlen("/input") || access(sb_str(&spool), R_OK | X_OK) != 0) {
+		snprintf(err, errlen,
+		         "exim -C %s lists an empty queue but cannot read %s: Exim drops its "
+		         "privileges for a -C file not in TRUSTED_CONFIG_LIST, so the count "
+		         "says nothing; list the file there or leave out --config-dir",
+		         c->config_dir, sb_str(&spool));
+		st = GL_UNKNOWN;
+	}
+	sb_free(&spool);
+	return st;
+}
+
 static enum gl_state
 mqc_run_tool(struct mqc_check *ck, char *err, size_t errlen)
 {
@@ -400,7 +441,7 @@ mqc_run_tool(struct mqc_check *ck, char *err, size_t errlen)
 	}
 	if (r.stderr_head[0])
 		output_debug(1, "%s: %s", ck->cfg->tool, r.stderr_head);
-	return GL_OK;
+	return mqc_exim_empty(ck, err, errlen);
 }
 
 /* ---- growth between runs ---- */

@@ -179,7 +179,7 @@ printf '#!/bin/sh\necho "Mail queue is empty"\n' >"$T/textq"
 chmod +x "$T/textq"
 run "$C" -M postfix --tool "$T/textq"
 is "$rc" 3 "postqueue -j printing text: UNKNOWN, not an empty queue"
-like "$first" "^MAILQ UNKNOWN - postqueue printed something unexpected: line 1: not JSON: " "text: reason"
+like "$first" "^MAILQ UNKNOWN - cannot use the postqueue listing: line 1: not JSON: " "text: reason"
 run "$C" -M qmail
 is "$rc" 3 "-M qmail: UNKNOWN"
 is "$first" "MAILQ UNKNOWN - -M: 'qmail' is not postfix, exim or sendmail" "-M qmail: reason"

@@ -149,6 +149,13 @@ test_exim(void)
 	       "exim: a header without an id is an error");
 	is_str(err, "line 1: not an Exim message id", "exim: the error says why");
 	mq_stats_free(&st);
+	is_int(feed(MQ_EXIM, &st, 0,
+	            "      1xZ6ut-0007FU-00\n    *** spool read error: Permission denied ***\n", err,
+	            sizeof err),
+	       -1, "exim: a message it cannot read is an error, not an empty queue");
+	is_str(err, "line 2: Exim cannot read the spool (spool read error: Permission denied)",
+	       "exim: spool read error, with Exim's reason");
+	mq_stats_free(&st);
 	is_int(feed(MQ_EXIM, &st, 0, "exim: permission denied\n", err, sizeof err), -1,
 	       "exim: text that is no listing is an error");
 	mq_stats_free(&st);
