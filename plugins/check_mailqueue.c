@@ -46,21 +46,22 @@ enum mqc_metric {
 	M_N
 };
 
+/* Perfdata labels and units; "unsent" is check_mailq's label for the
+ * total, so existing graphs carry on. */
 static const struct {
-	const char *label; /* perfdata label */
+	const char *label;
 	const char *uom;
-	const char *opt;   /* long option stem */
 } mqc_metrics[M_N] = {
-        [M_TOTAL] = {"unsent", NULL, NULL},
-        [M_DEFERRED] = {"deferred", NULL, "deferred"},
-        [M_ACTIVE] = {"active", NULL, "active"},
-        [M_HOLD] = {"hold", NULL, "hold"},
-        [M_INCOMING] = {"incoming", NULL, "incoming"},
-        [M_AGE] = {"oldest", "s", "age"},
-        [M_RCPT_DOMAIN] = {"top_rcpt_domain", NULL, NULL},
-        [M_SENDER] = {"top_sender", NULL, "sender"},
-        [M_SENDER_DOMAIN] = {"top_sender_domain", NULL, "sender-domain"},
-        [M_GROWTH] = {"growth", NULL, "growth"},
+        [M_TOTAL] = {"unsent", NULL},
+        [M_DEFERRED] = {"deferred", NULL},
+        [M_ACTIVE] = {"active", NULL},
+        [M_HOLD] = {"hold", NULL},
+        [M_INCOMING] = {"incoming", NULL},
+        [M_AGE] = {"oldest", "s"},
+        [M_RCPT_DOMAIN] = {"top_rcpt_domain", NULL},
+        [M_SENDER] = {"top_sender", NULL},
+        [M_SENDER_DOMAIN] = {"top_sender_domain", NULL},
+        [M_GROWTH] = {"growth", NULL},
 };
 
 enum {
@@ -93,7 +94,7 @@ static const struct opt_spec mqc_opts[] = {
          "default: the first of postqueue, exim4/exim, mailq installed."},
         {OPT_CONFIG_DIR, "config-dir", required_argument, "DIR",
          "Postfix instance's configuration directory (postqueue -c DIR);\n"
-         "for exim and sendmail, their configuration file (-C DIR)."},
+         "for exim and sendmail, their configuration file (-C FILE)."},
         {'d', "configdir", required_argument, "DIR", "Same as --config-dir."},
         {OPT_TOOL, "tool", required_argument, "PATH",
          "The queue tool to run (default /usr/sbin/postqueue, /usr/sbin/exim4\n"
