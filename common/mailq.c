@@ -250,11 +250,13 @@ mq_postfix_line(struct mq_parser *p, const char *line, size_t len, char *err, si
 		                  "a queue file without queue_name, sender, "
 		                  "arrival_time or recipients");
 	} else {
-		mq_begin(p, mq_postfix_queue(qn), sender, json_string_length(json_object_get(o, "sender")),
-		         true, (time_t)json_number_value(at));
+		mq_begin(p, mq_postfix_queue(qn), sender,
+		         json_string_length(json_object_get(o, "sender")), true,
+		         (time_t)json_number_value(at));
 		size_t i;
 		json_t *r;
-		json_array_foreach(rc, i, r) {
+		json_array_foreach(rc, i, r)
+		{
 			json_t *a = json_object_get(r, "address");
 			if (json_is_string(a))
 				mq_recipient(p, json_string_value(a), json_string_length(a));
@@ -447,8 +449,12 @@ mq_mailq_time(const struct mq_parser *p, const char **s, size_t *n, time_t *out)
 	d = dn == 1 ? day[0] - '0' : (day[0] - '0') * 10 + day[1] - '0';
 	localtime_r(&p->now, &tm);
 	for (int back = 0; back < 2; back++) {
-		struct tm t = {.tm_year = tm.tm_year - back, .tm_mon = mq_month(mon, mn),
-		               .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = sec,
+		struct tm t = {.tm_year = tm.tm_year - back,
+		               .tm_mon = mq_month(mon, mn),
+		               .tm_mday = d,
+		               .tm_hour = h,
+		               .tm_min = mi,
+		               .tm_sec = sec,
 		               .tm_isdst = -1};
 		*out = mktime(&t);
 		if (*out != (time_t)-1 && *out <= p->now + 86400)

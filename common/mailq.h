@@ -58,7 +58,7 @@ struct mq_stats {
 struct mq_parser {
 	enum mq_kind kind;
 	struct mq_stats *st;
-	time_t now;            /* for listings that give dates without a year */
+	time_t now; /* for listings that give dates without a year */
 	unsigned long lineno;
 	/* the message being read (exim, sendmail) */
 	bool in_msg;

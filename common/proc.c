@@ -42,8 +42,8 @@ proc_child(char *const argv[], const int out[2], const int errp[2], const int ex
 {
 	int null = open("/dev/null", O_RDONLY);
 	/* A group of its own, so a kill reaches what the tool started too. */
-	if (setpgid(0, 0) != 0 || null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(out[1], STDOUT_FILENO) < 0 ||
-	    dup2(errp[1], STDERR_FILENO) < 0)
+	if (setpgid(0, 0) != 0 || null < 0 || dup2(null, STDIN_FILENO) < 0 ||
+	    dup2(out[1], STDOUT_FILENO) < 0 || dup2(errp[1], STDERR_FILENO) < 0)
 		_exit(127);
 	signal(SIGPIPE, SIG_DFL);
 	execve(argv[0], argv, environ);
@@ -239,8 +239,15 @@ enum proc_status
 proc_run(char *const argv[], const struct proc_limits *lim, proc_line_fn fn, void *ctx,
          struct proc_result *r, char *err, size_t errlen)
 {
-	struct proc_run pr = {.argv = argv, .lim = lim, .fn = fn, .ctx = ctx, .r = r,
-	                      .pid = -1, .fd = {-1, -1, -1}, .err = err, .errlen = errlen};
+	struct proc_run pr = {.argv = argv,
+	                      .lim = lim,
+	                      .fn = fn,
+	                      .ctx = ctx,
+	                      .r = r,
+	                      .pid = -1,
+	                      .fd = {-1, -1, -1},
+	                      .err = err,
+	                      .errlen = errlen};
 
 	memset(r, 0, sizeof *r);
 	enum proc_status st = proc_spawn(&pr);

@@ -24,8 +24,7 @@ enum proc_status {
 
 /* Returns 0 to go on; non-zero stops the run with PROC_ERR_LINE, the
  * callback having written its reason into err. */
-typedef int (*proc_line_fn)(void *ctx, const char *line, size_t len, char *err,
-                            size_t errlen);
+typedef int (*proc_line_fn)(void *ctx, const char *line, size_t len, char *err, size_t errlen);
 
 struct proc_limits {
 	size_t max_output; /* bytes of stdout in all */
@@ -33,10 +32,10 @@ struct proc_limits {
 };
 
 struct proc_result {
-	bool exited;      /* normal exit: status holds the exit code */
-	int status;       /* exit code, or the signal number when !exited */
+	bool exited;           /* normal exit: status holds the exit code */
+	int status;            /* exit code, or the signal number when !exited */
 	char stderr_head[512]; /* the first bytes of stderr, NUL-terminated */
-	size_t out_bytes; /* bytes read from stdout */
+	size_t out_bytes;      /* bytes read from stdout */
 };
 
 /* Runs argv[0] (an absolute path) with argv and the caller's environment.

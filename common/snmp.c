@@ -836,8 +836,9 @@ snmpc_extend_get(struct snmpc_session *s, const char *name, struct snmpc_extend 
 	if (st == SNMPC_OK)
 		st = snmpc_extend_column(s, name, 4, &res, err, errlen);
 	if (st == SNMPC_OK && (out.type != SNMPC_STRING || res.type != SNMPC_INT)) {
-		snprintf(err, errlen, "%s: extend '%s' has an output or result of the wrong type",
-		         s->peer, name);
+		snprintf(err, errlen,
+		         "%s: extend '%s' has an output or result of the wrong type", s->peer,
+		         name);
 		st = SNMPC_ERR_PROTO;
 	}
 	if (st == SNMPC_OK) {
@@ -925,8 +926,9 @@ snmpc_extend_shape(const struct snmpc_extend *x, char *err, size_t errlen)
 	const char *lbar = out[first] ? strchr(out + first + 1, '|') : NULL;
 	if ((bar && !snmpc_perf_ok(bar + 1, (size_t)(out + first - bar - 1))) ||
 	    (lbar && !snmpc_perf_ok(lbar + 1, strlen(lbar + 1)))) {
-		snprintf(err, errlen, "the remote command's perfdata is not in the "
-		                      "'label'=value[UOM];warn;crit;min;max grammar: %.*s",
+		snprintf(err, errlen,
+		         "the remote command's perfdata is not in the "
+		         "'label'=value[UOM];warn;crit;min;max grammar: %.*s",
 		         (int)(first > 200 ? 200 : first), out);
 		return -1;
 	}

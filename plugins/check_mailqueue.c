@@ -75,11 +75,13 @@ enum {
 	OPT_THR = 512,
 };
 
-#define THR(m, stem, what)                                                                 \
-	{OPT_THR + 2 * (m), stem "-warning", required_argument, "RANGE",                   \
-	 "Warning range for " what "."},                                                    \
-	{OPT_THR + 2 * (m) + 1, stem "-critical", required_argument, "RANGE",              \
-	 "Critical range for " what "."}
+#define THR(m, stem, what)                                                                     \
+	{OPT_THR + 2 * (m), stem "-warning", required_argument, "RANGE",                       \
+	 "Warning range for " what "."},                                                       \
+	{                                                                                      \
+		OPT_THR + 2 * (m) + 1, stem "-critical", required_argument, "RANGE",           \
+		        "Critical range for " what "."                                         \
+	}
 
 static const struct opt_spec mqc_opts[] = {
         {'w', "warning", required_argument, "N",
@@ -129,17 +131,17 @@ static const struct plugin_desc mqc_desc = {
         .usage = "[-w N] [-c N] [-W N] [-C N] [-M postfix|exim|sendmail] [-d DIR]\n"
                  "       [--deferred-warning RANGE ...] [--state-file FILE] [-t SECS[:STATE]]\n"
                  "       | -H HOST [--extend NAME] [--snmp-version 2c|3] ...",
-        .notes =
-                "Counts come from `postqueue -j` (postfix), `exim -bpr` (exim, ids of\n"
-                "every Exim version) or `mailq`. Ages come from arrival times. A recipient\n"
-                "domain counts once per message; the null sender is <>.\n"
-                "Permission refused by the queue tool is UNKNOWN with what to grant\n"
-                "(postfix: authorized_mailq_users; exim: queue_list_requires_admin = false).\n"
-                "With -H the result of the agent's extend (nsExtendOutputFull and\n"
-                "nsExtendResult), normally check_mailqueue run there, is returned as is.\n"
-                "Perfdata: unsent deferred active hold incoming oldest(s) top_rcpt_domain\n"
-                "top_sender top_sender_domain [growth].\n"
-                "Example: check_mailqueue -w 100 -c 500 --age-warning 3600 --sender-critical 1000",
+        .notes = "Counts come from `postqueue -j` (postfix), `exim -bpr` (exim, ids of\n"
+                 "every Exim version) or `mailq`. Ages come from arrival times. A recipient\n"
+                 "domain counts once per message; the null sender is <>.\n"
+                 "Permission refused by the queue tool is UNKNOWN with what to grant\n"
+                 "(postfix: authorized_mailq_users; exim: queue_list_requires_admin = false).\n"
+                 "With -H the result of the agent's extend (nsExtendOutputFull and\n"
+                 "nsExtendResult), normally check_mailqueue run there, is returned as is.\n"
+                 "Perfdata: unsent deferred active hold incoming oldest(s) top_rcpt_domain\n"
+                 "top_sender top_sender_domain [growth].\n"
+                 "Example: check_mailqueue -w 100 -c 500 --age-warning 3600 --sender-critical "
+                 "1000",
         .opts = mqc_opts,
 };
 
@@ -192,8 +194,8 @@ cfg_range(const struct opts *o, struct range *r, const char *arg, bool compat)
 static void
 cfg_mta(const struct opts *o, struct mqc_cfg *c, const char *arg)
 {
-	static const char *const names[] = {[MQ_POSTFIX] = "postfix", [MQ_EXIM] = "exim",
-	                                    [MQ_SENDMAIL] = "sendmail"};
+	static const char *const names[] = {
+	        [MQ_POSTFIX] = "postfix", [MQ_EXIM] = "exim", [MQ_SENDMAIL] = "sendmail"};
 	for (size_t i = 0; i < 3; i++)
 		if (strcmp(arg, names[i]) == 0) {
 			c->mta = (enum mq_kind)i;
@@ -216,7 +218,8 @@ cfg_option(const struct opts *o, struct mqc_cfg *c, int key, const char *arg)
 	case OPT_CONFIG_DIR: c->config_dir = arg; break;
 	case OPT_TOOL:
 		if (arg[0] != '/')
-			opts_usage_error(o, "%s: '%s' must be an absolute path", o->current, arg);
+			opts_usage_error(o, "%s: '%s' must be an absolute path", o->current,
+			                 arg);
 		c->tool = arg;
 		break;
 	case OPT_MAX_OUTPUT: c->max_output = (size_t)opts_long(o, arg, 1, 65536) << 20; break;
@@ -270,8 +273,10 @@ mqc_pick_tool(struct mqc_cfg *c, char *err, size_t errlen)
 	static const struct {
 		enum mq_kind k;
 		const char *path;
-	} cand[] = {{MQ_POSTFIX, "/usr/sbin/postqueue"}, {MQ_EXIM, "/usr/sbin/exim4"},
-	            {MQ_EXIM, "/usr/sbin/exim"},         {MQ_SENDMAIL, "/usr/bin/mailq"},
+	} cand[] = {{MQ_POSTFIX, "/usr/sbin/postqueue"},
+	            {MQ_EXIM, "/usr/sbin/exim4"},
+	            {MQ_EXIM, "/usr/sbin/exim"},
+	            {MQ_SENDMAIL, "/usr/bin/mailq"},
 	            {MQ_SENDMAIL, "/usr/sbin/mailq"}};
 
 	if (c->tool != NULL && !c->mta_set) {
@@ -287,7 +292,8 @@ mqc_pick_tool(struct mqc_cfg *c, char *err, size_t errlen)
 			c->mta = cand[i].k;
 		}
 	if (c->tool == NULL) {
-		snprintf(err, errlen, "no %s found (looked in /usr/sbin and /usr/bin); name it with --tool",
+		snprintf(err, errlen,
+		         "no %s found (looked in /usr/sbin and /usr/bin); name it with --tool",
 		         c->mta_set ? mqc_tool_name(c->mta) : "postqueue, exim or mailq");
 		return -1;
 	}
@@ -318,7 +324,8 @@ mqc_line(void *ctx, const char *line, size_t len, char *err, size_t errlen)
 
 	if (mq_parse_line(&ck->parser, line, len, msg, sizeof msg) == 0)
 		return 0;
-	snprintf(err, errlen, "cannot use the %s listing: %s", mqc_tool_name(ck->cfg->mta), msg);
+	snprintf(err, errlen, "cannot use the %s listing: %s", mqc_tool_name(ck->cfg->mta),
+	         msg);
 	return -1;
 }
 
@@ -430,7 +437,8 @@ mqc_run_tool(struct mqc_check *ck, char *err, size_t errlen)
 
 	mqc_argv(ck->cfg, argv);
 	mq_parser_init(&ck->parser, ck->cfg->mta, &ck->st, ck->now);
-	enum proc_status ps = proc_run((char *const *)argv, &lim, mqc_line, ck, &r, err, errlen);
+	enum proc_status ps =
+	        proc_run((char *const *)argv, &lim, mqc_line, ck, &r, err, errlen);
 	mq_parse_end(&ck->parser);
 	if (ps == PROC_ERR_TIMEOUT) /* the -t state, but never OK */
 		return deadline_state() == GL_OK ? GL_UNKNOWN : deadline_state();
@@ -601,7 +609,8 @@ mqc_summary(struct mqc_check *ck)
 		sb_appendf(&sb, ", top recipient domain %s %lu", ck->top[M_RCPT_DOMAIN]->key,
 		           ck->top[M_RCPT_DOMAIN]->n);
 	if (ck->top[M_SENDER])
-		sb_appendf(&sb, ", top sender %s %lu", ck->top[M_SENDER]->key, ck->top[M_SENDER]->n);
+		sb_appendf(&sb, ", top sender %s %lu", ck->top[M_SENDER]->key,
+		           ck->top[M_SENDER]->n);
 	if (ck->known[M_GROWTH]) {
 		sb_append(&sb, ", growth ");
 		sb_append_number(&sb, ck->value[M_GROWTH]);

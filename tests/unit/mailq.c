@@ -51,13 +51,16 @@ test_postfix(void)
 	        "{\"queue_name\": \"deferred\", \"queue_id\": \"4Xy1\", \"arrival_time\": "
 	        "1764000000, \"message_size\": 2048, \"forced_expire\": false, \"sender\": "
 	        "\"bob@Example.NET\", \"recipients\": [{\"address\": \"a@remote.example\", "
-	        "\"delay_reason\": \"connect to 127.0.0.2[127.0.0.2]:25: Connection refused\"}, "
+	        "\"delay_reason\": \"connect to 127.0.0.2[127.0.0.2]:25: Connection "
+	        "refused\"}, "
 	        "{\"address\": \"b@REMOTE.example\"}, {\"address\": \"c@other.example\"}]}\n"
-	        "{\"queue_name\": \"active\", \"queue_id\": \"4Xy2\", \"arrival_time\": 1764000600, "
+	        "{\"queue_name\": \"active\", \"queue_id\": \"4Xy2\", \"arrival_time\": "
+	        "1764000600, "
 	        "\"message_size\": 10, \"sender\": \"bob@example.net\", \"recipients\": "
 	        "[{\"address\": \"d@remote.example\"}], \"new_member\": [1, 2]}\n"
 	        "\n"
-	        "{\"queue_name\": \"hold\", \"queue_id\": \"4Xy3\", \"arrival_time\": 1763990000, "
+	        "{\"queue_name\": \"hold\", \"queue_id\": \"4Xy3\", \"arrival_time\": "
+	        "1763990000, "
 	        "\"message_size\": 10, \"sender\": \"\", \"recipients\": [{\"address\": "
 	        "\"postmaster\"}]}\n"
 	        "{\"queue_name\": \"maildrop\", \"queue_id\": \"4Xy4\", \"arrival_time\": "
@@ -75,21 +78,23 @@ test_postfix(void)
 	is_int(st.oldest, 1763990000, "postqueue -j: oldest arrival_time");
 	is_str(top(&st.rcpt_domain, 5), "remote.example 2, (local) 1, other.example 1",
 	       "postqueue -j: a recipient domain counts once per message, lower-cased");
-	is_str(top(&st.sender, 5), "<> 1, bob@Example.NET 1, bob@example.net 1, eve@evil.example 1",
+	is_str(top(&st.sender, 5),
+	       "<> 1, bob@Example.NET 1, bob@example.net 1, eve@evil.example 1",
 	       "postqueue -j: senders as given, the null sender as <>");
 	is_str(top(&st.sender_domain, 2), "example.net 2, <> 1",
 	       "postqueue -j: sender domains lower-cased");
 	mq_stats_free(&st);
 
-	is_int(feed(MQ_POSTFIX, &st, 0, "{\"queue_name\": \"deferred\"}\n", err, sizeof err), -1,
-	       "postqueue -j: an object without the members is an error");
-	is_str(err, "line 1: a queue file without queue_name, sender, arrival_time or recipients",
+	is_int(feed(MQ_POSTFIX, &st, 0, "{\"queue_name\": \"deferred\"}\n", err, sizeof err),
+	       -1, "postqueue -j: an object without the members is an error");
+	is_str(err,
+	       "line 1: a queue file without queue_name, sender, arrival_time or recipients",
 	       "postqueue -j: the error names the line");
 	mq_stats_free(&st);
 	is_int(feed(MQ_POSTFIX, &st, 0, "\n{\"queue_name\": tru", err, sizeof err), -1,
 	       "postqueue -j: broken JSON is an error");
-	ok(strncmp(err, "line 2: not JSON: ", 18) == 0, "postqueue -j: JSON error on line 2 (%s)",
-	   err);
+	ok(strncmp(err, "line 2: not JSON: ", 18) == 0,
+	   "postqueue -j: JSON error on line 2 (%s)", err);
 	mq_stats_free(&st);
 	is_int(feed(MQ_POSTFIX, &st, 0, "Mail queue is empty\n", err, sizeof err), -1,
 	       "postqueue -j: mailq text instead of JSON is an error, not an empty queue");
@@ -121,7 +126,8 @@ test_exim(void)
 	struct mq_stats st;
 	char err[300] = "";
 
-	is_int(feed(MQ_EXIM, &st, 0, exim496, err, sizeof err), 0, "exim 4.96: parses (%s)", err);
+	is_int(feed(MQ_EXIM, &st, 0, exim496, err, sizeof err), 0, "exim 4.96: parses (%s)",
+	       err);
 	is_int(st.total, 2, "exim 4.96: two messages");
 	is_int(st.queue[MQ_HOLD], 1, "exim 4.96: the frozen one is held");
 	is_int(st.queue[MQ_DEFERRED], 1, "exim 4.96: the other deferred");
@@ -131,8 +137,10 @@ test_exim(void)
 	is_str(top(&st.sender, 5), "<> 1, bob@example.net 1", "exim 4.96: senders, <> bounces");
 	mq_stats_free(&st);
 
-	is_int(feed(MQ_EXIM, &st, 0, exim497, err, sizeof err), 0, "exim 4.97 ids: parse (%s)", err);
-	is_int(st.total, 2, "exim 4.97 ids: both messages counted (check_mailq's regex finds 0)");
+	is_int(feed(MQ_EXIM, &st, 0, exim497, err, sizeof err), 0, "exim 4.97 ids: parse (%s)",
+	       err);
+	is_int(st.total, 2,
+	       "exim 4.97 ids: both messages counted (check_mailq's regex finds 0)");
 	is_int(st.oldest, 1764000000, "exim 4.97 ids: arrival from the id");
 	is_str(top(&st.rcpt_domain, 5), "remote.example 2, third.example 1",
 	       "exim 4.97 ids: recipient domains");
@@ -150,8 +158,8 @@ test_exim(void)
 	is_str(err, "line 1: not an Exim message id", "exim: the error says why");
 	mq_stats_free(&st);
 	is_int(feed(MQ_EXIM, &st, 0,
-	            "      1xZ6ut-0007FU-00\n    *** spool read error: Permission denied ***\n", err,
-	            sizeof err),
+	            "      1xZ6ut-0007FU-00\n    *** spool read error: Permission denied ***\n",
+	            err, sizeof err),
 	       -1, "exim: a message it cannot read is an error, not an empty queue");
 	is_str(err, "line 2: Exim cannot read the spool (spool read error: Permission denied)",
 	       "exim: spool read error, with Exim's reason");
@@ -190,8 +198,13 @@ static const char sm_mailq[] =
 static time_t
 local_time(int y, int mon, int d, int h, int mi, int s)
 {
-	struct tm tm = {.tm_year = y - 1900, .tm_mon = mon, .tm_mday = d, .tm_hour = h,
-	                .tm_min = mi, .tm_sec = s, .tm_isdst = -1};
+	struct tm tm = {.tm_year = y - 1900,
+	                .tm_mon = mon,
+	                .tm_mday = d,
+	                .tm_hour = h,
+	                .tm_min = mi,
+	                .tm_sec = s,
+	                .tm_isdst = -1};
 	return mktime(&tm);
 }
 
@@ -211,7 +224,8 @@ test_sendmail(void)
 	is_int(st.oldest, local_time(2026, 11, 2, 9, 0, 0), "postfix mailq: oldest, this year");
 	is_str(top(&st.rcpt_domain, 5), "remote.example 2, example.net 1",
 	       "postfix mailq: recipient domains once per message, reasons skipped");
-	is_str(top(&st.sender, 5), "bob@example.net 2, <> 1", "postfix mailq: MAILER-DAEMON is <>");
+	is_str(top(&st.sender, 5), "bob@example.net 2, <> 1",
+	       "postfix mailq: MAILER-DAEMON is <>");
 	mq_stats_free(&st);
 
 	is_int(feed(MQ_SENDMAIL, &st, now, sm_mailq, err, sizeof err), 0,
@@ -241,10 +255,11 @@ test_tally(void)
 
 	mq_parser_init(&p, MQ_POSTFIX, &st, 0);
 	for (int i = 0; i < 3000; i++) {
-		int n = snprintf(line, sizeof line,
-		                 "{\"queue_name\":\"deferred\",\"arrival_time\":%d,\"sender\":"
-		                 "\"u%d@d%d.example\",\"recipients\":[{\"address\":\"r@x%d\"}]}",
-		                 1000 + i, i % 700, i % 7, i % 3);
+		int n = snprintf(
+		        line, sizeof line,
+		        "{\"queue_name\":\"deferred\",\"arrival_time\":%d,\"sender\":"
+		        "\"u%d@d%d.example\",\"recipients\":[{\"address\":\"r@x%d\"}]}",
+		        1000 + i, i % 700, i % 7, i % 3);
 		mq_parse_line(&p, line, (size_t)n, err, sizeof err);
 	}
 	mq_parser_free(&p);

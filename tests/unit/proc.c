@@ -50,8 +50,8 @@ main(void)
 	char err[300] = "", line[100];
 
 	signal(SIGPIPE, SIG_IGN);
-	is_int(sh("printf 'a\\nbb\\n\\nlast'; echo warning >&2; echo oops >&2; exit 3", 1000, 100, &s, &r, err,
-	          sizeof err),
+	is_int(sh("printf 'a\\nbb\\n\\nlast'; echo warning >&2; echo oops >&2; exit 3", 1000,
+	          100, &s, &r, err, sizeof err),
 	       PROC_OK, "a tool that exits 3 ran (%s)", err);
 	is_str(sb_str(&s.text), "a/bb//last/", "every line, the unterminated last one too");
 	ok(r.exited && r.status == 3, "exit status 3");
