@@ -131,32 +131,28 @@ enum {
 	SNMPC_OPT_AUTH_FILE,
 };
 
-/* clang-format off: one table row per line */
-#define SNMPC_OPT_SPECS                                                                        \
-	{SNMPC_OPT_PORT, "snmp-port", required_argument, "PORT", "Agent UDP port (161)."},     \
-	        {SNMPC_OPT_VERSION, "snmp-version", required_argument, "2c|3",                 \
-	         "SNMP version (2c)."},                                                        \
-	        {SNMPC_OPT_COMMUNITY, "community", required_argument, "SECRET",                \
-	         "v2c community: env:NAME, file:PATH or a literal (visible in ps);\n"          \
-	         "default $GLANCE_SNMP_COMMUNITY, else public."},                              \
-	        {SNMPC_OPT_USER, "snmp-user", required_argument, "USER", "v3 security name."}, \
-	        {SNMPC_OPT_AUTH_PROTO, "snmp-auth-proto", required_argument, "PROTO",          \
-	         "v3 auth: MD5, SHA (default), SHA224, SHA256, SHA384, SHA512."},              \
-	        {SNMPC_OPT_AUTH_PASS, "snmp-auth-pass", required_argument, "SECRET",           \
-	         "v3 auth passphrase, as --community; default $GLANCE_SNMP_AUTH_PASS."},       \
-	        {SNMPC_OPT_PRIV_PROTO, "snmp-priv-proto", required_argument, "PROTO",          \
-	         "v3 privacy: DES, AES (default), AES192, AES256."},                           \
-	        {SNMPC_OPT_PRIV_PASS, "snmp-priv-pass", required_argument, "SECRET",           \
-	         "v3 privacy passphrase; default $GLANCE_SNMP_PRIV_PASS."},                    \
-	        {SNMPC_OPT_CONTEXT, "snmp-context", required_argument, "NAME",                 \
-	         "v3 context name."},                                                          \
-	{                                                                                      \
-		SNMPC_OPT_AUTH_FILE, "snmp-auth-file", required_argument, "FILE",              \
-		        "Read version, community, user, auth-protocol, auth-password,\n"       \
-		        "priv-protocol, priv-password, context from FILE (key = value "        \
-		        "lines;\n"                                                             \
-		        "refused unless only its owner can read it)."                          \
-	}
+/* One table row per line, as in the plugins' own tables. */
+/* clang-format off */
+#define SNMPC_OPT_SPECS                                                                    \
+	{SNMPC_OPT_PORT, "snmp-port", required_argument, "PORT", "Agent UDP port (161)."},   \
+	{SNMPC_OPT_VERSION, "snmp-version", required_argument, "2c|3", "SNMP version (2c)."}, \
+	{SNMPC_OPT_COMMUNITY, "community", required_argument, "SECRET",                      \
+	 "v2c community: env:NAME, file:PATH or a literal (visible in ps);\n"                \
+	 "default $GLANCE_SNMP_COMMUNITY, else public."},                                   \
+	{SNMPC_OPT_USER, "snmp-user", required_argument, "USER", "v3 security name."},      \
+	{SNMPC_OPT_AUTH_PROTO, "snmp-auth-proto", required_argument, "PROTO",               \
+	 "v3 auth: MD5, SHA (default), SHA224, SHA256, SHA384, SHA512."},                   \
+	{SNMPC_OPT_AUTH_PASS, "snmp-auth-pass", required_argument, "SECRET",                \
+	 "v3 auth passphrase, as --community; default $GLANCE_SNMP_AUTH_PASS."},            \
+	{SNMPC_OPT_PRIV_PROTO, "snmp-priv-proto", required_argument, "PROTO",               \
+	 "v3 privacy: DES, AES (default), AES192, AES256."},                                \
+	{SNMPC_OPT_PRIV_PASS, "snmp-priv-pass", required_argument, "SECRET",                \
+	 "v3 privacy passphrase; default $GLANCE_SNMP_PRIV_PASS."},                         \
+	{SNMPC_OPT_CONTEXT, "snmp-context", required_argument, "NAME", "v3 context name."}, \
+	{SNMPC_OPT_AUTH_FILE, "snmp-auth-file", required_argument, "FILE",                  \
+	 "Read version, community, user, auth-protocol, auth-password,\n"                   \
+	 "priv-protocol, priv-password, context from FILE (key = value lines;\n"            \
+	 "refused unless only its owner can read it)."}
 /* clang-format on */
 
 /* Handles one of the SNMPC_OPT_* keys into so (a bad value is a usage
