@@ -68,9 +68,9 @@ enum {
 	OPT_CONFIG_DIR = 256,
 	OPT_TOOL,
 	OPT_STATE_FILE,
-	OPT_SNMP,
-	OPT_EXTEND,
 	OPT_MAX_OUTPUT,
+	OPT_SNMP, /* from here on: SNMP mode's own options */
+	OPT_EXTEND,
 	/* OPT_THR + 2 * metric (+1 for critical) */
 	OPT_THR = 512,
 };
@@ -154,6 +154,7 @@ struct mqc_cfg {
 	const char *state_file;
 	size_t max_output;
 	bool snmp;
+	char local_opt[64]; /* an option that only a local check uses */
 	const char *extend;
 	struct snmpc_opts so;
 };
@@ -208,6 +209,10 @@ cfg_mta(const struct opts *o, struct mqc_cfg *c, const char *arg)
 static void
 cfg_option(const struct opts *o, struct mqc_cfg *c, int key, const char *arg)
 {
+	bool local =
+	        (key < OPT_SNMP && key != 'H') || (key >= OPT_THR && key < OPT_THR + 2 * M_N);
+	if (local && c->local_opt[0] == '\0')
+		snprintf(c->local_opt, sizeof c->local_opt, "%s", o->current);
 	switch (key) {
 	case 'w': cfg_range(o, &c->thr[M_TOTAL].warn, arg, true); break;
 	case 'c': cfg_range(o, &c->thr[M_TOTAL].crit, arg, true); break;
@@ -253,6 +258,13 @@ cfg_parse(struct mqc_cfg *c, int argc, char **argv)
 		cfg_option(&o, c, key, arg);
 	if (c->snmp && (c->so.host == NULL || c->so.host[0] == '\0'))
 		opts_usage_error(&o, "SNMP mode needs -H HOST");
+	/* Thresholds over SNMP would silently do nothing: the remote check
+	 * decides the state, with the options in its extend line. */
+	if (c->snmp && c->local_opt[0] != '\0')
+		opts_usage_error(&o,
+		                 "%s applies to a local check; with -H put it in the extend "
+		                 "line on the mail host",
+		                 c->local_opt);
 	if (c->snmp)
 		snmpc_opts_env(&c->so);
 	opts_done(&o);

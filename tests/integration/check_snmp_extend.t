@@ -24,7 +24,7 @@ script() { # NAME BODY: an executable shell script $T/NAME
 }
 chmod +x "$T/postqueue"
 script crit "echo 'DISK CRITICAL - / 3% free|/=97%;80;90;0;100 inodes=12'; echo 'second line'; echo 'third|x=1c'; exit 2"
-script warn "echo 'LOAD WARNING - load 7.1'; exit 1"
+script warn "echo \"LOAD WARNING - load 7.1|'load 1'=7.1;5;10;0 load5=U 'it''s'=1c\"; exit 1"
 script exit5 "echo 'FOO OK - fine'; exit 5"
 script silent "exit 0"
 script badperf "echo 'FOO OK - fine|this is no perfdata'; exit 0"
@@ -59,7 +59,8 @@ second line
 third|x=1c" "v2c: status line, long output and perfdata verbatim"
 run "$E" "${V2[@]}" -e warn
 is "$rc" 1 "v2c: exit code 1"
-is "$out" "LOAD WARNING - load 7.1" "v2c: a status line without perfdata"
+is "$out" "LOAD WARNING - load 7.1|'load 1'=7.1;5;10;0 load5=U 'it''s'=1c" \
+	"v2c: quoted labels, U values and units pass unchanged"
 
 # ---- check_mailqueue run by the agent, read over SNMP ----
 local_out=$("$C" --tool "$T/postqueue" -w 3 -c 10 --age-warning 3600)
@@ -71,6 +72,10 @@ like "$first" "^MAILQ WARNING - 5 messages \(deferred 5\), oldest 2h0m, top reci
 is "$rc/${out%%|*}" "$local_rc/${local_out%%|*}" "check_mailqueue --snmp: what a local run says"
 run "$C" -H 127.0.0.1 --snmp-port "$P" --community s3cret --extend crit
 is "$rc/$first" "2/DISK CRITICAL - / 3% free|/=97%;80;90;0;100 inodes=12" "--extend NAME picks another extend"
+
+run "$C" "${V2[@]}" -w 10
+is "$rc/$first" "3/MAILQ UNKNOWN - -w applies to a local check; with -H put it in the extend line on the mail host" \
+	"check_mailqueue -H with a local threshold: UNKNOWN, not silently ignored"
 
 # ---- v3 authPriv, secrets from env: and file: ----
 printf 'privpass123\n' >"$T/priv"
