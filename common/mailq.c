@@ -249,6 +249,8 @@ mq_postfix_line(struct mq_parser *p, const char *line, size_t len, char *err, si
 		ret = mq_bad_line(p, err, errlen,
 		                  "a queue file without queue_name, sender, "
 		                  "arrival_time or recipients");
+	} else if (!(json_number_value(at) >= 0 && json_number_value(at) < 1e11)) {
+		ret = mq_bad_line(p, err, errlen, "arrival_time is not a time");
 	} else {
 		mq_begin(p, mq_postfix_queue(qn), sender,
 		         json_string_length(json_object_get(o, "sender")), true,

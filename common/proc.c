@@ -76,6 +76,8 @@ proc_spawn(struct proc_run *pr)
 	pr->pid = fork();
 	if (pr->pid == 0)
 		proc_child(pr->argv, out, errp, ex);
+	if (pr->pid > 0)
+		setpgid(pr->pid, pr->pid); /* also here: a kill may come before the child's */
 	close(out[1]), close(errp[1]), close(ex[1]);
 	pr->fd[FD_OUT] = out[0], pr->fd[FD_ERR] = errp[0], pr->fd[FD_EXEC] = ex[0];
 	if (pr->pid < 0) {

@@ -91,6 +91,13 @@ test_postfix(void)
 	       "line 1: a queue file without queue_name, sender, arrival_time or recipients",
 	       "postqueue -j: the error names the line");
 	mq_stats_free(&st);
+	is_int(feed(MQ_POSTFIX, &st, 0,
+	            "{\"queue_name\": \"hold\", \"sender\": \"\", \"arrival_time\": 1e300, "
+	            "\"recipients\": []}\n",
+	            err, sizeof err),
+	       -1, "postqueue -j: an arrival_time no time_t can hold is an error");
+	is_str(err, "line 1: arrival_time is not a time", "postqueue -j: arrival_time reason");
+	mq_stats_free(&st);
 	is_int(feed(MQ_POSTFIX, &st, 0, "\n{\"queue_name\": tru", err, sizeof err), -1,
 	       "postqueue -j: broken JSON is an error");
 	ok(strncmp(err, "line 2: not JSON: ", 18) == 0,
