@@ -144,7 +144,6 @@ static void
 mq_begin(struct mq_parser *p, enum mq_queue q, const char *sender, size_t n, bool have_time,
          time_t arrival)
 {
-	char dom[256];
 	struct mq_stats *st = p->st;
 
 	p->in_msg = true;
@@ -153,10 +152,13 @@ mq_begin(struct mq_parser *p, enum mq_queue q, const char *sender, size_t n, boo
 	if (n == 0)
 		sender = "<>", n = 2; /* the null sender of bounces */
 	mq_tally_add(&st->sender, sender, n);
-	if (n == 2 && memcmp(sender, "<>", 2) == 0)
+	if (n == 2 && memcmp(sender, "<>", 2) == 0) {
 		mq_tally_add(&st->sender_domain, "<>", 2);
-	else
-		mq_tally_add(&st->sender_domain, dom, mq_domain(sender, n, dom, sizeof dom));
+	} else {
+		char dom[256];
+		size_t dn = mq_domain(sender, n, dom, sizeof dom);
+		mq_tally_add(&st->sender_domain, dom, dn);
+	}
 	if (have_time && (!st->have_oldest || arrival < st->oldest)) {
 		st->oldest = arrival;
 		st->have_oldest = true;
