@@ -63,6 +63,21 @@ top sender domains: example.net 3, <> 1, isp.example 1" \
 run "$C" "${M[@]}" -W 3 -C 4
 is "$rc" 2 "exim: -C 4 with 4 messages to remote.example: CRITICAL"
 
+# check_mailq -M exim runs /usr/bin/mailq and nothing else: in this mount
+# namespace that is our Exim's `exim -bp`.
+printf '#!/bin/sh\nexec %s -C %s -bp\n' "$EXIM" "$EX_CONF" >"$T/mailq-exim"
+chmod +x "$T/mailq-exim"
+MP=/usr/lib/nagios/plugins/check_mailq
+if [ -x "$MP" ] && mount --bind "$T/mailq-exim" /usr/bin/mailq; then
+	run "$MP" -M exim -w 10 -c 20
+	is "$first" "OK: exim mailq (5) is below threshold (10/20)|unsent=5;10;20;0" \
+		"check_mailq counts the same 5 on Exim 4.96 ids"
+	have_mp=1
+else
+	ok 0 "# skip check_mailq or the bind mount over /usr/bin/mailq is not available"
+	have_mp=0
+fi
+
 # ---- a user Exim refuses ----
 run setpriv --reuid=65534 --regid=65534 --clear-groups "$C" "${M[@]}"
 is "$rc" 3 "exim: a non-admin user: UNKNOWN"
@@ -97,7 +112,15 @@ printf '#!/bin/sh\nexec cat %s\n' "$T/exim497.txt" >"$T/exim497"
 chmod +x "$T/exim497"
 run "$C" -M exim --tool "$T/exim497"
 like "$first" "^MAILQ OK - 2 messages \(deferred 1, hold 1\), oldest [0-9]+d[0-9]+h, top recipient domain remote.example 2, top sender bob@example.net 1\|" \
-	"exim 4.97 ids: both messages counted (check_mailq's id pattern counts none)"
+	"exim 4.97 ids: both messages counted"
+if [ "$have_mp" = 1 ]; then
+	cp "$T/exim497" "$T/mailq-exim"
+	run "$MP" -M exim -w 1 -c 2
+	is "$first" "OK: exim mailq (0) is below threshold (1/2)|unsent=0;1;2;0" \
+		"check_mailq counts none of the 4.97 ids (its known bug), on the same listing"
+else
+	ok 0 "# skip check_mailq comparison"
+fi
 
 # ---- exim that is not there ----
 run "$C" -M exim --tool "$T/no-exim"
