@@ -903,8 +903,8 @@ snmpc_perf_ok(const char *s, size_t n)
  * perfdata after '|' on the first line and after the first '|' of the
  * long output); anything else would reach the monitoring core as a
  * result it can only misread. */
-static int
-snmpc_extend_shape(const struct snmpc_extend *x, char *err, size_t errlen)
+int
+snmpc_extend_check(const struct snmpc_extend *x, char *err, size_t errlen)
 {
 	const char *out = x->output ? x->output : "";
 	size_t first = strcspn(out, "\n");
@@ -949,7 +949,7 @@ snmpc_extend_fetch(const struct snmpc_opts *so, const char *name, struct snmpc_e
 	snmpc_close(s);
 	if (st != SNMPC_OK)
 		return snmpc_fail_state(st);
-	if (snmpc_extend_shape(x, err, errlen) != 0) {
+	if (snmpc_extend_check(x, err, errlen) != 0) {
 		snmpc_extend_free(x);
 		return GL_UNKNOWN;
 	}

@@ -190,6 +190,10 @@ enum snmpc_status snmpc_extend_get(struct snmpc_session *s, const char *name,
 enum gl_state snmpc_extend_fetch(const struct snmpc_opts *so, const char *name,
                                  struct snmpc_extend *x, char *err, size_t errlen);
 
+/* The plugin-shape check snmpc_extend_fetch() applies: 0, or -1 with the
+ * reason in err. */
+int snmpc_extend_check(const struct snmpc_extend *x, char *err, size_t errlen);
+
 void snmpc_extend_free(struct snmpc_extend *x);
 
 #endif

@@ -448,6 +448,13 @@ mqc_run_tool(struct mqc_check *ck, char *err, size_t errlen)
 	struct proc_limits lim = {.max_output = ck->cfg->max_output, .max_line = 1 << 20};
 
 	mqc_argv(ck->cfg, argv);
+	if (output_verbosity >= 1) {
+		struct strbuf cmd = STRBUF_INIT;
+		for (size_t i = 0; argv[i]; i++)
+			sb_appendf(&cmd, "%s%s", i ? " " : "", argv[i]);
+		output_debug(1, "running %s", sb_str(&cmd));
+		sb_free(&cmd);
+	}
 	mq_parser_init(&ck->parser, ck->cfg->mta, &ck->st, ck->now);
 	enum proc_status ps =
 	        proc_run((char *const *)argv, &lim, mqc_line, ck, &r, err, errlen);
