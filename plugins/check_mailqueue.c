@@ -445,7 +445,10 @@ mqc_run_tool(struct mqc_check *ck, char *err, size_t errlen)
 {
 	const char *argv[6];
 	struct proc_result r;
-	struct proc_limits lim = {.max_output = ck->cfg->max_output, .max_line = 1 << 20};
+	/* One postqueue -j line is one queue file with all its recipients
+	 * and their delay reasons: thousands of recipients make megabytes. */
+	struct proc_limits lim = {.max_output = ck->cfg->max_output,
+	                          .max_line = (size_t)16 << 20};
 
 	mqc_argv(ck->cfg, argv);
 	if (output_verbosity >= 1) {
