@@ -56,7 +56,8 @@ mq_tally_grow(struct mq_tally *t)
 	t->cap = cap;
 }
 
-static void
+/* Counts key; true when it was not counted before. */
+static bool
 mq_tally_add(struct mq_tally *t, const char *key, size_t n)
 {
 	if (t->used * 4 >= t->cap * 3)
@@ -65,14 +66,17 @@ mq_tally_add(struct mq_tally *t, const char *key, size_t n)
 	if (c->key == NULL) {
 		if (t->used >= MQ_TALLY_MAX) {
 			t->dropped++;
-			return;
+			return true;
 		}
 		c->key = xmalloc(n + 1);
 		memcpy(c->key, key, n);
 		c->key[n] = '\0';
 		t->used++;
+		c->n++;
+		return true;
 	}
 	c->n++;
+	return false;
 }
 
 static bool
@@ -149,6 +153,9 @@ mq_begin(struct mq_parser *p, enum mq_queue q, const char *sender, size_t n, boo
 	p->in_msg = true;
 	p->q = q;
 	sb_reset(&p->domains);
+	p->ndomains = 0;
+	if (p->more_domains.used > 0)
+		mq_tally_free(&p->more_domains);
 	if (n == 0)
 		sender = "<>", n = 2; /* the null sender of bounces */
 	mq_tally_add(&st->sender, sender, n);
@@ -165,7 +172,10 @@ mq_begin(struct mq_parser *p, enum mq_queue q, const char *sender, size_t n, boo
 	}
 }
 
-/* A recipient domain counts once per message. */
+/* A recipient domain counts once per message. Most messages have a few
+ * domains, looked up in a short list; past MQ_MSG_DOMAINS the rest go to
+ * a table of their own, so a message to 100k domains stays linear. */
+#define MQ_MSG_DOMAINS 16
 static void
 mq_recipient(struct mq_parser *p, const char *addr, size_t n)
 {
@@ -177,7 +187,11 @@ mq_recipient(struct mq_parser *p, const char *addr, size_t n)
 	for (const char *s = seen; *s; s = strchr(s, '\n') + 1)
 		if (strncmp(s, dom, dn + 1) == 0)
 			return;
-	sb_append(&p->domains, dom);
+	if (p->ndomains < MQ_MSG_DOMAINS)
+		sb_append(&p->domains, dom);
+	else if (!mq_tally_add(&p->more_domains, dom, dn))
+		return;
+	p->ndomains++;
 	mq_tally_add(&p->st->rcpt_domain, dom, dn);
 }
 
@@ -208,6 +222,7 @@ void
 mq_parser_free(struct mq_parser *p)
 {
 	sb_free(&p->domains);
+	mq_tally_free(&p->more_domains);
 }
 
 static int

@@ -65,7 +65,9 @@ struct mq_parser {
 	enum mq_queue q;
 	time_t arrival;
 	bool have_arrival;
-	struct strbuf domains; /* its recipient domains so far, '\n'-ended */
+	struct strbuf domains; /* its first recipient domains, '\n'-ended */
+	size_t ndomains;
+	struct mq_tally more_domains; /* the rest of them */
 };
 
 void mq_parser_init(struct mq_parser *p, enum mq_kind kind, struct mq_stats *st, time_t now);

@@ -28,6 +28,7 @@ struct proc_run {
 	pid_t pid;
 	int fd[FD_N];
 	struct strbuf line; /* the incomplete last line of stdout */
+	size_t scanned;     /* bytes of line known to hold no newline */
 	size_t err_len;
 	int exec_errno;
 	char *err;
@@ -89,19 +90,23 @@ proc_spawn(struct proc_run *pr)
 }
 
 /* Hands every complete line in pr->line to the callback and keeps the
- * rest; at EOF (last) the rest is a line too. */
+ * rest; at EOF (last) the rest is a line too. Only bytes not yet scanned
+ * are searched, so a long line arriving in many reads costs linear time. */
 static enum proc_status
 proc_lines(struct proc_run *pr, bool last)
 {
 	char *s = pr->line.buf;
 	size_t len = pr->line.len, start = 0;
+	const char *nl;
 
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] != '\n')
-			continue;
+	if (s == NULL)
+		return PROC_OK; /* nothing read yet */
+	while ((nl = memchr(s + pr->scanned, '\n', len - pr->scanned)) != NULL) {
+		size_t i = (size_t)(nl - s);
 		if (pr->fn(pr->ctx, s + start, i - start, pr->err, pr->errlen) != 0)
 			return PROC_ERR_LINE;
 		start = i + 1;
+		pr->scanned = start;
 	}
 	if (last && start < len) {
 		if (pr->fn(pr->ctx, s + start, len - start, pr->err, pr->errlen) != 0)
@@ -113,6 +118,7 @@ proc_lines(struct proc_run *pr, bool last)
 		pr->line.len = len - start;
 		s[pr->line.len] = '\0';
 	}
+	pr->scanned = pr->line.len;
 	if (pr->line.len > pr->lim->max_line) {
 		snprintf(pr->err, pr->errlen, "%s printed a line longer than %zu bytes",
 		         pr->argv[0], pr->lim->max_line);

@@ -277,6 +277,23 @@ test_tally(void)
 	is_str(top(&st.rcpt_domain, 3), "x0 1000, x1 1000, x2 1000", "recipient domains");
 	is_int(st.oldest, 1000, "oldest of many");
 	mq_stats_free(&st);
+
+	/* One message to 40 domains, each named twice: once per domain, also
+	 * past the short per-message list. */
+	struct strbuf sb = STRBUF_INIT;
+	sb_append(&sb, "{\"queue_name\":\"deferred\",\"arrival_time\":1,\"sender\":\"a@b\","
+	               "\"recipients\":[");
+	for (int i = 0; i < 80; i++)
+		sb_appendf(&sb, "%s{\"address\":\"u%d@d%d.example\"}", i ? "," : "", i, i % 40);
+	sb_append(&sb, "]}\n{\"queue_name\":\"deferred\",\"arrival_time\":1,\"sender\":\"a@b\","
+	               "\"recipients\":[{\"address\":\"x@d39.example\"}]}\n");
+	is_int(feed(MQ_POSTFIX, &st, 0, sb_str(&sb), err, sizeof err), 0,
+	       "80 recipients parse");
+	is_int(st.rcpt_domain.used, 40, "40 recipient domains");
+	is_str(top(&st.rcpt_domain, 2), "d39.example 2, d0.example 1",
+	       "each domain once per message, past the first 16 too");
+	mq_stats_free(&st);
+	sb_free(&sb);
 }
 
 int
