@@ -12,11 +12,23 @@ derive_stale_after(const struct cfg_check *c)
 	return 2 * c->interval + c->timeout;
 }
 
+enum level
+derive_level_of_impact(enum impact i)
+{
+	return i == IMPACT_NONE ? LVL_GOOD : (enum level)(i + 1);
+}
+
+enum impact
+derive_impact_of_level(enum level l)
+{
+	return l <= LVL_UNKNOWN ? IMPACT_NONE : (enum impact)(l - 1);
+}
+
 void
 derive_uptime(const struct interval *iv, size_t n, time_t from, time_t now, double *uptime,
               double *maint)
 {
-	double up = 0, down = 0, m = 0;
+	double counted = 0, down = 0, m = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		time_t a = iv[i].start > from ? iv[i].start : from;
@@ -25,85 +37,34 @@ derive_uptime(const struct interval *iv, size_t n, time_t from, time_t now, doub
 			b = now;
 		if (b <= a)
 			continue;
-		if (iv[i].status == SYS_OPERATIONAL || iv[i].status == SYS_DEGRADED)
-			up += (double)(b - a);
-		else if (iv[i].status == SYS_OUTAGE)
-			down += (double)(b - a);
-		else if (iv[i].status == SYS_MAINTENANCE)
-			m += (double)(b - a);
+		double d = (double)(b - a);
+		switch ((enum sys_status)iv[i].status) {
+		case SYS_MAJOR: down += d; break;
+		case SYS_PARTIAL: down += DERIVE_PARTIAL_WEIGHT * d; break;
+		case SYS_OPERATIONAL:
+		case SYS_DEGRADED: break;
+		case SYS_MAINTENANCE: m += d; continue;
+		case SYS_INTERNAL:
+		case SYS_UNKNOWN: continue;
+		}
+		counted += d;
 	}
-	*uptime = up + down > 0 ? up / (up + down) : NAN;
+	*uptime = counted > 0 ? 1.0 - down / counted : NAN;
 	*maint = m;
 }
 
-static void
-unit(struct strbuf *sb, long v, const char *name)
+time_t
+derive_since(const struct interval *iv, size_t n, time_t now)
 {
-	sb_appendf(sb, "%ld %s%s", v, name, v == 1 ? "" : "s");
-}
+	size_t i;
 
-void
-derive_duration(struct strbuf *sb, long s)
-{
-	if (s < 0)
-		s = 0;
-	if (s < 60) {
-		unit(sb, s, "second");
-	} else if (s < 3600) {
-		unit(sb, s / 60, "minute");
-	} else if (s < 86400) {
-		unit(sb, s / 3600, "hour");
-		if (s % 3600 / 60 != 0) {
-			sb_appendc(sb, ' ');
-			unit(sb, s % 3600 / 60, "minute");
-		}
-	} else {
-		unit(sb, s / 86400, "day");
-		if (s % 86400 / 3600 != 0) {
-			sb_appendc(sb, ' ');
-			unit(sb, s % 86400 / 3600, "hour");
-		}
-	}
-}
-
-void
-derive_hhmm(struct strbuf *sb, time_t t)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	sb_appendf(sb, "%02d:%02d UTC", tm.tm_hour, tm.tm_min);
-}
-
-void
-derive_date(struct strbuf *sb, time_t t)
-{
-	static const char *const months[] = {"January",   "February", "March",    "April",
-	                                     "May",       "June",     "July",     "August",
-	                                     "September", "October",  "November", "December"};
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	sb_appendf(sb, "%d %s %d", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
-}
-
-void
-derive_between(struct strbuf *sb, time_t a, time_t b)
-{
-	struct tm ta, tb;
-
-	gmtime_r(&a, &ta);
-	gmtime_r(&b, &tb);
-	if (ta.tm_year == tb.tm_year && ta.tm_yday == tb.tm_yday) {
-		sb_appendf(sb, "between %02d:%02d and %02d:%02d UTC", ta.tm_hour, ta.tm_min,
-		           tb.tm_hour, tb.tm_min);
-		return;
-	}
-	sb_append(sb, "between ");
-	derive_date(sb, a);
-	sb_appendf(sb, " %02d:%02d and ", ta.tm_hour, ta.tm_min);
-	derive_date(sb, b);
-	sb_appendf(sb, " %02d:%02d UTC", tb.tm_hour, tb.tm_min);
+	if (n == 0)
+		return now;
+	i = n - 1;
+	while (i >= 2 && iv[i - 1].status == SYS_UNKNOWN &&
+	       iv[i - 2].status == iv[n - 1].status)
+		i -= 2;
+	return iv[i].start;
 }
 
 /* The value of the perfdata item labelled rta (quoted or not), in ms:

@@ -27,7 +27,8 @@ static int
 read_check(struct store *st, const struct config *cfg, const char *system, const char *service,
            time_t from, bool status, struct check_hist *out)
 {
-	const struct cfg_check *c = status ? config_check(cfg, system, service) : NULL;
+	const struct cfg_check *cc = config_check(cfg, system, service);
+	const struct cfg_check *c = status ? cc : NULL;
 	int stale_after = c ? derive_stale_after(c) : 0;
 	struct interval *iv = NULL, *gaps = NULL;
 	size_t n = 0, ngaps = 0;
@@ -40,6 +41,8 @@ read_check(struct store *st, const struct config *cfg, const char *system, const
 		rc = store_svc_gaps(st, system, service, from, stale_after, &gaps, &ngaps);
 	out->iv = iv;
 	out->n = n;
+	out->warning = cc ? (enum impact)cc->impact_warning : IMPACT_DEGRADED;
+	out->critical = cc ? (enum impact)cc->impact_critical : IMPACT_PARTIAL;
 	if (rc >= 0 && c != NULL)
 		stale_spans(gaps, ngaps, row.st.checked ? row.st.last_check : 0, stale_after,
 		            out);
@@ -73,12 +76,18 @@ derive_hist_load(struct store *st, const struct config *cfg, const struct cfg_sy
                  time_t from, time_t now, bool status, struct sys_hist *h)
 {
 	struct timeline_input in = {.nsvcs = sys->nservices};
+	const struct cfg_system *parent = sys->parent ? config_system(cfg, sys->parent) : NULL;
 	int rc;
 
 	memset(h, 0, sizeof *h);
 	h->sys = sys;
 	h->svcs = xcalloc(sys->nservices + 1, sizeof *h->svcs);
 	rc = sys->ping ? read_check(st, cfg, sys->id, sys->ping, from, status, &h->ping) : 0;
+	if (rc == 0 && parent != NULL && parent->ping != NULL) {
+		h->has_parent_ping = true;
+		rc = read_check(st, cfg, parent->id, parent->ping, from, false,
+		                &h->parent_ping);
+	}
 	for (size_t i = 0; rc == 0 && i < sys->nservices; i++)
 		rc = read_check(st, cfg, sys->id, sys->services[i], from, status, &h->svcs[i]);
 	if (rc == 0)
@@ -89,6 +98,7 @@ derive_hist_load(struct store *st, const struct config *cfg, const struct cfg_sy
 	in.svcs = h->svcs;
 	in.maint = h->maint;
 	in.nmaint = h->nmaint;
+	in.parent_ping = h->has_parent_ping ? &h->parent_ping : NULL;
 	h->ntl = derive_timeline(&in, now, &h->tl);
 	if (status)
 		h->nstatus = derive_status_timeline(&in, now, &h->status);
@@ -106,6 +116,7 @@ void
 derive_hist_free(struct sys_hist *h)
 {
 	check_free(&h->ping);
+	check_free(&h->parent_ping);
 	for (size_t i = 0; h->svcs != NULL && i < h->sys->nservices; i++)
 		check_free(&h->svcs[i]);
 	free(h->svcs);

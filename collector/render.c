@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "fmt.h"
 #include "render_int.h"
 
 int
@@ -49,9 +50,12 @@ rctx_system(const struct render_ctx *c, const char *id, size_t *idx)
 const char *
 status_label(enum sys_status s)
 {
-	static const char *const n[] = {"Operational", "Degraded", "Outage",
-	                                "Maintenance", "Internal", "Unknown"};
-	return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "Unknown";
+	/* Statuspage's component words, and two of glance's own */
+	static const char *const n[] = {
+	        "Operational",  "Degraded performance", "Partial outage",
+	        "Major outage", "Under maintenance",    "Internal",
+	        "No data"};
+	return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "No data";
 }
 
 const char *
@@ -59,7 +63,7 @@ group_status_label(enum group_status s)
 {
 	static const char *const n[] = {"Investigating", "Identified",  "Monitoring",
 	                                "Resolved",      "Post-mortem", "Scheduled",
-	                                "In progress",   "Verifying",   "Completed"};
+	                                "In progress",   "Completed"};
 	return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "Investigating";
 }
 
@@ -68,7 +72,7 @@ group_status_name(enum group_status s)
 {
 	static const char *const n[] = {"investigating", "identified", "monitoring",
 	                                "resolved",      "postmortem", "scheduled",
-	                                "in_progress",   "verifying",  "completed"};
+	                                "in_progress",   "completed"};
 	return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "investigating";
 }
 
@@ -77,7 +81,7 @@ group_is_current_maintenance(const struct render_ctx *c, const struct event_grou
 {
 	if (!g->maintenance)
 		return false;
-	if (g->status == GS_IN_PROGRESS || g->status == GS_VERIFYING)
+	if (g->status == GS_IN_PROGRESS)
 		return true;
 	return g->status == GS_SCHEDULED && (g->ends == 0 || g->ends > c->v->generated);
 }
@@ -87,45 +91,65 @@ sp_component_status(const struct system_view *s)
 {
 	switch (s->status) {
 	case SYS_OPERATIONAL: return "operational";
-	case SYS_OUTAGE: return "major_outage";
+	case SYS_DEGRADED: return "degraded_performance";
+	case SYS_PARTIAL: return "partial_outage";
+	case SYS_MAJOR: return "major_outage";
 	case SYS_MAINTENANCE: return "under_maintenance";
 	case SYS_INTERNAL: return NULL;
-	case SYS_UNKNOWN: return "degraded_performance";
-	case SYS_DEGRADED: break;
+	case SYS_UNKNOWN: break;
 	}
-	for (size_t i = 0; i < s->nservices; i++)
-		if (s->services[i].state == GL_CRITICAL)
-			return "partial_outage";
+	/* Statuspage has no word for no data; its clients read the
+	 * mildest problem, and status_text says "No data" */
 	return "degraded_performance";
 }
+
+/* The headline's cases, worst first: the status, Statuspage's
+ * indicator, the words. */
+static const struct {
+	enum sys_status st;
+	const char *indicator, *words;
+} headlines[] = {
+        {SYS_MAJOR, "critical", "Major outage"},
+        {SYS_PARTIAL, "major", "Partial outage"},
+        {SYS_DEGRADED, "minor", "Degraded performance"},
+        {SYS_MAINTENANCE, "maintenance", "Maintenance in progress"},
+        {SYS_UNKNOWN, "minor", "No data"},
+};
 
 void
 rctx_overall(const struct render_ctx *c, struct overall *o)
 {
-	size_t npublic = 0, major = 0, partial = 0, degraded = 0, maint = 0;
+	const struct site_view *v = c->v;
+	size_t off;
 
-	for (size_t i = 0; i < c->v->nsystems; i++) {
-		const struct system_view *sv = &c->v->systems[i];
-		const char *st = sys_internal(sv) ? NULL : sp_component_status(sv);
-		if (st == NULL)
-			continue;
-		npublic++;
-		major += strcmp(st, "major_outage") == 0;
-		partial += strcmp(st, "partial_outage") == 0;
-		degraded += strcmp(st, "degraded_performance") == 0;
-		maint += strcmp(st, "under_maintenance") == 0;
+	if (v->stale) {
+		char when[FMT_TIME_MAX];
+		fmt_hhmm(when, sizeof when, v->last_result);
+		*o = (struct overall){.indicator = "minor", .worst = SYS_UNKNOWN};
+		snprintf(o->description, sizeof o->description,
+		         "The data is stale since %s: the collector has stopped reporting.",
+		         when);
+		return;
 	}
-	if (major > 0 && major == npublic)
-		*o = (struct overall){"critical", "Major System Outage", SYS_OUTAGE};
-	else if (major > 0 || partial > 0)
-		*o = (struct overall){"major", "Partial System Outage",
-		                      major ? SYS_OUTAGE : SYS_DEGRADED};
-	else if (degraded > 0)
-		*o = (struct overall){"minor", "Minor Service Outage", SYS_DEGRADED};
-	else if (maint > 0)
-		*o = (struct overall){"none", "Service Under Maintenance", SYS_MAINTENANCE};
-	else
-		*o = (struct overall){"none", "All Systems Operational", SYS_OPERATIONAL};
+	for (size_t h = 0; h < sizeof headlines / sizeof headlines[0]; h++) {
+		*o = (struct overall){.indicator = headlines[h].indicator,
+		                      .worst = headlines[h].st};
+		off = (size_t)snprintf(o->description, sizeof o->description, "%s",
+		                       headlines[h].words);
+		for (size_t i = 0, k = 0; i < v->nsystems; i++) {
+			const struct system_view *sv = &v->systems[i];
+			if (sys_internal(sv) || sv->status != headlines[h].st ||
+			    off >= sizeof o->description)
+				continue;
+			off += (size_t)snprintf(o->description + off,
+			                        sizeof o->description - off, "%s%s",
+			                        k++ ? ", " : ": ", sv->id);
+		}
+		if (strchr(o->description, ':') != NULL)
+			return;
+	}
+	*o = (struct overall){.indicator = "none", .worst = SYS_OPERATIONAL};
+	snprintf(o->description, sizeof o->description, "All systems operational");
 }
 
 static void
@@ -288,8 +312,9 @@ incident_step(const struct notice_view *n, enum group_status cur)
 
 /* Walks a group's notices oldest first, recording each step's status and
  * the window; then lets the clock move a maintenance on: a scheduled
- * window that has begun is in progress, one that has ended without a
- * completion notice is being verified. */
+ * window that has begun is in progress, one whose end has passed is
+ * completed, with or without its completion notice (a window that has
+ * ended never waits for anyone to verify it). */
 static void
 group_settle(struct render_ctx *c, struct event_group *g)
 {
@@ -313,7 +338,7 @@ group_settle(struct render_ctx *c, struct event_group *g)
 	}
 	if (g->maintenance && (cur == GS_SCHEDULED || cur == GS_IN_PROGRESS)) {
 		if (g->ends != 0 && g->ends <= now)
-			cur = GS_VERIFYING;
+			cur = GS_COMPLETED;
 		else if (cur == GS_SCHEDULED && g->starts != 0 && g->starts <= now)
 			cur = GS_IN_PROGRESS;
 	}

@@ -56,6 +56,10 @@ static const char *const migrations[] = {
         /* 3: a system's status is rebuilt from its checks' history on
          * every pass, so passes no longer record it */
         "DROP TABLE IF EXISTS sys_intervals;",
+        /* 4: an incident's impact (none, degraded, partial, major) and the
+         * other systems one incident names (a parent's outage) */
+        "ALTER TABLE notices ADD COLUMN impact INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE notices ADD COLUMN affected TEXT;",
 };
 
 __attribute__((format(printf, 2, 3))) static int
@@ -312,9 +316,38 @@ interval_switch(struct store *s, const char *system, const char *service, int st
 	return rc;
 }
 
+/* When the run of failures that r makes HARD began: its first failed
+ * result, SOFT attempts included ("an outage starts at the first failed
+ * check"), found after the service's last OK result. A change between
+ * problem states, or to OK, begins at r itself. */
+static int
+problem_start(struct store *s, const struct gl_result *r, const struct svc_row *old,
+              time_t *start)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*start = r->t;
+	if (r->state == GL_OK || (old->st.has_hard && old->st.hard_state != GL_OK))
+		return 0;
+	st = prep(s,
+	          "SELECT min(t) FROM results WHERE system = ?1 AND service = ?2 AND t <= ?3"
+	          " AND t > coalesce((SELECT max(t) FROM results WHERE system = ?1"
+	          " AND service = ?2 AND state = 0 AND t <= ?3), -1)",
+	          "sst", r->system, r->service, r->t);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*start = (time_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0
+	                        : fail(s, "reading results of %s/%s", r->system, r->service);
+}
+
 static int
 record_service(struct store *s, const struct gl_result *r, const struct svc_row *old,
-               bool *changed)
+               time_t start, bool *changed)
 {
 	struct svc_state n = old->st;
 
@@ -327,7 +360,7 @@ record_service(struct store *s, const struct gl_result *r, const struct svc_row 
 	if (*changed) {
 		n.has_hard = true;
 		n.hard_state = r->state;
-		n.hard_since = r->t;
+		n.hard_since = start;
 	}
 	return run(s, prep(s,
 	                   "INSERT OR REPLACE INTO services (system, service, state, hard,"
@@ -343,6 +376,7 @@ store_record(struct store *s, const struct gl_result *r)
 {
 	struct svc_row old;
 	bool changed = false;
+	time_t start = r->t;
 
 	if (store_begin(s) != 0)
 		return -1;
@@ -355,9 +389,10 @@ store_record(struct store *s, const struct gl_result *r)
 	                "sstdddsssd", r->system, r->service, r->t, (int)r->state, (int)r->hard,
 	                r->attempt, r->output, r->long_output ? r->long_output : "",
 	                r->perfdata ? r->perfdata : "", r->duration_ms)) != 0 ||
-	    record_service(s, r, &old, &changed) != 0)
+	    problem_start(s, r, &old, &start) != 0 ||
+	    record_service(s, r, &old, start, &changed) != 0)
 		goto fail;
-	if (changed && interval_switch(s, r->system, r->service, (int)r->state, r->t) != 0)
+	if (changed && interval_switch(s, r->system, r->service, (int)r->state, start) != 0)
 		goto fail;
 	svc_row_free(&old);
 	if (store_commit(s) != 0)
@@ -582,14 +617,14 @@ store_notice_add(struct store *s, const struct notice_view *n, const char *key)
 {
 	char *tags = tags_join(n);
 	int64_t id;
-	int rc = run(s,
-	             prep(s,
-	                  "INSERT OR IGNORE INTO notices (incident, system, kind, state, maint,"
-	                  " title, body, posted, starts, ends, tags, key)"
-	                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                  "isdddsstttss", n->incident_id, n->system_id, (int)n->kind,
-	                  (int)n->state, (int)n->maint, n->title, n->body ? n->body : "",
-	                  n->posted, n->starts, n->ends, tags, key));
+	int rc = run(
+	        s, prep(s,
+	                "INSERT OR IGNORE INTO notices (incident, system, kind, state, maint,"
+	                " title, body, posted, starts, ends, tags, key, impact, affected)"
+	                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                "isdddsstttssds", n->incident_id, n->system_id, (int)n->kind,
+	                (int)n->state, (int)n->maint, n->title, n->body ? n->body : "",
+	                n->posted, n->starts, n->ends, tags, key, (int)n->impact, n->affected));
 
 	free(tags);
 	if (rc != 0)
@@ -630,7 +665,7 @@ store_notice_has_key(struct store *s, const char *key)
 
 static const char notice_cols[] =
         "SELECT id, incident, system, kind, state, maint, title, body, posted, starts,"
-        " ends, tags, retracted FROM notices";
+        " ends, tags, retracted, impact, affected FROM notices";
 
 static void
 notice_read(sqlite3_stmt *st, struct notice_view *n, bool *retracted)
@@ -650,6 +685,8 @@ notice_read(sqlite3_stmt *st, struct notice_view *n, bool *retracted)
 	tags_split((const char *)sqlite3_column_text(st, 11), n);
 	if (retracted != NULL)
 		*retracted = sqlite3_column_int(st, 12) != 0;
+	n->impact = (enum impact)sqlite3_column_int(st, 13);
+	n->affected = col_text(st, 14);
 }
 
 int
@@ -670,12 +707,13 @@ int
 store_notice_update(struct store *s, const struct notice_view *n)
 {
 	char *tags = tags_join(n);
-	int rc =
-	        run(s, prep(s,
-	                    "UPDATE notices SET incident = ?, system = ?, state = ?, title = ?,"
-	                    " body = ?, tags = ?, starts = ?, ends = ? WHERE id = ?",
-	                    "isdssstti", n->incident_id, n->system_id, (int)n->state, n->title,
-	                    n->body ? n->body : "", tags, n->starts, n->ends, n->id));
+	int rc = run(s,
+	             prep(s,
+	                  "UPDATE notices SET incident = ?, system = ?, state = ?, title = ?,"
+	                  " body = ?, tags = ?, starts = ?, ends = ?, impact = ? WHERE id = ?",
+	                  "isdsssttdi", n->incident_id, n->system_id, (int)n->state, n->title,
+	                  n->body ? n->body : "", tags, n->starts, n->ends, (int)n->impact,
+	                  n->id));
 	free(tags);
 	return rc;
 }
@@ -732,7 +770,6 @@ store_notices(struct store *s, bool with_retracted, struct notice_view **out, si
 	return 0;
 }
 
-
 int
 store_svc_gaps(struct store *s, const char *system, const char *service, time_t from, int gap,
                struct interval **out, size_t *n)
@@ -745,4 +782,76 @@ store_svc_gaps(struct store *s, const char *system, const char *service, time_t 
 	             " WHERE prev IS NOT NULL AND t > ? AND t - prev > ? ORDER BY t",
 	             "ssti", system, service, from, (int64_t)gap),
 	        out, n);
+}
+
+/* Steps st for one row of int64 columns into v (ncol of them); 1 with
+ * a row, 0 without, -1 on error. Finalizes st. */
+static int
+row_ints(struct store *s, sqlite3_stmt *st, int64_t *v, int ncol, const char *what)
+{
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	for (int i = 0; rc == SQLITE_ROW && i < ncol; i++)
+		v[i] = sqlite3_column_int64(st, i);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "reading %s", what);
+	return rc == SQLITE_ROW;
+}
+
+int64_t
+store_incident_open(struct store *s, const char *system, bool automatic, time_t from, time_t to)
+{
+	/* its first notice is of the kind asked for and posted by to, and
+	 * no notice of it resolved it before from */
+	int64_t id = 0;
+	int rc = row_ints(
+	        s,
+	        prep(s,
+	             "SELECT n.incident FROM notices n WHERE n.id = n.incident"
+	             " AND n.system = ?1 AND n.retracted = 0 AND n.state != ?2"
+	             " AND (n.kind = ?3) = ?4 AND n.posted <= ?6 AND NOT EXISTS (SELECT 1"
+	             " FROM notices m WHERE m.incident = n.incident AND m.retracted = 0"
+	             " AND m.state >= ?7 AND m.posted < ?5)"
+	             " ORDER BY n.posted DESC, n.id DESC LIMIT 1",
+	             "sdddttd", system, (int)INC_NONE, (int)NOTICE_OPERATOR, automatic ? 0 : 1,
+	             from, to, (int)INC_RESOLVED),
+	        &id, 1, "incidents");
+
+	return rc < 0 ? -1 : rc == 0 ? 0 : id;
+}
+
+int
+store_incident_state(struct store *s, int64_t incident, time_t t, struct incident_ref *out)
+{
+	int64_t v[2] = {0, 0};
+	int rc = row_ints(s,
+	                  prep(s,
+	                       "SELECT coalesce(max(CASE WHEN state < ?3 THEN state END), 0),"
+	                       " coalesce(max(impact), 0) FROM notices WHERE incident = ?1"
+	                       " AND retracted = 0 AND posted <= ?2",
+	                       "itd", incident, t, (int)INC_RESOLVED),
+	                  v, 2, "incidents");
+
+	out->state = (enum incident_state)v[0];
+	out->impact = (enum impact)v[1];
+	return rc < 0 ? -1 : 0;
+}
+
+int
+store_first_seen(struct store *s, const char *system, time_t *t)
+{
+	int64_t v = 0;
+	int rc = row_ints(s,
+	                  prep(s,
+	                       "SELECT coalesce(min(start), 0) FROM svc_intervals"
+	                       " WHERE system = ?",
+	                       "s", system),
+	                  &v, 1, "intervals");
+
+	*t = (time_t)v;
+	return rc < 0 ? -1 : 0;
 }

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "escape.h"
-#include "render_fmt.h"
+#include "fmt.h"
 #include "render_md.h"
 #include "tap.h"
 

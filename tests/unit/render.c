@@ -110,10 +110,10 @@ make_systems(struct site_view *v)
 		                                : k == 87 ? 0.5
 		                                : k == 88 ? 0.995
 		                                          : 1.0;
-	add_system(v, "NC033", "Toronto, Canada", "Primary nameserver", SYS_DEGRADED, PING_UP,
+	add_system(v, "NC033", "Toronto, Canada", "Primary nameserver", SYS_PARTIAL, PING_UP,
 	           30, 0.99);
 	add_service(v, "DNS", GL_CRITICAL, "DNS CRITICAL - SERVFAIL for example.net");
-	add_system(v, "NC041", "New York, United States of America", "Web server", SYS_OUTAGE,
+	add_system(v, "NC041", "New York, United States of America", "Web server", SYS_MAJOR,
 	           PING_DOWN, NAN, 0.5);
 	add_system(v, "NC023", "London, United Kingdom", "Relay server", SYS_MAINTENANCE,
 	           PING_UP, 8, 0.97);
@@ -158,6 +158,7 @@ make_notices(struct site_view *v)
 	add_tag(n, "mail server");
 	n = add_notice(v, 5, 100, "NC036", "NC036: Server down", NOTICE_OUTAGE, 1630549900,
 	               "Server NC036 is down.");
+	n->impact = IMPACT_MAJOR;
 	add_tag(n, "down time");
 	n = add_notice(v, 4, 0, NULL, "Connectivity issue at London data centre",
 	               NOTICE_OPERATOR, 1451199138,
@@ -462,13 +463,13 @@ test_index_table(const char *s)
 	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC036']/td[2])",
 	      "\xE2\x9C\x94 Operational", "operational: text and glyph");
 	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC033']/td[2])",
-	      "\xE2\x96\xB2 Degraded", "degraded");
-	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC041']/td[2])", "\xE2\x9C\x96 Outage",
-	      "outage");
+	      "\xE2\x96\xB2 Partial outage", "a service down, host up: partial outage");
+	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC041']/td[2])",
+	      "\xE2\x9C\x96 Major outage", "major outage");
 	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC023']/td[2])",
-	      "\xE2\x97\x86 Maintenance", "maintenance");
-	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC099']/td[2])", "? Unknown",
-	      "unknown");
+	      "\xE2\x97\x86 Under maintenance", "under maintenance");
+	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC099']/td[2])", "? No data",
+	      "no data");
 	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC028']/td[2])",
 	      "\xE2\x97\x8B Internal", "internal");
 	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC036']/td[2]/span/@class)",
@@ -487,7 +488,7 @@ test_index_table(const char *s)
 	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC036']/th/a/@href)",
 	      "systems/NC036/index.html", "system links to its page");
 	XP_IS(s, "index.html", 1, "string(//p[contains(@class,'overall')])",
-	      "\xE2\x9C\x96 Partial System Outage", "headline");
+	      "\xE2\x9C\x96 Major outage: NC041", "headline: the worst status and who has it");
 	XP_IS(s, "index.html", 1, "count(/html/head/link[@rel='alternate'])", "3",
 	      "alternate links for the feeds and JSON");
 	XP_IS(s, "index.html", 1, "normalize-space(//footer/p[1])",
@@ -743,7 +744,7 @@ test_status_json(const char *site)
 	           json_object_get(internal, "uptime") == NULL &&
 	           json_object_get(json_object_get(internal, "ping"), "rtt_ms") == NULL,
 	   "status.json: internal system has no services, uptime or RTT");
-	is_str(jget(j, "status.indicator"), "major", "status.json: indicator");
+	is_str(jget(j, "status.indicator"), "critical", "status.json: indicator");
 	is_int(json_array_size(json_object_get(j, "maintenance")), 2,
 	       "status.json: current maintenance");
 	is_str(jget(j, "maintenance.1.status"), "in_progress",
@@ -773,10 +774,11 @@ check_enums(json_t *j, const char *name)
 	static const char *const comp[] = {"operational",       "degraded_performance",
 	                                   "partial_outage",    "major_outage",
 	                                   "under_maintenance", NULL};
-	static const char *const inc[] = {
-	        "investigating", "identified",  "monitoring", "resolved",  "postmortem",
-	        "scheduled",     "in_progress", "verifying",  "completed", NULL};
-	static const char *const ind[] = {"none", "minor", "major", "critical", NULL};
+	static const char *const inc[] = {"investigating", "identified", "monitoring",
+	                                  "resolved",      "postmortem", "scheduled",
+	                                  "in_progress",   "completed",  NULL};
+	static const char *const ind[] = {"none",     "minor",       "major",
+	                                  "critical", "maintenance", NULL};
 	static const char *const imp[] = {"none",     "minor",       "major",
 	                                  "critical", "maintenance", NULL};
 	const char *key;
@@ -839,8 +841,8 @@ test_statuspage(const char *site)
 	       "200=in_progress");
 	sp_ids(site, "api/v2/summary.json", "incidents", "300=investigating");
 	j = load(site, "api/v2/status.json");
-	is_str(jget(j, "status.indicator"), "major", "api/v2/status.json: indicator");
-	is_str(jget(j, "status.description"), "Partial System Outage",
+	is_str(jget(j, "status.indicator"), "critical", "api/v2/status.json: indicator");
+	is_str(jget(j, "status.description"), "Major outage: NC041",
 	       "api/v2/status.json: description");
 	is_str(jget(j, "page.updated_at"), "2025-06-13T02:00:00Z",
 	       "api/v2/status.json: updated_at");
@@ -851,7 +853,8 @@ test_statuspage(const char *site)
 	is_str(jget(j, "incidents.1.incident_updates.2.status"), "investigating",
 	       "first update");
 	is_str(jget(j, "incidents.1.resolved_at"), "2021-09-02T02:59:34Z", "resolved_at");
-	is_str(jget(j, "incidents.1.impact"), "major", "outage impact");
+	is_str(jget(j, "incidents.1.impact"), "critical",
+	       "a major outage's impact is Statuspage's critical");
 	is_str(jget(j, "incidents.1.components.0.id"), "NC036", "affected component");
 	json_decref(j);
 	j = load(site, "api/v2/scheduled-maintenances.json");
@@ -863,7 +866,7 @@ test_statuspage(const char *site)
 }
 
 #define HEAD_TXT                                                                               \
-	"Server and System Status - NinerNet Communications\nPartial System Outage\n"          \
+	"Server and System Status - NinerNet Communications\nMajor outage: NC041\n"            \
 	"Last updated 13 June 2025 02:00:00 +0000\n\n"
 
 static void
@@ -892,7 +895,7 @@ test_text(const char *site)
 	is_int(ctl, 0, "status.txt: no control characters from any text");
 	free(txt);
 	j = load(site, "badge.json");
-	is_str(jget(j, "message"), "Partial System Outage", "badge.json: message");
+	is_str(jget(j, "message"), "Major outage: NC041", "badge.json: message");
 	is_str(jget(j, "color"), "red", "badge.json: colour");
 	is_int(json_integer_value(json_object_get(j, "schemaVersion")), 1,
 	       "badge.json: schema");

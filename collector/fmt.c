@@ -1,6 +1,7 @@
-#include "render_fmt.h"
+#include "fmt.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 static const char *const month_long[] = {"January",   "February", "March",    "April",
@@ -57,6 +58,79 @@ fmt_date(char *buf, size_t len, time_t t)
 	struct tm tm = utc(t);
 
 	snprintf(buf, len, "%d %s %d", tm.tm_mday, month_long[tm.tm_mon], tm.tm_year + 1900);
+}
+
+static bool
+same_day(const struct tm *a, const struct tm *b)
+{
+	return a->tm_year == b->tm_year && a->tm_yday == b->tm_yday;
+}
+
+void
+fmt_hhmm(char *buf, size_t len, time_t t)
+{
+	struct tm tm = utc(t);
+
+	snprintf(buf, len, "%02d:%02d UTC", tm.tm_hour, tm.tm_min);
+}
+
+/* "2 November 2015 02:31", the date only when with_date. */
+static void
+day_hhmm(char *buf, size_t len, const struct tm *tm, bool with_date)
+{
+	if (with_date)
+		snprintf(buf, len, "%d %s %d %02d:%02d", tm->tm_mday, month_long[tm->tm_mon],
+		         tm->tm_year + 1900, tm->tm_hour, tm->tm_min);
+	else
+		snprintf(buf, len, "%02d:%02d", tm->tm_hour, tm->tm_min);
+}
+
+void
+fmt_when(char *buf, size_t len, time_t t, time_t ref)
+{
+	struct tm a = utc(t), b = utc(ref);
+	char s[FMT_TIME_MAX];
+
+	day_hhmm(s, sizeof s, &a, !same_day(&a, &b));
+	snprintf(buf, len, "%s UTC", s);
+}
+
+void
+fmt_between(char *buf, size_t len, time_t a, time_t b)
+{
+	struct tm ta = utc(a), tb = utc(b);
+	bool dates = !same_day(&ta, &tb);
+	char x[FMT_TIME_MAX], y[FMT_TIME_MAX];
+
+	day_hhmm(x, sizeof x, &ta, dates);
+	day_hhmm(y, sizeof y, &tb, dates);
+	snprintf(buf, len, "between %s and %s UTC", x, y);
+}
+
+void
+fmt_date_hhmm(char *buf, size_t len, time_t t)
+{
+	struct tm tm = utc(t);
+	char s[FMT_TIME_MAX];
+
+	day_hhmm(s, sizeof s, &tm, true);
+	snprintf(buf, len, "%s UTC", s);
+}
+
+void
+fmt_range(char *buf, size_t len, time_t a, time_t b)
+{
+	struct tm ta = utc(a), tb = utc(b);
+	bool dates = !same_day(&ta, &tb);
+	char x[FMT_TIME_MAX], y[FMT_TIME_MAX], day[FMT_TIME_MAX];
+
+	day_hhmm(x, sizeof x, &ta, dates);
+	day_hhmm(y, sizeof y, &tb, dates);
+	fmt_date(day, sizeof day, a);
+	if (dates)
+		snprintf(buf, len, "from %s to %s UTC", x, y);
+	else
+		snprintf(buf, len, "from %s to %s UTC on %s", x, y, day);
 }
 
 void
