@@ -316,6 +316,9 @@ parse_args(struct cli *c, int argc, char **argv, struct notice_args *a)
 		                 "--state: '%s' is not investigating, identified, monitoring,"
 		                 " resolved or postmortem",
 		                 a->state);
+	if (a->impact != NULL && impact_parse(a->impact) < 0)
+		return cli_usage(c, "--impact: '%s' is not none, degraded, partial or major",
+		                 a->impact);
 	return 0;
 }
 

@@ -226,6 +226,8 @@ name = Server NC036
 ping = PING
 [check NC036/PING]
 command = flip
+[system NC037]
+name = Server NC037
 EOF
 oq() { sqlite3 -separator '|' "$T/o/glance.db" "$1"; }
 t0=1630549800 # 2021-09-02 02:30:00 UTC
@@ -238,7 +240,7 @@ is "$(oq "SELECT state, hard, attempt FROM services")" "2|0|2" "second: SOFT, at
 at 2 100
 is "$(oq "SELECT state, hard, attempt, hard_since - $t0 FROM services")" "2|1|3|60" \
 	"third: HARD at 02:31:40, its problem since the first failed check at 02:31:00"
-is "$(sysjs "$T/o/public" $t0)" "NC036=major 60" "the system is in a major outage since then"
+is "$(sysjs "$T/o/public" $t0 | grep '^NC036=')" "NC036=major 60" "the system is in a major outage since then"
 at 2 350
 is "$(oq "SELECT count(*) FROM notices")" 0 "down 290 s with flap_min 300: no notice"
 at 2 360
@@ -285,7 +287,7 @@ is "$(oq "SELECT title || ' / ' || body FROM notices WHERE key = 'maint-schedule
 	"$(printf 'NC036: Server maintenance / Server NC036 will be down for maintenance for up to 1 hour, from 04:00 to 05:00 UTC on 2 September 2021.\n\nOperating system upgrades.')" \
 	"the scheduled notice gives the window in UTC and its length"
 at 2 5400
-is "$(sysjs "$T/o/public" $t0)" "NC036=maintenance 5400" "in the window: Maintenance since it began, even with the ping down"
+is "$(sysjs "$T/o/public" $t0 | grep '^NC036=')" "NC036=maintenance 5400" "in the window: Maintenance since it began, even with the ping down"
 is "$(oq "SELECT title FROM notices ORDER BY id DESC LIMIT 1")" "NC036: Maintenance underway" "underway posted"
 run "$G" maintenance end 1 -c "$T/o/o.conf" --now $((t0 + 6720))
 is "$rc" 0 "maintenance end"
@@ -311,8 +313,22 @@ run "$G" maintenance cancel 3 -c "$T/o/o.conf" --now $((t0 + 9100))
 is "$rc/$(oq "SELECT title FROM notices ORDER BY id DESC LIMIT 1")" "0/NC036: Maintenance cancelled" "cancel posts a notice"
 at 0 9950
 # results at 8400 and 9950 only, fresh for 2 x 60 + 5 s each: Unknown between
-is "$(sysjs "$T/o/public" $t0)" "NC036=operational 8400" \
+is "$(sysjs "$T/o/public" $t0 | grep '^NC036=')" "NC036=operational 8400" \
 	"a cancelled window never starts: operational since 8400, as it was before the stale gap"
+# an operator's post during an automatic incident joins it; an update for
+# another system is refused
+at 2 10000; at 2 10020; at 2 10040; at 2 10320
+auto=$(oq "SELECT id FROM notices WHERE title = 'NC036: Server down' AND posted = $((t0 + 10300))")
+run "$G" notice add -c "$T/o/o.conf" --now $((t0 + 10330)) --system NC036 --title "Cable cut" \
+	--state identified --impact major --body "The line to the data centre is cut."
+is "$rc/$(oq "SELECT incident, impact FROM notices WHERE id = $out")" "0/$auto|3" \
+	"the operator's notice joins the open automatic incident, with its impact"
+run "$G" notice add -c "$T/o/o.conf" --now $((t0 + 10340)) --system NC037 --incident "$auto" --title "Also"
+is "$rc" 1 "an update for another system's incident is refused"
+is "$(cat "$T/stderr")" "glance notice: notice $auto is about NC036, not NC037: post an update for NC037 on its own" \
+	"and says why"
+run "$G" notice add -c "$T/o/o.conf" --title x --impact total
+is "$rc" 2 "an unknown impact: usage error"
 
 # --- the loop: SIGHUP reloads, SIGTERM stops --------------------------------
 mkdir "$T/l"

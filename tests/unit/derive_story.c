@@ -85,7 +85,7 @@ static const struct {
 	int from, to;
 	enum gl_state state;
 } script[] = {
-        {"NC036", "PING", 600, 1020, GL_CRITICAL}, {"NC036", "SMTP", 1800, 1900, GL_CRITICAL},
+        {"NC036", "PING", 600, 1020, GL_CRITICAL},  {"NC036", "SMTP", 1800, 1900, GL_CRITICAL},
         {"NC036", "SMTP", 2100, 2200, GL_CRITICAL}, {"GW1", "PING", 3600, 4200, GL_CRITICAL},
         {"NC023", "PING", 3600, 4200, GL_CRITICAL}, {"NC027", "PING", 3600, 4200, GL_CRITICAL},
         {"NC036", "SMTP", 5400, 6600, GL_CRITICAL}, {"NC023", "PING", 7500, 8400, GL_CRITICAL},
@@ -130,7 +130,8 @@ feed(struct world *w, const struct cfg_check *c, time_t t)
 	                                : st == GL_WARNING ? "TLS WARNING - expires in 20 days"
 	                                                   : "CRITICAL - no answer",
 	                      .long_output = "",
-	                      .perfdata = ping && st == GL_OK ? "rta=0.5ms;100;200;0 pl=0%" : "",
+	                      .perfdata =
+	                              ping && st == GL_OK ? "rta=0.5ms;100;200;0 pl=0%" : "",
 	                      .t = t};
 	if (store_record(w->st, &r) < 0)
 		printf("# store_record: %s\n", store_error(w->st));
@@ -174,7 +175,8 @@ story_events(struct world *w, time_t t)
 		                        .ends = T0 + 7800,
 		                        .tags = tags,
 		                        .ntags = 1};
-		int64_t id = store_downtime_add(w->st, &d), nid = store_notice_add(w->st, &n, NULL);
+		int64_t id = store_downtime_add(w->st, &d),
+		        nid = store_notice_add(w->st, &n, NULL);
 		if (id <= 0 || nid <= 0 || store_downtime_set_incident(w->st, id, nid) != 0)
 			printf("# window: %s\n", store_error(w->st));
 	}
@@ -375,7 +377,8 @@ test_site(const char *dir)
 
 	has(text, "\xE2\x9C\x94 All systems operational", "headline: all systems operational");
 	for (size_t i = 0; i < 4; i++) {
-		snprintf(buf, sizeof buf, "%s \xE2\x9C\x94 %s", systems[i].id, systems[i].status);
+		snprintf(buf, sizeof buf, "%s \xE2\x9C\x94 %s", systems[i].id,
+		         systems[i].status);
 		has(text, buf, buf);
 		snprintf(buf, sizeof buf, "%s %s %s %s %s", systems[i].id, systems[i].uptime,
 		         systems[i].uptime, systems[i].uptime, systems[i].uptime);
@@ -402,7 +405,8 @@ test_site(const char *dir)
 	for (size_t i = 0; i < 4; i++) {
 		snprintf(buf, sizeof buf, "systems/%s/index.html", systems[i].id);
 		text = page_text(dir, buf);
-		snprintf(buf, sizeof buf, "%s: \xE2\x9C\x94 %s", systems[i].id, systems[i].status);
+		snprintf(buf, sizeof buf, "%s: \xE2\x9C\x94 %s", systems[i].id,
+		         systems[i].status);
 		has(text, buf + strlen(systems[i].id) + 2, buf);
 		snprintf(buf, sizeof buf, "%s: Since %s", systems[i].id, systems[i].since);
 		has(text, buf + strlen(systems[i].id) + 2, buf);
@@ -444,7 +448,8 @@ incidents_line(json_t *j)
 		json_array_foreach(json_object_get(i, "components"), x, c)
 		        sb_appendf(&sb, "%s%s", x ? "," : "",
 		                   json_string_value(json_object_get(c, "name")));
-		sb_appendf(&sb, "|%zu\n", json_array_size(json_object_get(i, "incident_updates")));
+		sb_appendf(&sb, "|%zu\n",
+		           json_array_size(json_object_get(i, "incident_updates")));
 	}
 	sb_append(&sb, "");
 	return sb_detach(&sb);
@@ -476,7 +481,8 @@ test_json(const char *dir)
 	json_decref(j);
 	j = load(dir, "api/v2/scheduled-maintenances.json");
 	is_str(json_string_value(json_object_get(
-	               json_array_get(json_object_get(j, "scheduled_maintenances"), 0), "status")),
+	               json_array_get(json_object_get(j, "scheduled_maintenances"), 0),
+	               "status")),
 	       "completed", "a window in the past is completed");
 	json_decref(j);
 }
