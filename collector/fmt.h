@@ -12,7 +12,7 @@
 /* Enough for every format below. */
 #define FMT_TIME_MAX 96
 
-/* "13 June 2025 01:23:56 +0000", the seeds' style. */
+/* "13 June 2025 01:23:56 +0000": the long, unambiguous date people read. */
 void fmt_time_human(char *buf, size_t len, time_t t);
 /* "2025-06-13T01:23:56Z" (ISO 8601 / RFC 3339) for datetime= and Atom. */
 void fmt_time_iso(char *buf, size_t len, time_t t);

@@ -347,12 +347,13 @@ html_maintenance(struct render_ctx *c, struct strbuf *sb, const char *root)
 		sb_append(sb, "</ul>\n</section>\n");
 }
 
-/* "Server NC036, Amsterdam, Netherlands (Mail server), OPERATIONAL.", the
- * seeds' description of a row, as the location cell's tooltip. */
+/* "Server NC036, Amsterdam, Netherlands (Mail server), OPERATIONAL.": a
+ * row described in one sentence, as the location cell's tooltip, with
+ * the status in capitals ("MAJOR OUTAGE"). */
 static void
 html_row_title(struct strbuf *sb, const struct system_view *s)
 {
-	const char *st = sys_status_name(sys_shown_status(s));
+	const char *st = status_label(sys_shown_status(s));
 
 	H(sb, nz(s->name) ? s->name : s->id);
 	if (nz(s->location)) {

@@ -67,7 +67,7 @@ is "$d" 0 "no second incident for the same outage"
 up=$(python3 -c 'import json,sys; print([s["uptime"]["24h"] for s in json.load(open(sys.argv[1]))["systems"] if s["id"] == "NC036"][0] < 1)' "$out/status.json")
 is "$up" True "NC036's uptime on the day of its outages is below 100 %"
 like "$text" "[0-9]{1,2} [A-Z][a-z]+ 20[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} \+0000" \
-	"dates in the seeds' style"
+	"dates in the long style"
 case "$text" in *"NC042: "*) d=1 ;; *) d=0 ;; esac
 is "$d" 0 "a certificate expiring in 20 days posts no notice (impact none)"
 like "$(sed -e 's/<[^>]*>/ /g' "$out/systems/NC042/index.html" | tr -s ' \n' ' ')" "HTTPS WARNING .* certificate expires in (19|20) days" \

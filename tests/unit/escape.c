@@ -114,7 +114,7 @@ test_times(void)
 	char b[FMT_TIME_MAX];
 
 	fmt_time_human(b, sizeof b, 1749777836);
-	is_str(b, "13 June 2025 01:23:56 +0000", "human date in the seeds' style");
+	is_str(b, "13 June 2025 01:23:56 +0000", "human date in the long style");
 	fmt_time_human(b, sizeof b, 1630549860);
 	is_str(b, "2 September 2021 02:31:00 +0000", "human date: day without a leading zero");
 	fmt_time_iso(b, sizeof b, 1749777836);

@@ -454,12 +454,12 @@ test_index_table(const char *s)
 	      "//table[@class='glance']/thead//th[2], '|', "
 	      "//table[@class='glance']/thead//th[3], '|', "
 	      "//table[@class='glance']/thead//th[4])",
-	      "Loc.|System|Status|Ping", "the seeds' columns");
+	      "Loc.|System|Status|Ping", "the columns: Loc. | System | Status | Ping");
 	XP_IS(s, "index.html", 1, "count(//table[@class='glance']/tbody//th[@scope='row'])",
 	      "6", "row headers with scope");
 	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC036']/td[1]/@title)",
 	      "Server NC036, Amsterdam, Netherlands (Mail server), OPERATIONAL.",
-	      "location tooltip in the seeds' words");
+	      "location tooltip: the row in one sentence");
 	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC036']/td[2])",
 	      "\xE2\x9C\x94 Operational", "operational: text and glyph");
 	XP_IS(s, "index.html", 1, "string(//tr[@id='sys-NC033']/td[2])",
@@ -512,7 +512,7 @@ test_index_notices(const char *s)
 	XP_IS(s, "index.html", 1, "string(//article[@id='n7']/h3/a/@href)", "notices/7.html",
 	      "notice links to its page");
 	XP_IS(s, "index.html", 1, "string(//article[@id='n7']/p[@class='meta'][1]/time)",
-	      "2 September 2021 02:59:34 +0000", "date in the seeds' style");
+	      "2 September 2021 02:59:34 +0000", "date in the long style");
 	XP_IS(s, "index.html", 1,
 	      "string(//article[@id='n7']/p[@class='meta'][1]/time/@datetime)",
 	      "2021-09-02T02:59:34Z", "ISO datetime attribute");
