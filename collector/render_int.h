@@ -1,7 +1,7 @@
-/* Shared by the render stage's files (render.c, render_html.c,
- * render_feed.c, render_json.c, render_text.c): the indexes built once from a site_view
- * (tag and system slugs, monthly archives, incidents and maintenances)
- * and the small functions they share. Not used outside render. */
+/* Shared by the render stage's files (render.c, render_util.c,
+ * render_html.c, render_feed.c, render_json.c, render_text.c): the
+ * indexes built once from a site_view (tag and system slugs, monthly archives, incidents and
+ * maintenances) and the small functions they share. Not used outside render. */
 #ifndef GLANCE_RENDER_INT_H
 #define GLANCE_RENDER_INT_H
 
