@@ -186,7 +186,6 @@ is "$(q "SELECT output || '#' || long_output || '#' || perfdata FROM results WHE
 is "$(svc LAB endless)" "3|1|1|UNKNOWN - plugin timed out after 2 seconds and was killed" \
 	"endless output: read within the cap, killed at the timeout"
 is "$(svc LAB missing)" "3|1|1|UNKNOWN - command no-such-plugin not found in the plugin path" "missing plugin: UNKNOWN"
-sleep 0.2
 # gone: no such process, or a zombie nobody reaps (an init that does not wait)
 gone() {
 	local st
@@ -195,6 +194,15 @@ gone() {
 	[ -z "$st" ] || [ "$st" = Z ]
 	echo $?
 }
+# until_ok CMD...: polls CMD (every 0.1 s, for up to 10 s) until it succeeds
+until_ok() {
+	local i
+	for i in $(seq 100); do "$@" && return 0; sleep 0.1; done
+	return 1
+}
+is_gone() { [ "$(gone "$1")" = 0 ]; }
+until_ok is_gone "$T/hang.pid"
+until_ok is_gone "$T/daemon.pid"
 ok "$(gone "$T/hang.pid")" "the hung plugin was killed"
 ok "$(gone "$T/daemon.pid")" "the child a plugin left behind was killed with its group"
 # sysjs DIR: each system of DIR/status.json as "id=status since", since in
@@ -358,13 +366,13 @@ for _ in $(seq 50); do [ -n "$(lq "SELECT output FROM services WHERE service='tw
 is "$(lq "SELECT output FROM services WHERE service='two'")" "WARNING: two" "SIGHUP: the new check runs"
 sed -i 's/^\[site\]$/[site]\nstate = other.db/' "$T/l/l.conf"
 kill -HUP $pid
-sleep 0.5
+until_ok grep -q "state moved" "$T/l/err"
 like "$(cat "$T/l/err")" "reload failed, keeping the running config: state moved from $T/l/glance.db to $T/l/other.db" \
 	"a reload cannot move the store"
 sed -i '/^state = other.db$/d' "$T/l/l.conf"
 echo "[broken" >>"$T/l/l.conf"
 kill -HUP $pid
-sleep 0.5
+until_ok grep -q "missing ']'" "$T/l/err"
 like "$(cat "$T/l/err")" "reload failed, keeping the running config: .*l.conf:[0-9]+:1: missing '\]'" "a broken reload is refused, the loop goes on"
 kill -TERM $pid
 wait $pid
@@ -380,10 +388,14 @@ mkdir "$T/s"
 "$G" run -c "$T/s/s.conf" &
 pid=$!
 track $pid
-sleep 1.5
+sq() { sqlite3 "$T/s/glance.db" "$1" 2>/dev/null; }
+all_ran() { [ "$(sq "SELECT count(DISTINCT service) FROM results")" = 6 ] 2>/dev/null; }
+until_ok all_ran
 kill -TERM $pid
 wait $pid
-n=$(sqlite3 "$T/s/glance.db" "SELECT count(*) FROM results")
-ok "$([ "$n" -ge 1 ] && [ "$n" -le 3 ]; echo $?)" "after 1.5 s only the first checks of six have run ($n), not all at once"
+# each check's first result, in seconds after the first of them
+spread=$(sq "SELECT group_concat(f - (SELECT min(t) FROM results), ' ') FROM (SELECT min(t) AS f FROM results GROUP BY service ORDER BY f)")
+like "$spread" '^0 [01] [12] [23] [34] [45]$' \
+	"six checks every 6 s: their first runs are spread 1 s apart, not all at once ($spread)"
 
 done_testing
