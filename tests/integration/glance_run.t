@@ -169,23 +169,28 @@ like "$(svc NC027 SMTP)" '^2\|1\|1\|(connect to address 127.0.0.1 and port [0-9]
 	"check_tcp to a closed port: CRITICAL"
 is "$(svc NC027 quoting)" '1|1|1|WARNING: two  spaces, $HOME; `id` > x && y' \
 	"quotes keep blanks, and no shell sees \$, backquotes, > or &&"
-is "$(svc LAB hang)" "3|1|1|UNKNOWN - plugin timed out after 2 seconds and was killed" "hang: UNKNOWN, timed out"
-is "$(q "SELECT long_output FROM results WHERE service='hang'")" "about to hang" "what it printed is kept as long output"
-is "$(svc LAB crash)" "3|1|1|UNKNOWN - plugin killed by signal 11 (Segmentation fault)" "crash: UNKNOWN with the signal"
-is "$(svc LAB binary)" "3|1|1|UNKNOWN - plugin output is not text" "NUL bytes: UNKNOWN"
-is "$(svc LAB exit7)" "3|1|1|UNKNOWN - plugin exit code 7 is out of bounds (0-3)" "exit 7: UNKNOWN"
-is "$(q "SELECT long_output FROM results WHERE service='exit7'")" "TEST OK - but exit 7" "exit 7: its text kept"
-is "$(svc LAB silent)" "3|1|1|UNKNOWN - plugin printed nothing on stdout" "no stdout: UNKNOWN"
-is "$(q "SELECT long_output FROM results WHERE service='silent'")" "stderr: nothing on stdout" "stderr shown as the reason's detail"
+# Each misbehaving plugin: its state, HARD, attempt and output line, and
+# what is kept of what it printed (tab-separated: check, state line,
+# long output or "-" for none checked, what the case shows)
+T_TAB=$(printf '\t')
+while IFS=$T_TAB read -r c want long name; do
+	is "$(svc LAB "$c")" "$want" "$name"
+	[ "$long" = - ] || is "$(q "SELECT long_output FROM results WHERE service='$c'")" "$long" "$c: what it printed is kept as long output"
+done <<'CASES'
+hang	3|1|1|UNKNOWN - plugin timed out after 2 seconds and was killed	about to hang	hang: UNKNOWN, timed out
+crash	3|1|1|UNKNOWN - plugin killed by signal 11 (Segmentation fault)	-	crash: UNKNOWN with the signal
+binary	3|1|1|UNKNOWN - plugin output is not text	-	NUL bytes: UNKNOWN
+exit7	3|1|1|UNKNOWN - plugin exit code 7 is out of bounds (0-3)	TEST OK - but exit 7	exit 7: UNKNOWN, its text kept
+silent	3|1|1|UNKNOWN - plugin printed nothing on stdout	stderr: nothing on stdout	no stdout: UNKNOWN, stderr shown as the reason's detail
+daemon	0|1|1|DAEMON OK - child left behind	-	a child left holding the pipe does not block the result
+endless	3|1|1|UNKNOWN - plugin timed out after 2 seconds and was killed	-	endless output: read within the cap, killed at the timeout
+missing	3|1|1|UNKNOWN - command no-such-plugin not found in the plugin path	-	missing plugin: UNKNOWN
+CASES
 is "$(q "SELECT state, length(output), long_output FROM results WHERE service='flood'")" \
 	"1|8192|(output truncated at 8192 bytes)" "100 kB of output: capped at 8 KB and said so"
-is "$(svc LAB daemon)" "0|1|1|DAEMON OK - child left behind" "a child left holding the pipe does not block the result"
 is "$(q "SELECT output || '#' || long_output || '#' || perfdata FROM results WHERE service='mixed'")" \
 	$'UTF \xc3\xa9t?  [31mred#long one\nlong two#a=1 b=2 c=3' \
 	"invalid UTF-8 becomes ?, control bytes blanks; Nagios long output and perfdata split"
-is "$(svc LAB endless)" "3|1|1|UNKNOWN - plugin timed out after 2 seconds and was killed" \
-	"endless output: read within the cap, killed at the timeout"
-is "$(svc LAB missing)" "3|1|1|UNKNOWN - command no-such-plugin not found in the plugin path" "missing plugin: UNKNOWN"
 # gone: no such process, or a zombie nobody reaps (an init that does not wait)
 gone() {
 	local st
