@@ -57,22 +57,32 @@ status_label(enum sys_status s)
 	return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "No data";
 }
 
+/* Each group status's words for people and Statuspage's enum value. */
+static const struct {
+	const char *label, *name;
+} group_words[] = {
+        [GS_INVESTIGATING] = {"Investigating", "investigating"},
+        [GS_IDENTIFIED] = {"Identified", "identified"},
+        [GS_MONITORING] = {"Monitoring", "monitoring"},
+        [GS_RESOLVED] = {"Resolved", "resolved"},
+        [GS_POSTMORTEM] = {"Post-mortem", "postmortem"},
+        [GS_SCHEDULED] = {"Scheduled", "scheduled"},
+        [GS_IN_PROGRESS] = {"In progress", "in_progress"},
+        [GS_COMPLETED] = {"Completed", "completed"},
+};
+
 const char *
 group_status_label(enum group_status s)
 {
-	static const char *const n[] = {"Investigating", "Identified",  "Monitoring",
-	                                "Resolved",      "Post-mortem", "Scheduled",
-	                                "In progress",   "Completed"};
-	return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "Investigating";
+	return group_words[(unsigned)s < sizeof group_words / sizeof group_words[0] ? s : 0]
+	        .label;
 }
 
 const char *
 group_status_name(enum group_status s)
 {
-	static const char *const n[] = {"investigating", "identified", "monitoring",
-	                                "resolved",      "postmortem", "scheduled",
-	                                "in_progress",   "completed"};
-	return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "investigating";
+	return group_words[(unsigned)s < sizeof group_words / sizeof group_words[0] ? s : 0]
+	        .name;
 }
 
 bool

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "derive.h"
-#include "softhard.h"
+#include "feed.h"
 #include "tap.h"
 
 #define T0 1630549800 /* 2021-09-02 02:30:00 UTC */
@@ -50,24 +50,11 @@ struct world {
 static void
 feed(struct world *w, const char *sys, const char *svc, enum gl_state st, time_t t)
 {
-	struct svc_row row;
 	const struct cfg_check *c = config_check(&w->cfg, sys, svc);
 
-	store_get_service(w->st, sys, svc, &row);
-	softhard_apply(&row.st, st, c->attempts, t);
-	struct gl_result r = {.system = sys,
-	                      .service = svc,
-	                      .state = st,
-	                      .hard = row.st.hard,
-	                      .attempt = row.st.attempt,
-	                      .output =
-	                              st == GL_OK ? "PING OK - RTA = 0.50 ms" : "PING CRITICAL",
-	                      .long_output = "",
-	                      .perfdata = st == GL_OK ? "rta=0.5ms;100;200;0 pl=0%" : "pl=100%",
-	                      .t = t};
-	if (store_record(w->st, &r) < 0)
-		printf("# store_record: %s\n", store_error(w->st));
-	svc_row_free(&row);
+	feed_result(w->st, sys, svc, st, c->attempts, t,
+	            st == GL_OK ? "PING OK - RTA = 0.50 ms" : "PING CRITICAL",
+	            st == GL_OK ? "rta=0.5ms;100;200;0 pl=0%" : "pl=100%");
 }
 
 /* After the maintenance: SMTP WARNING for 1000 s (degraded), then

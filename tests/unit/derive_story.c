@@ -32,7 +32,7 @@
 
 #include "derive.h"
 #include "render.h"
-#include "softhard.h"
+#include "feed.h"
 #include "tap.h"
 
 #define T0 1630549800 /* 2021-09-02 02:30:00 UTC */
@@ -114,30 +114,16 @@ struct world {
 static time_t
 feed(struct world *w, const struct cfg_check *c, time_t t)
 {
-	struct svc_row row;
 	enum gl_state st = script_state(c->system, c->service, (int)(t - T0));
 	bool ping = strcmp(c->service, "PING") == 0;
-	time_t next;
+	struct svc_state after =
+	        feed_result(w->st, c->system, c->service, st, c->attempts, t,
+	                    st == GL_OK        ? "OK - fine"
+	                    : st == GL_WARNING ? "TLS WARNING - expires in 20 days"
+	                                       : "CRITICAL - no answer",
+	                    ping && st == GL_OK ? "rta=0.5ms;100;200;0 pl=0%" : "");
 
-	store_get_service(w->st, c->system, c->service, &row);
-	softhard_apply(&row.st, st, c->attempts, t);
-	struct gl_result r = {.system = c->system,
-	                      .service = c->service,
-	                      .state = st,
-	                      .hard = row.st.hard,
-	                      .attempt = row.st.attempt,
-	                      .output = st == GL_OK        ? "OK - fine"
-	                                : st == GL_WARNING ? "TLS WARNING - expires in 20 days"
-	                                                   : "CRITICAL - no answer",
-	                      .long_output = "",
-	                      .perfdata =
-	                              ping && st == GL_OK ? "rta=0.5ms;100;200;0 pl=0%" : "",
-	                      .t = t};
-	if (store_record(w->st, &r) < 0)
-		printf("# store_record: %s\n", store_error(w->st));
-	next = t + softhard_next_delay(&row.st, c->interval, c->retry);
-	svc_row_free(&row);
-	return next;
+	return t + softhard_next_delay(&after, c->interval, c->retry);
 }
 
 /* The operator's notice and the window, at the moment the story has them. */
