@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "derive.h"
 #include "strbuf.h"
 
 #define BODY_MAX (256 * 1024)
@@ -173,12 +174,15 @@ join_incident(const struct cli *c, struct store *st, const struct notice_args *a
 	int r;
 
 	if (a->incident <= 0) {
-		int64_t id = 0;
-		if (a->system != NULL && a->state != NULL)
-			id = store_incident_open(st, a->system, true, n->posted, n->posted);
-		if (id < 0)
+		struct notice_ref *refs;
+		size_t nrefs;
+		if (a->system == NULL || a->state == NULL)
+			return 0;
+		if (store_notice_refs(st, &refs, &nrefs) != 0)
 			return cli_error(c, "%s", store_error(st));
-		n->incident_id = id;
+		n->incident_id = derive_open_incident(refs, nrefs, a->system, true, n->posted,
+		                                      n->posted);
+		notice_refs_free(refs, nrefs);
 		return 0;
 	}
 	r = store_notice_get(st, a->incident, &first, NULL);

@@ -67,6 +67,50 @@ derive_since(const struct interval *iv, size_t n, time_t now)
 	return iv[i].start;
 }
 
+/* Whether a notice of incident resolved it before t. */
+static bool
+resolved_before(const struct notice_ref *r, size_t n, int64_t incident, time_t t)
+{
+	for (size_t i = 0; i < n; i++)
+		if (r[i].incident == incident && !r[i].retracted &&
+		    r[i].state >= INC_RESOLVED && r[i].posted < t)
+			return true;
+	return false;
+}
+
+int64_t
+derive_open_incident(const struct notice_ref *r, size_t n, const char *system, bool automatic,
+                     time_t from, time_t to)
+{
+	const struct notice_ref *best = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct notice_ref *f = &r[i];
+		if (f->id != f->incident || f->retracted || f->system == NULL ||
+		    strcmp(f->system, system) != 0 || f->state == INC_NONE ||
+		    (f->kind == NOTICE_OPERATOR) == automatic || f->posted > to)
+			continue;
+		if (resolved_before(r, n, f->incident, from))
+			continue;
+		if (best == NULL || f->posted > best->posted ||
+		    (f->posted == best->posted && f->id > best->id))
+			best = f;
+	}
+	return best != NULL ? best->incident : 0;
+}
+
+enum incident_state
+derive_incident_state(const struct notice_ref *r, size_t n, int64_t incident, time_t t)
+{
+	enum incident_state top = INC_NONE;
+
+	for (size_t i = 0; i < n; i++)
+		if (r[i].incident == incident && !r[i].retracted && r[i].posted <= t &&
+		    r[i].state < INC_RESOLVED && r[i].state > top)
+			top = r[i].state;
+	return top;
+}
+
 /* The value of the perfdata item labelled rta (quoted or not), in ms:
  * check_ping, check_icmp and glance's check_ping write "rta=0.22ms". */
 double

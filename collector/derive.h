@@ -1,7 +1,11 @@
 /* derive: from the store's history to what the public page says.
  *
- * derive_update() is one pass at time now, in one transaction: it posts
- * the automatic notices (maintenance underway / complete, server down /
+ * derive_update() is one pass at time now, in one transaction, in three
+ * steps: it reads a snapshot of the store once (every system's history,
+ * the windows, the notices already posted: derive_snapshot_load), works
+ * out the notices due as a pure function of that snapshot and the clock
+ * (derive_plan_make), and writes them (derive_plan_write). The notices
+ * are the automatic ones (maintenance underway / complete, server down /
  * back online, service disruption / restored, degraded service / back
  * to normal), each at most once (a key per event), each dated by the
  * history rather than by the pass. derive_view() then builds the struct
@@ -176,6 +180,48 @@ struct sys_hist {
 int derive_hist_load(struct store *st, const struct config *cfg, const struct cfg_system *sys,
                      time_t from, time_t now, bool status, struct sys_hist *h);
 void derive_hist_free(struct sys_hist *h);
+
+/* How far back a pass reads the history: older incidents were posted
+ * back then. */
+#define DERIVE_HISTORY (90 * 86400)
+
+/* What one pass reads of the store: per config system (in config
+ * order) its history since now - DERIVE_HISTORY, the windows ending
+ * since then, and every notice already stored. */
+struct derive_snapshot {
+	struct sys_hist *hist;
+	size_t nhist;
+	struct downtime *windows;
+	size_t nwindows;
+	struct notice_ref *notices;
+	size_t nnotices;
+};
+int derive_snapshot_load(struct store *st, const struct config *cfg, time_t now,
+                         struct derive_snapshot *s);
+void derive_snapshot_free(struct derive_snapshot *s);
+
+/* The notices a pass adds, in the order they are written, each with its
+ * key. An incident_id below 0 stands for the incident of the planned
+ * notice -incident_id - 1, whose id is known only once it is written. */
+struct derive_plan {
+	struct notice_view *notices;
+	char **keys;
+	size_t n;
+};
+void derive_plan_make(const struct derive_snapshot *s, const struct config *cfg, time_t now,
+                      struct derive_plan *out);
+int derive_plan_write(struct store *st, const struct derive_plan *p);
+void derive_plan_free(struct derive_plan *p);
+
+/* The newest incident of system open in [from, to] among notices: its
+ * first notice is posted by to, and no notice of it resolved it before
+ * from. automatic asks for one whose first notice the rules posted,
+ * else for an operator's. 0 when there is none. */
+int64_t derive_open_incident(const struct notice_ref *notices, size_t n, const char *system,
+                             bool automatic, time_t from, time_t to);
+/* The highest state below resolved an incident had reached by t. */
+enum incident_state derive_incident_state(const struct notice_ref *notices, size_t n,
+                                          int64_t incident, time_t t);
 
 int derive_update(struct store *st, const struct config *cfg, time_t now, char *err,
                   size_t errlen);

@@ -1,5 +1,8 @@
-/* derive_hist_load: what derive reads of one system (derive.h), shared
- * by the pass (notices) and the view (status, uptime). */
+/* Everything derive reads from and writes to the store (derive.h): one
+ * system's history (derive_hist_load), shared by the pass (notices) and
+ * the view (status, uptime); a pass's snapshot, and the writing of its
+ * plan. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,4 +127,77 @@ derive_hist_free(struct sys_hist *h)
 	free(h->tl);
 	free(h->status);
 	memset(h, 0, sizeof *h);
+}
+
+int
+derive_snapshot_load(struct store *st, const struct config *cfg, time_t now,
+                     struct derive_snapshot *s)
+{
+	time_t from = now - DERIVE_HISTORY;
+	int rc = 0;
+
+	memset(s, 0, sizeof *s);
+	s->hist = xcalloc(cfg->nsystems + 1, sizeof *s->hist);
+	for (size_t i = 0; rc == 0 && i < cfg->nsystems; i++, s->nhist++)
+		rc = derive_hist_load(st, cfg, &cfg->systems[i], from, now, false, &s->hist[i]);
+	if (rc == 0)
+		rc = store_downtimes(st, NULL, from, &s->windows, &s->nwindows);
+	if (rc == 0)
+		rc = store_notice_refs(st, &s->notices, &s->nnotices);
+	if (rc != 0)
+		derive_snapshot_free(s);
+	return rc;
+}
+
+void
+derive_snapshot_free(struct derive_snapshot *s)
+{
+	for (size_t i = 0; i < s->nhist; i++)
+		derive_hist_free(&s->hist[i]);
+	free(s->hist);
+	downtimes_free(s->windows, s->nwindows);
+	notice_refs_free(s->notices, s->nnotices);
+	memset(s, 0, sizeof *s);
+}
+
+int
+derive_plan_write(struct store *st, const struct derive_plan *p)
+{
+	int64_t *ids = xcalloc(p->n + 1, sizeof *ids);
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < p->n; i++) {
+		struct notice_view n = p->notices[i];
+		/* a planned incident is its first notice's, written before */
+		if (n.incident_id < 0)
+			n.incident_id = ids[-n.incident_id - 1];
+		ids[i] = store_notice_add(st, &n, p->keys[i]);
+		rc = ids[i] > 0 ? 0 : -1;
+	}
+	free(ids);
+	return rc;
+}
+
+int
+derive_update(struct store *st, const struct config *cfg, time_t now, char *err, size_t errlen)
+{
+	struct derive_snapshot snap;
+	struct derive_plan plan = {0};
+	int rc = store_begin(st);
+
+	if (rc == 0)
+		rc = derive_snapshot_load(st, cfg, now, &snap);
+	if (rc == 0) {
+		derive_plan_make(&snap, cfg, now, &plan);
+		derive_snapshot_free(&snap);
+		rc = derive_plan_write(st, &plan);
+		derive_plan_free(&plan);
+	}
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc != 0) {
+		snprintf(err, errlen, "derive: %s", store_error(st));
+		store_rollback(st);
+	}
+	return rc;
 }

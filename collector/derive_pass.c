@@ -1,4 +1,7 @@
-/* derive_update: one pass over the store (derive.h). */
+/* derive_plan_make: the notices one derive pass posts, worked out from a
+ * snapshot of the store and the clock alone (derive.h). Nothing here
+ * reads or writes the store: derive_hist.c loads the snapshot before
+ * and writes the plan after. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,12 +10,17 @@
 
 #include "derive.h"
 
-#define HISTORY (90 * 86400)
-
+/* The planner's state: the snapshot, and every notice known so far, the
+ * stored ones first and then the planned ones, which have provisional
+ * ids -1, -2, ... until the plan is written. Strings are borrowed from
+ * the snapshot and the plan. */
 struct pass {
-	struct store *st;
 	const struct config *cfg;
 	time_t now;
+	const struct derive_snapshot *snap;
+	struct notice_ref *known;
+	size_t nknown, cap;
+	struct derive_plan *plan;
 };
 
 static char **
@@ -23,74 +31,88 @@ one_tag(const char *t)
 	return tags;
 }
 
-/* The incident a notice belongs to: its own id when it opened one. */
-static int64_t
-incident_of(struct pass *p, int64_t id)
+static const struct notice_ref *
+known_by_key(const struct pass *p, const char *key)
 {
-	struct notice_view n;
-	int rc = store_notice_get(p->st, id, &n, NULL);
-	int64_t inc = rc == 1 ? n.incident_id : rc == 0 ? id : -1;
-
-	notice_view_free(&n);
-	return inc;
+	for (size_t i = 0; i < p->nknown; i++)
+		if (p->known[i].key != NULL && strcmp(p->known[i].key, key) == 0)
+			return &p->known[i];
+	return NULL;
 }
 
-/* Posts one automatic notice unless its key exists; returns the id of
- * the incident it is part of, or -1. n->posted is the time the rules
- * give it, never later than this pass. A notice that would open an
- * incident joins the operator's incident for the same system open in
- * inc instead (one cause, one incident), and a notice in an incident
- * takes at least the state the incident had reached: an automatic
- * update never moves it back (identified to investigating). */
+/* Adds n (taking what it owns) to the plan under key; returns its
+ * incident. */
+static int64_t
+plan_add(struct pass *p, const char *key, struct notice_view *n)
+{
+	struct derive_plan *pl = p->plan;
+	int64_t id = -(int64_t)pl->n - 1;
+	struct notice_ref *r;
+
+	if (n->posted == 0 || n->posted > p->now)
+		n->posted = p->now;
+	pl->notices = xrealloc(pl->notices, (pl->n + 1) * sizeof *pl->notices);
+	pl->keys = xrealloc(pl->keys, (pl->n + 1) * sizeof *pl->keys);
+	pl->notices[pl->n] = *n;
+	pl->keys[pl->n] = xstrdup(key);
+	if (p->nknown == p->cap) {
+		p->cap = p->cap * 2 + 16;
+		p->known = xrealloc(p->known, p->cap * sizeof *p->known);
+	}
+	r = &p->known[p->nknown++];
+	*r = (struct notice_ref){.id = id,
+	                         .incident = n->incident_id ? n->incident_id : id,
+	                         .system = n->system_id,
+	                         .kind = n->kind,
+	                         .state = n->state,
+	                         .impact = n->impact,
+	                         .posted = n->posted,
+	                         .key = pl->keys[pl->n]};
+	pl->n++;
+	memset(n, 0, sizeof *n);
+	return r->incident;
+}
+
+/* Posts one automatic notice unless its key is known; returns the
+ * incident it is part of (0: none). n->posted is the time the rules give
+ * it, never later than this pass. A notice that would open an incident
+ * joins the operator's incident for the same system open in inc
+ * instead (one cause, one incident), and a notice in an incident takes
+ * at least the state the incident had reached: an automatic update never
+ * moves it back (identified to investigating). */
 static int64_t
 post(struct pass *p, const char *key, const struct episode *inc, struct notice_view *n)
 {
-	int64_t id = store_notice_by_key(p->st, key);
-	struct incident_ref ref;
+	const struct notice_ref *r = known_by_key(p, key);
+	enum incident_state top;
 
-	if (id > 0)
-		id = incident_of(p, id);
-	if (id != 0)
-		goto done;
+	if (r != NULL) {
+		notice_view_free(n);
+		return r->incident;
+	}
 	if (n->posted == 0 || n->posted > p->now)
 		n->posted = p->now;
 	if (n->incident_id == 0)
-		n->incident_id = store_incident_open(p->st, n->system_id, false, inc->start,
-		                                     inc->closes ? inc->closes : p->now);
-	if (n->incident_id < 0) {
-		id = -1;
-		goto done;
+		n->incident_id =
+		        derive_open_incident(p->known, p->nknown, n->system_id, false,
+		                             inc->start, inc->closes ? inc->closes : p->now);
+	if (n->incident_id != 0 && n->state < INC_RESOLVED) {
+		top = derive_incident_state(p->known, p->nknown, n->incident_id, n->posted);
+		if (top > n->state)
+			n->state = top;
 	}
-	if (n->incident_id > 0 && n->state < INC_RESOLVED) {
-		if (store_incident_state(p->st, n->incident_id, n->posted, &ref) != 0) {
-			id = -1;
-			goto done;
-		}
-		if (ref.state > n->state)
-			n->state = ref.state;
-	}
-	id = store_notice_add(p->st, n, key);
-	if (id > 0 && n->incident_id > 0)
-		id = n->incident_id;
-done:
-	notice_view_free(n);
-	return id;
+	return plan_add(p, key, n);
 }
 
 /* A maintenance notice: part of its window's incident, never an
  * outage's. */
-static int
+static void
 post_maint(struct pass *p, const char *key, struct notice_view *n)
 {
-	int64_t id = store_notice_by_key(p->st, key);
-
-	if (id == 0) {
-		if (n->posted == 0 || n->posted > p->now)
-			n->posted = p->now;
-		id = store_notice_add(p->st, n, key);
-	}
-	notice_view_free(n);
-	return id < 0 ? -1 : 0;
+	if (known_by_key(p, key) != NULL)
+		notice_view_free(n);
+	else
+		plan_add(p, key, n);
 }
 
 __attribute__((format(printf, 2, 3))) static char *
@@ -141,27 +163,24 @@ join_names(struct strbuf *sb, char *const *names, size_t n)
 /* The public systems reached through this one whose ping was CRITICAL
  * in [a, b): their names for the text ("Server NC023 and Server
  * NC027") and their ids for the notice ("NC023,NC027", NULL: none). */
-static int
-children_down(struct pass *p, const struct cfg_system *sys, time_t a, time_t b,
+static void
+children_down(const struct pass *p, const struct cfg_system *sys, time_t a, time_t b,
               struct strbuf *names, char **ids)
 {
 	struct strbuf id = STRBUF_INIT;
 	char **found = xcalloc(p->cfg->nsystems + 1, sizeof *found);
 	size_t k = 0;
-	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < p->cfg->nsystems; i++) {
+	for (size_t i = 0; i < p->cfg->nsystems; i++) {
 		const struct cfg_system *c = &p->cfg->systems[i];
-		struct interval *iv = NULL;
-		size_t n = 0;
+		const struct check_hist *ping = &p->snap->hist[i].ping;
 		bool down = false;
 		if (c->parent == NULL || strcmp(c->parent, sys->id) != 0 || c->internal ||
 		    c->ping == NULL)
 			continue;
-		rc = store_svc_intervals(p->st, c->id, c->ping, a, &iv, &n);
-		for (size_t j = 0; j < n; j++)
-			down |= iv[j].status == GL_CRITICAL && iv[j].start < b;
-		free(iv);
+		for (size_t j = 0; j < ping->n; j++)
+			down |= ping->iv[j].status == GL_CRITICAL && ping->iv[j].start < b &&
+			        (ping->iv[j].end == 0 || ping->iv[j].end > a);
 		if (down) {
 			found[k] = c->name;
 			sb_appendf(&id, "%s%s", k++ ? "," : "", c->id);
@@ -171,7 +190,6 @@ children_down(struct pass *p, const struct cfg_system *sys, time_t a, time_t b,
 	free(found);
 	*ids = k > 0 ? sb_detach(&id) : NULL;
 	sb_free(&id);
-	return rc;
 }
 
 /* The words of a problem at a level. */
@@ -254,10 +272,8 @@ post_problem(struct pass *p, const struct sys_hist *h, const struct episode *inc
 	                        .ntags = 1};
 	char key[128];
 
-	if (host && children_down(p, sys, e->start, e->due + 1, &names, &n.affected) != 0) {
-		notice_view_free(&n);
-		return -1;
-	}
+	if (host)
+		children_down(p, sys, e->start, e->due + 1, &names, &n.affected);
 	if (sys->internal && n.affected == NULL) {
 		notice_view_free(&n);
 		return 0;
@@ -298,10 +314,8 @@ post_recovery(struct pass *p, const struct sys_hist *h, const struct episode *in
 	                        .ntags = 1};
 	char key[128];
 
-	if (host && children_down(p, sys, span->start, span->end, &names, &n.affected) != 0) {
-		notice_view_free(&n);
-		return -1;
-	}
+	if (host)
+		children_down(p, sys, span->start, span->end, &names, &n.affected);
 	fmt_duration(dur, sizeof dur, (long long)(n.ends - n.starts));
 	fmt_between(between, sizeof between, n.starts, n.ends);
 	n.tags = one_tag(problem_words(top, host).tag);
@@ -372,7 +386,7 @@ level_since(const struct sys_hist *h, time_t t, enum level lvl)
 
 /* The notices of one incident: the first, at most one escalation to a
  * partial and one to a major outage, and the recovery. */
-static int
+static void
 incident_notices(struct pass *p, const struct sys_hist *h, const struct episode *inc,
                  const struct level_eps *partial, const struct level_eps *major)
 {
@@ -382,17 +396,17 @@ incident_notices(struct pass *p, const struct sys_hist *h, const struct episode 
 	struct episode first = {.start = level_since(h, inc->due, lvl), .due = inc->due};
 	int64_t id = post_problem(p, h, inc, lvl, &first, 0);
 
-	if (id > 0 && lvl < LVL_PARTIAL && c != NULL && (d == NULL || c->due < d->due)) {
+	if (id == 0)
+		return; /* an internal system that took no public one with it */
+	if (lvl < LVL_PARTIAL && c != NULL && (d == NULL || c->due < d->due)) {
 		top = LVL_PARTIAL;
-		if (post_problem(p, h, inc, LVL_PARTIAL, c, id) < 0)
-			return -1;
+		post_problem(p, h, inc, LVL_PARTIAL, c, id);
 	}
-	if (id > 0 && lvl < LVL_MAJOR && d != NULL) {
+	if (lvl < LVL_MAJOR && d != NULL) {
 		top = LVL_MAJOR;
-		if (post_problem(p, h, inc, LVL_MAJOR, d, id) < 0)
-			return -1;
+		post_problem(p, h, inc, LVL_MAJOR, d, id);
 	}
-	if (id > 0 && inc->closes != 0) {
+	if (inc->closes != 0) {
 		/* the major outage's time: its first fall to its last recovery */
 		const struct episode *a = inside(major, inc, false, false);
 		const struct episode *b = inside(major, inc, false, true);
@@ -401,45 +415,38 @@ incident_notices(struct pass *p, const struct sys_hist *h, const struct episode 
 			span.start = a->start;
 			span.end = b->end;
 		}
-		id = post_recovery(p, h, inc, top, &span, id);
+		post_recovery(p, h, inc, top, &span, id);
 	}
-	return id < 0 ? -1 : 0;
 }
 
 /* Outage notices of one system, from its checks' history. */
-static int
-outage_notices(struct pass *p, const struct cfg_system *sys)
+static void
+outage_notices(struct pass *p, const struct sys_hist *h)
 {
-	struct sys_hist h;
 	struct level_eps inc, partial, major;
-	int flap = p->cfg->site.flap_min,
-	    rc = derive_hist_load(p->st, p->cfg, sys, p->now - HISTORY, p->now, false, &h);
+	int flap = p->cfg->site.flap_min;
 
 	/* an episode begins in a timeline interval: ntl is enough for all */
-	inc.e = xcalloc(h.ntl + 1, sizeof *inc.e);
-	partial.e = xcalloc(h.ntl + 1, sizeof *partial.e);
-	major.e = xcalloc(h.ntl + 1, sizeof *major.e);
-	inc.n = partial.n = major.n = 0;
-	if (rc == 0) {
-		inc.n = derive_episodes(h.tl, h.ntl, LVL_DEGRADED, flap, p->now, inc.e, h.ntl);
-		partial.n = derive_episodes(h.tl, h.ntl, LVL_PARTIAL, flap, p->now, partial.e,
-		                            h.ntl);
-		major.n = derive_episodes(h.tl, h.ntl, LVL_MAJOR, flap, p->now, major.e, h.ntl);
-	}
-	/* an incident at the start of a history cut at HISTORY has lost its
-	 * real start, which keys its notices: it was handled back then */
-	for (size_t i = 0; rc == 0 && i < inc.n; i++)
-		if (inc.e[i].due != 0 &&
-		    !(inc.e[i].start == h.tl[0].start && h.tl[0].start < p->now - HISTORY))
-			rc = incident_notices(p, &h, &inc.e[i], &partial, &major);
+	inc.e = xcalloc(h->ntl + 1, sizeof *inc.e);
+	partial.e = xcalloc(h->ntl + 1, sizeof *partial.e);
+	major.e = xcalloc(h->ntl + 1, sizeof *major.e);
+	inc.n = derive_episodes(h->tl, h->ntl, LVL_DEGRADED, flap, p->now, inc.e, h->ntl);
+	partial.n =
+	        derive_episodes(h->tl, h->ntl, LVL_PARTIAL, flap, p->now, partial.e, h->ntl);
+	major.n = derive_episodes(h->tl, h->ntl, LVL_MAJOR, flap, p->now, major.e, h->ntl);
+	/* an incident at the start of a history cut at DERIVE_HISTORY has
+	 * lost its real start, which keys its notices: it was handled back
+	 * then */
+	for (size_t i = 0; i < inc.n; i++)
+		if (inc.e[i].due != 0 && !(inc.e[i].start == h->tl[0].start &&
+		                           h->tl[0].start < p->now - DERIVE_HISTORY))
+			incident_notices(p, h, &inc.e[i], &partial, &major);
 	free(inc.e);
 	free(partial.e);
 	free(major.e);
-	derive_hist_free(&h);
-	return rc;
 }
 
-static int
+static void
 maint_notice(struct pass *p, const struct downtime *d, bool complete)
 {
 	const struct cfg_system *sys = config_system(p->cfg, d->system);
@@ -487,46 +494,65 @@ maint_notice(struct pass *p, const struct downtime *d, bool complete)
 	}
 	snprintf(key, sizeof key, "maint-%s:%lld", complete ? "complete" : "underway",
 	         (long long)d->id);
-	return post_maint(p, key, &n);
+	post_maint(p, key, &n);
 }
 
-static int
+static void
 maintenance_notices(struct pass *p)
 {
-	struct downtime *d;
-	size_t n;
-	int rc = store_downtimes(p->st, NULL, p->now - HISTORY, &d, &n);
-
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		time_t end = d[i].ended ? d[i].ended : d[i].end;
+	for (size_t i = 0; i < p->snap->nwindows; i++) {
+		const struct downtime *d = &p->snap->windows[i];
+		time_t end = d->ended ? d->ended : d->end;
 		/* underway, even when the first pass to see the window comes
 		 * after its end: the same notices whenever passes run */
-		if (p->now >= d[i].start && end > d[i].start)
-			rc = maint_notice(p, &d[i], false);
-		if (rc == 0 && p->now >= end && end > d[i].start)
-			rc = maint_notice(p, &d[i], true);
+		if (p->now >= d->start && end > d->start)
+			maint_notice(p, d, false);
+		if (p->now >= end && end > d->start)
+			maint_notice(p, d, true);
 	}
-	downtimes_free(d, n);
-	return rc;
 }
 
-int
-derive_update(struct store *st, const struct config *cfg, time_t now, char *err, size_t errlen)
+/* Whether a system's checks may post: a public one always, an internal
+ * one only as the parent of a public one (and then only for the public
+ * systems it takes down with it). */
+static bool
+posts(const struct config *cfg, const struct cfg_system *s)
 {
-	struct pass p = {.st = st, .cfg = cfg, .now = now};
-	int rc = store_begin(st);
+	if (!s->internal)
+		return true;
+	for (size_t i = 0; i < cfg->nsystems; i++)
+		if (cfg->systems[i].parent != NULL && !cfg->systems[i].internal &&
+		    strcmp(cfg->systems[i].parent, s->id) == 0)
+			return true;
+	return false;
+}
 
-	/* internal systems never post notices from their checks */
-	for (size_t i = 0; rc == 0 && i < cfg->nsystems; i++)
-		if (!cfg->systems[i].internal)
-			rc = outage_notices(&p, &cfg->systems[i]);
-	if (rc == 0)
-		rc = maintenance_notices(&p);
-	if (rc == 0)
-		rc = store_commit(st);
-	if (rc != 0) {
-		snprintf(err, errlen, "derive: %s", store_error(st));
-		store_rollback(st);
+void
+derive_plan_make(const struct derive_snapshot *snap, const struct config *cfg, time_t now,
+                 struct derive_plan *out)
+{
+	struct pass p = {.cfg = cfg, .now = now, .snap = snap, .plan = out};
+
+	memset(out, 0, sizeof *out);
+	p.cap = snap->nnotices + 16;
+	p.known = xcalloc(p.cap, sizeof *p.known);
+	memcpy(p.known, snap->notices, snap->nnotices * sizeof *p.known);
+	p.nknown = snap->nnotices;
+	for (size_t i = 0; i < cfg->nsystems; i++)
+		if (posts(cfg, &cfg->systems[i]))
+			outage_notices(&p, &snap->hist[i]);
+	maintenance_notices(&p);
+	free(p.known); /* its strings belong to the snapshot and the plan */
+}
+
+void
+derive_plan_free(struct derive_plan *pl)
+{
+	for (size_t i = 0; i < pl->n; i++) {
+		notice_view_free(&pl->notices[i]);
+		free(pl->keys[i]);
 	}
-	return rc;
+	free(pl->notices);
+	free(pl->keys);
+	memset(pl, 0, sizeof *pl);
 }

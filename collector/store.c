@@ -316,6 +316,8 @@ interval_switch(struct store *s, const char *system, const char *service, int st
 	return rc;
 }
 
+static int row_ints(struct store *s, sqlite3_stmt *st, int64_t *v, int ncol, const char *what);
+
 /* When the run of failures that r makes HARD began: its first failed
  * result, SOFT attempts included ("an outage starts at the first failed
  * check"), found after the service's last OK result. A change between
@@ -324,25 +326,22 @@ static int
 problem_start(struct store *s, const struct gl_result *r, const struct svc_row *old,
               time_t *start)
 {
-	sqlite3_stmt *st;
+	int64_t v = (int64_t)r->t;
 	int rc;
 
 	*start = r->t;
 	if (r->state == GL_OK || (old->st.has_hard && old->st.hard_state != GL_OK))
 		return 0;
-	st = prep(s,
-	          "SELECT min(t) FROM results WHERE system = ?1 AND service = ?2 AND t <= ?3"
-	          " AND t > coalesce((SELECT max(t) FROM results WHERE system = ?1"
-	          " AND service = ?2 AND state = 0 AND t <= ?3), -1)",
-	          "sst", r->system, r->service, r->t);
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		*start = (time_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0
-	                        : fail(s, "reading results of %s/%s", r->system, r->service);
+	rc = row_ints(s,
+	              prep(s,
+	                   "SELECT coalesce(min(t), ?3) FROM results WHERE system = ?1"
+	                   " AND service = ?2 AND t <= ?3 AND t > coalesce((SELECT max(t)"
+	                   " FROM results WHERE system = ?1 AND service = ?2 AND state = 0"
+	                   " AND t <= ?3), -1)",
+	                   "sst", r->system, r->service, r->t),
+	              &v, 1, "results");
+	*start = (time_t)v;
+	return rc < 0 ? -1 : 0;
 }
 
 static int
@@ -802,45 +801,6 @@ row_ints(struct store *s, sqlite3_stmt *st, int64_t *v, int ncol, const char *wh
 	return rc == SQLITE_ROW;
 }
 
-int64_t
-store_incident_open(struct store *s, const char *system, bool automatic, time_t from, time_t to)
-{
-	/* its first notice is of the kind asked for and posted by to, and
-	 * no notice of it resolved it before from */
-	int64_t id = 0;
-	int rc = row_ints(
-	        s,
-	        prep(s,
-	             "SELECT n.incident FROM notices n WHERE n.id = n.incident"
-	             " AND n.system = ?1 AND n.retracted = 0 AND n.state != ?2"
-	             " AND (n.kind = ?3) = ?4 AND n.posted <= ?6 AND NOT EXISTS (SELECT 1"
-	             " FROM notices m WHERE m.incident = n.incident AND m.retracted = 0"
-	             " AND m.state >= ?7 AND m.posted < ?5)"
-	             " ORDER BY n.posted DESC, n.id DESC LIMIT 1",
-	             "sdddttd", system, (int)INC_NONE, (int)NOTICE_OPERATOR, automatic ? 0 : 1,
-	             from, to, (int)INC_RESOLVED),
-	        &id, 1, "incidents");
-
-	return rc < 0 ? -1 : rc == 0 ? 0 : id;
-}
-
-int
-store_incident_state(struct store *s, int64_t incident, time_t t, struct incident_ref *out)
-{
-	int64_t v[2] = {0, 0};
-	int rc = row_ints(s,
-	                  prep(s,
-	                       "SELECT coalesce(max(CASE WHEN state < ?3 THEN state END), 0),"
-	                       " coalesce(max(impact), 0) FROM notices WHERE incident = ?1"
-	                       " AND retracted = 0 AND posted <= ?2",
-	                       "itd", incident, t, (int)INC_RESOLVED),
-	                  v, 2, "incidents");
-
-	out->state = (enum incident_state)v[0];
-	out->impact = (enum impact)v[1];
-	return rc < 0 ? -1 : 0;
-}
-
 int
 store_first_seen(struct store *s, const char *system, time_t *t)
 {
@@ -854,4 +814,51 @@ store_first_seen(struct store *s, const char *system, time_t *t)
 
 	*t = (time_t)v;
 	return rc < 0 ? -1 : 0;
+}
+
+int
+store_notice_refs(struct store *s, struct notice_ref **out, size_t *n)
+{
+	sqlite3_stmt *st = prep(s,
+	                        "SELECT id, incident, system, kind, state, impact, posted,"
+	                        " retracted, key FROM notices ORDER BY id",
+	                        "");
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct notice_ref *r;
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		r = &(*out)[(*n)++];
+		r->id = sqlite3_column_int64(st, 0);
+		r->incident = sqlite3_column_int64(st, 1);
+		r->system = col_text(st, 2);
+		r->kind = (enum notice_kind)sqlite3_column_int(st, 3);
+		r->state = (enum incident_state)sqlite3_column_int(st, 4);
+		r->impact = (enum impact)sqlite3_column_int(st, 5);
+		r->posted = (time_t)sqlite3_column_int64(st, 6);
+		r->retracted = sqlite3_column_int(st, 7) != 0;
+		r->key = col_text(st, 8);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		notice_refs_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return fail(s, "reading notices");
+	}
+	return 0;
+}
+
+void
+notice_refs_free(struct notice_ref *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(r[i].system);
+		free(r[i].key);
+	}
+	free(r);
 }

@@ -117,19 +117,21 @@ int64_t store_notice_by_key(struct store *s, const char *key);
 int store_notice_get(struct store *s, int64_t id, struct notice_view *n, bool *retracted);
 int store_notice_update(struct store *s, const struct notice_view *n);
 int store_notice_retract(struct store *s, int64_t id);
-/* The newest incident of system open in [from, to]: its first notice
- * is posted by to and no notice resolved it before from. automatic asks
- * for one whose first notice the rules posted, else for an operator's.
- * Returns its id, 0 when there is none, -1 on error. */
-int64_t store_incident_open(struct store *s, const char *system, bool automatic, time_t from,
-                            time_t to);
-/* An incident's highest state below resolved and its highest impact
- * among its notices posted by t. */
-struct incident_ref {
+/* What derive needs to know of every stored notice, oldest first: its
+ * place in an incident, its state and impact, and its key (NULL for the
+ * operator's). */
+struct notice_ref {
+	int64_t id, incident;
+	char *system; /* NULL for a page-wide notice */
+	enum notice_kind kind;
 	enum incident_state state;
 	enum impact impact;
+	time_t posted;
+	bool retracted;
+	char *key;
 };
-int store_incident_state(struct store *s, int64_t incident, time_t t, struct incident_ref *out);
+int store_notice_refs(struct store *s, struct notice_ref **out, size_t *n);
+void notice_refs_free(struct notice_ref *r, size_t n);
 /* Newest first; retracted ones only when asked. */
 int store_notices(struct store *s, bool with_retracted, struct notice_view **out, size_t *n,
                   bool **retracted);
