@@ -322,6 +322,39 @@ test_notices(struct world *w)
 	free(n);
 }
 
+/* The plan is a function of the snapshot and the clock: planned twice
+ * from one snapshot it is the same, and once the story is posted a pass
+ * plans nothing new. */
+static void
+test_replan(struct world *w)
+{
+	struct derive_snapshot snap;
+	struct derive_plan a, b;
+
+	if (derive_snapshot_load(w->st, &w->cfg, T_END, &snap) != 0) {
+		ok(0, "snapshot: %s", store_error(w->st));
+		return;
+	}
+	is_int(snap.nnotices, NNOTICES, "the snapshot holds every stored notice");
+	derive_plan_make(&snap, &w->cfg, T_END, &a);
+	derive_plan_make(&snap, &w->cfg, T_END, &b);
+	is_int(a.n, 0, "a pass after the story plans no new notice");
+	is_int(b.n, a.n, "and planning again from the snapshot gives the same");
+	derive_plan_free(&a);
+	derive_plan_free(&b);
+	snap.nnotices = 2; /* as if only the first outage's two had been posted */
+	derive_plan_make(&snap, &w->cfg, T_END, &a);
+	is_int(a.n, NNOTICES - 2 - 2,
+	       "from a snapshot of only the first two, the rest is planned again (but the "
+	       "operator's notice and the window's announcement, which people post)");
+	ok(a.n > 0 && a.notices[0].posted == T0 + 3900 &&
+	           strcmp(a.notices[0].title, "GW1: Server down") == 0,
+	   "system by system, in config order");
+	derive_plan_free(&a);
+	snap.nnotices = NNOTICES;
+	derive_snapshot_free(&snap);
+}
+
 /* Each system at the end: status, since, 24 h uptime as the page prints
  * it. Unknown time is the gap: from the last result (9000) gone stale
  * at 9130 (2 x 60 + 10 s) to 12600, 3470 s; 14400 - 3470 = 10930 s with
@@ -550,6 +583,7 @@ main(void)
 	test_stale(&w, stale);
 	simulate(&w, T0 + 10830, T_END);
 	test_notices(&w);
+	test_replan(&w);
 	if (derive_view(w.st, &w.cfg, T_END, &v, err, sizeof err) != 0 ||
 	    render_site(&v, site, err, sizeof err) != 0)
 		printf("# %s\n", err);
