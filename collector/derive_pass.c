@@ -91,7 +91,7 @@ post(struct pass *p, const char *key, const struct episode *inc, struct notice_v
 		return r->incident;
 	}
 	if (n->posted == 0 || n->posted > p->now)
-		n->posted = p->now;
+		n->posted = p->now; /* as plan_add would, before it is compared */
 	if (n->incident_id == 0)
 		n->incident_id =
 		        derive_open_incident(p->known, p->nknown, n->system_id, false,
@@ -218,7 +218,7 @@ problem_words(enum level lvl, bool host)
  * down the systems it takes with it ("names": "" when none). */
 static char *
 problem_body(const struct sys_hist *h, enum level lvl, bool host, time_t t, const char *since,
-             const char *names)
+             const char *names, bool plural)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const char *name = h->sys->name;
@@ -228,7 +228,7 @@ problem_body(const struct sys_hist *h, enum level lvl, bool host, time_t t, cons
 		sb_appendf(&sb, "%s has been down since %s.", name, since);
 		if (*names != '\0')
 			sb_appendf(&sb, " %s, reached through it, %s unreachable.", names,
-			           strstr(names, " and ") ? "are" : "is");
+			           plural ? "are" : "is");
 		sb_append(&sb, " We are looking into it and will post an update here.");
 		return sb_detach(&sb);
 	}
@@ -280,7 +280,8 @@ post_problem(struct pass *p, const struct sys_hist *h, const struct episode *inc
 	}
 	fmt_hhmm(when, sizeof when, e->start);
 	n.title = fmt(&sb, "%s: %s", sys->id, w.title);
-	n.body = problem_body(h, lvl, host, e->due, when, sb_str(&names));
+	n.body = problem_body(h, lvl, host, e->due, when, sb_str(&names),
+	                      n.affected != NULL && strchr(n.affected, ',') != NULL);
 	n.tags = one_tag(w.tag);
 	sb_free(&names);
 	if (incident == 0)
@@ -536,7 +537,8 @@ derive_plan_make(const struct derive_snapshot *snap, const struct config *cfg, t
 	memset(out, 0, sizeof *out);
 	p.cap = snap->nnotices + 16;
 	p.known = xcalloc(p.cap, sizeof *p.known);
-	memcpy(p.known, snap->notices, snap->nnotices * sizeof *p.known);
+	if (snap->nnotices > 0)
+		memcpy(p.known, snap->notices, snap->nnotices * sizeof *p.known);
 	p.nknown = snap->nnotices;
 	for (size_t i = 0; i < cfg->nsystems; i++)
 		if (posts(cfg, &cfg->systems[i]))
