@@ -1,15 +1,38 @@
 #include "fmt.h"
 
+#include <locale.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
-static const char *const month_long[] = {"January",   "February", "March",    "April",
-                                         "May",       "June",     "July",     "August",
-                                         "September", "October",  "November", "December"};
-static const char *const month_short[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-static const char *const wday_short[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+/* The C locale for strftime_l: English month and day names whatever
+ * the environment's LC_TIME says. Made once and kept for the process (it
+ * never changes); should newlocale fail, the process's own locale is
+ * used, which is C as glance never calls setlocale. */
+static locale_t
+c_time(void)
+{
+	static locale_t c;
+
+	if (c == (locale_t)0)
+		c = newlocale(LC_TIME_MASK, "C", (locale_t)0);
+	return c != (locale_t)0 ? c : LC_GLOBAL_LOCALE;
+}
+
+/* strftime in the C locale into buf (empty when it does not fit);
+ * "%e" pads the day with a blank, which is dropped: "2 June", not
+ * " 2 June". */
+__attribute__((format(strftime, 3, 0))) static void
+utc_strftime(char *buf, size_t len, const char *f, const struct tm *tm)
+{
+	if (len == 0)
+		return;
+	if (strftime_l(buf, len, f, tm, c_time()) == 0)
+		buf[0] = '\0';
+	if (buf[0] == ' ')
+		memmove(buf, buf + 1, strlen(buf));
+}
 
 /* gmtime_r fails only for years that do not fit an int; such a time is
  * shown as the epoch rather than as garbage. */
@@ -29,8 +52,7 @@ fmt_time_human(char *buf, size_t len, time_t t)
 {
 	struct tm tm = utc(t);
 
-	snprintf(buf, len, "%d %s %d %02d:%02d:%02d +0000", tm.tm_mday, month_long[tm.tm_mon],
-	         tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	utc_strftime(buf, len, "%e %B %Y %H:%M:%S +0000", &tm);
 }
 
 void
@@ -38,8 +60,7 @@ fmt_time_iso(char *buf, size_t len, time_t t)
 {
 	struct tm tm = utc(t);
 
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-	         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	utc_strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 void
@@ -47,9 +68,7 @@ fmt_time_rfc822(char *buf, size_t len, time_t t)
 {
 	struct tm tm = utc(t);
 
-	snprintf(buf, len, "%s, %02d %s %04d %02d:%02d:%02d +0000", wday_short[tm.tm_wday],
-	         tm.tm_mday, month_short[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-	         tm.tm_sec);
+	utc_strftime(buf, len, "%a, %d %b %Y %H:%M:%S +0000", &tm);
 }
 
 void
@@ -57,7 +76,7 @@ fmt_date(char *buf, size_t len, time_t t)
 {
 	struct tm tm = utc(t);
 
-	snprintf(buf, len, "%d %s %d", tm.tm_mday, month_long[tm.tm_mon], tm.tm_year + 1900);
+	utc_strftime(buf, len, "%e %B %Y", &tm);
 }
 
 static bool
@@ -71,7 +90,7 @@ fmt_hhmm(char *buf, size_t len, time_t t)
 {
 	struct tm tm = utc(t);
 
-	snprintf(buf, len, "%02d:%02d UTC", tm.tm_hour, tm.tm_min);
+	utc_strftime(buf, len, "%H:%M UTC", &tm);
 }
 
 /* "2 November 2015 02:31", the date only when with_date. */
@@ -79,10 +98,9 @@ static void
 day_hhmm(char *buf, size_t len, const struct tm *tm, bool with_date)
 {
 	if (with_date)
-		snprintf(buf, len, "%d %s %d %02d:%02d", tm->tm_mday, month_long[tm->tm_mon],
-		         tm->tm_year + 1900, tm->tm_hour, tm->tm_min);
+		utc_strftime(buf, len, "%e %B %Y %H:%M", tm);
 	else
-		snprintf(buf, len, "%02d:%02d", tm->tm_hour, tm->tm_min);
+		utc_strftime(buf, len, "%H:%M", tm);
 }
 
 void
@@ -136,9 +154,11 @@ fmt_range(char *buf, size_t len, time_t a, time_t b)
 void
 fmt_month(char *buf, size_t len, int year, int month)
 {
+	struct tm tm = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = 1};
+
 	if (month < 1 || month > 12)
-		month = 1;
-	snprintf(buf, len, "%s %d", month_long[month - 1], year);
+		tm.tm_mon = 0;
+	utc_strftime(buf, len, "%B %Y", &tm);
 }
 
 /* Appends "N unit" or "N units" at buf+*off. */

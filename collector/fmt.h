@@ -1,6 +1,6 @@
 /* Formatting of times, durations and numbers, for the notices derive
  * writes, the site render writes and the operator commands alike: one
- * set of rules. Locale-independent: month and day names are English
+ * set of rules, on strftime in the C locale: month and day names are English
  * whatever LC_TIME says, and numbers use a '.' decimal point. All times
  * are UTC. */
 #ifndef GLANCE_FMT_H
