@@ -46,27 +46,11 @@ static char *
 scheduled_body(const char *name, time_t start, time_t end, const char *reason)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct tm a, b;
+	char dur[FMT_TIME_MAX], range[2 * FMT_TIME_MAX];
 
-	gmtime_r(&start, &a);
-	gmtime_r(&end, &b);
-	sb_appendf(&sb, "%s will be down for maintenance for up to ", name);
-	derive_duration(&sb, (long)(end - start));
-	sb_append(&sb, ", ");
-	if (a.tm_yday == b.tm_yday && a.tm_year == b.tm_year) {
-		sb_appendf(&sb, "from %02d:%02d to ", a.tm_hour, a.tm_min);
-		derive_hhmm(&sb, end);
-		sb_append(&sb, " on ");
-		derive_date(&sb, start);
-	} else {
-		sb_append(&sb, "from ");
-		derive_date(&sb, start);
-		sb_appendf(&sb, " %02d:%02d to ", a.tm_hour, a.tm_min);
-		derive_date(&sb, end);
-		sb_appendc(&sb, ' ');
-		derive_hhmm(&sb, end);
-	}
-	sb_append(&sb, ".");
+	fmt_duration(dur, sizeof dur, (long long)(end - start));
+	fmt_range(range, sizeof range, start, end);
+	sb_appendf(&sb, "%s will be down for maintenance for up to %s, %s.", name, dur, range);
 	if (reason != NULL && *reason != '\0')
 		sb_appendf(&sb, "\n\n%s", reason);
 	return sb_detach(&sb);
@@ -206,11 +190,9 @@ maint_finish(const struct cli *c, struct store *st, long long id, bool cancel)
 		sb_appendf(&sb, "%s: %s cancelled", d.system,
 		           d.title && *d.title ? d.title : "Maintenance");
 		n.title = sb_detach(&sb);
-		sb_append(&sb, "The maintenance planned from ");
-		derive_date(&sb, d.start);
-		sb_append(&sb, " ");
-		derive_hhmm(&sb, d.start);
-		sb_append(&sb, " will not take place.");
+		char when[FMT_TIME_MAX];
+		fmt_date_hhmm(when, sizeof when, d.start);
+		sb_appendf(&sb, "The maintenance planned from %s will not take place.", when);
 		n.body = sb_detach(&sb);
 		snprintf(key, sizeof key, "maint-cancelled:%lld", id);
 		if (store_notice_add(st, &n, key) < 0) {

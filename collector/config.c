@@ -189,6 +189,15 @@ check_key(struct parser *p, const char *k, const char *v, int vcol)
 
 	if (r <= 0)
 		return r;
+	if (strcmp(k, "impact_warning") == 0 || strcmp(k, "impact_critical") == 0) {
+		int i = impact_parse(v);
+		if (i < 0)
+			return perr(p, vcol,
+			            "%s must be none, degraded, partial or major, not '%s'", k,
+			            v);
+		*(k[7] == 'w' ? &c->impact_warning : &c->impact_critical) = i;
+		return 0;
+	}
 	if (strcmp(k, "command") != 0)
 		return perr(p, p->kcol, "unknown key '%s' in [check %s/%s]", k, c->system,
 		            c->service);
@@ -238,7 +247,10 @@ system_key(struct parser *p, const char *k, const char *v, int vcol)
 		set_str(&s->location, v);
 	else if (strcmp(k, "role") == 0)
 		set_str(&s->role, v);
-	else if (strcmp(k, "ping") == 0) {
+	else if (strcmp(k, "parent") == 0) {
+		set_str(&s->parent, v);
+		s->parent_line = p->line, s->parent_col = vcol;
+	} else if (strcmp(k, "ping") == 0) {
 		set_str(&s->ping, v);
 		s->ping_line = p->line, s->ping_col = vcol;
 	} else if (strcmp(k, "services") == 0) {
@@ -410,6 +422,44 @@ parse_line(struct parser *p, char *line)
 	return parse_keyval(p, s, col);
 }
 
+/* The impacts left to their defaults (config.h). */
+static void
+default_impacts(struct config *cfg, struct cfg_check *c)
+{
+	const struct cfg_system *s = config_system(cfg, c->system);
+	bool ping = s != NULL && s->ping != NULL && strcmp(s->ping, c->service) == 0;
+	const char *cmd = c->argv != NULL && c->argv[0] != NULL ? c->argv[0] : "";
+	const char *base = strrchr(cmd, '/') ? strrchr(cmd, '/') + 1 : cmd;
+
+	if (c->impact_critical < 0)
+		c->impact_critical = ping ? IMPACT_MAJOR : IMPACT_PARTIAL;
+	if (c->impact_warning < 0)
+		c->impact_warning =
+		        strcmp(base, "check_tls_cert") == 0 ? IMPACT_NONE : IMPACT_DEGRADED;
+}
+
+/* A parent is another declared system, and no chain of parents comes
+ * back to where it began. */
+static int
+resolve_parent(struct parser *p, const struct cfg_system *s)
+{
+	const struct cfg_system *q = s;
+
+	if (s->parent == NULL)
+		return 0;
+	p->line = s->parent_line;
+	for (size_t hops = 0; q != NULL && q->parent != NULL; hops++) {
+		q = config_system(p->cfg, q->parent);
+		if (q == NULL)
+			return perr(p, s->parent_col, "system %s: parent '%s' is not declared",
+			            s->id, s->parent);
+		if (q == s || hops > p->cfg->nsystems)
+			return perr(p, s->parent_col, "system %s: its parents form a loop",
+			            s->id);
+	}
+	return 0;
+}
+
 /* Checks every reference and fills what was left to defaults. */
 static int
 resolve(struct parser *p)
@@ -447,6 +497,8 @@ resolve(struct parser *p)
 				            "%s/%s]",
 				            s->id, s->services[j], s->id, s->services[j]);
 			}
+		if (resolve_parent(p, s) != 0)
+			return -1;
 		if (s->name == NULL)
 			s->name = xstrdup(s->id);
 		if (s->nservices == 0)
@@ -460,6 +512,8 @@ resolve(struct parser *p)
 				s->services[s->nservices++] = xstrdup(c->service);
 			}
 	}
+	for (size_t i = 0; i < cfg->nchecks; i++)
+		default_impacts(cfg, &cfg->checks[i]);
 	return 0;
 }
 
@@ -509,8 +563,12 @@ config_parse(const char *text, const char *name, const char *dir, struct config 
 	cfg->site.render_every = 60;
 	cfg->site.flap_min = 300;
 	cfg->site.keep_days = 14;
-	p.defaults =
-	        (struct cfg_check){.interval = 60, .retry = 30, .attempts = 3, .timeout = 10};
+	p.defaults = (struct cfg_check){.interval = 60,
+	                                .retry = 30,
+	                                .attempts = 3,
+	                                .timeout = 10,
+	                                .impact_warning = -1,
+	                                .impact_critical = -1};
 	while (rc == 0 && *s != '\0') {
 		size_t n = strcspn(s, "\n");
 		char *line = strndup(s, n);
@@ -582,6 +640,7 @@ config_free(struct config *cfg)
 		free(s->location);
 		free(s->role);
 		free(s->ping);
+		free(s->parent);
 		for (size_t j = 0; j < s->nservices; j++)
 			free(s->services[j]);
 		free(s->services);

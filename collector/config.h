@@ -3,8 +3,10 @@
  *
  *   [site]              title, name, base_url, output, state, path, ...
  *   [defaults]          interval, retry, attempts, timeout for every check
- *   [system NC036]      name, location, role, visibility, ping, services
- *   [check NC036/SMTP]  command, interval, retry, attempts, timeout
+ *   [system NC036]      name, location, role, visibility, ping, services,
+ *                       parent
+ *   [check NC036/SMTP]  command, interval, retry, attempts, timeout,
+ *                       impact_warning, impact_critical
  *
  * Lines are "key = value"; '#' or ';' starts a comment line; values run to
  * the end of the line (no inline comments: a command may contain '#').
@@ -28,7 +30,12 @@ struct cfg_check {
 	int retry;     /* seconds between checks while SOFT non-OK */
 	int attempts;  /* max check attempts before a state is HARD */
 	int timeout;   /* seconds before the plugin is killed */
-	int line;      /* where it was declared, for messages */
+	/* enum impact of a WARNING and of a CRITICAL result. Defaults: the
+	 * ping check major when CRITICAL; other checks partial; WARNING
+	 * degraded, but none for check_tls_cert, whose warning is a
+	 * reminder to the operator, not something customers notice. */
+	int impact_warning, impact_critical;
+	int line; /* where it was declared, for messages */
 };
 
 struct cfg_system {
@@ -40,6 +47,11 @@ struct cfg_system {
 	char *ping;      /* service name of the ping check, or NULL */
 	char **services; /* service names deciding the status */
 	size_t nservices;
+	/* The system it is reached through (a router, a data centre's
+	 * uplink), or NULL: while the parent is down, this one is
+	 * unreachable, and the parent's incident names it. */
+	char *parent;
+	int parent_line, parent_col;
 	int line; /* where it and its ping/services were declared */
 	int ping_line, ping_col, svc_line, svc_col;
 };

@@ -56,6 +56,10 @@ static const char *const migrations[] = {
         /* 3: a system's status is rebuilt from its checks' history on
          * every pass, so passes no longer record it */
         "DROP TABLE IF EXISTS sys_intervals;",
+        /* 4: an incident's impact (none, degraded, partial, major) and the
+         * other systems one incident names (a parent's outage) */
+        "ALTER TABLE notices ADD COLUMN impact INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE notices ADD COLUMN affected TEXT;",
 };
 
 __attribute__((format(printf, 2, 3))) static int
@@ -312,9 +316,37 @@ interval_switch(struct store *s, const char *system, const char *service, int st
 	return rc;
 }
 
+static int row_ints(struct store *s, sqlite3_stmt *st, int64_t *v, int ncol, const char *what);
+
+/* When the run of failures that r makes HARD began: its first failed
+ * result, SOFT attempts included ("an outage starts at the first failed
+ * check"), found after the service's last OK result. A change between
+ * problem states, or to OK, begins at r itself. */
+static int
+problem_start(struct store *s, const struct gl_result *r, const struct svc_row *old,
+              time_t *start)
+{
+	int64_t v = (int64_t)r->t;
+	int rc;
+
+	*start = r->t;
+	if (r->state == GL_OK || (old->st.has_hard && old->st.hard_state != GL_OK))
+		return 0;
+	rc = row_ints(s,
+	              prep(s,
+	                   "SELECT coalesce(min(t), ?3) FROM results WHERE system = ?1"
+	                   " AND service = ?2 AND t <= ?3 AND t > coalesce((SELECT max(t)"
+	                   " FROM results WHERE system = ?1 AND service = ?2 AND state = 0"
+	                   " AND t <= ?3), -1)",
+	                   "sst", r->system, r->service, r->t),
+	              &v, 1, "results");
+	*start = (time_t)v;
+	return rc < 0 ? -1 : 0;
+}
+
 static int
 record_service(struct store *s, const struct gl_result *r, const struct svc_row *old,
-               bool *changed)
+               time_t start, bool *changed)
 {
 	struct svc_state n = old->st;
 
@@ -327,7 +359,7 @@ record_service(struct store *s, const struct gl_result *r, const struct svc_row 
 	if (*changed) {
 		n.has_hard = true;
 		n.hard_state = r->state;
-		n.hard_since = r->t;
+		n.hard_since = start;
 	}
 	return run(s, prep(s,
 	                   "INSERT OR REPLACE INTO services (system, service, state, hard,"
@@ -343,6 +375,7 @@ store_record(struct store *s, const struct gl_result *r)
 {
 	struct svc_row old;
 	bool changed = false;
+	time_t start = r->t;
 
 	if (store_begin(s) != 0)
 		return -1;
@@ -355,9 +388,10 @@ store_record(struct store *s, const struct gl_result *r)
 	                "sstdddsssd", r->system, r->service, r->t, (int)r->state, (int)r->hard,
 	                r->attempt, r->output, r->long_output ? r->long_output : "",
 	                r->perfdata ? r->perfdata : "", r->duration_ms)) != 0 ||
-	    record_service(s, r, &old, &changed) != 0)
+	    problem_start(s, r, &old, &start) != 0 ||
+	    record_service(s, r, &old, start, &changed) != 0)
 		goto fail;
-	if (changed && interval_switch(s, r->system, r->service, (int)r->state, r->t) != 0)
+	if (changed && interval_switch(s, r->system, r->service, (int)r->state, start) != 0)
 		goto fail;
 	svc_row_free(&old);
 	if (store_commit(s) != 0)
@@ -582,14 +616,14 @@ store_notice_add(struct store *s, const struct notice_view *n, const char *key)
 {
 	char *tags = tags_join(n);
 	int64_t id;
-	int rc = run(s,
-	             prep(s,
-	                  "INSERT OR IGNORE INTO notices (incident, system, kind, state, maint,"
-	                  " title, body, posted, starts, ends, tags, key)"
-	                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                  "isdddsstttss", n->incident_id, n->system_id, (int)n->kind,
-	                  (int)n->state, (int)n->maint, n->title, n->body ? n->body : "",
-	                  n->posted, n->starts, n->ends, tags, key));
+	int rc = run(
+	        s, prep(s,
+	                "INSERT OR IGNORE INTO notices (incident, system, kind, state, maint,"
+	                " title, body, posted, starts, ends, tags, key, impact, affected)"
+	                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                "isdddsstttssds", n->incident_id, n->system_id, (int)n->kind,
+	                (int)n->state, (int)n->maint, n->title, n->body ? n->body : "",
+	                n->posted, n->starts, n->ends, tags, key, (int)n->impact, n->affected));
 
 	free(tags);
 	if (rc != 0)
@@ -630,7 +664,7 @@ store_notice_has_key(struct store *s, const char *key)
 
 static const char notice_cols[] =
         "SELECT id, incident, system, kind, state, maint, title, body, posted, starts,"
-        " ends, tags, retracted FROM notices";
+        " ends, tags, retracted, impact, affected FROM notices";
 
 static void
 notice_read(sqlite3_stmt *st, struct notice_view *n, bool *retracted)
@@ -650,6 +684,8 @@ notice_read(sqlite3_stmt *st, struct notice_view *n, bool *retracted)
 	tags_split((const char *)sqlite3_column_text(st, 11), n);
 	if (retracted != NULL)
 		*retracted = sqlite3_column_int(st, 12) != 0;
+	n->impact = (enum impact)sqlite3_column_int(st, 13);
+	n->affected = col_text(st, 14);
 }
 
 int
@@ -670,12 +706,13 @@ int
 store_notice_update(struct store *s, const struct notice_view *n)
 {
 	char *tags = tags_join(n);
-	int rc =
-	        run(s, prep(s,
-	                    "UPDATE notices SET incident = ?, system = ?, state = ?, title = ?,"
-	                    " body = ?, tags = ?, starts = ?, ends = ? WHERE id = ?",
-	                    "isdssstti", n->incident_id, n->system_id, (int)n->state, n->title,
-	                    n->body ? n->body : "", tags, n->starts, n->ends, n->id));
+	int rc = run(s,
+	             prep(s,
+	                  "UPDATE notices SET incident = ?, system = ?, state = ?, title = ?,"
+	                  " body = ?, tags = ?, starts = ?, ends = ?, impact = ? WHERE id = ?",
+	                  "isdsssttdi", n->incident_id, n->system_id, (int)n->state, n->title,
+	                  n->body ? n->body : "", tags, n->starts, n->ends, (int)n->impact,
+	                  n->id));
 	free(tags);
 	return rc;
 }
@@ -732,7 +769,6 @@ store_notices(struct store *s, bool with_retracted, struct notice_view **out, si
 	return 0;
 }
 
-
 int
 store_svc_gaps(struct store *s, const char *system, const char *service, time_t from, int gap,
                struct interval **out, size_t *n)
@@ -745,4 +781,84 @@ store_svc_gaps(struct store *s, const char *system, const char *service, time_t 
 	             " WHERE prev IS NOT NULL AND t > ? AND t - prev > ? ORDER BY t",
 	             "ssti", system, service, from, (int64_t)gap),
 	        out, n);
+}
+
+/* Steps st for one row of int64 columns into v (ncol of them); 1 with
+ * a row, 0 without, -1 on error. Finalizes st. */
+static int
+row_ints(struct store *s, sqlite3_stmt *st, int64_t *v, int ncol, const char *what)
+{
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	for (int i = 0; rc == SQLITE_ROW && i < ncol; i++)
+		v[i] = sqlite3_column_int64(st, i);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "reading %s", what);
+	return rc == SQLITE_ROW;
+}
+
+int
+store_first_seen(struct store *s, const char *system, time_t *t)
+{
+	int64_t v = 0;
+	int rc = row_ints(s,
+	                  prep(s,
+	                       "SELECT coalesce(min(start), 0) FROM svc_intervals"
+	                       " WHERE system = ?",
+	                       "s", system),
+	                  &v, 1, "intervals");
+
+	*t = (time_t)v;
+	return rc < 0 ? -1 : 0;
+}
+
+int
+store_notice_refs(struct store *s, struct notice_ref **out, size_t *n)
+{
+	sqlite3_stmt *st = prep(s,
+	                        "SELECT id, incident, system, kind, state, impact, posted,"
+	                        " retracted, key FROM notices ORDER BY id",
+	                        "");
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct notice_ref *r;
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		r = &(*out)[(*n)++];
+		r->id = sqlite3_column_int64(st, 0);
+		r->incident = sqlite3_column_int64(st, 1);
+		r->system = col_text(st, 2);
+		r->kind = (enum notice_kind)sqlite3_column_int(st, 3);
+		r->state = (enum incident_state)sqlite3_column_int(st, 4);
+		r->impact = (enum impact)sqlite3_column_int(st, 5);
+		r->posted = (time_t)sqlite3_column_int64(st, 6);
+		r->retracted = sqlite3_column_int(st, 7) != 0;
+		r->key = col_text(st, 8);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		notice_refs_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return fail(s, "reading notices");
+	}
+	return 0;
+}
+
+void
+notice_refs_free(struct notice_ref *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(r[i].system);
+		free(r[i].key);
+	}
+	free(r);
 }

@@ -25,7 +25,7 @@
 #include "result.h"
 #include "softhard.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 
@@ -52,8 +52,11 @@ int store_get_service(struct store *s, const char *system, const char *service,
 void svc_row_free(struct svc_row *row);
 
 /* Records one result: the results table, the service's current state and,
- * when a HARD state begins, its state intervals. Returns 1 when the HARD
- * state changed, 0 when not. */
+ * when a HARD state begins, its state intervals. A HARD problem after an
+ * OK state begins (interval and hard_since) at the first failed result
+ * of its run, the SOFT attempts included: that is when the outage
+ * started; the attempts only confirmed it. Returns 1 when the HARD state
+ * changed, 0 when not. */
 int store_record(struct store *s, const struct gl_result *r);
 
 /* Deletes results older than before. */
@@ -77,6 +80,10 @@ int store_svc_intervals(struct store *s, const char *system, const char *service
  * results are kept keep_days, so older gaps are not seen. */
 int store_svc_gaps(struct store *s, const char *system, const char *service, time_t from,
                    int gap, struct interval **out, size_t *n);
+
+/* When a system's first HARD state began (0: none yet): its first
+ * appearance in the kept history. */
+int store_first_seen(struct store *s, const char *system, time_t *t);
 
 /* Maintenance windows. ended is the actual end when finished early. */
 struct downtime {
@@ -110,6 +117,21 @@ int64_t store_notice_by_key(struct store *s, const char *key);
 int store_notice_get(struct store *s, int64_t id, struct notice_view *n, bool *retracted);
 int store_notice_update(struct store *s, const struct notice_view *n);
 int store_notice_retract(struct store *s, int64_t id);
+/* What derive needs to know of every stored notice, oldest first: its
+ * place in an incident, its state and impact, and its key (NULL for the
+ * operator's). */
+struct notice_ref {
+	int64_t id, incident;
+	char *system; /* NULL for a page-wide notice */
+	enum notice_kind kind;
+	enum incident_state state;
+	enum impact impact;
+	time_t posted;
+	bool retracted;
+	char *key;
+};
+int store_notice_refs(struct store *s, struct notice_ref **out, size_t *n);
+void notice_refs_free(struct notice_ref *r, size_t n);
 /* Newest first; retracted ones only when asked. */
 int store_notices(struct store *s, bool with_retracted, struct notice_view **out, size_t *n,
                   bool **retracted);
