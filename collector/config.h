@@ -5,6 +5,9 @@
  *   [defaults]          interval, retry, attempts, timeout for every check
  *   [system NC036]      name, location, role, visibility, ping, services
  *   [check NC036/SMTP]  command, interval, retry, attempts, timeout
+ *   [source nagios]     status_dat, objects_cache, log, archives, ping, poll,
+ *                       timeout: follow a running Nagios 4 instead
+ *   [source icinga2]    url, user, password_file, ca, ping, poll, timeout
  *
  * Lines are "key = value"; '#' or ';' starts a comment line; values run to
  * the end of the line (no inline comments: a command may contain '#').
@@ -57,9 +60,22 @@ struct cfg_site {
 	bool sync_full;        /* PRAGMA synchronous=FULL instead of NORMAL */
 };
 
+/* An engine glance follows instead of running checks itself: systems,
+ * results and downtimes come from it (ingest_nagios.h, ingest_icinga2.h). */
+enum cfg_source_kind { SOURCE_NONE, SOURCE_NAGIOS, SOURCE_ICINGA2 };
+struct cfg_source {
+	enum cfg_source_kind kind;
+	char *status_dat, *objects_cache, *log, *archives; /* Nagios; absolute */
+	char *url, *user, *password_file, *ca;             /* Icinga 2 */
+	char *ping;  /* the Ping column: "host" (the host check) or a service */
+	int poll;    /* seconds between ingest passes in `glance run` */
+	int timeout; /* the engine's check timeout, for freshness */
+};
+
 struct config {
 	char *file;
 	struct cfg_site site;
+	struct cfg_source source;
 	struct cfg_system *systems;
 	size_t nsystems;
 	struct cfg_check *checks;
@@ -77,6 +93,14 @@ int config_parse(const char *text, const char *name, const char *dir, struct con
                  char *err, size_t errlen);
 
 void config_free(struct config *cfg);
+
+/* Systems and checks an ingest learns from its engine, added after the
+ * file was parsed; copies of the strings are taken. A system or check
+ * already declared is left as it is (the file wins); returns it. */
+struct cfg_system *config_add_system(struct config *cfg, const char *id, const char *name,
+                                     const char *location, const char *role, bool internal);
+struct cfg_check *config_add_check(struct config *cfg, const char *system, const char *service,
+                                   int interval, int retry, int attempts);
 
 const struct cfg_system *config_system(const struct config *cfg, const char *id);
 const struct cfg_check *config_check(const struct config *cfg, const char *system,

@@ -56,6 +56,17 @@ static const char *const migrations[] = {
         /* 3: a system's status is rebuilt from its checks' history on
          * every pass, so passes no longer record it */
         "DROP TABLE IF EXISTS sys_intervals;",
+        /* 4: ingest from Nagios or Icinga 2: how far each source's log was
+         * read, and the engine's downtime behind each maintenance window */
+        "CREATE TABLE ingest_pos ("
+        "  source TEXT PRIMARY KEY, inode INTEGER NOT NULL, offset INTEGER NOT NULL,"
+        "  line INTEGER NOT NULL, head TEXT NOT NULL, last_t INTEGER NOT NULL);"
+        "CREATE TABLE ingest_windows ("
+        "  downtime INTEGER PRIMARY KEY, source TEXT NOT NULL, host TEXT NOT NULL,"
+        "  ext_id TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,"
+        "  comment TEXT NOT NULL, fixed INTEGER NOT NULL, duration INTEGER NOT NULL,"
+        "  entry INTEGER NOT NULL, state INTEGER NOT NULL);"
+        "CREATE INDEX ingest_windows_open ON ingest_windows(source, state);",
 };
 
 __attribute__((format(printf, 2, 3))) static int
@@ -732,7 +743,6 @@ store_notices(struct store *s, bool with_retracted, struct notice_view **out, si
 	return 0;
 }
 
-
 int
 store_svc_gaps(struct store *s, const char *system, const char *service, time_t from, int gap,
                struct interval **out, size_t *n)
@@ -745,4 +755,119 @@ store_svc_gaps(struct store *s, const char *system, const char *service, time_t 
 	             " WHERE prev IS NOT NULL AND t > ? AND t - prev > ? ORDER BY t",
 	             "ssti", system, service, from, (int64_t)gap),
 	        out, n);
+}
+
+int
+store_downtime_set_window(struct store *s, int64_t id, time_t start, time_t end)
+{
+	return run(s, prep(s, "UPDATE downtimes SET start = ?, end = ? WHERE id = ?", "tti",
+	                   start, end, id));
+}
+
+int
+store_ingest_pos_get(struct store *s, const char *source, struct ingest_pos *p)
+{
+	sqlite3_stmt *st = prep(s,
+	                        "SELECT inode, offset, line, head, last_t FROM ingest_pos"
+	                        " WHERE source = ?",
+	                        "s", source);
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		p->inode = sqlite3_column_int64(st, 0);
+		p->offset = sqlite3_column_int64(st, 1);
+		p->line = sqlite3_column_int64(st, 2);
+		snprintf(p->head, sizeof p->head, "%s",
+		         (const char *)sqlite3_column_text(st, 3));
+		p->last_t = (time_t)sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "reading the ingest position of %s", source);
+	return rc == SQLITE_ROW;
+}
+
+int
+store_ingest_pos_set(struct store *s, const char *source, const struct ingest_pos *p)
+{
+	return run(s,
+	           prep(s,
+	                "INSERT OR REPLACE INTO ingest_pos (source, inode, offset, line, head,"
+	                " last_t) VALUES (?, ?, ?, ?, ?, ?)",
+	                "siiist", source, p->inode, p->offset, p->line, p->head, p->last_t));
+}
+
+int
+store_iwin_add(struct store *s, const char *source, const struct ingest_window *w)
+{
+	return run(s, prep(s,
+	                   "INSERT INTO ingest_windows (downtime, source, host, ext_id, start,"
+	                   " end, comment, fixed, duration, entry, state)"
+	                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                   "isssttsddtd", w->downtime, source, w->host, w->ext_id, w->start,
+	                   w->end, w->comment, (int)w->fixed, w->duration, w->entry, w->state));
+}
+
+int
+store_iwin_set(struct store *s, const struct ingest_window *w)
+{
+	return run(s,
+	           prep(s, "UPDATE ingest_windows SET ext_id = ?, state = ? WHERE downtime = ?",
+	                "sdi", w->ext_id, w->state, w->downtime));
+}
+
+int
+store_iwin_list(struct store *s, const char *source, time_t since, struct ingest_window **out,
+                size_t *n)
+{
+	sqlite3_stmt *st = prep(s,
+	                        "SELECT downtime, host, ext_id, start, end, comment, fixed,"
+	                        " duration, state, entry FROM ingest_windows"
+	                        " WHERE source = ? AND (state < ? OR end >= ?)"
+	                        " ORDER BY start, downtime",
+	                        "sdt", source, IW_DONE, since);
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ingest_window *w;
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		w = &(*out)[(*n)++];
+		w->downtime = sqlite3_column_int64(st, 0);
+		w->host = col_text(st, 1);
+		w->ext_id = col_text(st, 2);
+		w->start = (time_t)sqlite3_column_int64(st, 3);
+		w->end = (time_t)sqlite3_column_int64(st, 4);
+		w->comment = col_text(st, 5);
+		w->fixed = sqlite3_column_int(st, 6) != 0;
+		w->duration = sqlite3_column_int(st, 7);
+		w->state = sqlite3_column_int(st, 8);
+		w->entry = (time_t)sqlite3_column_int64(st, 9);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		iwins_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return fail(s, "reading ingest windows");
+	}
+	return 0;
+}
+
+void
+iwins_free(struct ingest_window *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(w[i].host);
+		free(w[i].ext_id);
+		free(w[i].comment);
+	}
+	free(w);
 }

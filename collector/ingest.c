@@ -1,0 +1,225 @@
+/* The engine adapters' shared half (ingest.h): warnings, results for
+ * configured checks, and downtimes as maintenance windows. */
+#include "ingest.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "strbuf.h"
+
+/* Windows that ended more than this long ago are not matched again: an
+ * engine forgets a downtime once it is over. */
+#define INGEST_WINDOW_MEMORY (30L * 86400)
+
+void
+ingest_warn(struct ingest_log *l, const char *file, long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (l->warnings++ >= l->max)
+		return;
+	if (line > 0)
+		fprintf(stderr, "glance: %s:%ld: ", file, line);
+	else
+		fprintf(stderr, "glance: %s: ", file);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (l->warnings == l->max)
+		fprintf(stderr, "glance: further warnings are only counted\n");
+}
+
+int
+ingest_begin(struct ingest_ctx *c)
+{
+	return store_iwin_list(c->st, c->source, c->now - INGEST_WINDOW_MEMORY, &c->open,
+	                       &c->nopen);
+}
+
+void
+ingest_end(struct ingest_ctx *c)
+{
+	iwins_free(c->open, c->nopen);
+	c->open = NULL;
+	c->nopen = 0;
+}
+
+enum gl_state
+ingest_host_state(int core_state)
+{
+	return core_state == 0 ? GL_OK : GL_CRITICAL;
+}
+
+int
+ingest_result(struct ingest_ctx *c, const struct gl_result *r)
+{
+	if (config_check(c->cfg, r->system, r->service) == NULL)
+		return 0;
+	c->results++;
+	return store_record(c->st, r) < 0 ? -1 : 0;
+}
+
+struct ingest_window *
+ingest_window_find(struct ingest_ctx *c, const struct ingest_window_args *a)
+{
+	bool by_id = a->ext_id != NULL && *a->ext_id != '\0';
+
+	for (size_t i = 0; by_id && i < c->nopen; i++)
+		if (strcmp(c->open[i].ext_id, a->ext_id) == 0 &&
+		    strcmp(c->open[i].host, a->host) == 0)
+			return &c->open[i];
+	/* not linked to an id yet: the log's SCHEDULE line carries none */
+	for (size_t i = 0; i < c->nopen; i++) {
+		struct ingest_window *w = &c->open[i];
+		if (strcmp(w->host, a->host) == 0 && w->start == a->start && w->end == a->end &&
+		    strcmp(w->comment, a->comment ? a->comment : "") == 0 &&
+		    (!by_id || *w->ext_id == '\0'))
+			return w;
+	}
+	return NULL;
+}
+
+static int
+window_add(struct ingest_ctx *c, const struct cfg_system *sys,
+           const struct ingest_window_args *a, struct ingest_window **out)
+{
+	struct downtime d = {.system = (char *)a->host,
+	                     .start = a->start,
+	                     .end = a->fixed ? a->end : a->start + a->duration,
+	                     .reason = (char *)(a->comment ? a->comment : ""),
+	                     .created = a->entry ? a->entry : a->start,
+	                     .title = (char *)""};
+	struct ingest_window w = {.host = (char *)a->host,
+	                          .ext_id = (char *)(a->ext_id ? a->ext_id : ""),
+	                          .start = a->start,
+	                          .end = a->end,
+	                          .comment = d.reason,
+	                          .fixed = a->fixed,
+	                          .duration = a->duration,
+	                          .entry = d.created};
+
+	/* a flexible window shows its scheduled length from its earliest
+	 * start until it is triggered; its real start moves it then */
+	if (d.end > a->end || d.end <= d.start)
+		d.end = a->end;
+	if ((d.id = store_downtime_add(c->st, &d)) < 0 ||
+	    maint_post_scheduled(c->st, sys, &d, d.created) < 0)
+		return -1;
+	w.downtime = d.id;
+	if (store_iwin_add(c->st, c->source, &w) != 0)
+		return -1;
+	c->open = xrealloc(c->open, (c->nopen + 1) * sizeof *c->open);
+	c->open[c->nopen] = w;
+	c->open[c->nopen].host = xstrdup(w.host);
+	c->open[c->nopen].ext_id = xstrdup(w.ext_id);
+	c->open[c->nopen].comment = xstrdup(w.comment);
+	*out = &c->open[c->nopen++];
+	c->windows++;
+	return 0;
+}
+
+int
+ingest_window_schedule(struct ingest_ctx *c, const struct ingest_window_args *a,
+                       struct ingest_window **out)
+{
+	const struct cfg_system *sys = config_system(c->cfg, a->host);
+	struct ingest_window *w = ingest_window_find(c, a);
+
+	*out = w;
+	if (w != NULL) {
+		if (a->ext_id == NULL || *a->ext_id == '\0' || *w->ext_id != '\0')
+			return 0;
+		free(w->ext_id);
+		w->ext_id = xstrdup(a->ext_id);
+		return store_iwin_set(c->st, w);
+	}
+	if (sys == NULL || a->end <= a->start)
+		return 0;
+	return window_add(c, sys, a, out);
+}
+
+int
+ingest_window_begin(struct ingest_ctx *c, struct ingest_window *w, time_t t)
+{
+	time_t end = w->fixed ? w->end : t + w->duration;
+
+	if (w->state != IW_SCHEDULED)
+		return 0;
+	w->state = IW_IN_EFFECT;
+	if (end <= t)
+		end = t + 1;
+	return store_downtime_set_window(c->st, w->downtime, t, end) != 0 ||
+	                       store_iwin_set(c->st, w) != 0
+	               ? -1
+	               : 0;
+}
+
+int
+ingest_window_started(struct ingest_ctx *c, const char *host, time_t t)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < c->nopen; i++) {
+		struct ingest_window *w = &c->open[i];
+		if (w->state == IW_SCHEDULED && w->fixed && strcmp(w->host, host) == 0 &&
+		    w->start <= t && t < w->end) {
+			if (ingest_window_begin(c, w, t) != 0)
+				return -1;
+			any = true;
+		}
+	}
+	/* a flexible downtime starts when its host goes down in its window */
+	for (size_t i = 0; !any && i < c->nopen; i++) {
+		struct ingest_window *w = &c->open[i];
+		if (w->state == IW_SCHEDULED && !w->fixed && strcmp(w->host, host) == 0 &&
+		    w->start <= t && t <= w->end)
+			return ingest_window_begin(c, w, t);
+	}
+	return 0;
+}
+
+int
+ingest_window_end(struct ingest_ctx *c, struct ingest_window *w, time_t t)
+{
+	if (w->state == IW_DONE)
+		return 0;
+	w->state = IW_DONE;
+	return store_downtime_finish(c->st, w->downtime, t, false) != 0 ||
+	                       store_iwin_set(c->st, w) != 0
+	               ? -1
+	               : 0;
+}
+
+int
+ingest_window_stopped(struct ingest_ctx *c, const char *host, time_t t)
+{
+	for (size_t i = 0; i < c->nopen; i++) {
+		struct ingest_window *w = &c->open[i];
+		bool began = w->state == IW_IN_EFFECT ||
+		             (w->state == IW_SCHEDULED && w->fixed && w->start <= t);
+		if (began && strcmp(w->host, host) == 0 && ingest_window_end(c, w, t) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+ingest_window_cancel(struct ingest_ctx *c, struct ingest_window *w, time_t t)
+{
+	struct downtime d;
+	int rc;
+
+	if (w->state != IW_SCHEDULED)
+		return 0;
+	w->state = IW_DONE;
+	if (store_downtime_finish(c->st, w->downtime, t, true) != 0 ||
+	    store_iwin_set(c->st, w) != 0 || store_downtime_get(c->st, w->downtime, &d) <= 0)
+		return -1;
+	rc = maint_post_cancelled(c->st, &d, t) < 0 ? -1 : 0;
+	downtime_free(&d);
+	return rc;
+}
