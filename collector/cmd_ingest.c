@@ -44,10 +44,11 @@ ingest_help(void)
 	return EXIT_OK;
 }
 
-/* The objects of the engine become the page's systems; the config's own
- * [system] sections win. */
+/* The objects of the engine become the page's systems and are kept in
+ * the store for the other subcommands; the config's own [system]
+ * sections win. An unreadable objects.cache keeps the last ones. */
 static int
-load_systems(struct config *cfg, struct ingest_log *log)
+load_systems(struct config *cfg, struct store *st, size_t declared, struct ingest_log *log)
 {
 	struct cfg_source *src = &cfg->source;
 	struct ng_objects o;
@@ -56,24 +57,29 @@ load_systems(struct config *cfg, struct ingest_log *log)
 	if (src->kind != SOURCE_NAGIOS || src->objects_cache == NULL)
 		return 0;
 	if (ng_objects_load(src->objects_cache, &o, log, err, sizeof err) != 0) {
-		fprintf(stderr, "glance: %s\n", err);
-		return -1;
+		fprintf(stderr, "glance: %s (the systems of the last ingest are kept)\n", err);
+		return 0;
 	}
 	ng_objects_to_config(&o, src->ping, cfg, log);
 	ng_objects_free(&o);
+	if (store_ingest_systems_put(st, "nagios", cfg, declared) != 0) {
+		fprintf(stderr, "glance: store: %s\n", store_error(st));
+		return -1;
+	}
 	return 0;
 }
 
 /* One pass: the engine into the store, then the site. */
 static int
-ingest_pass(const struct cli *cli, struct config *cfg, struct store *st, bool render)
+ingest_pass(const struct cli *cli, struct config *cfg, struct store *st, size_t declared,
+            bool render)
 {
 	struct ingest_log log = {.verbose = cli->verbose, .max = INGEST_MAX_WARNINGS};
 	struct ingest_ctx c = {.st = st, .cfg = cfg, .log = &log, .now = cli_time(cli)};
 	char err[512];
 	int rc;
 
-	if (load_systems(cfg, &log) != 0)
+	if (load_systems(cfg, st, declared, &log) != 0)
 		return -1;
 	if (cfg->source.kind == SOURCE_NAGIOS) {
 		struct ng_pass_stats s;
@@ -100,13 +106,14 @@ int
 ingest_follow(const struct cli *cli, struct config *cfg, struct store *st,
               volatile sig_atomic_t *stop, bool once)
 {
+	size_t declared = cfg->declared;
 	int failed = 0;
 
 	while (!*stop) {
 		time_t now = cli_time(cli);
 		if (store_prune(st, now - (time_t)cfg->site.keep_days * 86400) != 0)
 			fprintf(stderr, "glance: pruning results: %s\n", store_error(st));
-		failed = ingest_pass(cli, cfg, st, true) != 0;
+		failed = ingest_pass(cli, cfg, st, declared, true) != 0;
 		if (once)
 			break;
 		/* poll() is the one place the loop sleeps; a signal ends it */
@@ -197,8 +204,9 @@ static int
 load_config(struct cli *cli, const struct ingest_args *a, struct config *cfg)
 {
 	char err[512], cwd[4096];
+	const char *env = getenv("GLANCE_CONFIG");
 	bool named =
-	        getenv("GLANCE_CONFIG") != NULL || strcmp(cli->config, CLI_DEFAULT_CONFIG) != 0;
+	        (env != NULL && *env != '\0') || strcmp(cli->config, CLI_DEFAULT_CONFIG) != 0;
 
 	if (!named && a->db != NULL && a->site != NULL && access(cli->config, R_OK) != 0) {
 		if (getcwd(cwd, sizeof cwd) == NULL ||
@@ -281,8 +289,11 @@ cmd_ingest(int argc, char **argv)
 		config_free(&cfg);
 		return EXIT_FAIL;
 	}
+	size_t declared = cfg.declared;
 	int lock = cli_lock_store(&cli, &cfg);
-	rc = lock < 0 ? -1 : ingest_pass(&cli, &cfg, st, !a.no_render);
+	rc = lock < 0 || store_ingest_systems_get(st, &cfg) != 0
+	             ? -1
+	             : ingest_pass(&cli, &cfg, st, declared, !a.no_render);
 	if (lock >= 0)
 		close(lock);
 	store_close(st);

@@ -602,6 +602,7 @@ config_parse(const char *text, const char *name, const char *dir, struct config 
 		rc = resolve(&p);
 	if (rc == 0)
 		site_defaults(&p);
+	cfg->declared = cfg->nsystems;
 	if (rc != 0)
 		config_free(cfg);
 	return rc;

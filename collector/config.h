@@ -78,6 +78,7 @@ struct config {
 	struct cfg_source source;
 	struct cfg_system *systems;
 	size_t nsystems;
+	size_t declared; /* systems[0..declared) are the file's; later ones an engine's */
 	struct cfg_check *checks;
 	size_t nchecks;
 };

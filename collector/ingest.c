@@ -13,6 +13,9 @@
 /* Windows that ended more than this long ago are not matched again: an
  * engine forgets a downtime once it is over. */
 #define INGEST_WINDOW_MEMORY (30L * 86400)
+/* Nagios runs a downtime's start event up to a second before its start
+ * time (observed: scheduled for :49, STARTED logged at :48). */
+#define INGEST_EARLY 2
 
 void
 ingest_warn(struct ingest_log *l, const char *file, long line, const char *fmt, ...)
@@ -166,7 +169,7 @@ ingest_window_started(struct ingest_ctx *c, const char *host, time_t t)
 	for (size_t i = 0; i < c->nopen; i++) {
 		struct ingest_window *w = &c->open[i];
 		if (w->state == IW_SCHEDULED && w->fixed && strcmp(w->host, host) == 0 &&
-		    w->start <= t && t < w->end) {
+		    w->start <= t + INGEST_EARLY && t < w->end) {
 			if (ingest_window_begin(c, w, t) != 0)
 				return -1;
 			any = true;

@@ -122,6 +122,15 @@ file_head(int fd, char *head, size_t len)
 	head[strcspn(head, "\n")] = '\0';
 }
 
+/* Nagios logs INITIAL STATE lines for objects never checked yet too,
+ * as UP or OK with no output: those say nothing. */
+static bool
+pending_state(const struct ng_event *ev)
+{
+	return ev->kind == NG_STATE &&
+	       (*ev->output == '\0' || strcmp(ev->output, "(null)") == 0);
+}
+
 static int
 apply_state(struct ingest_ctx *c, const struct ng_event *ev)
 {
@@ -135,7 +144,7 @@ apply_state(struct ingest_ctx *c, const struct ng_event *ev)
 	                      .long_output = "",
 	                      .perfdata = "",
 	                      .t = ev->t};
-	return ingest_result(c, &r);
+	return pending_state(ev) ? 0 : ingest_result(c, &r);
 }
 
 /* DEL_HOST_DOWNTIME;id and DEL_DOWNTIME_BY_HOST_NAME: a downtime that

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "strbuf.h"
 
 struct store {
@@ -66,7 +67,15 @@ static const char *const migrations[] = {
         "  ext_id TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,"
         "  comment TEXT NOT NULL, fixed INTEGER NOT NULL, duration INTEGER NOT NULL,"
         "  entry INTEGER NOT NULL, state INTEGER NOT NULL);"
-        "CREATE INDEX ingest_windows_open ON ingest_windows(source, state);",
+        "CREATE INDEX ingest_windows_open ON ingest_windows(source, state);"
+        "CREATE TABLE ingest_systems ("
+        "  ord INTEGER PRIMARY KEY, source TEXT NOT NULL, id TEXT NOT NULL UNIQUE,"
+        "  name TEXT NOT NULL, location TEXT, role TEXT, internal INTEGER NOT NULL,"
+        "  ping TEXT, services TEXT NOT NULL);"
+        "CREATE TABLE ingest_checks ("
+        "  source TEXT NOT NULL, system TEXT NOT NULL, service TEXT NOT NULL,"
+        "  interval INTEGER NOT NULL, retry INTEGER NOT NULL, attempts INTEGER NOT NULL,"
+        "  timeout INTEGER NOT NULL, PRIMARY KEY (system, service));",
 };
 
 __attribute__((format(printf, 2, 3))) static int
@@ -870,4 +879,123 @@ iwins_free(struct ingest_window *w, size_t n)
 		free(w[i].comment);
 	}
 	free(w);
+}
+
+/* Services are stored one per line, like tags. */
+static char *
+lines_join(char *const *v, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < n; i++)
+		sb_appendf(&sb, "%s%s", i ? "\n" : "", v[i]);
+	sb_append(&sb, "");
+	return sb_detach(&sb);
+}
+
+static int
+systems_put(struct store *s, const char *source, const struct config *cfg, size_t from)
+{
+	int rc = 0;
+
+	for (size_t i = from; rc == 0 && i < cfg->nsystems; i++) {
+		const struct cfg_system *y = &cfg->systems[i];
+		char *svcs = lines_join(y->services, y->nservices);
+		rc = run(s, prep(s,
+		                 "INSERT INTO ingest_systems (source, id, name, location, role,"
+		                 " internal, ping, services) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		                 "sssssdss", source, y->id, y->name, y->location, y->role,
+		                 (int)y->internal, y->ping, svcs));
+		free(svcs);
+		for (size_t j = 0; rc == 0 && j < cfg->nchecks; j++) {
+			const struct cfg_check *c = &cfg->checks[j];
+			if (strcmp(c->system, y->id) == 0)
+				rc = run(s,
+				         prep(s,
+				              "INSERT OR REPLACE INTO ingest_checks (source,"
+				              " system, service, interval, retry, attempts,"
+				              " timeout) VALUES (?, ?, ?, ?, ?, ?, ?)",
+				              "sssdddd", source, c->system, c->service,
+				              c->interval, c->retry, c->attempts, c->timeout));
+		}
+	}
+	return rc;
+}
+
+int
+store_ingest_systems_put(struct store *s, const char *source, const struct config *cfg,
+                         size_t from)
+{
+	if (store_begin(s) != 0)
+		return -1;
+	if (run(s, prep(s, "DELETE FROM ingest_systems WHERE source = ?", "s", source)) != 0 ||
+	    run(s, prep(s, "DELETE FROM ingest_checks WHERE source = ?", "s", source)) != 0 ||
+	    systems_put(s, source, cfg, from) != 0) {
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s);
+}
+
+static int
+checks_get(struct store *s, struct config *cfg)
+{
+	sqlite3_stmt *st = prep(s,
+	                        "SELECT system, service, interval, retry, attempts, timeout"
+	                        " FROM ingest_checks ORDER BY rowid",
+	                        "");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *sys = (const char *)sqlite3_column_text(st, 0);
+		const char *svc = (const char *)sqlite3_column_text(st, 1);
+		struct cfg_check *c;
+		if (config_system(cfg, sys) == NULL)
+			continue;
+		c = config_add_check(cfg, sys, svc, sqlite3_column_int(st, 2),
+		                     sqlite3_column_int(st, 3), sqlite3_column_int(st, 4));
+		c->timeout = sqlite3_column_int(st, 5);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "reading ingested checks");
+}
+
+int
+store_ingest_systems_get(struct store *s, struct config *cfg)
+{
+	sqlite3_stmt *st = prep(s,
+	                        "SELECT id, name, location, role, internal, ping, services"
+	                        " FROM ingest_systems ORDER BY ord",
+	                        "");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		const char *svcs = (const char *)sqlite3_column_text(st, 6);
+		struct cfg_system *y;
+		if (config_system(cfg, id) != NULL)
+			continue; /* the config file declares it: the file wins */
+		y = config_add_system(cfg, id, (const char *)sqlite3_column_text(st, 1),
+		                      (const char *)sqlite3_column_text(st, 2),
+		                      (const char *)sqlite3_column_text(st, 3),
+		                      sqlite3_column_int(st, 4) != 0);
+		y->ping = col_text(st, 5);
+		for (const char *t = svcs; t != NULL && *t != '\0';) {
+			size_t len = strcspn(t, "\n");
+			y->services =
+			        xrealloc(y->services, (y->nservices + 1) * sizeof(char *));
+			y->services[y->nservices] = xmalloc(len + 1);
+			memcpy(y->services[y->nservices], t, len);
+			y->services[y->nservices++][len] = '\0';
+			t += len + (t[len] == '\n');
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, "reading ingested systems");
+	return checks_get(s, cfg);
 }

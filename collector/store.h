@@ -144,6 +144,15 @@ int store_iwin_list(struct store *s, const char *source, time_t since,
                     struct ingest_window **out, size_t *n);
 void iwins_free(struct ingest_window *w, size_t n);
 
+/* The systems and checks an engine described (config.h's structs):
+ * cfg->systems[from..] replace the source's stored ones; _get adds the
+ * stored ones the config file does not declare, so every subcommand
+ * sees the engine's systems even when the engine is down. */
+struct config;
+int store_ingest_systems_put(struct store *s, const char *source, const struct config *cfg,
+                             size_t from);
+int store_ingest_systems_get(struct store *s, struct config *cfg);
+
 /* Notices. key makes automatic notices idempotent: adding one whose key
  * exists does nothing and returns 0. Otherwise returns the new id. An
  * incident_id of 0 makes the notice start its own incident. */
