@@ -228,7 +228,8 @@ test_migration(void)
 	             "CREATE TABLE sys_intervals (id INTEGER PRIMARY KEY, system TEXT NOT NULL,"
 	             " status INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER);"
 	             "ALTER TABLE downtimes DROP COLUMN title; DROP TABLE ingest_pos;"
-	             " DROP TABLE ingest_windows; PRAGMA user_version = 1",
+	             " DROP TABLE ingest_windows; DROP TABLE ingest_systems;"
+	             " DROP TABLE ingest_checks; PRAGMA user_version = 1",
 	             NULL, NULL, NULL);
 	sqlite3_close(db);
 	v = pragma("PRAGMA user_version");
