@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "ingest.h"
+#include "ingest_icinga2.h"
 #include "ingest_nagios.h"
 #include "strbuf.h"
 
@@ -90,8 +91,11 @@ ingest_pass(const struct cli *cli, struct config *cfg, struct store *st, size_t 
 			        "glance: nagios: %llu log lines, %u results, %u windows\n",
 			        (unsigned long long)s.lines, s.results, s.windows);
 	} else {
-		snprintf(err, sizeof err, "icinga2: not supported by this build");
-		rc = -1;
+		c.source = "icinga2";
+		rc = ic_ingest_pass(&c, &cfg->source, err, sizeof err);
+		if (rc == 0 && cli->verbose)
+			fprintf(stderr, "glance: icinga2: %u results, %u windows\n", c.results,
+			        c.windows);
 	}
 	if (rc != 0)
 		fprintf(stderr, "glance: %s\n", err);
@@ -102,10 +106,44 @@ ingest_pass(const struct cli *cli, struct config *cfg, struct store *st, size_t 
 	return rc;
 }
 
+struct follow_render {
+	const struct cli *cli;
+	struct config *cfg;
+	struct store *st;
+};
+
+static int
+follow_render(void *arg)
+{
+	struct follow_render *r = arg;
+	time_t now = cli_time(r->cli);
+
+	if (store_prune(r->st, now - (time_t)r->cfg->site.keep_days * 86400) != 0)
+		fprintf(stderr, "glance: pruning results: %s\n", store_error(r->st));
+	return cli_publish(r->st, r->cfg, now, r->cli->verbose);
+}
+
+/* Icinga 2 pushes its changes: the event stream, not a poll. */
+static int
+follow_icinga2(const struct cli *cli, struct config *cfg, struct store *st,
+               volatile sig_atomic_t *stop)
+{
+	struct ingest_log log = {.verbose = cli->verbose, .max = INGEST_MAX_WARNINGS};
+	struct ingest_ctx c = {
+	        .st = st, .cfg = cfg, .log = &log, .now = cli_time(cli), .source = "icinga2"};
+	struct follow_render r = {.cli = cli, .cfg = cfg, .st = st};
+	struct ic_follow f = {
+	        .c = &c, .src = &cfg->source, .stop = stop, .render = follow_render, .arg = &r};
+
+	return ic_follow(&f);
+}
+
 int
 ingest_follow(const struct cli *cli, struct config *cfg, struct store *st,
               volatile sig_atomic_t *stop, bool once)
 {
+	if (cfg->source.kind == SOURCE_ICINGA2 && !once)
+		return follow_icinga2(cli, cfg, st, stop);
 	size_t declared = cfg->declared;
 	int failed = 0;
 

@@ -36,7 +36,7 @@ __attribute__((format(printf, 4, 5))) void ingest_warn(struct ingest_log *l, con
 
 struct ingest_ctx {
 	struct store *st;
-	const struct config *cfg;
+	struct config *cfg; /* an engine's systems are added to it */
 	const char *source; /* "nagios", "icinga2" */
 	struct ingest_log *log;
 	time_t now;
