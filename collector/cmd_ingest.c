@@ -20,6 +20,7 @@
 
 struct ingest_args {
 	const char *db, *site;
+	const char *events; /* a saved Icinga 2 event stream to apply */
 	bool no_render;
 };
 
@@ -30,6 +31,7 @@ ingest_help(void)
 	       "                            [--log PATH] [--archives DIR] [--ping NAME]\n"
 	       "       glance ingest icinga2 --url https://HOST:5665 --user USER\n"
 	       "                            --password-file FILE [--ca FILE] [--ping NAME]\n"
+	       "                            [--events FILE]\n"
 	       "  common: [-c FILE] [--db PATH] [--site DIR] [--no-render] [--now EPOCH] "
 	       "[-v]\n\n"
 	       "Reads what Nagios 4 (status.dat, objects.cache, nagios.log and its\n"
@@ -39,7 +41,9 @@ ingest_help(void)
 	       "the engine's hosts; --ping names the check of the Ping column (default\n"
 	       "\"host\": the host check). The log is read incrementally and survives\n"
 	       "rotation; running twice records nothing twice. Malformed input is\n"
-	       "skipped with a warning naming the file and line.\n"
+	       "skipped with a warning naming the file and line. --events applies a saved\n"
+	       "/v1/events stream (one JSON object a line, as curl records it) after the\n"
+	       "objects, for replays.\n"
 	       "Exit: 0 done, 1 failure (engine unreadable, store or site not written),\n"
 	       "2 usage.\n");
 	return EXIT_OK;
@@ -73,7 +77,7 @@ load_systems(struct config *cfg, struct store *st, size_t declared, struct inges
 /* One pass: the engine into the store, then the site. */
 static int
 ingest_pass(const struct cli *cli, struct config *cfg, struct store *st, size_t declared,
-            bool render)
+            const char *events, bool render)
 {
 	struct ingest_log log = {.verbose = cli->verbose, .max = INGEST_MAX_WARNINGS};
 	struct ingest_ctx c = {.st = st, .cfg = cfg, .log = &log, .now = cli_time(cli)};
@@ -92,7 +96,10 @@ ingest_pass(const struct cli *cli, struct config *cfg, struct store *st, size_t 
 			        (unsigned long long)s.lines, s.results, s.windows);
 	} else {
 		c.source = "icinga2";
-		rc = ic_ingest_pass(&c, &cfg->source, err, sizeof err);
+		rc = cfg->source.url != NULL ? ic_ingest_pass(&c, &cfg->source, err, sizeof err)
+		                             : 0;
+		if (rc == 0 && events != NULL)
+			rc = ic_replay(&c, events, err, sizeof err);
 		if (rc == 0 && cli->verbose)
 			fprintf(stderr, "glance: icinga2: %u results, %u windows\n", c.results,
 			        c.windows);
@@ -151,7 +158,7 @@ ingest_follow(const struct cli *cli, struct config *cfg, struct store *st,
 		time_t now = cli_time(cli);
 		if (store_prune(st, now - (time_t)cfg->site.keep_days * 86400) != 0)
 			fprintf(stderr, "glance: pruning results: %s\n", store_error(st));
-		failed = ingest_pass(cli, cfg, st, declared, true) != 0;
+		failed = ingest_pass(cli, cfg, st, declared, NULL, true) != 0;
 		if (once)
 			break;
 		/* poll() is the one place the loop sleeps; a signal ends it */
@@ -198,6 +205,7 @@ static const struct option ingest_opts[] = {
         {"db", required_argument, NULL, 'D'},
         {"site", required_argument, NULL, 's'},
         {"no-render", no_argument, NULL, 'n'},
+        {"events", required_argument, NULL, 'E'},
         {0},
 };
 
@@ -225,6 +233,8 @@ parse_args(struct cli *cli, int argc, char **argv, struct ingest_args *a, struct
 			a->site = optarg;
 		else if (opt == 'n')
 			a->no_render = true;
+		else if (opt == 'E')
+			a->events = optarg;
 		else if (strchr("SOLAPUuWC", opt) != NULL && opt != 0 && p->n < 32) {
 			p->opt[p->n] = opt;
 			p->arg[p->n++] = optarg;
@@ -286,9 +296,9 @@ apply_args(struct cli *cli, struct config *cfg, enum cfg_source_kind kind,
 	}
 	if (kind == SOURCE_NAGIOS && s->status_dat == NULL && s->log == NULL)
 		return cli_usage(cli, "give --status-dat or --log (or both)");
-	if (kind == SOURCE_ICINGA2 &&
+	if (kind == SOURCE_ICINGA2 && (a->events == NULL || s->url != NULL) &&
 	    (s->url == NULL || s->user == NULL || s->password_file == NULL))
-		return cli_usage(cli, "give --url, --user and --password-file");
+		return cli_usage(cli, "give --url, --user and --password-file (or --events)");
 	return 0;
 }
 
@@ -331,7 +341,7 @@ cmd_ingest(int argc, char **argv)
 	int lock = cli_lock_store(&cli, &cfg);
 	rc = lock < 0 || store_ingest_systems_get(st, &cfg) != 0
 	             ? -1
-	             : ingest_pass(&cli, &cfg, st, declared, !a.no_render);
+	             : ingest_pass(&cli, &cfg, st, declared, a.events, !a.no_render);
 	if (lock >= 0)
 		close(lock);
 	store_close(st);

@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,19 +188,24 @@ ic_result(json_t *attrs, json_t *cr, bool host, struct gl_result *r, struct strb
 	return 1;
 }
 
-/* Records a result newer than the store's last one for the check: the
- * objects, a CheckResult and its StateChange all carry the same result,
- * and it must count once. Returns 1 when recorded. */
+/* Records a result unless the store has it: the objects, a CheckResult
+ * and its StateChange all carry the same result, and it must count
+ * once. Times are whole seconds there, so a result of the same second
+ * counts when it says something else (SOFT 1 then HARD in one second).
+ * Returns 1 when recorded. */
 static int
 record_newer(struct ingest_ctx *c, const struct gl_result *r)
 {
 	struct svc_row row;
 	int has = store_get_service(c->st, r->system, r->service, &row);
+	bool same;
 
 	if (has < 0)
 		return -1;
 	svc_row_free(&row);
-	if (has && r->t <= row.st.last_check)
+	same = has && row.st.state == r->state && row.st.hard == r->hard &&
+	       row.st.attempt == r->attempt;
+	if (has && (r->t < row.st.last_check || (r->t == row.st.last_check && same)))
 		return 0;
 	if (config_check(c->cfg, r->system, r->service) == NULL)
 		return 0;
@@ -495,10 +501,14 @@ ev_downtime(struct ingest_ctx *c, const char *type, json_t *ev)
 		return dt_schedule(c, d, &w);
 	if (strcmp(type, "DowntimeRemoved") == 0)
 		return ev_removed(c, d);
-	/* DowntimeStarted (trigger_time 0 for a fixed one) or Triggered */
+	/* DowntimeStarted (trigger_time still 0 for a fixed one) or
+	 * Triggered: Icinga 2 triggers a fixed downtime at the later of its
+	 * start and entry times, whenever its timer gets to it */
 	if (dt_schedule(c, d, &w) != 0)
 		return -1;
 	trig = jnum(d, "trigger_time");
+	if (trig <= 0 && json_is_true(json_object_get(d, "fixed")))
+		trig = fmax(jnum(d, "start_time"), jnum(d, "entry_time"));
 	if (w == NULL)
 		return 0;
 	return ingest_window_begin(c, w, (time_t)(trig > 0 ? trig : jnum(ev, "timestamp")));
@@ -519,6 +529,8 @@ ic_apply_event(struct ingest_ctx *c, const char *json, size_t len, long number)
 		return 0;
 	}
 	type = jstr(ev, "type");
+	if (c->log->verbose > 1)
+		fprintf(stderr, "glance: icinga2: event %ld: %s\n", number, type);
 	if (strcmp(type, "CheckResult") == 0 || strcmp(type, "StateChange") == 0)
 		rc = ev_result(c, ev);
 	else if (strncmp(type, "Downtime", 8) == 0)
@@ -528,6 +540,68 @@ ic_apply_event(struct ingest_ctx *c, const char *json, size_t len, long number)
 		        jstr(ev, "host"), *jstr(ev, "service") ? "!" : "", jstr(ev, "service"),
 		        jstr(ev, "author"), jstr(ev, "comment"));
 	json_decref(ev);
+	return rc;
+}
+
+/* Events per transaction in a replay: one commit each would make the
+ * disk, not the parsing, the limit. */
+#define IC_REPLAY_BATCH 1000
+
+static int
+replay_lines(struct ingest_ctx *c, FILE *f, const char *path, char *err, size_t errlen)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long number = 0;
+	int rc = 0;
+
+	while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
+		number++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n == 0)
+			continue;
+		if (n > IC_EVENT_MAX)
+			ingest_warn(c->log, path, number,
+			            "event longer than %ld bytes: skipped", IC_EVENT_MAX);
+		else if (ic_apply_event(c, line, (size_t)n, number) < 0)
+			rc = -1;
+		if (rc == 0 && number % IC_REPLAY_BATCH == 0 &&
+		    (store_commit(c->st) != 0 || store_begin(c->st) != 0))
+			rc = -1;
+	}
+	free(line);
+	if (rc != 0)
+		snprintf(err, errlen, "store: %s", store_error(c->st));
+	return rc;
+}
+
+int
+ic_replay(struct ingest_ctx *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	int rc;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (ingest_begin(c) != 0 || store_begin(c->st) != 0) {
+		snprintf(err, errlen, "store: %s", store_error(c->st));
+		fclose(f);
+		ingest_end(c);
+		return -1;
+	}
+	rc = replay_lines(c, f, path, err, errlen);
+	if (rc == 0 && store_commit(c->st) != 0) {
+		snprintf(err, errlen, "store: %s", store_error(c->st));
+		rc = -1;
+	}
+	if (rc != 0)
+		store_rollback(c->st);
+	fclose(f);
+	ingest_end(c);
 	return rc;
 }
 

@@ -36,6 +36,10 @@ int ic_ingest_pass(struct ingest_ctx *c, const struct cfg_source *src, char *err
  * warning naming the event's number. */
 int ic_apply_event(struct ingest_ctx *c, const char *json, size_t len, long number);
 
+/* Applies a saved event stream, one JSON object a line, in order.
+ * Returns 0, or -1 with err. */
+int ic_replay(struct ingest_ctx *c, const char *path, char *err, size_t errlen);
+
 /* glance run: the stream, reconnecting until *stop; render(arg) runs
  * at most every poll seconds after a change, and after each reconnect. */
 struct ic_follow {
