@@ -3,6 +3,7 @@
 #include "ingest.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,63 @@ ingest_end(struct ingest_ctx *c)
 	iwins_free(c->open, c->nopen);
 	c->open = NULL;
 	c->nopen = 0;
+	free(c->index);
+	c->index = NULL;
+	c->index_cap = c->index_n = 0;
+	c->index_base = NULL;
+}
+
+/* FNV-1a over "system\0service". */
+static size_t
+check_hash(const char *system, const char *service)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (const char *p = system; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h *= 1099511628211ULL;
+	for (const char *p = service; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* An open-addressing table of the config's checks, rebuilt whenever the
+ * config gained checks (an Icinga 2 pass adds them as it reads). */
+static void
+index_build(struct ingest_ctx *c)
+{
+	const struct config *cfg = c->cfg;
+
+	free(c->index);
+	c->index_cap = 16;
+	while (c->index_cap < cfg->nchecks * 2)
+		c->index_cap *= 2;
+	c->index = xcalloc(c->index_cap, sizeof *c->index);
+	for (size_t i = 0; i < cfg->nchecks; i++) {
+		const struct cfg_check *k = &cfg->checks[i];
+		size_t j = check_hash(k->system, k->service) & (c->index_cap - 1);
+		while (c->index[j] != NULL)
+			j = (j + 1) & (c->index_cap - 1);
+		c->index[j] = k;
+	}
+	c->index_n = cfg->nchecks;
+	c->index_base = cfg->checks;
+}
+
+static const struct cfg_check *
+index_find(struct ingest_ctx *c, const char *system, const char *service)
+{
+	size_t j;
+
+	if (c->index == NULL || c->index_n != c->cfg->nchecks ||
+	    c->index_base != c->cfg->checks)
+		index_build(c);
+	for (j = check_hash(system, service) & (c->index_cap - 1); c->index[j] != NULL;
+	     j = (j + 1) & (c->index_cap - 1))
+		if (strcmp(c->index[j]->system, system) == 0 &&
+		    strcmp(c->index[j]->service, service) == 0)
+			return c->index[j];
+	return NULL;
 }
 
 enum gl_state
@@ -60,7 +118,7 @@ ingest_host_state(int core_state)
 int
 ingest_result(struct ingest_ctx *c, const struct gl_result *r)
 {
-	if (config_check(c->cfg, r->system, r->service) == NULL)
+	if (index_find(c, r->system, r->service) == NULL)
 		return 0;
 	c->results++;
 	return store_record(c->st, r) < 0 ? -1 : 0;

@@ -43,6 +43,10 @@ struct ingest_ctx {
 	struct ingest_window *open; /* the source's windows not done */
 	size_t nopen;
 	unsigned results, windows; /* counts for -v */
+	/* config_check by hash: an ingest asks for every line */
+	const struct cfg_check **index;
+	size_t index_cap, index_n;
+	const struct cfg_check *index_base;
 };
 
 int ingest_begin(struct ingest_ctx *c);

@@ -1,6 +1,9 @@
 /* SQLite history store (the design is in store.h). Statements are
- * prepared per call: the collector writes a few rows a second at most,
- * and a short-lived statement can never outlive a schema change. */
+ * prepared per call, except the few store_record runs: an ingest records
+ * hundreds of thousands of results in a row, and preparing them each
+ * time cost more than the writes. Those stay prepared for the life of
+ * the handle (SQLite recompiles a prepared statement itself when the
+ * schema changes). */
 #include "store.h"
 
 #include <sqlite3.h>
@@ -12,8 +15,12 @@
 #include "config.h"
 #include "strbuf.h"
 
+/* The statements kept prepared (store_record's). */
+enum { Q_GET_SERVICE, Q_ADD_RESULT, Q_PUT_SERVICE, Q_CLOSE_IV, Q_OPEN_IV, Q_N };
+
 struct store {
 	sqlite3 *db;
+	sqlite3_stmt *q[Q_N];
 	int depth; /* store_begin nesting */
 	char err[256];
 };
@@ -106,20 +113,13 @@ exec_sql(struct store *s, const char *sql)
 	return 0;
 }
 
-/* Prepares sql and binds the arguments described by types: 'i' int64,
- * 't' time_t, 's' text (NULL binds NULL), 'd' int. */
-static sqlite3_stmt *
-prep(struct store *s, const char *sql, const char *types, ...)
+/* Binds the arguments described by types: 'i' int64, 't' time_t,
+ * 's' text (NULL binds NULL), 'd' int. */
+static int
+bind_args(sqlite3_stmt *st, const char *types, va_list ap)
 {
-	sqlite3_stmt *st;
-	va_list ap;
 	int rc = SQLITE_OK;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		fail(s, "prepare");
-		return NULL;
-	}
-	va_start(ap, types);
 	for (int i = 0; types[i] != '\0' && rc == SQLITE_OK; i++) {
 		switch (types[i]) {
 		case 'i': rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t)); break;
@@ -133,6 +133,23 @@ prep(struct store *s, const char *sql, const char *types, ...)
 			break;
 		}
 	}
+	return rc;
+}
+
+/* Prepares sql and binds the arguments (bind_args). */
+static sqlite3_stmt *
+prep(struct store *s, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fail(s, "prepare");
+		return NULL;
+	}
+	va_start(ap, types);
+	rc = bind_args(st, types, ap);
 	va_end(ap);
 	if (rc != SQLITE_OK) {
 		fail(s, "bind");
@@ -142,7 +159,45 @@ prep(struct store *s, const char *sql, const char *types, ...)
 	return st;
 }
 
-/* Steps a statement that returns no rows, and finalizes it. */
+/* The same for a kept statement q: prepared on first use, then reset
+ * and bound again. Give it back with done(). */
+static sqlite3_stmt *
+prepq(struct store *s, int q, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	if (s->q[q] == NULL && sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	                                          &s->q[q], NULL) != SQLITE_OK) {
+		s->q[q] = NULL;
+		fail(s, "prepare");
+		return NULL;
+	}
+	va_start(ap, types);
+	rc = bind_args(s->q[q], types, ap);
+	va_end(ap);
+	if (rc != SQLITE_OK) {
+		fail(s, "bind");
+		sqlite3_reset(s->q[q]);
+		return NULL;
+	}
+	return s->q[q];
+}
+
+/* Finalizes a statement of prep(), resets one of prepq(). */
+static void
+done(struct store *s, sqlite3_stmt *st)
+{
+	for (int i = 0; i < Q_N; i++)
+		if (s->q[i] == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
+/* Steps a statement that returns no rows, and gives it back (done). */
 static int
 run(struct store *s, sqlite3_stmt *st)
 {
@@ -151,7 +206,7 @@ run(struct store *s, sqlite3_stmt *st)
 	if (st == NULL)
 		return -1;
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	done(s, st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "step");
 }
 
@@ -208,7 +263,10 @@ store_open(const char *path, bool sync_full, struct store **out, char *err, size
 	if (exec_sql(s, "PRAGMA journal_mode = WAL") != 0 ||
 	    exec_sql(s, sync_full ? "PRAGMA synchronous = FULL"
 	                          : "PRAGMA synchronous = NORMAL") != 0 ||
-	    migrate(s) != 0) {
+	    /* 16 MiB of page cache (the default is 2): an ingest's inserts
+	     * touch index pages all over a large history, and re-reading
+	     * them from the file cost more than the writes */
+	    exec_sql(s, "PRAGMA cache_size = -16384") != 0 || migrate(s) != 0) {
 		snprintf(err, errlen, "%s: %s", path, s->err);
 		store_close(s);
 		return -1;
@@ -222,6 +280,8 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
+	for (int i = 0; i < Q_N; i++)
+		sqlite3_finalize(s->q[i]);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -278,11 +338,12 @@ store_rollback(struct store *s)
 int
 store_get_service(struct store *s, const char *system, const char *service, struct svc_row *row)
 {
-	sqlite3_stmt *st = prep(s,
-	                        "SELECT state, hard, attempt, has_hard, hard_state, hard_since,"
-	                        " last_check, output, perfdata FROM services"
-	                        " WHERE system = ? AND service = ?",
-	                        "ss", system, service);
+	sqlite3_stmt *st =
+	        prepq(s, Q_GET_SERVICE,
+	              "SELECT state, hard, attempt, has_hard, hard_state, hard_since,"
+	              " last_check, output, perfdata FROM services"
+	              " WHERE system = ? AND service = ?",
+	              "ss", system, service);
 	int rc;
 
 	memset(row, 0, sizeof *row);
@@ -301,7 +362,7 @@ store_get_service(struct store *s, const char *system, const char *service, stru
 		row->output = col_text(st, 7);
 		row->perfdata = col_text(st, 8);
 	}
-	sqlite3_finalize(st);
+	done(s, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return fail(s, "reading service %s/%s", system, service);
 	return rc == SQLITE_ROW;
@@ -319,16 +380,16 @@ svc_row_free(struct svc_row *row)
 static int
 interval_switch(struct store *s, const char *system, const char *service, int state, time_t t)
 {
-	int rc = run(s, prep(s,
-	                     "UPDATE svc_intervals SET end = max(start, ?) WHERE system = ?"
-	                     " AND service = ? AND end IS NULL",
-	                     "tss", t, system, service));
+	int rc = run(s, prepq(s, Q_CLOSE_IV,
+	                      "UPDATE svc_intervals SET end = max(start, ?) WHERE system = ?"
+	                      " AND service = ? AND end IS NULL",
+	                      "tss", t, system, service));
 
 	if (rc == 0)
-		rc = run(s, prep(s,
-		                 "INSERT INTO svc_intervals (system, service, state, start)"
-		                 " VALUES (?, ?, ?, ?)",
-		                 "ssdt", system, service, state, t));
+		rc = run(s, prepq(s, Q_OPEN_IV,
+		                  "INSERT INTO svc_intervals (system, service, state, start)"
+		                  " VALUES (?, ?, ?, ?)",
+		                  "ssdt", system, service, state, t));
 	return rc;
 }
 
@@ -349,13 +410,13 @@ record_service(struct store *s, const struct gl_result *r, const struct svc_row 
 		n.hard_state = r->state;
 		n.hard_since = r->t;
 	}
-	return run(s, prep(s,
-	                   "INSERT OR REPLACE INTO services (system, service, state, hard,"
-	                   " attempt, has_hard, hard_state, hard_since, last_check, output,"
-	                   " perfdata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                   "ssddddddtss", r->system, r->service, (int)n.state, (int)n.hard,
-	                   n.attempt, (int)n.has_hard, (int)n.hard_state, n.hard_since,
-	                   n.last_check, r->output, r->perfdata));
+	return run(s, prepq(s, Q_PUT_SERVICE,
+	                    "INSERT OR REPLACE INTO services (system, service, state, hard,"
+	                    " attempt, has_hard, hard_state, hard_since, last_check, output,"
+	                    " perfdata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                    "ssddddddtss", r->system, r->service, (int)n.state, (int)n.hard,
+	                    n.attempt, (int)n.has_hard, (int)n.hard_state, n.hard_since,
+	                    n.last_check, r->output, r->perfdata));
 }
 
 int
@@ -368,13 +429,13 @@ store_record(struct store *s, const struct gl_result *r)
 		return -1;
 	if (store_get_service(s, r->system, r->service, &old) < 0)
 		goto fail;
-	if (run(s, prep(s,
-	                "INSERT INTO results (system, service, t, state, hard, attempt,"
-	                " output, long_output, perfdata, duration_ms)"
-	                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                "sstdddsssd", r->system, r->service, r->t, (int)r->state, (int)r->hard,
-	                r->attempt, r->output, r->long_output ? r->long_output : "",
-	                r->perfdata ? r->perfdata : "", r->duration_ms)) != 0 ||
+	if (run(s, prepq(s, Q_ADD_RESULT,
+	                 "INSERT INTO results (system, service, t, state, hard, attempt,"
+	                 " output, long_output, perfdata, duration_ms)"
+	                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                 "sstdddsssd", r->system, r->service, r->t, (int)r->state, (int)r->hard,
+	                 r->attempt, r->output, r->long_output ? r->long_output : "",
+	                 r->perfdata ? r->perfdata : "", r->duration_ms)) != 0 ||
 	    record_service(s, r, &old, &changed) != 0)
 		goto fail;
 	if (changed && interval_switch(s, r->system, r->service, (int)r->state, r->t) != 0)
