@@ -284,3 +284,25 @@ ingest_window_cancel(struct ingest_ctx *c, struct ingest_window *w, time_t t)
 	downtime_free(&d);
 	return rc;
 }
+
+int
+ingest_window_vanished(struct ingest_ctx *c, const int64_t *seen, size_t nseen, time_t t)
+{
+	for (size_t i = 0; i < c->nopen; i++) {
+		struct ingest_window *w = &c->open[i];
+		bool found = false;
+		int rc = 0;
+		for (size_t k = 0; k < nseen && !found; k++)
+			found = seen[k] == w->downtime;
+		if (found || w->state == IW_DONE || w->entry >= t)
+			continue;
+		if (w->end > t)
+			rc = w->state == IW_SCHEDULED ? ingest_window_cancel(c, w, t)
+			                              : ingest_window_end(c, w, t);
+		else
+			rc = ingest_window_end(c, w, w->end);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}

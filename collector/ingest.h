@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "config.h"
@@ -82,6 +83,12 @@ int ingest_window_stopped(struct ingest_ctx *c, const char *host, time_t t);
 int ingest_window_end(struct ingest_ctx *c, struct ingest_window *w, time_t t);
 /* w was deleted at t before it began: cancelled, with a notice. */
 int ingest_window_cancel(struct ingest_ctx *c, struct ingest_window *w, time_t t);
+
+/* The engine's list of downtimes at t no longer has the windows not in
+ * seen (store ids) that were scheduled before t: one whose end is still
+ * ahead was deleted (cancelled if it had not begun, else ended at t),
+ * the others are over at their end. */
+int ingest_window_vanished(struct ingest_ctx *c, const int64_t *seen, size_t nseen, time_t t);
 
 /* Host states to the store's: UP OK, DOWN and UNREACHABLE CRITICAL (to
  * the public a host behind a failed router is down too). */

@@ -352,30 +352,6 @@ dt_schedule(struct ingest_ctx *c, json_t *d, struct ingest_window **w)
 	return 0;
 }
 
-/* Windows the engine no longer lists, scheduled before now: removed
- * when their end is still ahead, else expired. */
-static int
-dt_vanished(struct ingest_ctx *c, const int64_t *seen, size_t nseen)
-{
-	for (size_t i = 0; i < c->nopen; i++) {
-		struct ingest_window *w = &c->open[i];
-		bool found = false;
-		int rc = 0;
-		for (size_t k = 0; k < nseen && !found; k++)
-			found = seen[k] == w->downtime;
-		if (found || w->state == IW_DONE || w->entry >= c->now)
-			continue;
-		if (w->end > c->now)
-			rc = w->state == IW_SCHEDULED ? ingest_window_cancel(c, w, c->now)
-			                              : ingest_window_end(c, w, c->now);
-		else
-			rc = ingest_window_end(c, w, w->end);
-		if (rc != 0)
-			return -1;
-	}
-	return 0;
-}
-
 static int
 ic_downtimes(struct ingest_ctx *c, json_t *dts)
 {
@@ -395,7 +371,7 @@ ic_downtimes(struct ingest_ctx *c, json_t *dts)
 			seen[nseen++] = w->downtime;
 	}
 	if (rc == 0)
-		rc = dt_vanished(c, seen, nseen);
+		rc = ingest_window_vanished(c, seen, nseen, c->now);
 	free(seen);
 	return rc;
 }
@@ -488,6 +464,8 @@ ev_removed(struct ingest_ctx *c, json_t *d)
 	                                : ingest_window_end(c, w, end);
 }
 
+/* Returns 1 when the event was applied, 0 when it is not a host
+ * downtime's, -1 on a store error. */
 static int
 ev_downtime(struct ingest_ctx *c, const char *type, json_t *ev)
 {
@@ -498,9 +476,9 @@ ev_downtime(struct ingest_ctx *c, const char *type, json_t *ev)
 	if (!host_downtime(d))
 		return 0;
 	if (strcmp(type, "DowntimeAdded") == 0)
-		return dt_schedule(c, d, &w);
+		return dt_schedule(c, d, &w) != 0 ? -1 : 1;
 	if (strcmp(type, "DowntimeRemoved") == 0)
-		return ev_removed(c, d);
+		return ev_removed(c, d) != 0 ? -1 : 1;
 	/* DowntimeStarted (trigger_time still 0 for a fixed one) or
 	 * Triggered: Icinga 2 triggers a fixed downtime at the later of its
 	 * start and entry times, whenever its timer gets to it */
@@ -511,7 +489,9 @@ ev_downtime(struct ingest_ctx *c, const char *type, json_t *ev)
 		trig = fmax(jnum(d, "start_time"), jnum(d, "entry_time"));
 	if (w == NULL)
 		return 0;
-	return ingest_window_begin(c, w, (time_t)(trig > 0 ? trig : jnum(ev, "timestamp")));
+	return ingest_window_begin(c, w, (time_t)(trig > 0 ? trig : jnum(ev, "timestamp"))) != 0
+	               ? -1
+	               : 1;
 }
 
 int
@@ -534,7 +514,7 @@ ic_apply_event(struct ingest_ctx *c, const char *json, size_t len, long number)
 	if (strcmp(type, "CheckResult") == 0 || strcmp(type, "StateChange") == 0)
 		rc = ev_result(c, ev);
 	else if (strncmp(type, "Downtime", 8) == 0)
-		rc = ev_downtime(c, type, ev) != 0 ? -1 : 1;
+		rc = ev_downtime(c, type, ev);
 	else if (strcmp(type, "AcknowledgementSet") == 0 && c->log->verbose)
 		fprintf(stderr, "glance: icinga2: %s%s%s acknowledged by %s: %s\n",
 		        jstr(ev, "host"), *jstr(ev, "service") ? "!" : "", jstr(ev, "service"),

@@ -421,41 +421,9 @@ snapshot_results(struct ingest_ctx *c, const struct ng_status *s)
 	return 0;
 }
 
-static bool
-seen_has(const int64_t *seen, size_t n, int64_t id)
-{
-	for (size_t i = 0; i < n; i++)
-		if (seen[i] == id)
-			return true;
-	return false;
-}
-
-/* A window the snapshot no longer lists though it was scheduled before
- * the snapshot was written: deleted or over. The log, when it is read,
- * has said so already with the exact time; this is for a Nagios whose
- * log is not followed. */
-static int
-snapshot_vanished(struct ingest_ctx *c, const struct ng_status *s, const int64_t *seen,
-                  size_t nseen)
-{
-	for (size_t i = 0; i < c->nopen; i++) {
-		struct ingest_window *w = &c->open[i];
-		int rc = 0;
-		if (w->state == IW_DONE || w->entry >= s->created ||
-		    seen_has(seen, nseen, w->downtime))
-			continue;
-		if (w->state == IW_SCHEDULED && w->end > s->created)
-			rc = ingest_window_cancel(c, w, s->created);
-		else if (w->state == IW_IN_EFFECT && w->end > s->created)
-			rc = ingest_window_end(c, w, s->created);
-		else
-			rc = ingest_window_end(c, w, w->end);
-		if (rc != 0)
-			return -1;
-	}
-	return 0;
-}
-
+/* The log, when it is read, has said already with the exact time what
+ * became of a downtime the snapshot no longer lists; the snapshot's own
+ * time serves a Nagios whose log is not followed. */
 static int
 snapshot_downtimes(struct ingest_ctx *c, const struct ng_status *s)
 {
@@ -485,7 +453,7 @@ snapshot_downtimes(struct ingest_ctx *c, const struct ng_status *s)
 			        c, w, !d->fixed && d->flex_start ? d->flex_start : d->start);
 	}
 	if (rc == 0)
-		rc = snapshot_vanished(c, s, seen, nseen);
+		rc = ingest_window_vanished(c, seen, nseen, s->created);
 	free(seen);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #                                  until it and its children are gone
 #   icinga_api METHOD PATH [JSON]  curl against the API, CA-verified
 # $IC_PORT is the API port, $ICINGA_PID the daemon's PID.
+. "$(dirname "${BASH_SOURCE[0]}")/daemon_env.sh"
 IC=$T/icinga
 IC_NODE=glance-test
 ICINGA_PID=
@@ -56,13 +57,7 @@ icinga_start() {
 # and the test waits until none of them is left.
 icinga_stop() {
 	[ -n "$ICINGA_PID" ] || return 0
-	kill "$ICINGA_PID" 2>/dev/null
-	for _ in $(seq 1 100); do
-		kill -0 "$ICINGA_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$ICINGA_PID" 2>/dev/null && kill -9 "$ICINGA_PID"
-	wait "$ICINGA_PID" 2>/dev/null
+	stop_pid "$ICINGA_PID"
 	for _ in $(seq 1 50); do
 		pgrep -f -- "-DDataDir=$IC/data" >/dev/null || break
 		sleep 0.1
@@ -108,6 +103,5 @@ while True:
 }
 
 proxy_stop() {
-	kill "$PROXY_PID" 2>/dev/null
-	wait "$PROXY_PID" 2>/dev/null
+	stop_pid "$PROXY_PID"
 }

@@ -95,7 +95,6 @@ like "$(cat "$T/stderr")" "SSL|certificate" "and says it is the certificate"
 "$G" run -v -v >"$T/run.out" 2>&1 &
 run_pid=$!
 track $run_pid
-wait_file() { for _ in $(seq 1 $((${3:-20} * 10))); do grep -qE "$2" "$1" && return 0; sleep 0.1; done; echo "# no /$2/ in $1"; return 1; }
 wait_file "$T/run.out" "connected; objects read again" 20
 
 result smtp 2 "SMTP CRITICAL - connection refused"
@@ -144,7 +143,6 @@ is "$(grep -c "connected; objects read again" "$T/run.out")" 2 "the objects were
 wait_q "SELECT state FROM ingest_windows WHERE ext_id = '$d1'" 2 60
 is "$(q "SELECT d.end, ended, cancelled FROM downtimes d JOIN ingest_windows w ON w.downtime = d.id WHERE ext_id = '$d1'")" \
 	"$((now + 12))|$((now + 12))|0" "the expired downtime ends at its end_time and is not cancelled"
-sleep_until_render=$(stat -c %Y "$T/public/status.json")
 kill -TERM $run_pid
 for _ in $(seq 1 50); do kill -0 $run_pid 2>/dev/null || break; sleep 0.1; done
 wait $run_pid

@@ -8,6 +8,7 @@
 #   nagios_cmd LINE              writes "[now] LINE" to the command pipe
 #   wait_log REGEX [SECONDS]     waits until nagios.log has a matching line
 # $NAGIOS_PID is the running daemon's PID.
+. "$(dirname "${BASH_SOURCE[0]}")/daemon_env.sh"
 NG=$T/nagios
 NAGIOS_PID=
 
@@ -102,13 +103,7 @@ nagios_start() {
 
 nagios_stop() {
 	[ -n "$NAGIOS_PID" ] || return 0
-	kill "$NAGIOS_PID" 2>/dev/null
-	for _ in $(seq 1 100); do
-		kill -0 "$NAGIOS_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$NAGIOS_PID" 2>/dev/null && kill -9 "$NAGIOS_PID"
-	wait "$NAGIOS_PID" 2>/dev/null
+	stop_pid "$NAGIOS_PID"
 	NAGIOS_PID=
 }
 
@@ -117,22 +112,5 @@ nagios_cmd() {
 }
 
 wait_log() {
-	local i
-	for i in $(seq 1 $((${2:-30} * 10))); do
-		grep -qE "$1" "$NG/nagios.log" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "# timed out waiting for /$1/ in nagios.log"
-	return 1
-}
-
-# wait_file FILE REGEX [SECONDS]: a line of FILE matches.
-wait_file() {
-	local i
-	for i in $(seq 1 $((${3:-30} * 10))); do
-		grep -qE "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "# timed out waiting for /$2/ in $1"
-	return 1
+	wait_file "$NG/nagios.log" "$1" "${2:-30}"
 }

@@ -140,7 +140,7 @@ test_status(void)
 	        "\tfixed=1\n\tduration=40\n\tis_in_effect=1\n\tauthor=alice\n"
 	        "\tcomment=Planned MTA upgrade\n\t}\n"
 	        "servicestatus {\n\thost_name=mail1\n\tservice_description=HTTP\n\tcurrent_");
-	struct ingest_log log = {.max = 10};
+	struct ingest_log log = {.max = 0};
 	struct ng_status s;
 	char err[256];
 
@@ -182,7 +182,7 @@ test_objects(void)
 	        "define service {\n\thost_name\tmail1\n\tservice_description\tSMTP\n"
 	        "\tcheck_interval\t5\n\t}\n"
 	        "define service {\n\thost_name\tghost\n\tservice_description\tX\n\t}\n");
-	struct ingest_log log = {.max = 10};
+	struct ingest_log log = {.max = 0};
 	struct ng_objects o;
 	struct config cfg;
 	char err[256];
