@@ -235,7 +235,8 @@ parse_args(struct cli *cli, int argc, char **argv, struct ingest_args *a, struct
 			a->no_render = true;
 		else if (opt == 'E')
 			a->events = optarg;
-		else if (strchr("SOLAPUuWC", opt) != NULL && opt != 0 && p->n < 32) {
+		else if (opt > 0 && opt < 128 && strchr("SOLAPUuWC", opt) != NULL &&
+		         p->n < 32) {
 			p->opt[p->n] = opt;
 			p->arg[p->n++] = optarg;
 		} else if (cli_option(cli, opt, optarg) != 0)

@@ -254,19 +254,20 @@ read_lines(struct nread *r, char *buf, size_t len, bool last, const char *path)
 	return (long)off;
 }
 
-/* A line longer than the buffer cannot be a Nagios line: it is skipped
- * up to its newline. */
-static size_t
-skip_long_line(struct nread *r, char *buf, size_t have, const char *path)
+/* Drops the rest of a line too long to be a Nagios line, up to its
+ * newline; returns whether the newline was found. */
+static bool
+skip_rest(struct nread *r, char *buf, size_t *have)
 {
-	char *nl = memchr(buf, '\n', have);
+	char *nl = memchr(buf, '\n', *have);
+	size_t drop = nl ? (size_t)(nl - buf) + 1 : *have;
 
-	if (nl == NULL)
-		return 0;
-	ingest_warn(r->c->log, path, (long)r->pos.line + 1, "line too long: skipped");
-	r->pos.line++;
-	r->pos.offset += (int64_t)(nl - buf + 1);
-	return (size_t)(nl - buf + 1);
+	r->pos.offset += (int64_t)drop;
+	memmove(buf, buf + drop, *have - drop);
+	*have -= drop;
+	if (nl != NULL)
+		r->pos.line++;
+	return nl != NULL;
 }
 
 static int
@@ -279,25 +280,29 @@ read_file_from(struct nread *r, const struct nfile *f, int fd)
 
 	for (;;) {
 		ssize_t got = read(fd, buf + have, NG_LINE_MAX - have);
+		long used;
 		if (got < 0) {
 			ingest_warn(r->c->log, f->path, 0, "%s", strerror(errno));
 			break;
 		}
 		have += (size_t)got;
 		r->bytes += (uint64_t)got;
-		long used =
-		        skipping ? (long)skip_long_line(r, buf, have, f->path)
-		                 : read_lines(r, buf, have, got == 0 && !f->current, f->path);
+		if (skipping && skip_rest(r, buf, &have))
+			skipping = false;
+		used = skipping ? 0
+		                : read_lines(r, buf, have, got == 0 && !f->current, f->path);
 		if (used < 0) {
 			rc = -1;
 			break;
 		}
-		skipping = used == 0 && have == NG_LINE_MAX;
 		memmove(buf, buf + used, have - (size_t)used);
 		have -= (size_t)used;
-		if (got == 0 && !skipping)
-			break;
-		if (skipping && got == 0)
+		if (have == NG_LINE_MAX) {
+			ingest_warn(r->c->log, f->path, (long)r->pos.line + 1,
+			            "line longer than %d bytes: skipped", NG_LINE_MAX);
+			skipping = !skip_rest(r, buf, &have);
+		}
+		if (got == 0)
 			break;
 	}
 	free(buf);

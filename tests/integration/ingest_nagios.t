@@ -218,6 +218,7 @@ mkdir -p "$T/bad"
 	echo "[1795556086] SERVICE ALERT: web1;SMTP;CRITICAL;HARD;3;down"
 	echo "[1795556090] SERVICE ALERT: web1;SMTP;BOGUS;HARD;3;x"
 	echo "not a log line"
+	printf '[1795556091] SERVICE ALERT: web1;SMTP;OK;HARD;3;%s\n' "$(head -c 70000 /dev/zero | tr '\0' x)"
 	printf '[1795556095] SERVICE ALERT: web1;SMTP;OK;HA'
 } >"$T/bad/nagios.log"
 printf 'hoststatus {\n\thost_name=web1\n\tcurrent_state=0\nservicestatus {\n\thost_name=web1\n' >"$T/bad/status.dat"
@@ -230,6 +231,7 @@ is "$rc" 0 "malformed files are not fatal"
 err=$(cat "$T/stderr")
 like "$err" "nagios.log:2: unknown state: line skipped" "a bad state names file and line"
 like "$err" "nagios.log:3: no \[timestamp\]: line skipped" "a line without a timestamp names file and line"
+like "$err" "nagios.log:4: line longer than 65536 bytes: skipped" "an overlong line is skipped, not read into memory"
 like "$err" "status.dat:1: block 'hoststatus' has no closing '}': skipped" "an unclosed status.dat block is named"
 like "$err" "status.dat:4: block 'servicestatus' is truncated" "a truncated last block is named"
 is "$(sqlite3 "$T/bad/g.db" "SELECT t, state FROM results")" "1795556086|2" \
