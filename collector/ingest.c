@@ -306,3 +306,12 @@ ingest_window_vanished(struct ingest_ctx *c, const int64_t *seen, size_t nseen, 
 	}
 	return 0;
 }
+
+int
+ingest_commit(struct ingest_ctx *c, int rc)
+{
+	if (rc == 0 && store_commit(c->st) == 0)
+		return 0;
+	store_rollback(c->st);
+	return -1;
+}

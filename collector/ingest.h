@@ -51,6 +51,9 @@ struct ingest_ctx {
 };
 
 int ingest_begin(struct ingest_ctx *c);
+/* Ends a store transaction: commits when rc is 0, else rolls back;
+ * returns 0 only when committed. */
+int ingest_commit(struct ingest_ctx *c, int rc);
 void ingest_end(struct ingest_ctx *c);
 
 /* Records r when its system and check are configured; 0 when recorded

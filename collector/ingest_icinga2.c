@@ -387,11 +387,8 @@ ic_reconcile(struct ingest_ctx *c, struct ic_conn *k, char *err, size_t errlen)
 	if (svcs != NULL)
 		dts = ic_get(k, "/v1/objects/downtimes", err, errlen);
 	if (dts != NULL && store_begin(c->st) == 0) {
-		rc = ic_objects(c, hosts, svcs) != 0 || ic_downtimes(c, dts) != 0 ? -1 : 0;
-		if (rc == 0)
-			rc = store_commit(c->st);
-		else
-			store_rollback(c->st);
+		rc = ingest_commit(c, ic_objects(c, hosts, svcs) != 0 ||
+		                              ic_downtimes(c, dts) != 0);
 		if (rc != 0)
 			snprintf(err, errlen, "store: %s", store_error(c->st));
 	}

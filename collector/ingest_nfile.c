@@ -484,11 +484,8 @@ ng_ingest_pass(struct ingest_ctx *c, const struct cfg_source *src, struct ng_pas
 	if (rc == 0)
 		rc = read_log(c, src, &stats->lines);
 	if (rc == 0 && has == 0 && store_begin(c->st) == 0) {
-		rc = snapshot_results(c, &s) != 0 || snapshot_downtimes(c, &s) != 0 ? -1 : 0;
-		if (rc == 0)
-			rc = store_commit(c->st);
-		else
-			store_rollback(c->st);
+		rc = ingest_commit(c, snapshot_results(c, &s) != 0 ||
+		                              snapshot_downtimes(c, &s) != 0);
 	}
 	if (rc != 0)
 		snprintf(err, errlen, "store: %s", store_error(c->st));
