@@ -65,7 +65,10 @@ static const char *const migrations[] = {
          * every pass, so passes no longer record it */
         "DROP TABLE IF EXISTS sys_intervals;",
         /* 4: ingest from Nagios or Icinga 2: how far each source's log was
-         * read, and the engine's downtime behind each maintenance window */
+         * read, the engine's downtime behind each maintenance window, and
+         * the systems it described; and the open HARD interval of a
+         * service found without visiting its closed ones (an ingest closes
+         * one per HARD change, and a long history made that quadratic) */
         "CREATE TABLE ingest_pos ("
         "  source TEXT PRIMARY KEY, inode INTEGER NOT NULL, offset INTEGER NOT NULL,"
         "  line INTEGER NOT NULL, head TEXT NOT NULL, last_t INTEGER NOT NULL);"
@@ -75,6 +78,8 @@ static const char *const migrations[] = {
         "  comment TEXT NOT NULL, fixed INTEGER NOT NULL, duration INTEGER NOT NULL,"
         "  entry INTEGER NOT NULL, state INTEGER NOT NULL);"
         "CREATE INDEX ingest_windows_open ON ingest_windows(source, state);"
+        "CREATE INDEX svc_intervals_open ON svc_intervals(system, service)"
+        "  WHERE end IS NULL;"
         "CREATE TABLE ingest_systems ("
         "  ord INTEGER PRIMARY KEY, source TEXT NOT NULL, id TEXT NOT NULL UNIQUE,"
         "  name TEXT NOT NULL, location TEXT, role TEXT, internal INTEGER NOT NULL,"

@@ -229,7 +229,8 @@ test_migration(void)
 	             " status INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER);"
 	             "ALTER TABLE downtimes DROP COLUMN title; DROP TABLE ingest_pos;"
 	             " DROP TABLE ingest_windows; DROP TABLE ingest_systems;"
-	             " DROP TABLE ingest_checks; PRAGMA user_version = 1",
+	             " DROP TABLE ingest_checks; DROP INDEX svc_intervals_open;"
+	             " PRAGMA user_version = 1",
 	             NULL, NULL, NULL);
 	sqlite3_close(db);
 	v = pragma("PRAGMA user_version");
