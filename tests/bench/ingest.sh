@@ -2,7 +2,7 @@
 # glance ingest: a generated nagios.log of a million lines (four archives
 # and the live log, 500 hosts with 8 services each) and a saved Icinga 2
 # event stream of 10,000 events. Prints lines (events) a second and peak
-# RSS; a tenth of the log is read too, so the RSS ratio shows whether
+# RSS; half the log is read too, so the RSS ratio shows whether
 # memory stays flat. Goal: at least 500k log lines a second.
 # A benchmark reports; it never fails the build.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -69,7 +69,7 @@ measure() {
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
 
 gen "$T/big" "$LINES"
-gen "$T/small" $((LINES / 10))
+gen "$T/small" $((LINES / 2))
 ing() {  # NAME DIR
 	measure "$1" env GLANCE_CONFIG= "$G" ingest nagios --no-render --db "$2/g.db" \
 		--site "$2/site" --objects-cache "$2/objects.cache" --log "$2/nagios.log" \
@@ -85,7 +85,7 @@ measure parse env GLANCE_CONFIG= "$G" ingest nagios --no-render --db "$T/parse.d
 results=$(sqlite3 "$T/big/g.db" "SELECT count(*) FROM results")
 echo "  nagios.log: $LINES lines (5 files) in ${secs_big}s = $(rate "$LINES" "$secs_big") lines/s," \
 	"$results results recorded; peak RSS ${rss_big} KB"
-echo "  a tenth of it: peak RSS ${rss_small} KB (ratio $(awk -v a="$rss_big" -v b="$rss_small" 'BEGIN { printf "%.2f", a / b }'): flat when near 1)"
+echo "  half of it: peak RSS ${rss_small} KB (ratio $(awk -v a="$rss_big" -v b="$rss_small" 'BEGIN { printf "%.2f", a / b }'): flat when near 1; SQLite's page cache is capped at 16 MiB)"
 echo "  the same files again (nothing new): ${secs_again}s"
 echo "  parsing alone (no check known, nothing recorded): ${secs_parse}s = $(rate "$LINES" "$secs_parse") lines/s"
 echo "  (a third of the generated lines are alerts, each one SQLite transaction-batched result;"
