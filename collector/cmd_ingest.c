@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -49,25 +50,41 @@ ingest_help(void)
 	return EXIT_OK;
 }
 
+/* What one pass leaves to the next in `glance run`. */
+struct follow_state {
+	int64_t objects_mtime, objects_size; /* objects.cache as last read */
+	int core_down;                       /* -1 unknown, else the last pass's */
+};
+
 /* The objects of the engine become the page's systems and are kept in
  * the store for the other subcommands; the config's own [system]
- * sections win. An unreadable objects.cache keeps the last ones. */
+ * sections win. Nagios rewrites objects.cache when it (re)starts, so an
+ * unchanged file is not read again; an unreadable one keeps the last
+ * systems. */
 static int
-load_systems(struct config *cfg, struct store *st, size_t declared, struct ingest_log *log)
+load_systems(struct config *cfg, struct store *st, struct follow_state *fs,
+             struct ingest_log *log)
 {
 	struct cfg_source *src = &cfg->source;
 	struct ng_objects o;
+	struct stat sb;
 	char err[512];
 
 	if (src->kind != SOURCE_NAGIOS || src->objects_cache == NULL)
+		return 0;
+	if (stat(src->objects_cache, &sb) == 0 && (int64_t)sb.st_mtime == fs->objects_mtime &&
+	    (int64_t)sb.st_size == fs->objects_size)
 		return 0;
 	if (ng_objects_load(src->objects_cache, &o, log, err, sizeof err) != 0) {
 		fprintf(stderr, "glance: %s (the systems of the last ingest are kept)\n", err);
 		return 0;
 	}
+	fs->objects_mtime = (int64_t)sb.st_mtime;
+	fs->objects_size = (int64_t)sb.st_size;
+	config_drop_engine(cfg);
 	ng_objects_to_config(&o, src->ping, cfg, log);
 	ng_objects_free(&o);
-	if (store_ingest_systems_put(st, "nagios", cfg, declared) != 0) {
+	if (store_ingest_systems_put(st, "nagios", cfg, cfg->declared) != 0) {
 		fprintf(stderr, "glance: store: %s\n", store_error(st));
 		return -1;
 	}
@@ -76,20 +93,28 @@ load_systems(struct config *cfg, struct store *st, size_t declared, struct inges
 
 /* One pass: the engine into the store, then the site. */
 static int
-ingest_pass(const struct cli *cli, struct config *cfg, struct store *st, size_t declared,
-            const char *events, bool render)
+ingest_pass(const struct cli *cli, struct config *cfg, struct store *st,
+            struct follow_state *fs, const char *events, bool render)
 {
 	struct ingest_log log = {.verbose = cli->verbose, .max = INGEST_MAX_WARNINGS};
 	struct ingest_ctx c = {.st = st, .cfg = cfg, .log = &log, .now = cli_time(cli)};
 	char err[512];
 	int rc;
 
-	if (load_systems(cfg, st, declared, &log) != 0)
+	if (load_systems(cfg, st, fs, &log) != 0)
 		return -1;
 	if (cfg->source.kind == SOURCE_NAGIOS) {
 		struct ng_pass_stats s;
 		c.source = "nagios";
 		rc = ng_ingest_pass(&c, &cfg->source, &s, err, sizeof err);
+		/* said once when it happens, not at every poll */
+		if (rc == 0 && s.core_down != fs->core_down && s.core_down)
+			fprintf(stderr,
+			        "glance: %s: missing: Nagios is not running; the log alone "
+			        "is read\n",
+			        cfg->source.status_dat);
+		if (rc == 0)
+			fs->core_down = s.core_down;
 		if (rc == 0 && cli->verbose)
 			fprintf(stderr,
 			        "glance: nagios: %llu log lines, %u results, %u windows\n",
@@ -151,14 +176,14 @@ ingest_follow(const struct cli *cli, struct config *cfg, struct store *st,
 {
 	if (cfg->source.kind == SOURCE_ICINGA2 && !once)
 		return follow_icinga2(cli, cfg, st, stop);
-	size_t declared = cfg->declared;
+	struct follow_state fs = {.core_down = -1};
 	int failed = 0;
 
 	while (!*stop) {
 		time_t now = cli_time(cli);
 		if (store_prune(st, now - (time_t)cfg->site.keep_days * 86400) != 0)
 			fprintf(stderr, "glance: pruning results: %s\n", store_error(st));
-		failed = ingest_pass(cli, cfg, st, declared, NULL, true) != 0;
+		failed = ingest_pass(cli, cfg, st, &fs, NULL, true) != 0;
 		if (once)
 			break;
 		/* poll() is the one place the loop sleeps; a signal ends it */
@@ -338,11 +363,11 @@ cmd_ingest(int argc, char **argv)
 		config_free(&cfg);
 		return EXIT_FAIL;
 	}
-	size_t declared = cfg.declared;
+	struct follow_state fs = {.core_down = -1};
 	int lock = cli_lock_store(&cli, &cfg);
 	rc = lock < 0 || store_ingest_systems_get(st, &cfg) != 0
 	             ? -1
-	             : ingest_pass(&cli, &cfg, st, declared, a.events, !a.no_render);
+	             : ingest_pass(&cli, &cfg, st, &fs, a.events, !a.no_render);
 	if (lock >= 0)
 		close(lock);
 	store_close(st);

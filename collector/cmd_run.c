@@ -117,7 +117,8 @@ run_help(void)
 	       "  --once   run each check once, render once, exit (for cron)\n"
 	       "  -v       log every result to stderr\n"
 	       "With a [source nagios] or [source icinga2] section it follows that engine\n"
-	       "instead: an ingest pass every 'poll' seconds, then a render.\n"
+	       "instead: an ingest pass every 'poll' seconds (Icinga 2: its event stream),\n"
+	       "then a render; SIGHUP does not reload a [source]: restart for that.\n"
 	       "SIGTERM or SIGINT stop cleanly; SIGHUP reloads the config. One glance run\n"
 	       "per store: another one exits 1 while STATE.lock is held.\n"
 	       "Exit: 0 done, 1 a result or the site could not be written, 2 usage.\n");

@@ -641,6 +641,46 @@ config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	return rc;
 }
 
+static void
+system_free(struct cfg_system *s)
+{
+	free(s->id);
+	free(s->name);
+	free(s->location);
+	free(s->role);
+	free(s->ping);
+	for (size_t j = 0; j < s->nservices; j++)
+		free(s->services[j]);
+	free(s->services);
+}
+
+static void
+check_free(struct cfg_check *c)
+{
+	free(c->system);
+	free(c->service);
+	free(c->command);
+	cmdline_free(c->argv);
+}
+
+void
+config_drop_engine(struct config *cfg)
+{
+	size_t k = 0;
+
+	for (size_t i = cfg->declared; i < cfg->nsystems; i++)
+		system_free(&cfg->systems[i]);
+	cfg->nsystems = cfg->declared;
+	/* the file's checks all have a command; an engine's have none */
+	for (size_t i = 0; i < cfg->nchecks; i++) {
+		if (cfg->checks[i].command == NULL)
+			check_free(&cfg->checks[i]);
+		else
+			cfg->checks[k++] = cfg->checks[i];
+	}
+	cfg->nchecks = k;
+}
+
 void
 config_free(struct config *cfg)
 {
@@ -651,24 +691,11 @@ config_free(struct config *cfg)
 	free(cfg->site.output);
 	free(cfg->site.state);
 	free(cfg->site.path);
-	for (size_t i = 0; i < cfg->nsystems; i++) {
-		struct cfg_system *s = &cfg->systems[i];
-		free(s->id);
-		free(s->name);
-		free(s->location);
-		free(s->role);
-		free(s->ping);
-		for (size_t j = 0; j < s->nservices; j++)
-			free(s->services[j]);
-		free(s->services);
-	}
+	for (size_t i = 0; i < cfg->nsystems; i++)
+		system_free(&cfg->systems[i]);
 	free(cfg->systems);
-	for (size_t i = 0; i < cfg->nchecks; i++) {
-		free(cfg->checks[i].system);
-		free(cfg->checks[i].service);
-		free(cfg->checks[i].command);
-		cmdline_free(cfg->checks[i].argv);
-	}
+	for (size_t i = 0; i < cfg->nchecks; i++)
+		check_free(&cfg->checks[i]);
 	free(cfg->checks);
 	free(cfg->source.status_dat);
 	free(cfg->source.objects_cache);

@@ -100,6 +100,9 @@ void config_free(struct config *cfg);
  * already declared is left as it is (the file wins); returns it. */
 struct cfg_system *config_add_system(struct config *cfg, const char *id, const char *name,
                                      const char *location, const char *role, bool internal);
+/* Forgets the systems and checks added since the file was parsed, so an
+ * engine's changed description can be added afresh. */
+void config_drop_engine(struct config *cfg);
 struct cfg_check *config_add_check(struct config *cfg, const char *system, const char *service,
                                    int interval, int retry, int attempts);
 

@@ -116,6 +116,7 @@ int ng_log_parse(char *line, struct ng_event *ev, const char **why);
 struct ng_pass_stats {
 	uint64_t lines;
 	unsigned results, windows;
+	int core_down; /* status.dat is missing: Nagios is not running */
 };
 int ng_ingest_pass(struct ingest_ctx *c, const struct cfg_source *src,
                    struct ng_pass_stats *stats, char *err, size_t errlen);

@@ -475,9 +475,7 @@ ng_ingest_pass(struct ingest_ctx *c, const struct cfg_source *src, struct ng_pas
 		has = ng_status_load(src->status_dat, &s, c->log, err, errlen);
 		if (has < 0)
 			return -1;
-		if (has == 1)
-			ingest_warn(c->log, src->status_dat, 0,
-			            "missing: Nagios is not running; the log alone is read");
+		stats->core_down = has == 1;
 	}
 	c->results = c->windows = 0;
 	rc = ingest_begin(c);
