@@ -164,8 +164,12 @@ follow_icinga2(const struct cli *cli, struct config *cfg, struct store *st,
 	struct ingest_ctx c = {
 	        .st = st, .cfg = cfg, .log = &log, .now = cli_time(cli), .source = "icinga2"};
 	struct follow_render r = {.cli = cli, .cfg = cfg, .st = st};
-	struct ic_follow f = {
-	        .c = &c, .src = &cfg->source, .stop = stop, .render = follow_render, .arg = &r};
+	struct ic_follow f = {.c = &c,
+	                      .src = &cfg->source,
+	                      .render_every = cfg->site.render_every,
+	                      .stop = stop,
+	                      .render = follow_render,
+	                      .arg = &r};
 
 	return ic_follow(&f);
 }

@@ -689,8 +689,9 @@ stream_write(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
-/* About once a second while the stream is open: stop when asked, and
- * render changes at most every poll seconds. */
+/* About once a second while the stream is open: stop when asked,
+ * render changes at most every poll seconds, and the page every
+ * render_every seconds. */
 static int
 stream_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d)
 {
@@ -699,7 +700,8 @@ stream_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t 
 	(void)a, (void)b, (void)c, (void)d;
 	if (*s->f->stop)
 		return 1;
-	if (s->changed && time(NULL) - s->rendered >= s->f->src->poll)
+	time_t since = time(NULL) - s->rendered;
+	if ((s->changed && since >= s->f->src->poll) || since >= s->f->render_every)
 		stream_render(s);
 	return 0;
 }

@@ -41,10 +41,12 @@ int ic_apply_event(struct ingest_ctx *c, const char *json, size_t len, long numb
 int ic_replay(struct ingest_ctx *c, const char *path, char *err, size_t errlen);
 
 /* glance run: the stream, reconnecting until *stop; render(arg) runs
- * at most every poll seconds after a change, and after each reconnect. */
+ * at most every poll seconds after a change, after each reconnect, and
+ * every render_every seconds anyway (freshness moves with the clock). */
 struct ic_follow {
 	struct ingest_ctx *c;
 	const struct cfg_source *src;
+	int render_every;
 	volatile sig_atomic_t *stop;
 	int (*render)(void *arg);
 	void *arg;
