@@ -237,7 +237,6 @@ ic_host_system(struct ingest_ctx *c, json_t *attrs, const char *name)
 	const char *group =
 	        json_string_value(json_array_get(json_object_get(attrs, "groups"), 0));
 	struct cfg_system *s;
-	struct cfg_check *k;
 
 	s = config_add_system(c->cfg, name,
 	                      display                        ? display
@@ -248,10 +247,9 @@ ic_host_system(struct ingest_ctx *c, json_t *attrs, const char *name)
 	if (s->ping == NULL)
 		s->ping = xstrdup(c->cfg->source.ping ? c->cfg->source.ping
 		                                      : INGEST_HOST_SERVICE);
-	k = config_add_check(
-	        c->cfg, name, INGEST_HOST_SERVICE, (int)jnum(attrs, "check_interval"),
-	        (int)jnum(attrs, "retry_interval"), (int)jnum(attrs, "max_check_attempts"));
-	(void)k;
+	config_add_check(c->cfg, name, INGEST_HOST_SERVICE, (int)jnum(attrs, "check_interval"),
+	                 (int)jnum(attrs, "retry_interval"),
+	                 (int)jnum(attrs, "max_check_attempts"));
 }
 
 static void
