@@ -7,6 +7,9 @@
  *                       parent
  *   [check NC036/SMTP]  command, interval, retry, attempts, timeout,
  *                       impact_warning, impact_critical
+ *   [source nagios]     status_dat, objects_cache, log, archives, ping, poll,
+ *                       timeout: follow a running Nagios 4 instead
+ *   [source icinga2]    url, user, password_file, ca, ping, poll, timeout
  *
  * Lines are "key = value"; '#' or ';' starts a comment line; values run to
  * the end of the line (no inline comments: a command may contain '#').
@@ -69,11 +72,25 @@ struct cfg_site {
 	bool sync_full;        /* PRAGMA synchronous=FULL instead of NORMAL */
 };
 
+/* An engine glance follows instead of running checks itself: systems,
+ * results and downtimes come from it (ingest_nagios.h, ingest_icinga2.h). */
+enum cfg_source_kind { SOURCE_NONE, SOURCE_NAGIOS, SOURCE_ICINGA2 };
+struct cfg_source {
+	enum cfg_source_kind kind;
+	char *status_dat, *objects_cache, *log, *archives; /* Nagios; absolute */
+	char *url, *user, *password_file, *ca;             /* Icinga 2 */
+	char *ping;  /* the Ping column: "host" (the host check) or a service */
+	int poll;    /* seconds between ingest passes in `glance run` */
+	int timeout; /* the engine's check timeout, for freshness */
+};
+
 struct config {
 	char *file;
 	struct cfg_site site;
+	struct cfg_source source;
 	struct cfg_system *systems;
 	size_t nsystems;
+	size_t declared; /* systems[0..declared) are the file's; later ones an engine's */
 	struct cfg_check *checks;
 	size_t nchecks;
 };
@@ -89,6 +106,17 @@ int config_parse(const char *text, const char *name, const char *dir, struct con
                  char *err, size_t errlen);
 
 void config_free(struct config *cfg);
+
+/* Systems and checks an ingest learns from its engine, added after the
+ * file was parsed; copies of the strings are taken. A system or check
+ * already declared is left as it is (the file wins); returns it. */
+struct cfg_system *config_add_system(struct config *cfg, const char *id, const char *name,
+                                     const char *location, const char *role, bool internal);
+/* Forgets the systems and checks added since the file was parsed, so an
+ * engine's changed description can be added afresh. */
+void config_drop_engine(struct config *cfg);
+struct cfg_check *config_add_check(struct config *cfg, const char *system, const char *service,
+                                   int interval, int retry, int attempts);
 
 const struct cfg_system *config_system(const struct config *cfg, const char *id);
 const struct cfg_check *config_check(const struct config *cfg, const char *system,

@@ -364,7 +364,7 @@ for _ in $(seq 50); do [ "$(lq "SELECT count(*) FROM results")" -ge 2 ] 2>/dev/n
 ok "$([ "$(lq "SELECT count(*) FROM results")" -ge 2 ]; echo $?)" "the loop repeats the check every 2 s"
 run "$G" run --once -c "$T/l/l.conf"
 is "$rc" 1 "a second scheduler on the same store is refused"
-is "$(cat "$T/stderr")" "glance run: $T/l/glance.db.lock: another glance run uses this store" "and says why"
+is "$(cat "$T/stderr")" "glance run: $T/l/glance.db.lock: another glance run or ingest uses this store" "and says why"
 printf '[check A/two]\ncommand = check_dummy 1 two\n' >>"$T/l/l.conf"
 kill -HUP $pid
 for _ in $(seq 50); do [ -n "$(lq "SELECT output FROM services WHERE service='two'")" ] && break; sleep 0.1; done
