@@ -73,7 +73,7 @@ printf '#!/bin/sh\necho $$ >"%s/slow.pid"\nexec sleep 30\n' "$T" >"$T/bin/slow"
 chmod +x "$T/bin/slow"
 printf '[site]\nstate = slow.db\noutput = slow\npath = %s/bin\n' "$T" >"$T/slow.conf"
 printf '[system S2]\n[check S2/slow]\ncommand = slow\ntimeout = 60\ninterval = 120\n' >>"$T/slow.conf"
-"$G" run -c "$T/slow.conf" &
+"$G" run -q -c "$T/slow.conf" &
 pid=$!
 track $pid
 for _ in $(seq 50); do [ -s "$T/slow.pid" ] && break; sleep 0.1; done
