@@ -37,11 +37,12 @@ OPT ?= -O2 -g
 endif
 
 CC ?= cc
-# Plugins link only the protocol libraries; the store, JSON, HTTP and
-# Markdown libraries are the collector's alone (and its unit tests').
+# Plugins link only the protocol libraries (and jansson, for
+# check_mailqueue's postqueue -j); the store, HTTP and Markdown libraries
+# are the collector's alone (and its unit tests').
 # --as-needed then drops what a plugin's objects never call, so
 # check_ping needs libc only.
-PLUGIN_PKGS := openssl ldns
+PLUGIN_PKGS := openssl ldns jansson
 COLLECTOR_PKGS := sqlite3 jansson libcurl libcmark
 PKGS := $(PLUGIN_PKGS) $(COLLECTOR_PKGS)
 # Evaluated lazily so `make check` can install the -dev packages first.

@@ -159,6 +159,13 @@ cli_open(const struct cli *c, struct config *cfg, struct store **st)
 		config_free(cfg);
 		return cli_error(c, "%s", err);
 	}
+	/* the systems a Nagios or Icinga 2 described at the last ingest */
+	if (store_ingest_systems_get(*st, cfg) != 0) {
+		cli_error(c, "%s", store_error(*st));
+		store_close(*st);
+		config_free(cfg);
+		return -1;
+	}
 	return 0;
 }
 

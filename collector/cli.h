@@ -5,6 +5,7 @@
 #define GLANCE_CLI_H
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <time.h>
 
@@ -50,6 +51,15 @@ int cli_config(const struct cli *c, struct config *cfg);
 /* Loads the config and opens its store. */
 int cli_open(const struct cli *c, struct config *cfg, struct store **st);
 
+/* Takes STATE.lock (flock) so one glance run or ingest uses a store at a
+ * time; returns its fd, or -1 after printing why. */
+int cli_lock_store(const struct cli *c, const struct config *cfg);
+
+/* glance run with a [source]: an ingest pass every poll seconds until
+ * *stop (once: one pass). */
+int ingest_follow(const struct cli *c, struct config *cfg, struct store *st,
+                  volatile sig_atomic_t *stop, bool once);
+
 /* derive_update, derive_view and render_site at now. Returns 0 or -1 (and
  * prints why). */
 int cli_publish(struct store *st, const struct config *cfg, time_t now, int verbose);
@@ -62,11 +72,21 @@ void cli_format_time(time_t t, char *buf, size_t len);
 __attribute__((format(printf, 2, 3))) int cli_usage(const struct cli *c, const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) int cli_error(const struct cli *c, const char *fmt, ...);
 
+/* The notices of a maintenance window d (d->id set), shared by glance
+ * maintenance and the ingests: "SYSTEM: Server maintenance" (or the
+ * window's title) with its window and length, posted at posted and made
+ * the window's incident; and "SYSTEM: Maintenance cancelled". Each
+ * returns the notice's id, 0 when it was posted before, -1 on error. */
+int64_t maint_post_scheduled(struct store *st, const struct cfg_system *sys,
+                             const struct downtime *d, time_t posted);
+int64_t maint_post_cancelled(struct store *st, const struct downtime *d, time_t now);
+
 /* The subcommands, each in its own file; argv[0] is the subcommand. */
 int cmd_run(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_notice(int argc, char **argv);
 int cmd_maintenance(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
 
 #endif

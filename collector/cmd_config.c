@@ -16,9 +16,12 @@ explain_check(const struct config *cfg, const struct cfg_check *c, const char *r
 	char err[256];
 	char *path = exec_resolve(c->argv[0], cfg->site.path, err, sizeof err);
 
-	printf("    %s %s: every %ds, retry %ds, HARD after %d attempt%s, timeout %ds\n", role,
-	       c->service, c->interval, c->retry, c->attempts, c->attempts == 1 ? "" : "s",
-	       c->timeout);
+	printf("    %s %s: every %ds, retry %ds, HARD after %d attempt%s, timeout %ds;"
+	       " impact: WARNING %s, CRITICAL %s\n",
+	       role, c->service, c->interval, c->retry, c->attempts,
+	       c->attempts == 1 ? "" : "s", c->timeout,
+	       impact_name((enum impact)c->impact_warning),
+	       impact_name((enum impact)c->impact_critical));
 	if (path == NULL) {
 		struct strbuf dirs = STRBUF_INIT;
 
@@ -83,6 +86,9 @@ explain(const struct config *cfg)
 		       y->internal
 		               ? "internal: shown as Internal, no details, no automatic notices"
 		               : "public");
+		if (y->parent != NULL)
+			printf("    reached through %s: unreachable while its ping is down\n",
+			       y->parent);
 		if (y->ping != NULL)
 			explain_check(cfg, config_check(cfg, y->id, y->ping), "ping", &missing);
 		else

@@ -46,27 +46,11 @@ static char *
 scheduled_body(const char *name, time_t start, time_t end, const char *reason)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct tm a, b;
+	char dur[FMT_TIME_MAX], range[2 * FMT_TIME_MAX];
 
-	gmtime_r(&start, &a);
-	gmtime_r(&end, &b);
-	sb_appendf(&sb, "%s will be down for maintenance for up to ", name);
-	derive_duration(&sb, (long)(end - start));
-	sb_append(&sb, ", ");
-	if (a.tm_yday == b.tm_yday && a.tm_year == b.tm_year) {
-		sb_appendf(&sb, "from %02d:%02d to ", a.tm_hour, a.tm_min);
-		derive_hhmm(&sb, end);
-		sb_append(&sb, " on ");
-		derive_date(&sb, start);
-	} else {
-		sb_append(&sb, "from ");
-		derive_date(&sb, start);
-		sb_appendf(&sb, " %02d:%02d to ", a.tm_hour, a.tm_min);
-		derive_date(&sb, end);
-		sb_appendc(&sb, ' ');
-		derive_hhmm(&sb, end);
-	}
-	sb_append(&sb, ".");
+	fmt_duration(dur, sizeof dur, (long long)(end - start));
+	fmt_range(range, sizeof range, start, end);
+	sb_appendf(&sb, "%s will be down for maintenance for up to %s, %s.", name, dur, range);
 	if (reason != NULL && *reason != '\0')
 		sb_appendf(&sb, "\n\n%s", reason);
 	return sb_detach(&sb);
@@ -91,6 +75,35 @@ window(const struct cli *c, const struct maint_args *a, time_t *start, time_t *e
 	return 0;
 }
 
+int64_t
+maint_post_scheduled(struct store *st, const struct cfg_system *sys, const struct downtime *d,
+                     time_t posted)
+{
+	struct notice_view n = {.kind = NOTICE_MAINT_SCHEDULED,
+	                        .maint = MAINT_SCHEDULED,
+	                        .posted = posted,
+	                        .starts = d->start,
+	                        .ends = d->end,
+	                        .ntags = 1};
+	struct strbuf sb = STRBUF_INIT;
+	const char *title = d->title && *d->title ? d->title : "Server maintenance";
+	int64_t nid;
+	char key[64];
+
+	n.system_id = xstrdup(sys->id);
+	sb_appendf(&sb, "%s: %s", sys->id, title);
+	n.title = sb_detach(&sb);
+	n.body = scheduled_body(sys->name, d->start, d->end, d->reason);
+	n.tags = xmalloc(sizeof *n.tags);
+	n.tags[0] = xstrdup("maintenance");
+	snprintf(key, sizeof key, "maint-scheduled:%lld", (long long)d->id);
+	nid = store_notice_add(st, &n, key);
+	notice_view_free(&n);
+	if (nid > 0 && store_downtime_set_incident(st, d->id, nid) != 0)
+		return -1;
+	return nid;
+}
+
 static int
 maint_schedule(const struct cli *c, struct store *st, const struct config *cfg,
                const char *system, const struct maint_args *a)
@@ -100,13 +113,6 @@ maint_schedule(const struct cli *c, struct store *st, const struct config *cfg,
 	                     .reason = (char *)a->reason,
 	                     .created = cli_time(c),
 	                     .title = (char *)a->title};
-	struct notice_view n = {.kind = NOTICE_MAINT_SCHEDULED,
-	                        .maint = MAINT_SCHEDULED,
-	                        .posted = cli_time(c),
-	                        .ntags = 1};
-	struct strbuf sb = STRBUF_INIT;
-	int64_t id, nid;
-	char key[64];
 
 	if (sys == NULL) {
 		cli_error(c, "no system '%s' in %s", system, cfg->file);
@@ -114,22 +120,10 @@ maint_schedule(const struct cli *c, struct store *st, const struct config *cfg,
 	}
 	if (window(c, a, &d.start, &d.end) != 0)
 		return EXIT_USAGE;
-	if (store_begin(st) != 0 || (id = store_downtime_add(st, &d)) < 0)
+	if (store_begin(st) != 0 || (d.id = store_downtime_add(st, &d)) < 0 ||
+	    maint_post_scheduled(st, sys, &d, cli_time(c)) <= 0 || store_commit(st) != 0)
 		goto fail;
-	n.system_id = xstrdup(system);
-	sb_appendf(&sb, "%s: %s", system, a->title ? a->title : "Server maintenance");
-	n.title = sb_detach(&sb);
-	n.body = scheduled_body(sys->name, d.start, d.end, a->reason);
-	n.starts = d.start;
-	n.ends = d.end;
-	n.tags = xmalloc(sizeof *n.tags);
-	n.tags[0] = xstrdup("maintenance");
-	snprintf(key, sizeof key, "maint-scheduled:%lld", (long long)id);
-	nid = store_notice_add(st, &n, key);
-	notice_view_free(&n);
-	if (nid <= 0 || store_downtime_set_incident(st, id, nid) != 0 || store_commit(st) != 0)
-		goto fail;
-	printf("%lld\n", (long long)id);
+	printf("%lld\n", (long long)d.id);
 	return EXIT_OK;
 fail:
 	cli_error(c, "%s", store_error(st));
@@ -171,6 +165,33 @@ maint_list(const struct cli *c, struct store *st)
 	return EXIT_OK;
 }
 
+int64_t
+maint_post_cancelled(struct store *st, const struct downtime *d, time_t now)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct notice_view n = {.kind = NOTICE_MAINT_COMPLETE,
+	                        .maint = MAINT_COMPLETED,
+	                        .system_id = xstrdup(d->system),
+	                        .incident_id = d->incident,
+	                        .posted = now,
+	                        .starts = d->start,
+	                        .ends = d->end};
+	int64_t id;
+	char key[64];
+
+	sb_appendf(&sb, "%s: %s cancelled", d->system,
+	           d->title && *d->title ? d->title : "Maintenance");
+	n.title = sb_detach(&sb);
+	char when[FMT_TIME_MAX];
+	fmt_date_hhmm(when, sizeof when, d->start);
+	sb_appendf(&sb, "The maintenance planned from %s will not take place.", when);
+	n.body = sb_detach(&sb);
+	snprintf(key, sizeof key, "maint-cancelled:%lld", (long long)d->id);
+	id = store_notice_add(st, &n, key);
+	notice_view_free(&n);
+	return id;
+}
+
 /* end: the window closes now (it must have begun); cancel: it never
  * happens, and a notice says so. */
 static int
@@ -193,31 +214,9 @@ maint_finish(const struct cli *c, struct store *st, long long id, bool cancel)
 		cli_error(c, "%s", store_error(st));
 	else
 		rc = EXIT_OK;
-	if (rc == EXIT_OK && cancel) {
-		struct strbuf sb = STRBUF_INIT;
-		struct notice_view n = {.kind = NOTICE_MAINT_COMPLETE,
-		                        .maint = MAINT_COMPLETED,
-		                        .system_id = xstrdup(d.system),
-		                        .incident_id = d.incident,
-		                        .posted = now,
-		                        .starts = d.start,
-		                        .ends = d.end};
-		char key[64];
-		sb_appendf(&sb, "%s: %s cancelled", d.system,
-		           d.title && *d.title ? d.title : "Maintenance");
-		n.title = sb_detach(&sb);
-		sb_append(&sb, "The maintenance planned from ");
-		derive_date(&sb, d.start);
-		sb_append(&sb, " ");
-		derive_hhmm(&sb, d.start);
-		sb_append(&sb, " will not take place.");
-		n.body = sb_detach(&sb);
-		snprintf(key, sizeof key, "maint-cancelled:%lld", id);
-		if (store_notice_add(st, &n, key) < 0) {
-			cli_error(c, "%s", store_error(st));
-			rc = EXIT_FAIL;
-		}
-		notice_view_free(&n);
+	if (rc == EXIT_OK && cancel && maint_post_cancelled(st, &d, now) < 0) {
+		cli_error(c, "%s", store_error(st));
+		rc = EXIT_FAIL;
 	}
 	if (rc == EXIT_OK && store_commit(st) != 0) {
 		cli_error(c, "%s", store_error(st));

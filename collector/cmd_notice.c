@@ -5,12 +5,13 @@
 #include <string.h>
 
 #include "cli.h"
+#include "derive.h"
 #include "strbuf.h"
 
 #define BODY_MAX (256 * 1024)
 
 struct notice_args {
-	const char *system, *title, *state, *body, *body_file, *tags;
+	const char *system, *title, *state, *body, *body_file, *tags, *impact;
 	long long incident;
 };
 
@@ -23,6 +24,7 @@ static const struct option notice_opts[] = {
         {"body-file", required_argument, NULL, 'f'},
         {"tags", required_argument, NULL, 'T'},
         {"incident", required_argument, NULL, 'i'},
+        {"impact", required_argument, NULL, 'I'},
         {0},
 };
 
@@ -31,7 +33,7 @@ notice_help(void)
 {
 	printf("usage: glance notice add --title TEXT [--system ID] [--state STATE]\n"
 	       "                         [--body TEXT | --body-file FILE] [--tags \"a,b\"]\n"
-	       "                         [--incident ID]\n"
+	       "                         [--incident ID] [--impact IMPACT]\n"
 	       "       glance notice list\n"
 	       "       glance notice edit ID [--title] [--state] [--body | --body-file] "
 	       "[--tags]\n"
@@ -40,7 +42,12 @@ notice_help(void)
 	       "A notice's title is prefixed with its system (\"NC036: Update 3\"). STATE is\n"
 	       "investigating, identified, monitoring, resolved or postmortem. The body is\n"
 	       "Markdown (the subset the site renders); --body-file - reads stdin.\n"
-	       "--incident ID joins the incident of notice ID (updates of one incident).\n"
+	       "--incident ID joins the incident of notice ID (updates of one incident);\n"
+	       "it is refused for another system than that incident's. Without it, a\n"
+	       "notice with a --state for a system whose automatic incident is open\n"
+	       "joins that incident. IMPACT (none, degraded, partial, major) is what the\n"
+	       "incident means for users; Statuspage's JSON calls it none, minor, major\n"
+	       "or critical.\n"
 	       "The site changes at the next 'glance render' or 'glance run' pass.\n"
 	       "Exit: 0 done, 1 failure, 2 usage.\n");
 	return EXIT_OK;
@@ -144,6 +151,57 @@ apply(const struct cli *c, const struct config *cfg, const struct notice_args *a
 	}
 	if (a->tags != NULL)
 		set_tags(n, a->tags);
+	if (a->impact != NULL) {
+		int i = impact_parse(a->impact);
+		if (i < 0)
+			return cli_usage(
+			        c, "--impact: '%s' is not none, degraded, partial or major",
+			        a->impact);
+		n->impact = (enum impact)i;
+	}
+	return 0;
+}
+
+/* Which incident a new notice joins: the one --incident names, for the
+ * same system only (an update for another system is a new incident,
+ * never merged into this one); else, for a system's incident notice,
+ * the automatic incident open for it now: one cause, one incident. */
+static int
+join_incident(const struct cli *c, struct store *st, const struct notice_args *a,
+              struct notice_view *n)
+{
+	struct notice_view first;
+	int r;
+
+	if (a->incident <= 0) {
+		struct notice_ref *refs;
+		size_t nrefs;
+		if (a->system == NULL || a->state == NULL)
+			return 0;
+		if (store_notice_refs(st, &refs, &nrefs) != 0)
+			return cli_error(c, "%s", store_error(st));
+		n->incident_id = derive_open_incident(refs, nrefs, a->system, true, n->posted,
+		                                      n->posted);
+		notice_refs_free(refs, nrefs);
+		return 0;
+	}
+	r = store_notice_get(st, a->incident, &first, NULL);
+	if (r <= 0) {
+		notice_view_free(&first);
+		return cli_error(c, "no notice %lld to continue", a->incident);
+	}
+	if (a->system != NULL &&
+	    (first.system_id == NULL || strcmp(first.system_id, a->system))) {
+		cli_error(c,
+		          "notice %lld is about %s, not %s: post an update for %s on its own",
+		          a->incident, first.system_id ? first.system_id : "no system",
+		          a->system, a->system);
+		notice_view_free(&first);
+		return -1;
+	}
+	n->incident_id = first.incident_id;
+	n->system_id = first.system_id ? xstrdup(first.system_id) : NULL;
+	notice_view_free(&first);
 	return 0;
 }
 
@@ -159,18 +217,7 @@ notice_add(const struct cli *c, struct store *st, const struct config *cfg,
 		cli_usage(c, "--title is required");
 		return EXIT_USAGE;
 	}
-	if (a->incident > 0) {
-		struct notice_view first;
-		int r = store_notice_get(st, a->incident, &first, NULL);
-		if (r <= 0) {
-			cli_error(c, "no notice %lld to continue", a->incident);
-			return EXIT_FAIL;
-		}
-		n.incident_id = first.incident_id;
-		n.system_id = first.system_id ? xstrdup(first.system_id) : NULL;
-		notice_view_free(&first);
-	}
-	if (apply(c, cfg, a, &n) != 0) {
+	if (join_incident(c, st, a, &n) != 0 || apply(c, cfg, a, &n) != 0) {
 		notice_view_free(&n);
 		return EXIT_FAIL;
 	}
@@ -253,6 +300,7 @@ parse_args(struct cli *c, int argc, char **argv, struct notice_args *a)
 		case 'b': a->body = optarg; break;
 		case 'f': a->body_file = optarg; break;
 		case 'T': a->tags = optarg; break;
+		case 'I': a->impact = optarg; break;
 		case 'i':
 			a->incident = strtoll(optarg, &end, 10);
 			if (*end != '\0' || a->incident <= 0)
@@ -272,6 +320,9 @@ parse_args(struct cli *c, int argc, char **argv, struct notice_args *a)
 		                 "--state: '%s' is not investigating, identified, monitoring,"
 		                 " resolved or postmortem",
 		                 a->state);
+	if (a->impact != NULL && impact_parse(a->impact) < 0)
+		return cli_usage(c, "--impact: '%s' is not none, degraded, partial or major",
+		                 a->impact);
 	return 0;
 }
 

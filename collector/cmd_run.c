@@ -85,10 +85,11 @@ run_reload(void *ctx)
 	return cfg;
 }
 
-/* One scheduler per store: two would run every check twice. The lock is
- * an flock on STATE.lock, released by the kernel however we exit. */
-static int
-lock_store(const struct cli *cli, const struct config *cfg)
+/* One scheduler or ingest per store: two would run every check, or read
+ * every log line, twice. The lock is an flock on STATE.lock, released by
+ * the kernel however we exit. */
+int
+cli_lock_store(const struct cli *cli, const struct config *cfg)
 {
 	struct strbuf path = STRBUF_INIT;
 	int fd;
@@ -97,8 +98,9 @@ lock_store(const struct cli *cli, const struct config *cfg)
 	fd = open(sb_str(&path), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		cli_error(cli, "%s: %s", sb_str(&path),
-		          fd >= 0 && errno == EWOULDBLOCK ? "another glance run uses this store"
-		                                          : strerror(errno));
+		          fd >= 0 && errno == EWOULDBLOCK
+		                  ? "another glance run or ingest uses this store"
+		                  : strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		fd = -1;
@@ -129,6 +131,9 @@ run_help(void)
 	       "  -v       log every result too\n"
 	       "On stderr: one line at start (config, checks, store, site), one per\n"
 	       "render, and one per HARD state change.\n"
+	       "With a [source nagios] or [source icinga2] section it follows that engine\n"
+	       "instead: an ingest pass every 'poll' seconds (Icinga 2: its event stream),\n"
+	       "then a render; SIGHUP does not reload a [source]: restart for that.\n"
 	       "SIGTERM or SIGINT stop cleanly; SIGHUP reloads the config. One glance run\n"
 	       "per store: another one exits 1 while STATE.lock is held.\n"
 	       "Exit: 0 done, 1 a result or the site could not be written, 2 usage.\n");
@@ -176,7 +181,7 @@ cmd_run(int argc, char **argv)
 		free(cfg);
 		return EXIT_FAIL;
 	}
-	int lock = lock_store(&cli, cfg);
+	int lock = cli_lock_store(&cli, cfg);
 	if (lock < 0) {
 		store_close(r.st);
 		config_free(cfg);
@@ -189,7 +194,10 @@ cmd_run(int argc, char **argv)
 	if (!r.quiet)
 		run_announce(cfg, ctl.once);
 	install_signals();
-	rc = schedule_run(&cfg, r.st, &ctl);
+	if (cfg->source.kind != SOURCE_NONE)
+		rc = ingest_follow(&cli, cfg, r.st, &got_stop, ctl.once);
+	else
+		rc = schedule_run(&cfg, r.st, &ctl);
 	close(lock);
 	free(r.state);
 	store_close(r.st);

@@ -13,7 +13,7 @@
 
 #include "strbuf.h"
 
-enum sect { SECT_NONE, SECT_SITE, SECT_DEFAULTS, SECT_SYSTEM, SECT_CHECK };
+enum sect { SECT_NONE, SECT_SITE, SECT_DEFAULTS, SECT_SYSTEM, SECT_CHECK, SECT_SOURCE };
 
 struct parser {
 	const char *name; /* file name for messages */
@@ -189,6 +189,15 @@ check_key(struct parser *p, const char *k, const char *v, int vcol)
 
 	if (r <= 0)
 		return r;
+	if (strcmp(k, "impact_warning") == 0 || strcmp(k, "impact_critical") == 0) {
+		int i = impact_parse(v);
+		if (i < 0)
+			return perr(p, vcol,
+			            "%s must be none, degraded, partial or major, not '%s'", k,
+			            v);
+		*(k[7] == 'w' ? &c->impact_warning : &c->impact_critical) = i;
+		return 0;
+	}
 	if (strcmp(k, "command") != 0)
 		return perr(p, p->kcol, "unknown key '%s' in [check %s/%s]", k, c->system,
 		            c->service);
@@ -238,7 +247,10 @@ system_key(struct parser *p, const char *k, const char *v, int vcol)
 		set_str(&s->location, v);
 	else if (strcmp(k, "role") == 0)
 		set_str(&s->role, v);
-	else if (strcmp(k, "ping") == 0) {
+	else if (strcmp(k, "parent") == 0) {
+		set_str(&s->parent, v);
+		s->parent_line = p->line, s->parent_col = vcol;
+	} else if (strcmp(k, "ping") == 0) {
 		set_str(&s->ping, v);
 		s->ping_line = p->line, s->ping_col = vcol;
 	} else if (strcmp(k, "services") == 0) {
@@ -251,6 +263,61 @@ system_key(struct parser *p, const char *k, const char *v, int vcol)
 		s->internal = strcmp(v, "internal") == 0;
 	} else
 		return perr(p, p->kcol, "unknown key '%s' in [system %s]", k, s->id);
+	return 0;
+}
+
+/* [source nagios] and [source icinga2]: paths are kept as written here
+ * and made absolute in site_defaults. */
+static int
+source_key(struct parser *p, const char *k, const char *v, int vcol)
+{
+	struct cfg_source *s = &p->cfg->source;
+	bool ng = s->kind == SOURCE_NAGIOS;
+	char **dst = NULL;
+
+	if (strcmp(k, "ping") == 0)
+		dst = &s->ping;
+	else if (strcmp(k, "poll") == 0)
+		return parse_int(p, v, vcol, 1, 3600, true, &s->poll);
+	else if (strcmp(k, "timeout") == 0)
+		return parse_int(p, v, vcol, 1, 3600, true, &s->timeout);
+	else if (ng && strcmp(k, "status_dat") == 0)
+		dst = &s->status_dat;
+	else if (ng && strcmp(k, "objects_cache") == 0)
+		dst = &s->objects_cache;
+	else if (ng && strcmp(k, "log") == 0)
+		dst = &s->log;
+	else if (ng && strcmp(k, "archives") == 0)
+		dst = &s->archives;
+	else if (!ng && strcmp(k, "url") == 0)
+		dst = &s->url;
+	else if (!ng && strcmp(k, "user") == 0)
+		dst = &s->user;
+	else if (!ng && strcmp(k, "password_file") == 0)
+		dst = &s->password_file;
+	else if (!ng && strcmp(k, "ca") == 0)
+		dst = &s->ca;
+	if (dst == NULL)
+		return perr(p, p->kcol, "unknown key '%s' in [source %s]", k,
+		            ng ? "nagios" : "icinga2");
+	set_str(dst, v);
+	return 0;
+}
+
+static int
+open_source(struct parser *p, const char *kind, int col)
+{
+	struct cfg_source *s = &p->cfg->source;
+
+	if (s->kind != SOURCE_NONE)
+		return perr(p, col, "only one [source] per config");
+	if (strcmp(kind, "nagios") == 0)
+		s->kind = SOURCE_NAGIOS;
+	else if (strcmp(kind, "icinga2") == 0)
+		s->kind = SOURCE_ICINGA2;
+	else
+		return perr(p, col, "unknown source '%s' (nagios or icinga2)", kind);
+	p->sect = SECT_SOURCE;
 	return 0;
 }
 
@@ -347,6 +414,11 @@ parse_section(struct parser *p, char *s, int col)
 		p->sect = s[0] == 's' ? SECT_SITE : SECT_DEFAULTS;
 		return 0;
 	}
+	if (strcmp(s, "source") == 0) {
+		if (*arg == '\0')
+			return perr(p, acol, "[source] needs a kind (nagios or icinga2)");
+		return open_source(p, arg, acol);
+	}
 	if (strcmp(s, "system") == 0 || strcmp(s, "check") == 0) {
 		while (*arg != '\0' && strchr(" \t", arg[strlen(arg) - 1]) != NULL)
 			arg[strlen(arg) - 1] = '\0';
@@ -354,7 +426,8 @@ parse_section(struct parser *p, char *s, int col)
 			return perr(p, acol, "[%s] needs a name", s);
 		return s[0] == 's' ? open_system(p, arg, acol) : open_check(p, arg, acol);
 	}
-	return perr(p, col + 1, "unknown section '%s' (site, defaults, system or check)", s);
+	return perr(p, col + 1,
+	            "unknown section '%s' (site, defaults, system, check or source)", s);
 }
 
 static int
@@ -388,6 +461,7 @@ parse_keyval(struct parser *p, char *s, int col)
 	}
 	case SECT_SYSTEM: return system_key(p, k, v, vcol);
 	case SECT_CHECK: return check_key(p, k, v, vcol);
+	case SECT_SOURCE: return source_key(p, k, v, vcol);
 	case SECT_NONE: break;
 	}
 	return perr(p, col, "'%s' outside any section", k);
@@ -408,6 +482,44 @@ parse_line(struct parser *p, char *line)
 	if (*s == '[')
 		return parse_section(p, s, col);
 	return parse_keyval(p, s, col);
+}
+
+/* The impacts left to their defaults (config.h). */
+static void
+default_impacts(struct config *cfg, struct cfg_check *c)
+{
+	const struct cfg_system *s = config_system(cfg, c->system);
+	bool ping = s != NULL && s->ping != NULL && strcmp(s->ping, c->service) == 0;
+	const char *cmd = c->argv != NULL && c->argv[0] != NULL ? c->argv[0] : "";
+	const char *base = strrchr(cmd, '/') ? strrchr(cmd, '/') + 1 : cmd;
+
+	if (c->impact_critical < 0)
+		c->impact_critical = ping ? IMPACT_MAJOR : IMPACT_PARTIAL;
+	if (c->impact_warning < 0)
+		c->impact_warning =
+		        strcmp(base, "check_tls_cert") == 0 ? IMPACT_NONE : IMPACT_DEGRADED;
+}
+
+/* A parent is another declared system, and no chain of parents comes
+ * back to where it began. */
+static int
+resolve_parent(struct parser *p, const struct cfg_system *s)
+{
+	const struct cfg_system *q = s;
+
+	if (s->parent == NULL)
+		return 0;
+	p->line = s->parent_line;
+	for (size_t hops = 0; q != NULL && q->parent != NULL; hops++) {
+		q = config_system(p->cfg, q->parent);
+		if (q == NULL)
+			return perr(p, s->parent_col, "system %s: parent '%s' is not declared",
+			            s->id, s->parent);
+		if (q == s || hops > p->cfg->nsystems)
+			return perr(p, s->parent_col, "system %s: its parents form a loop",
+			            s->id);
+	}
+	return 0;
 }
 
 /* Checks every reference and fills what was left to defaults. */
@@ -447,6 +559,8 @@ resolve(struct parser *p)
 				            "%s/%s]",
 				            s->id, s->services[j], s->id, s->services[j]);
 			}
+		if (resolve_parent(p, s) != 0)
+			return -1;
 		if (s->name == NULL)
 			s->name = xstrdup(s->id);
 		if (s->nservices == 0)
@@ -460,6 +574,8 @@ resolve(struct parser *p)
 				s->services[s->nservices++] = xstrdup(c->service);
 			}
 	}
+	for (size_t i = 0; i < cfg->nchecks; i++)
+		default_impacts(cfg, &cfg->checks[i]);
 	return 0;
 }
 
@@ -493,6 +609,17 @@ site_defaults(struct parser *p)
 	o = abs_path(p->dir, s->state ? s->state : "glance.db");
 	free(s->state);
 	s->state = o;
+	struct cfg_source *src = &p->cfg->source;
+	char **paths[] = {&src->status_dat, &src->objects_cache, &src->log,
+	                  &src->archives,   &src->password_file, &src->ca};
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+		if (*paths[i] != NULL) {
+			o = abs_path(p->dir, *paths[i]);
+			free(*paths[i]);
+			*paths[i] = o;
+		}
+	if (src->ping == NULL)
+		src->ping = xstrdup("host");
 }
 
 int
@@ -509,8 +636,14 @@ config_parse(const char *text, const char *name, const char *dir, struct config 
 	cfg->site.render_every = 60;
 	cfg->site.flap_min = 300;
 	cfg->site.keep_days = 14;
-	p.defaults =
-	        (struct cfg_check){.interval = 60, .retry = 30, .attempts = 3, .timeout = 10};
+	cfg->source.poll = 10;
+	cfg->source.timeout = 60;
+	p.defaults = (struct cfg_check){.interval = 60,
+	                                .retry = 30,
+	                                .attempts = 3,
+	                                .timeout = 10,
+	                                .impact_warning = -1,
+	                                .impact_critical = -1};
 	while (rc == 0 && *s != '\0') {
 		size_t n = strcspn(s, "\n");
 		char *line = strndup(s, n);
@@ -527,6 +660,7 @@ config_parse(const char *text, const char *name, const char *dir, struct config 
 		rc = resolve(&p);
 	if (rc == 0)
 		site_defaults(&p);
+	cfg->declared = cfg->nsystems;
 	if (rc != 0)
 		config_free(cfg);
 	return rc;
@@ -565,6 +699,47 @@ config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	return rc;
 }
 
+static void
+system_free(struct cfg_system *s)
+{
+	free(s->id);
+	free(s->name);
+	free(s->location);
+	free(s->role);
+	free(s->ping);
+	free(s->parent);
+	for (size_t j = 0; j < s->nservices; j++)
+		free(s->services[j]);
+	free(s->services);
+}
+
+static void
+check_free(struct cfg_check *c)
+{
+	free(c->system);
+	free(c->service);
+	free(c->command);
+	cmdline_free(c->argv);
+}
+
+void
+config_drop_engine(struct config *cfg)
+{
+	size_t k = 0;
+
+	for (size_t i = cfg->declared; i < cfg->nsystems; i++)
+		system_free(&cfg->systems[i]);
+	cfg->nsystems = cfg->declared;
+	/* the file's checks all have a command; an engine's have none */
+	for (size_t i = 0; i < cfg->nchecks; i++) {
+		if (cfg->checks[i].command == NULL)
+			check_free(&cfg->checks[i]);
+		else
+			cfg->checks[k++] = cfg->checks[i];
+	}
+	cfg->nchecks = k;
+}
+
 void
 config_free(struct config *cfg)
 {
@@ -575,26 +750,63 @@ config_free(struct config *cfg)
 	free(cfg->site.output);
 	free(cfg->site.state);
 	free(cfg->site.path);
-	for (size_t i = 0; i < cfg->nsystems; i++) {
-		struct cfg_system *s = &cfg->systems[i];
-		free(s->id);
-		free(s->name);
-		free(s->location);
-		free(s->role);
-		free(s->ping);
-		for (size_t j = 0; j < s->nservices; j++)
-			free(s->services[j]);
-		free(s->services);
-	}
+	for (size_t i = 0; i < cfg->nsystems; i++)
+		system_free(&cfg->systems[i]);
 	free(cfg->systems);
-	for (size_t i = 0; i < cfg->nchecks; i++) {
-		free(cfg->checks[i].system);
-		free(cfg->checks[i].service);
-		free(cfg->checks[i].command);
-		cmdline_free(cfg->checks[i].argv);
-	}
+	for (size_t i = 0; i < cfg->nchecks; i++)
+		check_free(&cfg->checks[i]);
 	free(cfg->checks);
+	free(cfg->source.status_dat);
+	free(cfg->source.objects_cache);
+	free(cfg->source.log);
+	free(cfg->source.archives);
+	free(cfg->source.url);
+	free(cfg->source.user);
+	free(cfg->source.password_file);
+	free(cfg->source.ca);
+	free(cfg->source.ping);
 	memset(cfg, 0, sizeof *cfg);
+}
+
+struct cfg_system *
+config_add_system(struct config *cfg, const char *id, const char *name, const char *location,
+                  const char *role, bool internal)
+{
+	struct cfg_system *s = (struct cfg_system *)config_system(cfg, id);
+
+	if (s != NULL)
+		return s;
+	cfg->systems = xrealloc(cfg->systems, (cfg->nsystems + 1) * sizeof *cfg->systems);
+	s = &cfg->systems[cfg->nsystems++];
+	memset(s, 0, sizeof *s);
+	s->id = xstrdup(id);
+	s->name = xstrdup(name && *name ? name : id);
+	s->location = location && *location ? xstrdup(location) : NULL;
+	s->role = role && *role ? xstrdup(role) : NULL;
+	s->internal = internal;
+	return s;
+}
+
+struct cfg_check *
+config_add_check(struct config *cfg, const char *system, const char *service, int interval,
+                 int retry, int attempts)
+{
+	struct cfg_check *c = (struct cfg_check *)config_check(cfg, system, service);
+
+	if (c != NULL)
+		return c;
+	cfg->checks = xrealloc(cfg->checks, (cfg->nchecks + 1) * sizeof *cfg->checks);
+	c = &cfg->checks[cfg->nchecks++];
+	memset(c, 0, sizeof *c);
+	c->system = xstrdup(system);
+	c->service = xstrdup(service);
+	c->interval = interval > 0 ? interval : 60;
+	c->retry = retry > 0 ? retry : c->interval;
+	c->attempts = attempts > 0 ? attempts : 1;
+	c->timeout = cfg->source.timeout;
+	c->impact_warning = c->impact_critical = -1;
+	default_impacts(cfg, c);
+	return c;
 }
 
 const struct cfg_system *

@@ -3,8 +3,13 @@
  *
  *   [site]              title, name, base_url, output, state, path, ...
  *   [defaults]          interval, retry, attempts, timeout for every check
- *   [system NC036]      name, location, role, visibility, ping, services
- *   [check NC036/SMTP]  command, interval, retry, attempts, timeout
+ *   [system NC036]      name, location, role, visibility, ping, services,
+ *                       parent
+ *   [check NC036/SMTP]  command, interval, retry, attempts, timeout,
+ *                       impact_warning, impact_critical
+ *   [source nagios]     status_dat, objects_cache, log, archives, ping, poll,
+ *                       timeout: follow a running Nagios 4 instead
+ *   [source icinga2]    url, user, password_file, ca, ping, poll, timeout
  *
  * Lines are "key = value"; '#' or ';' starts a comment line; values run to
  * the end of the line (no inline comments: a command may contain '#').
@@ -28,7 +33,12 @@ struct cfg_check {
 	int retry;     /* seconds between checks while SOFT non-OK */
 	int attempts;  /* max check attempts before a state is HARD */
 	int timeout;   /* seconds before the plugin is killed */
-	int line;      /* where it was declared, for messages */
+	/* enum impact of a WARNING and of a CRITICAL result. Defaults: the
+	 * ping check major when CRITICAL; other checks partial; WARNING
+	 * degraded, but none for check_tls_cert, whose warning is a
+	 * reminder to the operator, not something customers notice. */
+	int impact_warning, impact_critical;
+	int line; /* where it was declared, for messages */
 };
 
 struct cfg_system {
@@ -40,6 +50,11 @@ struct cfg_system {
 	char *ping;      /* service name of the ping check, or NULL */
 	char **services; /* service names deciding the status */
 	size_t nservices;
+	/* The system it is reached through (a router, a data centre's
+	 * uplink), or NULL: while the parent is down, this one is
+	 * unreachable, and the parent's incident names it. */
+	char *parent;
+	int parent_line, parent_col;
 	int line; /* where it and its ping/services were declared */
 	int ping_line, ping_col, svc_line, svc_col;
 };
@@ -57,11 +72,25 @@ struct cfg_site {
 	bool sync_full;        /* PRAGMA synchronous=FULL instead of NORMAL */
 };
 
+/* An engine glance follows instead of running checks itself: systems,
+ * results and downtimes come from it (ingest_nagios.h, ingest_icinga2.h). */
+enum cfg_source_kind { SOURCE_NONE, SOURCE_NAGIOS, SOURCE_ICINGA2 };
+struct cfg_source {
+	enum cfg_source_kind kind;
+	char *status_dat, *objects_cache, *log, *archives; /* Nagios; absolute */
+	char *url, *user, *password_file, *ca;             /* Icinga 2 */
+	char *ping;  /* the Ping column: "host" (the host check) or a service */
+	int poll;    /* seconds between ingest passes in `glance run` */
+	int timeout; /* the engine's check timeout, for freshness */
+};
+
 struct config {
 	char *file;
 	struct cfg_site site;
+	struct cfg_source source;
 	struct cfg_system *systems;
 	size_t nsystems;
+	size_t declared; /* systems[0..declared) are the file's; later ones an engine's */
 	struct cfg_check *checks;
 	size_t nchecks;
 };
@@ -77,6 +106,17 @@ int config_parse(const char *text, const char *name, const char *dir, struct con
                  char *err, size_t errlen);
 
 void config_free(struct config *cfg);
+
+/* Systems and checks an ingest learns from its engine, added after the
+ * file was parsed; copies of the strings are taken. A system or check
+ * already declared is left as it is (the file wins); returns it. */
+struct cfg_system *config_add_system(struct config *cfg, const char *id, const char *name,
+                                     const char *location, const char *role, bool internal);
+/* Forgets the systems and checks added since the file was parsed, so an
+ * engine's changed description can be added afresh. */
+void config_drop_engine(struct config *cfg);
+struct cfg_check *config_add_check(struct config *cfg, const char *system, const char *service,
+                                   int interval, int retry, int attempts);
 
 const struct cfg_system *config_system(const struct config *cfg, const char *id);
 const struct cfg_check *config_check(const struct config *cfg, const char *system,

@@ -12,11 +12,23 @@ derive_stale_after(const struct cfg_check *c)
 	return 2 * c->interval + c->timeout;
 }
 
+enum level
+derive_level_of_impact(enum impact i)
+{
+	return i == IMPACT_NONE ? LVL_GOOD : (enum level)(i + 1);
+}
+
+enum impact
+derive_impact_of_level(enum level l)
+{
+	return l <= LVL_UNKNOWN ? IMPACT_NONE : (enum impact)(l - 1);
+}
+
 void
 derive_uptime(const struct interval *iv, size_t n, time_t from, time_t now, double *uptime,
               double *maint)
 {
-	double up = 0, down = 0, m = 0;
+	double counted = 0, down = 0, m = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		time_t a = iv[i].start > from ? iv[i].start : from;
@@ -25,85 +37,78 @@ derive_uptime(const struct interval *iv, size_t n, time_t from, time_t now, doub
 			b = now;
 		if (b <= a)
 			continue;
-		if (iv[i].status == SYS_OPERATIONAL || iv[i].status == SYS_DEGRADED)
-			up += (double)(b - a);
-		else if (iv[i].status == SYS_OUTAGE)
-			down += (double)(b - a);
-		else if (iv[i].status == SYS_MAINTENANCE)
-			m += (double)(b - a);
+		double d = (double)(b - a);
+		switch ((enum sys_status)iv[i].status) {
+		case SYS_MAJOR: down += d; break;
+		case SYS_PARTIAL: down += DERIVE_PARTIAL_WEIGHT * d; break;
+		case SYS_OPERATIONAL:
+		case SYS_DEGRADED: break;
+		case SYS_MAINTENANCE: m += d; continue;
+		case SYS_INTERNAL:
+		case SYS_UNKNOWN: continue;
+		}
+		counted += d;
 	}
-	*uptime = up + down > 0 ? up / (up + down) : NAN;
+	*uptime = counted > 0 ? 1.0 - down / counted : NAN;
 	*maint = m;
 }
 
-static void
-unit(struct strbuf *sb, long v, const char *name)
+time_t
+derive_since(const struct interval *iv, size_t n, time_t now)
 {
-	sb_appendf(sb, "%ld %s%s", v, name, v == 1 ? "" : "s");
+	size_t i;
+
+	if (n == 0)
+		return now;
+	i = n - 1;
+	while (i >= 2 && iv[i - 1].status == SYS_UNKNOWN &&
+	       iv[i - 2].status == iv[n - 1].status)
+		i -= 2;
+	return iv[i].start;
 }
 
-void
-derive_duration(struct strbuf *sb, long s)
+/* Whether a notice of incident resolved it before t. */
+static bool
+resolved_before(const struct notice_ref *r, size_t n, int64_t incident, time_t t)
 {
-	if (s < 0)
-		s = 0;
-	if (s < 60) {
-		unit(sb, s, "second");
-	} else if (s < 3600) {
-		unit(sb, s / 60, "minute");
-	} else if (s < 86400) {
-		unit(sb, s / 3600, "hour");
-		if (s % 3600 / 60 != 0) {
-			sb_appendc(sb, ' ');
-			unit(sb, s % 3600 / 60, "minute");
-		}
-	} else {
-		unit(sb, s / 86400, "day");
-		if (s % 86400 / 3600 != 0) {
-			sb_appendc(sb, ' ');
-			unit(sb, s % 86400 / 3600, "hour");
-		}
+	for (size_t i = 0; i < n; i++)
+		if (r[i].incident == incident && !r[i].retracted &&
+		    r[i].state >= INC_RESOLVED && r[i].posted < t)
+			return true;
+	return false;
+}
+
+int64_t
+derive_open_incident(const struct notice_ref *r, size_t n, const char *system, bool automatic,
+                     time_t from, time_t to)
+{
+	const struct notice_ref *best = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct notice_ref *f = &r[i];
+		if (f->id != f->incident || f->retracted || f->system == NULL ||
+		    strcmp(f->system, system) != 0 || f->state == INC_NONE ||
+		    (f->kind == NOTICE_OPERATOR) == automatic || f->posted > to)
+			continue;
+		if (resolved_before(r, n, f->incident, from))
+			continue;
+		if (best == NULL || f->posted > best->posted ||
+		    (f->posted == best->posted && f->id > best->id))
+			best = f;
 	}
+	return best != NULL ? best->incident : 0;
 }
 
-void
-derive_hhmm(struct strbuf *sb, time_t t)
+enum incident_state
+derive_incident_state(const struct notice_ref *r, size_t n, int64_t incident, time_t t)
 {
-	struct tm tm;
+	enum incident_state top = INC_NONE;
 
-	gmtime_r(&t, &tm);
-	sb_appendf(sb, "%02d:%02d UTC", tm.tm_hour, tm.tm_min);
-}
-
-void
-derive_date(struct strbuf *sb, time_t t)
-{
-	static const char *const months[] = {"January",   "February", "March",    "April",
-	                                     "May",       "June",     "July",     "August",
-	                                     "September", "October",  "November", "December"};
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	sb_appendf(sb, "%d %s %d", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
-}
-
-void
-derive_between(struct strbuf *sb, time_t a, time_t b)
-{
-	struct tm ta, tb;
-
-	gmtime_r(&a, &ta);
-	gmtime_r(&b, &tb);
-	if (ta.tm_year == tb.tm_year && ta.tm_yday == tb.tm_yday) {
-		sb_appendf(sb, "between %02d:%02d and %02d:%02d UTC", ta.tm_hour, ta.tm_min,
-		           tb.tm_hour, tb.tm_min);
-		return;
-	}
-	sb_append(sb, "between ");
-	derive_date(sb, a);
-	sb_appendf(sb, " %02d:%02d and ", ta.tm_hour, ta.tm_min);
-	derive_date(sb, b);
-	sb_appendf(sb, " %02d:%02d UTC", tb.tm_hour, tb.tm_min);
+	for (size_t i = 0; i < n; i++)
+		if (r[i].incident == incident && !r[i].retracted && r[i].posted <= t &&
+		    r[i].state < INC_RESOLVED && r[i].state > top)
+			top = r[i].state;
+	return top;
 }
 
 /* The value of the perfdata item labelled rta (quoted or not), in ms:

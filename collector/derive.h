@@ -1,7 +1,11 @@
 /* derive: from the store's history to what the public page says.
  *
- * derive_update() is one pass at time now, in one transaction: it posts
- * the automatic notices (maintenance underway / complete, server down /
+ * derive_update() is one pass at time now, in one transaction, in three
+ * steps: it reads a snapshot of the store once (every system's history,
+ * the windows, the notices already posted: derive_snapshot_load), works
+ * out the notices due as a pure function of that snapshot and the clock
+ * (derive_plan_make), and writes them (derive_plan_write). The notices
+ * are the automatic ones (maintenance underway / complete, server down /
  * back online, service disruption / restored, degraded service / back
  * to normal), each at most once (a key per event), each dated by the
  * history rather than by the pass. derive_view() then builds the struct
@@ -13,29 +17,38 @@
  *
  * The pure functions below hold the rules, so tests can check them with
  * exact times:
- *  - status: maintenance window > no fresh ping result = unknown > ping
- *    HARD CRITICAL = outage > no fresh ping or service result = unknown >
- *    a service HARD WARNING or CRITICAL = degraded > operational. A ping
- *    UNKNOWN (the plugin could not tell) is not an outage but unknown.
- *    UNKNOWN and stale services do not degrade a system. A result is
- *    fresh for derive_stale_after() seconds. "Since" is when the current
- *    status began (derive_status_timeline).
- *  - notices: from a timeline of the system's level rebuilt from its
- *    checks' HARD state intervals and its windows (derive_timeline).
- *    Problems separated by fewer than flap_min seconds of good time are
- *    one episode; its first notice is dated at its first bad moment
- *    flap_min after it began, its recovery flap_min after good time began
- *    for good (derive_episodes). The level at the first notice picks its
- *    words: host down "Server down", a service CRITICAL "Service
- *    disruption", only WARNINGs "Degraded service"; a worse level later
- *    in the same episode posts once more. Staleness plays no part in
- *    notices: a check that stops reporting posts nothing.
- *  - uptime: over [now - window, now] of the status timeline, up =
- *    operational + degraded time, down = outage time; uptime = up /
- *    (up + down). Maintenance time is left out and reported on its own
- *    (as Nagios avail.cgi splits scheduled from unscheduled time);
- *    unknown time (stale, ping UNKNOWN, before the first result) is
- *    "no data" (avail.cgi's undetermined time) and left out as well.
+ *  - impact: a failing check has the impact its config gives its state
+ *    (impact_warning, impact_critical: none, degraded, partial, major);
+ *    UNKNOWN has none. A HARD problem begins at the first failed check
+ *    of its run, SOFT attempts included (store.h), and ends at the first
+ *    OK result.
+ *  - status: maintenance window > no fresh ping result = no data > the
+ *    worst impact of the fresh checks: major = "Major outage", partial
+ *    = "Partial outage", degraded = "Degraded performance", else
+ *    operational; no fresh result at all = no data. A result is fresh for
+ *    derive_stale_after() seconds. "Since" is when the current status
+ *    began, the same status on both sides of a time without data being
+ *    one span (derive_since).
+ *  - notices: from a timeline of the system's level (the worst impact)
+ *    rebuilt from its checks' HARD state intervals and its windows
+ *    (derive_timeline). While its parent system's ping is down a system
+ *    is unreachable: its own level is unknown, and the parent's incident
+ *    names it. Problems separated by fewer than flap_min seconds of good
+ *    time are one episode; its first notice is dated at its first bad
+ *    moment flap_min after it began, its recovery flap_min after good time
+ *    began for good (derive_episodes). The level at the first notice
+ *    picks its words: the host down "Server down", another major impact
+ *    "Service outage", partial "Service disruption", degraded "Degraded
+ *    service"; a worse level later in the same episode posts once more.
+ *    An automatic notice for a system with an operator's incident open
+ *    in its episode is an update of that incident, and an update never
+ *    moves an incident's state back. Staleness plays no part in notices.
+ *  - uptime: over [now - window, now] of the status timeline, a major
+ *    outage counts as down, a partial outage as 30 % down (Statuspage's
+ *    weighting), degraded performance and operational time as up;
+ *    maintenance and time without data are left out (maintenance is
+ *    reported on its own): uptime = 1 - (major + 0.3 partial) / (time
+ *    with data outside maintenance).
  *  - a window counts from its start, or from when it was scheduled if
  *    that was later: scheduling one afterwards does not rewrite the past. */
 #ifndef GLANCE_DERIVE_H
@@ -46,6 +59,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "fmt.h"
 #include "model.h"
 #include "store.h"
 #include "strbuf.h"
@@ -55,18 +69,24 @@
  * stale from last result + this; stale time is "no data". */
 int derive_stale_after(const struct cfg_check *c);
 
-/* A system's level for the notices, least bad first. Maintenance counts
- * as GOOD; UNKNOWN is neither good nor bad (no evidence either way). */
-enum level { LVL_GOOD, LVL_UNKNOWN, LVL_WARNING, LVL_CRITICAL, LVL_DOWN };
+/* A system's level for the notices, least bad first: the impacts of
+ * enum impact above none. Maintenance counts as GOOD; UNKNOWN is neither
+ * good nor bad (no evidence either way, or unreachable). */
+enum level { LVL_GOOD, LVL_UNKNOWN, LVL_DEGRADED, LVL_PARTIAL, LVL_MAJOR };
 
-/* The HARD state intervals of one check (status: enum gl_state), and
- * the spans in which it had no fresh result, [start, end) with end 0
- * when still stale at now. */
+/* The level of an impact, and back (LVL_GOOD and LVL_UNKNOWN: none). */
+enum level derive_level_of_impact(enum impact i);
+enum impact derive_impact_of_level(enum level l);
+
+/* The HARD state intervals of one check (status: enum gl_state), the
+ * spans in which it had no fresh result, [start, end) with end 0 when
+ * still stale at now, and the impacts of its WARNING and CRITICAL. */
 struct check_hist {
 	const struct interval *iv;
 	size_t n;
 	const struct interval *stale;
 	size_t nstale;
+	enum impact warning, critical;
 };
 
 struct timeline_input {
@@ -75,23 +95,26 @@ struct timeline_input {
 	size_t nsvcs;
 	const struct interval *maint; /* windows [start, end) */
 	size_t nmaint;
+	const struct check_hist *parent_ping; /* NULL: no parent, or it has none */
 };
 
+/* The impact of a check's state (none for OK, UNKNOWN or none yet). */
+enum impact derive_impact(const struct check_hist *h, int state);
+
 /* The system's level over time (status: enum level) from its checks'
- * HARD states and its windows, up to now: ping CRITICAL = DOWN, ping
- * UNKNOWN or no result yet = UNKNOWN, else the worst public service
- * (CRITICAL, WARNING; UNKNOWN services count as OK). Staleness plays no
- * part: the history is what the checks recorded, the same whenever it is
- * read. Returns the count; *out is malloc'd, oldest first, the last
- * interval open (end 0). */
+ * HARD states and its windows, up to now: ping UNKNOWN, no result yet,
+ * or the parent's ping CRITICAL = UNKNOWN, else the level of the worst
+ * impact of ping and services. Staleness plays no part: the history is
+ * what the checks recorded, the same whenever it is read. Returns the
+ * count; *out is malloc'd, oldest first, the last interval open (end
+ * 0). */
 size_t derive_timeline(const struct timeline_input *in, time_t now, struct interval **out);
 
 /* The system's public status over time (status: enum sys_status),
  * as derive_timeline, by the status rules above: a window =
- * MAINTENANCE; ping stale, UNKNOWN or without a result = UNKNOWN; ping
- * CRITICAL = OUTAGE; else the fresh services: none = UNKNOWN (with no
- * ping), one WARNING or CRITICAL = DEGRADED, else OPERATIONAL. The page's
- * status and "since", uptime and day bars all come from it. */
+ * MAINTENANCE; ping stale, UNKNOWN or without a result = UNKNOWN; else
+ * the worst impact of the fresh checks (none fresh = UNKNOWN). The
+ * page's status and "since", uptime and day bars all come from it. */
 size_t derive_status_timeline(const struct timeline_input *in, time_t now,
                               struct interval **out);
 
@@ -113,25 +136,26 @@ struct episode {
 	time_t closes; /* its recovery's time; 0: still open */
 };
 
-/* Episodes at level (LVL_WARNING, LVL_CRITICAL or LVL_DOWN) in a timeline
- * as of now: bad is level or worse, good is LVL_GOOD or a level between
- * WARNING and level, UNKNOWN restarts the count of good time. Returns how
- * many were written to out (at most max). */
+/* Episodes at level (LVL_DEGRADED, LVL_PARTIAL or LVL_MAJOR) in a
+ * timeline as of now: bad is level or worse, good is LVL_GOOD or a level
+ * between DEGRADED and level, UNKNOWN restarts the count of good time.
+ * Returns how many were written to out (at most max). */
 size_t derive_episodes(const struct interval *tl, size_t n, enum level level, int flap_min,
                        time_t now, struct episode *out, size_t max);
 
-/* Uptime fraction over [from, now] of a status timeline (NaN with no up
- * or down time), and the maintenance seconds in it. */
+/* How much of a second of partial outage counts as down in uptime. */
+#define DERIVE_PARTIAL_WEIGHT 0.3
+
+/* Uptime fraction over [from, now] of a status timeline by the formula
+ * above (NaN with no time with data outside maintenance), and the
+ * maintenance seconds in it. */
 void derive_uptime(const struct interval *iv, size_t n, time_t from, time_t now, double *uptime,
                    double *maint);
 
-/* "45 seconds", "6 minutes", "1 hour 2 minutes", "2 days 3 hours". */
-void derive_duration(struct strbuf *sb, long seconds);
-/* "between 02:31 and 02:37 UTC", with dates when the days differ. */
-void derive_between(struct strbuf *sb, time_t a, time_t b);
-/* "02:31 UTC" and "1 November 2015" */
-void derive_hhmm(struct strbuf *sb, time_t t);
-void derive_date(struct strbuf *sb, time_t t);
+/* When the current (last) status of a status timeline began: an
+ * earlier span of the same status counts when only time without data
+ * lies between the two (a gap in collection, not a change). */
+time_t derive_since(const struct interval *iv, size_t n, time_t now);
 
 /* The rta of a ping check's perfdata in milliseconds, NaN when absent. */
 double derive_rta_ms(const char *perfdata);
@@ -143,6 +167,8 @@ double derive_rta_ms(const char *perfdata);
 struct sys_hist {
 	const struct cfg_system *sys;
 	struct check_hist ping;
+	struct check_hist parent_ping; /* with a parent that has a ping check */
+	bool has_parent_ping;
 	struct check_hist *svcs;
 	struct interval *maint;
 	size_t nmaint;
@@ -154,6 +180,48 @@ struct sys_hist {
 int derive_hist_load(struct store *st, const struct config *cfg, const struct cfg_system *sys,
                      time_t from, time_t now, bool status, struct sys_hist *h);
 void derive_hist_free(struct sys_hist *h);
+
+/* How far back a pass reads the history: older incidents were posted
+ * back then. */
+#define DERIVE_HISTORY (90 * 86400)
+
+/* What one pass reads of the store: per config system (in config
+ * order) its history since now - DERIVE_HISTORY, the windows ending
+ * since then, and every notice already stored. */
+struct derive_snapshot {
+	struct sys_hist *hist;
+	size_t nhist;
+	struct downtime *windows;
+	size_t nwindows;
+	struct notice_ref *notices;
+	size_t nnotices;
+};
+int derive_snapshot_load(struct store *st, const struct config *cfg, time_t now,
+                         struct derive_snapshot *s);
+void derive_snapshot_free(struct derive_snapshot *s);
+
+/* The notices a pass adds, in the order they are written, each with its
+ * key. An incident_id below 0 stands for the incident of the planned
+ * notice -incident_id - 1, whose id is known only once it is written. */
+struct derive_plan {
+	struct notice_view *notices;
+	char **keys;
+	size_t n;
+};
+void derive_plan_make(const struct derive_snapshot *s, const struct config *cfg, time_t now,
+                      struct derive_plan *out);
+int derive_plan_write(struct store *st, const struct derive_plan *p);
+void derive_plan_free(struct derive_plan *p);
+
+/* The newest incident of system open in [from, to] among notices: its
+ * first notice is posted by to, and no notice of it resolved it before
+ * from. automatic asks for one whose first notice the rules posted,
+ * else for an operator's. 0 when there is none. */
+int64_t derive_open_incident(const struct notice_ref *notices, size_t n, const char *system,
+                             bool automatic, time_t from, time_t to);
+/* The highest state below resolved an incident had reached by t. */
+enum incident_state derive_incident_state(const struct notice_ref *notices, size_t n,
+                                          int64_t incident, time_t t);
 
 int derive_update(struct store *st, const struct config *cfg, time_t now, char *err,
                   size_t errlen);

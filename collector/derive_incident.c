@@ -43,31 +43,46 @@ in_window(const struct timeline_input *in, time_t t)
 	return false;
 }
 
+enum impact
+derive_impact(const struct check_hist *h, int state)
+{
+	return state == GL_CRITICAL  ? h->critical
+	       : state == GL_WARNING ? h->warning
+	                             : IMPACT_NONE;
+}
+
+/* A child is unreachable while the system it is reached through is down. */
+static bool
+unreachable(const struct timeline_input *in, time_t t)
+{
+	return in->parent_ping != NULL && derive_state_at(in->parent_ping, t) == GL_CRITICAL;
+}
+
 static enum level
 level_of(const struct timeline_input *in, time_t t)
 {
-	enum level worst = LVL_GOOD;
+	enum impact worst = IMPACT_NONE;
 	bool known = false;
 
 	if (in_window(in, t))
 		return LVL_GOOD;
+	if (unreachable(in, t))
+		return LVL_UNKNOWN;
 	if (in->ping != NULL) {
 		int s = derive_state_at(in->ping, t);
 		if (s < 0 || s == GL_UNKNOWN)
 			return LVL_UNKNOWN;
-		if (s == GL_CRITICAL)
-			return LVL_DOWN;
+		worst = derive_impact(in->ping, s);
 		known = true;
 	}
 	for (size_t i = 0; i < in->nsvcs; i++) {
 		int s = derive_state_at(&in->svcs[i], t);
+		enum impact im = derive_impact(&in->svcs[i], s);
 		known |= s >= 0;
-		if (s == GL_CRITICAL)
-			worst = LVL_CRITICAL;
-		else if (s == GL_WARNING && worst < LVL_WARNING)
-			worst = LVL_WARNING;
+		if (im > worst)
+			worst = im;
 	}
-	return known ? worst : LVL_UNKNOWN;
+	return known ? derive_level_of_impact(worst) : LVL_UNKNOWN;
 }
 
 /* Whether a check had no fresh result at t. */
@@ -79,10 +94,12 @@ stale_at(const struct check_hist *h, time_t t)
 	return i != NULL && (i->end == 0 || t < i->end);
 }
 
+/* enum sys_status shares its first four values with enum impact. */
 static int
 status_of(const struct timeline_input *in, time_t t)
 {
-	bool known = false, degraded = false;
+	enum impact worst = IMPACT_NONE;
+	bool known = false;
 
 	if (in_window(in, t))
 		return SYS_MAINTENANCE;
@@ -90,8 +107,7 @@ status_of(const struct timeline_input *in, time_t t)
 		int s = derive_state_at(in->ping, t);
 		if (s < 0 || s == GL_UNKNOWN || stale_at(in->ping, t))
 			return SYS_UNKNOWN;
-		if (s == GL_CRITICAL)
-			return SYS_OUTAGE;
+		worst = derive_impact(in->ping, s);
 		known = true;
 	}
 	for (size_t i = 0; i < in->nsvcs; i++) {
@@ -99,9 +115,10 @@ status_of(const struct timeline_input *in, time_t t)
 		if (s < 0 || stale_at(&in->svcs[i], t))
 			continue;
 		known = true;
-		degraded |= s == GL_WARNING || s == GL_CRITICAL;
+		if (derive_impact(&in->svcs[i], s) > worst)
+			worst = derive_impact(&in->svcs[i], s);
 	}
-	return !known ? SYS_UNKNOWN : degraded ? SYS_DEGRADED : SYS_OPERATIONAL;
+	return known ? (int)worst : SYS_UNKNOWN;
 }
 
 static int
@@ -142,6 +159,8 @@ bounds(const struct timeline_input *in, time_t now, bool stale, time_t **out)
 
 	if (in->ping != NULL)
 		cap += 2 * (in->ping->n + in->ping->nstale);
+	if (in->parent_ping != NULL)
+		cap += 2 * in->parent_ping->n;
 	for (size_t i = 0; i < in->nsvcs; i++)
 		cap += 2 * (in->svcs[i].n + in->svcs[i].nstale);
 	t = xcalloc(cap + 1, sizeof *t);
@@ -149,6 +168,8 @@ bounds(const struct timeline_input *in, time_t now, bool stale, time_t **out)
 		k = check_bounds(t, k, in->ping, now, stale);
 	for (size_t i = 0; i < in->nsvcs; i++)
 		k = check_bounds(t, k, &in->svcs[i], now, stale);
+	if (in->parent_ping != NULL)
+		k = check_bounds(t, k, in->parent_ping, now, false);
 	add_bounds(t, &k, in->maint, in->nmaint, now);
 	qsort(t, k, sizeof *t, cmp_time);
 	*out = t;
@@ -207,7 +228,7 @@ derive_level_at(const struct interval *tl, size_t n, time_t t)
 static bool
 good_for(int status, enum level level)
 {
-	return status == LVL_GOOD || (status >= LVL_WARNING && status < (int)level);
+	return status == LVL_GOOD || (status >= LVL_DEGRADED && status < (int)level);
 }
 
 size_t

@@ -135,7 +135,11 @@ view_system(struct store *st, const struct config *cfg, const struct cfg_system 
 	}
 	/* no history at all: unknown from now on */
 	v->status = h.nstatus ? (enum sys_status)h.status[h.nstatus - 1].status : SYS_UNKNOWN;
-	v->status_since = h.nstatus ? h.status[h.nstatus - 1].start : now;
+	v->status_since = derive_since(h.status, h.nstatus, now);
+	if (store_first_seen(st, sys->id, &v->first_seen) != 0) {
+		derive_hist_free(&h);
+		return -1;
+	}
 	if (sys->internal) {
 		/* Up or Down only: no round trip, no output, no uptime */
 		v->status = SYS_INTERNAL;
@@ -148,6 +152,30 @@ view_system(struct store *st, const struct config *cfg, const struct cfg_system 
 	}
 	derive_hist_free(&h);
 	return rc;
+}
+
+/* The newest result of any check, and whether every check is stale at
+ * now: then it is the collector that has stopped, not the systems. */
+static int
+view_freshness(struct store *st, const struct config *cfg, time_t now, struct site_view *v)
+{
+	bool fresh = false;
+
+	for (size_t i = 0; i < cfg->nchecks; i++) {
+		const struct cfg_check *c = &cfg->checks[i];
+		struct svc_row row;
+		int rc = store_get_service(st, c->system, c->service, &row);
+		svc_row_free(&row);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			continue;
+		if (row.st.last_check > v->last_result)
+			v->last_result = row.st.last_check;
+		fresh |= now - row.st.last_check < derive_stale_after(c);
+	}
+	v->stale = v->last_result != 0 && !fresh;
+	return 0;
 }
 
 int
@@ -163,7 +191,8 @@ derive_view(struct store *st, const struct config *cfg, time_t now, struct site_
 		if (view_system(st, cfg, &cfg->systems[i], now, &v->systems[i]) != 0)
 			goto fail;
 	}
-	if (store_notices(st, false, &v->notices, &v->nnotices, NULL) != 0)
+	if (view_freshness(st, cfg, now, v) != 0 ||
+	    store_notices(st, false, &v->notices, &v->nnotices, NULL) != 0)
 		goto fail;
 	return 0;
 fail:

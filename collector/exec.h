@@ -66,8 +66,10 @@ void exec_outcome_free(struct exec_outcome *o);
 /* Kills (if still running) and frees; safe on a finished job. */
 void exec_cleanup(struct exec_job *j);
 
-/* Splits plugin output by Nagios 4's rules (nagios-icinga.md 1.2) and
- * cleans it to printable UTF-8. state is the exit-code state. */
+/* Splits plugin output by Nagios 4's rules (the first line up to '|' is
+ * the output, after it the perfdata; later lines are long output, and
+ * a '|' in them begins perfdata that runs to the end) and cleans it to printable
+ * UTF-8. state is the exit-code state. */
 void exec_parse_output(const char *text, struct exec_outcome *o);
 
 #endif

@@ -15,6 +15,7 @@ static const struct {
         {"check-config", cmd_check_config, "validate the config file and explain it"},
         {"notice", cmd_notice, "add, list, edit or retract notices"},
         {"maintenance", cmd_maintenance, "schedule, list, end or cancel maintenance windows"},
+        {"ingest", cmd_ingest, "read a running Nagios 4 or Icinga 2 into the store and render"},
 };
 
 static int

@@ -37,6 +37,7 @@ void
 notice_view_free(struct notice_view *n)
 {
 	free(n->system_id);
+	free(n->affected);
 	free(n->title);
 	free(n->body);
 	for (size_t i = 0; i < n->ntags; i++)
@@ -63,8 +64,8 @@ site_view_free(struct site_view *v)
 const char *
 sys_status_name(enum sys_status s)
 {
-	static const char *const n[] = {"operational", "degraded", "outage",
-					"maintenance", "internal",  "unknown"};
+	static const char *const n[] = {"operational", "degraded", "partial", "major",
+	                                "maintenance", "internal", "unknown"};
 	return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "unknown";
 }
 
@@ -79,7 +80,7 @@ const char *
 incident_state_name(enum incident_state s)
 {
 	static const char *const n[] = {"none",       "investigating", "identified",
-					"monitoring", "resolved",      "postmortem"};
+	                                "monitoring", "resolved",      "postmortem"};
 	return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "none";
 }
 
@@ -93,9 +94,30 @@ maint_state_name(enum maint_state s)
 const char *
 notice_kind_name(enum notice_kind k)
 {
-	static const char *const n[] = {"maintenance-scheduled", "maintenance-underway",
-					"maintenance-complete",  "outage",
-					"disruption",            "recovery",
-					"operator"};
+	static const char *const n[] = {"maintenance-scheduled",
+	                                "maintenance-underway",
+	                                "maintenance-complete",
+	                                "outage",
+	                                "disruption",
+	                                "recovery",
+	                                "operator"};
 	return (unsigned)k < sizeof n / sizeof n[0] ? n[k] : "operator";
+}
+
+static const char *const impact_names[] = {"none", "degraded", "partial", "major"};
+
+const char *
+impact_name(enum impact i)
+{
+	return (unsigned)i < sizeof impact_names / sizeof impact_names[0] ? impact_names[i]
+	                                                                  : "none";
+}
+
+int
+impact_parse(const char *s)
+{
+	for (size_t i = 0; i < sizeof impact_names / sizeof impact_names[0]; i++)
+		if (strcmp(s, impact_names[i]) == 0)
+			return (int)i;
+	return -1;
 }

@@ -3,130 +3,12 @@
  * feeds and the JSON into a new generation and publishes it atomically. */
 #include "render.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
 #include "render_int.h"
-
-int
-rctx_fail(struct render_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(c->err, c->errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-int
-rctx_write(struct render_ctx *c, const char *relpath, struct strbuf *sb)
-{
-	int rc = publish_write(c->pub, relpath, sb_str(sb), sb->len, c->err, c->errlen);
-
-	sb_free(sb);
-	return rc;
-}
-
-const struct system_view *
-rctx_system(const struct render_ctx *c, const char *id, size_t *idx)
-{
-	if (id == NULL)
-		return NULL;
-	for (size_t i = 0; i < c->v->nsystems; i++) {
-		if (c->v->systems[i].id != NULL && strcmp(c->v->systems[i].id, id) == 0) {
-			if (idx != NULL)
-				*idx = i;
-			return &c->v->systems[i];
-		}
-	}
-	return NULL;
-}
-
-const char *
-status_label(enum sys_status s)
-{
-	static const char *const n[] = {"Operational", "Degraded", "Outage",
-	                                "Maintenance", "Internal", "Unknown"};
-	return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "Unknown";
-}
-
-const char *
-group_status_label(enum group_status s)
-{
-	static const char *const n[] = {"Investigating", "Identified",  "Monitoring",
-	                                "Resolved",      "Post-mortem", "Scheduled",
-	                                "In progress",   "Verifying",   "Completed"};
-	return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "Investigating";
-}
-
-const char *
-group_status_name(enum group_status s)
-{
-	static const char *const n[] = {"investigating", "identified", "monitoring",
-	                                "resolved",      "postmortem", "scheduled",
-	                                "in_progress",   "verifying",  "completed"};
-	return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "investigating";
-}
-
-bool
-group_is_current_maintenance(const struct render_ctx *c, const struct event_group *g)
-{
-	if (!g->maintenance)
-		return false;
-	if (g->status == GS_IN_PROGRESS || g->status == GS_VERIFYING)
-		return true;
-	return g->status == GS_SCHEDULED && (g->ends == 0 || g->ends > c->v->generated);
-}
-
-const char *
-sp_component_status(const struct system_view *s)
-{
-	switch (s->status) {
-	case SYS_OPERATIONAL: return "operational";
-	case SYS_OUTAGE: return "major_outage";
-	case SYS_MAINTENANCE: return "under_maintenance";
-	case SYS_INTERNAL: return NULL;
-	case SYS_UNKNOWN: return "degraded_performance";
-	case SYS_DEGRADED: break;
-	}
-	for (size_t i = 0; i < s->nservices; i++)
-		if (s->services[i].state == GL_CRITICAL)
-			return "partial_outage";
-	return "degraded_performance";
-}
-
-void
-rctx_overall(const struct render_ctx *c, struct overall *o)
-{
-	size_t npublic = 0, major = 0, partial = 0, degraded = 0, maint = 0;
-
-	for (size_t i = 0; i < c->v->nsystems; i++) {
-		const struct system_view *sv = &c->v->systems[i];
-		const char *st = sys_internal(sv) ? NULL : sp_component_status(sv);
-		if (st == NULL)
-			continue;
-		npublic++;
-		major += strcmp(st, "major_outage") == 0;
-		partial += strcmp(st, "partial_outage") == 0;
-		degraded += strcmp(st, "degraded_performance") == 0;
-		maint += strcmp(st, "under_maintenance") == 0;
-	}
-	if (major > 0 && major == npublic)
-		*o = (struct overall){"critical", "Major System Outage", SYS_OUTAGE};
-	else if (major > 0 || partial > 0)
-		*o = (struct overall){"major", "Partial System Outage",
-		                      major ? SYS_OUTAGE : SYS_DEGRADED};
-	else if (degraded > 0)
-		*o = (struct overall){"minor", "Minor Service Outage", SYS_DEGRADED};
-	else if (maint > 0)
-		*o = (struct overall){"none", "Service Under Maintenance", SYS_MAINTENANCE};
-	else
-		*o = (struct overall){"none", "All Systems Operational", SYS_OPERATIONAL};
-}
 
 static void
 push_idx(size_t **arr, size_t *n, size_t v)
@@ -288,8 +170,9 @@ incident_step(const struct notice_view *n, enum group_status cur)
 
 /* Walks a group's notices oldest first, recording each step's status and
  * the window; then lets the clock move a maintenance on: a scheduled
- * window that has begun is in progress, one that has ended without a
- * completion notice is being verified. */
+ * window that has begun is in progress, one whose end has passed is
+ * completed, with or without its completion notice (a window that has
+ * ended never waits for anyone to verify it). */
 static void
 group_settle(struct render_ctx *c, struct event_group *g)
 {
@@ -313,7 +196,7 @@ group_settle(struct render_ctx *c, struct event_group *g)
 	}
 	if (g->maintenance && (cur == GS_SCHEDULED || cur == GS_IN_PROGRESS)) {
 		if (g->ends != 0 && g->ends <= now)
-			cur = GS_VERIFYING;
+			cur = GS_COMPLETED;
 		else if (cur == GS_SCHEDULED && g->starts != 0 && g->starts <= now)
 			cur = GS_IN_PROGRESS;
 	}

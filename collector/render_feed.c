@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "escape.h"
-#include "render_fmt.h"
+#include "fmt.h"
 #include "render_int.h"
 #include "render_md.h"
 

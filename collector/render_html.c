@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "escape.h"
-#include "render_fmt.h"
+#include "fmt.h"
 #include "render_int.h"
 #include "render_md.h"
 
@@ -28,7 +28,7 @@ static const char css[] =
         "vertical-align:top}\n"
         "td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
         ".st{font-weight:600;white-space:nowrap}.st-operational{color:var(--ok)}"
-        ".st-degraded{color:var(--warn)}.st-outage{color:var(--bad)}"
+        ".st-degraded,.st-partial{color:var(--warn)}.st-major{color:var(--bad)}"
         ".st-maintenance{color:var(--maint)}.st-internal,.st-unknown{color:var(--int)}\n"
         ".overall{padding:.6rem 1rem;border-left:.4rem solid currentColor;"
         "background:var(--card);font-weight:600}\n"
@@ -54,8 +54,13 @@ static const char css[] =
 static const char *
 status_glyph(enum sys_status s)
 {
-	static const char *const g[] = {"\xE2\x9C\x94", "\xE2\x96\xB2", "\xE2\x9C\x96",
-	                                "\xE2\x97\x86", "\xE2\x97\x8B", "?"};
+	static const char *const g[] = {"\xE2\x9C\x94",
+	                                "\xE2\x96\xB2",
+	                                "\xE2\x96\xB2",
+	                                "\xE2\x9C\x96",
+	                                "\xE2\x97\x86",
+	                                "\xE2\x97\x8B",
+	                                "?"};
 	return (unsigned)s < sizeof g / sizeof g[0] ? g[s] : "?";
 }
 
@@ -342,12 +347,13 @@ html_maintenance(struct render_ctx *c, struct strbuf *sb, const char *root)
 		sb_append(sb, "</ul>\n</section>\n");
 }
 
-/* "Server NC036, Amsterdam, Netherlands (Mail server), OPERATIONAL.", the
- * seeds' description of a row, as the location cell's tooltip. */
+/* "Server NC036, Amsterdam, Netherlands (Mail server), OPERATIONAL.": a
+ * row described in one sentence, as the location cell's tooltip, with
+ * the status in capitals ("MAJOR OUTAGE"). */
 static void
 html_row_title(struct strbuf *sb, const struct system_view *s)
 {
-	const char *st = sys_status_name(sys_shown_status(s));
+	const char *st = status_label(sys_shown_status(s));
 
 	H(sb, nz(s->name) ? s->name : s->id);
 	if (nz(s->location)) {
@@ -502,8 +508,11 @@ uptime_head(struct strbuf *sb, bool days)
 }
 
 static const char uptime_note[] =
-        "<p class=\"note\">The share of each period the system was up. Time in announced"
-        " maintenance is shown on hover; \xE2\x80\x94 means no data yet.</p>\n";
+        "<p class=\"note\">Uptime is the share of each period the system was up:"
+        " a major outage counts as down time, a partial outage as 30\xC2\xA0% down time,"
+        " degraded performance as up time; time in announced maintenance and time"
+        " without data are left out (maintenance is shown on hover), and"
+        " \xE2\x80\x94 means no data at all.</p>\n";
 
 static void
 html_uptime(struct render_ctx *c, struct strbuf *sb, const char *root)

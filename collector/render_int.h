@@ -1,7 +1,7 @@
-/* Shared by the render stage's files (render.c, render_html.c,
- * render_feed.c, render_json.c, render_text.c): the indexes built once from a site_view
- * (tag and system slugs, monthly archives, incidents and maintenances)
- * and the small functions they share. Not used outside render. */
+/* Shared by the render stage's files (render.c, render_util.c,
+ * render_html.c, render_feed.c, render_json.c, render_text.c): the
+ * indexes built once from a site_view (tag and system slugs, monthly archives, incidents and
+ * maintenances) and the small functions they share. Not used outside render. */
 #ifndef GLANCE_RENDER_INT_H
 #define GLANCE_RENDER_INT_H
 
@@ -31,8 +31,8 @@ struct month_ref {
 	size_t n;
 };
 
-/* Statuspage's maintenance states, of which glance's model has all but
- * "verifying": a window that has ended without a completion notice. */
+/* Statuspage's incident and maintenance states, but "verifying": a
+ * window whose end has passed is completed. */
 enum group_status {
 	GS_INVESTIGATING,
 	GS_IDENTIFIED,
@@ -41,7 +41,6 @@ enum group_status {
 	GS_POSTMORTEM,
 	GS_SCHEDULED,
 	GS_IN_PROGRESS,
-	GS_VERIFYING,
 	GS_COMPLETED,
 };
 
@@ -82,7 +81,8 @@ int rctx_fail(struct render_ctx *c, const char *fmt, ...) __attribute__((format(
 /* The system with that id, or NULL. */
 const struct system_view *rctx_system(const struct render_ctx *c, const char *id, size_t *idx);
 
-/* "Operational", "Degraded", ... for people. */
+/* "Operational", "Degraded performance", "Partial outage", "Major
+ * outage", "Under maintenance", "Internal", "No data". */
 const char *status_label(enum sys_status s);
 /* "Investigating", "Scheduled", "In progress", ... */
 const char *group_status_label(enum group_status s);
@@ -112,18 +112,22 @@ sys_shown_status(const struct system_view *s)
 	return sys_internal(s) ? SYS_INTERNAL : s->status;
 }
 
-/* Statuspage's component status for a public system: operational,
- * degraded_performance (a service WARNING, or no fresh result),
- * partial_outage (a service CRITICAL, host up), major_outage (host down),
- * under_maintenance. NULL for an internal system: it is no component. */
+/* Statuspage's component status for a public system: its status's
+ * word (operational, degraded_performance, partial_outage, major_outage,
+ * under_maintenance; degraded_performance for no data). NULL for an
+ * internal system: it is no component. */
 const char *sp_component_status(const struct system_view *s);
 
-/* The page's headline from the public systems. indicator is Statuspage's
- * none|minor|major|critical; description its words for it ("All Systems
- * Operational"); css a sys_status name for the banner's colour. */
+/* The page's headline from the public systems, worst first: "Major
+ * outage: NC036", "Partial outage: ...", "Degraded performance: ...",
+ * "Maintenance in progress: ...", "No data: ...", "All systems
+ * operational"; when the collector has stopped reporting, that the data
+ * is stale since when. indicator is Statuspage's
+ * none|minor|major|critical|maintenance; worst the status whose colour
+ * the banner takes. */
 struct overall {
 	const char *indicator;
-	const char *description;
+	char description[512];
 	enum sys_status worst;
 };
 void rctx_overall(const struct render_ctx *c, struct overall *o);

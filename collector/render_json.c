@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "escape.h"
-#include "render_fmt.h"
+#include "fmt.h"
 #include "render_int.h"
 #include "render_md.h"
 
@@ -227,23 +227,44 @@ jnotice(struct render_ctx *c, size_t i)
 	return o;
 }
 
+/* Appends id to a unless it is there. */
+static int
+append_once(json_t *a, const char *id, size_t len)
+{
+	size_t k;
+	json_t *v;
+
+	json_array_foreach(a, k, v)
+	{
+		const char *s = json_string_value(v);
+		if (s != NULL && strlen(s) == len && strncmp(s, id, len) == 0)
+			return 0;
+	}
+	return json_array_append_new(a, json_stringn(id, len));
+}
+
+/* The systems a group names: each notice's own, then the others it
+ * affects ("NC023,NC027" on a parent's outage). */
 static json_t *
 jgroup_systems(const struct render_ctx *c, const struct event_group *g)
 {
 	json_t *a = json_array();
+	int rc = a == NULL ? -1 : 0;
 
-	for (size_t k = 0; a != NULL && k < g->n; k++) {
-		const char *id = c->v->notices[g->idx[k]].system_id;
-		bool seen = false;
-		if (id == NULL)
-			continue;
-		for (size_t j = 0; j < k; j++)
-			seen |= c->v->notices[g->idx[j]].system_id != NULL &&
-			        strcmp(c->v->notices[g->idx[j]].system_id, id) == 0;
-		if (!seen && json_array_append_new(a, jstr(id)) != 0) {
-			json_decref(a);
-			return NULL;
+	for (size_t k = 0; rc == 0 && k < g->n; k++) {
+		const struct notice_view *n = &c->v->notices[g->idx[k]];
+		const char *s = n->affected;
+		if (n->system_id != NULL)
+			rc = append_once(a, n->system_id, strlen(n->system_id));
+		while (rc == 0 && s != NULL && *s != '\0') {
+			size_t len = strcspn(s, ",");
+			rc = append_once(a, s, len);
+			s += len + (s[len] == ',');
 		}
+	}
+	if (rc != 0) {
+		json_decref(a);
+		return NULL;
 	}
 	return a;
 }
@@ -325,6 +346,7 @@ sp_component(const struct render_ctx *c, size_t i)
 {
 	const struct system_view *s = &c->v->systems[i];
 	time_t t = s->status_since ? s->status_since : c->v->generated;
+	time_t born = s->first_seen ? s->first_seen : t;
 	struct strbuf desc = STRBUF_INIT;
 	json_t *o;
 
@@ -336,7 +358,7 @@ sp_component(const struct render_ctx *c, size_t i)
 		sb_append(&desc, nz(s->location));
 	o = json_pack("{s:o, s:o, s:s, s:o, s:o, s:I, s:o, s:b, s:n, s:n, s:s, s:b, s:b}", "id",
 	              jstr(s->id), "name", jstr(nz(s->name) ? s->name : s->id), "status",
-	              sp_component_status(s), "created_at", jtime(t), "updated_at", jtime(t),
+	              sp_component_status(s), "created_at", jtime(born), "updated_at", jtime(t),
 	              "position", (json_int_t)i + 1, "description",
 	              desc.len ? jstr(sb_str(&desc)) : json_null(), "showcase", 1, "start_date",
 	              "group_id", "page_id", "glance", "group", 0, "only_show_if_degraded", 0);
@@ -376,21 +398,21 @@ sp_group_components(const struct render_ctx *c, const struct event_group *g)
 	return a;
 }
 
+/* Statuspage's incident impact from the impacts its notices carry: a
+ * major outage is "critical", a partial one "major", degraded
+ * performance "minor". */
 static const char *
 sp_impact(const struct render_ctx *c, const struct event_group *g)
 {
-	const char *impact = "none";
+	static const char *const words[] = {"none", "minor", "major", "critical"};
+	enum impact top = IMPACT_NONE;
 
 	if (g->maintenance)
 		return "maintenance";
-	for (size_t k = 0; k < g->n; k++) {
-		enum notice_kind kd = c->v->notices[g->idx[k]].kind;
-		if (kd == NOTICE_OUTAGE)
-			return "major";
-		if (kd == NOTICE_DISRUPTION)
-			impact = "minor";
-	}
-	return impact;
+	for (size_t k = 0; k < g->n; k++)
+		if (c->v->notices[g->idx[k]].impact > top)
+			top = c->v->notices[g->idx[k]].impact;
+	return (unsigned)top < sizeof words / sizeof words[0] ? words[top] : "none";
 }
 
 static json_t *
@@ -484,7 +506,7 @@ static bool
 sp_match(const struct render_ctx *c, const struct event_group *g, enum sp_filter f)
 {
 	bool up = g->status == GS_SCHEDULED && (g->ends == 0 || g->ends > c->v->generated);
-	bool act = g->status == GS_IN_PROGRESS || g->status == GS_VERIFYING;
+	bool act = g->status == GS_IN_PROGRESS;
 
 	if (!g->incident)
 		return false;

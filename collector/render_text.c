@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "escape.h"
-#include "render_fmt.h"
+#include "fmt.h"
 #include "render_int.h"
 
 #define TXT_NOTICES 10
@@ -114,7 +114,7 @@ txt_status(struct render_ctx *c)
 static const char *
 badge_color(enum sys_status s)
 {
-	static const char *const col[] = {"brightgreen", "yellow",    "red",
+	static const char *const col[] = {"brightgreen", "yellow",    "orange",   "red",
 	                                  "blue",        "lightgrey", "lightgrey"};
 	return (unsigned)s < sizeof col / sizeof col[0] ? col[s] : "lightgrey";
 }
@@ -122,7 +122,7 @@ badge_color(enum sys_status s)
 static const char *
 badge_hex(enum sys_status s)
 {
-	static const char *const col[] = {"#1a7f37", "#9a6700", "#d1242f",
+	static const char *const col[] = {"#1a7f37", "#9a6700", "#bc4c00", "#d1242f",
 	                                  "#0969da", "#59636e", "#59636e"};
 	return (unsigned)s < sizeof col / sizeof col[0] ? col[s] : "#59636e";
 }

@@ -1,6 +1,9 @@
 /* SQLite history store (the design is in store.h). Statements are
- * prepared per call: the collector writes a few rows a second at most,
- * and a short-lived statement can never outlive a schema change. */
+ * prepared per call, except the few store_record runs: an ingest records
+ * hundreds of thousands of results in a row, and preparing them each
+ * time cost more than the writes. Those stay prepared for the life of
+ * the handle (SQLite recompiles a prepared statement itself when the
+ * schema changes). */
 #include "store.h"
 
 #include <sqlite3.h>
@@ -9,10 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "strbuf.h"
+
+/* The statements kept prepared (store_record's). */
+enum { Q_GET_SERVICE, Q_ADD_RESULT, Q_PUT_SERVICE, Q_CLOSE_IV, Q_OPEN_IV, Q_N };
 
 struct store {
 	sqlite3 *db;
+	sqlite3_stmt *q[Q_N];
 	int depth; /* store_begin nesting */
 	char err[256];
 };
@@ -56,6 +64,34 @@ static const char *const migrations[] = {
         /* 3: a system's status is rebuilt from its checks' history on
          * every pass, so passes no longer record it */
         "DROP TABLE IF EXISTS sys_intervals;",
+        /* 4: an incident's impact (none, degraded, partial, major) and the
+         * other systems one incident names (a parent's outage) */
+        "ALTER TABLE notices ADD COLUMN impact INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE notices ADD COLUMN affected TEXT;",
+        /* 5: ingest from Nagios or Icinga 2: how far each source's log was
+         * read, the engine's downtime behind each maintenance window, and
+         * the systems it described; and the open HARD interval of a
+         * service found without visiting its closed ones (an ingest closes
+         * one per HARD change, and a long history made that quadratic) */
+        "CREATE TABLE ingest_pos ("
+        "  source TEXT PRIMARY KEY, inode INTEGER NOT NULL, offset INTEGER NOT NULL,"
+        "  line INTEGER NOT NULL, head TEXT NOT NULL, last_t INTEGER NOT NULL);"
+        "CREATE TABLE ingest_windows ("
+        "  downtime INTEGER PRIMARY KEY, source TEXT NOT NULL, host TEXT NOT NULL,"
+        "  ext_id TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,"
+        "  comment TEXT NOT NULL, fixed INTEGER NOT NULL, duration INTEGER NOT NULL,"
+        "  entry INTEGER NOT NULL, state INTEGER NOT NULL);"
+        "CREATE INDEX ingest_windows_open ON ingest_windows(source, state);"
+        "CREATE INDEX svc_intervals_open ON svc_intervals(system, service)"
+        "  WHERE end IS NULL;"
+        "CREATE TABLE ingest_systems ("
+        "  ord INTEGER PRIMARY KEY, source TEXT NOT NULL, id TEXT NOT NULL UNIQUE,"
+        "  name TEXT NOT NULL, location TEXT, role TEXT, internal INTEGER NOT NULL,"
+        "  ping TEXT, services TEXT NOT NULL);"
+        "CREATE TABLE ingest_checks ("
+        "  source TEXT NOT NULL, system TEXT NOT NULL, service TEXT NOT NULL,"
+        "  interval INTEGER NOT NULL, retry INTEGER NOT NULL, attempts INTEGER NOT NULL,"
+        "  timeout INTEGER NOT NULL, PRIMARY KEY (system, service));",
 };
 
 __attribute__((format(printf, 2, 3))) static int
@@ -86,20 +122,13 @@ exec_sql(struct store *s, const char *sql)
 	return 0;
 }
 
-/* Prepares sql and binds the arguments described by types: 'i' int64,
- * 't' time_t, 's' text (NULL binds NULL), 'd' int. */
-static sqlite3_stmt *
-prep(struct store *s, const char *sql, const char *types, ...)
+/* Binds the arguments described by types: 'i' int64, 't' time_t,
+ * 's' text (NULL binds NULL), 'd' int. */
+static int
+bind_args(sqlite3_stmt *st, const char *types, va_list ap)
 {
-	sqlite3_stmt *st;
-	va_list ap;
 	int rc = SQLITE_OK;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		fail(s, "prepare");
-		return NULL;
-	}
-	va_start(ap, types);
 	for (int i = 0; types[i] != '\0' && rc == SQLITE_OK; i++) {
 		switch (types[i]) {
 		case 'i': rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t)); break;
@@ -113,6 +142,23 @@ prep(struct store *s, const char *sql, const char *types, ...)
 			break;
 		}
 	}
+	return rc;
+}
+
+/* Prepares sql and binds the arguments (bind_args). */
+static sqlite3_stmt *
+prep(struct store *s, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fail(s, "prepare");
+		return NULL;
+	}
+	va_start(ap, types);
+	rc = bind_args(st, types, ap);
 	va_end(ap);
 	if (rc != SQLITE_OK) {
 		fail(s, "bind");
@@ -122,7 +168,45 @@ prep(struct store *s, const char *sql, const char *types, ...)
 	return st;
 }
 
-/* Steps a statement that returns no rows, and finalizes it. */
+/* The same for a kept statement q: prepared on first use, then reset
+ * and bound again. Give it back with done(). */
+static sqlite3_stmt *
+prepq(struct store *s, int q, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	if (s->q[q] == NULL && sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	                                          &s->q[q], NULL) != SQLITE_OK) {
+		s->q[q] = NULL;
+		fail(s, "prepare");
+		return NULL;
+	}
+	va_start(ap, types);
+	rc = bind_args(s->q[q], types, ap);
+	va_end(ap);
+	if (rc != SQLITE_OK) {
+		fail(s, "bind");
+		sqlite3_reset(s->q[q]);
+		return NULL;
+	}
+	return s->q[q];
+}
+
+/* Finalizes a statement of prep(), resets one of prepq(). */
+static void
+done(struct store *s, sqlite3_stmt *st)
+{
+	for (int i = 0; i < Q_N; i++)
+		if (s->q[i] == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
+/* Steps a statement that returns no rows, and gives it back (done). */
 static int
 run(struct store *s, sqlite3_stmt *st)
 {
@@ -131,7 +215,7 @@ run(struct store *s, sqlite3_stmt *st)
 	if (st == NULL)
 		return -1;
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	done(s, st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "step");
 }
 
@@ -188,7 +272,10 @@ store_open(const char *path, bool sync_full, struct store **out, char *err, size
 	if (exec_sql(s, "PRAGMA journal_mode = WAL") != 0 ||
 	    exec_sql(s, sync_full ? "PRAGMA synchronous = FULL"
 	                          : "PRAGMA synchronous = NORMAL") != 0 ||
-	    migrate(s) != 0) {
+	    /* 16 MiB of page cache (the default is 2): an ingest's inserts
+	     * touch index pages all over a large history, and re-reading
+	     * them from the file cost more than the writes */
+	    exec_sql(s, "PRAGMA cache_size = -16384") != 0 || migrate(s) != 0) {
 		snprintf(err, errlen, "%s: %s", path, s->err);
 		store_close(s);
 		return -1;
@@ -202,6 +289,8 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
+	for (int i = 0; i < Q_N; i++)
+		sqlite3_finalize(s->q[i]);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -258,11 +347,12 @@ store_rollback(struct store *s)
 int
 store_get_service(struct store *s, const char *system, const char *service, struct svc_row *row)
 {
-	sqlite3_stmt *st = prep(s,
-	                        "SELECT state, hard, attempt, has_hard, hard_state, hard_since,"
-	                        " last_check, output, perfdata FROM services"
-	                        " WHERE system = ? AND service = ?",
-	                        "ss", system, service);
+	sqlite3_stmt *st =
+	        prepq(s, Q_GET_SERVICE,
+	              "SELECT state, hard, attempt, has_hard, hard_state, hard_since,"
+	              " last_check, output, perfdata FROM services"
+	              " WHERE system = ? AND service = ?",
+	              "ss", system, service);
 	int rc;
 
 	memset(row, 0, sizeof *row);
@@ -281,7 +371,7 @@ store_get_service(struct store *s, const char *system, const char *service, stru
 		row->output = col_text(st, 7);
 		row->perfdata = col_text(st, 8);
 	}
-	sqlite3_finalize(st);
+	done(s, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return fail(s, "reading service %s/%s", system, service);
 	return rc == SQLITE_ROW;
@@ -299,22 +389,50 @@ svc_row_free(struct svc_row *row)
 static int
 interval_switch(struct store *s, const char *system, const char *service, int state, time_t t)
 {
-	int rc = run(s, prep(s,
-	                     "UPDATE svc_intervals SET end = max(start, ?) WHERE system = ?"
-	                     " AND service = ? AND end IS NULL",
-	                     "tss", t, system, service));
+	int rc = run(s, prepq(s, Q_CLOSE_IV,
+	                      "UPDATE svc_intervals SET end = max(start, ?) WHERE system = ?"
+	                      " AND service = ? AND end IS NULL",
+	                      "tss", t, system, service));
 
 	if (rc == 0)
-		rc = run(s, prep(s,
-		                 "INSERT INTO svc_intervals (system, service, state, start)"
-		                 " VALUES (?, ?, ?, ?)",
-		                 "ssdt", system, service, state, t));
+		rc = run(s, prepq(s, Q_OPEN_IV,
+		                  "INSERT INTO svc_intervals (system, service, state, start)"
+		                  " VALUES (?, ?, ?, ?)",
+		                  "ssdt", system, service, state, t));
 	return rc;
+}
+
+static int row_ints(struct store *s, sqlite3_stmt *st, int64_t *v, int ncol, const char *what);
+
+/* When the run of failures that r makes HARD began: its first failed
+ * result, SOFT attempts included ("an outage starts at the first failed
+ * check"), found after the service's last OK result. A change between
+ * problem states, or to OK, begins at r itself. */
+static int
+problem_start(struct store *s, const struct gl_result *r, const struct svc_row *old,
+              time_t *start)
+{
+	int64_t v = (int64_t)r->t;
+	int rc;
+
+	*start = r->t;
+	if (r->state == GL_OK || (old->st.has_hard && old->st.hard_state != GL_OK))
+		return 0;
+	rc = row_ints(s,
+	              prep(s,
+	                   "SELECT coalesce(min(t), ?3) FROM results WHERE system = ?1"
+	                   " AND service = ?2 AND t <= ?3 AND t > coalesce((SELECT max(t)"
+	                   " FROM results WHERE system = ?1 AND service = ?2 AND state = 0"
+	                   " AND t <= ?3), -1)",
+	                   "sst", r->system, r->service, r->t),
+	              &v, 1, "results");
+	*start = (time_t)v;
+	return rc < 0 ? -1 : 0;
 }
 
 static int
 record_service(struct store *s, const struct gl_result *r, const struct svc_row *old,
-               bool *changed)
+               time_t start, bool *changed)
 {
 	struct svc_state n = old->st;
 
@@ -327,15 +445,15 @@ record_service(struct store *s, const struct gl_result *r, const struct svc_row 
 	if (*changed) {
 		n.has_hard = true;
 		n.hard_state = r->state;
-		n.hard_since = r->t;
+		n.hard_since = start;
 	}
-	return run(s, prep(s,
-	                   "INSERT OR REPLACE INTO services (system, service, state, hard,"
-	                   " attempt, has_hard, hard_state, hard_since, last_check, output,"
-	                   " perfdata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                   "ssddddddtss", r->system, r->service, (int)n.state, (int)n.hard,
-	                   n.attempt, (int)n.has_hard, (int)n.hard_state, n.hard_since,
-	                   n.last_check, r->output, r->perfdata));
+	return run(s, prepq(s, Q_PUT_SERVICE,
+	                    "INSERT OR REPLACE INTO services (system, service, state, hard,"
+	                    " attempt, has_hard, hard_state, hard_since, last_check, output,"
+	                    " perfdata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                    "ssddddddtss", r->system, r->service, (int)n.state, (int)n.hard,
+	                    n.attempt, (int)n.has_hard, (int)n.hard_state, n.hard_since,
+	                    n.last_check, r->output, r->perfdata));
 }
 
 int
@@ -343,21 +461,23 @@ store_record(struct store *s, const struct gl_result *r)
 {
 	struct svc_row old;
 	bool changed = false;
+	time_t start = r->t;
 
 	if (store_begin(s) != 0)
 		return -1;
 	if (store_get_service(s, r->system, r->service, &old) < 0)
 		goto fail;
-	if (run(s, prep(s,
-	                "INSERT INTO results (system, service, t, state, hard, attempt,"
-	                " output, long_output, perfdata, duration_ms)"
-	                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                "sstdddsssd", r->system, r->service, r->t, (int)r->state, (int)r->hard,
-	                r->attempt, r->output, r->long_output ? r->long_output : "",
-	                r->perfdata ? r->perfdata : "", r->duration_ms)) != 0 ||
-	    record_service(s, r, &old, &changed) != 0)
+	if (run(s, prepq(s, Q_ADD_RESULT,
+	                 "INSERT INTO results (system, service, t, state, hard, attempt,"
+	                 " output, long_output, perfdata, duration_ms)"
+	                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                 "sstdddsssd", r->system, r->service, r->t, (int)r->state, (int)r->hard,
+	                 r->attempt, r->output, r->long_output ? r->long_output : "",
+	                 r->perfdata ? r->perfdata : "", r->duration_ms)) != 0 ||
+	    problem_start(s, r, &old, &start) != 0 ||
+	    record_service(s, r, &old, start, &changed) != 0)
 		goto fail;
-	if (changed && interval_switch(s, r->system, r->service, (int)r->state, r->t) != 0)
+	if (changed && interval_switch(s, r->system, r->service, (int)r->state, start) != 0)
 		goto fail;
 	svc_row_free(&old);
 	if (store_commit(s) != 0)
@@ -582,14 +702,14 @@ store_notice_add(struct store *s, const struct notice_view *n, const char *key)
 {
 	char *tags = tags_join(n);
 	int64_t id;
-	int rc = run(s,
-	             prep(s,
-	                  "INSERT OR IGNORE INTO notices (incident, system, kind, state, maint,"
-	                  " title, body, posted, starts, ends, tags, key)"
-	                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                  "isdddsstttss", n->incident_id, n->system_id, (int)n->kind,
-	                  (int)n->state, (int)n->maint, n->title, n->body ? n->body : "",
-	                  n->posted, n->starts, n->ends, tags, key));
+	int rc = run(
+	        s, prep(s,
+	                "INSERT OR IGNORE INTO notices (incident, system, kind, state, maint,"
+	                " title, body, posted, starts, ends, tags, key, impact, affected)"
+	                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                "isdddsstttssds", n->incident_id, n->system_id, (int)n->kind,
+	                (int)n->state, (int)n->maint, n->title, n->body ? n->body : "",
+	                n->posted, n->starts, n->ends, tags, key, (int)n->impact, n->affected));
 
 	free(tags);
 	if (rc != 0)
@@ -630,7 +750,7 @@ store_notice_has_key(struct store *s, const char *key)
 
 static const char notice_cols[] =
         "SELECT id, incident, system, kind, state, maint, title, body, posted, starts,"
-        " ends, tags, retracted FROM notices";
+        " ends, tags, retracted, impact, affected FROM notices";
 
 static void
 notice_read(sqlite3_stmt *st, struct notice_view *n, bool *retracted)
@@ -650,6 +770,8 @@ notice_read(sqlite3_stmt *st, struct notice_view *n, bool *retracted)
 	tags_split((const char *)sqlite3_column_text(st, 11), n);
 	if (retracted != NULL)
 		*retracted = sqlite3_column_int(st, 12) != 0;
+	n->impact = (enum impact)sqlite3_column_int(st, 13);
+	n->affected = col_text(st, 14);
 }
 
 int
@@ -670,12 +792,13 @@ int
 store_notice_update(struct store *s, const struct notice_view *n)
 {
 	char *tags = tags_join(n);
-	int rc =
-	        run(s, prep(s,
-	                    "UPDATE notices SET incident = ?, system = ?, state = ?, title = ?,"
-	                    " body = ?, tags = ?, starts = ?, ends = ? WHERE id = ?",
-	                    "isdssstti", n->incident_id, n->system_id, (int)n->state, n->title,
-	                    n->body ? n->body : "", tags, n->starts, n->ends, n->id));
+	int rc = run(s,
+	             prep(s,
+	                  "UPDATE notices SET incident = ?, system = ?, state = ?, title = ?,"
+	                  " body = ?, tags = ?, starts = ?, ends = ?, impact = ? WHERE id = ?",
+	                  "isdsssttdi", n->incident_id, n->system_id, (int)n->state, n->title,
+	                  n->body ? n->body : "", tags, n->starts, n->ends, (int)n->impact,
+	                  n->id));
 	free(tags);
 	return rc;
 }
@@ -732,7 +855,6 @@ store_notices(struct store *s, bool with_retracted, struct notice_view **out, si
 	return 0;
 }
 
-
 int
 store_svc_gaps(struct store *s, const char *system, const char *service, time_t from, int gap,
                struct interval **out, size_t *n)
@@ -745,4 +867,318 @@ store_svc_gaps(struct store *s, const char *system, const char *service, time_t 
 	             " WHERE prev IS NOT NULL AND t > ? AND t - prev > ? ORDER BY t",
 	             "ssti", system, service, from, (int64_t)gap),
 	        out, n);
+}
+
+/* Steps st for one row of int64 columns into v (ncol of them); 1 with
+ * a row, 0 without, -1 on error. Finalizes st. */
+static int
+row_ints(struct store *s, sqlite3_stmt *st, int64_t *v, int ncol, const char *what)
+{
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	for (int i = 0; rc == SQLITE_ROW && i < ncol; i++)
+		v[i] = sqlite3_column_int64(st, i);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "reading %s", what);
+	return rc == SQLITE_ROW;
+}
+
+int
+store_first_seen(struct store *s, const char *system, time_t *t)
+{
+	int64_t v = 0;
+	int rc = row_ints(s,
+	                  prep(s,
+	                       "SELECT coalesce(min(start), 0) FROM svc_intervals"
+	                       " WHERE system = ?",
+	                       "s", system),
+	                  &v, 1, "intervals");
+
+	*t = (time_t)v;
+	return rc < 0 ? -1 : 0;
+}
+
+int
+store_notice_refs(struct store *s, struct notice_ref **out, size_t *n)
+{
+	sqlite3_stmt *st = prep(s,
+	                        "SELECT id, incident, system, kind, state, impact, posted,"
+	                        " retracted, key FROM notices ORDER BY id",
+	                        "");
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct notice_ref *r;
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		r = &(*out)[(*n)++];
+		r->id = sqlite3_column_int64(st, 0);
+		r->incident = sqlite3_column_int64(st, 1);
+		r->system = col_text(st, 2);
+		r->kind = (enum notice_kind)sqlite3_column_int(st, 3);
+		r->state = (enum incident_state)sqlite3_column_int(st, 4);
+		r->impact = (enum impact)sqlite3_column_int(st, 5);
+		r->posted = (time_t)sqlite3_column_int64(st, 6);
+		r->retracted = sqlite3_column_int(st, 7) != 0;
+		r->key = col_text(st, 8);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		notice_refs_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return fail(s, "reading notices");
+	}
+	return 0;
+}
+
+void
+notice_refs_free(struct notice_ref *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(r[i].system);
+		free(r[i].key);
+	}
+	free(r);
+}
+
+int
+store_downtime_set_window(struct store *s, int64_t id, time_t start, time_t end)
+{
+	return run(s, prep(s, "UPDATE downtimes SET start = ?, end = ? WHERE id = ?", "tti",
+	                   start, end, id));
+}
+
+int
+store_ingest_pos_get(struct store *s, const char *source, struct ingest_pos *p)
+{
+	sqlite3_stmt *st = prep(s,
+	                        "SELECT inode, offset, line, head, last_t FROM ingest_pos"
+	                        " WHERE source = ?",
+	                        "s", source);
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		p->inode = sqlite3_column_int64(st, 0);
+		p->offset = sqlite3_column_int64(st, 1);
+		p->line = sqlite3_column_int64(st, 2);
+		snprintf(p->head, sizeof p->head, "%s",
+		         (const char *)sqlite3_column_text(st, 3));
+		p->last_t = (time_t)sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "reading the ingest position of %s", source);
+	return rc == SQLITE_ROW;
+}
+
+int
+store_ingest_pos_set(struct store *s, const char *source, const struct ingest_pos *p)
+{
+	return run(s,
+	           prep(s,
+	                "INSERT OR REPLACE INTO ingest_pos (source, inode, offset, line, head,"
+	                " last_t) VALUES (?, ?, ?, ?, ?, ?)",
+	                "siiist", source, p->inode, p->offset, p->line, p->head, p->last_t));
+}
+
+int
+store_iwin_add(struct store *s, const char *source, const struct ingest_window *w)
+{
+	return run(s, prep(s,
+	                   "INSERT INTO ingest_windows (downtime, source, host, ext_id, start,"
+	                   " end, comment, fixed, duration, entry, state)"
+	                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                   "isssttsddtd", w->downtime, source, w->host, w->ext_id, w->start,
+	                   w->end, w->comment, (int)w->fixed, w->duration, w->entry, w->state));
+}
+
+int
+store_iwin_set(struct store *s, const struct ingest_window *w)
+{
+	return run(s,
+	           prep(s, "UPDATE ingest_windows SET ext_id = ?, state = ? WHERE downtime = ?",
+	                "sdi", w->ext_id, w->state, w->downtime));
+}
+
+int
+store_iwin_list(struct store *s, const char *source, time_t since, struct ingest_window **out,
+                size_t *n)
+{
+	sqlite3_stmt *st = prep(s,
+	                        "SELECT downtime, host, ext_id, start, end, comment, fixed,"
+	                        " duration, state, entry FROM ingest_windows"
+	                        " WHERE source = ? AND (state < ? OR end >= ?)"
+	                        " ORDER BY start, downtime",
+	                        "sdt", source, IW_DONE, since);
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ingest_window *w;
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		w = &(*out)[(*n)++];
+		w->downtime = sqlite3_column_int64(st, 0);
+		w->host = col_text(st, 1);
+		w->ext_id = col_text(st, 2);
+		w->start = (time_t)sqlite3_column_int64(st, 3);
+		w->end = (time_t)sqlite3_column_int64(st, 4);
+		w->comment = col_text(st, 5);
+		w->fixed = sqlite3_column_int(st, 6) != 0;
+		w->duration = sqlite3_column_int(st, 7);
+		w->state = sqlite3_column_int(st, 8);
+		w->entry = (time_t)sqlite3_column_int64(st, 9);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		iwins_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return fail(s, "reading ingest windows");
+	}
+	return 0;
+}
+
+void
+iwins_free(struct ingest_window *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(w[i].host);
+		free(w[i].ext_id);
+		free(w[i].comment);
+	}
+	free(w);
+}
+
+/* Services are stored one per line, like tags. */
+static char *
+lines_join(char *const *v, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < n; i++)
+		sb_appendf(&sb, "%s%s", i ? "\n" : "", v[i]);
+	sb_append(&sb, "");
+	return sb_detach(&sb);
+}
+
+static int
+systems_put(struct store *s, const char *source, const struct config *cfg, size_t from)
+{
+	int rc = 0;
+
+	for (size_t i = from; rc == 0 && i < cfg->nsystems; i++) {
+		const struct cfg_system *y = &cfg->systems[i];
+		char *svcs = lines_join(y->services, y->nservices);
+		rc = run(s, prep(s,
+		                 "INSERT INTO ingest_systems (source, id, name, location, role,"
+		                 " internal, ping, services) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		                 "sssssdss", source, y->id, y->name, y->location, y->role,
+		                 (int)y->internal, y->ping, svcs));
+		free(svcs);
+		for (size_t j = 0; rc == 0 && j < cfg->nchecks; j++) {
+			const struct cfg_check *c = &cfg->checks[j];
+			if (strcmp(c->system, y->id) == 0)
+				rc = run(s,
+				         prep(s,
+				              "INSERT OR REPLACE INTO ingest_checks (source,"
+				              " system, service, interval, retry, attempts,"
+				              " timeout) VALUES (?, ?, ?, ?, ?, ?, ?)",
+				              "sssdddd", source, c->system, c->service,
+				              c->interval, c->retry, c->attempts, c->timeout));
+		}
+	}
+	return rc;
+}
+
+int
+store_ingest_systems_put(struct store *s, const char *source, const struct config *cfg,
+                         size_t from)
+{
+	if (store_begin(s) != 0)
+		return -1;
+	if (run(s, prep(s, "DELETE FROM ingest_systems WHERE source = ?", "s", source)) != 0 ||
+	    run(s, prep(s, "DELETE FROM ingest_checks WHERE source = ?", "s", source)) != 0 ||
+	    systems_put(s, source, cfg, from) != 0) {
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s);
+}
+
+static int
+checks_get(struct store *s, struct config *cfg)
+{
+	sqlite3_stmt *st = prep(s,
+	                        "SELECT system, service, interval, retry, attempts, timeout"
+	                        " FROM ingest_checks ORDER BY rowid",
+	                        "");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *sys = (const char *)sqlite3_column_text(st, 0);
+		const char *svc = (const char *)sqlite3_column_text(st, 1);
+		struct cfg_check *c;
+		if (config_system(cfg, sys) == NULL)
+			continue;
+		c = config_add_check(cfg, sys, svc, sqlite3_column_int(st, 2),
+		                     sqlite3_column_int(st, 3), sqlite3_column_int(st, 4));
+		c->timeout = sqlite3_column_int(st, 5);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "reading ingested checks");
+}
+
+int
+store_ingest_systems_get(struct store *s, struct config *cfg)
+{
+	sqlite3_stmt *st = prep(s,
+	                        "SELECT id, name, location, role, internal, ping, services"
+	                        " FROM ingest_systems ORDER BY ord",
+	                        "");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		const char *svcs = (const char *)sqlite3_column_text(st, 6);
+		struct cfg_system *y;
+		if (config_system(cfg, id) != NULL)
+			continue; /* the config file declares it: the file wins */
+		y = config_add_system(cfg, id, (const char *)sqlite3_column_text(st, 1),
+		                      (const char *)sqlite3_column_text(st, 2),
+		                      (const char *)sqlite3_column_text(st, 3),
+		                      sqlite3_column_int(st, 4) != 0);
+		y->ping = col_text(st, 5);
+		for (const char *t = svcs; t != NULL && *t != '\0';) {
+			size_t len = strcspn(t, "\n");
+			y->services =
+			        xrealloc(y->services, (y->nservices + 1) * sizeof(char *));
+			y->services[y->nservices] = xmalloc(len + 1);
+			memcpy(y->services[y->nservices], t, len);
+			y->services[y->nservices++][len] = '\0';
+			t += len + (t[len] == '\n');
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, "reading ingested systems");
+	return checks_get(s, cfg);
 }

@@ -25,7 +25,7 @@
 #include "result.h"
 #include "softhard.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 5
 
 struct store;
 
@@ -52,8 +52,11 @@ int store_get_service(struct store *s, const char *system, const char *service,
 void svc_row_free(struct svc_row *row);
 
 /* Records one result: the results table, the service's current state and,
- * when a HARD state begins, its state intervals. Returns 1 when the HARD
- * state changed, 0 when not. */
+ * when a HARD state begins, its state intervals. A HARD problem after an
+ * OK state begins (interval and hard_since) at the first failed result
+ * of its run, the SOFT attempts included: that is when the outage
+ * started; the attempts only confirmed it. Returns 1 when the HARD state
+ * changed, 0 when not. */
 int store_record(struct store *s, const struct gl_result *r);
 
 /* Deletes results older than before. */
@@ -78,6 +81,10 @@ int store_svc_intervals(struct store *s, const char *system, const char *service
 int store_svc_gaps(struct store *s, const char *system, const char *service, time_t from,
                    int gap, struct interval **out, size_t *n);
 
+/* When a system's first HARD state began (0: none yet): its first
+ * appearance in the kept history. */
+int store_first_seen(struct store *s, const char *system, time_t *t);
+
 /* Maintenance windows. ended is the actual end when finished early. */
 struct downtime {
 	int64_t id;
@@ -97,9 +104,61 @@ int store_downtime_get(struct store *s, int64_t id, struct downtime *d);
 int store_downtimes(struct store *s, const char *system, time_t from, struct downtime **out,
                     size_t *n);
 int store_downtime_finish(struct store *s, int64_t id, time_t ended, bool cancelled);
+/* Moves a window to the engine's real start and end (a flexible
+ * downtime begins when it is triggered). */
+int store_downtime_set_window(struct store *s, int64_t id, time_t start, time_t end);
 int store_downtime_set_incident(struct store *s, int64_t id, int64_t incident);
 void downtime_free(struct downtime *d);
 void downtimes_free(struct downtime *d, size_t n);
+
+/* Ingest from an engine (source "nagios", "icinga2"): how far its log
+ * was read. The file is found again by inode, and head (the start of
+ * its first line) tells a reused inode from the same file. Written in
+ * the transaction that records the lines read, so a restart neither
+ * skips nor repeats one. */
+struct ingest_pos {
+	int64_t inode;
+	int64_t offset;
+	int64_t line; /* lines before offset, for messages */
+	char head[80];
+	time_t last_t; /* time of the last line read */
+};
+/* 1 and *p filled, 0 when the source has no position yet. */
+int store_ingest_pos_get(struct store *s, const char *source, struct ingest_pos *p);
+int store_ingest_pos_set(struct store *s, const char *source, const struct ingest_pos *p);
+
+/* The engine's downtime behind a maintenance window: its id there
+ * (Nagios downtime_id, Icinga 2 name; "" until seen), its window as
+ * scheduled, and how far it got. */
+enum { IW_SCHEDULED, IW_IN_EFFECT, IW_DONE };
+struct ingest_window {
+	int64_t downtime; /* the store's window */
+	char *host;
+	char *ext_id;
+	time_t start, end; /* as scheduled */
+	char *comment;
+	bool fixed;
+	int duration;
+	time_t entry; /* when it was scheduled */
+	int state;    /* IW_* */
+};
+int store_iwin_add(struct store *s, const char *source, const struct ingest_window *w);
+/* Updates ext_id and state. */
+int store_iwin_set(struct store *s, const struct ingest_window *w);
+/* The windows of source not IW_DONE or scheduled to end at or after
+ * since, by scheduled start. */
+int store_iwin_list(struct store *s, const char *source, time_t since,
+                    struct ingest_window **out, size_t *n);
+void iwins_free(struct ingest_window *w, size_t n);
+
+/* The systems and checks an engine described (config.h's structs):
+ * cfg->systems[from..] replace the source's stored ones; _get adds the
+ * stored ones the config file does not declare, so every subcommand
+ * sees the engine's systems even when the engine is down. */
+struct config;
+int store_ingest_systems_put(struct store *s, const char *source, const struct config *cfg,
+                             size_t from);
+int store_ingest_systems_get(struct store *s, struct config *cfg);
 
 /* Notices. key makes automatic notices idempotent: adding one whose key
  * exists does nothing and returns 0. Otherwise returns the new id. An
@@ -110,6 +169,21 @@ int64_t store_notice_by_key(struct store *s, const char *key);
 int store_notice_get(struct store *s, int64_t id, struct notice_view *n, bool *retracted);
 int store_notice_update(struct store *s, const struct notice_view *n);
 int store_notice_retract(struct store *s, int64_t id);
+/* What derive needs to know of every stored notice, oldest first: its
+ * place in an incident, its state and impact, and its key (NULL for the
+ * operator's). */
+struct notice_ref {
+	int64_t id, incident;
+	char *system; /* NULL for a page-wide notice */
+	enum notice_kind kind;
+	enum incident_state state;
+	enum impact impact;
+	time_t posted;
+	bool retracted;
+	char *key;
+};
+int store_notice_refs(struct store *s, struct notice_ref **out, size_t *n);
+void notice_refs_free(struct notice_ref *r, size_t n);
 /* Newest first; retracted ones only when asked. */
 int store_notices(struct store *s, bool with_retracted, struct notice_view **out, size_t *n,
                   bool **retracted);

@@ -321,6 +321,19 @@ icmp_raw_bpf(int fd, int fi, uint16_t id)
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
 }
 
+/* A filter judges only what arrives after it is attached: another check's
+ * replies that reached the raw socket between socket() and
+ * SO_ATTACH_FILTER are still queued, so they are read off before our
+ * first request goes out. The socket is non-blocking. */
+static void
+icmp_flush(int fd)
+{
+	unsigned char buf[256];
+
+	while (recv(fd, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC) >= 0)
+		;
+}
+
 static int
 icmp_setup(struct icmp_engine *e, int fi, char *err, size_t errlen)
 {
@@ -330,6 +343,8 @@ icmp_setup(struct icmp_engine *e, int fi, char *err, size_t errlen)
 		return snprintf(err, errlen, "ICMP filter: %s", strerror(errno)), -1;
 	if (e->kind[fi] == ICMP_SOCK_RAW && icmp_raw_bpf(fd, fi, e->id[fi]) != 0)
 		return snprintf(err, errlen, "socket filter: %s", strerror(errno)), -1;
+	if (e->kind[fi] == ICMP_SOCK_RAW)
+		icmp_flush(fd);
 	/* Datagram sockets report ICMP errors only through the error queue. */
 	if (e->kind[fi] == ICMP_SOCK_DGRAM &&
 	    setsockopt(fd, fi ? IPPROTO_IPV6 : IPPROTO_IP, fi ? IPV6_RECVERR : IP_RECVERR, &on,

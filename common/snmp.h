@@ -17,6 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "opts.h"
+#include "state.h"
+
 enum snmpc_status {
 	SNMPC_OK = 0,
 	SNMPC_ERR_CONFIG,  /* bad options: unknown protocol, short passphrase */
@@ -111,5 +114,86 @@ void snmpc_opts_free(struct snmpc_opts *o);
 void snmpc_value_free(struct snmpc_value *v);
 void snmpc_column_free(struct snmpc_column *c);
 void snmpc_close(struct snmpc_session *s);
+
+/* ---- the options every SNMP plugin shares ----
+ * A plugin puts SNMPC_OPT_SPECS in its option table (beside its own -H)
+ * and hands each key it does not know to snmpc_option(). */
+enum {
+	SNMPC_OPT_PORT = 0x1000,
+	SNMPC_OPT_VERSION,
+	SNMPC_OPT_COMMUNITY,
+	SNMPC_OPT_USER,
+	SNMPC_OPT_AUTH_PROTO,
+	SNMPC_OPT_AUTH_PASS,
+	SNMPC_OPT_PRIV_PROTO,
+	SNMPC_OPT_PRIV_PASS,
+	SNMPC_OPT_CONTEXT,
+	SNMPC_OPT_AUTH_FILE,
+};
+
+/* One table row per line, as in the plugins' own tables. */
+/* clang-format off */
+#define SNMPC_OPT_SPECS                                                                    \
+	{SNMPC_OPT_PORT, "snmp-port", required_argument, "PORT", "Agent UDP port (161)."},   \
+	{SNMPC_OPT_VERSION, "snmp-version", required_argument, "2c|3", "SNMP version (2c)."}, \
+	{SNMPC_OPT_COMMUNITY, "community", required_argument, "SECRET",                      \
+	 "v2c community: env:NAME, file:PATH or a literal (visible in ps);\n"                \
+	 "default $GLANCE_SNMP_COMMUNITY, else public."},                                   \
+	{SNMPC_OPT_USER, "snmp-user", required_argument, "USER", "v3 security name."},      \
+	{SNMPC_OPT_AUTH_PROTO, "snmp-auth-proto", required_argument, "PROTO",               \
+	 "v3 auth: MD5, SHA (default), SHA224, SHA256, SHA384, SHA512."},                   \
+	{SNMPC_OPT_AUTH_PASS, "snmp-auth-pass", required_argument, "SECRET",                \
+	 "v3 auth passphrase, as --community; default $GLANCE_SNMP_AUTH_PASS."},            \
+	{SNMPC_OPT_PRIV_PROTO, "snmp-priv-proto", required_argument, "PROTO",               \
+	 "v3 privacy: DES, AES (default), AES192, AES256."},                                \
+	{SNMPC_OPT_PRIV_PASS, "snmp-priv-pass", required_argument, "SECRET",                \
+	 "v3 privacy passphrase; default $GLANCE_SNMP_PRIV_PASS."},                         \
+	{SNMPC_OPT_CONTEXT, "snmp-context", required_argument, "NAME", "v3 context name."}, \
+	{SNMPC_OPT_AUTH_FILE, "snmp-auth-file", required_argument, "FILE",                  \
+	 "Read version, community, user, auth-protocol, auth-password,\n"                   \
+	 "priv-protocol, priv-password, context from FILE (key = value lines;\n"            \
+	 "refused unless only its owner can read it)."}
+/* clang-format on */
+
+/* Handles one of the SNMPC_OPT_* keys into so (a bad value is a usage
+ * error naming the option); false for any other key. */
+bool snmpc_option(const struct opts *o, struct snmpc_opts *so, int key, const char *arg);
+
+/* Fills the secrets no option or auth file gave from $GLANCE_SNMP_COMMUNITY,
+ * $GLANCE_SNMP_AUTH_PASS and $GLANCE_SNMP_PRIV_PASS. */
+void snmpc_opts_env(struct snmpc_opts *so);
+
+/* The state for a failed SNMP step: no answer within the deadline is the
+ * -t state but never OK (a check that cannot see must not say all is
+ * well); every other failure is UNKNOWN. */
+enum gl_state snmpc_fail_state(enum snmpc_status st);
+
+/* ---- NET-SNMP-EXTEND-MIB: the result of an "extend NAME CMD" line ----
+ * nsExtendOutputFull (1.3.6.1.4.1.8072.1.3.2.3.1.2.<index>) and
+ * nsExtendResult (...3.1.4.<index>), where the index is NAME's length
+ * followed by its bytes. */
+struct snmpc_extend {
+	int result;   /* the command's exit status */
+	char *output; /* its whole output (the agent drops the last newline) */
+};
+
+/* Reads one extend over an open session; an agent without that extend
+ * is SNMPC_ERR_NOSUCH with a message naming the snmpd.conf line. */
+enum snmpc_status snmpc_extend_get(struct snmpc_session *s, const char *name,
+                                   struct snmpc_extend *x, char *err, size_t errlen);
+
+/* Opens a session with so, reads extend name and checks that its result
+ * is plugin-shaped: an exit status 0..3, a non-empty first line, and
+ * perfdata (after '|') in the 'label'=value[UOM];... grammar. Returns
+ * GL_OK with x filled, or the failure's state (as snmpc_fail_state(), a
+ * result that is not plugin-shaped UNKNOWN) with the reason in err. */
+enum gl_state snmpc_extend_fetch(const struct snmpc_opts *so, const char *name,
+                                 struct snmpc_extend *x, char *err, size_t errlen);
+
+/* The plugin-shape check snmpc_extend_fetch() applies: 0, or -1 with the
+ * reason in err. */
+int snmpc_extend_check(const struct snmpc_extend *x, char *err, size_t errlen);
+
+void snmpc_extend_free(struct snmpc_extend *x);
 
 #endif

@@ -33,16 +33,6 @@
 
 enum {
 	OPT_SNMP = 256,
-	OPT_SNMP_PORT,
-	OPT_COMMUNITY,
-	OPT_SNMP_VERSION,
-	OPT_SNMP_USER,
-	OPT_AUTH_PROTO,
-	OPT_AUTH_PASS,
-	OPT_PRIV_PROTO,
-	OPT_PRIV_PASS,
-	OPT_CONTEXT,
-	OPT_AUTH_FILE,
 	OPT_TABLE,
 	OPT_STALE_STATE,
 	OPT_STAT_TIMEOUT,
@@ -193,25 +183,7 @@ static const struct opt_spec disk_opts[] = {
          "How long a mount may take to answer (default: the rest of -t)."},
         {'H', "hostname", required_argument, "HOST", "Check HOST's disks over SNMP."},
         {OPT_SNMP, "snmp", no_argument, NULL, "SNMP mode (implied by -H)."},
-        {OPT_SNMP_PORT, "snmp-port", required_argument, "PORT", "Agent UDP port (161)."},
-        {OPT_SNMP_VERSION, "snmp-version", required_argument, "2c|3", "SNMP version (2c)."},
-        {OPT_COMMUNITY, "community", required_argument, "SECRET",
-         "v2c community: env:NAME, file:PATH or a literal (visible in ps);\n"
-         "default $GLANCE_SNMP_COMMUNITY, else public."},
-        {OPT_SNMP_USER, "snmp-user", required_argument, "USER", "v3 security name."},
-        {OPT_AUTH_PROTO, "snmp-auth-proto", required_argument, "PROTO",
-         "v3 auth: MD5, SHA (default), SHA224, SHA256, SHA384, SHA512."},
-        {OPT_AUTH_PASS, "snmp-auth-pass", required_argument, "SECRET",
-         "v3 auth passphrase, as --community; default $GLANCE_SNMP_AUTH_PASS."},
-        {OPT_PRIV_PROTO, "snmp-priv-proto", required_argument, "PROTO",
-         "v3 privacy: DES, AES (default), AES192, AES256."},
-        {OPT_PRIV_PASS, "snmp-priv-pass", required_argument, "SECRET",
-         "v3 privacy passphrase; default $GLANCE_SNMP_PRIV_PASS."},
-        {OPT_CONTEXT, "snmp-context", required_argument, "NAME", "v3 context name."},
-        {OPT_AUTH_FILE, "snmp-auth-file", required_argument, "FILE",
-         "Read version, community, user, auth-protocol, auth-password,\n"
-         "priv-protocol, priv-password, context from FILE (key = value lines;\n"
-         "refused unless only its owner can read it)."},
+        SNMPC_OPT_SPECS,
         {OPT_TABLE, "snmp-table", required_argument, "auto|hrstorage|dsk",
          "Which table to read (auto: hrStorageTable, else dskTable)."},
         OPT_END,
@@ -310,43 +282,15 @@ cfg_units(const struct opts *o, struct disk_cfg *c, const char *arg)
 		                 o->current, arg);
 }
 
-/* "env:NAME", "file:PATH" or a literal, through the shared secret reader. */
-static void
-cfg_secret(const struct opts *o, char **field, const char *spec)
-{
-	char *v = opts_secret(o, spec);
-	snmpc_opts_set(field, v);
-	explicit_bzero(v, strlen(v));
-	free(v);
-}
-
 static bool
 cfg_snmp_option(const struct opts *o, struct disk_cfg *c, int key, const char *arg)
 {
-	char err[300];
-
 	switch (key) {
 	case 'H':
 		snmpc_opts_set(&c->so.host, arg);
 		c->snmp = true;
 		break;
 	case OPT_SNMP: c->snmp = true; break;
-	case OPT_SNMP_PORT: c->so.port = opts_port(o, arg); break;
-	case OPT_COMMUNITY: cfg_secret(o, &c->so.community, arg); break;
-	case OPT_SNMP_USER: snmpc_opts_set(&c->so.user, arg); break;
-	case OPT_AUTH_PROTO: snmpc_opts_set(&c->so.auth_proto, arg); break;
-	case OPT_AUTH_PASS: cfg_secret(o, &c->so.auth_pass, arg); break;
-	case OPT_PRIV_PROTO: snmpc_opts_set(&c->so.priv_proto, arg); break;
-	case OPT_PRIV_PASS: cfg_secret(o, &c->so.priv_pass, arg); break;
-	case OPT_CONTEXT: snmpc_opts_set(&c->so.context, arg); break;
-	case OPT_SNMP_VERSION:
-		if (strcmp(arg, "2c") != 0 && strcmp(arg, "2") != 0 && strcmp(arg, "3") != 0)
-			opts_usage_error(o, "%s: version must be 2c or 3", o->current);
-		c->so.version = arg[0] - '0';
-		break;
-	case OPT_AUTH_FILE:
-		opts_require(o, snmpc_read_auth_file(arg, &c->so, err, sizeof err), err);
-		break;
 	case OPT_TABLE:
 		if (strcmp(arg, "auto") == 0)
 			c->table = TABLE_AUTO;
@@ -357,7 +301,7 @@ cfg_snmp_option(const struct opts *o, struct disk_cfg *c, int key, const char *a
 		else
 			opts_usage_error(o, "%s: expected auto, hrstorage or dsk", o->current);
 		break;
-	default: return false;
+	default: return snmpc_option(o, &c->so, key, arg);
 	}
 	return true;
 }
@@ -433,20 +377,6 @@ cfg_option(const struct opts *o, struct disk_cfg *c, int key, const char *arg)
 	}
 }
 
-/* Secrets from the environment when no option or file gave them. */
-static void
-cfg_snmp_env(struct disk_cfg *c)
-{
-	static const char *const names[] = {"GLANCE_SNMP_COMMUNITY", "GLANCE_SNMP_AUTH_PASS",
-	                                    "GLANCE_SNMP_PRIV_PASS"};
-	char **fields[] = {&c->so.community, &c->so.auth_pass, &c->so.priv_pass};
-	for (size_t i = 0; i < 3; i++) {
-		const char *v = getenv(names[i]);
-		if (*fields[i] == NULL && v != NULL && *v != '\0')
-			snmpc_opts_set(fields[i], v);
-	}
-}
-
 static void
 cfg_parse(struct disk_cfg *c, int argc, char **argv)
 {
@@ -468,7 +398,7 @@ cfg_parse(struct disk_cfg *c, int argc, char **argv)
 		opts_usage_error(&o, "-X, -N and -l select by file system type, which SNMP "
 		                     "does not report");
 	if (c->snmp)
-		cfg_snmp_env(c);
+		snmpc_opts_env(&c->so);
 	/* After the last -p, thresholds given with no path of their own are
 	 * the ones for the other mounts; without them, those a bare -C kept. */
 	bool trailing = c->lim.warn_pct.set || c->lim.crit_pct.set || c->lim.warn_abs.set ||
@@ -1198,14 +1128,6 @@ snmp_select(struct disk_check *ck)
 	free(want);
 }
 
-/* No answer from the agent is the -t state, but never OK: a monitoring
- * check that cannot see the disks must not say they are fine. */
-static enum gl_state
-snmp_timeout_state(void)
-{
-	return deadline_state() == GL_OK ? GL_UNKNOWN : deadline_state();
-}
-
 /* hrStorageTable first (every net-snmp agent has it); dskTable when the
  * agent shows no fixed disks there, or when asked for. */
 static enum gl_state
@@ -1216,7 +1138,7 @@ snmp_collect(struct disk_check *ck, char *err, size_t errlen)
 	enum snmpc_status st = snmpc_open(&s, &c->so, err, errlen);
 
 	if (st != SNMPC_OK)
-		return st == SNMPC_ERR_TIMEOUT ? snmp_timeout_state() : GL_UNKNOWN;
+		return snmpc_fail_state(st);
 	st = SNMPC_ERR_NOSUCH;
 	if (c->table != TABLE_DSK)
 		st = snmp_hr(ck, s, err, errlen);
@@ -1234,7 +1156,7 @@ snmp_collect(struct disk_check *ck, char *err, size_t errlen)
 		snmp_select(ck);
 		return GL_OK;
 	}
-	return st == SNMPC_ERR_TIMEOUT ? snmp_timeout_state() : GL_UNKNOWN;
+	return snmpc_fail_state(st);
 }
 
 /* ---- evaluation and output ---- */

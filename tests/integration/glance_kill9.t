@@ -62,7 +62,8 @@ for round in 1 2 3 4 5 6; do
 	is "$(site_ok)" 0 "round $round: the published site is complete"
 	prev=$after
 	start
-	sleep 0.3
+	# the new collector is running: it has recorded a result of its own
+	for _ in $(seq 100); do [ "$(q "SELECT count(*) FROM results")" -gt "$after" ] && break; sleep 0.1; done
 done
 kill -9 $pid
 wait $pid 2>/dev/null
@@ -72,15 +73,15 @@ printf '#!/bin/sh\necho $$ >"%s/slow.pid"\nexec sleep 30\n' "$T" >"$T/bin/slow"
 chmod +x "$T/bin/slow"
 printf '[site]\nstate = slow.db\noutput = slow\npath = %s/bin\n' "$T" >"$T/slow.conf"
 printf '[system S2]\n[check S2/slow]\ncommand = slow\ntimeout = 60\ninterval = 120\n' >>"$T/slow.conf"
-"$G" run -c "$T/slow.conf" &
+"$G" run -q -c "$T/slow.conf" &
 pid=$!
 track $pid
 for _ in $(seq 50); do [ -s "$T/slow.pid" ] && break; sleep 0.1; done
 kill -9 $pid
 wait $pid 2>/dev/null
-sleep 0.3
 # dead: gone, or a zombie nobody reaps (an init that does not wait)
 dead() { local st; st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null); [ -z "$st" ] || [ "$st" = Z ]; }
+for _ in $(seq 100); do dead "$(cat "$T/slow.pid")" && break; sleep 0.1; done
 ok "$([ -s "$T/slow.pid" ] && dead "$(cat "$T/slow.pid")"; echo $?)" \
 	"a plugin still running when the collector is killed -9 is killed too"
 

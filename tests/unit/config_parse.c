@@ -108,7 +108,8 @@ static const struct bad bad[] = {
         {"title = x\n", "t.conf:1:1: 'title' outside any section"},
         {"[site\n", "t.conf:1:1: missing ']'"},
         {"[site] x\n", "t.conf:1:8: text after ']'"},
-        {"[host a]\n", "t.conf:1:2: unknown section 'host' (site, defaults, system or check)"},
+        {"[host a]\n",
+         "t.conf:1:2: unknown section 'host' (site, defaults, system, check or source)"},
         {"[system]\n", "t.conf:1:8: [system] needs a name"},
         {"[system a/b]\n",
          "t.conf:1:9: system id 'a/b' must be letters, digits, '-', '_' or '.'"},
@@ -136,7 +137,51 @@ static const struct bad bad[] = {
         {"[check a/b]\ncommand = x\n[defaults]\n",
          "t.conf:3:1: [defaults] must come before the first [check]"},
         {"[site]\ntitle = a\tb\x01\n", "t.conf:2:12: control character in line"},
+        {"[system a]\n[check a/b]\ncommand = x\nimpact_critical = total\n",
+         "t.conf:4:19: impact_critical must be none, degraded, partial or major, not 'total'"},
+        {"[system a]\nparent = gw\n", "t.conf:2:10: system a: parent 'gw' is not declared"},
+        {"[system a]\nparent = b\n[system b]\nparent = a\n",
+         "t.conf:2:10: system a: its parents form a loop"},
+        {"[system a]\nparent = a\n", "t.conf:2:10: system a: its parents form a loop"},
 };
+
+/* Impacts: the defaults by role and plugin, and what the file says. */
+static void
+test_impacts(void)
+{
+	static const char text[] = "[system a]\nparent = gw\nping = PING\n"
+	                           "[check a/PING]\ncommand = check_ping\n"
+	                           "[check a/SMTP]\ncommand = check_smtp\n"
+	                           "[check a/TLS]\ncommand = /opt/x/check_tls_cert -w 30\n"
+	                           "[check a/DNS]\ncommand = check_dns\n"
+	                           "impact_warning = none\nimpact_critical = major\n"
+	                           "[system gw]\n";
+	static const struct {
+		const char *svc;
+		int warning, critical;
+	} want[] = {
+	        {"PING", IMPACT_DEGRADED, IMPACT_MAJOR},
+	        {"SMTP", IMPACT_DEGRADED, IMPACT_PARTIAL},
+	        {"TLS", IMPACT_NONE, IMPACT_PARTIAL},
+	        {"DNS", IMPACT_NONE, IMPACT_MAJOR},
+	};
+	struct config c;
+	char err[256] = "";
+
+	if (config_parse(text, "t.conf", ".", &c, err, sizeof err) != 0) {
+		ok(0, "impacts config parses: %s", err);
+		return;
+	}
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const struct cfg_check *k = config_check(&c, "a", want[i].svc);
+		ok(k != NULL && k->impact_warning == want[i].warning &&
+		           k->impact_critical == want[i].critical,
+		   "%s: WARNING %s, CRITICAL %s", want[i].svc, impact_name(want[i].warning),
+		   impact_name(want[i].critical));
+	}
+	is_str(config_system(&c, "a")->parent, "gw", "a system's parent");
+	config_free(&c);
+}
 
 static void
 test_bad(void)
@@ -203,6 +248,7 @@ test_duration(void)
 int
 main(void)
 {
+	test_impacts();
 	test_good();
 	test_bad();
 	test_split();

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "derive.h"
-#include "softhard.h"
+#include "feed.h"
 #include "tap.h"
 
 #define T0 1630549800 /* 2021-09-02 02:30:00 UTC */
@@ -50,24 +50,11 @@ struct world {
 static void
 feed(struct world *w, const char *sys, const char *svc, enum gl_state st, time_t t)
 {
-	struct svc_row row;
 	const struct cfg_check *c = config_check(&w->cfg, sys, svc);
 
-	store_get_service(w->st, sys, svc, &row);
-	softhard_apply(&row.st, st, c->attempts, t);
-	struct gl_result r = {.system = sys,
-	                      .service = svc,
-	                      .state = st,
-	                      .hard = row.st.hard,
-	                      .attempt = row.st.attempt,
-	                      .output =
-	                              st == GL_OK ? "PING OK - RTA = 0.50 ms" : "PING CRITICAL",
-	                      .long_output = "",
-	                      .perfdata = st == GL_OK ? "rta=0.5ms;100;200;0 pl=0%" : "pl=100%",
-	                      .t = t};
-	if (store_record(w->st, &r) < 0)
-		printf("# store_record: %s\n", store_error(w->st));
-	svc_row_free(&row);
+	feed_result(w->st, sys, svc, st, c->attempts, t,
+	            st == GL_OK ? "PING OK - RTA = 0.50 ms" : "PING CRITICAL",
+	            st == GL_OK ? "rta=0.5ms;100;200;0 pl=0%" : "pl=100%");
 }
 
 /* After the maintenance: SMTP WARNING for 1000 s (degraded), then
@@ -155,13 +142,15 @@ test_outage(struct world *w)
 	static const char *const two[] = {"NC036: Server down", "NC036: Server back online"};
 	struct notice_view n;
 
-	simulate(w, T0, T0 + 420);
+	simulate(w, T0, T0 + 390);
 	notices_are(w, NULL, 0, "down 300 s at the last pass, not yet past it: nothing yet");
-	simulate(w, T0 + 420, T0 + 450);
+	simulate(w, T0 + 390, T0 + 450);
 	notices_are(w, one, 1, "the next pass posts it");
-	n = notice(w, "down:NC036:1630549890");
-	is_int(n.posted, T0 + 390, "posted when it had lasted flap_min: 02:31:30 + 300 s");
-	is_int(n.starts, T0 + 90, "outage began at the HARD change, 02:31:30");
+	n = notice(w, "down:NC036:1630549860");
+	is_int(n.posted, T0 + 360, "posted when it had lasted flap_min: 02:31:00 + 300 s");
+	is_int(n.starts, T0 + 60,
+	       "outage began at the first failed check (SOFT), 02:31:00, not when it was "
+	       "confirmed HARD at 02:31:30");
 	is_str(n.body,
 	       "Server NC036 has been down since 02:31 UTC. We are looking into it and will "
 	       "post an update here.",
@@ -172,14 +161,14 @@ test_outage(struct world *w)
 	notices_are(w, one, 1, "up 270 s: recovery not yet posted");
 	simulate(w, T0 + 720, T0 + 750);
 	notices_are(w, two, 2, "up 300 s: recovery posted");
-	n = notice(w, "up:NC036:1630549890");
+	n = notice(w, "up:NC036:1630549860");
 	is_str(n.body,
-	       "Server NC036 is back online. It was down for 5 minutes between 02:31 and 02:37 "
+	       "Server NC036 is back online. It was down for 6 minutes between 02:31 and 02:37 "
 	       "UTC.",
-	       "exact duration: 02:31:30 to 02:37:00 is 5 minutes 30 s");
-	ok(n.starts == T0 + 90 && n.ends == T0 + 420, "starts and ends");
+	       "exact duration: 02:31:00 (first failure) to 02:37:00 (first OK) is 6 minutes");
+	ok(n.starts == T0 + 60 && n.ends == T0 + 420, "starts and ends");
 	is_int(n.posted, T0 + 720, "posted when it had been up flap_min: 02:37:00 + 300 s");
-	is_int(n.incident_id, store_notice_by_key(w->st, "down:NC036:1630549890"),
+	is_int(n.incident_id, store_notice_by_key(w->st, "down:NC036:1630549860"),
 	       "recovery joins the down notice's incident");
 	is_int(n.kind, NOTICE_RECOVERY, "kind recovery");
 	notice_view_free(&n);
@@ -247,11 +236,11 @@ test_view(struct world *w)
 	is_int(s->status, SYS_OPERATIONAL, "NC036 operational");
 	is_int(s->ping, PING_UP, "ping up");
 	ok(s->rtt_ms == 0.5, "rtt from the rta perfdata");
-	/* results come at T0 + 30k: down (HARD) 90-420 (330 s), 1050-1110
-	 * (60 s), 1230-1260 (30 s) = 420 s; maintenance 3000-4320 (1320 s);
-	 * the rest of the 5000 s is up */
-	ok(fabs(s->uptime[UPTIME_24H] - (5000.0 - 1320 - 420) / (5000.0 - 1320)) < 1e-9,
-	   "24h uptime = 3260/3680 (got %.6f)", s->uptime[UPTIME_24H]);
+	/* results come at T0 + 30k: down from the first failure to the first
+	 * OK 60-420 (360 s), 1020-1110 (90 s), 1200-1260 (60 s) = 510 s;
+	 * maintenance 3000-4320 (1320 s); the rest of the 5000 s is up */
+	ok(fabs(s->uptime[UPTIME_24H] - (5000.0 - 1320 - 510) / (5000.0 - 1320)) < 1e-9,
+	   "24h uptime = 3170/3680 (got %.6f)", s->uptime[UPTIME_24H]);
 	ok(s->maint_seconds[UPTIME_24H] == 1320.0, "maintenance seconds 1320");
 	ok(s->uptime[UPTIME_90D] == s->uptime[UPTIME_24H],
 	   "90 d equals 24 h with 5000 s of data");
@@ -284,23 +273,25 @@ test_degraded(struct world *w)
 
 	/* results on the same 30 s grid as before 02:30 + 5000 s */
 	simulate(w, T0 + 5010, T0 + 6330);
-	notices_are(w, six, 4, "SMTP WARNING (HARD 04:10:30) for 270 s: nothing yet");
+	notices_are(w, six, 4,
+	            "SMTP WARNING (from 04:10:00) for 300 s at the last pass: nothing yet");
 	simulate(w, T0 + 6330, T0 + 7330);
 	notices_are(w, six, 6, "a WARNING is degraded service, and then back to normal");
-	n = notice(w, "down:NC036:1630555830");
+	n = notice(w, "down:NC036:1630555800");
 	is_str(n.body,
 	       "Server NC036 is up and its services are working, but SMTP has reported a "
 	       "warning since 04:10 UTC (degraded performance). We will post an update here "
 	       "if it gets worse.",
 	       "degraded: no disruption, no investigating");
-	ok(n.kind == NOTICE_DISRUPTION && n.state == INC_IDENTIFIED && n.posted == T0 + 6330,
-	   "degraded: minor impact, identified, posted 300 s after the HARD WARNING");
+	ok(n.kind == NOTICE_DISRUPTION && n.state == INC_IDENTIFIED && n.posted == T0 + 6300 &&
+	           n.impact == IMPACT_DEGRADED,
+	   "degraded: degraded impact, identified, posted 300 s after the first WARNING");
 	ok(n.ntags == 1 && strcmp(n.tags[0], "degraded performance") == 0, "degraded: tag");
 	notice_view_free(&n);
-	n = notice(w, "up:NC036:1630555830");
+	n = notice(w, "up:NC036:1630555800");
 	is_str(n.body,
 	       "All services on Server NC036 are working normally again. They were degraded "
-	       "for 16 minutes between 04:10 and 04:27 UTC.",
+	       "for 17 minutes between 04:10 and 04:27 UTC.",
 	       "back to normal: how long it was degraded");
 	is_int(n.posted, T0 + 7320, "posted 300 s after the WARNING ended (04:27:00)");
 	notice_view_free(&n);
@@ -320,29 +311,32 @@ test_escalation(struct world *w)
 
 	simulate(w, T0 + 7350, T0 + 9700);
 	notices_are(w, ten, 9, "a disruption that escalates to the host down");
-	first = store_notice_by_key(w->st, "down:NC036:1630557840");
-	n = notice(w, "down:NC036:1630557840");
+	first = store_notice_by_key(w->st, "down:NC036:1630557810");
+	n = notice(w, "down:NC036:1630557810");
 	is_str(n.body,
-	       "Server NC036 is up, but SMTP has been failing since 04:44 UTC. We are looking "
+	       "Server NC036 is up, but SMTP has been failing since 04:43 UTC. We are looking "
 	       "into it and will post an update here.",
 	       "disruption body");
-	ok(n.kind == NOTICE_DISRUPTION && n.state == INC_INVESTIGATING && n.posted == T0 + 8340,
-	   "disruption: investigating, posted 300 s after the HARD CRITICAL");
+	ok(n.kind == NOTICE_DISRUPTION && n.state == INC_INVESTIGATING &&
+	           n.posted == T0 + 8310 && n.impact == IMPACT_PARTIAL,
+	   "disruption: investigating, partial, posted 300 s after the first CRITICAL");
 	notice_view_free(&n);
-	n = notice(w, "hostdown:NC036:1630557840");
+	n = notice(w, "hostdown:NC036:1630557810");
 	is_str(n.body,
 	       "Server NC036 has been down since 04:50 UTC. We are looking into it and will "
 	       "post an update here.",
 	       "escalation: the host's own down time");
-	ok(n.kind == NOTICE_OUTAGE && n.posted == T0 + 8730 && n.incident_id == first,
-	   "escalation: an outage in the same incident, 300 s after the ping went HARD");
+	ok(n.kind == NOTICE_OUTAGE && n.posted == T0 + 8700 && n.incident_id == first &&
+	           n.impact == IMPACT_MAJOR,
+	   "escalation: a major outage in the same incident, 300 s after the ping first "
+	   "failed");
 	notice_view_free(&n);
-	n = notice(w, "up:NC036:1630557840");
+	n = notice(w, "up:NC036:1630557810");
 	is_str(n.body,
-	       "Server NC036 is back online. It was down for 6 minutes between 04:50 and 04:57 "
+	       "Server NC036 is back online. It was down for 7 minutes between 04:50 and 04:57 "
 	       "UTC.",
 	       "its recovery gives how long the host was down");
-	ok(n.starts == T0 + 8430 && n.ends == T0 + 8820 && n.posted == T0 + 9300 &&
+	ok(n.starts == T0 + 8400 && n.ends == T0 + 8820 && n.posted == T0 + 9300 &&
 	           n.incident_id == first,
 	   "recovery: the host's down span, posted 300 s after all was good");
 	notice_view_free(&n);
@@ -442,13 +436,15 @@ test_invariance(struct world *w1, struct world *w, int every)
 	b = view_fields(w, T0 + 9700);
 	is_str(b, a, "passes every %d s: the same status, since, ping, uptime and day bars",
 	       every);
-	/* SMTP back to OK at T0 + 9000. Over the 9700 s: down (HARD) 90-420,
-	 * 1050-1110, 1230-1260 and 8430-8820 = 810 s; the window 3000-4320
-	 * (1320 s) is left out: up 9700 - 1320 - 810 = 7570 of 8380 */
-	const char *want = "NC036 operational since 1630558800 ping up up 0.903341288783/1320 ";
-	ok(strncmp(a, want, strlen(want)) == 0 && fabs(7570.0 / 8380 - 0.903341288783) < 1e-12,
-	   "NC036 operational since SMTP recovered at T0 + 9000, uptime 7570/8380, 1320 s "
-	   "maintenance");
+	/* SMTP back to OK at T0 + 9000. Over the 9700 s: a major outage
+	 * 60-420, 1020-1110, 1200-1260 and 8400-8820 = 930 s; SMTP alone
+	 * CRITICAL (partial) 8010-8400 and 8820-9000 = 570 s, counting 171 s;
+	 * the window 3000-4320 (1320 s) is left out: 1 - 1101/8380 */
+	const char *want = "NC036 operational since 1630558800 ping up up 0.86861575179/1320 ";
+	ok(strncmp(a, want, strlen(want)) == 0 && fabs(7279.0 / 8380 - 0.86861575179) < 1e-12,
+	   "NC036 operational since SMTP recovered at T0 + 9000, uptime 7279/8380, 1320 s "
+	   "maintenance (got %.40s)",
+	   a + strlen("NC036 operational since 1630558800 ping up up "));
 	free(a);
 	free(b);
 }
@@ -532,11 +528,11 @@ test_down_at_due(struct world *every, struct world *once)
 	n = notice(once, "maint-underway:1");
 	is_int(n.posted, T0 + 1410, "underway dated when the late window was scheduled");
 	notice_view_free(&n);
-	n = notice(every, "down:NC036:1630549890");
-	ok(n.kind == NOTICE_OUTAGE && n.posted == T0 + 390 && n.starts == T0 + 330,
-	   "Server down, since the ping went HARD, dated flap_min after SMTP did");
+	n = notice(every, "down:NC036:1630549860");
+	ok(n.kind == NOTICE_OUTAGE && n.posted == T0 + 360 && n.starts == T0 + 300,
+	   "Server down, since the ping's first failure, dated flap_min after SMTP's");
 	notice_view_free(&n);
-	n = notice(every, "up:NC036:1630549890");
+	n = notice(every, "up:NC036:1630549860");
 	is_str(n.body,
 	       "Server NC036 is back online. It was down for 2 minutes between 02:35 and 02:37 "
 	       "UTC.",
@@ -561,16 +557,17 @@ test_many(struct world *w)
 	simulate(w, T0, T0 + 300 * 1200);
 	if (derive_update(w->st, &w->cfg, T0 + 300 * 1200, err, sizeof err) != 0)
 		printf("# derive_update: %s\n", err);
-	is_int(store_notice_by_key(w->st, "up:NC036:1630908720") > 0, 1,
+	is_int(store_notice_by_key(w->st, "up:NC036:1630908600") > 0, 1,
 	       "the 300th outage's recovery is posted");
-	n = notice(w, "up:NC036:1630908720");
+	n = notice(w, "up:NC036:1630908600");
 	is_str(n.body,
-	       "Server NC036 is back online. It was down for 8 minutes between 06:12 and 06:20 "
+	       "Server NC036 is back online. It was down for 10 minutes between 06:10 and "
+	       "06:20 "
 	       "UTC.",
 	       "and says how long the host was down");
 	notice_view_free(&n);
-	n = notice(w, "down:NC036:1630908720");
-	is_int(n.posted, 1630908720 + 300, "the 300th outage's first notice");
+	n = notice(w, "down:NC036:1630908600");
+	is_int(n.posted, 1630908600 + 300, "the 300th outage's first notice");
 	notice_view_free(&n);
 }
 
@@ -597,7 +594,7 @@ test_stale(struct world *w)
 	struct system_view *s;
 	char err[256];
 
-	/* ping HARD CRITICAL 630-900 (attempts 2, SOFT at 600), last at 1170 */
+	/* ping CRITICAL 600-900 (SOFT at 600, HARD at 630), last at 1170 */
 	for (time_t t = T0; t < T0 + 1200; t += 30)
 		feed(w, "NC036", "PING", t - T0 >= 600 && t - T0 < 900 ? GL_CRITICAL : GL_OK,
 		     t);
@@ -616,16 +613,16 @@ test_stale(struct world *w)
 	s = nc036_at(w, T0 + 3000, &v);
 	ok(s && s->status == SYS_UNKNOWN && s->status_since == T0 + 1300,
 	   "SMTP still reporting does not make it known: the ping decides");
-	/* up 0-630 and 900-1300, down 630-900, no data after */
-	ok(s && fabs(s->uptime[UPTIME_24H] - 1030.0 / 1300) < 1e-12 &&
+	/* up 0-600 and 900-1300, down 600-900, no data after */
+	ok(s && fabs(s->uptime[UPTIME_24H] - 1000.0 / 1300) < 1e-12 &&
 	           s->maint_seconds[UPTIME_24H] == 0,
-	   "uptime 1030/1300: the stale 1700 s are no data (got %.9f)",
+	   "uptime 1000/1300: the stale 1700 s are no data (got %.9f)",
 	   s ? s->uptime[UPTIME_24H] : 0);
 	ok(s && s->ndaily == 90 && s->daily_uptime[89] == s->uptime[UPTIME_24H],
 	   "today's bar says the same");
 	site_view_free(&v);
 	s = nc036_at(w, T0 + 4900, &v);
-	ok(s && fabs(s->uptime[UPTIME_24H] - 1030.0 / 1300) < 1e-12,
+	ok(s && fabs(s->uptime[UPTIME_24H] - 1000.0 / 1300) < 1e-12,
 	   "more silence changes nothing");
 	site_view_free(&v);
 	for (time_t t = T0 + 5000; t < T0 + 5300; t += 30) {
@@ -633,9 +630,9 @@ test_stale(struct world *w)
 		feed(w, "NC036", "SMTP", GL_OK, t);
 	}
 	s = nc036_at(w, T0 + 5290, &v);
-	ok(s && s->status == SYS_OPERATIONAL && s->status_since == T0 + 5000 &&
-	           fabs(s->uptime[UPTIME_24H] - 1320.0 / 1590) < 1e-12,
-	   "results again: operational since the first, uptime 1320/1590");
+	ok(s && s->status == SYS_OPERATIONAL && s->status_since == T0 + 900 &&
+	           fabs(s->uptime[UPTIME_24H] - 1290.0 / 1590) < 1e-12,
+	   "results again: operational since 900, as before the gap; uptime 1290/1590");
 	site_view_free(&v);
 	if (derive_update(w->st, &w->cfg, T0 + 5290, err, sizeof err) != 0)
 		printf("# derive_update: %s\n", err);

@@ -89,14 +89,18 @@ test_results(struct store *s)
 	is_str(row.perfdata, "time=0.01s", "perfdata kept");
 	svc_row_free(&row);
 	is_int(result(s, "SMTP", GL_CRITICAL, true, T0 + 180), 1, "HARD CRITICAL is a change");
+	is_int(store_get_service(s, "NC036", "SMTP", &row), 1, "service row read");
+	is_int(row.st.hard_since, T0 + 120, "the HARD problem's since is its first failure");
+	svc_row_free(&row);
 	is_int(result(s, "SMTP", GL_OK, true, T0 + 300), 1, "recovery is a change");
 	is_int(store_svc_intervals(s, "NC036", "SMTP", 0, &iv, &n), 0,
 	       "service intervals read");
 	is_int(n, 3, "three HARD intervals");
-	ok(n == 3 && iv[0].status == GL_OK && iv[0].start == T0 && iv[0].end == T0 + 180,
-	   "OK from T0 to T0+180");
-	ok(n == 3 && iv[1].status == GL_CRITICAL && iv[1].end == T0 + 300,
-	   "CRITICAL to T0+300");
+	ok(n == 3 && iv[0].status == GL_OK && iv[0].start == T0 && iv[0].end == T0 + 120,
+	   "OK from T0 to T0+120, when the first failed check came");
+	ok(n == 3 && iv[1].status == GL_CRITICAL && iv[1].start == T0 + 120 &&
+	           iv[1].end == T0 + 300,
+	   "CRITICAL from the SOFT attempt at T0+120 (not the HARD one at T0+180) to T0+300");
 	ok(n == 3 && iv[2].end == 0, "the last one is open");
 	free(iv);
 	is_int(store_prune(s, T0 + 150), 0, "prune");
@@ -227,14 +231,20 @@ test_migration(void)
 	sqlite3_exec(db,
 	             "CREATE TABLE sys_intervals (id INTEGER PRIMARY KEY, system TEXT NOT NULL,"
 	             " status INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER);"
-	             "ALTER TABLE downtimes DROP COLUMN title; PRAGMA user_version = 1",
+	             "ALTER TABLE downtimes DROP COLUMN title;"
+	             "ALTER TABLE notices DROP COLUMN impact;"
+	             "ALTER TABLE notices DROP COLUMN affected; DROP TABLE ingest_pos;"
+	             " DROP TABLE ingest_windows; DROP TABLE ingest_systems;"
+	             " DROP TABLE ingest_checks; DROP INDEX svc_intervals_open;"
+	             " PRAGMA user_version = 1",
 	             NULL, NULL, NULL);
 	sqlite3_close(db);
 	v = pragma("PRAGMA user_version");
 	is_str(v, "1", "database set back to version 1");
 	free(v);
 	ok(store_open(path, false, &s, err, sizeof err) == 0, "a version 1 database opens");
-	is_int(store_schema_version(s), 3, "and is migrated to version 3");
+	is_int(store_schema_version(s), STORE_SCHEMA_VERSION,
+	       "and is migrated to the current version");
 	v = pragma("SELECT count(*) FROM sqlite_master WHERE name = 'sys_intervals'");
 	is_str(v, "0", "the system status intervals no passes write any more are dropped");
 	free(v);
@@ -250,14 +260,15 @@ test_versions(void)
 {
 	sqlite3 *db;
 	struct store *s;
-	char err[256] = "";
+	char err[256] = "", want[80];
 
+	snprintf(want, sizeof want, "schema version 99 is newer than this glance (%d)",
+	         STORE_SCHEMA_VERSION);
 	sqlite3_open(path, &db);
 	sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
 	sqlite3_close(db);
 	ok(store_open(path, false, &s, err, sizeof err) == -1, "a newer schema is refused");
-	ok(strstr(err, "schema version 99 is newer than this glance (3)") != NULL,
-	   "and says why: %s", err);
+	ok(strstr(err, want) != NULL, "and says why: %s", err);
 }
 
 int

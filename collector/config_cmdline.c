@@ -1,4 +1,6 @@
-/* Command lines split without a shell (config.h documents the rules). */
+/* The config's command lines, split without a shell (config.h documents
+ * the rules): part of the config stage, which hands the scheduler argv
+ * arrays ready for execve. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

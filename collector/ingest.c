@@ -1,0 +1,317 @@
+/* The engine adapters' shared half (ingest.h): warnings, results for
+ * configured checks, and downtimes as maintenance windows. */
+#include "ingest.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "strbuf.h"
+
+/* Windows that ended more than this long ago are not matched again: an
+ * engine forgets a downtime once it is over. */
+#define INGEST_WINDOW_MEMORY (30L * 86400)
+/* Nagios runs a downtime's start event up to a second before its start
+ * time (observed: scheduled for :49, STARTED logged at :48). */
+#define INGEST_EARLY 2
+
+void
+ingest_warn(struct ingest_log *l, const char *file, long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (l->warnings++ >= l->max)
+		return;
+	if (line > 0)
+		fprintf(stderr, "glance: %s:%ld: ", file, line);
+	else
+		fprintf(stderr, "glance: %s: ", file);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (l->warnings == l->max)
+		fprintf(stderr, "glance: further warnings are only counted\n");
+}
+
+int
+ingest_begin(struct ingest_ctx *c)
+{
+	return store_iwin_list(c->st, c->source, c->now - INGEST_WINDOW_MEMORY, &c->open,
+	                       &c->nopen);
+}
+
+void
+ingest_end(struct ingest_ctx *c)
+{
+	iwins_free(c->open, c->nopen);
+	c->open = NULL;
+	c->nopen = 0;
+	free(c->index);
+	c->index = NULL;
+	c->index_cap = c->index_n = 0;
+	c->index_base = NULL;
+}
+
+/* FNV-1a over "system\0service". */
+static size_t
+check_hash(const char *system, const char *service)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (const char *p = system; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h *= 1099511628211ULL;
+	for (const char *p = service; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* An open-addressing table of the config's checks, rebuilt whenever the
+ * config gained checks (an Icinga 2 pass adds them as it reads). */
+static void
+index_build(struct ingest_ctx *c)
+{
+	const struct config *cfg = c->cfg;
+
+	free(c->index);
+	c->index_cap = 16;
+	while (c->index_cap < cfg->nchecks * 2)
+		c->index_cap *= 2;
+	c->index = xcalloc(c->index_cap, sizeof *c->index);
+	for (size_t i = 0; i < cfg->nchecks; i++) {
+		const struct cfg_check *k = &cfg->checks[i];
+		size_t j = check_hash(k->system, k->service) & (c->index_cap - 1);
+		while (c->index[j] != NULL)
+			j = (j + 1) & (c->index_cap - 1);
+		c->index[j] = k;
+	}
+	c->index_n = cfg->nchecks;
+	c->index_base = cfg->checks;
+}
+
+static const struct cfg_check *
+index_find(struct ingest_ctx *c, const char *system, const char *service)
+{
+	size_t j;
+
+	if (c->index == NULL || c->index_n != c->cfg->nchecks ||
+	    c->index_base != c->cfg->checks)
+		index_build(c);
+	for (j = check_hash(system, service) & (c->index_cap - 1); c->index[j] != NULL;
+	     j = (j + 1) & (c->index_cap - 1))
+		if (strcmp(c->index[j]->system, system) == 0 &&
+		    strcmp(c->index[j]->service, service) == 0)
+			return c->index[j];
+	return NULL;
+}
+
+enum gl_state
+ingest_host_state(int core_state)
+{
+	return core_state == 0 ? GL_OK : GL_CRITICAL;
+}
+
+int
+ingest_result(struct ingest_ctx *c, const struct gl_result *r)
+{
+	if (index_find(c, r->system, r->service) == NULL)
+		return 0;
+	c->results++;
+	return store_record(c->st, r) < 0 ? -1 : 0;
+}
+
+struct ingest_window *
+ingest_window_find(struct ingest_ctx *c, const struct ingest_window_args *a)
+{
+	bool by_id = a->ext_id != NULL && *a->ext_id != '\0';
+
+	for (size_t i = 0; by_id && i < c->nopen; i++)
+		if (strcmp(c->open[i].ext_id, a->ext_id) == 0 &&
+		    strcmp(c->open[i].host, a->host) == 0)
+			return &c->open[i];
+	/* not linked to an id yet: the log's SCHEDULE line carries none */
+	for (size_t i = 0; i < c->nopen; i++) {
+		struct ingest_window *w = &c->open[i];
+		if (strcmp(w->host, a->host) == 0 && w->start == a->start && w->end == a->end &&
+		    strcmp(w->comment, a->comment ? a->comment : "") == 0 &&
+		    (!by_id || *w->ext_id == '\0'))
+			return w;
+	}
+	return NULL;
+}
+
+static int
+window_add(struct ingest_ctx *c, const struct cfg_system *sys,
+           const struct ingest_window_args *a, struct ingest_window **out)
+{
+	struct downtime d = {.system = (char *)a->host,
+	                     .start = a->start,
+	                     .end = a->fixed ? a->end : a->start + a->duration,
+	                     .reason = (char *)(a->comment ? a->comment : ""),
+	                     .created = a->entry ? a->entry : a->start,
+	                     .title = (char *)""};
+	struct ingest_window w = {.host = (char *)a->host,
+	                          .ext_id = (char *)(a->ext_id ? a->ext_id : ""),
+	                          .start = a->start,
+	                          .end = a->end,
+	                          .comment = d.reason,
+	                          .fixed = a->fixed,
+	                          .duration = a->duration,
+	                          .entry = d.created};
+
+	/* a flexible window shows its scheduled length from its earliest
+	 * start until it is triggered; its real start moves it then */
+	if (d.end > a->end || d.end <= d.start)
+		d.end = a->end;
+	if ((d.id = store_downtime_add(c->st, &d)) < 0 ||
+	    maint_post_scheduled(c->st, sys, &d, d.created) < 0)
+		return -1;
+	w.downtime = d.id;
+	if (store_iwin_add(c->st, c->source, &w) != 0)
+		return -1;
+	c->open = xrealloc(c->open, (c->nopen + 1) * sizeof *c->open);
+	c->open[c->nopen] = w;
+	c->open[c->nopen].host = xstrdup(w.host);
+	c->open[c->nopen].ext_id = xstrdup(w.ext_id);
+	c->open[c->nopen].comment = xstrdup(w.comment);
+	*out = &c->open[c->nopen++];
+	c->windows++;
+	return 0;
+}
+
+int
+ingest_window_schedule(struct ingest_ctx *c, const struct ingest_window_args *a,
+                       struct ingest_window **out)
+{
+	const struct cfg_system *sys = config_system(c->cfg, a->host);
+	struct ingest_window *w = ingest_window_find(c, a);
+
+	*out = w;
+	if (w != NULL) {
+		if (a->ext_id == NULL || *a->ext_id == '\0' || *w->ext_id != '\0')
+			return 0;
+		free(w->ext_id);
+		w->ext_id = xstrdup(a->ext_id);
+		return store_iwin_set(c->st, w);
+	}
+	if (sys == NULL || a->end <= a->start)
+		return 0;
+	return window_add(c, sys, a, out);
+}
+
+int
+ingest_window_begin(struct ingest_ctx *c, struct ingest_window *w, time_t t)
+{
+	time_t end = w->fixed ? w->end : t + w->duration;
+
+	if (w->state != IW_SCHEDULED)
+		return 0;
+	w->state = IW_IN_EFFECT;
+	if (end <= t)
+		end = t + 1;
+	return store_downtime_set_window(c->st, w->downtime, t, end) != 0 ||
+	                       store_iwin_set(c->st, w) != 0
+	               ? -1
+	               : 0;
+}
+
+int
+ingest_window_started(struct ingest_ctx *c, const char *host, time_t t)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < c->nopen; i++) {
+		struct ingest_window *w = &c->open[i];
+		if (w->state == IW_SCHEDULED && w->fixed && strcmp(w->host, host) == 0 &&
+		    w->start <= t + INGEST_EARLY && t < w->end) {
+			if (ingest_window_begin(c, w, t) != 0)
+				return -1;
+			any = true;
+		}
+	}
+	/* a flexible downtime starts when its host goes down in its window */
+	for (size_t i = 0; !any && i < c->nopen; i++) {
+		struct ingest_window *w = &c->open[i];
+		if (w->state == IW_SCHEDULED && !w->fixed && strcmp(w->host, host) == 0 &&
+		    w->start <= t && t <= w->end)
+			return ingest_window_begin(c, w, t);
+	}
+	return 0;
+}
+
+int
+ingest_window_end(struct ingest_ctx *c, struct ingest_window *w, time_t t)
+{
+	if (w->state == IW_DONE)
+		return 0;
+	w->state = IW_DONE;
+	return store_downtime_finish(c->st, w->downtime, t, false) != 0 ||
+	                       store_iwin_set(c->st, w) != 0
+	               ? -1
+	               : 0;
+}
+
+int
+ingest_window_stopped(struct ingest_ctx *c, const char *host, time_t t)
+{
+	for (size_t i = 0; i < c->nopen; i++) {
+		struct ingest_window *w = &c->open[i];
+		bool began = w->state == IW_IN_EFFECT ||
+		             (w->state == IW_SCHEDULED && w->fixed && w->start <= t);
+		if (began && strcmp(w->host, host) == 0 && ingest_window_end(c, w, t) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+ingest_window_cancel(struct ingest_ctx *c, struct ingest_window *w, time_t t)
+{
+	struct downtime d;
+	int rc;
+
+	if (w->state != IW_SCHEDULED)
+		return 0;
+	w->state = IW_DONE;
+	if (store_downtime_finish(c->st, w->downtime, t, true) != 0 ||
+	    store_iwin_set(c->st, w) != 0 || store_downtime_get(c->st, w->downtime, &d) <= 0)
+		return -1;
+	rc = maint_post_cancelled(c->st, &d, t) < 0 ? -1 : 0;
+	downtime_free(&d);
+	return rc;
+}
+
+int
+ingest_window_vanished(struct ingest_ctx *c, const int64_t *seen, size_t nseen, time_t t)
+{
+	for (size_t i = 0; i < c->nopen; i++) {
+		struct ingest_window *w = &c->open[i];
+		bool found = false;
+		int rc = 0;
+		for (size_t k = 0; k < nseen && !found; k++)
+			found = seen[k] == w->downtime;
+		if (found || w->state == IW_DONE || w->entry >= t)
+			continue;
+		if (w->end > t)
+			rc = w->state == IW_SCHEDULED ? ingest_window_cancel(c, w, t)
+			                              : ingest_window_end(c, w, t);
+		else
+			rc = ingest_window_end(c, w, w->end);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+ingest_commit(struct ingest_ctx *c, int rc)
+{
+	if (rc == 0 && store_commit(c->st) == 0)
+		return 0;
+	store_rollback(c->st);
+	return -1;
+}
