@@ -708,6 +708,23 @@ dns_expect_parse(const char *text, const ldns_rr_type *types, size_t ntypes,
 		addr_type |= types[i] == LDNS_RR_TYPE_A || types[i] == LDNS_RR_TYPE_AAAA;
 	if (addr_type && expect_cidr(text, e) == 0)
 		return 0;
+	/* What looks like an address must be one: "300.1.1.1" or a bad range
+	 * is a typo, not the name of a CNAME target. */
+	bool numeric = strspn(text, "0123456789.") == strlen(text) || strchr(text, ':') != NULL ||
+		       strchr(text, '/') != NULL;
+	if (addr_type && numeric) {
+		ldns_rr_type fam = strchr(text, ':') ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A;
+		struct strbuf sb = STRBUF_INIT;
+		if (strchr(text, '/') == NULL && dns_rdata_canon(text, fam, &sb, err, errlen) == 0) {
+			e->kind = DNS_EXPECT_RDATA;
+			e->type = fam;
+			e->text = sb_detach(&sb);
+			return 0;
+		}
+		sb_free(&sb);
+		snprintf(err, errlen, "'%s' is not an IPv4 or IPv6 address or range", text);
+		return -1;
+	}
 	for (size_t i = 0; i < ntypes; i++) {
 		struct strbuf sb = STRBUF_INIT;
 		if (dns_rdata_canon(text, types[i], &sb, err, errlen) == 0) {

@@ -270,12 +270,13 @@ test_expect(void)
 			dns_expect_free(&e[j]);
 	}
 	static const char *const bad[] = {"192.0.2.0/33", "192.0.2.0/x", "2001:db8::/129",
-					  "mail example", "300.1.1.1"};
+					  "mail example", "300.1.1.1", "2001:db8::zz", "10.0.0"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct dns_expect e;
 		char err[200] = "";
-		ok(dns_expect_parse(bad[i], addr, 2, &e, err, sizeof err) == -1,
-		   "'%s' is no A/AAAA expectation", bad[i]);
+		/* With CNAME among the types, as check_dns without -q. */
+		ok(dns_expect_parse(bad[i], addr, 3, &e, err, sizeof err) == -1 && err[0] != '\0',
+		   "'%s' is no A/AAAA expectation: %s", bad[i], err);
 	}
 	ldns_rr_list_deep_free(l);
 }
