@@ -762,6 +762,27 @@ cc_long(struct cc *x, struct gl_output *out)
 		output_long(out, "%s", x->dane_line);
 }
 
+/* check_ssl_cert's labels: days_chain_elem1 is the leaf, then each
+ * certificate as served. */
+static void
+cc_perf_elems(struct cc *x, const char *label, struct gl_output *out)
+{
+	char name[128];
+
+	for (int i = 0; x->p->elem_labels && i < sk_X509_num(x->served); i++) {
+		time_t na;
+		if (!cc_time(X509_get0_notAfter(sk_X509_value(x->served, i)), &na))
+			continue;
+		snprintf(name, sizeof name, "%s%sdays_chain_elem%d", label ? label : "",
+		         label ? "_" : "", i + 1);
+		perfdata_append(&out->perf,
+		                &(struct pd_item){.label = name,
+		                                  .value = (double)cert_days_left(x->now, na),
+		                                  .warn = &x->p->days.warn,
+		                                  .crit = &x->p->days.crit});
+	}
+}
+
 static void
 cc_perf(struct cc *x, const char *label, struct gl_output *out)
 {
@@ -776,6 +797,7 @@ cc_perf(struct cc *x, const char *label, struct gl_output *out)
 	perfdata_append(&out->perf,
 	                &(struct pd_item){
 	                        .label = name, .value = (double)days, .warn = rw, .crit = rc});
+	cc_perf_elems(x, label, out);
 	if (!x->p->check_chain || x->min_days == LONG_MAX)
 		return;
 	snprintf(name, sizeof name, "%s%sdays_chain", label ? label : "", label ? "_" : "");
@@ -798,7 +820,7 @@ cc_summary(struct cc *x, struct gl_output *out)
 		na = 0;
 	cert_format_date(na, d, sizeof d);
 	if (x->problems.len > 0)
-		output_summary(out, "%s; ", sb_str(&x->problems));
+		output_summary(out, "%s / ", sb_str(&x->problems));
 	long days = cert_days_left(x->now, na);
 	if (x->now >= na)
 		output_summary(out, "%s, issuer %s, expired %s", n, in, d);

@@ -18,7 +18,8 @@
  *   "CN=mail.example.test, issuer CN=Example CA, expires 2026-12-24 (30 days)"
  * preceded by the reasons of any problem ("certificate expired 3 days ago
  * (2026-11-22), ..."), one long-output line per chain certificate, and the
- * perfdata items days and (with check_chain) days_chain. The caller writes
+ * perfdata items days, (with check_chain) days_chain and (with elem_labels)
+ * days_chain_elem1..N, one per served certificate. The caller writes
  * the "host: " in front. */
 #ifndef GLANCE_CERTCHECK_H
 #define GLANCE_CERTCHECK_H
@@ -57,6 +58,8 @@ enum cert_ocsp {
 struct cert_policy {
 	struct thresholds days; /* on whole days left (leaf), e.g. "30:" */
 	bool check_chain;    /* apply warn/crit to every chain certificate */
+	bool elem_labels;    /* also days_chain_elemN per served certificate,
+	                      * check_ssl_cert's labels (leaf is elem1) */
 	bool verify;         /* the chain must verify to a trusted root */
 	bool check_host;     /* the name must match the leaf (RFC 6125) */
 	const char *ca_file; /* trust anchors; NULL: the system store; read

@@ -176,8 +176,12 @@ disk_used_level(const struct disk_limits *l, bool critical, const struct disk_us
 	bool have = false;
 
 	if (abs->set) {
+		/* disk_space_alerts() counts free space in whole units: it alerts
+		 * once avail < (floor(v) + 1) units, so "-u GB -c 0" alerts below
+		 * 1 GB free. The root reserve is used space that avail lacks. */
 		double mult = (double)(abs->mult ? abs->mult : l->unit);
-		*level = total - abs->value * mult;
+		double reserve = u->free > u->avail ? (double)(u->free - u->avail) : 0;
+		*level = total - reserve - (floor(abs->value) + 1) * mult;
 		have = true;
 	}
 	if (pct->set) {

@@ -1,6 +1,7 @@
 #include "dns.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -624,7 +625,7 @@ dns_answer_match(const ldns_rr_list *answer, ldns_rr_type type, const char *cons
 		sep = ", ";
 		match = false;
 	}
-	sep = match ? "unexpected " : "; unexpected ";
+	sep = match ? "unexpected " : " and unexpected ";
 	for (size_t i = 0; i < got_n; i++) {
 		if (texts_contain((char *const *)expected, n, got[i]))
 			continue;
@@ -633,6 +634,214 @@ dns_answer_match(const ldns_rr_list *answer, ldns_rr_type type, const char *cons
 		match = false;
 	}
 	texts_free(got, got_n);
+	return match;
+}
+
+/* ---- expected answers (check_dns -a) ------------------------------ */
+
+/* "ADDR/LEN" of either family; -1 when text is not one. */
+static int
+expect_cidr(const char *text, struct dns_expect *e)
+{
+	char addr[INET6_ADDRSTRLEN + 1], *end;
+	const char *slash = strchr(text, '/');
+
+	if (slash == NULL || (size_t)(slash - text) >= sizeof addr || slash[1] == '\0')
+		return -1;
+	memcpy(addr, text, (size_t)(slash - text));
+	addr[slash - text] = '\0';
+	e->family = inet_pton(AF_INET, addr, e->net) == 1    ? AF_INET
+		    : inet_pton(AF_INET6, addr, e->net) == 1 ? AF_INET6
+							     : 0;
+	errno = 0;
+	unsigned long len = strtoul(slash + 1, &end, 10);
+	if (e->family == 0 || *end != '\0' || errno != 0 || !isdigit((unsigned char)slash[1]) ||
+	    len > (e->family == AF_INET ? 32u : 128u))
+		return -1;
+	e->prefix = (unsigned)len;
+	e->kind = DNS_EXPECT_CIDR;
+	e->text = xstrdup(text);
+	return 0;
+}
+
+/* The first domain name in rr's rdata, or NULL. */
+static const ldns_rdf *
+rr_first_dname(const ldns_rr *rr)
+{
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++)
+		if (ldns_rdf_get_type(ldns_rr_rdf(rr, i)) == LDNS_RDF_TYPE_DNAME)
+			return ldns_rr_rdf(rr, i);
+	return NULL;
+}
+
+/* A host name as the target of a type whose rdata holds a name. */
+static int
+expect_target(const char *text, const ldns_rr_type *types, size_t ntypes, struct dns_expect *e)
+{
+	bool has_name = false;
+	ldns_rdf *d = NULL;
+
+	for (size_t i = 0; i < ntypes; i++) {
+		const ldns_rr_descriptor *desc = ldns_rr_descript(types[i]);
+		for (size_t f = 0; desc != NULL && f < ldns_rr_descriptor_maximum(desc); f++)
+			has_name |= ldns_rr_descriptor_field_type(desc, f) == LDNS_RDF_TYPE_DNAME;
+	}
+	if (!has_name || strchr(text, ' ') != NULL || ldns_str2rdf_dname(&d, text) != LDNS_STATUS_OK)
+		return -1;
+	char *s = ldns_rdf2str(d);
+	ldns_rdf_deep_free(d);
+	if (s == NULL)
+		return -1;
+	e->kind = DNS_EXPECT_TARGET;
+	e->text = s;
+	return 0;
+}
+
+int
+dns_expect_parse(const char *text, const ldns_rr_type *types, size_t ntypes,
+		 struct dns_expect *e, char *err, size_t errlen)
+{
+	bool addr_type = false;
+
+	memset(e, 0, sizeof *e);
+	for (size_t i = 0; i < ntypes; i++)
+		addr_type |= types[i] == LDNS_RR_TYPE_A || types[i] == LDNS_RR_TYPE_AAAA;
+	if (addr_type && expect_cidr(text, e) == 0)
+		return 0;
+	/* What looks like an address must be one: "300.1.1.1" or a bad range
+	 * is a typo, not the name of a CNAME target. */
+	bool numeric = strspn(text, "0123456789.") == strlen(text) || strchr(text, ':') != NULL ||
+		       strchr(text, '/') != NULL;
+	if (addr_type && numeric) {
+		ldns_rr_type fam = strchr(text, ':') ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A;
+		struct strbuf sb = STRBUF_INIT;
+		if (strchr(text, '/') == NULL && dns_rdata_canon(text, fam, &sb, err, errlen) == 0) {
+			e->kind = DNS_EXPECT_RDATA;
+			e->type = fam;
+			e->text = sb_detach(&sb);
+			return 0;
+		}
+		sb_free(&sb);
+		snprintf(err, errlen, "'%s' is not an IPv4 or IPv6 address or range", text);
+		return -1;
+	}
+	for (size_t i = 0; i < ntypes; i++) {
+		struct strbuf sb = STRBUF_INIT;
+		if (dns_rdata_canon(text, types[i], &sb, err, errlen) == 0) {
+			e->kind = DNS_EXPECT_RDATA;
+			e->type = types[i];
+			e->text = sb.buf ? sb_detach(&sb) : xstrdup("");
+			return 0;
+		}
+		sb_free(&sb);
+	}
+	return expect_target(text, types, ntypes, e);
+}
+
+void
+dns_expect_free(struct dns_expect *e)
+{
+	free(e->text);
+	e->text = NULL;
+}
+
+static bool
+cidr_contains(const struct dns_expect *e, const ldns_rr *rr)
+{
+	const ldns_rdf *rd = ldns_rr_rdf(rr, 0);
+	size_t alen = e->family == AF_INET ? 4 : 16;
+	ldns_rr_type want = e->family == AF_INET ? LDNS_RR_TYPE_A : LDNS_RR_TYPE_AAAA;
+
+	if (ldns_rr_get_type(rr) != want || rd == NULL || ldns_rdf_size(rd) != alen)
+		return false;
+	const unsigned char *a = ldns_rdf_data(rd);
+	unsigned full = e->prefix / 8, bits = e->prefix % 8;
+	if (memcmp(a, e->net, full) != 0)
+		return false;
+	unsigned char mask = (unsigned char)(0xff << (8 - bits));
+	return bits == 0 || (a[full] & mask) == (e->net[full] & mask);
+}
+
+static bool
+expect_matches(const struct dns_expect *e, const ldns_rr *rr, const char *rdata)
+{
+	switch (e->kind) {
+	case DNS_EXPECT_CIDR:
+		return cidr_contains(e, rr);
+	case DNS_EXPECT_RDATA:
+		return ldns_rr_get_type(rr) == e->type && strcasecmp(rdata, e->text) == 0;
+	case DNS_EXPECT_TARGET: {
+		char *t = rr_first_dname(rr) ? ldns_rdf2str(rr_first_dname(rr)) : NULL;
+		bool m = t != NULL && strcasecmp(t, e->text) == 0;
+		free(t);
+		return m;
+	}
+	}
+	return false;
+}
+
+static bool
+type_listed(ldns_rr_type t, const ldns_rr_type *types, size_t ntypes)
+{
+	for (size_t i = 0; i < ntypes; i++)
+		if (types[i] == t)
+			return true;
+	return false;
+}
+
+/* Sets used[] for each expectation some RR matched; returns how many RRs
+ * of the types no expectation matched, listing them in stray. */
+static size_t
+expect_scan(const ldns_rr_list *answer, const ldns_rr_type *types, size_t ntypes,
+	    const struct dns_expect *e, size_t n, bool *used, struct strbuf *stray)
+{
+	size_t count = answer ? ldns_rr_list_rr_count(answer) : 0, unmatched = 0;
+
+	for (size_t i = 0; i < count; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(answer, i);
+		if (!type_listed(ldns_rr_get_type(rr), types, ntypes))
+			continue;
+		struct strbuf rd = STRBUF_INIT;
+		bool hit = false;
+		dns_rdata_format(&rd, rr);
+		for (size_t j = 0; j < n; j++)
+			if (expect_matches(&e[j], rr, sb_str(&rd)))
+				hit = used[j] = true;
+		/* A CNAME in the answer to another type is the way there, not an
+		 * answer (RFC 1034 section 3.6.2): it may match, never stray. */
+		bool chain = ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME && types[0] != LDNS_RR_TYPE_CNAME;
+		if (!hit && !chain)
+			sb_appendf(stray, "%s%s", unmatched++ ? ", " : "", sb_str(&rd));
+		sb_free(&rd);
+	}
+	return unmatched;
+}
+
+bool
+dns_expect_check(const ldns_rr_list *answer, const ldns_rr_type *types, size_t ntypes,
+		 const struct dns_expect *e, size_t n, bool all, struct strbuf *diff)
+{
+	bool *used = xcalloc(n + 1, sizeof *used);
+	struct strbuf stray = STRBUF_INIT, missing = STRBUF_INIT;
+	size_t unmatched = expect_scan(answer, types, ntypes, e, n, used, &stray);
+	size_t nmissing = 0, nused = 0;
+
+	for (size_t j = 0; j < n; j++) {
+		nused += used[j];
+		if (!used[j])
+			sb_appendf(&missing, "%s%s", nmissing++ ? ", " : "", e[j].text ? e[j].text : "");
+	}
+	bool match = all ? nmissing == 0 && unmatched == 0 : nused > 0;
+	if (!match && (all || nused == 0)) {
+		if (nmissing > 0)
+			sb_appendf(diff, "%s %s", all ? "missing" : "expected", sb_str(&missing));
+		if (unmatched > 0)
+			sb_appendf(diff, "%s%s %s", nmissing ? " and " : "",
+				   all ? "unexpected" : "got", sb_str(&stray));
+	}
+	sb_free(&stray);
+	sb_free(&missing);
+	free(used);
 	return match;
 }
 

@@ -119,6 +119,35 @@ int dns_rdata_canon(const char *text, ldns_rr_type type, struct strbuf *out, cha
 bool dns_answer_match(const ldns_rr_list *answer, ldns_rr_type type,
 		      const char *const *expected, size_t n, struct strbuf *diff);
 
+/* One expected answer, as check_dns -a takes it: rdata of one of the
+ * query's types ("192.0.2.2", "10 mail.example.test."), an address range
+ * ("192.0.2.0/24", "2001:db8::/32"), or a host name that stands for the
+ * first domain name in the record (an MX or SRV target, NS, CNAME, PTR):
+ * "mail.example.test" matches "10 mail.example.test." at any preference. */
+enum dns_expect_kind { DNS_EXPECT_RDATA, DNS_EXPECT_CIDR, DNS_EXPECT_TARGET };
+struct dns_expect {
+	enum dns_expect_kind kind;
+	ldns_rr_type type;      /* RDATA: the type it parsed as */
+	char *text;             /* canonical rdata, or the target with its final dot */
+	int family;             /* CIDR: AF_INET or AF_INET6 */
+	unsigned char net[16];
+	unsigned prefix;
+};
+
+/* Reads text as an expectation for a query of the ntypes types (A and
+ * AAAA both when no type was asked for). -1 with a reason when it is
+ * none of the three forms. */
+int dns_expect_parse(const char *text, const ldns_rr_type *types, size_t ntypes,
+		     struct dns_expect *e, char *err, size_t errlen);
+void dns_expect_free(struct dns_expect *e);
+
+/* Judges the answer's RRs of the ntypes types against n expectations.
+ * any: true when some RR matches some expectation (check_dns's default).
+ * all: every RR is matched by an expectation and every expectation
+ * matches an RR (check_dns -L). On a mismatch diff says which. */
+bool dns_expect_check(const ldns_rr_list *answer, const ldns_rr_type *types, size_t ntypes,
+		      const struct dns_expect *e, size_t n, bool all, struct strbuf *diff);
+
 /* The DNS name for an IPv4 or IPv6 address under zone: "2.0.0.127.zen.example"
  * or 32 nibbles "...ip6.arpa". zone NULL gives in-addr.arpa / ip6.arpa
  * (RFC 1035 section 3.5, RFC 3596 section 2.5, RFC 5782 section 2.4).

@@ -928,6 +928,10 @@ icmp_parse_rta_pl(const char *s, double *rta, double *pl, char *err, size_t errl
 {
 	size_t n = range_scan_number(s, rta);
 
+	/* check_icmp takes a bare RTA ("-w 100") and keeps the default loss
+	 * threshold; so does *pl here, which is left as it was. */
+	if (n > 0 && *rta >= 0 && s[n] == '\0')
+		return 0;
 	if (n == 0 || *rta < 0 || s[n] != ',')
 		return snprintf(err, errlen, "'%s' is not RTA,PL%% (RTA in ms, e.g. 100,20%%)",
 		                s),

@@ -183,8 +183,9 @@ struct icmp_limits {
 	struct thresholds jit, max;
 };
 
-/* Parses "RTA,PL%" ("100,20%", "100.5,20"); both parts are required, RTA
- * is a number >= 0 and PL a number in 0..100. Returns 0 or -1 and err. */
+/* Parses "RTA,PL%" ("100,20%", "100.5,20") or a bare "RTA" as check_icmp
+ * takes it, which leaves *pl as it was (the default). RTA is a number
+ * >= 0 and PL a number in 0..100. Returns 0 or -1 and err. */
 int icmp_parse_rta_pl(const char *s, double *rta, double *pl, char *err, size_t errlen);
 
 /* Checks that no RTA or loss warning exceeds its critical; -1 and err

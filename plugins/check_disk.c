@@ -51,8 +51,17 @@ struct relist {
 };
 
 struct disk_cfg {
-	struct disk_limits lim;
+	struct disk_limits lim;  /* for mounts no -p names */
 	struct strlist paths, excl_paths, excl_types, incl_types;
+	/* Per -p, as check_disk: the thresholds and -g group in effect when
+	 * it was given ("-w 10% -p /a -C -w 5% -p /b"). */
+	struct disk_limits *path_lim;
+	char **path_group;
+	const char *group;       /* -g: for the -p paths that follow */
+	bool cleared_bare;       /* a -C came before any -p: all mounts too */
+	struct disk_limits bare; /* the thresholds that -C cleared then */
+	size_t paths_since_clear;
+	bool ignore_reserved, stat_remote;
 	struct relist incl_re, excl_re;
 	bool local_only, all, errors_only, exact, show_device, inode_perf;
 	enum gl_state stale_state;
@@ -73,6 +82,8 @@ struct disk_fs {
 	enum gl_state state;
 	bool inode_alert;
 	size_t order;
+	const struct disk_limits *lim; /* its -p's thresholds, or NULL: the run's */
+	const char *group;             /* -g name, or NULL */
 };
 
 struct disk_check {
@@ -151,6 +162,20 @@ static const struct opt_spec disk_opts[] = {
          "List only file systems in WARNING or CRITICAL in the summary."},
         {'M', "mountpoint", no_argument, NULL, "Name file systems by device, not mount point."},
         {'P', "inode-perfdata", no_argument, NULL, "Inode perfdata even without -W/-K."},
+        {'C', "clear", no_argument, NULL,
+         "Clear the thresholds: -w/-c/-W/-K given before a -p apply to that\n"
+         "path, so \"-w 10% -c 5% -p /tmp -C -w 5% -c 2% -p /srv\" gives each\n"
+         "its own. A -C before any -p also checks all mounts with the\n"
+         "thresholds it cleared, as check_disk."},
+        {'g', "group", required_argument, "NAME",
+         "The -p paths that follow form one group, reported and judged as one\n"
+         "file system of their summed space (until the next -C)."},
+        {'f', "freespace-ignore-reserved", no_argument, NULL,
+         "Perfdata counts the root reserve as used (used = size - free for\n"
+         "users), as check_disk -f."},
+        {'L', "stat-remote-fs", no_argument, NULL,
+         "Remote file systems are only checked for answering (statvfs); the\n"
+         "thresholds apply to local ones."},
         {OPT_STALE_STATE, "stale-state", required_argument, "STATE",
          "State of a mount that does not answer statvfs() in time (default\n"
          "critical); the other mounts are still checked."},
@@ -170,6 +195,7 @@ static const struct plugin_desc disk_desc = {
         .purpose = "Checks free space and inodes of local file systems, or of a host's\n"
                    "disks over SNMP, against percent or size thresholds.",
         .usage = "-w FREE -c FREE [-W PCT -K PCT] [-p PATH]... [-x PATH] [-X TYPE] [-N TYPE]\n"
+                 "       [-C -w FREE -c FREE [-g GROUP] -p PATH...]... [-f] [-L]\n"
                  "       [-u UNIT] [-l] [-A] [-e] [-M] [-r REGEX] [-t SECS[:STATE]]\n"
                  "       [-H HOST [--snmp-version 2c|3] [--snmp-auth-file FILE] ...]",
         .notes =
@@ -179,12 +205,17 @@ static const struct plugin_desc disk_desc = {
                 "Skipped unless named by -p, -N or -A: proc, sysfs, tmpfs, devtmpfs, overlay,\n"
                 "squashfs, cgroup and other pseudo file systems.\n"
                 "Perfdata: 'MOUNT'=USEDB;WARN;CRIT;0;TOTAL in bytes (the used levels at which\n"
-                "the thresholds alert), and 'MOUNT inodes'=USED;WARN;CRIT;0;TOTAL with "
+                "the thresholds alert), and 'MOUNT (inodes)'=USED;WARN;CRIT;0;TOTAL with "
                 "-W/-K/-P.\n"
                 "SNMP mode reads hrStorageTable fixed disks (size x allocation units, 32-bit\n"
                 "wrap corrected) or dskTable (64-bit pairs, inode percent). No answer within\n"
                 "-t is the -t state (critical; never OK), refused v3 credentials UNKNOWN.\n"
-                "Example: check_disk -w 20% -c 10% -p / -p /var",
+                "Examples:\n"
+                "  check_disk -w 20% -c 10% -p / -p /var\n"
+                "  check_disk -w 10% -c 5% -p /tmp -C -w 5% -c 2% -p /srv\n"
+                "  check_disk -w 1000 -c 500 -g data -p /srv/a -p /srv/b\n"
+                "  check_disk -u GiB -w 5 -c 2 -W 10% -K 5% -p /var -L\n"
+                "  check_disk -H nas.example.test --community file:/etc/glance/community",
         .opts = disk_opts,
 };
 
@@ -275,6 +306,36 @@ cfg_snmp_option(const struct opts *o, struct disk_cfg *c, int key, const char *a
 	return true;
 }
 
+/* A -p takes the thresholds and group in effect now. */
+static void
+cfg_path(struct disk_cfg *c, const char *arg)
+{
+	size_t n = c->paths.n;
+
+	strlist_add(&c->paths, arg);
+	c->path_lim = xrealloc(c->path_lim, (n + 1) * sizeof *c->path_lim);
+	c->path_group = xrealloc(c->path_group, (n + 1) * sizeof *c->path_group);
+	c->path_lim[n] = c->lim;
+	c->path_group[n] = (char *)c->group;
+	c->paths_since_clear++;
+}
+
+/* check_disk -C: thresholds start again; the unit stays. A -C before any
+ * -p keeps what it cleared for all the other mounts. */
+static void
+cfg_clear(struct disk_cfg *c)
+{
+	struct disk_limits fresh = {.unit = c->lim.unit, .unit_name = c->lim.unit_name};
+
+	if (c->paths.n == 0 && !c->cleared_bare) {
+		c->cleared_bare = true;
+		c->bare = c->lim;
+	}
+	c->lim = fresh;
+	c->group = NULL;
+	c->paths_since_clear = 0;
+}
+
 static void
 cfg_option(const struct opts *o, struct disk_cfg *c, int key, const char *arg)
 {
@@ -290,7 +351,11 @@ cfg_option(const struct opts *o, struct disk_cfg *c, int key, const char *arg)
 	case 'u': cfg_units(o, c, arg); break;
 	case 'k': cfg_units(o, c, "KiB"); break;
 	case 'm': cfg_units(o, c, "MiB"); break;
-	case 'p': strlist_add(&c->paths, arg); break;
+	case 'p': cfg_path(c, arg); break;
+	case 'C': cfg_clear(c); break;
+	case 'g': c->group = arg; break;
+	case 'f': c->ignore_reserved = true; break;
+	case 'L': c->stat_remote = true; break;
 	case 'x': strlist_add(&c->excl_paths, arg); break;
 	case 'X': strlist_add(&c->excl_types, arg); break;
 	case 'N': strlist_add(&c->incl_types, arg); break;
@@ -334,6 +399,12 @@ cfg_parse(struct disk_cfg *c, int argc, char **argv)
 		                     "does not report");
 	if (c->snmp)
 		snmpc_opts_env(&c->so);
+	/* After the last -p, thresholds given with no path of their own are
+	 * the ones for the other mounts; without them, those a bare -C kept. */
+	bool trailing = c->lim.warn_pct.set || c->lim.crit_pct.set || c->lim.warn_abs.set ||
+	                c->lim.crit_abs.set || c->lim.warn_inode.set || c->lim.crit_inode.set;
+	if (c->cleared_bare && !trailing)
+		c->lim = c->bare;
 	opts_done(&o);
 }
 
@@ -341,6 +412,8 @@ static void
 cfg_free(struct disk_cfg *c)
 {
 	strlist_free(&c->paths);
+	free(c->path_lim);
+	free(c->path_group);
 	strlist_free(&c->excl_paths);
 	strlist_free(&c->excl_types);
 	strlist_free(&c->incl_types);
@@ -487,7 +560,7 @@ mount_auto(const struct disk_cfg *c, const struct mount *m)
 		return false;
 	if (c->incl_re.n > 0)
 		return relist_match(&c->incl_re, m->mount, m->source);
-	if (c->paths.n > 0)
+	if (c->paths.n > 0 && !c->cleared_bare)
 		return false;
 	return c->all || c->incl_types.n > 0 || !disk_type_is_pseudo(m->type);
 }
@@ -687,6 +760,9 @@ local_add_path(struct disk_check *ck, struct mtab *t, const struct probe *p)
 	struct disk_fs *f =
 	        check_add(ck, m ? m->mount : p->path, m ? m->source : NULL, m ? m->type : NULL);
 	fs_from_probe(f, p, c);
+	for (size_t i = 0; i < c->paths.n; i++)
+		if (c->paths.v[i] == p->path)
+			f->lim = &c->path_lim[i], f->group = c->path_group[i];
 }
 
 static void
@@ -1111,7 +1187,7 @@ fs_summary(struct disk_check *ck, const struct disk_fs *f, bool *first)
 
 	if (c->errors_only && f->state == GL_OK)
 		return;
-	output_summary(&ck->out, "%s", *first ? "free space: " : "; ");
+	output_summary(&ck->out, "%s", *first ? "free space: " : ", ");
 	*first = false;
 	if (f->error) {
 		output_summary(&ck->out, "%s", f->error);
@@ -1164,7 +1240,7 @@ fs_long(struct disk_check *ck, const struct disk_fs *f)
 		sb_appendf(&sb, ", inodes %d%% free%s", disk_inode_free_pct(&f->u),
 		           f->inode_alert ? " (alert)" : "");
 	if (f->note)
-		sb_appendf(&sb, "; agent: %s", f->note);
+		sb_appendf(&sb, ", agent: %s", f->note);
 	output_long(&ck->out, "%s", sb_str(&sb));
 	sb_free(&sb);
 }
@@ -1180,12 +1256,16 @@ fs_perfdata(struct disk_check *ck, const struct disk_fs *f)
 
 	if (f->error)
 		return;
-	if (disk_used_level(&c->lim, false, &f->u, &lv))
+	/* -f: the root reserve counts as used, so used = size - avail. */
+	struct disk_usage u = f->u;
+	if (c->ignore_reserved)
+		u.free = u.avail;
+	if (disk_used_level(f->lim, false, &u, &lv))
 		w.set = true, w.end = lv;
-	if (disk_used_level(&c->lim, true, &f->u, &lv))
+	if (disk_used_level(f->lim, true, &u, &lv))
 		cr.set = true, cr.end = lv;
 	struct pd_item it = {.label = name,
-	                     .value = (double)disk_used(&f->u),
+	                     .value = (double)disk_used(&u),
 	                     .uom = "B",
 	                     .warn = &w,
 	                     .crit = &cr,
@@ -1193,15 +1273,16 @@ fs_perfdata(struct disk_check *ck, const struct disk_fs *f)
 	                     .has_max = true,
 	                     .max = (double)f->u.total};
 	perfdata_append(&ck->out.perf, &it);
-	bool want = c->inode_perf || c->lim.warn_inode.set || c->lim.crit_inode.set;
+	bool want = c->inode_perf || f->lim->warn_inode.set || f->lim->crit_inode.set;
 	if (!want || f->u.files == 0)
 		return;
 	w = (struct range){0}, cr = (struct range){0};
-	if (disk_inode_level(&c->lim, false, &f->u, &lv))
+	if (disk_inode_level(f->lim, false, &f->u, &lv))
 		w.set = true, w.end = lv;
-	if (disk_inode_level(&c->lim, true, &f->u, &lv))
+	if (disk_inode_level(f->lim, true, &f->u, &lv))
 		cr.set = true, cr.end = lv;
-	sb_appendf(&label, "%s inodes", name);
+	/* check_disk's label, so graphs keyed on it carry over. */
+	sb_appendf(&label, "%s (inodes)", name);
 	uint64_t ffree = f->u.ffree < f->u.files ? f->u.ffree : f->u.files;
 	it = (struct pd_item){.label = sb_str(&label),
 	                      .value = (double)(f->u.files - ffree),
@@ -1214,16 +1295,69 @@ fs_perfdata(struct disk_check *ck, const struct disk_fs *f)
 	sb_free(&label);
 }
 
+/* The thresholds of a file system: its -p's (also when the mount was
+ * selected on its own), else the run's; none for a remote one under -L. */
+static void
+fs_limits(struct disk_check *ck, struct disk_fs *f)
+{
+	const struct disk_cfg *c = ck->cfg;
+	static const struct disk_limits none;
+
+	for (size_t i = 0; f->lim == NULL && i < c->paths.n; i++)
+		if (strcmp(c->paths.v[i], f->name) == 0 ||
+		    (f->device != NULL && strcmp(c->paths.v[i], f->device) == 0))
+			f->lim = &c->path_lim[i], f->group = c->path_group[i];
+	if (f->lim == NULL)
+		f->lim = &c->lim;
+	if (c->stat_remote && f->type != NULL && disk_type_is_remote(f->type)) {
+		f->lim = &none;
+	}
+}
+
+/* -g: the members of a group become one entry named after it, with
+ * their summed space; a member without numbers makes the group fail. */
+static void
+fs_merge_groups(struct disk_check *ck)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < ck->n; i++) {
+		struct disk_fs *f = &ck->fs[i];
+		struct disk_fs *g = NULL;
+		for (size_t j = 0; f->group != NULL && j < out; j++)
+			if (ck->fs[j].group != NULL && strcmp(ck->fs[j].group, f->group) == 0)
+				g = &ck->fs[j];
+		if (g == NULL) {
+			ck->fs[out] = *f;
+			if (f->group != NULL && f->error == NULL) {
+				free(ck->fs[out].name);
+				ck->fs[out].name = xstrdup(f->group);
+			}
+			out++;
+			continue;
+		}
+		g->u.total += f->u.total, g->u.free += f->u.free, g->u.avail += f->u.avail;
+		g->u.files += f->u.files, g->u.ffree += f->u.ffree;
+		if (f->error != NULL && g->error == NULL)
+			g->error = f->error, g->state = f->state, f->error = NULL;
+		free(f->name), free(f->device), free(f->type), free(f->note), free(f->error);
+	}
+	ck->n = out;
+}
+
 static void
 check_report(struct disk_check *ck)
 {
 	bool first = true;
 	size_t bad = 0;
 
+	for (size_t i = 0; i < ck->n; i++)
+		fs_limits(ck, &ck->fs[i]);
+	fs_merge_groups(ck);
 	for (size_t i = 0; i < ck->n; i++) {
 		struct disk_fs *f = &ck->fs[i];
 		if (!f->error)
-			f->state = disk_eval(&ck->cfg->lim, &f->u, &f->inode_alert);
+			f->state = disk_eval(f->lim, &f->u, &f->inode_alert);
 		output_state(&ck->out, f->state);
 		fs_perfdata(ck, f);
 		bad += f->state != GL_OK;

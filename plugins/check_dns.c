@@ -36,6 +36,7 @@ enum {
 	OPT_TRUST_ANCHOR,
 	OPT_RRSIG_DAYS,
 	OPT_DNSBL,
+	OPT_EXPECT_AA,
 };
 
 static const struct opt_spec dns_opts[] = {
@@ -50,13 +51,19 @@ static const struct opt_spec dns_opts[] = {
 	 "With --zone, the server asked for the zone's NS set."},
 	{'p', "port", required_argument, "PORT", "Port of the servers (default 53)."},
 	{'q', "querytype", required_argument, "TYPE",
-	 "Record type: A (default), AAAA, MX, NS, SOA, TXT, PTR, CNAME, SRV,\n"
-	 "CAA, TLSA, DNSKEY, DS, ..."},
+	 "Record type: AAAA, MX, NS, SOA, TXT, PTR, CNAME, SRV, CAA, TLSA,\n"
+	 "DNSKEY, DS, ... Default: A and AAAA, as nslookup asks (A only with\n"
+	 "check_dig's spelling -l)."},
 	{'T', "record_type", required_argument, "TYPE", "Same as -q (check_dig's spelling)."},
-	{'a', "expected-address", required_argument, "DATA",
-	 "Expected answer (rdata of the query type, e.g. 192.0.2.2 or\n"
-	 "\"10 mail.example.test\"); repeatable. The answer set must equal the\n"
-	 "expected set, in any order."},
+	{'a', "expected-address", required_argument, "DATA[,DATA]...",
+	 "Expected answer: rdata of the query type (192.0.2.2,\n"
+	 "\"10 mail.example.test\"), an address range (192.0.2.0/24), or for\n"
+	 "MX, SRV, NS, CNAME, PTR the target host name (mail.example.test, any\n"
+	 "preference); repeatable, or comma-separated. OK when any answer\n"
+	 "matches any of them, as check_dns."},
+	{'L', "all", no_argument, NULL,
+	 "With -a: every answer must be expected and every expected value\n"
+	 "answered (the answer set equals the expected set)."},
 	{'A', "expect-authority", no_argument, NULL, "The answer must be authoritative (AA bit)."},
 	{'E', "expect-nxdomain", no_argument, NULL, "The name must not exist (NXDOMAIN)."},
 	{'n', NULL, no_argument, NULL, "Same as -E (check_dns's spelling)."},
@@ -90,6 +97,24 @@ static const struct opt_spec dns_opts[] = {
 	OPT_END,
 };
 
+/* check_dig's spelling (-l NAME): there -A takes dig's arguments, so
+ * the AA requirement keeps only its long option. */
+static const struct opt_spec dig_opt_A = {
+	'A', "dig-arguments", required_argument, "ARGS",
+	"check_dig's dig arguments: +tcp, +notcp, +norecurse, +recurse,\n"
+	"+dnssec are honoured, others are ignored (and listed)."};
+
+#define DNS_NOTES_EXAMPLES \
+	"Examples:\n" \
+	"  check_dns -H www.example.test -s 192.0.2.53 -a 192.0.2.0/24\n" \
+	"  check_dns -H example.test -q MX -a mail.example.test -s 192.0.2.53\n" \
+	"  check_dns -H example.test -q NS -a ns1.example.test,ns2.example.test -L\n" \
+	"  check_dns -H 192.0.2.2 -a www.example.test.   (an address is a PTR lookup)\n" \
+	"  check_dns -l www.example.test -H 192.0.2.53 -T A -A +tcp   (check_dig)\n" \
+	"  check_dns --zone example.test -s 192.0.2.53 --serial-drift 0,10\n" \
+	"  check_dns -H www.example.test --dnssec -s 127.0.0.1\n" \
+	"  check_dns -H 192.0.2.99 --dnsbl zen.spamhaus.org"
+
 static const struct plugin_desc dns_desc = {
 	.name = "check_dns",
 	.service = "DNS",
@@ -110,7 +135,8 @@ static const struct plugin_desc dns_desc = {
 		 "whose NS set differs from the one found is a WARNING.\n"
 		 "DNSBL: an answer in 127.0.0.2-127.255.254.255 is a listing (CRITICAL,\n"
 		 "with the TXT reason); 127.255.255.x, 127.0.0.1 or an address outside\n"
-		 "127/8 is the list's own error (WARNING), never a listing (RFC 5782).",
+		 "127/8 is the list's own error (WARNING), never a listing (RFC 5782).\n"
+		 DNS_NOTES_EXAMPLES,
 	.opts = dns_opts,
 	.default_timeout = 10,
 };
@@ -145,9 +171,16 @@ struct dns_check {
 	unsigned port;
 	int family;
 	const char *expect[MAX_LIST];
-	char *canon[MAX_LIST];   /* expect in canonical rdata form */
+	struct dns_expect exp[MAX_LIST];  /* expect, parsed */
 	size_t nexpect;
-	bool expect_aa, expect_nx, tcp, dnssec;
+	ldns_rr_type types[3];   /* qtype, or A, AAAA (asked) and CNAME (in */
+	size_t ntypes, nquery;   /* their answers): judged and shown */
+	bool expect_all, expect_aa, expect_nx, tcp, dnssec, norecurse;
+	bool dig_spelling;       /* -l given: check_dig's option meanings */
+	bool dig_do;             /* check_dig -A +dnssec: DO bit, no validation */
+	char *split[MAX_LIST];   /* copies of comma-separated -a lists */
+	size_t nsplit;
+	struct strbuf dig_ignored;
 	struct thresholds time;
 	const char *zone;
 	struct ns_map nsmap[MAX_LIST];
@@ -198,6 +231,47 @@ parse_type(const struct opts *o, struct dns_check *c, const char *arg)
 	c->qtype_set = true;
 }
 
+/* -a takes a comma-separated list, as check_dns; a quoted TXT string or
+ * a TXT query keeps its commas. */
+static void
+expect_add(const struct opts *o, struct dns_check *c, const char *arg)
+{
+	if (arg[0] == '"' || strchr(arg, ',') == NULL) {
+		list_add(o, c->expect, &c->nexpect, arg);
+		return;
+	}
+	if (c->nsplit >= MAX_LIST)
+		opts_usage_error(o, "%s: at most %d lists", o->current, MAX_LIST);
+	char *copy = xstrdup(arg), *save = NULL;
+	c->split[c->nsplit++] = copy;
+	for (char *t = strtok_r(copy, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save))
+		list_add(o, c->expect, &c->nexpect, t);
+}
+
+/* check_dig -A "dig arguments": the ones with a meaning here are
+ * honoured, the rest are named in the long output, never silently lost. */
+static void
+dig_args(struct dns_check *c, const char *arg)
+{
+	char *copy = xstrdup(arg), *save = NULL;
+
+	for (char *t = strtok_r(copy, " \t", &save); t != NULL; t = strtok_r(NULL, " \t", &save)) {
+		if (strcmp(t, "+tcp") == 0 || strcmp(t, "+vc") == 0)
+			c->tcp = true;
+		else if (strcmp(t, "+notcp") == 0 || strcmp(t, "+novc") == 0)
+			c->tcp = false;
+		else if (strncmp(t, "+norec", 6) == 0)
+			c->norecurse = true;
+		else if (strncmp(t, "+rec", 4) == 0)
+			c->norecurse = false;
+		else if (strcmp(t, "+dnssec") == 0)
+			c->dig_do = true;
+		else
+			sb_appendf(&c->dig_ignored, "%s%s", c->dig_ignored.len ? " " : "", t);
+	}
+	free(copy);
+}
+
 static void
 parse_opt(struct opts *o, struct dns_check *c, int key, const char *arg)
 {
@@ -207,8 +281,15 @@ parse_opt(struct opts *o, struct dns_check *c, int key, const char *arg)
 	case 's': list_add(o, c->server_spec, &c->nserver_spec, arg); break;
 	case 'p': c->port = opts_port(o, arg); break;
 	case 'q': case 'T': parse_type(o, c, arg); break;
-	case 'a': list_add(o, c->expect, &c->nexpect, arg); break;
-	case 'A': c->expect_aa = true; break;
+	case 'a': expect_add(o, c, arg); break;
+	case 'L': c->expect_all = true; break;
+	case 'A':
+		if (c->dig_spelling)
+			dig_args(c, arg);
+		else
+			c->expect_aa = true;
+		break;
+	case OPT_EXPECT_AA: c->expect_aa = true; break;
 	case 'E': case 'n': c->expect_nx = true; break;
 	case 'w': opts_range(o, arg, OPTS_ABOVE, &c->time.warn); break;
 	case 'c': opts_range(o, arg, OPTS_ABOVE, &c->time.crit); break;
@@ -253,12 +334,22 @@ validate_opts(const struct opts *o, struct dns_check *c)
 		c->qname = xstrdup(c->host ? c->host : "");
 	}
 	sb_free(&rev);
-	for (size_t i = 0; i < c->nexpect; i++) {
-		struct strbuf sb = STRBUF_INIT;
-		if (dns_rdata_canon(c->expect[i], c->qtype, &sb, err, sizeof err) != 0)
+	c->types[0] = c->qtype;
+	c->ntypes = 1;
+	/* nslookup, which check_dns runs, asks for A and AAAA: a name with
+	 * only AAAA records resolves. check_dig asks for A alone. */
+	if (!c->qtype_set && !c->dig_spelling && c->qtype == LDNS_RR_TYPE_A)
+		c->types[c->ntypes++] = LDNS_RR_TYPE_AAAA;
+	c->nquery = c->ntypes;
+	/* "-a www.example.test." names the CNAME target, as check_dns. */
+	if (c->nquery == 2)
+		c->types[c->ntypes++] = LDNS_RR_TYPE_CNAME;
+	if (c->expect_all && c->nexpect == 0)
+		opts_usage_error(o, "-L needs the expected answers (-a)");
+	for (size_t i = 0; i < c->nexpect; i++)
+		if (dns_expect_parse(c->expect[i], c->types, c->ntypes, &c->exp[i], err,
+				     sizeof err) != 0)
 			opts_usage_error(o, "-a: %s", err);
-		c->canon[i] = sb_detach(&sb);
-	}
 }
 
 /* ---- shared by the modes --------------------------------------------- */
@@ -291,7 +382,8 @@ share_ms(size_t left)
 static unsigned
 query_flags(const struct dns_check *c)
 {
-	return (c->tcp ? DNS_Q_TCP : 0) | (c->dnssec ? DNS_Q_DO : 0);
+	return (c->tcp ? DNS_Q_TCP : 0) | (c->dnssec || c->dig_do ? DNS_Q_DO : 0) |
+	       (c->norecurse ? DNS_Q_NORD : 0);
 }
 
 static void
@@ -343,7 +435,7 @@ probe_problem(struct probe *p, enum gl_state st)
 		sb_reset(&p->text);
 		p->headlen = 0;
 	} else {
-		sb_append(&p->text, "; ");
+		sb_append(&p->text, " / ");
 	}
 	p->state = state_worst(p->state, st);
 }
@@ -381,17 +473,59 @@ probe_dnssec(struct dns_check *c, struct probe *p, const ldns_pkt *pkt, unsigned
 
 /* ---- lookup mode ----------------------------------------------------- */
 
-/* Judges one reply to the lookup: "NAME TYPE DATA in T (server)", or
- * the rcode or the difference in place of DATA. */
+/* " A 192.0.2.1, 192.0.2.2 AAAA 2001:db8::1": the records of each asked
+ * type; returns how many there were. */
+static size_t
+lookup_format(const struct dns_check *c, const ldns_rr_list *ans, struct strbuf *sb)
+{
+	size_t total = 0;
+
+	for (size_t t = 0; t < c->ntypes; t++) {
+		char tname[32];
+		struct strbuf d = STRBUF_INIT;
+		size_t n = dns_rrset_format(&d, ans, c->types[t]);
+		type_name(c->types[t], tname, sizeof tname);
+		if (n > 0 && d.len > ANSWER_MAX)
+			sb_appendf(sb, " %s %.*s... (%zu records)", tname, ANSWER_MAX, sb_str(&d), n);
+		else if (n > 0)
+			sb_appendf(sb, " %s %s", tname, sb_str(&d));
+		total += t < c->nquery ? n : 0;
+		sb_free(&d);
+	}
+	return total;
+}
+
+/* Judges a NOERROR answer: the expected values and the AA bit. */
 static void
-lookup_judge(struct dns_check *c, struct probe *p, const struct dns_reply *r, size_t left)
+lookup_judge_answer(struct dns_check *c, struct probe *p, const ldns_pkt *pkt,
+		    const ldns_rr_list *ans)
+{
+	struct strbuf d = STRBUF_INIT;
+
+	if (c->nexpect > 0 &&
+	    !dns_expect_check(ans, c->types, c->ntypes, c->exp, c->nexpect, c->expect_all, &d)) {
+		p->state = GL_CRITICAL;
+		sb_appendf(&p->text, " (%s)", sb_str(&d));
+	}
+	if (c->expect_aa && !ldns_pkt_aa(pkt)) {
+		p->state = GL_CRITICAL;
+		sb_append(&p->text, " (not authoritative)");
+	}
+	sb_free(&d);
+}
+
+/* Judges one server's replies to the lookup: "NAME TYPE DATA in T
+ * (server)", or the rcode or the difference in place of DATA. */
+static void
+lookup_judge(struct dns_check *c, struct probe *p, const struct dns_reply *r,
+	     const ldns_rr_list *ans, size_t left)
 {
 	char tname[32];
-	struct strbuf d = STRBUF_INIT;
 	int rcode = ldns_pkt_get_rcode(r->pkt);
-	const ldns_rr_list *ans = ldns_pkt_answer(r->pkt);
 
 	type_name(c->qtype, tname, sizeof tname);
+	if (c->nquery > 1)
+		snprintf(tname, sizeof tname, "A/AAAA");
 	append_name(&p->text, c->qname);
 	if (rcode == LDNS_RCODE_NXDOMAIN && c->expect_nx) {
 		sb_append(&p->text, ": NXDOMAIN as expected");
@@ -402,28 +536,12 @@ lookup_judge(struct dns_check *c, struct probe *p, const struct dns_reply *r, si
 	} else if (c->expect_nx) {
 		p->state = GL_CRITICAL;
 		sb_append(&p->text, " exists, NXDOMAIN expected");
-	} else if (dns_rrset_format(&d, ans, c->qtype) == 0) {
+	} else if (lookup_format(c, ans, &p->text) == 0) {
 		p->state = GL_CRITICAL;
 		sb_appendf(&p->text, " %s: no record of this type (NODATA)", tname);
 	} else {
-		size_t n = ldns_rr_list_rr_count(ans);
-		if (d.len > ANSWER_MAX)
-			sb_appendf(&p->text, " %s %.*s... (%zu records)", tname, ANSWER_MAX,
-				   sb_str(&d), n);
-		else
-			sb_appendf(&p->text, " %s %s", tname, sb_str(&d));
-		sb_reset(&d);
-		if (c->nexpect > 0 &&
-		    !dns_answer_match(ans, c->qtype, (const char *const *)c->canon, c->nexpect, &d)) {
-			p->state = GL_CRITICAL;
-			sb_appendf(&p->text, " (%s)", sb_str(&d));
-		}
-		if (c->expect_aa && !ldns_pkt_aa(r->pkt)) {
-			p->state = GL_CRITICAL;
-			sb_append(&p->text, " (not authoritative)");
-		}
+		lookup_judge_answer(c, p, r->pkt, ans);
 	}
-	sb_free(&d);
 	p->headlen = p->text.len;
 	sb_append(&p->text, " in ");
 	format_time(&p->text, p->seconds);
@@ -434,6 +552,46 @@ lookup_judge(struct dns_check *c, struct probe *p, const struct dns_reply *r, si
 		probe_dnssec(c, p, r->pkt, query_flags(c), left);
 }
 
+/* Asks one server for every type of the lookup. The first reply keeps
+ * the rcode and flags; the answers of all are merged into *ans. A type
+ * after the first that gets no reply fails the whole probe. */
+static enum dns_status
+lookup_query(struct dns_check *c, struct probe *p, size_t left, struct dns_reply *r,
+	     ldns_rr_list **ans, char *err, size_t errlen)
+{
+	/* Each query may use this server's share of the time left: the
+	 * AAAA query follows only an A reply, from what that left over. */
+	enum dns_status st = dns_query(p->srv, c->qname, c->types[0], query_flags(c),
+				       share_ms(left), r, err, errlen);
+
+	p->seconds = r->seconds;
+	if (st != DNS_OK)
+		return st;
+	*ans = ldns_rr_list_clone(ldns_pkt_answer(r->pkt));
+	if (*ans == NULL)
+		*ans = ldns_rr_list_new();
+	for (size_t t = 1; t < c->nquery && ldns_pkt_get_rcode(r->pkt) == LDNS_RCODE_NOERROR;
+	     t++) {
+		struct dns_reply more;
+		st = dns_query(p->srv, c->qname, c->types[t], query_flags(c),
+			       share_ms(left), &more, err, errlen);
+		p->seconds += more.seconds;
+		if (st != DNS_OK) {
+			dns_reply_free(r);
+			*r = more;
+			return st;
+		}
+		const ldns_rr_list *extra = ldns_pkt_answer(more.pkt);
+		/* Only the asked type: the CNAMEs are in the first answer already. */
+		for (size_t i = 0; extra && i < ldns_rr_list_rr_count(extra); i++)
+			if (ldns_rr_get_type(ldns_rr_list_rr(extra, i)) == c->types[t])
+				ldns_rr_list_push_rr(*ans,
+						     ldns_rr_clone(ldns_rr_list_rr(extra, i)));
+		dns_reply_free(&more);
+	}
+	return DNS_OK;
+}
+
 static void
 lookup_run(struct dns_check *c)
 {
@@ -441,15 +599,17 @@ lookup_run(struct dns_check *c)
 
 	c->nprobes = c->servers.n;
 	c->probes = xcalloc(c->nprobes, sizeof *c->probes);
+	if (c->dig_ignored.len > 0)
+		output_long(&c->out, "dig arguments ignored: %s", sb_str(&c->dig_ignored));
 	for (size_t i = 0; i < c->nprobes; i++) {
 		struct probe *p = &c->probes[i];
 		struct dns_reply r;
+		ldns_rr_list *ans = NULL;
 		p->srv = &c->servers.v[i];
-		enum dns_status st = dns_query(p->srv, c->qname, c->qtype, query_flags(c),
-					       share_ms(c->nprobes - i), &r, err, sizeof err);
-		p->seconds = r.seconds;
+		enum dns_status st = lookup_query(c, p, c->nprobes - i, &r, &ans, err, sizeof err);
 		p->answered = st == DNS_OK;
 		if (st != DNS_OK) {
+			ldns_rr_list_deep_free(ans);
 			probe_failed(p, st, &r, err);
 			continue;
 		}
@@ -459,7 +619,8 @@ lookup_run(struct dns_check *c)
 		if (r.no_edns)
 			output_long(&c->out, "%s: EDNS refused (FORMERR), answered without it",
 				    p->srv->label);
-		lookup_judge(c, p, &r, c->nprobes - i);
+		lookup_judge(c, p, &r, ans, c->nprobes - i);
+		ldns_rr_list_deep_free(ans);
 		dns_reply_free(&r);
 	}
 }
@@ -473,7 +634,7 @@ static void
 report_probes(struct dns_check *c, bool list_ok)
 {
 	static const enum gl_state order[] = {GL_CRITICAL, GL_WARNING, GL_UNKNOWN, GL_OK};
-	const char *sep = c->out.summary.len ? "; " : "";
+	const char *sep = c->out.summary.len ? " / " : "";
 	const struct probe *prev = NULL;
 
 	for (size_t k = 0; k < 4; k++) {
@@ -488,7 +649,7 @@ report_probes(struct dns_check *c, bool list_ok)
 				continue;
 			}
 			output_summary(&c->out, "%s%s", sep, sb_str(&p->text));
-			sep = "; ";
+			sep = " / ";
 			prev = order[k] == GL_OK ? p : NULL;
 		}
 	}
@@ -838,7 +999,7 @@ zone_headline(struct dns_check *c, const struct probe *ref, int64_t drift)
 		sb_appendf(&head, " (%s)", slow->srv->label);
 	}
 	report_days(c, &head);
-	output_summary(&c->out, "%s%s", c->out.summary.len ? "; " : "", sb_str(&head));
+	output_summary(&c->out, "%s%s", c->out.summary.len ? " / " : "", sb_str(&head));
 	struct pd_item it = {.label = "serial_drift", .value = (double)drift,
 			     .unknown = ref == NULL, .warn = &c->drift.warn,
 			     .crit = &c->drift.crit};
@@ -883,7 +1044,7 @@ zone_run(struct dns_check *c)
 	 * from an unreachable zone. */
 	if (ldns_rr_list_rr_count(ns) == 1) {
 		output_state(&c->out, GL_WARNING);
-		output_summary(&c->out, "%sonly one nameserver", c->out.summary.len ? "; " : "");
+		output_summary(&c->out, "%sonly one nameserver", c->out.summary.len ? " / " : "");
 	}
 	c->nprobes = c->servers.n;
 	c->probes = xcalloc(c->nprobes ? c->nprobes : 1, sizeof *c->probes);
@@ -1017,16 +1178,16 @@ dnsbl_run(struct dns_check *c)
 		total += p->seconds;
 		output_state(&c->out, p->state);
 		if (p->state != GL_OK)
-			output_summary(&c->out, "%s%s", c->out.summary.len ? "; " : "",
+			output_summary(&c->out, "%s%s", c->out.summary.len ? " / " : "",
 				       sb_str(&p->text));
 		output_long(&c->out, "[%s] %s", state_name(p->state), sb_str(&p->text));
 	}
 	if (listed)
 		output_summary(&c->out, "%s%s listed on %zu of %zu lists",
-			       c->out.summary.len ? "; " : "", c->host, listed, c->ndnsbl);
+			       c->out.summary.len ? " / " : "", c->host, listed, c->ndnsbl);
 	else
 		output_summary(&c->out, "%s%s not listed on %zu list%s",
-			       c->out.summary.len ? "; " : "", c->host, c->ndnsbl,
+			       c->out.summary.len ? " / " : "", c->host, c->ndnsbl,
 			       c->ndnsbl > 1 ? "s" : "");
 	if (errors)
 		output_summary(&c->out, ", %zu list error%s", errors, errors > 1 ? "s" : "");
@@ -1039,6 +1200,44 @@ dnsbl_run(struct dns_check *c)
 	};
 	for (size_t i = 0; i < 3; i++)
 		perfdata_append(&c->out.perf, &items[i]);
+}
+
+/* check_dig's spelling is recognised by the name check_dig, or by -l
+ * NAME (--lookup), the one option check_dig requires and check_dns lacks. */
+static bool
+dig_spelling(int argc, char **argv)
+{
+	const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
+
+	if (argc > 0 && strcmp(base ? base + 1 : argv[0], "check_dig") == 0)
+		return true;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strncmp(argv[i], "-l", 2) == 0 || strcmp(argv[i], "--lookup") == 0 ||
+		    strncmp(argv[i], "--lookup=", 9) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The option table with check_dig's -A; the AA requirement keeps its
+ * long name. */
+static const struct plugin_desc *
+dig_desc(void)
+{
+	static struct opt_spec opts[sizeof dns_opts / sizeof dns_opts[0] + 1];
+	static struct plugin_desc pd;
+	size_t n = 0;
+
+	for (const struct opt_spec *s = dns_opts; s->key != 0; s++)
+		opts[n++] = s->key == 'A' ? dig_opt_A : *s;
+	opts[n++] = (struct opt_spec){OPT_EXPECT_AA, "expect-authority", no_argument, NULL,
+				      "The answer must be authoritative (AA bit)."};
+	opts[n] = (struct opt_spec)OPT_END;
+	pd = dns_desc;
+	pd.opts = opts;
+	return &pd;
 }
 
 /* ---- main ------------------------------------------------------------ */
@@ -1067,7 +1266,10 @@ check_free(struct dns_check *c)
 	dns_servers_free(&c->servers);
 	ldns_rr_list_deep_free(c->anchors);
 	for (size_t i = 0; i < c->nexpect; i++)
-		free(c->canon[i]);
+		dns_expect_free(&c->exp[i]);
+	for (size_t i = 0; i < c->nsplit; i++)
+		free(c->split[i]);
+	sb_free(&c->dig_ignored);
 	for (size_t i = 0; i < c->nnsmap; i++)
 		free((char *)c->nsmap[i].name);
 	free(c->qname);
@@ -1081,7 +1283,8 @@ main(int argc, char **argv)
 	const char *arg;
 	int key;
 
-	opts_init(&o, &dns_desc, argc, argv);
+	c.dig_spelling = dig_spelling(argc, argv);
+	opts_init(&o, c.dig_spelling ? dig_desc() : &dns_desc, argc, argv);
 	while ((key = opts_next(&o, &arg)) != -1)
 		parse_opt(&o, &c, key, arg);
 	c.family = o.family;

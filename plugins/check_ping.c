@@ -50,10 +50,11 @@ struct ping_ctx {
 static const struct opt_spec ping_opts[] = {
         {'H', "hostname", required_argument, "HOST[,HOST...]",
          "Host to ping; repeat or separate by commas for several."},
-        {'w', "warning", required_argument, "RTA,PL%",
+        {'w', "warning", required_argument, "RTA[,PL%]",
          "Warning when the round-trip average reaches RTA ms or the packet\n"
-         "loss reaches PL percent (default 200,40%)."},
-        {'c', "critical", required_argument, "RTA,PL%",
+         "loss reaches PL percent (default 200,40%). A bare RTA, as check_icmp\n"
+         "takes it, keeps the default loss threshold."},
+        {'c', "critical", required_argument, "RTA[,PL%]",
          "Critical threshold (default 500,80%)."},
         {'p', "packets", required_argument, "N", "Echo requests per host (default 5)."},
         {'n', NULL, required_argument, "N", "The same as -p (check_icmp's letter)."},
@@ -98,7 +99,12 @@ static const struct plugin_desc ping_desc = {
                  "match a request sent in this run. An ICMP error about a host (unreachable,\n"
                  "TTL exceeded) ends that host CRITICAL with the reason. With several hosts,\n"
                  "the long output has one line per host and perfdata labels are prefixed\n"
-                 "with the host, e.g. '192.0.2.1_rta'.",
+                 "with the host as check_icmp writes them, e.g. '192.0.2.1rta'.\n"
+                 "Examples:\n"
+                 "  check_ping -H 192.0.2.1 -w 100,20% -c 500,60%\n"
+                 "  check_ping -H 192.0.2.1 -w 100 -c 200   (RTA only, as check_icmp)\n"
+                 "  check_ping -H web1,web2,web3 -m 2 -p 3\n"
+                 "  check_ping -H 2001:db8::1 -6 --jitter 20,50 --rtmax 300,800",
         .opts = ping_opts,
 };
 
@@ -310,7 +316,7 @@ ping_open(struct ping_ctx *c)
 		output_die("PING", GL_UNKNOWN, "Cannot open an ICMP socket (%s)",
 		           c->e.sock_err[fi]);
 	output_die("PING", GL_UNKNOWN,
-	           "Cannot open an ICMP socket (%s); allow group %d in "
+	           "Cannot open an ICMP socket (%s), allow group %d in "
 	           "net.ipv4.ping_group_range or grant CAP_NET_RAW",
 	           c->e.sock_err[fi], (int)getgid());
 }
@@ -423,7 +429,8 @@ ping_perf_item(struct strbuf *pd, const char *prefix, const char *name, double v
 	                     .has_max = strcmp(uom, "%") == 0,
 	                     .max = 100};
 
-	snprintf(label, sizeof label, "%s%s%s", prefix ? prefix : "", prefix ? "_" : "", name);
+	/* check_icmp's multi-host labels: the host, then the figure. */
+	snprintf(label, sizeof label, "%s%s", prefix ? prefix : "", name);
 	perfdata_append(pd, &it);
 }
 

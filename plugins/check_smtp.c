@@ -196,7 +196,7 @@ smtp_problem(struct smtp_check *ck, enum gl_state st, const char *fmt, ...)
 
 	output_state(&ck->out, st);
 	if (ck->problems.len > 0)
-		sb_append(&ck->problems, "; ");
+		sb_append(&ck->problems, " / ");
 	va_start(ap, fmt);
 	sb_vappendf(&ck->problems, fmt, ap);
 	va_end(ap);
@@ -211,7 +211,7 @@ smtp_info(struct smtp_check *ck, const char *fmt, ...)
 	va_list ap;
 
 	if (ck->info.len > 0)
-		sb_append(&ck->info, "; ");
+		sb_append(&ck->info, " / ");
 	va_start(ap, fmt);
 	sb_vappendf(&ck->info, fmt, ap);
 	va_end(ap);
@@ -790,9 +790,9 @@ smtp_report(struct smtp_check *ck)
 		sb_free(&r);
 	}
 	if (ck->problems.len > 0)
-		output_summary(&ck->out, "%s; ", sb_str(&ck->problems));
+		output_summary(&ck->out, "%s / ", sb_str(&ck->problems));
 	if (ck->info.len > 0)
-		output_summary(&ck->out, "%s; ", sb_str(&ck->info));
+		output_summary(&ck->out, "%s / ", sb_str(&ck->info));
 	output_summary(&ck->out, "%.3f s response time", ck->total);
 	perfdata_append(&perf, &(struct pd_item){.label = "time",
 	                                         .value = ck->total,

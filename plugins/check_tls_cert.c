@@ -22,6 +22,7 @@ enum {
 	OPT_SNI = 256,
 	OPT_STARTTLS,
 	OPT_CHECK_CHAIN,
+	OPT_ELEM_LABELS,
 	OPT_CA_FILE,
 	OPT_CA_PATH,
 	OPT_NO_VERIFY,
@@ -86,6 +87,10 @@ static const struct opt_spec tc_opts[] = {
         {OPT_DNSSEC_ANCHOR, "dnssec-anchor", required_argument, "FILE",
          "DS/DNSKEY trust anchors the TLSA answer is validated against\n"
          "(default " DANE_ROOT_ANCHOR ")."},
+        {OPT_ELEM_LABELS, "chain-elem-perfdata", no_argument, NULL,
+         "Also write check_ssl_cert's perfdata: days_chain_elem1 (the leaf),\n"
+         "days_chain_elem2 ... for each certificate as served, so graphs\n"
+         "kept from check_ssl_cert carry on."},
         OPT_IPV4,
         OPT_IPV6,
         OPT_END,
@@ -100,6 +105,7 @@ static const struct plugin_desc tc_desc = {
         .notes = "Examples:\n"
                  "  check_tls_cert -H www.example.test -w 30 -c 14 --check-chain\n"
                  "  check_tls_cert -H mail.example.test -p 25 --dane --all-addresses\n"
+                 "  check_tls_cert -H www.example.test -w 20 -c 15 --chain-elem-perfdata\n"
                  "WARNING: expires within -w days, or revocation unknown (--ocsp).\n"
                  "CRITICAL: expires within -c days, expired, not yet valid, untrusted,\n"
                  "wrong host, weak key or signature, old protocol, revoked, missing\n"
@@ -157,6 +163,7 @@ tc_parse_policy(struct opts *o, int key, const char *arg, struct cert_policy *p)
 	case 'w': opts_range(o, arg, OPTS_BELOW, &p->days.warn); break;
 	case 'c': opts_range(o, arg, OPTS_BELOW, &p->days.crit); break;
 	case OPT_CHECK_CHAIN: p->check_chain = true; break;
+	case OPT_ELEM_LABELS: p->elem_labels = true; break;
 	case OPT_CA_FILE: p->ca_file = arg; break;
 	case OPT_CA_PATH: p->ca_path = arg; break;
 	case OPT_NO_VERIFY: p->verify = false; break;
@@ -306,7 +313,7 @@ tc_old_protocols(struct tc_check *k, const struct addrinfo *ai, int negotiated)
 		return;
 	}
 	output_state(&k->out, GL_CRITICAL);
-	output_summary(&k->out, "; server accepts %s (minimum %s)", tls_version(&c),
+	output_summary(&k->out, " / server accepts %s (minimum %s)", tls_version(&c),
 	               tc_version_name(min));
 	net_close(&c);
 }
@@ -352,7 +359,7 @@ tc_probe_all(struct tc_check *k, const struct addrinfo *res)
 
 	for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
 		net_addr_str(ai->ai_addr, addr, sizeof addr);
-		output_summary(&k->out, "%s%s (%s): ", ai == res ? "" : "; ", k->a.host, addr);
+		output_summary(&k->out, "%s%s (%s): ", ai == res ? "" : " / ", k->a.host, addr);
 		enum net_status st = tc_connect(k, ai, &c, err, sizeof err);
 		if (st == NET_OK)
 			tc_report(k, &c, ai, true);
@@ -421,7 +428,7 @@ tc_run(struct tc_check *k)
 		tc_probe_first(k, res);
 	freeaddrinfo(res);
 	if (k->dane_err[0] != '\0')
-		output_summary(&k->out, "; DANE: %s", k->dane_err);
+		output_summary(&k->out, " / DANE: %s", k->dane_err);
 }
 
 int

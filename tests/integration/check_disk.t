@@ -61,12 +61,13 @@ items_of() {
 	local s=${1%%|*}
 	s=${s#*free space: }
 	s=${s%;}
-	printf '%s\n' "${s//; /$'\n'}" | sed 's/kiB/KiB/' | sort
+	s=${s//; /$'\n'}
+	printf '%s\n' "${s//, /$'\n'}" | sed 's/kiB/KiB/' | sort
 }
 perf_of() {
 	local p=${1#*|}
 	p=${p# }
-	p=$(sed "s/ '[^']* inodes'=[^ ]*//g" <<<"$p")
+	p=$(sed "s/ '[^']* (inodes)'=[^ ]*//g" <<<"$p")
 	printf '%s\n' $p
 }
 same_as_peer() {
@@ -77,12 +78,20 @@ same_as_peer() {
 	run "$C" "$@"
 	is "$rc" "$prc" "$name: exit code as monitoring-plugins'"
 	is "$(items_of "$first")" "$(items_of "$pfirst")" "$name: mounts and figures as monitoring-plugins'"
+	[ "${SIZES:-}" = yes ] && return
 	is "$(perf_of "$first")" "$(perf_of "$pfirst")" "$name: perfdata as monitoring-plugins'"
+}
+# With size thresholds the perfdata levels are our own: free space counts
+# in whole units, so "-w 15" (MiB) warns below 16 MiB free and the warning
+# level is size - 16 MiB, where check_disk writes size - 15 MiB and its
+# perfdata disagrees with its state for a whole unit (README).
+same_state_as_peer() {
+	SIZES=yes same_as_peer "$@"
 }
 
 # ---- percent thresholds ----
 check "20%/10% on 15% free" 1 \
-	"DISK WARNING - free space: $A 15MiB (15% inode=99%); $B_ 10MiB (100% inode=99%)|$PA;83886080;94371840;0;104857600 $PB;8388608;9437184;0;10485760" \
+	"DISK WARNING - free space: $A 15MiB (15% inode=99%), $B_ 10MiB (100% inode=99%)|$PA;83886080;94371840;0;104857600 $PB;8388608;9437184;0;10485760" \
 	-w 20% -c 10% -p "$A" -p "$B_"
 same_as_peer "20%/10%" -w 20% -c 10% -p "$A" -p "$B_"
 check "free equal to the critical percent is critical" 2 \
@@ -96,27 +105,27 @@ same_as_peer "OK above 14%" -w 14% -c 10% -p "$A"
 
 # ---- sizes: bare numbers in -u units, and with a unit ----
 check "15 MiB free at -w 15 (MiB) warns" 1 \
-	"DISK WARNING - free space: $A 15MiB (15% inode=99%)|$PA;89128960;94371840;0;104857600" \
+	"DISK WARNING - free space: $A 15MiB (15% inode=99%)|$PA;88080384;93323264;0;104857600" \
 	-w 15 -c 10 -p "$A"
-same_as_peer "-w 15 -c 10" -w 15 -c 10 -p "$A"
+same_state_as_peer "-w 15 -c 10" -w 15 -c 10 -p "$A"
 check "-w 16MB -c 15MB: 15 MiB free is critical" 2 \
-	"DISK CRITICAL - free space: $A 15MiB (15% inode=99%)|$PA;88080384;89128960;0;104857600" \
+	"DISK CRITICAL - free space: $A 15MiB (15% inode=99%)|$PA;87031808;88080384;0;104857600" \
 	-w 16MB -c 15MB -p "$A"
 check "-u KiB counts in KiB" 2 \
-	"DISK CRITICAL - free space: $A 15360KiB (15% inode=99%)|$PA;88473600;89128960;0;104857600" \
+	"DISK CRITICAL - free space: $A 15360KiB (15% inode=99%)|$PA;88472576;89127936;0;104857600" \
 	-w 16000 -c 15360 -u KiB -p "$A"
-same_as_peer "-u KiB" -w 16000 -c 15360 -u KiB -p "$A"
+same_state_as_peer "-u KiB" -w 16000 -c 15360 -u KiB -p "$A"
 check "percent and size together: the lower level wins in perfdata" 1 \
-	"DISK WARNING - free space: $A 15MiB (15% inode=99%)|$PA;73400320;94371840;0;104857600" \
+	"DISK WARNING - free space: $A 15MiB (15% inode=99%)|$PA;72351744;94371840;0;104857600" \
 	-w 10% -w 30MB -c 10% -p "$A"
 
 # ---- inodes ----
 check "inode thresholds: 10% free inodes is critical at -K 10%" 2 \
-	"DISK CRITICAL - free space: $G/c 50MiB (100% inode=10%)|$G/c=0B;52428800;52428800;0;52428800 '$G/c inodes'=900;800;900;0;1000" \
+	"DISK CRITICAL - free space: $G/c 50MiB (100% inode=10%)|$G/c=0B;52428800;52428800;0;52428800 '$G/c (inodes)'=900;800;900;0;1000" \
 	-w 0% -c 0% -W 20% -K 10% -p "$G/c"
 same_as_peer "inodes" -w 0% -c 0% -W 20% -K 10% -p "$G/c"
 check "inode warning" 1 \
-	"DISK WARNING - free space: $G/c 50MiB (100% inode=10%)|$G/c=0B;52428800;52428800;0;52428800 '$G/c inodes'=900;800;950;0;1000" \
+	"DISK WARNING - free space: $G/c 50MiB (100% inode=10%)|$G/c=0B;52428800;52428800;0;52428800 '$G/c (inodes)'=900;800;950;0;1000" \
 	-w 0% -c 0% -W 20% -K 5% -p "$G/c"
 
 # ---- selection ----
@@ -131,17 +140,17 @@ run "$PEER" -w 20% -c 10% -p "$G/nope"
 is "$rc $first" "2 DISK CRITICAL - $G/nope is not accessible: No such file or directory" \
 	"the peer also says CRITICAL for a missing path"
 check "-N tmpfs -r selects, -x excludes" 0 \
-	"DISK OK - free space: $B_ 10MiB (100% inode=99%); $G/c 50MiB (100% inode=10%)|$PB;8388608;9437184;0;10485760 $G/c=0B;41943040;47185920;0;52428800" \
+	"DISK OK - free space: $B_ 10MiB (100% inode=99%), $G/c 50MiB (100% inode=10%)|$PB;8388608;9437184;0;10485760 $G/c=0B;41943040;47185920;0;52428800" \
 	-w 20% -c 10% -N tmpfs -r "^$G/" -x "$A"
 same_as_peer "-N -r -x" -w 20% -c 10% -N tmpfs -r "^$G/" -x "$A"
 check "-x also takes a device name" 0 \
-	"DISK OK - free space: $B_ 10MiB (100% inode=99%); $G/c 50MiB (100% inode=10%)|$PB;8388608;9437184;0;10485760 $G/c=0B;41943040;47185920;0;52428800" \
+	"DISK OK - free space: $B_ 10MiB (100% inode=99%), $G/c 50MiB (100% inode=10%)|$PB;8388608;9437184;0;10485760 $G/c=0B;41943040;47185920;0;52428800" \
 	-w 20% -c 10% -N tmpfs -r "^$G/" -x gl_a
 same_as_peer "-x DEVICE" -w 20% -c 10% -N tmpfs -r "^$G/" -x gl_a
 mkdir -p "$G/abind"
 mount --bind "$A/sub" "$G/abind"
 check "a bind mount of a checked file system is not checked twice" 0 \
-	"DISK OK - free space: $A 15MiB (15% inode=99%); $B_ 10MiB (100% inode=99%); $G/c 50MiB (100% inode=10%)|$PA;104857600;104857600;0;104857600 $PB;10485760;10485760;0;10485760 $G/c=0B;52428800;52428800;0;52428800" \
+	"DISK OK - free space: $A 15MiB (15% inode=99%), $B_ 10MiB (100% inode=99%), $G/c 50MiB (100% inode=10%)|$PA;104857600;104857600;0;104857600 $PB;10485760;10485760;0;10485760 $G/c=0B;52428800;52428800;0;52428800" \
 	-w 0% -c 0% -N tmpfs -r "^$G/"
 check "... but -p can name the bind mount" 0 \
 	"DISK OK - free space: $G/abind 15MiB (15% inode=99%)|$G/abind=89128960B;104857600;104857600;0;104857600" \
@@ -165,7 +174,7 @@ check "-M names the device" 0 \
 	-M -w 20% -c 10% -p "$B_"
 same_as_peer "-M" -M -w 20% -c 10% -p "$B_"
 check "worst mounts first in the summary, perfdata in mount order" 2 \
-	"DISK CRITICAL - free space: $A 15MiB (15% inode=99%); $B_ 10MiB (100% inode=99%)|$PB;5242880;8912896;0;10485760 $PA;52428800;89128960;0;104857600" \
+	"DISK CRITICAL - free space: $A 15MiB (15% inode=99%), $B_ 10MiB (100% inode=99%)|$PB;5242880;8912896;0;10485760 $PA;52428800;89128960;0;104857600" \
 	-w 50% -c 15% -p "$B_" -p "$A"
 
 check "-E: a path that is not a mount point is CRITICAL, as the peer" 2 \
@@ -174,7 +183,7 @@ run "$PEER" -E -w 20% -c 10% -p "$A/sub"
 is "$rc" 2 "-E: the peer is CRITICAL too"
 run "$C" -A -w 0% -c 0%
 is "$rc" 0 "-A: exit code"
-like "$first" "; $A 15MiB \\(15% inode=99%\\); $B_ 10MiB \\(100% inode=99%\\); $G/c 50MiB" \
+like "$first" ", $A 15MiB \\(15% inode=99%\\), $B_ 10MiB \\(100% inode=99%\\), $G/c 50MiB" \
 	"-A: tmpfs mounts are checked"
 ok "$([[ $first == *" /proc "* || $first == *" /sys "* ]] && echo 1 || echo 0)" \
 	"-A: size-0 mounts (proc, sysfs) are left out"
@@ -196,7 +205,7 @@ is "$rc" 0 "default selection: exit code"
 like "$first" "^DISK OK - free space: / [0-9]+MiB \([0-9]+% inode=[0-9]+%\)" "default selection: / is checked"
 ok "$([[ $first == *"$A "* || $first == *"$G/c "* || $first == *" /proc"* || $first == *" /sys"* || $first == *" /dev/shm"* ]] && echo 1 || echo 0)" \
 	"default selection: no tmpfs, proc or sysfs mount"
-like "$first" "; $G/d [0-9]+MiB \\([0-9]+% inode=[0-9]+%\\)" "default selection: the ext2 loop mount is checked"
+like "$first" ", $G/d [0-9]+MiB \\([0-9]+% inode=[0-9]+%\\)" "default selection: the ext2 loop mount is checked"
 
 # ---- reserved blocks: free space as an unprivileged user sees it ----
 read -r bs blocks bfree bavail < <(stat -f -c '%S %b %f %a' "$G/d")
@@ -206,9 +215,9 @@ avail=$((bavail * bs))
 pct=$((100 - (used * 100 + used + avail - 1) / (used + avail)))
 warn=$(awk -v t=$((blocks * bs)) 'BEGIN { printf "%.0f", int(t * 0.5) }')
 check "reserved blocks count as used (f_bavail)" 0 \
-	"DISK OK - free space: $G/d ${avail}B ($pct% inode=99%)|$G/d=${used}B;$warn;$((blocks * bs - 1048576));0;$((blocks * bs))" \
+	"DISK OK - free space: $G/d ${avail}B ($pct% inode=99%)|$G/d=${used}B;$warn;$((blocks * bs - (bfree - bavail) * bs - 2097152));0;$((blocks * bs))" \
 	-w 50% -c 1 -u bytes -c 1MB -p "$G/d"
-same_as_peer "ext2 with reserve, in bytes" -w 50% -c 1048576 -u bytes -p "$G/d"
+same_state_as_peer "ext2 with reserve, in bytes" -w 50% -c 1048576 -u bytes -p "$G/d"
 
 # ---- bad input ----
 check "a bad threshold is UNKNOWN naming the option" 3 \
@@ -231,17 +240,17 @@ wait_for 5 grep -q " $G/hang " /proc/self/mountinfo ||
 	{ echo "Bail out! the FUSE test file system did not mount"; exit 1; }
 elapsed_ms "$C" -t 3 -w 10% -c 5% -p "$G/hang" -p "$A"
 is "$rc" 2 "hung mount: CRITICAL"
-is "$first" "DISK CRITICAL - free space: $G/hang not responding (statvfs blocked for 3 s); $A 15MiB (15% inode=99%)|$PA;94371840;99614720;0;104857600" \
+is "$first" "DISK CRITICAL - free space: $G/hang not responding (statvfs blocked for 3 s), $A 15MiB (15% inode=99%)|$PA;94371840;99614720;0;104857600" \
 	"hung mount: named, the other mount still checked"
 ok "$([ "$ms" -lt 3000 ] && echo 0 || echo 1)" "hung mount: done within -t 3 ($ms ms)"
 elapsed_ms "$C" -t 10 --stat-timeout 1 --stale-state warning -w 10% -c 5% -p "$A" -p "$G/hang/dir"
 is "$rc" 1 "--stale-state warning: WARNING"
-is "$first" "DISK WARNING - free space: $G/hang/dir not responding (statvfs blocked for 1 s); $A 15MiB (15% inode=99%)|$PA;94371840;99614720;0;104857600" \
+is "$first" "DISK WARNING - free space: $G/hang/dir not responding (statvfs blocked for 1 s), $A 15MiB (15% inode=99%)|$PA;94371840;99614720;0;104857600" \
 	"--stat-timeout 1: a path inside the hung mount is named"
 ok "$([ "$ms" -lt 2500 ] && echo 0 || echo 1)" "--stat-timeout 1 ends the wait early ($ms ms)"
 elapsed_ms "$C" -t 5 --stat-timeout 1 -w 0% -c 0%
 is "$rc" 2 "default selection with a hung network mount: CRITICAL"
-like "$first" "^DISK CRITICAL - free space: $G/hang not responding \\(statvfs blocked for 1 s\\); / [0-9]+MiB" \
+like "$first" "^DISK CRITICAL - free space: $G/hang not responding \\(statvfs blocked for 1 s\\), / [0-9]+MiB" \
 	"default selection: the hung mount first, then the others"
 elapsed_ms "$C" -t 5 -l -w 0% -c 0%
 is "$rc" 0 "-l skips the hung fuse.sshfs mount: OK"

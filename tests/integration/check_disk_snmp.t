@@ -68,8 +68,8 @@ start_snmpd dskonly "$P2" \
 	"rocommunity s3cret 127.0.0.1 -V ucd" "disk $A" "disk $B_"
 
 PERF="$A=89128960B;83886080;94371840;0;104857600 $B_=0B;8388608;9437184;0;10485760"
-LINE_HR="DISK WARNING - free space: $A 15MiB (15% inode=-); $B_ 10MiB (100% inode=-)|$PERF"
-LINE_DSK="DISK WARNING - free space: $A 15MiB (15% inode=100%); $B_ 10MiB (100% inode=100%)|$PERF"
+LINE_HR="DISK WARNING - free space: $A 15MiB (15% inode=-), $B_ 10MiB (100% inode=-)|$PERF"
+LINE_DSK="DISK WARNING - free space: $A 15MiB (15% inode=100%), $B_ 10MiB (100% inode=100%)|$PERF"
 
 check() {
 	local name=$1 want_rc=$2 want=$3
@@ -90,7 +90,7 @@ check "v2c community from file:, dskTable forced" 1 "$LINE_DSK" \
 	-H 127.0.0.1 --snmp-port "$P" --community "file:$T/community" --snmp-table dsk \
 	-w 20% -c 10% -p "$A" -p "$B_"
 is "$(sed -n 2p <<<"$out")" \
-	"WARNING: $A (dskTable on gl_a): 15.0 MiB free of 100.0 MiB (15%), inodes 100% free; agent: $A: less than 100000 free (= 15360)" \
+	"WARNING: $A (dskTable on gl_a): 15.0 MiB free of 100.0 MiB (15%), inodes 100% free, agent: $A: less than 100000 free (= 15360)" \
 	"dskTable: long output has the agent's own error message"
 run "$C" -u bytes -w 50% -c 10% -p "$D"
 local_first=$first
@@ -109,7 +109,7 @@ check "inode thresholds on dskTable's percent" 2 \
 check "fallback to dskTable when hrStorageTable is not visible" 1 "$LINE_DSK" \
 	-H 127.0.0.1 --snmp-port "$P2" --community s3cret -w 20% -c 10% -p "$A" -p "$B_"
 check "-p names a disk the agent does not have" 2 \
-	"DISK CRITICAL - free space: C: is not in the agent's disk table; $A 15MiB (15% inode=-)|$A=89128960B;83886080;94371840;0;104857600" \
+	"DISK CRITICAL - free space: C: is not in the agent's disk table, $A 15MiB (15% inode=-)|$A=89128960B;83886080;94371840;0;104857600" \
 	-H 127.0.0.1 --snmp-port "$P" --community s3cret -w 20% -c 10% -p "$A" -p C:
 mkdir -p "$A/sub"
 check "-p of a path inside a disk checks that disk" 1 \

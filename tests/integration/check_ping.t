@@ -21,6 +21,12 @@ is "$rc" 0 "::1: exit 0"
 like "$first" "^PING OK - Packet loss = 0%, RTA = [0-9.]+ ms\|rta=${num}ms;100;500;0 pl=0%;20;60;0;100 rtmin=${num}ms;;;0 rtmax=${num}ms;;;0 jitter=${num}ms;;;0\$" \
 	"::1: -w/-c show in the perfdata"
 
+# check_icmp's RTA-only thresholds: the loss thresholds keep their defaults.
+run "$P" -H 127.0.0.1 -w 100 -c 200
+is "$rc" 0 "RTA-only -w 100 -c 200: exit 0"
+like "$first" "^PING OK - Packet loss = 0%, RTA = [0-9.]+ ms\|rta=${num}ms;100;200;0 pl=0%;40;80;0;100 " \
+	"RTA-only -w/-c: RTA as given, loss at the defaults 40%/80%"
+
 run "$P" -4 -H localhost -p 2 -i 10
 is "$rc" 0 "-4 -H localhost: exit 0"
 like "$first" "^PING OK - Packet loss = 0%, RTA = " "-4 -H localhost resolves to IPv4"
@@ -28,7 +34,7 @@ like "$first" "^PING OK - Packet loss = 0%, RTA = " "-4 -H localhost resolves to
 run "$P" -4 -H localhost,127.0.0.2 -p 1
 like "$out" $'\nlocalhost \\(127\\.0\\.0\\.1\\): OK - Packet loss = 0%, RTA = [0-9.]+ ms\n127\\.0\\.0\\.2: OK - ' \
 	"long output names the address a host name resolved to"
-like "$first" '\|localhost_rta=' "perfdata labels use the host as given"
+like "$first" '\|localhostrta=' "perfdata labels use the host as given"
 
 run "$P" -H 127.0.0.1 -n 3 -i 1 -v
 is "$rc" 0 "-n (check_icmp's letter for -p): exit 0"
@@ -76,10 +82,10 @@ for i in $(seq 0 999); do hosts+=("127.$((i / 250)).$((i % 7)).$((i % 250 + 1))"
 list=$(IFS=,; echo "${hosts[*]}")
 elapsed_ms "$P" -H "$list"
 is "$rc" 0 "1000 loopback hosts: exit 0"
-like "$first" '^PING OK - 1000/1000 hosts OK\|127\.0\.0\.1_rta=' "1000 hosts: all OK, labels prefixed"
+like "$first" '^PING OK - 1000/1000 hosts OK\|127\.0\.0\.1rta=' "1000 hosts: all OK, labels prefixed"
 is "$(printf '%s\n' "$out" | tail -n +2 | grep -cE '^127\.[0-9.]+: OK - Packet loss = 0%, RTA = [0-9.]+ ms$')" 1000 \
 	"1000 hosts: one long-output line each"
-is "$(printf '%s\n' "$first" | tr ' |' '\n\n' | grep -cE '^127\.[0-9.]+_(rta|pl|rtmin|rtmax|jitter)=')" 5000 \
+is "$(printf '%s\n' "$first" | tr ' |' '\n\n' | grep -cE '^127\.[0-9.]+(rta|pl|rtmin|rtmax|jitter)=')" 5000 \
 	"1000 hosts: five perfdata items each"
 
 # The global gap paces every request: 200 hosts x 1 request 2 ms apart
@@ -95,7 +101,7 @@ ok $((ms >= paced)) "-I 0: the same 200 requests without the gap take less ($ms 
 
 run "$P" -H 127.0.0.1 -H ::1,127.0.0.2 -4 -p 2 -i 10
 is "$rc" 2 "-H repeated and comma-separated, one host of the wrong family: exit 2"
-like "$first" '^PING CRITICAL - 2/3 hosts OK, 1 CRITICAL: ::1 \(Cannot resolve host name ::1: [^)]+\)\|127\.0\.0\.1_rta=' \
+like "$first" '^PING CRITICAL - 2/3 hosts OK, 1 CRITICAL: ::1 \(Cannot resolve host name ::1: [^)]+\)\|127\.0\.0\.1rta=' \
 	"the failing host is named in the summary"
 like "$out" $'\n127\.0\.0\.1: OK - Packet loss = 0%, RTA = [0-9.]+ ms\n::1: CRITICAL - Cannot resolve host name ::1: [^\n]+\n127\.0\.0\.2: OK - Packet loss = 0%' \
 	"long output: one line per host, in order"
@@ -147,7 +153,7 @@ usage() {
 usage "PING UNKNOWN - no host given (-H)" -w 100,20%
 usage "PING UNKNOWN - warning RTA 100 must not be greater than critical 50" -H 127.0.0.1 -w 100,20% -c 50,60%
 usage "PING UNKNOWN - warning packet loss 70 must not be greater than critical 60" -H 127.0.0.1 -w 100,70% -c 200,60%
-usage "PING UNKNOWN - -w: '100' is not RTA,PL% (RTA in ms, e.g. 100,20%)" -H 127.0.0.1 -w 100
+usage "PING UNKNOWN - -w: 'abc' is not RTA,PL% (RTA in ms, e.g. 100,20%)" -H 127.0.0.1 -w abc
 usage "PING UNKNOWN - -c: packet loss '120%' is not a percentage 0..100" -H 127.0.0.1 -c 100,120%
 usage "PING UNKNOWN - -p: '0' is not an integer in 1..10000" -H 127.0.0.1 -p 0
 usage "PING UNKNOWN - -b: '10' is not an integer in 24..65000" -H 127.0.0.1 -b 10
@@ -161,7 +167,7 @@ usage "PING UNKNOWN - --jitter: warning '5' could never be reported: critical '2
 
 run "$P" --help
 is "$rc" 3 "--help: exit 3"
-like "$out" '-w, --warning=RTA,PL%' "--help lists -w"
+like "$out" '-w, --warning=RTA\[,PL%\]' "--help lists -w"
 like "$out" '--socket=auto\|dgram\|raw' "--help lists --socket"
 
 # --- size, TTL and source on loopback ------------------------------------

@@ -141,11 +141,11 @@ done
 # Several hosts with different fates at once, and -m.
 ping_c -H 10.231.2.1,10.231.4.1,2001:db8:5::1,2001:db8:2::1 --wait 200 -m 2
 is "$rc" 0 "-m 2 with 2 of 4 OK: exit 0"
-like "$first" '^PING OK - 2/4 hosts OK \(2 required\), 2 CRITICAL: 10\.231\.4\.1 \(Packet loss = 100%\), 2001:db8:5::1 \(Network unreachable from 2001:db8:1::fe, Packet loss = 100%\)\|10\.231\.2\.1_rta=' \
+like "$first" '^PING OK - 2/4 hosts OK \(2 required\), 2 CRITICAL: 10\.231\.4\.1 \(Packet loss = 100%\), 2001:db8:5::1 \(Network unreachable from 2001:db8:1::fe, Packet loss = 100%\)\|10\.231\.2\.1rta=' \
 	"mixed hosts: summary names the failing ones with their reasons"
 like "$out" $'\n10\\.231\\.4\\.1: CRITICAL - Packet loss = 100%\n2001:db8:5::1: CRITICAL - Network unreachable from 2001:db8:1::fe, Packet loss = 100%\n2001:db8:2::1: OK - ' \
 	"mixed hosts: one long-output line each"
-like "$first" ' 10\.231\.4\.1_rta=U;200;500;0 10\.231\.4\.1_pl=100%;40;80;0;100 ' "mixed hosts: perfdata per host"
+like "$first" ' 10\.231\.4\.1rta=U;200;500;0 10\.231\.4\.1pl=100%;40;80;0;100 ' "mixed hosts: perfdata per host"
 ping_c -H 10.231.2.1,10.231.4.1,2001:db8:5::1,2001:db8:2::1 --wait 200
 is "$rc" 2 "without -m the worst host decides: exit 2"
 

@@ -47,12 +47,12 @@ like "$err" "$nocaps" "root: no capability left after the socket is open"
 
 as_root -H 127.0.0.1 --socket=dgram
 is "$rc" 3 "root, --socket=dgram while forbidden: exit 3"
-is "$first" "PING UNKNOWN - Cannot open an ICMP socket (datagram socket: Permission denied); allow group 0 in net.ipv4.ping_group_range or grant CAP_NET_RAW" \
+is "$first" "PING UNKNOWN - Cannot open an ICMP socket (datagram socket: Permission denied), allow group 0 in net.ipv4.ping_group_range or grant CAP_NET_RAW" \
 	"root, --socket=dgram: UNKNOWN says why and what to change"
 
 as_nobody -H 127.0.0.1
 is "$rc" 3 "nobody without CAP_NET_RAW, dgram forbidden: exit 3"
-is "$first" "PING UNKNOWN - Cannot open an ICMP socket (datagram socket: Permission denied, raw socket: Operation not permitted); allow group 65534 in net.ipv4.ping_group_range or grant CAP_NET_RAW" \
+is "$first" "PING UNKNOWN - Cannot open an ICMP socket (datagram socket: Permission denied, raw socket: Operation not permitted), allow group 65534 in net.ipv4.ping_group_range or grant CAP_NET_RAW" \
 	"nobody: neither socket is possible, a clear UNKNOWN"
 
 as_nobody_raw -H 127.0.0.1,::1
@@ -81,7 +81,7 @@ like "$err" 'IPv4: datagram socket, echo id' "nobody uses a datagram socket"
 
 as_nobody -H 127.0.0.1 --socket=raw
 is "$rc" 3 "nobody, --socket=raw without CAP_NET_RAW: exit 3"
-is "$first" "PING UNKNOWN - Cannot open an ICMP socket (raw socket: Operation not permitted); allow group 65534 in net.ipv4.ping_group_range or grant CAP_NET_RAW" \
+is "$first" "PING UNKNOWN - Cannot open an ICMP socket (raw socket: Operation not permitted), allow group 65534 in net.ipv4.ping_group_range or grant CAP_NET_RAW" \
 	"nobody, --socket=raw: UNKNOWN"
 
 # --- only nobody's group allowed: per-group, not all-or-nothing ------------

@@ -36,7 +36,7 @@ last_disconnect() { grep ' disconnect from ' "$LOG1" | tail -n 1; }
 n=$(disconnects)
 run "$P" -H 127.0.0.1 -p "$PORT"
 is "$rc" 0 "plain: OK"
-like "$first" "^SMTP OK - $BANNER; $RT\|$BASEPERF\$" "plain: status line and perfdata"
+like "$first" "^SMTP OK - $BANNER / $RT\|$BASEPERF\$" "plain: status line and perfdata"
 like "$out" $'\nextensions: PIPELINING SIZE=10240000 VRFY ETRN STARTTLS ENHANCEDSTATUSCODES 8BITMIME DSN SMTPUTF8 CHUNKING' \
 	"plain: extensions in the long output"
 wait_for 5 disconnected_after "$n"
@@ -46,7 +46,7 @@ is "$(cat "$T/stderr")" "" "plain: nothing on stderr"
 
 run "$P" -H 127.0.0.1 -p "$PORT" -e "ESMTP Exim"
 is "$rc" 1 "banner mismatch: WARNING"
-like "$first" "^SMTP WARNING - banner does not contain 'ESMTP Exim': 220 $BANNER; $BANNER; $RT\|$BASEPERF\$" \
+like "$first" "^SMTP WARNING - banner does not contain 'ESMTP Exim': 220 $BANNER / $BANNER / $RT\|$BASEPERF\$" \
 	"banner mismatch: status line"
 same_state "banner mismatch" -H 127.0.0.1 -p "$PORT" -e "ESMTP Exim"
 
@@ -54,11 +54,11 @@ run "$P" -H 127.0.0.1 -p "$PORT" --require-ext PIPELINING --require-ext 8bitmime
 is "$rc" 0 "required extensions present: OK"
 run "$P" -H 127.0.0.1 -p "$PORT2" --require-ext STARTTLS
 is "$rc" 1 "required STARTTLS missing: WARNING"
-like "$first" "^SMTP WARNING - STARTTLS not offered; $BANNER; $RT\|$BASEPERF\$" "required STARTTLS missing: status line"
+like "$first" "^SMTP WARNING - STARTTLS not offered / $BANNER / $RT\|$BASEPERF\$" "required STARTTLS missing: status line"
 
 run "$P" -H 127.0.0.1 -p "$PORT2" -S
 is "$rc" 1 "-S without STARTTLS on offer: WARNING"
-like "$first" "^SMTP WARNING - STARTTLS not offered; $BANNER; $RT\|$BASEPERF\$" "-S without STARTTLS: status line"
+like "$first" "^SMTP WARNING - STARTTLS not offered / $BANNER / $RT\|$BASEPERF\$" "-S without STARTTLS: status line"
 same_state "-S without STARTTLS" -H 127.0.0.1 -p "$PORT2" -S
 
 # ---- STARTTLS and the certificate ----------------------------------------
@@ -67,7 +67,7 @@ CERT="CN=mail\.example\.test, issuer CN=mail\.example\.test, expires [0-9-]{10} 
 n=$(disconnects)
 run "$P" -H 127.0.0.1 -p "$PORT" -S
 is "$rc" 0 "STARTTLS: OK"
-like "$first" "^SMTP OK - $BANNER; STARTTLS TLSv1\.[23]; $RT\|$TLSPERF\$" "STARTTLS: status line"
+like "$first" "^SMTP OK - $BANNER / STARTTLS TLSv1\.[23] / $RT\|$TLSPERF\$" "STARTTLS: status line"
 like "$out" $'\nextensions after STARTTLS: PIPELINING SIZE=10240000 VRFY ETRN ENHANCEDSTATUSCODES' \
 	"STARTTLS: EHLO re-sent, pre-TLS list discarded (no STARTTLS in it)"
 wait_for 5 disconnected_after "$n"
@@ -75,7 +75,7 @@ like "$(last_disconnect)" "ehlo=2 starttls=1 quit=1 commands=4\$" "STARTTLS: EHL
 
 run "$P" -H 127.0.0.1 -p "$PORT" -S -D 30,14
 is "$rc" 1 "certificate 19 days, -D 30,14: WARNING"
-like "$first" "^SMTP WARNING - certificate expires in 19 days \([0-9-]{10}\); $CERT; $BANNER; STARTTLS TLSv1\.[23]; $RT\|$TLSPERF days=19;30:;14:\$" \
+like "$first" "^SMTP WARNING - certificate expires in 19 days \([0-9-]{10}\) / $CERT / $BANNER / STARTTLS TLSv1\.[23] / $RT\|$TLSPERF days=19;30:;14:\$" \
 	"expiring certificate: status line and days perfdata"
 like "$out" $'\n\\[0\\] CN=mail\\.example\\.test, issuer CN=mail\\.example\\.test, expires [0-9-]{10} \\(19 days\\), RSA 2048, sha256WithRSAEncryption' \
 	"expiring certificate: chain in the long output"
@@ -85,14 +85,14 @@ is "$rc" 2 "certificate 19 days, -D 60,30: CRITICAL"
 same_state "-D 60,30" -H 127.0.0.1 -p "$PORT" -S -D 60,30
 run "$P" -H 127.0.0.1 -p "$PORT" -D 10,5
 is "$rc" 0 "certificate 19 days, -D 10,5 (implies -S): OK"
-like "$first" "^SMTP OK - $BANNER; STARTTLS TLSv1\.[23]; $CERT; $RT\|$TLSPERF days=19;10:;5:\$" "-D 10,5: status line"
+like "$first" "^SMTP OK - $BANNER / STARTTLS TLSv1\.[23] / $CERT / $RT\|$TLSPERF days=19;10:;5:\$" "-D 10,5: status line"
 same_state "-D 10,5" -H 127.0.0.1 -p "$PORT" -S -D 10,5
 # -D alone judges dates, not trust: the system store is not read (a FIFO
 # nobody writes to stands in for it; reading it would block until -t).
 mkfifo "$T/store.fifo"
 SSL_CERT_FILE=$T/store.fifo run "$P" -H 127.0.0.1 -p "$PORT" -D 10,5 -t 3
 is "$rc" 0 "-D without --verify-cert: the trust store is not read"
-like "$first" "^SMTP OK - $BANNER; STARTTLS TLSv1\.[23]; $CERT; $RT\|$TLSPERF days=19;10:;5:\$" \
+like "$first" "^SMTP OK - $BANNER / STARTTLS TLSv1\.[23] / $CERT / $RT\|$TLSPERF days=19;10:;5:\$" \
 	"-D without the store: status line"
 run "$P" -H 127.0.0.1 -p "$PORT" --verify-cert --ca-file "$T/missing.pem"
 is "$rc" 3 "unreadable --ca-file: UNKNOWN before any traffic"
@@ -101,17 +101,17 @@ is "$first" "SMTP UNKNOWN - --ca-file: cannot read '$T/missing.pem': No such fil
 
 run "$P" -H 127.0.0.1 -p "$PORT" -S --verify-cert --cert-name mail.example.test
 is "$rc" 2 "--verify-cert on a self-signed certificate: CRITICAL"
-like "$first" "^SMTP CRITICAL - self-signed certificate; $CERT; " "--verify-cert: says why"
+like "$first" "^SMTP CRITICAL - self-signed certificate / $CERT / " "--verify-cert: says why"
 run "$P" -H 127.0.0.1 -p "$PORT" --verify-cert --ca-file "$T/pf1/cert.pem" --cert-name mail.example.test
 is "$rc" 0 "--verify-cert with the certificate as trust anchor: OK"
 run "$P" -H 127.0.0.1 -p "$PORT" --verify-cert --ca-file "$T/pf1/cert.pem" --cert-name smtp.example.test
 is "$rc" 2 "--verify-cert with another name: CRITICAL"
-like "$first" "^SMTP CRITICAL - wrong host: smtp\.example\.test is not in the certificate \(mail\.example\.test\); " \
+like "$first" "^SMTP CRITICAL - wrong host: smtp\.example\.test is not in the certificate \(mail\.example\.test\) / " \
 	"--verify-cert wrong name: status line"
 
 run "$P" -H 127.0.0.1 -p "$SPORT" --ssl -D 10,5
 is "$rc" 0 "implicit TLS (--ssl): OK"
-like "$first" "^SMTP OK - $BANNER; TLSv1\.[23]; $CERT; $RT\|time=${N}s;;;0 connect=${N}s;;;0 tls=${N}s;;;0 banner=${N}s;;;0 ehlo=${N}s;;;0 days=19;10:;5:\$" \
+like "$first" "^SMTP OK - $BANNER / TLSv1\.[23] / $CERT / $RT\|time=${N}s;;;0 connect=${N}s;;;0 tls=${N}s;;;0 banner=${N}s;;;0 ehlo=${N}s;;;0 days=19;10:;5:\$" \
 	"implicit TLS: status line"
 
 # ---- the envelope --------------------------------------------------------
@@ -119,7 +119,7 @@ ENVPERF="$BASEPERF envelope=${N}s;;;0"
 n=$(disconnects)
 run "$P" -H 127.0.0.1 -p "$PORT" -f monitor@example.net --rcpt postmaster@example.test
 is "$rc" 0 "RCPT accepted: OK"
-like "$first" "^SMTP OK - $BANNER; RCPT TO:<postmaster@example\.test> accepted; $RT\|$ENVPERF\$" "RCPT accepted: status line"
+like "$first" "^SMTP OK - $BANNER / RCPT TO:<postmaster@example\.test> accepted / $RT\|$ENVPERF\$" "RCPT accepted: status line"
 wait_for 5 disconnected_after "$n"
 like "$(last_disconnect)" "ehlo=1 mail=1 rcpt=1 rset=1 quit=1 commands=5\$" "RCPT accepted: RSET and QUIT, no DATA"
 
@@ -129,16 +129,16 @@ like "$out" $'\nMAIL FROM:<>: 250 2\.1\.0 Ok\n' "null sender: MAIL FROM:<> sent"
 
 run "$P" -H 127.0.0.1 -p "$PORT" -f spammer@bad.test --rcpt postmaster@example.test
 is "$rc" 2 "sender rejected: CRITICAL"
-like "$first" "^SMTP CRITICAL - RCPT TO:<postmaster@example\.test> rejected: 554 5\.7\.1 <spammer@bad\.test>: Sender address rejected: Sender address rejected; " \
+like "$first" "^SMTP CRITICAL - RCPT TO:<postmaster@example\.test> rejected: 554 5\.7\.1 <spammer@bad\.test>: Sender address rejected: Sender address rejected / " \
 	"sender rejected: reported at RCPT, as Postfix delays it"
 
 run "$P" -H 127.0.0.1 -p "$PORT" -f monitor@example.net --rcpt rejected@example.test
 is "$rc" 2 "RCPT rejected (5xx): CRITICAL"
-like "$first" "^SMTP CRITICAL - RCPT TO:<rejected@example\.test> rejected: 550 5\.1\.1 <rejected@example\.test>: Recipient address rejected: User unknown in local recipient table; $BANNER; $RT\|$ENVPERF\$" \
+like "$first" "^SMTP CRITICAL - RCPT TO:<rejected@example\.test> rejected: 550 5\.1\.1 <rejected@example\.test>: Recipient address rejected: User unknown in local recipient table / $BANNER / $RT\|$ENVPERF\$" \
 	"RCPT rejected: the server's reason in the status line"
 run "$P" -H 127.0.0.1 -p "$PORT" -f monitor@example.net --rcpt busy@example.test
 is "$rc" 1 "RCPT deferred (4xx): WARNING"
-like "$first" "^SMTP WARNING - RCPT TO:<busy@example\.test> rejected: 450 4\.2\.1 <busy@example\.test>: Recipient address rejected: Mailbox busy, try again later; " \
+like "$first" "^SMTP WARNING - RCPT TO:<busy@example\.test> rejected: 450 4\.2\.1 <busy@example\.test>: Recipient address rejected: Mailbox busy, try again later / " \
 	"RCPT deferred: status line"
 run "$P" -H 127.0.0.1 -p "$PORT" -f monitor@example.net --rcpt busy@example.test --tempfail-state critical
 is "$rc" 2 "--tempfail-state critical makes a 4xx CRITICAL"
@@ -146,12 +146,12 @@ is "$rc" 2 "--tempfail-state critical makes a 4xx CRITICAL"
 # The relay incident: a server that relays for anyone is CRITICAL.
 run "$P" -H 127.0.0.1 -p "$PORT2" -f monitor@example.net --relay-test probe@elsewhere.test
 is "$rc" 0 "relay refused: OK"
-like "$first" "^SMTP OK - $BANNER; relay to <probe@elsewhere\.test> refused; $RT\|$ENVPERF\$" "relay refused: status line"
+like "$first" "^SMTP OK - $BANNER / relay to <probe@elsewhere\.test> refused / $RT\|$ENVPERF\$" "relay refused: status line"
 like "$out" $'\nrelay test RCPT TO:<probe@elsewhere\\.test>: 554 5\\.7\\.1 <probe@elsewhere\\.test>: Relay access denied' \
 	"relay refused: the server's answer in the long output"
 run "$P" -H 127.0.0.1 -p "$PORT" -f monitor@example.net --relay-test probe@elsewhere.test
 is "$rc" 2 "open relay: CRITICAL"
-like "$first" "^SMTP CRITICAL - open relay: RCPT TO:<probe@elsewhere\.test> accepted; $BANNER; $RT\|$ENVPERF\$" "open relay: status line"
+like "$first" "^SMTP CRITICAL - open relay: RCPT TO:<probe@elsewhere\.test> accepted / $BANNER / $RT\|$ENVPERF\$" "open relay: status line"
 
 # The same rejection through -C/-R, as monitoring-plugins users write it.
 run "$P" -H 127.0.0.1 -p "$PORT" -f monitor@example.net -C "RCPT TO:<rejected@example.test>" -R "^250"
@@ -165,13 +165,13 @@ is "$rc" 0 "-C/-R match: OK"
 # check_helo_access table): the server's reason is reported.
 run "$P" -H 127.0.0.1 -p "$PORT" -F exchange.local -f monitor@example.net --rcpt postmaster@example.test
 is "$rc" 2 "bad HELO name: CRITICAL"
-like "$first" "^SMTP CRITICAL - RCPT TO:<postmaster@example\.test> rejected: 554 5\.7\.1 <exchange\.local>: Helo command rejected: Go away, bad guy \(\.local\); " \
+like "$first" "^SMTP CRITICAL - RCPT TO:<postmaster@example\.test> rejected: 554 5\.7\.1 <exchange\.local>: Helo command rejected: Go away, bad guy \(\.local\) / " \
 	"bad HELO name: the server's reason"
 
 n=$(disconnects)
 run "$P" -H 127.0.0.1 -p "$PORT" -f monitor@example.net --rcpt postmaster@example.test --send-test-message
 is "$rc" 0 "test message: OK"
-like "$first" "^SMTP OK - $BANNER; RCPT TO:<postmaster@example\.test> accepted; test message accepted: 250 2\.0\.0 Ok: queued as [0-9A-Za-z]+; $RT\|$ENVPERF\$" \
+like "$first" "^SMTP OK - $BANNER / RCPT TO:<postmaster@example\.test> accepted / test message accepted: 250 2\.0\.0 Ok: queued as [0-9A-Za-z]+ / $RT\|$ENVPERF\$" \
 	"test message: queue id in the status line"
 wait_for 5 disconnected_after "$n"
 like "$(last_disconnect)" "ehlo=1 mail=1 rcpt=1 data=1 rset=1 quit=1 commands=6\$" \
@@ -206,7 +206,7 @@ like "$first" "^SMTP UNKNOWN - cannot resolve '127\.0\.0\.1' \(IPv6\): " "-6 wit
 CLOSED=$(free_port)
 run "$P" -H 127.0.0.1 -p "$CLOSED"
 is "$rc" 2 "connection refused: CRITICAL"
-like "$first" "^SMTP CRITICAL - connect to 127\.0\.0\.1: Connection refused; $RT\|time=${N}s;;;0 connect=${N}s;;;0\$" \
+like "$first" "^SMTP CRITICAL - connect to 127\.0\.0\.1: Connection refused / $RT\|time=${N}s;;;0 connect=${N}s;;;0\$" \
 	"connection refused: status line"
 same_state "connection refused" -H 127.0.0.1 -p "$CLOSED"
 

@@ -120,7 +120,7 @@ is "$rc" 0 "DANE-EE full certificate, exact match (3 0 0): OK"
 
 dane "$p_wrong"
 is "$rc" 2 "TLSA record for another key: CRITICAL"
-like "$first" "^TLS CRITICAL - 127.0.0.1: DANE: the TLSA record does not match the chain; $WWW\\|" \
+like "$first" "^TLS CRITICAL - 127.0.0.1: DANE: the TLSA record does not match the chain / $WWW\\|" \
 	"mismatch: reason"
 
 dane "$p_self"
@@ -148,7 +148,7 @@ like "$out" $'\nDANE: TLSA 0 0 1 matches' "PKIX-TA: shown"
 
 dane "$p_none"
 is "$rc" 2 "no TLSA record for the service: CRITICAL"
-like "$first" "^TLS CRITICAL - 127.0.0.1: $WWW; DANE: no TLSA records for _$p_none._tcp.www.dane.test\\|days=365;30:;14:$" \
+like "$first" "^TLS CRITICAL - 127.0.0.1: $WWW / DANE: no TLSA records for _$p_none._tcp.www.dane.test\\|days=365;30:;14:$" \
 	"no records: named"
 
 dane "$p_forged"

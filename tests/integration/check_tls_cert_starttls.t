@@ -74,7 +74,7 @@ like "$(cat "$PF/maillog")" "disconnect from [^ ]+ ehlo=1 starttls=1 quit=1 comm
 	"postfix saw EHLO, STARTTLS and a polite QUIT"
 run "$C" -H 127.0.0.1 -p "$smtp_port" --starttls submission -N mail.example.test --ca-file "$P/ca.pem" -w 400 -c 100
 is "$rc" 1 "submission dialogue, -w 400: WARNING"
-like "$first" "^TLS WARNING - 127.0.0.1: certificate expires in 365 days \\([0-9-]+\\); $MAIL" \
+like "$first" "^TLS WARNING - 127.0.0.1: certificate expires in 365 days \\([0-9-]+\\) / $MAIL" \
 	"thresholds apply after STARTTLS"
 run "$C" -H 127.0.0.1 -p "$smtp_port" --starttls smtp --ca-file "$P/ca.pem"
 is "$rc" 2 "postfix: the address is not the certificate's name: CRITICAL"

@@ -75,13 +75,13 @@ deploy_env_start || { echo "Bail out! loopback services did not start"; exit 1; 
 read -r -d '' ROWS <<ROWS
 ping|check_ping|lo|glance_check_ping!100,20%!200,60%!-p 2 -i 10|0|^PING OK - Packet loss = 0%, RTA = [0-9.]+ ms\$|-H '127.0.0.1' -w '100,20%' -c '200,60%' -p 2 -i 10
 ping_multi|check_ping|lo|glance_check_ping_multi!127.0.0.1,127.0.0.2,127.0.0.3!2!100,20%!200,60%!-p 2 -i 10|0|^PING OK - 3/3 hosts OK|-H '127.0.0.1,127.0.0.2,127.0.0.3' -m '2' -w '100,20%' -c '200,60%' -p 2 -i 10
-smtp|check_smtp|lo|glance_check_smtp!$SMTP_PORT!hi\\; there\\!!2!5|0|^SMTP OK - mail.example.test ESMTP hi: there!: [0-9.]+ s response time\$|-H '127.0.0.1' -p '$SMTP_PORT' -e 'hi; there!' -w '2' -c '5'
+smtp|check_smtp|lo|glance_check_smtp!$SMTP_PORT!hi\\; there\\!!2!5|0|^SMTP OK - mail.example.test ESMTP hi: there! / [0-9.]+ s response time\$|-H '127.0.0.1' -p '$SMTP_PORT' -e 'hi; there!' -w '2' -c '5'
 smtp_starttls|check_smtp|lo|glance_check_smtp_starttls!$SMTP_PORT!30,14|0|^SMTP OK - .*STARTTLS TLSv1\\.3|-H '127.0.0.1' -p '$SMTP_PORT' -S -D '30,14'
 dns|check_dns|lo|glance_check_dns!mail.example.test!A!-p $P -a 192.0.2.2 -A|0|^DNS OK - mail.example.test A 192.0.2.2 in [0-9.]+ ms \\(127.0.0.1\\)\$|-H 'mail.example.test' -s '127.0.0.1' -q 'A' -p $P -a 192.0.2.2 -A
 dns_zone|check_dns|lo|glance_check_dns_zone!example.test!0,20!-p $P|1|^DNS WARNING - ns2.example.test/127.0.0.2: serial 2026112500 is 10 behind 2026112510|--zone 'example.test' -s '127.0.0.1' --serial-drift '0,20' -p $P
 dns_dnssec|check_dns|lo|glance_check_dns_dnssec!www.signed.test!$T/anchor-signed.ds!7,3!-p $P|0|^DNS OK - www.signed.test A 192.0.2.80|-H 'www.signed.test' -s '127.0.0.1' --dnssec --trust-anchor '$T/anchor-signed.ds' --rrsig-days '7,3' -p $P
 dnsbl|check_dns|lo2|glance_check_dnsbl!bl.test!127.0.0.1!-p $P|2|^DNS CRITICAL - listed on bl.test|-H '127.0.0.2' --dnsbl 'bl.test' -s '127.0.0.1' -p $P
-tls_cert|check_tls_cert|lo|glance_check_tls_cert!$TLS_PORT!400!14!--sni www.example.test --ca-file $CA|1|^TLS WARNING - 127.0.0.1: certificate expires in 36[45] days \\([0-9-]+\\): CN=www.example.test, issuer CN=Glance Test Intermediate|-H '127.0.0.1' -p '$TLS_PORT' -w '400' -c '14' --sni www.example.test --ca-file $CA
+tls_cert|check_tls_cert|lo|glance_check_tls_cert!$TLS_PORT!400!14!--sni www.example.test --ca-file $CA|1|^TLS WARNING - 127.0.0.1: certificate expires in 36[45] days \\([0-9-]+\\) / CN=www.example.test, issuer CN=Glance Test Intermediate|-H '127.0.0.1' -p '$TLS_PORT' -w '400' -c '14' --sni www.example.test --ca-file $CA
 tls_cert_starttls|check_tls_cert|lo|glance_check_tls_cert_starttls!$SMTP_PORT!smtp!30!14!--sni mail.example.test --no-verify|0|^TLS OK - 127.0.0.1: CN=mail.example.test, issuer CN=mail.example.test|-H '127.0.0.1' -p '$SMTP_PORT' --starttls 'smtp' -w '30' -c '14' --sni mail.example.test --no-verify
 disk|check_disk|lo|glance_check_disk!100%!0%!/|1|^DISK WARNING - free space: / [0-9]+MiB|-w '100%' -c '0%' -p '/'
 disk_snmp|check_disk|lo|glance_check_disk_snmp!100%!0%!--snmp-port $SNMP_PORT -p /|1|^DISK WARNING - free space: / [0-9]+MiB|-H '127.0.0.1' --snmp-auth-file '$SNMP_AUTH' -w '100%' -c '0%' --snmp-port $SNMP_PORT -p /

@@ -163,8 +163,9 @@ test_levels(void)
 	double lv;
 
 	ok(disk_used_level(&l, false, &u, &lv) && lv == 80 * MiB, "-w 20%%: used level 80 MiB");
-	ok(disk_used_level(&l, true, &u, &lv) && lv == 85 * MiB,
-	   "-c 15 (MiB): used level 85 MiB");
+	/* Free space counts in whole MiB: -c 15 alerts below 16 MiB free. */
+	ok(disk_used_level(&l, true, &u, &lv) && lv == 84 * MiB,
+	   "-c 15 (MiB): used level 84 MiB, where the whole-MiB state turns");
 	l = limits("10%", NULL, NULL, NULL);
 	ok(!disk_used_level(&l, true, &u, &lv), "no -c: no level");
 	l = limits("200", NULL, NULL, NULL);
@@ -172,8 +173,14 @@ test_levels(void)
 	l = limits("10%", NULL, NULL, NULL);
 	ok(disk_limits_parse(&l, 'w', "30MiB", err, sizeof err) == 0,
 	   "-w 30MiB beside -w 10%%");
-	ok(disk_used_level(&l, false, &u, &lv) && lv == 70 * MiB,
-	   "percent and size: the lower level (70 MiB)");
+	ok(disk_used_level(&l, false, &u, &lv) && lv == 69 * MiB,
+	   "percent and size: the lower level (69 MiB: below 31 MiB free)");
+	struct disk_usage gb = usage(10 * MiB, 6 * MiB, 6 * MiB);
+	l = limits(NULL, "0GB", NULL, NULL);
+	bool ia;
+	ok(disk_eval(&l, &gb, &ia) == GL_CRITICAL && disk_used_level(&l, true, &gb, &lv) &&
+	           lv == 0 && (double)disk_used(&gb) > lv,
+	   "-c 0GB with 6 MiB free: CRITICAL, and the perfdata level agrees");
 	u = usage(10485760, 0, 0);
 	l = limits("1%", NULL, NULL, NULL);
 	ok(disk_used_level(&l, false, &u, &lv) && lv == 10380902,

@@ -182,7 +182,7 @@ test_match(void)
 		{{"192.0.2.11", "192.0.2.10", "192.0.2.11"}, 3, true, ""},
 		{{"192.0.2.11"}, 1, false, "unexpected 192.0.2.10"},
 		{{"192.0.2.10", "192.0.2.11", "192.0.2.12"}, 3, false, "missing 192.0.2.12"},
-		{{"192.0.2.9"}, 1, false, "missing 192.0.2.9; unexpected 192.0.2.10, 192.0.2.11"},
+		{{"192.0.2.9"}, 1, false, "missing 192.0.2.9 and unexpected 192.0.2.10, 192.0.2.11"},
 	};
 	is_int(ldns_rr_list_rr_count(l), 3, "answer fixture parsed");
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -200,6 +200,84 @@ test_match(void)
 	const char *cname[] = {"OTHER.example.test."};
 	ok(dns_answer_match(l, LDNS_RR_TYPE_CNAME, cname, 1, &sb), "names match in any case");
 	sb_free(&sb);
+	ldns_rr_list_deep_free(l);
+}
+
+/* check_dns -a: rdata, CIDR ranges and target names, any-match and -L. */
+static void
+test_expect(void)
+{
+	static const char *const answer[] = {
+		"multi.example.test. 300 IN CNAME other.example.test.",
+		"other.example.test. 300 IN A 192.0.2.11",
+		"other.example.test. 300 IN A 192.0.2.10",
+		"other.example.test. 300 IN AAAA 2001:db8::10",
+		"example.test. 300 IN MX 10 mail.example.test.",
+		"example.test. 300 IN MX 20 mx2.example.test.",
+		NULL,
+	};
+	static const ldns_rr_type addr[] = {LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA, LDNS_RR_TYPE_CNAME};
+	static const ldns_rr_type mx[] = {LDNS_RR_TYPE_MX};
+	ldns_rr_list *l = rrs(answer);
+	struct {
+		const char *expect[3];
+		size_t n;
+		const ldns_rr_type *types;
+		size_t ntypes;
+		bool all, match;
+		const char *diff;
+	} cases[] = {
+		{{"192.0.2.10"}, 1, addr, 2, false, true, ""},
+		{{"192.0.2.99", "192.0.2.11"}, 2, addr, 2, false, true, ""},
+		{{"192.0.2.99"}, 1, addr, 2, false, false,
+		 "expected 192.0.2.99 and got 192.0.2.11, 192.0.2.10, 2001:db8::10"},
+		{{"192.0.2.10"}, 1, addr, 2, true, false,
+		 "unexpected 192.0.2.11, 2001:db8::10"},
+		{{"192.0.2.10", "192.0.2.11", "2001:db8::10"}, 3, addr, 2, true, true, ""},
+		{{"192.0.2.0/24", "2001:db8::/32"}, 2, addr, 2, true, true, ""},
+		{{"192.0.2.8/30"}, 1, addr, 2, false, true, ""},
+		{{"192.0.2.12/30"}, 1, addr, 2, false, false,
+		 "expected 192.0.2.12/30 and got 192.0.2.11, 192.0.2.10, 2001:db8::10"},
+		{{"198.51.100.0/24"}, 1, addr, 2, true, false,
+		 "missing 198.51.100.0/24 and unexpected 192.0.2.11, 192.0.2.10, 2001:db8::10"},
+		{{"other.example.test"}, 1, addr, 3, false, true, ""},
+		{{"192.0.2.10", "192.0.2.11", "2001:db8::10"}, 3, addr, 3, true, true, ""},
+		{{"mail.example.test"}, 1, mx, 1, false, true, ""},
+		{{"MX2.example.test."}, 1, mx, 1, false, true, ""},
+		{{"mail.example.test", "mx2.example.test"}, 2, mx, 1, true, true, ""},
+		{{"mail.example.test"}, 1, mx, 1, true, false, "unexpected 20 mx2.example.test."},
+		{{"10 mail.example.test"}, 1, mx, 1, false, true, ""},
+		{{"20 mail.example.test"}, 1, mx, 1, false, false,
+		 "expected 20 mail.example.test. and got 10 mail.example.test., 20 mx2.example.test."},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct dns_expect e[3];
+		char err[200] = "";
+		size_t parsed = 0;
+		for (size_t j = 0; j < cases[i].n; j++)
+			parsed += dns_expect_parse(cases[i].expect[j], cases[i].types,
+						   cases[i].ntypes, &e[j], err, sizeof err) == 0;
+		if (!ok(parsed == cases[i].n, "expect case %zu parses: %s", i, err))
+			continue;
+		struct strbuf diff = STRBUF_INIT;
+		bool m = dns_expect_check(l, cases[i].types, cases[i].ntypes, e, cases[i].n,
+					  cases[i].all, &diff);
+		ok(m == cases[i].match, "expect case %zu (%s%s) is %s", i, cases[i].expect[0],
+		   cases[i].all ? ", -L" : "", m ? "a match" : "no match");
+		is_str(sb_str(&diff), cases[i].diff, "expect case %zu difference", i);
+		sb_free(&diff);
+		for (size_t j = 0; j < cases[i].n; j++)
+			dns_expect_free(&e[j]);
+	}
+	static const char *const bad[] = {"192.0.2.0/33", "192.0.2.0/x", "2001:db8::/129",
+					  "mail example", "300.1.1.1", "2001:db8::zz", "10.0.0"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct dns_expect e;
+		char err[200] = "";
+		/* With CNAME among the types, as check_dns without -q. */
+		ok(dns_expect_parse(bad[i], addr, 3, &e, err, sizeof err) == -1 && err[0] != '\0',
+		   "'%s' is no A/AAAA expectation: %s", bad[i], err);
+	}
 	ldns_rr_list_deep_free(l);
 }
 
@@ -302,6 +380,7 @@ main(void)
 	test_blocklist_codes();
 	test_canon();
 	test_match();
+	test_expect();
 	test_servers();
 	test_resolv_conf();
 	test_names();
