@@ -109,8 +109,8 @@ t_ok=$(svc_attr "['last_hard_state_change']" | cut -d. -f1)
 is "$(q "SELECT t, state, hard, attempt FROM results WHERE service = 'smtp' AND state = 2 ORDER BY t")" \
 	"$t_soft|2|0|1
 $t_hard|2|1|1" "SOFT then HARD, each once (CheckResult and StateChange carry the same result)"
-is "$(q "SELECT start, end FROM svc_intervals WHERE service = 'smtp' AND state = 2")" "$t_hard|$t_ok" \
-	"the HARD CRITICAL interval has the API's last_hard_state_change times"
+is "$(q "SELECT start, end FROM svc_intervals WHERE service = 'smtp' AND state = 2")" "$t_soft|$t_ok" \
+	"the CRITICAL outage runs from its first failed (SOFT) check to the API's recovery time"
 
 # --- downtimes: one that runs and expires, one removed before it starts ---
 now=$(date +%s)
