@@ -87,11 +87,12 @@ static const char *const migrations[] = {
         "CREATE TABLE ingest_systems ("
         "  ord INTEGER PRIMARY KEY, source TEXT NOT NULL, id TEXT NOT NULL UNIQUE,"
         "  name TEXT NOT NULL, location TEXT, role TEXT, internal INTEGER NOT NULL,"
-        "  ping TEXT, services TEXT NOT NULL);"
+        "  ping TEXT, services TEXT NOT NULL, parent TEXT);"
         "CREATE TABLE ingest_checks ("
         "  source TEXT NOT NULL, system TEXT NOT NULL, service TEXT NOT NULL,"
         "  interval INTEGER NOT NULL, retry INTEGER NOT NULL, attempts INTEGER NOT NULL,"
-        "  timeout INTEGER NOT NULL, PRIMARY KEY (system, service));",
+        "  timeout INTEGER NOT NULL, impact_warning INTEGER NOT NULL,"
+        "  impact_critical INTEGER NOT NULL, PRIMARY KEY (system, service));",
 };
 
 __attribute__((format(printf, 2, 3))) static int
@@ -1086,20 +1087,22 @@ systems_put(struct store *s, const char *source, const struct config *cfg, size_
 		char *svcs = lines_join(y->services, y->nservices);
 		rc = run(s, prep(s,
 		                 "INSERT INTO ingest_systems (source, id, name, location, role,"
-		                 " internal, ping, services) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		                 "sssssdss", source, y->id, y->name, y->location, y->role,
-		                 (int)y->internal, y->ping, svcs));
+		                 " internal, ping, services, parent)"
+		                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		                 "sssssdsss", source, y->id, y->name, y->location, y->role,
+		                 (int)y->internal, y->ping, svcs, y->parent));
 		free(svcs);
 		for (size_t j = 0; rc == 0 && j < cfg->nchecks; j++) {
 			const struct cfg_check *c = &cfg->checks[j];
 			if (strcmp(c->system, y->id) == 0)
-				rc = run(s,
-				         prep(s,
-				              "INSERT OR REPLACE INTO ingest_checks (source,"
-				              " system, service, interval, retry, attempts,"
-				              " timeout) VALUES (?, ?, ?, ?, ?, ?, ?)",
-				              "sssdddd", source, c->system, c->service,
-				              c->interval, c->retry, c->attempts, c->timeout));
+				rc = run(s, prep(s,
+				                 "INSERT OR REPLACE INTO ingest_checks (source,"
+				                 " system, service, interval, retry, attempts,"
+				                 " timeout, impact_warning, impact_critical)"
+				                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				                 "sssdddddd", source, c->system, c->service,
+				                 c->interval, c->retry, c->attempts, c->timeout,
+				                 c->impact_warning, c->impact_critical));
 		}
 	}
 	return rc;
@@ -1124,8 +1127,9 @@ static int
 checks_get(struct store *s, struct config *cfg)
 {
 	sqlite3_stmt *st = prep(s,
-	                        "SELECT system, service, interval, retry, attempts, timeout"
-	                        " FROM ingest_checks ORDER BY rowid",
+	                        "SELECT system, service, interval, retry, attempts, timeout,"
+	                        " impact_warning, impact_critical FROM ingest_checks"
+	                        " ORDER BY rowid",
 	                        "");
 	int rc;
 
@@ -1140,6 +1144,8 @@ checks_get(struct store *s, struct config *cfg)
 		c = config_add_check(cfg, sys, svc, sqlite3_column_int(st, 2),
 		                     sqlite3_column_int(st, 3), sqlite3_column_int(st, 4));
 		c->timeout = sqlite3_column_int(st, 5);
+		c->impact_warning = sqlite3_column_int(st, 6);
+		c->impact_critical = sqlite3_column_int(st, 7);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "reading ingested checks");
@@ -1149,8 +1155,8 @@ int
 store_ingest_systems_get(struct store *s, struct config *cfg)
 {
 	sqlite3_stmt *st = prep(s,
-	                        "SELECT id, name, location, role, internal, ping, services"
-	                        " FROM ingest_systems ORDER BY ord",
+	                        "SELECT id, name, location, role, internal, ping, services,"
+	                        " parent FROM ingest_systems ORDER BY ord",
 	                        "");
 	int rc;
 
@@ -1167,6 +1173,7 @@ store_ingest_systems_get(struct store *s, struct config *cfg)
 		                      (const char *)sqlite3_column_text(st, 3),
 		                      sqlite3_column_int(st, 4) != 0);
 		y->ping = col_text(st, 5);
+		y->parent = col_text(st, 7);
 		for (const char *t = svcs; t != NULL && *t != '\0';) {
 			size_t len = strcspn(t, "\n");
 			y->services =
