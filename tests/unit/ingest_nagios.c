@@ -212,7 +212,8 @@ test_objects(void)
 	   "a service check: interval and timeout");
 	ok(config_system(&cfg, "ghost") == NULL, "a service of an unknown host adds no system");
 	config_drop_engine(&cfg);
-	ok(cfg.nsystems == 0 && cfg.nchecks == 0, "the engine's systems and checks can be dropped");
+	ok(cfg.nsystems == 0 && cfg.nchecks == 0,
+	   "the engine's systems and checks can be dropped");
 	ng_objects_to_config(&o, "host", &cfg, &log);
 	m = config_system(&cfg, "mail1");
 	ok(m && m->nservices == 2 && strcmp(m->ping, "host") == 0,
