@@ -14,23 +14,23 @@ test_serials(void)
 	static const struct {
 		uint32_t a, b;
 		enum dns_serial_order order;
-		int64_t behind; /* dns_serial_behind(a, b) */
+		int64_t behind;  /* dns_serial_behind(a, b) */
 	} cases[] = {
-	        {2026112510u, 2026112500u, DNS_SERIAL_GREATER, 10},
-	        {2026112500u, 2026112510u, DNS_SERIAL_LESS, -10},
-	        {7, 7, DNS_SERIAL_EQUAL, 0},
-	        /* wraparound: 5 is newer than 4294967290 (RFC 1982 3.2) */
-	        {5, 4294967290u, DNS_SERIAL_GREATER, 11},
-	        {4294967290u, 5, DNS_SERIAL_LESS, -11},
-	        {0, 4294967295u, DNS_SERIAL_GREATER, 1},
-	        /* the largest step that is still ordered */
-	        {2147483647u, 0, DNS_SERIAL_GREATER, 2147483647},
-	        {0, 2147483649u, DNS_SERIAL_GREATER, 2147483647},
-	        /* exactly 2^31 apart: undefined */
-	        {2147483648u, 0, DNS_SERIAL_UNDEFINED, INT64_MIN},
-	        {0, 2147483648u, DNS_SERIAL_UNDEFINED, INT64_MIN},
-	        {1, 2147483649u, DNS_SERIAL_UNDEFINED, INT64_MIN},
-	        {1, 2147483650u, DNS_SERIAL_GREATER, 2147483647},
+		{2026112510u, 2026112500u, DNS_SERIAL_GREATER, 10},
+		{2026112500u, 2026112510u, DNS_SERIAL_LESS, -10},
+		{7, 7, DNS_SERIAL_EQUAL, 0},
+		/* wraparound: 5 is newer than 4294967290 (RFC 1982 3.2) */
+		{5, 4294967290u, DNS_SERIAL_GREATER, 11},
+		{4294967290u, 5, DNS_SERIAL_LESS, -11},
+		{0, 4294967295u, DNS_SERIAL_GREATER, 1},
+		/* the largest step that is still ordered */
+		{2147483647u, 0, DNS_SERIAL_GREATER, 2147483647},
+		{0, 2147483649u, DNS_SERIAL_GREATER, 2147483647},
+		/* exactly 2^31 apart: undefined */
+		{2147483648u, 0, DNS_SERIAL_UNDEFINED, INT64_MIN},
+		{0, 2147483648u, DNS_SERIAL_UNDEFINED, INT64_MIN},
+		{1, 2147483649u, DNS_SERIAL_UNDEFINED, INT64_MIN},
+		{1, 2147483650u, DNS_SERIAL_GREATER, 2147483647},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		is_int(dns_serial_compare(cases[i].a, cases[i].b), cases[i].order,
@@ -47,17 +47,17 @@ test_reverse(void)
 	static const struct {
 		const char *addr, *zone, *want;
 	} cases[] = {
-	        {"127.0.0.2", "zen.example", "2.0.0.127.zen.example"},
-	        {"192.0.2.10", NULL, "10.2.0.192.in-addr.arpa"},
-	        {"10.0.0.255", "bl.test.", "255.0.0.10.bl.test."},
-	        {"2001:db8::2", "bl.test",
-	         "2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.bl.test"},
-	        {"2001:DB8:0:0:1:0:0:ab", NULL,
-	         "b.a.0.0.0.0.0.0.0.0.0.0.1.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"},
-	        {"::1", NULL,
-	         "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa"},
-	        {"::ffff:192.0.2.1", NULL,
-	         "1.0.2.0.0.0.0.c.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa"},
+		{"127.0.0.2", "zen.example", "2.0.0.127.zen.example"},
+		{"192.0.2.10", NULL, "10.2.0.192.in-addr.arpa"},
+		{"10.0.0.255", "bl.test.", "255.0.0.10.bl.test."},
+		{"2001:db8::2", "bl.test",
+		 "2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.bl.test"},
+		{"2001:DB8:0:0:1:0:0:ab", NULL,
+		 "b.a.0.0.0.0.0.0.0.0.0.0.1.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"},
+		{"::1", NULL,
+		 "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa"},
+		{"::ffff:192.0.2.1", NULL,
+		 "1.0.2.0.0.0.0.c.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct strbuf sb = STRBUF_INIT;
@@ -66,8 +66,8 @@ test_reverse(void)
 		is_str(sb_str(&sb), cases[i].want, "reverse name of %s", cases[i].addr);
 		sb_free(&sb);
 	}
-	static const char *const bad[] = {"mail.example.test", "192.0.2",   "1.2.3.4.5", "",
-	                                  "2001:db8::g",       "192.0.2.1 "};
+	static const char *const bad[] = {"mail.example.test", "192.0.2", "1.2.3.4.5", "",
+					  "2001:db8::g", "192.0.2.1 "};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct strbuf sb = STRBUF_INIT;
 		is_int(dns_reverse_name(bad[i], NULL, &sb), -1, "'%s' is no address", bad[i]);
@@ -83,39 +83,31 @@ test_blocklist_codes(void)
 		enum dns_bl_code code;
 		const char *why;
 	} cases[] = {
-	        {{127, 0, 0, 2}, DNS_BL_LISTED, "listed"},
-	        {{127, 0, 0, 11}, DNS_BL_LISTED, "listed"},
-	        {{127, 0, 1, 0}, DNS_BL_LISTED, "listed"},
-	        {{127, 255, 254, 1}, DNS_BL_LISTED, "listed"},
-	        {{127, 255, 255, 254},
-	         DNS_BL_ERROR,
-	         "list error: query refused (public or open resolver)"},
-	        {{127, 255, 255, 255},
-	         DNS_BL_ERROR,
-	         "list error: query refused (excessive number of queries)"},
-	        {{127, 255, 255, 252},
-	         DNS_BL_ERROR,
-	         "list error: typing error in the list name"},
-	        {{127, 255, 255, 1}, DNS_BL_ERROR, "list error: query refused by the list"},
-	        {{127, 0, 0, 1},
-	         DNS_BL_INVALID,
-	         "list error: 127.0.0.0/127.0.0.1 is not a listing (RFC 5782)"},
-	        {{127, 0, 0, 0},
-	         DNS_BL_INVALID,
-	         "list error: 127.0.0.0/127.0.0.1 is not a listing (RFC 5782)"},
-	        {{192, 0, 2, 99},
-	         DNS_BL_INVALID,
-	         "list error: answer outside 127.0.0.0/8 (dead or wildcarding list)"},
-	        {{10, 0, 0, 2},
-	         DNS_BL_INVALID,
-	         "list error: answer outside 127.0.0.0/8 (dead or wildcarding list)"},
+		{{127, 0, 0, 2}, DNS_BL_LISTED, "listed"},
+		{{127, 0, 0, 11}, DNS_BL_LISTED, "listed"},
+		{{127, 0, 1, 0}, DNS_BL_LISTED, "listed"},
+		{{127, 255, 254, 1}, DNS_BL_LISTED, "listed"},
+		{{127, 255, 255, 254}, DNS_BL_ERROR,
+		 "list error: query refused (public or open resolver)"},
+		{{127, 255, 255, 255}, DNS_BL_ERROR,
+		 "list error: query refused (excessive number of queries)"},
+		{{127, 255, 255, 252}, DNS_BL_ERROR, "list error: typing error in the list name"},
+		{{127, 255, 255, 1}, DNS_BL_ERROR, "list error: query refused by the list"},
+		{{127, 0, 0, 1}, DNS_BL_INVALID,
+		 "list error: 127.0.0.0/127.0.0.1 is not a listing (RFC 5782)"},
+		{{127, 0, 0, 0}, DNS_BL_INVALID,
+		 "list error: 127.0.0.0/127.0.0.1 is not a listing (RFC 5782)"},
+		{{192, 0, 2, 99}, DNS_BL_INVALID,
+		 "list error: answer outside 127.0.0.0/8 (dead or wildcarding list)"},
+		{{10, 0, 0, 2}, DNS_BL_INVALID,
+		 "list error: answer outside 127.0.0.0/8 (dead or wildcarding list)"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const uint8_t *a = cases[i].a;
-		is_int(dns_bl_classify(a), cases[i].code, "DNSBL answer %u.%u.%u.%u class",
-		       a[0], a[1], a[2], a[3]);
-		is_str(dns_bl_explain(a), cases[i].why, "DNSBL answer %u.%u.%u.%u text", a[0],
+		is_int(dns_bl_classify(a), cases[i].code, "DNSBL answer %u.%u.%u.%u class", a[0],
 		       a[1], a[2], a[3]);
+		is_str(dns_bl_explain(a), cases[i].why, "DNSBL answer %u.%u.%u.%u text", a[0], a[1],
+		       a[2], a[3]);
 	}
 }
 
@@ -125,24 +117,23 @@ test_canon(void)
 	static const struct {
 		const char *text;
 		ldns_rr_type type;
-		const char *want; /* NULL: must be rejected */
+		const char *want;  /* NULL: must be rejected */
 	} cases[] = {
-	        {"192.0.2.2", LDNS_RR_TYPE_A, "192.0.2.2"},
-	        {"2001:DB8:0::0002", LDNS_RR_TYPE_AAAA, "2001:db8::2"},
-	        {"10 mail.example.test", LDNS_RR_TYPE_MX, "10 mail.example.test."},
-	        {"10 mail.example.test.", LDNS_RR_TYPE_MX, "10 mail.example.test."},
-	        {"v=spf1 mx -all", LDNS_RR_TYPE_TXT, "\"v=spf1 mx -all\""},
-	        {"\"a\" \"b\"", LDNS_RR_TYPE_TXT, "\"a\" \"b\""},
-	        {"ns1.example.test", LDNS_RR_TYPE_NS, "ns1.example.test."},
-	        {"0 iodef \"mailto:hostmaster@example.test\"", LDNS_RR_TYPE_CAA,
-	         "0 iodef \"mailto:hostmaster@example.test\""},
-	        {"3 1 1 0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
-	         LDNS_RR_TYPE_TLSA,
-	         "3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"},
-	        {"mail.example.test", LDNS_RR_TYPE_A, NULL},
-	        {"300.1.1.1", LDNS_RR_TYPE_A, NULL},
-	        {"192.0.2.2", LDNS_RR_TYPE_AAAA, NULL},
-	        {"ten mail.example.test", LDNS_RR_TYPE_MX, NULL},
+		{"192.0.2.2", LDNS_RR_TYPE_A, "192.0.2.2"},
+		{"2001:DB8:0::0002", LDNS_RR_TYPE_AAAA, "2001:db8::2"},
+		{"10 mail.example.test", LDNS_RR_TYPE_MX, "10 mail.example.test."},
+		{"10 mail.example.test.", LDNS_RR_TYPE_MX, "10 mail.example.test."},
+		{"v=spf1 mx -all", LDNS_RR_TYPE_TXT, "\"v=spf1 mx -all\""},
+		{"\"a\" \"b\"", LDNS_RR_TYPE_TXT, "\"a\" \"b\""},
+		{"ns1.example.test", LDNS_RR_TYPE_NS, "ns1.example.test."},
+		{"0 iodef \"mailto:hostmaster@example.test\"", LDNS_RR_TYPE_CAA,
+		 "0 iodef \"mailto:hostmaster@example.test\""},
+		{"3 1 1 0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
+		 LDNS_RR_TYPE_TLSA, "3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"},
+		{"mail.example.test", LDNS_RR_TYPE_A, NULL},
+		{"300.1.1.1", LDNS_RR_TYPE_A, NULL},
+		{"192.0.2.2", LDNS_RR_TYPE_AAAA, NULL},
+		{"ten mail.example.test", LDNS_RR_TYPE_MX, NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct strbuf sb = STRBUF_INIT;
@@ -152,8 +143,8 @@ test_canon(void)
 			is_str(rc == 0 ? sb_str(&sb) : err, cases[i].want, "canonical '%s'",
 			       cases[i].text);
 		else
-			ok(rc == -1 && strstr(err, "is not valid") != NULL, "'%s' rejected: %s",
-			   cases[i].text, err);
+			ok(rc == -1 && strstr(err, "is not valid") != NULL,
+			   "'%s' rejected: %s", cases[i].text, err);
 		sb_free(&sb);
 	}
 }
@@ -174,10 +165,10 @@ static void
 test_match(void)
 {
 	static const char *const answer[] = {
-	        "multi.example.test. 300 IN CNAME other.example.test.",
-	        "other.example.test. 300 IN A 192.0.2.11",
-	        "other.example.test. 300 IN A 192.0.2.10",
-	        NULL,
+		"multi.example.test. 300 IN CNAME other.example.test.",
+		"other.example.test. 300 IN A 192.0.2.11",
+		"other.example.test. 300 IN A 192.0.2.10",
+		NULL,
 	};
 	ldns_rr_list *l = rrs(answer);
 	struct {
@@ -186,21 +177,17 @@ test_match(void)
 		bool match;
 		const char *diff;
 	} cases[] = {
-	        {{"192.0.2.10", "192.0.2.11"}, 2, true, ""},
-	        {{"192.0.2.11", "192.0.2.10"}, 2, true, ""},
-	        {{"192.0.2.11", "192.0.2.10", "192.0.2.11"}, 3, true, ""},
-	        {{"192.0.2.11"}, 1, false, "unexpected 192.0.2.10"},
-	        {{"192.0.2.10", "192.0.2.11", "192.0.2.12"}, 3, false, "missing 192.0.2.12"},
-	        {{"192.0.2.9"},
-	         1,
-	         false,
-	         "missing 192.0.2.9; unexpected 192.0.2.10, 192.0.2.11"},
+		{{"192.0.2.10", "192.0.2.11"}, 2, true, ""},
+		{{"192.0.2.11", "192.0.2.10"}, 2, true, ""},
+		{{"192.0.2.11", "192.0.2.10", "192.0.2.11"}, 3, true, ""},
+		{{"192.0.2.11"}, 1, false, "unexpected 192.0.2.10"},
+		{{"192.0.2.10", "192.0.2.11", "192.0.2.12"}, 3, false, "missing 192.0.2.12"},
+		{{"192.0.2.9"}, 1, false, "missing 192.0.2.9; unexpected 192.0.2.10, 192.0.2.11"},
 	};
 	is_int(ldns_rr_list_rr_count(l), 3, "answer fixture parsed");
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct strbuf diff = STRBUF_INIT;
-		bool m =
-		        dns_answer_match(l, LDNS_RR_TYPE_A, cases[i].expect, cases[i].n, &diff);
+		bool m = dns_answer_match(l, LDNS_RR_TYPE_A, cases[i].expect, cases[i].n, &diff);
 		ok(m == cases[i].match, "answer match case %zu is %s", i, m ? "true" : "false");
 		is_str(sb_str(&diff), cases[i].diff, "answer match case %zu difference", i);
 		sb_free(&diff);
@@ -227,10 +214,9 @@ test_servers(void)
 	is_int(dns_servers_add(&s, "[::1]@5353", NULL, 53, AF_UNSPEC, err, sizeof err), DNS_OK,
 	       "bracketed IPv6 literal with a port");
 	is_int(dns_servers_add(&s, "192.0.2.53", "ns2.example.test", 5300, AF_UNSPEC, err,
-	                       sizeof err),
-	       DNS_OK, "labelled server");
-	is_int(dns_servers_add(&s, "127.0.0.1@53", NULL, 53, AF_UNSPEC, err, sizeof err),
-	       DNS_OK, "a duplicate address is accepted");
+			       sizeof err), DNS_OK, "labelled server");
+	is_int(dns_servers_add(&s, "127.0.0.1@53", NULL, 53, AF_UNSPEC, err, sizeof err), DNS_OK,
+	       "a duplicate address is accepted");
 	is_int(s.n, 3, "the duplicate is listed once");
 	is_str(s.v[0].label, "127.0.0.1", "label of a plain literal");
 	is_int(s.v[0].port, 53, "default port");
@@ -261,7 +247,7 @@ test_resolv_conf(void)
 	snprintf(path, sizeof path, "%s/glance-resolv.XXXXXX", dir);
 	int fd = mkstemp(path);
 	static const char conf[] = "# test\nsearch example.test\nnameserver 127.0.0.53\n"
-	                           "nameserver ::1\noptions edns0\n";
+				   "nameserver ::1\noptions edns0\n";
 
 	ok(fd >= 0 && write(fd, conf, sizeof conf - 1) == (ssize_t)(sizeof conf - 1),
 	   "resolv.conf fixture written");
@@ -291,11 +277,9 @@ test_resolv_conf(void)
 	is_str(err, want, "the error says so");
 	dns_servers_free(&s);
 	unlink(path);
-	is_int(dns_servers_system(&s, "/nonexistent/resolv.conf", 53, AF_UNSPEC, err,
-	                          sizeof err),
+	is_int(dns_servers_system(&s, "/nonexistent/resolv.conf", 53, AF_UNSPEC, err, sizeof err),
 	       DNS_ERR_ARG, "missing resolv.conf is an error");
-	ok(strstr(err, "/nonexistent/resolv.conf") != NULL, "the error names the file: %s",
-	   err);
+	ok(strstr(err, "/nonexistent/resolv.conf") != NULL, "the error names the file: %s", err);
 }
 
 static void

@@ -78,11 +78,9 @@ main(void)
 	net_conn_init(&c);
 	is_int(net_connect(&c, "127.0.0.1", port, AF_INET, err, sizeof err), NET_OK,
 	       "connect to a listening port");
-	is_int(net_read_line(&c, line, sizeof line, &len, err, sizeof err), NET_OK,
-	       "first line");
+	is_int(net_read_line(&c, line, sizeof line, &len, err, sizeof err), NET_OK, "first line");
 	is_str(line, "220 hello", "CRLF is stripped");
-	is_int(net_read_line(&c, line, sizeof line, &len, err, sizeof err), NET_OK,
-	       "second line");
+	is_int(net_read_line(&c, line, sizeof line, &len, err, sizeof err), NET_OK, "second line");
 	is_str(line, "250 x", "bare LF ends a line too");
 	is_int(net_write(&c, "QUIT\r\n", 6, err, sizeof err), NET_OK, "write");
 

@@ -24,11 +24,11 @@ static const struct opt_spec specs[] = {
 };
 
 static const struct plugin_desc desc = {
-        .name = "check_test",
-        .service = "TEST",
-        .purpose = "Exercises the option layer.",
-        .usage = "-H HOST [-p PORT]",
-        .opts = specs,
+	.name = "check_test",
+	.service = "TEST",
+	.purpose = "Exercises the option layer.",
+	.usage = "-H HOST [-p PORT]",
+	.opts = specs,
 };
 
 /* The child: parse, then print what was parsed. */
@@ -122,8 +122,7 @@ main(void)
 	is_int(TRY("--bogus"), 3, "unknown option");
 	is_str(line, "TEST UNKNOWN - unknown option '--bogus'", "unknown option message");
 	is_int(TRY("-p"), 3, "missing argument");
-	is_str(line, "TEST UNKNOWN - option '-p' needs an argument",
-	       "missing argument message");
+	is_str(line, "TEST UNKNOWN - option '-p' needs an argument", "missing argument message");
 	is_int(TRY("extra"), 3, "positional arguments are refused");
 	is_int(TRY("-h"), 3, "--help exits UNKNOWN");
 	is_str(line, "check_test v" GLANCE_VERSION " (glance " GLANCE_VERSION ")",

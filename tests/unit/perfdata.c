@@ -12,7 +12,8 @@
 #include "tap.h"
 
 static struct range
-R(const char *s) {
+R(const char *s)
+{
 	struct range r;
 	char err[128];
 	if (range_parse(s, &r, err, sizeof err) != 0)
@@ -20,12 +21,12 @@ R(const char *s) {
 	return r;
 }
 
-#define PD(want, name, ...)                                                                    \
-	do {                                                                                   \
-		struct strbuf sb_ = STRBUF_INIT;                                               \
-		perfdata_append(&sb_, &(struct pd_item){__VA_ARGS__});                         \
-		is_str(sb_str(&sb_), want, name);                                              \
-		sb_free(&sb_);                                                                 \
+#define PD(want, name, ...)                                               \
+	do {                                                              \
+		struct strbuf sb_ = STRBUF_INIT;                          \
+		perfdata_append(&sb_, &(struct pd_item){__VA_ARGS__});    \
+		is_str(sb_str(&sb_), want, name);                         \
+		sb_free(&sb_);                                            \
 	} while (0)
 
 /* Runs after output_exit()'s exit(): the backstop must already be off,
@@ -82,28 +83,27 @@ main(void)
 {
 	struct range w = R("100"), c = R("500"), wl = R("10:"), at = R("@1:2");
 
-	PD("time=0.000292s", "seconds, no thresholds, trailing fields dropped", .label = "time",
-	   .value = 0.000292, .uom = "s");
-	PD("time=0.5s;;;0", "min only keeps the empty separators before it", .label = "time",
-	   .value = 0.5, .uom = "s", .has_min = 1, .min = 0);
-	PD("rta=0.222ms;100;500;0", "warn, crit and min", .label = "rta", .value = 0.222,
-	   .uom = "ms", .warn = &w, .crit = &c, .has_min = 1);
-	PD("'/var lib'=17133731840B;;;0;270552530944",
-	   "label with a space is quoted, bytes exact", .label = "/var lib",
-	   .value = 17133731840.0, .uom = "B", .has_min = 1, .has_max = 1,
+	PD("time=0.000292s", "seconds, no thresholds, trailing fields dropped",
+	   .label = "time", .value = 0.000292, .uom = "s");
+	PD("time=0.5s;;;0", "min only keeps the empty separators before it",
+	   .label = "time", .value = 0.5, .uom = "s", .has_min = 1, .min = 0);
+	PD("rta=0.222ms;100;500;0", "warn, crit and min",
+	   .label = "rta", .value = 0.222, .uom = "ms", .warn = &w, .crit = &c, .has_min = 1);
+	PD("'/var lib'=17133731840B;;;0;270552530944", "label with a space is quoted, bytes exact",
+	   .label = "/var lib", .value = 17133731840.0, .uom = "B", .has_min = 1, .has_max = 1,
 	   .max = 270552530944.0);
-	PD("a_b_c=1", "quote and equals in labels become underscores", .label = "a'b=c",
-	   .value = 1);
-	PD("pl=100%;10:;@1:2", "ranges are written in canonical form", .label = "pl",
-	   .value = 100, .uom = "%", .warn = &wl, .crit = &at);
-	PD("big=1152921504606846976", "no exponent for large values", .label = "big",
-	   .value = 1152921504606846976.0);
-	PD("tiny=0.000001", "six decimals for small values", .label = "tiny",
-	   .value = 0.0000012);
+	PD("a_b_c=1", "quote and equals in labels become underscores",
+	   .label = "a'b=c", .value = 1);
+	PD("pl=100%;10:;@1:2", "ranges are written in canonical form",
+	   .label = "pl", .value = 100, .uom = "%", .warn = &wl, .crit = &at);
+	PD("big=1152921504606846976", "no exponent for large values",
+	   .label = "big", .value = 1152921504606846976.0);
+	PD("tiny=0.000001", "six decimals for small values",
+	   .label = "tiny", .value = 0.0000012);
 	PD("neg=-3.25", "negative decimals", .label = "neg", .value = -3.25);
 	PD("zero=0", "negative zero prints as 0", .label = "zero", .value = -0.0000001);
-	PD("x=U;;;0", "unknown value is U, without the unit", .label = "x", .unknown = 1,
-	   .uom = "s", .has_min = 1);
+	PD("x=U;;;0", "unknown value is U, without the unit",
+	   .label = "x", .unknown = 1, .uom = "s", .has_min = 1);
 	PD("''=1", "an empty label is quoted", .label = "", .value = 1);
 
 	struct strbuf two = STRBUF_INIT;

@@ -714,7 +714,7 @@ test_feeds(const char *s)
 		         "true", "atom: content carries the state"},
 		        {"feed.atom", 0,
 		         "count(" ENTRY "/*[local-name()='content'][contains(., '<script') or "
-		         "contains(., '<img')])",
+		                        "contains(., '<img')])",
 		         "0", "atom: no live markup from any text"},
 		        {"feed.atom", 0,
 		         "concat(string(" ATOM
