@@ -356,6 +356,20 @@ store_rollback(struct store *s)
 	exec_sql(s, "ROLLBACK");
 }
 
+/* The state columns of a services row, first in both selects. */
+static void
+state_read(sqlite3_stmt *st, struct svc_row *row)
+{
+	row->st.checked = true;
+	row->st.state = (enum gl_state)sqlite3_column_int(st, 0);
+	row->st.hard = sqlite3_column_int(st, 1) != 0;
+	row->st.attempt = sqlite3_column_int(st, 2);
+	row->st.has_hard = sqlite3_column_int(st, 3) != 0;
+	row->st.hard_state = (enum gl_state)sqlite3_column_int(st, 4);
+	row->st.hard_since = (time_t)sqlite3_column_int64(st, 5);
+	row->st.last_check = (time_t)sqlite3_column_int64(st, 6);
+}
+
 int
 store_get_service(struct store *s, const char *system, const char *service, struct svc_row *row)
 {
@@ -372,14 +386,7 @@ store_get_service(struct store *s, const char *system, const char *service, stru
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		row->st.checked = true;
-		row->st.state = (enum gl_state)sqlite3_column_int(st, 0);
-		row->st.hard = sqlite3_column_int(st, 1) != 0;
-		row->st.attempt = sqlite3_column_int(st, 2);
-		row->st.has_hard = sqlite3_column_int(st, 3) != 0;
-		row->st.hard_state = (enum gl_state)sqlite3_column_int(st, 4);
-		row->st.hard_since = (time_t)sqlite3_column_int64(st, 5);
-		row->st.last_check = (time_t)sqlite3_column_int64(st, 6);
+		state_read(st, row);
 		row->output = col_text(st, 7);
 		row->perfdata = col_text(st, 8);
 	}
@@ -470,14 +477,7 @@ get_state(struct store *s, const struct gl_result *r, struct svc_row *row)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		row->st.checked = true;
-		row->st.state = (enum gl_state)sqlite3_column_int(st, 0);
-		row->st.hard = sqlite3_column_int(st, 1) != 0;
-		row->st.attempt = sqlite3_column_int(st, 2);
-		row->st.has_hard = sqlite3_column_int(st, 3) != 0;
-		row->st.hard_state = (enum gl_state)sqlite3_column_int(st, 4);
-		row->st.hard_since = (time_t)sqlite3_column_int64(st, 5);
-		row->st.last_check = (time_t)sqlite3_column_int64(st, 6);
+		state_read(st, row);
 	}
 	done(s, st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "reading service state");
