@@ -2,6 +2,7 @@
  * configured checks, and downtimes as maintenance windows. */
 #include "ingest.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -107,6 +108,69 @@ index_find(struct ingest_ctx *c, const char *system, const char *service)
 		    strcmp(c->index[j]->service, service) == 0)
 			return c->index[j];
 	return NULL;
+}
+
+/* Certificate checks: glance's own (also as installed for an engine),
+ * Matteo Corti's check_ssl_cert and the Icinga Template Library's
+ * CheckCommand for it. */
+static const char *const tls_plugins[] = {"check_tls_cert", "glance_check_tls_cert",
+                                          "check_ssl_cert", "ssl_cert"};
+
+static void
+impact_set(struct ingest_log *log, const struct ingest_impacts *im, const char *what,
+           const char *v, int *out)
+{
+	char low[16];
+	size_t n = 0;
+	int i;
+
+	if (v == NULL)
+		return;
+	for (; v[n] != '\0' && n + 1 < sizeof low; n++)
+		low[n] = (char)tolower((unsigned char)v[n]);
+	low[n] = '\0';
+	i = v[n] == '\0' ? impact_parse(low) : -1;
+	if (i < 0)
+		ingest_warn(log, im->file, im->line,
+		            "%s must be none, degraded, partial or major, not '%s': ignored",
+		            what, v);
+	else
+		*out = i;
+}
+
+void
+ingest_check_impacts(struct ingest_log *log, struct cfg_check *k,
+                     const struct ingest_impacts *im)
+{
+	const char *p = im->plugin ? im->plugin : "";
+	const char *base = strrchr(p, '/') ? strrchr(p, '/') + 1 : p;
+
+	for (size_t i = 0; i < sizeof tls_plugins / sizeof tls_plugins[0]; i++)
+		if (strcmp(base, tls_plugins[i]) == 0)
+			k->impact_warning = IMPACT_NONE;
+	impact_set(log, im, "impact_warning", im->warning, &k->impact_warning);
+	impact_set(log, im, "impact_critical", im->critical, &k->impact_critical);
+}
+
+bool
+ingest_parent(struct config *cfg, struct cfg_system *s, const char *parent,
+              struct ingest_log *log, const char *file)
+{
+	const struct cfg_system *q = config_system(cfg, parent);
+
+	if (q == NULL || q == s || s->parent != NULL || s < cfg->systems + cfg->declared)
+		return false;
+	for (size_t hops = 0; q != NULL && q->parent != NULL; hops++) {
+		q = config_system(cfg, q->parent);
+		if (q == s || hops > cfg->nsystems) {
+			ingest_warn(log, file, 0,
+			            "host %s: parent %s would make a loop: ignored", s->id,
+			            parent);
+			return false;
+		}
+	}
+	s->parent = xstrdup(parent);
+	return true;
 }
 
 enum gl_state

@@ -93,6 +93,27 @@ int ingest_window_cancel(struct ingest_ctx *c, struct ingest_window *w, time_t t
  * the others are over at their end. */
 int ingest_window_vanished(struct ingest_ctx *c, const int64_t *seen, size_t nseen, time_t t);
 
+/* Sets the impacts of an engine's check k: WARNING none when plugin (a
+ * command's executable, or an Icinga 2 CheckCommand's name) is a
+ * certificate check, where a warning is days running low, a reminder
+ * to the operator; then warning and critical (the engine's custom
+ * variables, NULL when unset) override them. A value that is not none,
+ * degraded, partial or major is warned about (file, line) and ignored. */
+struct ingest_impacts {
+	const char *plugin, *warning, *critical;
+	const char *file;
+	long line;
+};
+void ingest_check_impacts(struct ingest_log *log, struct cfg_check *k,
+                          const struct ingest_impacts *im);
+
+/* Makes parent the parent of the engine's system s, when it is another
+ * known system, s has none yet and the file does not declare s, and
+ * the chain of parents does not come back to s (warned about). Returns
+ * whether it did. */
+bool ingest_parent(struct config *cfg, struct cfg_system *s, const char *parent,
+                   struct ingest_log *log, const char *file);
+
 /* Host states to the store's: UP OK, DOWN and UNREACHABLE CRITICAL (to
  * the public a host behind a failed router is down too). */
 enum gl_state ingest_host_state(int core_state);

@@ -228,8 +228,50 @@ ic_check_result(struct ingest_ctx *c, json_t *attrs, const char *host, const cha
 	return rc;
 }
 
+/* The executable a CheckCommand runs: the first word of its command
+ * (an array, or a string), else the command's own name. */
+static const char *
+ic_plugin(json_t *cmds, const char *name, char *buf, size_t len)
+{
+	json_t *o;
+	size_t i;
+
+	snprintf(buf, len, "%s", name);
+	json_array_foreach(json_object_get(cmds, "results"), i, o)
+	{
+		json_t *cmd = json_object_get(json_object_get(o, "attrs"), "command");
+		const char *first;
+		if (strcmp(jstr(o, "name"), name) != 0)
+			continue;
+		first = json_is_array(cmd) ? json_string_value(json_array_get(cmd, 0))
+		                           : json_string_value(cmd);
+		if (first != NULL && *first != '\0')
+			snprintf(buf, len, "%.*s", (int)strcspn(first, " "), first);
+		break;
+	}
+	return buf;
+}
+
+/* The check's impacts from its CheckCommand and vars.impact_warning,
+ * vars.impact_critical. */
 static void
-ic_host_system(struct ingest_ctx *c, json_t *attrs, const char *name)
+ic_impacts(struct ingest_ctx *c, struct cfg_check *k, json_t *attrs, json_t *cmds,
+           const char *where)
+{
+	char buf[256];
+
+	if (k->command != NULL)
+		return; /* declared in the file: the file wins */
+	ingest_check_impacts(
+	        c->log, k,
+	        &(struct ingest_impacts){
+	                ic_plugin(cmds, jstr(attrs, "check_command"), buf, sizeof buf),
+	                jvar(attrs, "impact_warning"), jvar(attrs, "impact_critical"), where,
+	                0});
+}
+
+static void
+ic_host_system(struct ingest_ctx *c, json_t *attrs, const char *name, json_t *cmds)
 {
 	const char *display = jvar(attrs, "display"), *dn = jstr(attrs, "display_name");
 	const char *loc = jvar(attrs, "location"), *role = jvar(attrs, "role");
@@ -247,21 +289,27 @@ ic_host_system(struct ingest_ctx *c, json_t *attrs, const char *name)
 	if (s->ping == NULL)
 		s->ping = xstrdup(c->cfg->source.ping ? c->cfg->source.ping
 		                                      : INGEST_HOST_SERVICE);
-	config_add_check(c->cfg, name, INGEST_HOST_SERVICE, (int)jnum(attrs, "check_interval"),
-	                 (int)jnum(attrs, "retry_interval"),
-	                 (int)jnum(attrs, "max_check_attempts"));
+	ic_impacts(c,
+	           config_add_check(c->cfg, name, INGEST_HOST_SERVICE,
+	                            (int)jnum(attrs, "check_interval"),
+	                            (int)jnum(attrs, "retry_interval"),
+	                            (int)jnum(attrs, "max_check_attempts")),
+	           attrs, cmds, "/v1/objects/hosts");
 }
 
 static void
-ic_service_check(struct ingest_ctx *c, json_t *attrs, const char *host, const char *svc)
+ic_service_check(struct ingest_ctx *c, json_t *attrs, const char *host, const char *svc,
+                 json_t *cmds)
 {
 	struct cfg_system *s = (struct cfg_system *)config_system(c->cfg, host);
 
 	if (s == NULL)
 		return;
-	config_add_check(c->cfg, host, svc, (int)jnum(attrs, "check_interval"),
-	                 (int)jnum(attrs, "retry_interval"),
-	                 (int)jnum(attrs, "max_check_attempts"));
+	ic_impacts(c,
+	           config_add_check(c->cfg, host, svc, (int)jnum(attrs, "check_interval"),
+	                            (int)jnum(attrs, "retry_interval"),
+	                            (int)jnum(attrs, "max_check_attempts")),
+	           attrs, cmds, "/v1/objects/services");
 	if (strcmp(svc, s->ping) == 0)
 		return;
 	for (size_t i = 0; i < s->nservices; i++)
@@ -271,10 +319,44 @@ ic_service_check(struct ingest_ctx *c, json_t *attrs, const char *host, const ch
 	s->services[s->nservices++] = xstrdup(svc);
 }
 
-/* Hosts first (they make the systems), then services. */
-static int
-ic_objects(struct ingest_ctx *c, json_t *hosts, json_t *svcs)
+/* A host's parent: its vars.parent, else the parent host of the first
+ * of its host Dependency objects (child_service_name empty) whose
+ * parent is a known host. Icinga 2 itself uses Dependencies to tell a
+ * host unreachable; vars.parent is for a layout that has none. */
+static void
+ic_parents(struct ingest_ctx *c, json_t *hosts, json_t *deps)
 {
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(json_object_get(hosts, "results"), i, o)
+	{
+		struct cfg_system *s =
+		        (struct cfg_system *)config_system(c->cfg, jstr(o, "name"));
+		const char *p = jvar(json_object_get(o, "attrs"), "parent");
+		if (s != NULL && p != NULL)
+			ingest_parent(c->cfg, s, p, c->log, "/v1/objects/hosts");
+	}
+	json_array_foreach(json_object_get(deps, "results"), i, o)
+	{
+		json_t *a = json_object_get(o, "attrs");
+		struct cfg_system *s =
+		        (struct cfg_system *)config_system(c->cfg, jstr(a, "child_host_name"));
+		if (s != NULL && *jstr(a, "child_service_name") == '\0')
+			ingest_parent(c->cfg, s, jstr(a, "parent_host_name"), c->log,
+			              "/v1/objects/dependencies");
+	}
+}
+
+/* Hosts first (they make the systems), then services. */
+struct ic_objs {
+	json_t *hosts, *svcs, *dts, *deps, *cmds;
+};
+
+static int
+ic_objects(struct ingest_ctx *c, const struct ic_objs *j)
+{
+	json_t *hosts = j->hosts, *svcs = j->svcs;
 	json_t *o;
 	size_t i;
 	int rc = 0;
@@ -288,7 +370,7 @@ ic_objects(struct ingest_ctx *c, json_t *hosts, json_t *svcs)
 			            "not a host: skipped");
 			continue;
 		}
-		ic_host_system(c, a, name);
+		ic_host_system(c, a, name, j->cmds);
 	}
 	json_array_foreach(json_object_get(svcs, "results"), i, o)
 	{
@@ -299,8 +381,9 @@ ic_objects(struct ingest_ctx *c, json_t *hosts, json_t *svcs)
 			            "not a service: skipped");
 			continue;
 		}
-		ic_service_check(c, a, jstr(a, "host_name"), jstr(a, "name"));
+		ic_service_check(c, a, jstr(a, "host_name"), jstr(a, "name"), j->cmds);
 	}
+	ic_parents(c, hosts, j->deps);
 	if (store_ingest_systems_put(c->st, IC_SOURCE, c->cfg, c->cfg->declared) != 0)
 		return -1;
 	json_array_foreach(json_object_get(hosts, "results"), i, o) if (rc == 0) rc =
@@ -374,25 +457,43 @@ ic_downtimes(struct ingest_ctx *c, json_t *dts)
 	return rc;
 }
 
+/* GET of an optional list (dependencies, check commands): an API user
+ * without the permission still gets the rest, with a warning. */
+static json_t *
+ic_get_optional(struct ingest_ctx *c, struct ic_conn *k, const char *path)
+{
+	char err[512];
+	json_t *j = ic_get(k, path, err, sizeof err);
+
+	if (j == NULL)
+		ingest_warn(c->log, path, 0, "%s: read without it", err);
+	return j;
+}
+
 static int
 ic_reconcile(struct ingest_ctx *c, struct ic_conn *k, char *err, size_t errlen)
 {
-	json_t *hosts = ic_get(k, "/v1/objects/hosts", err, errlen), *svcs = NULL, *dts = NULL;
+	struct ic_objs j = {.hosts = ic_get(k, "/v1/objects/hosts", err, errlen)};
 	int rc = -1;
 
-	if (hosts != NULL)
-		svcs = ic_get(k, "/v1/objects/services", err, errlen);
-	if (svcs != NULL)
-		dts = ic_get(k, "/v1/objects/downtimes", err, errlen);
-	if (dts != NULL && store_begin(c->st) == 0) {
-		rc = ingest_commit(c, ic_objects(c, hosts, svcs) != 0 ||
-		                              ic_downtimes(c, dts) != 0);
+	if (j.hosts != NULL)
+		j.svcs = ic_get(k, "/v1/objects/services", err, errlen);
+	if (j.svcs != NULL)
+		j.dts = ic_get(k, "/v1/objects/downtimes", err, errlen);
+	if (j.dts != NULL) {
+		j.deps = ic_get_optional(c, k, "/v1/objects/dependencies");
+		j.cmds = ic_get_optional(c, k, "/v1/objects/checkcommands?attrs=command");
+	}
+	if (j.dts != NULL && store_begin(c->st) == 0) {
+		rc = ingest_commit(c, ic_objects(c, &j) != 0 || ic_downtimes(c, j.dts) != 0);
 		if (rc != 0)
 			snprintf(err, errlen, "store: %s", store_error(c->st));
 	}
-	json_decref(hosts);
-	json_decref(svcs);
-	json_decref(dts);
+	json_decref(j.hosts);
+	json_decref(j.svcs);
+	json_decref(j.dts);
+	json_decref(j.deps);
+	json_decref(j.cmds);
 	return rc;
 }
 

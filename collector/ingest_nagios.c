@@ -165,6 +165,28 @@ struct objects_ctx {
 	size_t ngroups;
 };
 
+/* The plugin of a command_line: its first word's last path component
+ * ("$USER1$/check_tls_cert -H ..." runs check_tls_cert). */
+static void
+objects_command(struct ng_objects *o, const char *name, const char *line)
+{
+	size_t n, skip;
+	char *plugin;
+
+	if (name == NULL || line == NULL)
+		return;
+	line += strspn(line, " \t");
+	n = strcspn(line, " \t");
+	for (skip = n; skip > 0 && line[skip - 1] != '/'; skip--)
+		;
+	plugin = xmalloc(n - skip + 1);
+	memcpy(plugin, line + skip, n - skip);
+	plugin[n - skip] = '\0';
+	o->commands = xrealloc(o->commands, (o->ncommands + 1) * sizeof *o->commands);
+	o->commands[o->ncommands].name = xstrdup(name);
+	o->commands[o->ncommands++].plugin = plugin;
+}
+
 static void
 objects_block(void *ctx, const struct ng_block *b)
 {
@@ -182,18 +204,29 @@ objects_block(void *ctx, const struct ng_block *b)
 		        .role = dup_or_null(bvar(b, "ROLE", false)),
 		        .visibility = dup_or_null(bvar(b, "VISIBILITY", false)),
 		        .display = dup_or_null(bvar(b, "DISPLAY", false)),
+		        .parents = dup_or_null(bget(b, "parents")),
+		        .check_command = dup_or_null(bget(b, "check_command")),
+		        .impact_warning = dup_or_null(bvar(b, "IMPACT_WARNING", false)),
+		        .impact_critical = dup_or_null(bvar(b, "IMPACT_CRITICAL", false)),
 		        .check_interval = (int)bnum(b, "check_interval", 5),
 		        .retry_interval = (int)bnum(b, "retry_interval", 1),
-		        .max_attempts = (int)bnum(b, "max_check_attempts", 3)};
+		        .max_attempts = (int)bnum(b, "max_check_attempts", 3),
+		        .line = b->line};
 	} else if (strcmp(b->type, "service") == 0 && (name = bget(b, "host_name")) != NULL &&
 	           bget(b, "service_description") != NULL) {
 		o->services = xrealloc(o->services, (o->nservices + 1) * sizeof *o->services);
 		o->services[o->nservices++] = (struct ng_service){
 		        .host = xstrdup(name),
 		        .description = xstrdup(bget(b, "service_description")),
+		        .check_command = dup_or_null(bget(b, "check_command")),
+		        .impact_warning = dup_or_null(bvar(b, "IMPACT_WARNING", false)),
+		        .impact_critical = dup_or_null(bvar(b, "IMPACT_CRITICAL", false)),
 		        .check_interval = (int)bnum(b, "check_interval", 5),
 		        .retry_interval = (int)bnum(b, "retry_interval", 1),
-		        .max_attempts = (int)bnum(b, "max_check_attempts", 3)};
+		        .max_attempts = (int)bnum(b, "max_check_attempts", 3),
+		        .line = b->line};
+	} else if (strcmp(b->type, "command") == 0) {
+		objects_command(o, bget(b, "command_name"), bget(b, "command_line"));
 	} else if (strcmp(b->type, "hostgroup") == 0 && bget(b, "hostgroup_name") != NULL) {
 		c->group_alias = xrealloc(c->group_alias, (c->ngroups + 1) * sizeof(char *));
 		c->group_members =
@@ -266,13 +299,26 @@ ng_objects_free(struct ng_objects *o)
 		free(h->visibility);
 		free(h->display);
 		free(h->group);
+		free(h->parents);
+		free(h->check_command);
+		free(h->impact_warning);
+		free(h->impact_critical);
 	}
 	free(o->hosts);
 	for (size_t i = 0; i < o->nservices; i++) {
-		free(o->services[i].host);
-		free(o->services[i].description);
+		struct ng_service *v = &o->services[i];
+		free(v->host);
+		free(v->description);
+		free(v->check_command);
+		free(v->impact_warning);
+		free(v->impact_critical);
 	}
 	free(o->services);
+	for (size_t i = 0; i < o->ncommands; i++) {
+		free(o->commands[i].name);
+		free(o->commands[i].plugin);
+	}
+	free(o->commands);
 	memset(o, 0, sizeof *o);
 }
 
@@ -290,40 +336,96 @@ system_add_service(struct cfg_system *s, const char *service)
  * (the unit objects.cache does not record). */
 #define NG_UNIT 60
 
+/* The plugin a check_command ("name!arg1!arg2") runs, or its name when
+ * objects.cache has no such command. */
+static const char *
+objects_plugin(const struct ng_objects *o, const char *check_command, char *buf, size_t len)
+{
+	size_t n = check_command ? strcspn(check_command, "!") : 0;
+
+	snprintf(buf, len, "%.*s", (int)n, n ? check_command : "");
+	for (size_t i = 0; i < o->ncommands; i++)
+		if (strcmp(o->commands[i].name, buf) == 0)
+			return o->commands[i].plugin;
+	return buf;
+}
+
+static void
+objects_host(const struct ng_objects *o, const struct ng_host *h, const char *ping,
+             struct config *cfg, struct ingest_log *log)
+{
+	const char *name = h->display ? h->display
+	                   : h->display_name && strcmp(h->display_name, h->name) != 0
+	                           ? h->display_name
+	                           : h->alias;
+	bool internal = h->visibility && strcasecmp(h->visibility, "internal") == 0;
+	char buf[256];
+	struct cfg_system *s;
+	struct cfg_check *k;
+
+	if (strchr(h->name, '/') != NULL || strlen(h->name) > 64) {
+		ingest_warn(log, "objects.cache", h->line,
+		            "host '%s' cannot be a system id (a '/' or too long): skipped",
+		            h->name);
+		return;
+	}
+	s = config_add_system(cfg, h->name, name, h->location, h->role ? h->role : h->group,
+	                      internal);
+	if (s->ping == NULL)
+		s->ping = xstrdup(ping);
+	k = config_add_check(cfg, h->name, INGEST_HOST_SERVICE, h->check_interval * NG_UNIT,
+	                     h->retry_interval * NG_UNIT, h->max_attempts);
+	if (k->command == NULL)
+		ingest_check_impacts(
+		        log, k,
+		        &(struct ingest_impacts){
+		                objects_plugin(o, h->check_command, buf, sizeof buf),
+		                h->impact_warning, h->impact_critical, "objects.cache",
+		                h->line});
+}
+
+/* A host's parent is the first of its parents that is a host here
+ * (Nagios allows several; one is enough to tell "unreachable"). */
+static void
+objects_parent(const struct ng_host *h, struct config *cfg, struct ingest_log *log)
+{
+	struct cfg_system *s = (struct cfg_system *)config_system(cfg, h->name);
+	char buf[256];
+
+	for (const char *p = h->parents; s != NULL && p != NULL && *p != '\0';) {
+		size_t n = strcspn(p, ",");
+		snprintf(buf, sizeof buf, "%.*s", (int)n, p);
+		if (ingest_parent(cfg, s, buf, log, "objects.cache"))
+			return;
+		p += n + (p[n] == ',');
+	}
+}
+
 void
 ng_objects_to_config(const struct ng_objects *o, const char *ping, struct config *cfg,
                      struct ingest_log *log)
 {
-	for (size_t i = 0; i < o->nhosts; i++) {
-		const struct ng_host *h = &o->hosts[i];
-		const char *name = h->display ? h->display
-		                   : h->display_name && strcmp(h->display_name, h->name) != 0
-		                           ? h->display_name
-		                           : h->alias;
-		bool internal = h->visibility && strcasecmp(h->visibility, "internal") == 0;
-		struct cfg_system *s;
+	char buf[256];
 
-		if (strchr(h->name, '/') != NULL || strlen(h->name) > 64) {
-			ingest_warn(
-			        log, "objects.cache", 0,
-			        "host '%s' cannot be a system id (a '/' or too long): skipped",
-			        h->name);
-			continue;
-		}
-		s = config_add_system(cfg, h->name, name, h->location,
-		                      h->role ? h->role : h->group, internal);
-		if (s->ping == NULL)
-			s->ping = xstrdup(ping);
-		config_add_check(cfg, h->name, INGEST_HOST_SERVICE, h->check_interval * NG_UNIT,
-		                 h->retry_interval * NG_UNIT, h->max_attempts);
-	}
+	for (size_t i = 0; i < o->nhosts; i++)
+		objects_host(o, &o->hosts[i], ping, cfg, log);
+	for (size_t i = 0; i < o->nhosts; i++)
+		objects_parent(&o->hosts[i], cfg, log);
 	for (size_t i = 0; i < o->nservices; i++) {
 		const struct ng_service *v = &o->services[i];
 		struct cfg_system *s = (struct cfg_system *)config_system(cfg, v->host);
+		struct cfg_check *k;
 		if (s == NULL)
 			continue;
-		config_add_check(cfg, v->host, v->description, v->check_interval * NG_UNIT,
-		                 v->retry_interval * NG_UNIT, v->max_attempts);
+		k = config_add_check(cfg, v->host, v->description, v->check_interval * NG_UNIT,
+		                     v->retry_interval * NG_UNIT, v->max_attempts);
+		if (k->command == NULL)
+			ingest_check_impacts(
+			        log, k,
+			        &(struct ingest_impacts){
+			                objects_plugin(o, v->check_command, buf, sizeof buf),
+			                v->impact_warning, v->impact_critical, "objects.cache",
+			                v->line});
 		if (strcmp(v->description, s->ping) != 0)
 			system_add_service(s, v->description);
 	}

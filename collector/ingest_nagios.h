@@ -24,17 +24,30 @@ struct ng_host {
 	char *name, *alias, *display_name;
 	char *location, *role, *visibility, *display; /* _LOCATION ... or NULL */
 	char *group;                                  /* the first hostgroup's alias, or NULL */
+	char *parents;                                /* "router1,router2" or NULL */
+	char *check_command;                          /* "check_ping!100,20%" or NULL */
+	char *impact_warning, *impact_critical;       /* _IMPACT_WARNING ... or NULL */
 	int check_interval, retry_interval, max_attempts; /* seconds, seconds, count */
+	long line;                                        /* of its "define host {" */
 };
 struct ng_service {
 	char *host, *description;
+	char *check_command, *impact_warning, *impact_critical;
 	int check_interval, retry_interval, max_attempts;
+	long line;
+};
+/* A command definition: its name and the plugin its command_line runs
+ * (the first word's last path component, "check_tls_cert"). */
+struct ng_command {
+	char *name, *plugin;
 };
 struct ng_objects {
 	struct ng_host *hosts;
 	size_t nhosts;
 	struct ng_service *services;
 	size_t nservices;
+	struct ng_command *commands;
+	size_t ncommands;
 };
 
 /* Reads objects.cache. Returns 0, or -1 with a reason in err when the
@@ -47,7 +60,11 @@ void ng_objects_free(struct ng_objects *o);
  * to cfg; ping names the Ping column's check ("host": the host check).
  * The system's name is _DISPLAY, else display_name, else alias; its role
  * _ROLE, else its first hostgroup's alias; location _LOCATION; an
- * _VISIBILITY of "internal" hides it. */
+ * _VISIBILITY of "internal" hides it. Its parent is the first of its
+ * parents that is a host here. A check's impacts are the defaults for
+ * the plugin its check_command runs (a certificate check's WARNING has
+ * none), then _IMPACT_WARNING and _IMPACT_CRITICAL of the service (of
+ * the host for the host check). */
 void ng_objects_to_config(const struct ng_objects *o, const char *ping, struct config *cfg,
                           struct ingest_log *log);
 

@@ -16,7 +16,16 @@
 #include "strbuf.h"
 
 /* The statements kept prepared (store_record's). */
-enum { Q_GET_SERVICE, Q_ADD_RESULT, Q_PUT_SERVICE, Q_CLOSE_IV, Q_OPEN_IV, Q_N };
+enum {
+	Q_GET_SERVICE,
+	Q_GET_STATE,
+	Q_ADD_RESULT,
+	Q_PUT_SERVICE,
+	Q_CLOSE_IV,
+	Q_OPEN_IV,
+	Q_PROBLEM,
+	Q_N
+};
 
 struct store {
 	sqlite3 *db;
@@ -87,11 +96,12 @@ static const char *const migrations[] = {
         "CREATE TABLE ingest_systems ("
         "  ord INTEGER PRIMARY KEY, source TEXT NOT NULL, id TEXT NOT NULL UNIQUE,"
         "  name TEXT NOT NULL, location TEXT, role TEXT, internal INTEGER NOT NULL,"
-        "  ping TEXT, services TEXT NOT NULL);"
+        "  ping TEXT, services TEXT NOT NULL, parent TEXT);"
         "CREATE TABLE ingest_checks ("
         "  source TEXT NOT NULL, system TEXT NOT NULL, service TEXT NOT NULL,"
         "  interval INTEGER NOT NULL, retry INTEGER NOT NULL, attempts INTEGER NOT NULL,"
-        "  timeout INTEGER NOT NULL, PRIMARY KEY (system, service));",
+        "  timeout INTEGER NOT NULL, impact_warning INTEGER NOT NULL,"
+        "  impact_critical INTEGER NOT NULL, PRIMARY KEY (system, service));",
 };
 
 __attribute__((format(printf, 2, 3))) static int
@@ -123,9 +133,11 @@ exec_sql(struct store *s, const char *sql)
 }
 
 /* Binds the arguments described by types: 'i' int64, 't' time_t,
- * 's' text (NULL binds NULL), 'd' int. */
+ * 's' text (NULL binds NULL), 'd' int. Texts are copied unless keep:
+ * a kept statement is stepped and reset (done) before its caller's
+ * strings go, so SQLite may read them where they are. */
 static int
-bind_args(sqlite3_stmt *st, const char *types, va_list ap)
+bind_args(sqlite3_stmt *st, bool keep, const char *types, va_list ap)
 {
 	int rc = SQLITE_OK;
 
@@ -138,7 +150,7 @@ bind_args(sqlite3_stmt *st, const char *types, va_list ap)
 		case 'd': rc = sqlite3_bind_int(st, i + 1, va_arg(ap, int)); break;
 		default:
 			rc = sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1,
-			                       SQLITE_TRANSIENT);
+			                       keep ? SQLITE_STATIC : SQLITE_TRANSIENT);
 			break;
 		}
 	}
@@ -158,7 +170,7 @@ prep(struct store *s, const char *sql, const char *types, ...)
 		return NULL;
 	}
 	va_start(ap, types);
-	rc = bind_args(st, types, ap);
+	rc = bind_args(st, false, types, ap);
 	va_end(ap);
 	if (rc != SQLITE_OK) {
 		fail(s, "bind");
@@ -183,7 +195,7 @@ prepq(struct store *s, int q, const char *sql, const char *types, ...)
 		return NULL;
 	}
 	va_start(ap, types);
-	rc = bind_args(s->q[q], types, ap);
+	rc = bind_args(s->q[q], true, types, ap);
 	va_end(ap);
 	if (rc != SQLITE_OK) {
 		fail(s, "bind");
@@ -344,6 +356,20 @@ store_rollback(struct store *s)
 	exec_sql(s, "ROLLBACK");
 }
 
+/* The state columns of a services row, first in both selects. */
+static void
+state_read(sqlite3_stmt *st, struct svc_row *row)
+{
+	row->st.checked = true;
+	row->st.state = (enum gl_state)sqlite3_column_int(st, 0);
+	row->st.hard = sqlite3_column_int(st, 1) != 0;
+	row->st.attempt = sqlite3_column_int(st, 2);
+	row->st.has_hard = sqlite3_column_int(st, 3) != 0;
+	row->st.hard_state = (enum gl_state)sqlite3_column_int(st, 4);
+	row->st.hard_since = (time_t)sqlite3_column_int64(st, 5);
+	row->st.last_check = (time_t)sqlite3_column_int64(st, 6);
+}
+
 int
 store_get_service(struct store *s, const char *system, const char *service, struct svc_row *row)
 {
@@ -360,14 +386,7 @@ store_get_service(struct store *s, const char *system, const char *service, stru
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		row->st.checked = true;
-		row->st.state = (enum gl_state)sqlite3_column_int(st, 0);
-		row->st.hard = sqlite3_column_int(st, 1) != 0;
-		row->st.attempt = sqlite3_column_int(st, 2);
-		row->st.has_hard = sqlite3_column_int(st, 3) != 0;
-		row->st.hard_state = (enum gl_state)sqlite3_column_int(st, 4);
-		row->st.hard_since = (time_t)sqlite3_column_int64(st, 5);
-		row->st.last_check = (time_t)sqlite3_column_int64(st, 6);
+		state_read(st, row);
 		row->output = col_text(st, 7);
 		row->perfdata = col_text(st, 8);
 	}
@@ -407,32 +426,72 @@ static int row_ints(struct store *s, sqlite3_stmt *st, int64_t *v, int ncol, con
 /* When the run of failures that r makes HARD began: its first failed
  * result, SOFT attempts included ("an outage starts at the first failed
  * check"), found after the service's last OK result. A change between
- * problem states, or to OK, begins at r itself. */
+ * problem states, or to OK, begins at r itself. Asked only when r is a
+ * HARD change: SOFT results and results that change nothing need no
+ * start, and an ingest records hundreds of thousands of them. */
 static int
 problem_start(struct store *s, const struct gl_result *r, const struct svc_row *old,
               time_t *start)
 {
 	int64_t v = (int64_t)r->t;
+	sqlite3_stmt *st;
 	int rc;
 
 	*start = r->t;
 	if (r->state == GL_OK || (old->st.has_hard && old->st.hard_state != GL_OK))
 		return 0;
-	rc = row_ints(s,
-	              prep(s,
-	                   "SELECT coalesce(min(t), ?3) FROM results WHERE system = ?1"
-	                   " AND service = ?2 AND t <= ?3 AND t > coalesce((SELECT max(t)"
-	                   " FROM results WHERE system = ?1 AND service = ?2 AND state = 0"
-	                   " AND t <= ?3), -1)",
-	                   "sst", r->system, r->service, r->t),
-	              &v, 1, "results");
+	/* the failures run from the last result before r that was OK: the
+	 * index results_svc serves both the max and the min */
+	st = prepq(s, Q_PROBLEM,
+	           "SELECT coalesce(min(t), ?3) FROM results WHERE system = ?1"
+	           " AND service = ?2 AND t <= ?3 AND t > coalesce((SELECT max(t)"
+	           " FROM results WHERE system = ?1 AND service = ?2 AND state = 0"
+	           " AND t <= ?3), -1)",
+	           "sst", r->system, r->service, r->t);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	done(s, st);
+	if (rc != SQLITE_ROW)
+		return fail(s, "reading results");
 	*start = (time_t)v;
-	return rc < 0 ? -1 : 0;
+	return 0;
+}
+
+/* The service's state without its output: all store_record needs, and
+ * copying two texts per result was a tenth of an ingest's time. */
+static int
+get_state(struct store *s, const struct gl_result *r, struct svc_row *row)
+{
+	sqlite3_stmt *st =
+	        prepq(s, Q_GET_STATE,
+	              "SELECT state, hard, attempt, has_hard, hard_state, hard_since,"
+	              " last_check FROM services WHERE system = ? AND service = ?",
+	              "ss", r->system, r->service);
+	int rc;
+
+	memset(row, 0, sizeof *row);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		state_read(st, row);
+	}
+	done(s, st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "reading service state");
+}
+
+static bool
+hard_change(const struct gl_result *r, const struct svc_row *old)
+{
+	return r->hard && (!old->st.has_hard || old->st.hard_state != r->state);
 }
 
 static int
 record_service(struct store *s, const struct gl_result *r, const struct svc_row *old,
-               time_t start, bool *changed)
+               time_t start)
 {
 	struct svc_state n = old->st;
 
@@ -441,19 +500,25 @@ record_service(struct store *s, const struct gl_result *r, const struct svc_row 
 	n.hard = r->hard;
 	n.attempt = r->attempt;
 	n.last_check = r->t;
-	*changed = r->hard && (!old->st.has_hard || old->st.hard_state != r->state);
-	if (*changed) {
+	if (hard_change(r, old)) {
 		n.has_hard = true;
 		n.hard_state = r->state;
 		n.hard_since = start;
 	}
-	return run(s, prepq(s, Q_PUT_SERVICE,
-	                    "INSERT OR REPLACE INTO services (system, service, state, hard,"
-	                    " attempt, has_hard, hard_state, hard_since, last_check, output,"
-	                    " perfdata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                    "ssddddddtss", r->system, r->service, (int)n.state, (int)n.hard,
-	                    n.attempt, (int)n.has_hard, (int)n.hard_state, n.hard_since,
-	                    n.last_check, r->output, r->perfdata));
+	/* an upsert: REPLACE would delete the row and insert it again */
+	return run(s,
+	           prepq(s, Q_PUT_SERVICE,
+	                 "INSERT INTO services (system, service, state, hard,"
+	                 " attempt, has_hard, hard_state, hard_since, last_check, output,"
+	                 " perfdata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	                 " ON CONFLICT (system, service) DO UPDATE SET state = excluded.state,"
+	                 " hard = excluded.hard, attempt = excluded.attempt,"
+	                 " has_hard = excluded.has_hard, hard_state = excluded.hard_state,"
+	                 " hard_since = excluded.hard_since, last_check = excluded.last_check,"
+	                 " output = excluded.output, perfdata = excluded.perfdata",
+	                 "ssddddddtss", r->system, r->service, (int)n.state, (int)n.hard,
+	                 n.attempt, (int)n.has_hard, (int)n.hard_state, n.hard_since,
+	                 n.last_check, r->output, r->perfdata));
 }
 
 int
@@ -465,8 +530,9 @@ store_record(struct store *s, const struct gl_result *r)
 
 	if (store_begin(s) != 0)
 		return -1;
-	if (store_get_service(s, r->system, r->service, &old) < 0)
+	if (get_state(s, r, &old) < 0)
 		goto fail;
+	changed = hard_change(r, &old);
 	if (run(s, prepq(s, Q_ADD_RESULT,
 	                 "INSERT INTO results (system, service, t, state, hard, attempt,"
 	                 " output, long_output, perfdata, duration_ms)"
@@ -474,8 +540,8 @@ store_record(struct store *s, const struct gl_result *r)
 	                 "sstdddsssd", r->system, r->service, r->t, (int)r->state, (int)r->hard,
 	                 r->attempt, r->output, r->long_output ? r->long_output : "",
 	                 r->perfdata ? r->perfdata : "", r->duration_ms)) != 0 ||
-	    problem_start(s, r, &old, &start) != 0 ||
-	    record_service(s, r, &old, start, &changed) != 0)
+	    (changed && problem_start(s, r, &old, &start) != 0) ||
+	    record_service(s, r, &old, start) != 0)
 		goto fail;
 	if (changed && interval_switch(s, r->system, r->service, (int)r->state, start) != 0)
 		goto fail;
@@ -1086,20 +1152,22 @@ systems_put(struct store *s, const char *source, const struct config *cfg, size_
 		char *svcs = lines_join(y->services, y->nservices);
 		rc = run(s, prep(s,
 		                 "INSERT INTO ingest_systems (source, id, name, location, role,"
-		                 " internal, ping, services) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		                 "sssssdss", source, y->id, y->name, y->location, y->role,
-		                 (int)y->internal, y->ping, svcs));
+		                 " internal, ping, services, parent)"
+		                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		                 "sssssdsss", source, y->id, y->name, y->location, y->role,
+		                 (int)y->internal, y->ping, svcs, y->parent));
 		free(svcs);
 		for (size_t j = 0; rc == 0 && j < cfg->nchecks; j++) {
 			const struct cfg_check *c = &cfg->checks[j];
 			if (strcmp(c->system, y->id) == 0)
-				rc = run(s,
-				         prep(s,
-				              "INSERT OR REPLACE INTO ingest_checks (source,"
-				              " system, service, interval, retry, attempts,"
-				              " timeout) VALUES (?, ?, ?, ?, ?, ?, ?)",
-				              "sssdddd", source, c->system, c->service,
-				              c->interval, c->retry, c->attempts, c->timeout));
+				rc = run(s, prep(s,
+				                 "INSERT OR REPLACE INTO ingest_checks (source,"
+				                 " system, service, interval, retry, attempts,"
+				                 " timeout, impact_warning, impact_critical)"
+				                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				                 "sssdddddd", source, c->system, c->service,
+				                 c->interval, c->retry, c->attempts, c->timeout,
+				                 c->impact_warning, c->impact_critical));
 		}
 	}
 	return rc;
@@ -1124,8 +1192,9 @@ static int
 checks_get(struct store *s, struct config *cfg)
 {
 	sqlite3_stmt *st = prep(s,
-	                        "SELECT system, service, interval, retry, attempts, timeout"
-	                        " FROM ingest_checks ORDER BY rowid",
+	                        "SELECT system, service, interval, retry, attempts, timeout,"
+	                        " impact_warning, impact_critical FROM ingest_checks"
+	                        " ORDER BY rowid",
 	                        "");
 	int rc;
 
@@ -1140,6 +1209,8 @@ checks_get(struct store *s, struct config *cfg)
 		c = config_add_check(cfg, sys, svc, sqlite3_column_int(st, 2),
 		                     sqlite3_column_int(st, 3), sqlite3_column_int(st, 4));
 		c->timeout = sqlite3_column_int(st, 5);
+		c->impact_warning = sqlite3_column_int(st, 6);
+		c->impact_critical = sqlite3_column_int(st, 7);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "reading ingested checks");
@@ -1149,8 +1220,8 @@ int
 store_ingest_systems_get(struct store *s, struct config *cfg)
 {
 	sqlite3_stmt *st = prep(s,
-	                        "SELECT id, name, location, role, internal, ping, services"
-	                        " FROM ingest_systems ORDER BY ord",
+	                        "SELECT id, name, location, role, internal, ping, services,"
+	                        " parent FROM ingest_systems ORDER BY ord",
 	                        "");
 	int rc;
 
@@ -1167,6 +1238,7 @@ store_ingest_systems_get(struct store *s, struct config *cfg)
 		                      (const char *)sqlite3_column_text(st, 3),
 		                      sqlite3_column_int(st, 4) != 0);
 		y->ping = col_text(st, 5);
+		y->parent = col_text(st, 7);
 		for (const char *t = svcs; t != NULL && *t != '\0';) {
 			size_t len = strcspn(t, "\n");
 			y->services =

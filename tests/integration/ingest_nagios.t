@@ -5,7 +5,10 @@
 # a downtime is scheduled and runs through the command pipe, another one
 # is scheduled and deleted, the log is rotated and the daemon restarted.
 # The site must show what nagios.log says, to the second; running again
-# records nothing twice; `glance run` follows the engine.
+# records nothing twice; `glance run` follows the engine. A router and the
+# two hosts behind it (parents) go down together through passive results:
+# one incident, the children unreachable. Certificate checks and
+# _IMPACT_* variables set the checks' impacts.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/nagios_env.sh"
 G=$B/glance
@@ -67,6 +70,70 @@ define host {
 	notification_period	always
 	_VISIBILITY	internal
 }
+define command {
+	command_name	glance_cert
+	command_line	\$USER1\$/check_tls_cert -H \$HOSTADDRESS\$ -p \$ARG1\$
+}
+define host {
+	host_name	router1
+	alias	Router
+	address	127.0.0.1
+	check_command	glance_ping
+	active_checks_enabled	0
+	max_check_attempts	1
+	check_period	always
+	contacts	nobody
+	notification_period	always
+	_impact_WARNING	major
+}
+define host {
+	host_name	app1
+	alias	App 1
+	address	127.0.0.1
+	parents	router1
+	check_command	glance_ping
+	active_checks_enabled	0
+	max_check_attempts	1
+	check_period	always
+	contacts	nobody
+	notification_period	always
+}
+define host {
+	host_name	app2
+	alias	App 2
+	address	127.0.0.1
+	parents	router1
+	check_command	glance_ping
+	active_checks_enabled	0
+	max_check_attempts	1
+	check_period	always
+	contacts	nobody
+	notification_period	always
+}
+define service {
+	host_name	app1
+	service_description	TLS
+	check_interval	1
+	max_check_attempts	1
+	check_command	glance_cert!443
+	active_checks_enabled	0
+	check_period	always
+	contacts	nobody
+	notification_period	always
+}
+define service {
+	host_name	app2
+	service_description	Backup
+	check_interval	1
+	max_check_attempts	1
+	check_command	glance_smtp!1
+	active_checks_enabled	0
+	check_period	always
+	contacts	nobody
+	notification_period	always
+	_Impact_Critical	none
+	_IMPACT_WARNING	Major
+}
 define service {
 	host_name	web1
 	service_description	SMTP
@@ -97,12 +164,24 @@ poll = 1
 EOF
 export GLANCE_CONFIG=$T/glance.conf
 
+# passive results for the router and the hosts behind it: STATES is the
+# router's and its children's (0 UP, 1 DOWN, 2 UNREACHABLE)
+passive() {
+	local now
+	now=$(date +%s)
+	printf '[%s] PROCESS_HOST_CHECK_RESULT;router1;%s;PING %s\n' "$now" "$1" "$3" >"$NG/nagios.cmd"
+	printf '[%s] PROCESS_HOST_CHECK_RESULT;app1;%s;PING %s\n[%s] PROCESS_HOST_CHECK_RESULT;app2;%s;PING %s\n' \
+		"$now" "$2" "$3" "$now" "$2" "$3" >"$NG/nagios.cmd"
+}
 smtp_start
 nagios_start
 wait_file "$NG/status.dat" 'service_description=SMTP' 30
-# wait until both the host and SMTP have a real check result
+passive 0 0 "OK - rta 0.1 ms"
+printf '[%s] PROCESS_SERVICE_CHECK_RESULT;app1;TLS;0;TLS OK\n[%s] PROCESS_SERVICE_CHECK_RESULT;app2;Backup;0;OK\n' \
+	"$(date +%s)" "$(date +%s)" >"$NG/nagios.cmd"
+# wait until every host and service has a real check result
 for _ in $(seq 1 100); do
-	[ "$(grep -c 'has_been_checked=1' "$NG/status.dat" 2>/dev/null)" -ge 3 ] && break
+	[ "$(grep -c 'has_been_checked=1' "$NG/status.dat" 2>/dev/null)" -ge 8 ] && break
 	sleep 0.1
 done
 
@@ -116,8 +195,29 @@ for _ in $(seq 1 50); do kill -0 $run_pid 2>/dev/null || break; sleep 0.1; done
 wait $run_pid
 is "$?" 0 "glance run with [source nagios] renders and stops cleanly on SIGTERM"
 is "$(jq_py "sorted((s['id'], s['name'], s['location'], s['role'], s['status']) for s in d['systems'])")" \
-	"[('db1', 'Database', None, None, 'internal'), ('web1', 'Web server 1', 'Amsterdam, Netherlands', 'Web server', 'operational')]" \
+	"[('app1', 'App 1', None, None, 'operational'), ('app2', 'App 2', None, None, 'operational'), ('db1', 'Database', None, None, 'internal'), ('router1', 'Router', None, None, 'operational'), ('web1', 'Web server 1', 'Amsterdam, Netherlands', 'Web server', 'operational')]" \
 	"systems from objects.cache: alias, _LOCATION in any case, _ROLE, _VISIBILITY internal"
+is "$(q "SELECT id, coalesce(parent, '-') FROM ingest_systems ORDER BY id")" "app1|router1
+app2|router1
+db1|-
+router1|-
+web1|-" "parents: the first that is a host here, kept with the systems"
+is "$(q "SELECT system || '/' || service, impact_warning, impact_critical FROM ingest_checks WHERE system IN ('app1', 'app2', 'router1') ORDER BY 1")" \
+	"app1/TLS|0|2
+app1/host|1|3
+app2/Backup|3|0
+app2/host|1|3
+router1/host|3|3" "impacts: check_tls_cert's WARNING none; _IMPACT_* in any case override"
+
+# --- the router and both hosts behind it go down together ---------------
+passive 1 2 "CRITICAL - 100% packet loss"
+wait_log 'HOST ALERT: app2;UNREACHABLE;HARD' 30
+t_rdown=$(logt 'HOST ALERT: router1;DOWN;HARD')
+# down for a few seconds: the clock, not a sleep, says when
+while [ "$(date +%s)" -lt $((t_rdown + 3)) ]; do sleep 0.1; done
+passive 0 0 "OK - rta 0.1 ms"
+wait_log 'HOST ALERT: app2;UP;HARD' 30
+t_rup=$(logt 'HOST ALERT: router1;UP;HARD')
 like "$(jq_py "web1['ping']")" "'status': 'up', 'rtt_ms': [0-9.]+" \
 	"the host check is the Ping column, with its rta from status.dat's perfdata"
 
@@ -211,6 +311,10 @@ like "$notices" "$(utc "$t_del") web1: Maintenance cancelled" "the deleted one s
 like "$notices" "$(utc "$t_ok") web1: [^$'\n']*(restored|back)" "the SMTP recovery notice at the recovery"
 echo "# notices:"
 echo "$notices" | sed 's/^/#   /'
+is "$(q "SELECT system, affected, starts FROM notices WHERE system IN ('router1', 'app1', 'app2') AND kind IN (3, 4)")" \
+	"router1|app1,app2|$t_rdown" "the router's outage is one incident naming both hosts behind it"
+like "$(q "SELECT body FROM notices WHERE system = 'router1' AND incident = id")" \
+	"App 1 and App 2, reached through it, are unreachable" "which are unreachable, not down on their own"
 
 # --- malformed input: skipped with file and line, earlier events kept ----
 mkdir -p "$T/bad"

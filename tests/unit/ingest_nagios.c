@@ -1,6 +1,7 @@
 /* The Nagios parsers: nagios.log lines (a table of good and bad ones),
  * status.dat blocks (escaped output, custom variables, truncated and
- * unclosed blocks) and objects.cache into systems and checks. */
+ * unclosed blocks) and objects.cache into systems and checks, with
+ * parents and impacts. */
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -212,11 +213,72 @@ test_objects(void)
 	   "a service check: interval and timeout");
 	ok(config_system(&cfg, "ghost") == NULL, "a service of an unknown host adds no system");
 	config_drop_engine(&cfg);
-	ok(cfg.nsystems == 0 && cfg.nchecks == 0, "the engine's systems and checks can be dropped");
+	ok(cfg.nsystems == 0 && cfg.nchecks == 0,
+	   "the engine's systems and checks can be dropped");
 	ng_objects_to_config(&o, "host", &cfg, &log);
 	m = config_system(&cfg, "mail1");
 	ok(m && m->nservices == 2 && strcmp(m->ping, "host") == 0,
 	   "and added afresh: with ping = host both services decide the status");
+	config_free(&cfg);
+	ng_objects_free(&o);
+}
+
+/* Parents: the first that is a host, never the host itself nor a loop;
+ * impacts: the plugin behind check_command, then _IMPACT_* in any case,
+ * a bad value warned about and ignored. */
+static void
+test_parents_impacts(void)
+{
+	const char *p = write_file(
+	        "objects.cache",
+	        "define command {\n\tcommand_name\tcert\n"
+	        "\tcommand_line\t$USER1$/glance_check_tls_cert -H $HOSTADDRESS$\n\t}\n"
+	        "define command {\n\tcommand_name\tsmtp\n"
+	        "\tcommand_line\t/usr/lib/nagios/plugins/check_smtp -H x\n\t}\n"
+	        "define host {\n\thost_name\tcore\n\tparents\tedge\n\t}\n"
+	        "define host {\n\thost_name\tedge\n\tparents\tcore\n"
+	        "\t_Impact_Critical\tpartial\n\t}\n"
+	        "define host {\n\thost_name\tweb1\n\tparents\tnone,web1,edge,core\n\t}\n"
+	        "define service {\n\thost_name\tweb1\n\tservice_description\tTLS\n"
+	        "\tcheck_command\tcert!443\n\t}\n"
+	        "define service {\n\thost_name\tweb1\n\tservice_description\tSMTP\n"
+	        "\tcheck_command\tsmtp\n\t_IMPACT_WARNING\tPartial\n"
+	        "\t_impact_critical\tsevere\n\t}\n");
+	struct ingest_log log = {.max = 0};
+	struct ng_objects o;
+	struct config cfg;
+	char err[256];
+	const struct cfg_system *s;
+	const struct cfg_check *c;
+
+	is_int(ng_objects_load(p, &o, &log, err, sizeof err), 0,
+	       "objects.cache with parents loads");
+	config_parse("[system web1]\nname = Web\n", "t.conf", dir, &cfg, err, sizeof err);
+	ng_objects_to_config(&o, "host", &cfg, &log);
+	s = config_system(&cfg, "web1");
+	ok(s && s->parent == NULL, "a system the file declares keeps its own parent (none)");
+	s = config_system(&cfg, "core");
+	ok(s && s->parent && strcmp(s->parent, "edge") == 0, "core's parent is edge");
+	s = config_system(&cfg, "edge");
+	ok(s && s->parent == NULL, "edge -> core -> edge would be a loop: not taken");
+	c = config_check(&cfg, "web1", "TLS");
+	ok(c && c->impact_warning == IMPACT_NONE && c->impact_critical == IMPACT_PARTIAL,
+	   "glance_check_tls_cert behind check_command: WARNING impact none");
+	c = config_check(&cfg, "web1", "SMTP");
+	ok(c && c->impact_warning == IMPACT_PARTIAL && c->impact_critical == IMPACT_PARTIAL,
+	   "_IMPACT_WARNING in any case overrides; a bad _IMPACT_CRITICAL is ignored");
+	c = config_check(&cfg, "edge", "host");
+	ok(c && c->impact_critical == IMPACT_PARTIAL && c->impact_warning == IMPACT_DEGRADED,
+	   "a host's _IMPACT_CRITICAL sets its host check's");
+	ok(log.warnings == 2, "the loop and the bad impact are warned about (%u)",
+	   log.warnings);
+	config_drop_engine(&cfg);
+	config_free(&cfg);
+	config_parse("", "t.conf", dir, &cfg, err, sizeof err);
+	ng_objects_to_config(&o, "host", &cfg, &log);
+	s = config_system(&cfg, "web1");
+	ok(s && s->parent && strcmp(s->parent, "edge") == 0,
+	   "the first of the parents that is another host here: 'none' is not, web1 is itself");
 	config_free(&cfg);
 	ng_objects_free(&o);
 }
@@ -231,6 +293,7 @@ main(void)
 	test_log_downtime_commands();
 	test_status();
 	test_objects();
+	test_parents_impacts();
 	char cmd[200];
 	snprintf(cmd, sizeof cmd, "%s/status.dat", dir);
 	unlink(cmd);
