@@ -143,8 +143,14 @@ demo: deps
 	@if [ -x tests/demo/run ]; then tests/demo/run $(BUILD); \
 	else echo "make demo: the demo is not written yet (tests/demo/run is missing)"; fi
 
+# The bench's timing loop (tests/bench/runner.c); built only for make bench.
+BENCH_RUNNER := $(BUILD)/bench/runner
+$(BENCH_RUNNER): tests/bench/runner.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
 bench: deps
-	$(MAKE) all
+	$(MAKE) all $(BENCH_RUNNER)
 	@if [ -x tests/bench/run ]; then tests/bench/run $(BUILD); \
 	else echo "make bench: no benchmarks yet (tests/bench/run is missing)"; fi
 
