@@ -46,9 +46,9 @@ def show(name, cmd):
         p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                            timeout=TIMEOUT, text=True, errors="replace")
         first = (p.stdout or p.stderr).split("\n", 1)[0]
-        print("    %-22s exit %d: %s" % (name, p.returncode, first[:110]))
+        print("    %-28s exit %d: %s" % (name, p.returncode, first[:110]))
     except (OSError, subprocess.TimeoutExpired) as e:
-        print("    %-22s did not run: %s" % (name, e))
+        print("    %-28s did not run: %s" % (name, e))
         return False
     return True
 
@@ -82,7 +82,7 @@ def report(label, runs, live, samples, rcs, results):
         s = samples[n]
         med[n] = tuple(statistics.median(x[i] for x in s) for i in range(3))
     ref = live[0][0] if live else None
-    print("    %-22s %9s %9s %8s   %s" % ("median of %d" % runs, "wall ms", "cpu ms",
+    print("    %-28s %9s %9s %8s   %s" % ("median of %d" % runs, "wall ms", "cpu ms",
                                          "rss KB", "glance/this: wall cpu rss"))
     with open(results, "a") as out:
         for n, _ in live:
@@ -97,7 +97,7 @@ def report(label, runs, live, samples, rcs, results):
                 ratio = "%.2fx %.2fx %.2fx" % tuple(q)
                 rec["ratio_wall"], rec["ratio_cpu"], rec["ratio_rss"] = (round(x, 3) for x in q)
             bad = "" if None not in rcs[n] else "  (killed after %gs)" % TIMEOUT
-            print("    %-22s %9.2f %9.2f %8d   %s%s" % (n, w * 1e3, c * 1e3, m, ratio, bad))
+            print("    %-28s %9.2f %9.2f %8d   %s%s" % (n, w * 1e3, c * 1e3, m, ratio, bad))
             out.write(json.dumps(rec) + "\n")
 
 
