@@ -23,7 +23,8 @@ mkdir -p "$(dirname "$RESULTS")"
 # runs N: N scaled by BENCH_SCALE (a percentage, default 100), at least 3.
 runs() {
 	local n=$(($1 * ${BENCH_SCALE:-100} / 100))
-	echo $((n < 3 ? 3 : n))
+	local least=$(($1 < 3 ? $1 : 3))
+	echo $((n < least ? least : n))
 }
 
 bench() {
