@@ -53,3 +53,17 @@ have_peer() {
 	local p
 	for p in "$@"; do [ -x "$p" ] || return 1; done
 }
+
+# result_ms LABEL TOOL: the median wall time in ms (a whole number) the
+# last `bench LABEL` measured for TOOL, or 0.
+result_ms() {
+	python3 - "$RESULTS" "$1" "$2" <<-'PY'
+		import json, sys
+		ms = 0
+		for line in open(sys.argv[1]):
+		    r = json.loads(line)
+		    if r.get("bench") == sys.argv[2] and r.get("tool") == sys.argv[3]:
+		        ms = r["wall_ms"]
+		print(int(round(ms)))
+	PY
+}
