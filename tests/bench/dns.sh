@@ -66,24 +66,24 @@ bench "check_dns lookup: A of mail.example.test" 100 \
 
 PEERS=()
 peer "contrib check_soas" "$MP/check_soas" example.test
-bench "check_dns --zone example.test (2 NS, serial drift)" 30 \
+bench "check_dns --zone example.test (2 NS, serial drift)" 10 \
 	"glance check_dns --zone" "$D" --zone example.test -s 127.0.0.1 "${PEERS[@]}" "${FLOOR[@]}"
 
 PEERS=()
 peer "contrib rrsig_expiration" "$MP/check_zone_rrsig_expiration" -Z signed.test -W 7 -C 3
-bench "check_dns --zone signed.test --dnssec (RRSIG days on every NS)" 30 \
+bench "check_dns --zone signed.test --dnssec (RRSIG days on every NS)" 10 \
 	"glance check_dns --dnssec" "$D" --zone signed.test --dnssec -s 127.0.0.1 \
 	--trust-anchor "$T/anchor-signed.ds" --rrsig-days 7,3 "${PEERS[@]}" "${FLOOR[@]}"
 
 PEERS=()
 peer "contrib dnssec_delegation" "$MP/check_dnssec_delegation" check-ds child.parent.test
-bench "check_dns --dnssec, a two-link chain (child.parent.test)" 30 \
+bench "check_dns --dnssec, a two-link chain (child.parent.test)" 10 \
 	"glance check_dns --dnssec" "$D" -H www.child.parent.test --dnssec -s 127.0.0.1 \
 	--trust-anchor "$T/anchor-parent.ds" "${PEERS[@]}" "${FLOOR[@]}"
 
 PEERS=()
 peer "contrib check_rbl" "$MP/check_rbl" -H 127.0.0.2 -s bl.test -n 127.0.0.1 -w 1 -c 2
-bench "check_dns --dnsbl bl.test, a listed address" 30 \
+bench "check_dns --dnsbl bl.test, a listed address" 10 \
 	"glance check_dns --dnsbl" "$D" -H 127.0.0.2 --dnsbl bl.test -s 127.0.0.1 "${PEERS[@]}" \
 	"${FLOOR[@]}"
 exit 0
