@@ -27,24 +27,28 @@
 
 static volatile sig_atomic_t runner_child;
 
-static void runner_on_alarm(int sig)
+static void
+runner_on_alarm(int sig)
 {
 	(void)sig;
 	if (runner_child > 0)
 		kill((pid_t)runner_child, SIGKILL);
 }
 
-static long long runner_ns(struct timespec t)
+static long long
+runner_ns(struct timespec t)
 {
 	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-static long long runner_tv_ns(struct timeval t)
+static long long
+runner_tv_ns(struct timeval t)
 {
 	return (long long)t.tv_sec * 1000000000LL + (long long)t.tv_usec * 1000LL;
 }
 
-static void runner_child_exec(char **argv)
+static void
+runner_child_exec(char **argv)
 {
 	int fd = open("/dev/null", O_RDWR);
 
@@ -56,7 +60,8 @@ static void runner_child_exec(char **argv)
 
 /* One run of argv; prints its line when tool >= 0. Returns 0, or -1 when
  * the process could not be started or reaped. */
-static int runner_once(int tool, char **argv, unsigned timeout)
+static int
+runner_once(int tool, char **argv, unsigned timeout)
 {
 	struct timespec t0, t1;
 	struct rusage ru;
@@ -92,7 +97,8 @@ static int runner_once(int tool, char **argv, unsigned timeout)
 
 /* Splits argv at "::" in place; returns the number of commands, 0 on a
  * bad command line. */
-static int runner_split(int argc, char **argv, char **cmds[RUNNER_MAX_TOOLS])
+static int
+runner_split(int argc, char **argv, char **cmds[RUNNER_MAX_TOOLS])
 {
 	int n = 0, i;
 
@@ -111,7 +117,8 @@ static int runner_split(int argc, char **argv, char **cmds[RUNNER_MAX_TOOLS])
 	return n;
 }
 
-static int runner_loop(char **cmds[], int n, long runs, long warmup, unsigned timeout)
+static int
+runner_loop(char **cmds[], int n, long runs, long warmup, unsigned timeout)
 {
 	long r;
 	int i;
@@ -130,7 +137,8 @@ static int runner_loop(char **cmds[], int n, long runs, long warmup, unsigned ti
 	return 0;
 }
 
-static long runner_num(const char *s, long lo, long hi)
+static long
+runner_num(const char *s, long lo, long hi)
 {
 	char *end;
 	long v;
@@ -142,7 +150,8 @@ static long runner_num(const char *s, long lo, long hi)
 	return v;
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
 	char **cmds[RUNNER_MAX_TOOLS];
 	struct sigaction sa;
