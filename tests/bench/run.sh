@@ -83,7 +83,8 @@ python3 - "$total" "$steady" "$own" "$kids" "$SECS" "$RESULTS" ${lags:-} <<-'EOF
 	          % (len(lags), q(0.5), q(0.99), lags[-1]))
 	print("    CPU: glance %.3f ms a check, its checks %.3f ms a check; %.0f%% of one core in all"
 	      % (own / total, kids / total, (own + kids) / 10 / secs))
-	rec = {"bench": "glance run 5000/min", "results": total, "per_minute": round(rate), "first_minute": steady,
+	rec = {"bench": "glance run 5000/min", "results": total, "per_minute": round(rate),
+	       "first_minute": steady,
 	       "lag_median_s": q(0.5) if lags else None, "lag_max_s": lags[-1] if lags else None,
 	       "cpu_ms_glance_per_check": round(own / total, 3),
 	       "cpu_ms_checks_per_check": round(kids / total, 3)}
