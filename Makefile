@@ -5,6 +5,8 @@
 #                     with ASan+UBSan, run every test through prove,
 #                     PROVE_JOBS files at a time (default: the cores)
 #   make demo         run the example ISP against loopback services
+#   make bench        every plugin and the collector against its peer; it
+#                     prints and never fails (README.md, "Benchmarks")
 #   make install      PREFIX=/usr/local DESTDIR= (README.md, "Install")
 #   make uninstall    the same variables
 #   make man          manual pages from each --help, in $(BUILD)/man/
