@@ -1,92 +1,89 @@
 #!/bin/bash
-# One A lookup against a local nsd: glance's check_dns beside drill
-# (ldnsutils) and monitoring-plugins' check_dig (forks dig) and check_dns
-# (forks nslookup). Prints the mean wall time per run and the ratios.
-# Goals: within 1.5x of drill, at least 4x faster than check_dig.
-# A benchmark reports; it never fails the build (exit 0 even when a
-# comparison tool is missing).
+# check_dns beside its peers, against nsd in a private network and mount
+# namespace: there 127.0.0.1:53 and 127.0.0.2:53 are the bench's own, and
+# /etc/resolv.conf (bind-mounted) names 127.0.0.1, so the peers that can
+# only ask port 53 or the system resolver (monitoring-plugins check_dns,
+# the contrib scripts) ask the bench's nsd and nothing else. The zones are
+# tests/integration/dns_env.sh's: ns1 (127.0.0.1) is the primary, ns2
+# (127.0.0.2) a lagging secondary.
+#
+#   lookup:  one A lookup vs drill, check_dig and check_dns (monitoring-plugins)
+#   --zone:  zone health vs check_soas (contrib)
+#   --dnssec: RRSIG expiry vs check_zone_rrsig_expiration, chain vs
+#            check_dnssec_delegation check-ds (contrib)
+#   --dnsbl: a listed address vs check_rbl (contrib)
+if [ -z "${GLANCE_DNSB_NS:-}" ] && [ "$(id -u)" = 0 ]; then
+	GLANCE_DNSB_NS=1 exec unshare -m -n --propagation private bash "$0" "$@"
+fi
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lib.sh"
+. "$here/lib.sh"
 . "$here/../integration/dns_env.sh"
 
-RUNS=${DNS_BENCH_RUNS:-300}
-MP=/usr/lib/nagios/plugins
 D=$B/plugins/check_dns
-
-if ! command -v nsd >/dev/null || ! command -v ldns-signzone >/dev/null || [ ! -x "$D" ]; then
-	echo "dns bench: needs nsd, ldnsutils and $D; skipped"
+if [ -z "${GLANCE_DNSB_NS:-}" ] || ! have_peer "$D" || ! command -v nsd >/dev/null ||
+	! command -v ldns-signzone >/dev/null; then
+	skip "check_dns" "needs root (namespaces), nsd, ldnsutils and $D"
 	exit 0
 fi
-dns_env_start || { echo "dns bench: nsd did not start; skipped"; exit 0; }
-
-# monitoring-plugins check_dns has no port option: it can only ask port
-# 53, so a third nsd answers on 127.0.0.9@53 when that can be bound.
-MP_SERVER=
-if python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.9", 53))' 2>/dev/null; then
-	_dns_conf nsd3 "$T/z1" "example.test" "127.0.0.9@53"
-	nsd -d -c "$T/nsd3.conf" >"$T/nsd3.out" 2>&1 &
-	track $!
-	dns_wait 127.0.0.9 53 && MP_SERVER=127.0.0.9
+ip link set lo up || { skip "check_dns" "no loopback in the namespace"; exit 0; }
+echo "nameserver 127.0.0.1" >"$T/resolv.conf"
+mount --bind "$T/resolv.conf" /etc/resolv.conf || { skip "check_dns" "cannot bind resolv.conf"; exit 0; }
+P=53
+_dns_zones || { skip "check_dns" "cannot sign the zones"; exit 0; }
+# check_zone_rrsig_expiration starts at the root servers by name: a
+# private root whose one server is a.root-servers.net at 127.0.0.1.
+printf '. 300 IN SOA a.root-servers.net. h.root-servers.net. 1 3600 900 604800 300\n. 300 IN NS a.root-servers.net.\n' \
+	>"$T/z1/root"
+_dns_zone_simple root-servers.net 1 "@ NS a" "a A 127.0.0.1" >"$T/z1/root-servers.net"
+_dns_conf nsd1 "$T/z1" "root-servers.net example.test signed.test parent.test child.parent.test bl.test" "127.0.0.1@53" "::1@53"
+printf 'zone:\n\tname: "."\n\tzonefile: root\n' >>"$T/nsd1.conf"
+_dns_conf nsd2 "$T/z2" "example.test signed.test" "127.0.0.2@53"
+nsd -d -c "$T/nsd1.conf" >"$T/nsd1.out" 2>&1 &
+track $!
+nsd -d -c "$T/nsd2.conf" >"$T/nsd2.out" 2>&1 &
+track $!
+if ! dns_wait 127.0.0.1 53 || ! dns_wait 127.0.0.2 53; then
+	skip "check_dns" "nsd did not start"
+	exit 0
 fi
 
-# The machine may be busy with other work, so the tools take turns: in
-# each round every tool runs a batch of BATCH lookups, and a tool's figure
-# is its median batch time per run. Load then weighs on all tools alike.
-ROUNDS=$(( (RUNS + 9) / 10 ))
-BATCH=10
-declare -A cmd ms
-names=()
-add_tool() {  # NAME CMD... (the command as one string of words without spaces inside)
-	local name=$1
-	shift
-	"$@" >"$T/bench.out" 2>&1
-	echo "  $name: $(head -n1 "$T/bench.out")"
-	cmd[$name]="$*"
-	names+=("$name")
-	: >"$T/times.$name"
+# peer NAME PATH ARGS...: adds ":: NAME PATH ARGS..." to PEERS when PATH runs.
+peer() {
+	local name=$1 path=$2
+	shift 2
+	if have_peer "$path"; then PEERS+=(:: "$name" "$path" "$@"); else
+		echo "  ($name: $path is not installed)"
+	fi
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
+floor check_dns
+PEERS=()
+peer drill /usr/bin/drill @127.0.0.1 mail.example.test A
+peer "m-p check_dig" "$MP/check_dig" -H 127.0.0.1 -l mail.example.test -T A
+peer "m-p check_dns" "$MP/check_dns" -H mail.example.test -s 127.0.0.1
+bench "check_dns lookup: A of mail.example.test" 100 \
+	"glance check_dns" "$D" -H mail.example.test -s 127.0.0.1 "${PEERS[@]}" "${FLOOR[@]}"
 
-echo "one A lookup of mail.example.test against nsd on 127.0.0.1:$P"
-add_tool glance "$D" -H mail.example.test -s "127.0.0.1@$P"
-add_tool drill drill -p "$P" @127.0.0.1 mail.example.test A
-[ -x "$MP/check_dig" ] &&
-	add_tool check_dig "$MP/check_dig" -H 127.0.0.1 -p "$P" -l mail.example.test -T A
-[ -x "$MP/check_dns" ] && [ -n "$MP_SERVER" ] &&
-	add_tool mp_check_dns "$MP/check_dns" -H mail.example.test -s "$MP_SERVER"
+PEERS=()
+peer "contrib check_soas" "$MP/check_soas" example.test
+bench "check_dns --zone example.test (2 NS, serial drift)" 10 \
+	"glance check_dns --zone" "$D" --zone example.test -s 127.0.0.1 "${PEERS[@]}" "${FLOOR[@]}"
 
-for ((r = 0; r <= ROUNDS; r++)); do
-	for n in "${names[@]}"; do
-		read -r -a argv <<<"${cmd[$n]}"
-		t0=$(date +%s%N)
-		for ((i = 0; i < BATCH; i++)); do "${argv[@]}" >/dev/null 2>&1; done
-		t1=$(date +%s%N)
-		# round 0 only warms the caches
-		[ "$r" -gt 0 ] && echo $(((t1 - t0) / BATCH)) >>"$T/times.$n"
-	done
-done
-for n in "${names[@]}"; do
-	ms[$n]=$(sort -n "$T/times.$n" | awk '{ v[NR] = $1 } END {
-		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		printf "%.2f", m / 1e6 }')
-done
-echo "$ROUNDS rounds of $BATCH runs per tool, interleaved; median per run:"
-echo
-printf '  %-14s %10s %16s\n' tool "ms/run" "x glance's time"
-for n in "${names[@]}"; do
-	printf '  %-14s %10s %16s\n' "$n" "${ms[$n]}" "$(ratio "${ms[$n]}" "${ms[glance]}")"
-done
-echo
-r=$(ratio "${ms[glance]}" "${ms[drill]}")
-echo "glance / drill = $r (goal: at most 1.5) $(awk -v r="$r" 'BEGIN { print (r <= 1.5 ? "met" : "NOT met") }')"
-if [ -n "${ms[check_dig]:-}" ]; then
-	r=$(ratio "${ms[check_dig]}" "${ms[glance]}")
-	echo "check_dig / glance = $r (goal: at least 4) $(awk -v r="$r" 'BEGIN { print (r >= 4 ? "met" : "NOT met") }')"
-fi
-if [ -n "${ms[mp_check_dns]:-}" ]; then
-	echo "monitoring-plugins check_dns / glance = $(ratio "${ms[mp_check_dns]}" "${ms[glance]}")"
-else
-	echo "monitoring-plugins check_dns: not measured (needs 127.0.0.9 port 53 for its nslookup)"
-fi
+PEERS=()
+peer "contrib rrsig_expiration" "$MP/check_zone_rrsig_expiration" -Z signed.test -W 7 -C 3
+bench "check_dns --zone signed.test --dnssec (RRSIG days on every NS)" 10 \
+	"glance check_dns --dnssec" "$D" --zone signed.test --dnssec -s 127.0.0.1 \
+	--trust-anchor "$T/anchor-signed.ds" --rrsig-days 7,3 "${PEERS[@]}" "${FLOOR[@]}"
+
+PEERS=()
+peer "contrib dnssec_delegation" "$MP/check_dnssec_delegation" check-ds child.parent.test
+bench "check_dns --dnssec, a two-link chain (child.parent.test)" 10 \
+	"glance check_dns --dnssec" "$D" -H www.child.parent.test --dnssec -s 127.0.0.1 \
+	--trust-anchor "$T/anchor-parent.ds" "${PEERS[@]}" "${FLOOR[@]}"
+
+PEERS=()
+peer "contrib check_rbl" "$MP/check_rbl" -H 127.0.0.2 -s bl.test -n 127.0.0.1 -w 1 -c 2
+bench "check_dns --dnsbl bl.test, a listed address" 10 \
+	"glance check_dns --dnsbl" "$D" -H 127.0.0.2 --dnsbl bl.test -s 127.0.0.1 "${PEERS[@]}" \
+	"${FLOOR[@]}"
 exit 0

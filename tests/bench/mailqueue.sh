@@ -1,8 +1,8 @@
 #!/bin/bash
 # glance's check_mailqueue beside monitoring-plugins' check_mailq on mail
-# queues of 100, 10k and 100k messages: mean wall time per run and peak
-# RSS, and the ratio to the queue tool alone (`postqueue -j`), which is
-# the floor for any check that reads the queue.
+# queues of 100, 10k and 100k messages, with the queue tool alone
+# (`postqueue -j`) beside them: the floor for any check that reads the
+# queue.
 #
 # 100 and 10k: a private Postfix (tests/postfix.sh) that holds every
 # message it accepts, filled over one SMTP session. 100k: a generated
@@ -13,31 +13,23 @@
 if [ -z "${GLANCE_MQB_NS:-}" ] && [ "$(id -u)" = 0 ]; then
 	GLANCE_MQB_NS=1 exec unshare -m --propagation private bash "$0" "$@"
 fi
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.sh"
 . "$SRC/tests/postfix.sh"
 
 C=$B/plugins/check_mailqueue
-MP=/usr/lib/nagios/plugins/check_mailq
-RUNS=5
+MP=$MP/check_mailq
+# one warm-up run: at 100k messages a run is seconds
+WARMUP=1
 if [ "$(id -u)" != 0 ] || [ ! -x "$C" ] || [ ! -x "$MP" ]; then
-	echo "mailqueue bench: needs root (a private Postfix), $C and $MP; skipped"
+	skip "check_mailqueue" "needs root (a private Postfix), $C and $MP"
 	exit 0
 fi
 
-# measure CMD...: "MEAN_MS PEAK_RSS_KB" over $RUNS runs.
-measure() {
-	local t0 t1 rss
-	"$@" >/dev/null 2>&1
-	t0=$(date +%s%N)
-	for _ in $(seq "$RUNS"); do "$@" >/dev/null 2>&1; done
-	t1=$(date +%s%N)
-	rss=$(/usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1)
-	echo "$(((t1 - t0) / RUNS / 1000000)) $rss"
-}
-
-# report LABEL BASE_CMD -- GLANCE_CMD -- PEER_CMD
+# report LABEL BASE_CMD -- GLANCE_CMD -- PEER_CMD: the three side by side
+# (the queue tool alone is the floor of any check that reads the queue);
+# sets BASE_MS and GLANCE_MS.
 report() {
-	local label=$1 b g m
+	local label=$1
 	shift
 	local base=() gl=() mp=()
 	while [ "$1" != -- ]; do base+=("$1"); shift; done
@@ -45,14 +37,12 @@ report() {
 	while [ "$1" != -- ]; do gl+=("$1"); shift; done
 	shift
 	mp=("$@")
-	RUNS=$((n <= 100 ? 20 : n <= 10000 ? 5 : 3))
-	read -r b _ < <(measure "${base[@]}")
-	read -r g grss < <(measure "${gl[@]}")
-	read -r m mrss < <(measure "${mp[@]}")
-	[ "$b" -gt 0 ] || b=1
-	BASE_MS=$b GLANCE_MS=$g
-	printf '%-26s tool alone %5d ms | check_mailqueue %5d ms (x%s) %6d KB | check_mailq %5d ms %6d KB\n' \
-		"$label" "$b" "$g" "$(echo "scale=2; $g / $b" | bc)" "$grss" "$m" "$mrss"
+	bench "check_mailqueue, $label messages" $((n <= 100 ? 20 : n <= 10000 ? 5 : 3)) \
+		"glance check_mailqueue" "${gl[@]}" :: "m-p check_mailq" "${mp[@]}" :: \
+		"queue tool alone" "${base[@]}"
+	BASE_MS=$(result_ms "check_mailqueue, $label messages" "queue tool alone")
+	GLANCE_MS=$(result_ms "check_mailqueue, $label messages" "glance check_mailqueue")
+	[ "$BASE_MS" -gt 0 ] || BASE_MS=1
 }
 
 # ---- a real Postfix queue: 100 and 10k held messages ----
@@ -60,7 +50,7 @@ D=$T/pf
 PORT=$(free_port)
 pf_setup "$D" "$PORT"
 postconf -c "$D" -e "smtpd_client_restrictions = check_client_access static:HOLD"
-pf_start "$D" || { echo "mailqueue bench: Postfix did not start; skipped"; exit 0; }
+pf_start "$D" || { skip "check_mailqueue" "Postfix did not start"; exit 0; }
 fill() { # up to N messages in the queue: 10 senders, 20 recipient domains
 	python3 - "$PORT" "$1" "$(postqueue -c "$D" -j | wc -l)" <<-'EOF'
 		import smtplib, sys
@@ -78,7 +68,7 @@ fill() { # up to N messages in the queue: 10 senders, 20 recipient domains
 	return 1
 }
 for n in 100 10000; do
-	fill "$n" || { echo "mailqueue bench: the queue did not reach $n; stopped"; exit 0; }
+	fill "$n" || { skip "check_mailqueue, $n" "the queue did not reach $n"; exit 0; }
 	report "postfix queue, $n" postqueue -c "$D" -j -- "$C" --config-dir "$D" -- \
 		"$MP" -M postfix -w 1000000 -c 2000000 -d "$D"
 done
@@ -108,7 +98,7 @@ printf '#!/bin/sh\nexec cat %s\n' "$T/q.json" >"$T/postqueue"
 printf '#!/bin/sh\nexec cat %s\n' "$T/q.mailq" >"$T/mailq"
 chmod +x "$T/postqueue" "$T/mailq"
 if ! mount --bind "$T/mailq" /usr/bin/mailq; then
-	echo "mailqueue bench: cannot bind-mount over /usr/bin/mailq; 100k skipped"
+	skip "check_mailqueue, 100000" "cannot bind-mount over /usr/bin/mailq"
 	exit 0
 fi
 n=100000
@@ -117,9 +107,8 @@ report "generated stream, 100000" "$T/postqueue" -- "$C" -M postfix --tool "$T/p
 # cat is no postqueue: compare what the check adds per message with what
 # the real postqueue -j took per message above.
 add_us=$(((GLANCE_MS - BASE_MS) * 1000 / n))
-printf '100k: check_mailqueue adds %d us per message to the stream; postqueue -j itself took %d us\n' \
+printf '  100k: check_mailqueue adds %d us per message to the stream; postqueue -j itself took %d us\n' \
 	"$add_us" "$PQ_US"
-printf 'per message at 10k, so on a real 100k queue the check would take about x%s of postqueue -j alone\n' \
+printf '  per message at 10k, so on a real 100k queue the check would take about x%s of postqueue -j alone\n' \
 	"$(echo "scale=2; ($PQ_US + $add_us) / $PQ_US" | bc)"
-echo "(tool alone: postqueue -j, or cat of the generated stream; x: check_mailqueue / tool alone)"
 exit 0
