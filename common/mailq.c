@@ -183,6 +183,10 @@ mq_recipient(struct mq_parser *p, const char *addr, size_t n)
 	size_t dn = mq_domain(addr, n, dom, sizeof dom - 1);
 	const char *seen = sb_str(&p->domains);
 
+	/* a NUL in the listing would end the entry before its '\n' and the
+	 * list walk below would run off it: the domain ends there */
+	dn = strnlen(dom, dn);
+
 	dom[dn] = '\n', dom[dn + 1] = '\0';
 	for (const char *s = seen; *s; s = strchr(s, '\n') + 1)
 		if (strncmp(s, dom, dn + 1) == 0)
