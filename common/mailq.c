@@ -60,6 +60,9 @@ mq_tally_grow(struct mq_tally *t)
 static bool
 mq_tally_add(struct mq_tally *t, const char *key, size_t n)
 {
+	/* keys are C strings in the table: one with a NUL (from a hostile
+	 * listing) is cut there, or lookups would compare past a shorter key */
+	n = strnlen(key, n);
 	if (t->used * 4 >= t->cap * 3)
 		mq_tally_grow(t);
 	struct mq_count *c = mq_tally_slot(t->slot, t->cap, key, n);

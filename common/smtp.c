@@ -25,14 +25,21 @@ smtp_reply_init(struct smtp_reply *r)
 	r->truncated = false;
 }
 
-/* Quotes the start of a line for an error message; the output module
- * later replaces control characters, this only keeps it short. */
+/* Quotes the start of a line for an error message, short and in
+ * printable ASCII: a line that is not SMTP is often not text either, and
+ * half a UTF-8 sequence cut at 60 bytes would make the status line
+ * invalid UTF-8 (the output module only replaces control characters). */
 static void
 smtp_quote(char *buf, size_t len, const char *line)
 {
 	size_t n = strlen(line);
+	char head[61];
+	size_t k = 0;
 
-	snprintf(buf, len, "'%.60s%s'", line, n > 60 ? "..." : "");
+	for (; k < 60 && k < n; k++)
+		head[k] = line[k] >= 0x20 && line[k] < 0x7f ? line[k] : '?';
+	head[k] = '\0';
+	snprintf(buf, len, "'%s%s'", head, n > 60 ? "..." : "");
 }
 
 size_t
