@@ -147,7 +147,8 @@ guard_main(int fd)
 		if (r != (ssize_t)sizeof rec || rec == 0)
 			continue;
 		if (rec > 0 && n == cap) {
-			pid_t *bigger = realloc(live, (cap = cap ? 2 * cap : 64) * sizeof *live);
+			pid_t *bigger =
+			        realloc(live, (cap = cap ? 2 * cap : 64) * sizeof *live);
 			if (bigger == NULL)
 				break; /* out of memory: kill what is known now */
 			live = bigger;

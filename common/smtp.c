@@ -173,8 +173,9 @@ smtp_secret_remember(const char *line)
 	const char *b64 = strrchr(line, ' ') ? strrchr(line, ' ') + 1 : line;
 	size_t n = strlen(b64);
 	unsigned char *raw = xmalloc(n / 4 * 3 + 4);
-	int rn = (n % 4 == 0 && n <= INT_MAX) ? EVP_DecodeBlock(raw, (const unsigned char *)b64, (int)n)
-	                                     : -1;
+	int rn = (n % 4 == 0 && n <= INT_MAX)
+	                 ? EVP_DecodeBlock(raw, (const unsigned char *)b64, (int)n)
+	                 : -1;
 
 	smtp_secret_add(b64, n);
 	while (rn > 0 && raw[rn - 1] == '\0')
@@ -195,7 +196,8 @@ smtp_redact(char *line, size_t *len, size_t cap)
 	for (size_t k = 0; k < SMTP_SECRETS && smtp_secret[k] != NULL; k++) {
 		char *hit;
 		size_t from = 0;
-		while ((hit = memmem(line + from, *len - from, smtp_secret[k], smtp_secret_len[k]))) {
+		while ((hit = memmem(line + from, *len - from, smtp_secret[k],
+		                     smtp_secret_len[k]))) {
 			static const char mark[] = "[redacted]";
 			size_t at = (size_t)(hit - line), tail = *len - at - smtp_secret_len[k];
 			size_t room = cap - 1 - at; /* at < *len < cap */

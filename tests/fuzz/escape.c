@@ -9,7 +9,7 @@
 #include "fuzz.h"
 
 static const char *const ents[][2] = {
-	{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},
+        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},
 };
 
 static void
@@ -54,7 +54,9 @@ fuzz_url(const char *s)
 			p += 2;
 			continue;
 		}
-		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~", *p))
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._"
+		            "~",
+		            *p))
 			fuzz_fail("esc_url_segment", s, sb_str(&u));
 	}
 	sb_free(&u);

@@ -18,8 +18,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *parts[] = {o.output, o.long_output, o.perfdata};
 	for (size_t i = 0; i < 3; i++)
 		for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++)
-			if ((*p < 0x20 && *p != '\t' && !(i == 1 && *p == '\n')) || *p == 0x7f) {
-				fprintf(stderr, "control byte 0x%02x left in part %zu\n", *p, i);
+			if ((*p < 0x20 && *p != '\t' && !(i == 1 && *p == '\n')) ||
+			    *p == 0x7f) {
+				fprintf(stderr, "control byte 0x%02x left in part %zu\n", *p,
+				        i);
 				abort();
 			}
 	exec_outcome_free(&o);

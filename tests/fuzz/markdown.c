@@ -20,7 +20,9 @@ has_event_attr(const char *h)
 			} else if (*q == '"' || *q == '\'') {
 				quote = *q;
 			} else if (*q == ' ' && strncasecmp(q + 1, "on", 2) == 0) {
-				size_t n = strspn(q + 3, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+				size_t n = strspn(
+				        q + 3,
+				        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
 				if (n > 0 && q[3 + n] == '=')
 					return true;
 			}

@@ -17,8 +17,8 @@ fuzz_roundtrip(const char *s, bool below)
 		return;
 	range_format(&sb, &r);
 	if (range_parse(sb_str(&sb), &again, err, sizeof err) != 0 || again.start != r.start ||
-	    again.end != r.end || again.start_inf != r.start_inf || again.end_inf != r.end_inf ||
-	    again.inside != r.inside) {
+	    again.end != r.end || again.start_inf != r.start_inf ||
+	    again.end_inf != r.end_inf || again.inside != r.inside) {
 		fprintf(stderr, "range '%s' printed as '%s' does not read back: %s\n", s,
 		        sb_str(&sb), err);
 		abort();
