@@ -214,8 +214,10 @@ opts_check_name(const struct opts *o, int key, const char *arg)
 			continue;
 		if (*arg == '\0')
 			opts_usage_error(o, "%s: an empty %s is not allowed", o->current, s->arg);
+		/* a list ("HOST[,HOST...]") may be as long as it likes; a pair
+		 * or a name with a port is a few names long */
 		max = name_args[i].max * (s->arg[kind] != '\0' ? 4 : 1);
-		if (strlen(arg) > max)
+		if (strchr(s->arg, ',') == NULL && strlen(arg) > max)
 			opts_usage_error(o, "%s: the %s is longer than %zu characters", o->current,
 			                 s->arg, max);
 		return;
