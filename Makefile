@@ -72,6 +72,9 @@ COLLECTOR_OBJ := $(filter-out $(BUILD)/collector/main.o,$(COLLECTOR_SRC:%.c=$(BU
 PLUGINS := $(PLUGIN_SRC:plugins/%.c=$(BUILD)/plugins/%)
 GLANCE := $(if $(wildcard collector/main.c),$(BUILD)/glance)
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+# Each fuzz target also links with a plain main() that replays files, so
+# `make check` runs the corpora without clang (tests/fuzz/run: libFuzzer).
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%)
 # Names the ITL's stock CheckCommands run that a glance plugin answers to:
 # check_dig is check_dns (it takes check_dig's -l/-T spelling), and
 # check_ssl_cert is check_tls_cert (-H -p -w -c --sni mean the same).
@@ -85,7 +88,7 @@ UNITS_IN := $(wildcard dist/systemd/*.in)
 LIBCOLLECTOR := $(BUILD)/libcollector.a
 
 .PHONY: all programs check unit deps demo bench fuzz man install uninstall clean format
-all: programs $(UNITS)
+all: programs $(UNITS) $(FUZZ_REPLAY)
 
 # What gets installed: the plugins (and their ITL names) and glance.
 programs: $(PLUGINS) $(PLUGIN_ALIASES) $(GLANCE)
@@ -131,6 +134,10 @@ $(BUILD)/glance: $(BUILD)/collector/main.o $(LIBCOLLECTOR) $(LIBGLANCE)
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBCOLLECTOR) $(LIBGLANCE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
+$(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/driver/replay.o \
+		$(LIBCOLLECTOR) $(LIBGLANCE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
 deps:
 	@tests/install-deps
 
@@ -170,7 +177,7 @@ bench: deps
 	@if [ -x tests/bench/run ]; then tests/bench/run $(BUILD); \
 	else echo "make bench: no benchmarks yet (tests/bench/run is missing)"; fi
 
-fuzz:
+fuzz: deps
 	@if [ -x tests/fuzz/run ]; then tests/fuzz/run; \
 	else echo "make fuzz: no fuzz targets yet (tests/fuzz/run is missing)"; fi
 
@@ -225,6 +232,7 @@ clean:
 
 format:
 	clang-format -i $(COMMON_SRC) $(wildcard common/*.h) $(PLUGIN_SRC) \
-		$(COLLECTOR_SRC) $(wildcard collector/*.h) $(UNIT_SRC)
+		$(COLLECTOR_SRC) $(wildcard collector/*.h) $(UNIT_SRC) \
+		$(FUZZ_SRC) tests/fuzz/fuzz.h tests/fuzz/driver/replay.c
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -95,7 +95,8 @@ cli_lock_store(const struct cli *cli, const struct config *cfg)
 	int fd;
 
 	sb_appendf(&path, "%s.lock", cfg->site.state);
-	fd = open(sb_str(&path), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	/* never through a symlink: a planted one must not create a file elsewhere */
+	fd = open(sb_str(&path), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		cli_error(cli, "%s: %s", sb_str(&path),
 		          fd >= 0 && errno == EWOULDBLOCK

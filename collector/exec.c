@@ -5,9 +5,11 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdnoreturn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -109,6 +111,97 @@ exec_resolve(const char *argv0, const char *search, char *err, size_t errlen)
 	return found;
 }
 
+/* The guard: PR_SET_PDEATHSIG reaches only a plugin itself, not the
+ * children it forks into its process group, and a collector killed with
+ * -9 cannot kill those groups itself. So one helper process, forked from
+ * the collector without exec, holds the other end of a SOCK_SEQPACKET
+ * pair: every plugin registers its group (from the child, before execve,
+ * so no group runs unregistered) and the collector unregisters it once
+ * reaped and killed. When the last descriptor of the collector's end is
+ * gone, whatever way the collector died, recv() returns 0 and the guard
+ * kills every group still registered. A grandchild that leaves its group
+ * (setsid) escapes this; the systemd unit's cgroup catches it. */
+static int guard_fd = -1; /* the collector's end; O_CLOEXEC */
+static pid_t guard_pid;
+
+static noreturn void
+guard_main(int fd)
+{
+	pid_t *live = NULL, rec;
+	size_t n = 0, cap = 0;
+	int nul = open("/dev/null", O_RDWR);
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD)
+			signal(sig, SIG_IGN); /* only the end of the collector ends it */
+	if (nul >= 0)
+		dup2(nul, 0), dup2(nul, 1), dup2(nul, 2);
+	if (dup2(fd, 3) != 3)
+		_exit(1);
+	close_range(4, ~0U, 0); /* never hold the store's lock or a plugin's pipe */
+	prctl(PR_SET_NAME, "glance-guard");
+	for (;;) {
+		ssize_t r = recv(3, &rec, sizeof rec, 0);
+		if (r == 0 || (r < 0 && errno != EINTR))
+			break;
+		if (r != (ssize_t)sizeof rec || rec == 0)
+			continue;
+		if (rec > 0 && n == cap) {
+			pid_t *bigger =
+			        realloc(live, (cap = cap ? 2 * cap : 64) * sizeof *live);
+			if (bigger == NULL)
+				break; /* out of memory: kill what is known now */
+			live = bigger;
+		}
+		if (rec > 0)
+			live[n++] = rec;
+		for (size_t i = 0; rec < 0 && i < n; i++)
+			if (live[i] == -rec) {
+				live[i] = live[--n];
+				break;
+			}
+	}
+	for (size_t i = 0; i < n; i++)
+		kill(-live[i], SIGKILL);
+	_exit(0);
+}
+
+/* Starts the guard once (again if it died). Returns 0 or -1 with errno. */
+static int
+guard_start(void)
+{
+	int sv[2];
+
+	if (guard_fd >= 0 && waitpid(guard_pid, NULL, WNOHANG) == 0)
+		return 0;
+	if (guard_fd >= 0)
+		close(guard_fd);
+	guard_fd = -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+		return -1;
+	guard_pid = fork();
+	if (guard_pid == 0) {
+		close(sv[0]);
+		guard_main(sv[1]);
+	}
+	close(sv[1]);
+	if (guard_pid < 0) {
+		close(sv[0]);
+		return -1;
+	}
+	guard_fd = sv[0];
+	return 0;
+}
+
+/* Registers (pgid > 0) or unregisters (pgid < 0) a group; safe in the
+ * child between fork and execve (send is async-signal-safe). */
+static void
+guard_note(pid_t pgid)
+{
+	if (guard_fd >= 0)
+		(void)send(guard_fd, &pgid, sizeof pgid, MSG_NOSIGNAL);
+}
+
 /* In the child, between fork and execve: only async-signal-safe calls. */
 static void
 child(int out, int errfd, const char *path, char *const argv[], pid_t parent)
@@ -123,6 +216,7 @@ child(int out, int errfd, const char *path, char *const argv[], pid_t parent)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(127);
+	guard_note(getpid());
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
@@ -166,6 +260,11 @@ exec_start(struct exec_job *j, char *const argv[], const char *search, int timeo
 	if (pipe2(errp, O_CLOEXEC) != 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		close(out[0]), close(out[1]);
+		return -1;
+	}
+	if (guard_start() != 0) {
+		snprintf(err, errlen, "cannot start the plugin guard: %s", strerror(errno));
+		close(out[0]), close(out[1]), close(errp[0]), close(errp[1]);
 		return -1;
 	}
 	j->start_ns = mono_ns();
@@ -245,6 +344,7 @@ exec_step(struct exec_job *j, int64_t now_ns)
 				j->status = W_EXITCODE(127, 0);
 			if (!j->timed_out)
 				kill(-pid, SIGKILL); /* leftovers of the group */
+			guard_note(-pid);
 		}
 	}
 	if (j->pid == 0 && (j->fd[0] >= 0 || j->fd[1] >= 0)) {
@@ -281,6 +381,7 @@ exec_cleanup(struct exec_job *j)
 		kill(-j->pid, SIGKILL);
 		kill(j->pid, SIGKILL);
 		waitpid(j->pid, NULL, 0);
+		guard_note(-j->pid);
 		j->pid = 0;
 	}
 	close_fds(j);

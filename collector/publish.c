@@ -98,8 +98,19 @@ pub_lock(struct publish *p, char *err, size_t errlen)
 
 	sb_appendf(&name, ".%s.lock", p->base);
 	path = path_join(p->parent, sb_str(&name));
+	/* Created beside the site, where others may write: opened relative to
+	 * the directory and never through a symlink, so a planted link cannot
+	 * make glance create or truncate a file elsewhere. */
+	int dfd = open(p->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	p->lock_fd = dfd < 0 ? -1
+	                     : openat(dfd, sb_str(&name),
+	                              O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (dfd >= 0) {
+		int e = errno;
+		close(dfd);
+		errno = e;
+	}
 	sb_free(&name);
-	p->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (p->lock_fd < 0) {
 		pub_fail(err, errlen, "%s: %s", path, strerror(errno));
 		free(path);

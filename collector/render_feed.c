@@ -207,7 +207,11 @@ rss_feed(struct render_ctx *c, const struct feed *f)
 	sb_appendf(&path, "%sindex.html", f->dir);
 	feed_url(c, f, &sb, sb_str(&path));
 	sb_append(&sb, "</link>\n<description>");
-	X(&sb, desc);
+	/* RSS 2.0 readers decode <description> as HTML, like an item's: the
+	 * config's plain text is made HTML first, then escaped for XML */
+	sb_reset(&path);
+	X(&path, desc);
+	X(&sb, sb_str(&path));
 	sb_appendf(
 	        &sb,
 	        "</description>\n<language>en</language>\n<lastBuildDate>%s</lastBuildDate>\n"

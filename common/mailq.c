@@ -60,6 +60,9 @@ mq_tally_grow(struct mq_tally *t)
 static bool
 mq_tally_add(struct mq_tally *t, const char *key, size_t n)
 {
+	/* keys are C strings in the table: one with a NUL (from a hostile
+	 * listing) is cut there, or lookups would compare past a shorter key */
+	n = strnlen(key, n);
 	if (t->used * 4 >= t->cap * 3)
 		mq_tally_grow(t);
 	struct mq_count *c = mq_tally_slot(t->slot, t->cap, key, n);
@@ -182,6 +185,10 @@ mq_recipient(struct mq_parser *p, const char *addr, size_t n)
 	char dom[258];
 	size_t dn = mq_domain(addr, n, dom, sizeof dom - 1);
 	const char *seen = sb_str(&p->domains);
+
+	/* a NUL in the listing would end the entry before its '\n' and the
+	 * list walk below would run off it: the domain ends there */
+	dn = strnlen(dom, dn);
 
 	dom[dn] = '\n', dom[dn + 1] = '\0';
 	for (const char *s = seen; *s; s = strchr(s, '\n') + 1)

@@ -174,6 +174,56 @@ opts_common(struct opts *o, int c, const char *arg)
 	return 0;
 }
 
+/* The argument names (as --help shows them) of options whose value is a
+ * host, an address, a name or a path. Such a value is never empty (an
+ * empty -N would silently turn a name check off) and never longer than a
+ * DNS name (RFC 1035 2.3.4: 255 octets on the wire, 253 as text) or an
+ * address (RFC 5321 4.5.3.1.3: a 256-octet path). */
+static const struct {
+	const char *kind;
+	size_t max; /* a list or NAME=ADDR pair may hold a few */
+} name_args[] = {
+	{"HOST", 254}, {"NAME", 254}, {"ADDR", 254}, {"ADDRESS", 254}, {"SERVER", 254},
+	{"ZONE", 254}, {"USER", 254}, {"MTA", 254},
+	/* a path may be longer than a name, not than the kernel takes */
+	{"FILE", 4095}, {"DIR", 4095}, {"PATH", 4095}, {"CMD", 4095}, {NULL, 0},
+};
+
+static const struct opt_spec *
+opts_spec_of(const struct opts *o, int key)
+{
+	for (const struct opt_spec *s = o->pd->opts; s->help != NULL; s++)
+		if (s->key == key)
+			return s;
+	return NULL;
+}
+
+/* Ends the run UNKNOWN when ARG is empty or overlong for its kind. */
+static void
+opts_check_name(const struct opts *o, int key, const char *arg)
+{
+	const struct opt_spec *s = opts_spec_of(o, key);
+	size_t kind, max;
+
+	if (s == NULL || s->arg == NULL || arg == NULL)
+		return;
+	kind = strcspn(s->arg, "[,=@");
+	for (size_t i = 0; name_args[i].kind != NULL; i++) {
+		const char *k = name_args[i].kind;
+		if (strlen(k) != kind || strncmp(k, s->arg, kind) != 0)
+			continue;
+		if (*arg == '\0')
+			opts_usage_error(o, "%s: an empty %s is not allowed", o->current, s->arg);
+		/* a list ("HOST[,HOST...]") may be as long as it likes; a pair
+		 * or a name with a port is a few names long */
+		max = name_args[i].max * (s->arg[kind] != '\0' ? 4 : 1);
+		if (strchr(s->arg, ',') == NULL && strlen(arg) > max)
+			opts_usage_error(o, "%s: the %s is longer than %zu characters", o->current,
+			                 s->arg, max);
+		return;
+	}
+}
+
 int
 opts_next(struct opts *o, const char **arg)
 {
@@ -199,6 +249,7 @@ opts_next(struct opts *o, const char **arg)
 			opts_usage_error(o, "option '%s' needs an argument", word);
 		if (opts_common(o, c, optarg))
 			continue;
+		opts_check_name(o, c, optarg);
 		*arg = optarg;
 		return c;
 	}

@@ -1,6 +1,7 @@
 #include "smtp.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -8,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+
+#include <openssl/evp.h>
 
 #include "output.h"
 
@@ -22,14 +25,21 @@ smtp_reply_init(struct smtp_reply *r)
 	r->truncated = false;
 }
 
-/* Quotes the start of a line for an error message; the output module
- * later replaces control characters, this only keeps it short. */
+/* Quotes the start of a line for an error message, short and in
+ * printable ASCII: a line that is not SMTP is often not text either, and
+ * half a UTF-8 sequence cut at 60 bytes would make the status line
+ * invalid UTF-8 (the output module only replaces control characters). */
 static void
 smtp_quote(char *buf, size_t len, const char *line)
 {
 	size_t n = strlen(line);
+	char head[61];
+	size_t k = 0;
 
-	snprintf(buf, len, "'%.60s%s'", line, n > 60 ? "..." : "");
+	for (; k < 60 && k < n; k++)
+		head[k] = line[k] >= 0x20 && line[k] < 0x7f ? line[k] : '?';
+	head[k] = '\0';
+	snprintf(buf, len, "'%s%s'", head, n > 60 ? "..." : "");
 }
 
 size_t
@@ -130,6 +140,79 @@ smtp_reply_feed(struct smtp_reply *r, const char *line, char *err, size_t errlen
 	return s[3] == '-' ? SMTP_FEED_MORE : SMTP_FEED_DONE;
 }
 
+/* What was sent during AUTH, base64 and decoded, so no reply can carry
+ * it into an error message, the status line or debug output: a server
+ * that echoes a rejected AUTH line must not publish the credentials.
+ * Process-wide because a plugin holds one SMTP session; pieces under
+ * SMTP_SECRET_MIN bytes are not matched, or every such letter would go. */
+#define SMTP_SECRETS 8
+#define SMTP_SECRET_MIN 3
+static char *smtp_secret[SMTP_SECRETS];
+static size_t smtp_secret_len[SMTP_SECRETS];
+
+static void
+smtp_secret_add(const char *s, size_t n)
+{
+	for (size_t i = 0; n >= SMTP_SECRET_MIN && i < SMTP_SECRETS; i++) {
+		if (smtp_secret[i] == NULL) {
+			smtp_secret[i] = xmalloc(n);
+			memcpy(smtp_secret[i], s, n);
+			smtp_secret_len[i] = n;
+			return;
+		}
+		if (smtp_secret_len[i] == n && memcmp(smtp_secret[i], s, n) == 0)
+			return;
+	}
+}
+
+/* Remembers a secret line's last word (the base64 of "AUTH PLAIN b64"
+ * or a whole LOGIN line) and each NUL-separated piece it decodes to. */
+static void
+smtp_secret_remember(const char *line)
+{
+	const char *b64 = strrchr(line, ' ') ? strrchr(line, ' ') + 1 : line;
+	size_t n = strlen(b64);
+	unsigned char *raw = xmalloc(n / 4 * 3 + 4);
+	int rn = (n % 4 == 0 && n <= INT_MAX)
+	                 ? EVP_DecodeBlock(raw, (const unsigned char *)b64, (int)n)
+	                 : -1;
+
+	smtp_secret_add(b64, n);
+	while (rn > 0 && raw[rn - 1] == '\0')
+		rn--; /* EVP_DecodeBlock counts the padding as zero bytes */
+	for (int i = 0, start = 0; rn > 0 && i <= rn; i++)
+		if (i == rn || raw[i] == '\0') {
+			smtp_secret_add((const char *)raw + start, (size_t)(i - start));
+			start = i + 1;
+		}
+	explicit_bzero(raw, n / 4 * 3 + 4);
+	free(raw);
+}
+
+/* Replaces every remembered secret in line[0..*len) by "[redacted]". */
+static void
+smtp_redact(char *line, size_t *len, size_t cap)
+{
+	for (size_t k = 0; k < SMTP_SECRETS && smtp_secret[k] != NULL; k++) {
+		char *hit;
+		size_t from = 0;
+		while ((hit = memmem(line + from, *len - from, smtp_secret[k],
+		                     smtp_secret_len[k]))) {
+			static const char mark[] = "[redacted]";
+			size_t at = (size_t)(hit - line), tail = *len - at - smtp_secret_len[k];
+			size_t room = cap - 1 - at; /* at < *len < cap */
+			size_t ml = sizeof mark - 1 < room ? sizeof mark - 1 : room;
+			if (tail > room - ml)
+				tail = room - ml; /* the line is cut rather than overrun */
+			memmove(line + at + ml, hit + smtp_secret_len[k], tail);
+			memcpy(line + at, mark, ml);
+			*len = at + ml + tail;
+			line[*len] = '\0';
+			from = at + ml;
+		}
+	}
+}
+
 enum net_status
 smtp_read_reply(struct net_conn *c, struct smtp_reply *r, char *err, size_t errlen)
 {
@@ -157,6 +240,7 @@ smtp_read_reply(struct net_conn *c, struct smtp_reply *r, char *err, size_t errl
 			snprintf(err, errlen, "reply line with a NUL byte");
 			return NET_ERR_IO;
 		}
+		smtp_redact(line, &len, sizeof line);
 		output_debug(2, "S: %s", line);
 		switch (smtp_reply_feed(r, line, err, errlen)) {
 		case SMTP_FEED_MORE: continue;
@@ -213,6 +297,7 @@ enum net_status
 smtp_send_secret(struct net_conn *c, const char *line, char *err, size_t errlen)
 {
 	output_debug(2, "C: (credentials, %zu bytes)", strlen(line));
+	smtp_secret_remember(line);
 	return smtp_write_line(c, line, err, errlen);
 }
 

@@ -114,7 +114,7 @@ static const struct opt_spec smtp_opts[] = {
         {'R', "response", required_argument, "REGEX",
          "Extended regex the reply to the matching -C must match; repeatable.\n"
          "A mismatch is WARNING. Without -R the reply's class decides."},
-        {'f', "from", required_argument, "ADDR", "Send MAIL FROM:<ADDR> (\"\" for <>)."},
+        {'f', "from", required_argument, "SENDER", "Send MAIL FROM:<SENDER> (\"\" for <>)."},
         {OPT_RCPT, "rcpt", required_argument, "ADDR",
          "Send RCPT TO:<ADDR> after -f and report acceptance; repeatable (8)."},
         {OPT_RELAY_TEST, "relay-test", required_argument, "ADDR",

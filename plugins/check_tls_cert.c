@@ -321,7 +321,11 @@ tc_old_protocols(struct tc_check *k, const struct addrinfo *ai, int negotiated)
 static enum gl_state
 tc_net_state(enum net_status st)
 {
-	return st == NET_ERR_TIMEOUT ? deadline_state() : GL_CRITICAL;
+	/* a name without an address says nothing of the service: UNKNOWN,
+	 * the rule every plugin follows */
+	return st == NET_ERR_TIMEOUT   ? deadline_state()
+	       : st == NET_ERR_RESOLVE ? GL_UNKNOWN
+	                               : GL_CRITICAL;
 }
 
 /* Appends the result of one established connection. */

@@ -299,8 +299,8 @@ like "$first" "^TLS UNKNOWN - --starttls: unknown protocol 'gopher'" "unknown pr
 run "$C" -H localhost --min-tls 2
 is "$rc" 3 "bad --min-tls: UNKNOWN"
 run "$C" -H no-such-host.invalid
-is "$rc" 2 "unresolvable name: CRITICAL"
-like "$first" "^TLS CRITICAL - cannot resolve 'no-such-host.invalid'" "resolve failure named"
+is "$rc" 3 "unresolvable name: UNKNOWN, as in every plugin"
+like "$first" "^TLS UNKNOWN - cannot resolve 'no-such-host.invalid'" "resolve failure named"
 
 # --- every address -------------------------------------------------------
 # A private /etc/hosts in a mount namespace gives one name three addresses.
