@@ -403,15 +403,18 @@ html_pinned_item(struct render_ctx *c, struct strbuf *sb, const struct event_gro
 	return 0;
 }
 
-/* Open incidents and current maintenance, pinned under the headline and
- * above the table, newest activity first. */
+/* Open incidents, then current maintenance, pinned under the headline
+ * and above the table, each newest activity first. */
 static int
 html_pinned(struct render_ctx *c, struct strbuf *sb)
 {
 	size_t shown = 0;
 
-	for (size_t g = 0; g < c->ngroups; g++) {
-		if (!group_is_open(c, &c->groups[g]))
+	/* Incidents first, then maintenance: an outage matters more. */
+	for (size_t k = 0; k < 2 * c->ngroups; k++) {
+		size_t g = k % c->ngroups;
+		if (!group_is_open(c, &c->groups[g]) ||
+		    c->groups[g].maintenance != (k >= c->ngroups))
 			continue;
 		if (shown++ == 0)
 			sb_append(sb, "<section class=\"pinned\" aria-labelledby=\"pin-h\">\n"

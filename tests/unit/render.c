@@ -545,8 +545,10 @@ test_index_notices(const char *s)
 		         "concat(count(//section[@class='pinned']/article), '|', "
 		         "count(//section[h2/@id='notices-h']/article))",
 		         "3|5", "open incident and maintenance pinned, every other notice listed"},
-		        {"index.html", 1, "string(//article[1]/h3/a)",
-		         "NC033: Server maintenance", "newest first"},
+		        {"index.html", 1, "string(//article[1]/h3/a)", "NC041: Server down",
+		         "the open incident first of all"},
+		        {"index.html", 1, "string(//section[h2/@id='notices-h']/article[1]/h3/a)",
+		         "NC036: Server back online", "the other notices newest first"},
 		        {"index.html", 1, "string(//article[@id='n7']/h3/a)",
 		         "NC036: Server back online", "notice title"},
 		        {"index.html", 1, "string(//article[@id='n7']/h3/a/@href)",
@@ -591,13 +593,13 @@ test_index_notices(const char *s)
 		        {"index.html", 1, "count(//article[@id='n4']//span[@class='badge'])",
 		         "0", "an announcement has no incident state"},
 		        {"index.html", 1,
-		         "concat(//section[@class='pinned']/article[2]/h3, '|', "
-		         "normalize-space(//section[@class='pinned']/article[2]/p[1]))",
+		         "concat(//section[@class='pinned']/article[3]/h3, '|', "
+		         "normalize-space(//section[@class='pinned']/article[3]/p[1]))",
 		         "NC023: Server maintenance|In progress Started 13 June 2025 01:50:00 "
 		         "+0000, ends 13 June 2025 02:50:00 +0000 (1 hour)",
 		         "maintenance under way, with its window"},
 		        {"index.html", 1,
-		         "string(//section[@class='pinned']/article[1]//span[@class='badge'])",
+		         "string(//section[@class='pinned']/article[2]//span[@class='badge'])",
 		         "Scheduled", "maintenance upcoming"},
 		        {"index.html", 1,
 		         "count(//section[@class='pinned']/following::table[@class='glance'])",
