@@ -43,8 +43,9 @@ static const char css[] =
         "font-size:.85rem;white-space:nowrap}\n"
         "pre{overflow-x:auto;background:var(--card);padding:.5rem}"
         "code{overflow-wrap:anywhere}\n"
-        ".days{display:block;width:100%;min-width:8rem;height:1.5rem}.d-ok{fill:var(--ok)}"
-        ".d-warn{fill:var(--warn)}.d-bad{fill:var(--bad)}.d-none{fill:var(--line)}\n"
+        ".days{display:block;width:100%;min-width:8rem;height:1.5rem}"
+        ".days path{fill:none;stroke-width:10;stroke-dasharray:3 1}.d-ok{stroke:var(--ok)}"
+        ".d-warn{stroke:var(--warn)}.d-bad{stroke:var(--bad)}.d-none{stroke:var(--line)}\n"
         ".notice .meta{margin:.2rem 0}.uptime th{white-space:nowrap}\n"
         ".vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}\n"
         "nav ul{padding-left:1.2rem}footer{border-top:1px solid var(--line);margin-top:2rem}\n"
@@ -55,6 +56,8 @@ static const char css[] =
         ".dd ul{margin:.2rem 0;padding-left:1rem;font-size:.85rem}\n"
         ".scroll:focus-visible,summary:focus-visible{outline:2px solid var(--maint)}\n"
         "@media (max-width:30rem){body{padding:0 .5rem}th,td{padding:.3rem .25rem}"
+        "h1{font-size:1.4rem}h2{font-size:1.15rem;margin:.8rem 0 .4rem}header p{margin:.3rem 0}"
+        ".pin{padding:.1rem .6rem;margin:.5rem 0}.pin p{margin:.3rem 0}"
         ".glance{font-size:.9rem}.loc{font-size:.8rem;overflow-wrap:anywhere}"
         ".glance .st{white-space:normal}}\n"
         "@media print{:root{--bg:#fff;--fg:#000;--card:#fff}.scroll{overflow:visible}"
@@ -389,13 +392,21 @@ html_pinned_item(struct render_ctx *c, struct strbuf *sb, const struct event_gro
 		sb_append(sb, "Since ");
 		html_time(sb, eg->starts != 0 ? eg->starts : first->posted);
 	}
-	sb_append(sb, "</p>\n<p class=\"meta\">Latest update ");
-	html_time(sb, last->posted);
+	sb_append(sb, "</p>\n");
+	/* A maintenance window says all in its line; an incident shows its
+	 * latest update in full, dated when it is not the first. */
+	if (eg->maintenance) {
+		sb_append(sb, "</article>\n");
+		return 0;
+	}
 	if (last != first) {
+		sb_append(sb, "<p class=\"meta\">Update ");
+		html_time(sb, last->posted);
 		sb_append(sb, ": ");
 		H(sb, last->title ? last->title : "(untitled)");
+		sb_append(sb, "</p>\n");
 	}
-	sb_append(sb, "</p>\n<div class=\"body\">\n");
+	sb_append(sb, "<div class=\"body\">\n");
 	if (md_to_html_under(sb, last->body, 3) != 0)
 		return rctx_fail(c, "notice %lld: Markdown conversion failed",
 		                 (long long)last->id);
@@ -528,9 +539,10 @@ day_class(double u)
 	return isnan(u) ? "d-none" : u >= 0.999 ? "d-ok" : u >= 0.99 ? "d-warn" : "d-bad";
 }
 
-/* One bar per UTC day, oldest first, drawn as one path per colour so 90
- * days cost a few hundred bytes; the image has a spoken summary. Days
- * without data are grey and say so, never green. */
+/* One bar per UTC day, oldest first, 4 units apart; each run of days of
+ * one colour is one dashed line (dash 3, gap 1: a bar per day), and each
+ * colour one path, so 90 days cost a few hundred bytes. The image has a
+ * spoken summary. Days without data are grey and say so, never green. */
 static void
 html_day_svg(struct strbuf *sb, const struct system_view *s, size_t full, size_t down,
              size_t none)
@@ -545,10 +557,13 @@ html_day_svg(struct strbuf *sb, const struct system_view *s, size_t full, size_t
 	           n * 4, n, full, down, none);
 	for (size_t k = 0; k < sizeof cls / sizeof cls[0]; k++) {
 		bool any = false;
-		for (size_t d = 0; d < n; d++) {
-			if (strcmp(day_class(s->daily_uptime[d]), cls[k]) != 0)
+		for (size_t d = 0, e; d < n; d = e) {
+			const char *dc = day_class(s->daily_uptime[d]);
+			for (e = d + 1; e < n && strcmp(day_class(s->daily_uptime[e]), dc) == 0; e++)
+				;
+			if (strcmp(dc, cls[k]) != 0)
 				continue;
-			sb_appendf(sb, "%sM%zu 0h3v10h-3z", any ? "" : "<path d=\"", d * 4);
+			sb_appendf(sb, "%sM%zu 5h%zu", any ? "" : "<path d=\"", d * 4, (e - d) * 4);
 			any = true;
 		}
 		if (any)
@@ -637,8 +652,7 @@ html_uptime(struct render_ctx *c, struct strbuf *sb, const char *root)
 		if (shown++ == 0) {
 			sb_append(sb, "<section aria-labelledby=\"uptime-h\">\n<h2 "
 			              "id=\"uptime-h\">Uptime</h2>\n"
-			              "<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
-			              "aria-labelledby=\"uptime-h\">\n<table class=\"uptime\">\n");
+			              "<div class=\"scroll\" tabindex=\"0\">\n<table class=\"uptime\">\n");
 			uptime_head(sb, days);
 			sb_append(sb, "<tbody>\n");
 		}
@@ -918,8 +932,8 @@ html_system_detail(struct strbuf *sb, const struct system_view *s, time_t now)
 		html_time(sb, s->ping_checked);
 	}
 	sb_append(sb,
-	          ".</p>\n<h2 id=\"uptime-h\">Uptime</h2>\n<div class=\"scroll\" tabindex=\"0\" "
-	          "role=\"region\" aria-labelledby=\"uptime-h\">\n<table class=\"uptime\">\n");
+	          ".</p>\n<h2 id=\"uptime-h\">Uptime</h2>\n<div class=\"scroll\" tabindex=\"0\">\n"
+	          "<table class=\"uptime\">\n");
 	uptime_head(sb, s->ndaily > 0);
 	sb_append(sb, "<tbody>\n<tr><th scope=\"row\">");
 	H(sb, s->id);
@@ -933,8 +947,7 @@ html_system_detail(struct strbuf *sb, const struct system_view *s, time_t now)
 	sb_appendf(sb, "</tr>\n</tbody>\n</table>\n</div>\n%s", uptime_note);
 	if (s->nservices == 0)
 		return;
-	sb_append(sb, "<h2 id=\"svc-h\">Services</h2>\n<div class=\"scroll\" tabindex=\"0\" "
-	              "role=\"region\" aria-labelledby=\"svc-h\">\n<table "
+	sb_append(sb, "<h2 id=\"svc-h\">Services</h2>\n<div class=\"scroll\" tabindex=\"0\">\n<table "
 	              "class=\"services\">\n<thead><tr>"
 	              "<th scope=\"col\">Service</th><th scope=\"col\">State</th><th "
 	              "scope=\"col\">Since</th>"

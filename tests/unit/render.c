@@ -530,11 +530,8 @@ test_index_table(const char *s)
 	}
 }
 
-/* The number of day bars of NC036 drawn in colour class CLS: the moves
- * ("M") in its path. */
-#define BARS(cls)                                                                         \
-	"string-length(//tr[th/a='NC036']//path[@class='" cls "']/@d) - "                 \
-	"string-length(translate(//tr[th/a='NC036']//path[@class='" cls "']/@d, 'M', ''))"
+/* The runs of NC036's day bars drawn in colour class CLS. */
+#define DAYS(cls) "string(//tr[th/a='NC036']//path[@class='" cls "']/@d)"
 
 static void
 test_index_notices(const char *s)
@@ -616,12 +613,13 @@ test_index_notices(const char *s)
 		         "string(//table[@class='uptime']//tr[th/a='NC099']/td[4])",
 		         "\xE2\x80\x94", "no data shown as a dash"},
 		        {"index.html", 1,
-		         "concat(" BARS("d-ok") ", '|', " BARS("d-none") ", '|', " BARS(
-		                 "d-bad") ", '|', " BARS("d-warn") ", '|', "
+		         "concat(" DAYS("d-none") ", '|', " DAYS("d-ok") ", '|', " DAYS(
+		                 "d-warn") ", '|', " DAYS("d-bad") ", '|', "
 		                          "count(//table[@class='uptime']/tbody/tr/td[5]))",
-		         "78|10|1|1|5",
-		         "a bar per day, one path per colour: no data is grey, a bad and a "
-		         "poor day; a cell in every row"},
+		         "M0 5h40|M40 5h308M356 5h4|M352 5h4|M348 5h4|5",
+		         "day bars, 4 units a day, a run of one colour one line: 10 days "
+		         "without data are grey, then 77 good, a bad day, a poor one, a "
+		         "good one; a cell in every row"},
 		        {"index.html", 1, "count(//tr[th/a='NC036']//rect)", "0",
 		         "no element per day"},
 		        {"index.html", 1, "normalize-space(//tr[th/a='NC036']//details/summary)",
