@@ -51,15 +51,18 @@ static const char css[] =
         "nav ul{padding-left:1.2rem}footer{border-top:1px solid var(--line);margin-top:2rem}\n"
         ".pin{border-left:.4rem solid var(--bad);background:var(--card);padding:.1rem 1rem;"
         "margin:.8rem 0}.pin-maint{border-left-color:var(--maint)}.pin h3{margin:.4rem 0 0}\n"
-        ".rtt,.lt{color:var(--mute);white-space:nowrap}td small{font-size:.8rem}\n"
-        ".dd summary{color:var(--mute);font-size:.85rem;cursor:pointer}"
+        ".rtt,.lt{color:var(--mute);white-space:nowrap}td small,th small{font-size:.8rem}\n"
+        ".loc2{display:none;font-weight:400;color:var(--mute)}\n"
+        ".dd summary{color:var(--mute);font-size:.85rem;cursor:pointer;white-space:nowrap}"
         ".dd ul{margin:.2rem 0;padding-left:1rem;font-size:.85rem}\n"
         ".scroll:focus-visible,summary:focus-visible{outline:2px solid var(--maint)}\n"
-        "@media (max-width:30rem){body{padding:0 .5rem}th,td{padding:.3rem .25rem}"
-        "h1{font-size:1.4rem}h2{font-size:1.15rem;margin:.8rem 0 .4rem}header p{margin:.3rem 0}"
-        ".pin{padding:.1rem .6rem;margin:.5rem 0}.pin p{margin:.3rem 0}"
-        ".glance{font-size:.9rem}.loc{font-size:.8rem;overflow-wrap:anywhere}"
-        ".glance .st{white-space:normal}}\n"
+        "@media (max-width:30rem){body{padding:0 .5rem}th,td{padding:.25rem}"
+        "h1{font-size:1.3rem}h2{font-size:1.1rem;margin:.6rem 0 .3rem}header p{margin:.2rem 0}"
+        "header .org{margin:.4rem 0 0}.overall{padding:.3rem .6rem;margin:.5rem 0}"
+        ".pin{padding:0 .6rem;margin:.4rem 0}.pin p{margin:.2rem 0}.pin h3{font-size:1rem}"
+        ".pin,.glance{font-size:.85rem}.rtt{display:block}"
+        ".glance td.loc,.glance thead th:first-child{display:none}"
+        ".glance .loc2{display:block}.glance td{white-space:nowrap}}\n"
         "@media print{:root{--bg:#fff;--fg:#000;--card:#fff}.scroll{overflow:visible}"
         "a{color:inherit}.pin{border:1px solid #000}}\n";
 
@@ -508,7 +511,15 @@ html_glance(struct render_ctx *c, struct strbuf *sb, const char *root)
 		}
 		sb_append(sb, "\">");
 		H(sb, s->id);
-		sb_append(sb, "</a></th><td>");
+		sb_append(sb, "</a>");
+		/* On a phone the location goes under the id, so the table
+		 * keeps to the screen's width. */
+		if (nz(s->location)) {
+			sb_append(sb, "<small class=\"loc2\">");
+			H(sb, nz(s->location));
+			sb_append(sb, "</small>");
+		}
+		sb_append(sb, "</th><td>");
 		html_status(sb, sys_shown_status(s));
 		sb_append(sb, "</td>");
 		html_ping_cell(sb, s);

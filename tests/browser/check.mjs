@@ -92,6 +92,8 @@ async function phone(browser) {
 			tableTop: t.top,
 		};
 	});
+	// What a reader sees first on a phone, before scrolling.
+	await page.screenshot({ path: join(artefacts, "index-375-fold.png") });
 	report(m.doc <= 375, "375 px: the page does not scroll sideways", `scrollWidth ${m.doc}`);
 	report(m.right <= 375, "375 px: the whole table is in view", `right edge ${m.right}`);
 	report(nsystems > 6 || m.bottom <= 812, "375 px: the table ends above the fold", `bottom ${m.bottom}`);
