@@ -136,8 +136,6 @@ apply(const struct cli *c, const struct config *cfg, const struct notice_args *a
 		free(n->system_id);
 		n->system_id = xstrdup(a->system);
 	}
-	if (a->title != NULL && !has_text(a->title))
-		return cli_usage(c, "--title: a notice needs a title, not an empty one");
 	if (a->title != NULL) {
 		struct strbuf sb = STRBUF_INIT;
 		size_t il = n->system_id ? strlen(n->system_id) : 0;
@@ -159,8 +157,8 @@ apply(const struct cli *c, const struct config *cfg, const struct notice_args *a
 			return -1;
 		if (!has_text(b)) {
 			free(b);
-			return cli_usage(c, "%s: the body is empty (leave it out for a notice "
-			                    "with a title only)",
+			return cli_error(c, "%s: the body is empty (leave --body-file out for a "
+			                    "notice with a title only)",
 			                 a->body_file ? a->body_file : "--body");
 		}
 		free(n->body);
@@ -347,6 +345,11 @@ parse_args(struct cli *c, int argc, char **argv, struct notice_args *a)
 	}
 	if (a->body != NULL && a->body_file != NULL)
 		return cli_usage(c, "--body and --body-file exclude each other");
+	if (a->title != NULL && !has_text(a->title))
+		return cli_usage(c, "--title: a notice needs a title, not an empty one");
+	if (a->body != NULL && !has_text(a->body))
+		return cli_usage(c, "--body: the body is empty (leave it out for a notice "
+		                    "with a title only)");
 	enum incident_state st;
 	if (a->state != NULL && parse_state(a->state, &st) != 0)
 		return cli_usage(c,
