@@ -65,8 +65,8 @@ scheduled_body(const char *name, time_t start, time_t end, const char *reason)
 }
 
 static int
-window(const struct cli *c, const struct config *cfg, const struct maint_args *a,
-       time_t *start, time_t *end)
+window(const struct cli *c, const struct config *cfg, const struct maint_args *a, time_t *start,
+       time_t *end)
 {
 	const char *zone = cfg->site.timezone;
 
@@ -164,11 +164,12 @@ maint_schedule(const struct cli *c, struct store *st, const struct config *cfg,
 	if (window(c, cfg, a, &d.start, &d.end) != 0)
 		return EXIT_USAGE;
 	if (store_begin(st) != 0 || (d.id = store_downtime_add(st, &d)) < 0 ||
-	    (nid = maint_post_scheduled(st, sys, &d, cli_time(c))) <= 0 || store_commit(st) != 0)
+	    (nid = maint_post_scheduled(st, sys, &d, cli_time(c))) <= 0 ||
+	    store_commit(st) != 0)
 		goto fail;
 	printf("%lld\n", (long long)d.id);
-	maint_tell(c, cfg, d.end <= cli_time(c) ? "recorded past" : "scheduled", (long long)d.id,
-	           nid);
+	maint_tell(c, cfg, d.end <= cli_time(c) ? "recorded past" : "scheduled",
+	           (long long)d.id, nid);
 	return EXIT_OK;
 fail:
 	cli_error(c, "%s", store_error(st));
@@ -333,7 +334,7 @@ cmd_maintenance(int argc, char **argv)
 		arg = argv[optind + 1];
 	if ((strcmp(verb, "list") == 0) != (arg == NULL) || optind + 2 < argc) {
 		cli_usage(&cli, "%s",
-		          strcmp(verb, "list") == 0 ? "list takes no argument"
+		          strcmp(verb, "list") == 0       ? "list takes no argument"
 		          : strcmp(verb, "schedule") == 0 ? "schedule needs one SYSTEM"
 		                                          : "needs one window ID");
 		return EXIT_USAGE;

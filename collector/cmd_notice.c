@@ -157,8 +157,9 @@ apply(const struct cli *c, const struct config *cfg, const struct notice_args *a
 			return -1;
 		if (!has_text(b)) {
 			free(b);
-			return cli_error(c, "%s: the body is empty (leave --body-file out for a "
-			                    "notice with a title only)",
+			return cli_error(c,
+			                 "%s: the body is empty (leave --body-file out for a "
+			                 "notice with a title only)",
 			                 a->body_file ? a->body_file : "--body");
 		}
 		free(n->body);
@@ -227,8 +228,9 @@ notice_tell(const struct cli *c, const struct config *cfg, const char *what, lon
 {
 	const char *base = cfg->site.info.base_url;
 
-	fprintf(stderr, "%s: %s notice %lld, %snotices/%lld.html (on the site after the next "
-	                "render)\n",
+	fprintf(stderr,
+	        "%s: %s notice %lld, %snotices/%lld.html (on the site after the next "
+	        "render)\n",
 	        c->prog, what, id, base ? base : "", id);
 }
 

@@ -150,10 +150,10 @@ site_key(struct parser *p, const char *k, const char *v, int vcol)
 		set_str(&s->path, v);
 	else if (strcmp(k, "timezone") == 0) {
 		if (!fmt_zone_valid(v))
-			return perr(p, vcol, "timezone: '%s' is not a zone this system knows", v);
+			return perr(p, vcol, "timezone: '%s' is not a zone this system knows",
+			            v);
 		set_str(&s->timezone, v);
-	}
-	else if (strcmp(k, "parallel") == 0)
+	} else if (strcmp(k, "parallel") == 0)
 		return parse_int(p, v, vcol, 1, 256, false, &s->parallel);
 	else if (strcmp(k, "render_every") == 0)
 		return parse_int(p, v, vcol, 1, 86400, true, &s->render_every);

@@ -402,7 +402,8 @@ fmt_zone_valid(const char *zone)
 	/* An IANA name: letters, digits, '_', '-', '+' and '/' between
 	 * parts, never ".." (the C library would read any file). */
 	if (zone[0] == '/' || strstr(zone, "..") != NULL ||
-	    strspn(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/") !=
+	    strspn(zone,
+	           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/") !=
 	            strlen(zone))
 		return false;
 	char path[512];

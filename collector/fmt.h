@@ -51,8 +51,8 @@ void fmt_rtt(char *buf, size_t len, double ms);
  * IANA name, NULL for UTC. Returns 0, or -1 for anything else. */
 int fmt_parse_time(const char *s, time_t now, const char *zone, time_t *out);
 /* The accepted forms, for an error message. */
-#define FMT_TIME_FORMS                                                                    \
-	"epoch seconds, now, 2026-12-10T02:00Z, 2026-12-10T02:00+01:00, \"2026-12-10 "      \
+#define FMT_TIME_FORMS                                                                         \
+	"epoch seconds, now, 2026-12-10T02:00Z, 2026-12-10T02:00+01:00, \"2026-12-10 "         \
 	"02:00\" (configured zone), +2h, +30m, \"today 02:00\", \"tomorrow 02:00\""
 /* True for NULL, "UTC" or an IANA zone name the system knows. */
 bool fmt_zone_valid(const char *zone);

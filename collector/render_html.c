@@ -570,11 +570,13 @@ html_day_svg(struct strbuf *sb, const struct system_view *s, size_t full, size_t
 		bool any = false;
 		for (size_t d = 0, e; d < n; d = e) {
 			const char *dc = day_class(s->daily_uptime[d]);
-			for (e = d + 1; e < n && strcmp(day_class(s->daily_uptime[e]), dc) == 0; e++)
+			for (e = d + 1; e < n && strcmp(day_class(s->daily_uptime[e]), dc) == 0;
+			     e++)
 				;
 			if (strcmp(dc, cls[k]) != 0)
 				continue;
-			sb_appendf(sb, "%sM%zu 5h%zu", any ? "" : "<path d=\"", d * 4, (e - d) * 4);
+			sb_appendf(sb, "%sM%zu 5h%zu", any ? "" : "<path d=\"", d * 4,
+			           (e - d) * 4);
 			any = true;
 		}
 		if (any)
@@ -600,7 +602,8 @@ html_day_bars(struct strbuf *sb, const struct system_view *s, time_t now)
 	html_day_svg(sb, s, full, down, none);
 	if (down == 0 && none == 0)
 		return;
-	sb_appendf(sb, "<details class=\"dd\"><summary>%zu of %zu days not fully up</summary><ul>",
+	sb_appendf(sb,
+	           "<details class=\"dd\"><summary>%zu of %zu days not fully up</summary><ul>",
 	           down + none, n);
 	for (size_t k = n; k-- > 0;) {
 		double u = s->daily_uptime[k];
@@ -663,7 +666,8 @@ html_uptime(struct render_ctx *c, struct strbuf *sb, const char *root)
 		if (shown++ == 0) {
 			sb_append(sb, "<section aria-labelledby=\"uptime-h\">\n<h2 "
 			              "id=\"uptime-h\">Uptime</h2>\n"
-			              "<div class=\"scroll\" tabindex=\"0\">\n<table class=\"uptime\">\n");
+			              "<div class=\"scroll\" tabindex=\"0\">\n<table "
+			              "class=\"uptime\">\n");
 			uptime_head(sb, days);
 			sb_append(sb, "<tbody>\n");
 		}
@@ -942,9 +946,9 @@ html_system_detail(struct strbuf *sb, const struct system_view *s, time_t now)
 		sb_append(sb, ", checked ");
 		html_time(sb, s->ping_checked);
 	}
-	sb_append(sb,
-	          ".</p>\n<h2 id=\"uptime-h\">Uptime</h2>\n<div class=\"scroll\" tabindex=\"0\">\n"
-	          "<table class=\"uptime\">\n");
+	sb_append(sb, ".</p>\n<h2 id=\"uptime-h\">Uptime</h2>\n<div class=\"scroll\" "
+	              "tabindex=\"0\">\n"
+	              "<table class=\"uptime\">\n");
 	uptime_head(sb, s->ndaily > 0);
 	sb_append(sb, "<tbody>\n<tr><th scope=\"row\">");
 	H(sb, s->id);
@@ -958,11 +962,13 @@ html_system_detail(struct strbuf *sb, const struct system_view *s, time_t now)
 	sb_appendf(sb, "</tr>\n</tbody>\n</table>\n</div>\n%s", uptime_note);
 	if (s->nservices == 0)
 		return;
-	sb_append(sb, "<h2 id=\"svc-h\">Services</h2>\n<div class=\"scroll\" tabindex=\"0\">\n<table "
-	              "class=\"services\">\n<thead><tr>"
-	              "<th scope=\"col\">Service</th><th scope=\"col\">State</th><th "
-	              "scope=\"col\">Since</th>"
-	              "<th scope=\"col\">Detail</th></tr></thead>\n<tbody>\n");
+	sb_append(
+	        sb,
+	        "<h2 id=\"svc-h\">Services</h2>\n<div class=\"scroll\" tabindex=\"0\">\n<table "
+	        "class=\"services\">\n<thead><tr>"
+	        "<th scope=\"col\">Service</th><th scope=\"col\">State</th><th "
+	        "scope=\"col\">Since</th>"
+	        "<th scope=\"col\">Detail</th></tr></thead>\n<tbody>\n");
 	for (size_t k = 0; k < s->nservices; k++) {
 		const struct service_view *sv = &s->services[k];
 		sb_append(sb, "<tr><th scope=\"row\">");

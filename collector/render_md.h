@@ -2,8 +2,8 @@
  * Only a small, safe subset reaches the page: raw HTML is shown as the
  * literal text that was typed (escaped), images become plain links (the
  * page makes no third-party requests), headings are demoted below the
- * notice's own title without skipping a level, and cmark's safe mode drops javascript:, vbscript:,
- * file: and data: link targets. */
+ * notice's own title without skipping a level, and cmark's safe mode drops javascript:,
+ * vbscript:, file: and data: link targets. */
 #ifndef GLANCE_RENDER_MD_H
 #define GLANCE_RENDER_MD_H
 

@@ -541,10 +541,12 @@ test_index_notices(const char *s)
 		        {"index.html", 1,
 		         "concat(count(//section[@class='pinned']/article), '|', "
 		         "count(//section[h2/@id='notices-h']/article))",
-		         "3|5", "open incident and maintenance pinned, every other notice listed"},
+		         "3|5",
+		         "open incident and maintenance pinned, every other notice listed"},
 		        {"index.html", 1, "string(//article[1]/h3/a)", "NC041: Server down",
 		         "the open incident first of all"},
-		        {"index.html", 1, "string(//section[h2/@id='notices-h']/article[1]/h3/a)",
+		        {"index.html", 1,
+		         "string(//section[h2/@id='notices-h']/article[1]/h3/a)",
 		         "NC036: Server back online", "the other notices newest first"},
 		        {"index.html", 1, "string(//article[@id='n7']/h3/a)",
 		         "NC036: Server back online", "notice title"},
@@ -586,7 +588,8 @@ test_index_notices(const char *s)
 		        {"index.html", 1,
 		         "concat(count(//script), count(//script[contains(., 'alert')]), "
 		         "count(//img), count(//*[@onerror]))",
-		         "1000", "no script (but the local-time one), image or handler from any text"},
+		         "1000",
+		         "no script (but the local-time one), image or handler from any text"},
 		        {"index.html", 1, "count(//article[@id='n4']//span[@class='badge'])",
 		         "0", "an announcement has no incident state"},
 		        {"index.html", 1,
@@ -615,14 +618,17 @@ test_index_notices(const char *s)
 		        {"index.html", 1,
 		         "concat(" DAYS("d-none") ", '|', " DAYS("d-ok") ", '|', " DAYS(
 		                 "d-warn") ", '|', " DAYS("d-bad") ", '|', "
-		                          "count(//table[@class='uptime']/tbody/tr/td[5]))",
+		                                                   "count(//"
+		                                                   "table[@class='uptime']/"
+		                                                   "tbody/tr/td[5]))",
 		         "M0 5h40|M40 5h308M356 5h4|M352 5h4|M348 5h4|5",
 		         "day bars, 4 units a day, a run of one colour one line: 10 days "
 		         "without data are grey, then 77 good, a bad day, a poor one, a "
 		         "good one; a cell in every row"},
 		        {"index.html", 1, "count(//tr[th/a='NC036']//rect)", "0",
 		         "no element per day"},
-		        {"index.html", 1, "normalize-space(//tr[th/a='NC036']//details/summary)",
+		        {"index.html", 1,
+		         "normalize-space(//tr[th/a='NC036']//details/summary)",
 		         "12 of 90 days not fully up", "days not fully up: a details to open"},
 		        {"index.html", 1,
 		         "concat(//tr[th/a='NC036']//details/ul/li[1], '|', "
@@ -724,7 +730,7 @@ test_feeds(const char *s)
 		         "true", "atom: content carries the state"},
 		        {"feed.atom", 0,
 		         "count(" ENTRY "/*[local-name()='content'][contains(., '<script') or "
-		                        "contains(., '<img')])",
+		         "contains(., '<img')])",
 		         "0", "atom: no live markup from any text"},
 		        {"feed.atom", 0,
 		         "concat(string(" ATOM
@@ -1024,8 +1030,7 @@ test_leaks(const char *site)
 				leaks++;
 			}
 		if (data && dot && strcmp(dot, ".json") != 0 && strcmp(dot, ".txt") != 0 &&
-		    (foreign_script(data) || strstr(data, "]]>") ||
-		     strcasestr(data, "<img"))) {
+		    (foreign_script(data) || strstr(data, "]]>") || strcasestr(data, "<img"))) {
 			printf("# %s has raw markup\n", f.rel[i]);
 			raw++;
 		}
