@@ -74,6 +74,15 @@ async function screenshots(browser) {
 			report(statSync(file).size > 1000, `screenshot ${width} px ${scheme}`, file);
 			await page.close();
 		}
+	// A notice and a system page as a phone shows them.
+	for (const [name, path] of [["notice", pages[1]], ["system", pages[2]]]) {
+		const page = await openPage(browser, { width: 375, height: 812 });
+		await load(page, path);
+		const file = join(artefacts, `${name}-375-light.png`);
+		await page.screenshot({ path: file, fullPage: true });
+		report(statSync(file).size > 1000, `screenshot of the ${name} page at 375 px`, file);
+		await page.close();
+	}
 }
 
 // At a phone's width: no sideways scrolling, the table fits, and for a
