@@ -2,6 +2,7 @@
  * window makes its system show Maintenance while it lasts; derive posts
  * "Maintenance underway" when it begins and "Maintenance complete" when
  * it ends, linked to the "Server maintenance" notice posted here. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 struct maint_args {
 	const char *start, *duration, *end, *reason, *title;
+	bool record;
 };
 
 static const struct option maint_opts[] = {
@@ -20,6 +22,7 @@ static const struct option maint_opts[] = {
         {"end", required_argument, NULL, 'e'},
         {"reason", required_argument, NULL, 'r'},
         {"title", required_argument, NULL, 't'},
+        {"record", no_argument, NULL, 'R'},
         {0},
 };
 
@@ -28,15 +31,20 @@ maint_help(void)
 {
 	printf("usage: glance maintenance schedule SYSTEM --start TIME (--duration D | --end "
 	       "TIME)\n"
-	       "                                  [--reason TEXT] [--title TEXT]\n"
+	       "                                  [--reason TEXT] [--title TEXT] [--record]\n"
 	       "       glance maintenance list\n"
 	       "       glance maintenance end ID      (finished early, now)\n"
 	       "       glance maintenance cancel ID   (will not happen)\n"
 	       "  (each also takes -c FILE and --now EPOCH)\n\n"
-	       "TIME is UTC: \"2015-11-01 02:20\", 2015-11-01T02:20:00Z or epoch seconds.\n"
-	       "D is seconds or 90s, 30m, 1h, 2d. schedule posts \"SYSTEM: Server "
-	       "maintenance\"\n"
-	       "(or --title) with the window and its length, and prints the window's id.\n"
+	       "TIME is ISO 8601 with a zone (2026-12-10T02:00Z, 2026-12-10T02:00+01:00),\n"
+	       "or without one (\"2026-12-10 02:00\", in [site] timezone, UTC if unset),\n"
+	       "epoch seconds, now, +2h, +30m, \"today 02:00\" or \"tomorrow 02:00\" (in\n"
+	       "that zone). D is seconds or 90s, 30m, 1h, 2d. A window wholly in the past\n"
+	       "is refused unless --record says it is recorded after the fact.\n"
+	       "schedule posts \"SYSTEM: Server maintenance\" (or --title) with the window\n"
+	       "and its length, prints the window's id on stdout and, on stderr, what it\n"
+	       "did and the notice's address. end closes a window under way now; cancel\n"
+	       "withdraws any window not yet cancelled, upcoming, under way or past.\n"
 	       "Exit: 0 done, 1 failure, 2 usage.\n");
 	return EXIT_OK;
 }
@@ -57,11 +65,16 @@ scheduled_body(const char *name, time_t start, time_t end, const char *reason)
 }
 
 static int
-window(const struct cli *c, const struct maint_args *a, time_t *start, time_t *end)
+window(const struct cli *c, const struct config *cfg, const struct maint_args *a, time_t *start,
+       time_t *end)
 {
-	if (a->start == NULL || cli_parse_time(a->start, start) != 0)
-		return cli_usage(c,
-		                 "--start TIME is required (UTC, e.g. \"2015-11-01 02:20\")");
+	const char *zone = cfg->site.timezone;
+
+	if (a->start == NULL)
+		return cli_usage(c, "--start TIME is required");
+	if (fmt_parse_time(a->start, cli_time(c), zone, start) != 0)
+		return cli_usage(c, "--start: '%s' is not a time; use %s", a->start,
+		                 FMT_TIME_FORMS);
 	if ((a->duration == NULL) == (a->end == NULL))
 		return cli_usage(c, "give one of --duration or --end");
 	if (a->duration != NULL) {
@@ -69,10 +82,34 @@ window(const struct cli *c, const struct maint_args *a, time_t *start, time_t *e
 		if (d <= 0)
 			return cli_usage(c, "--duration: '%s' is not a duration", a->duration);
 		*end = *start + d;
-	} else if (cli_parse_time(a->end, end) != 0 || *end <= *start) {
-		return cli_usage(c, "--end: '%s' is not a time after --start", a->end);
+	} else if (fmt_parse_time(a->end, cli_time(c), zone, end) != 0 || *end <= *start) {
+		return cli_usage(c, "--end: '%s' is not a time after --start; use %s", a->end,
+		                 FMT_TIME_FORMS);
+	}
+	if (*end <= cli_time(c) && !a->record) {
+		char e[64];
+		cli_format_time(*end, e, sizeof e);
+		return cli_usage(c,
+		                 "the window ends %s, in the past: give --record to record a "
+		                 "past window",
+		                 e);
 	}
 	return 0;
+}
+
+/* What the command did, on stderr (stdout keeps only the id, for
+ * scripts), with the notice's address on the site. */
+static void
+maint_tell(const struct cli *c, const struct config *cfg, const char *what, long long wid,
+           int64_t nid)
+{
+	const char *base = cfg->site.info.base_url;
+
+	fprintf(stderr, "%s: %s window %lld", c->prog, what, wid);
+	if (nid > 0)
+		fprintf(stderr, ", notice %snotices/%lld.html", base ? base : "",
+		        (long long)nid);
+	fputc('\n', stderr);
 }
 
 int64_t
@@ -118,12 +155,21 @@ maint_schedule(const struct cli *c, struct store *st, const struct config *cfg,
 		cli_error(c, "no system '%s' in %s", system, cfg->file);
 		return EXIT_FAIL;
 	}
-	if (window(c, a, &d.start, &d.end) != 0)
+	if (a->title != NULL && a->title[strspn(a->title, " \t\r\n")] == '\0') {
+		cli_usage(c, "--title: a window needs a title, not an empty one");
+		return EXIT_USAGE;
+	}
+	int64_t nid = 0;
+
+	if (window(c, cfg, a, &d.start, &d.end) != 0)
 		return EXIT_USAGE;
 	if (store_begin(st) != 0 || (d.id = store_downtime_add(st, &d)) < 0 ||
-	    maint_post_scheduled(st, sys, &d, cli_time(c)) <= 0 || store_commit(st) != 0)
+	    (nid = maint_post_scheduled(st, sys, &d, cli_time(c))) <= 0 ||
+	    store_commit(st) != 0)
 		goto fail;
 	printf("%lld\n", (long long)d.id);
+	maint_tell(c, cfg, d.end <= cli_time(c) ? "recorded past" : "scheduled",
+	           (long long)d.id, nid);
 	return EXIT_OK;
 fail:
 	cli_error(c, "%s", store_error(st));
@@ -184,7 +230,13 @@ maint_post_cancelled(struct store *st, const struct downtime *d, time_t now)
 	n.title = sb_detach(&sb);
 	char when[FMT_TIME_MAX];
 	fmt_date_hhmm(when, sizeof when, d->start);
-	sb_appendf(&sb, "The maintenance planned from %s will not take place.", when);
+	if (now < d->start)
+		sb_appendf(&sb, "The maintenance planned from %s will not take place.", when);
+	else
+		sb_appendf(&sb,
+		           "The maintenance window from %s is withdrawn: that time no longer "
+		           "counts as maintenance.",
+		           when);
 	n.body = sb_detach(&sb);
 	snprintf(key, sizeof key, "maint-cancelled:%lld", (long long)d->id);
 	id = store_notice_add(st, &n, key);
@@ -192,11 +244,13 @@ maint_post_cancelled(struct store *st, const struct downtime *d, time_t now)
 	return id;
 }
 
-/* end: the window closes now (it must have begun); cancel: it never
- * happens, and a notice says so. */
+/* end: the window closes now (it must have begun); cancel: it does not
+ * count, whether upcoming, under way or past, and a notice says so. */
 static int
-maint_finish(const struct cli *c, struct store *st, long long id, bool cancel)
+maint_finish(const struct cli *c, const struct config *cfg, struct store *st, long long id,
+             bool cancel)
 {
+	int64_t nid = 0;
 	struct downtime d;
 	time_t now = cli_time(c);
 	int r = store_downtime_get(st, id, &d), rc = EXIT_FAIL;
@@ -207,14 +261,13 @@ maint_finish(const struct cli *c, struct store *st, long long id, bool cancel)
 	else if (!cancel && strcmp(state, "in_progress") != 0)
 		cli_error(c, "window %lld is %s, not in progress%s", id, state,
 		          strcmp(state, "scheduled") == 0 ? " (use cancel)" : "");
-	else if (cancel && strcmp(state, "scheduled") != 0)
-		cli_error(c, "window %lld is %s: only a scheduled window can be cancelled%s",
-		          id, state, strcmp(state, "in_progress") == 0 ? " (use end)" : "");
+	else if (cancel && strcmp(state, "cancelled") == 0)
+		cli_error(c, "window %lld is already cancelled", id);
 	else if (store_begin(st) != 0 || store_downtime_finish(st, id, now, cancel) != 0)
 		cli_error(c, "%s", store_error(st));
 	else
 		rc = EXIT_OK;
-	if (rc == EXIT_OK && cancel && maint_post_cancelled(st, &d, now) < 0) {
+	if (rc == EXIT_OK && cancel && (nid = maint_post_cancelled(st, &d, now)) < 0) {
 		cli_error(c, "%s", store_error(st));
 		rc = EXIT_FAIL;
 	}
@@ -224,6 +277,8 @@ maint_finish(const struct cli *c, struct store *st, long long id, bool cancel)
 	}
 	if (rc != EXIT_OK)
 		store_rollback(st);
+	else
+		maint_tell(c, cfg, cancel ? "cancelled" : "ended", id, nid);
 	if (r > 0)
 		downtime_free(&d);
 	return rc;
@@ -242,6 +297,7 @@ maint_args(struct cli *c, int argc, char **argv, struct maint_args *a)
 		case 'e': a->end = optarg; break;
 		case 'r': a->reason = optarg; break;
 		case 't': a->title = optarg; break;
+		case 'R': a->record = true; break;
 		default:
 			if (cli_option(c, opt, optarg) != 0)
 				return -1;
@@ -285,8 +341,9 @@ cmd_maintenance(int argc, char **argv)
 	}
 	if ((strcmp(verb, "end") == 0 || strcmp(verb, "cancel") == 0)) {
 		char *end;
+		errno = 0;
 		id = strtoll(arg, &end, 10);
-		if (*end != '\0' || id <= 0) {
+		if (*end != '\0' || id <= 0 || errno == ERANGE) {
 			cli_usage(&cli, "'%s' is not a window id", arg);
 			return EXIT_USAGE;
 		}
@@ -298,7 +355,7 @@ cmd_maintenance(int argc, char **argv)
 	else if (strcmp(verb, "list") == 0)
 		rc = maint_list(&cli, st);
 	else
-		rc = maint_finish(&cli, st, id, strcmp(verb, "cancel") == 0);
+		rc = maint_finish(&cli, &cfg, st, id, strcmp(verb, "cancel") == 0);
 	store_close(st);
 	config_free(&cfg);
 	return rc;

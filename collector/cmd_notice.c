@@ -48,6 +48,8 @@ notice_help(void)
 	       "joins that incident. IMPACT (none, degraded, partial, major) is what the\n"
 	       "incident means for users; Statuspage's JSON calls it none, minor, major\n"
 	       "or critical.\n"
+	       "A title or body may not be empty. add prints the new id on stdout and,\n"
+	       "like edit and retract, what it did and the notice's address on stderr.\n"
 	       "The site changes at the next 'glance render' or 'glance run' pass.\n"
 	       "Exit: 0 done, 1 failure, 2 usage.\n");
 	return EXIT_OK;
@@ -116,6 +118,13 @@ set_tags(struct notice_view *n, const char *list)
 	}
 }
 
+/* True when s has something besides spaces, tabs and newlines. */
+static bool
+has_text(const char *s)
+{
+	return s[strspn(s, " \t\r\n")] != '\0';
+}
+
 /* Applies the options given to n; returns -1 after a message. */
 static int
 apply(const struct cli *c, const struct config *cfg, const struct notice_args *a,
@@ -146,6 +155,13 @@ apply(const struct cli *c, const struct config *cfg, const struct notice_args *a
 		char *b = a->body_file ? read_body(c, a->body_file) : xstrdup(a->body);
 		if (b == NULL)
 			return -1;
+		if (!has_text(b)) {
+			free(b);
+			return cli_error(c,
+			                 "%s: the body is empty (leave --body-file out for a "
+			                 "notice with a title only)",
+			                 a->body_file ? a->body_file : "--body");
+		}
 		free(n->body);
 		n->body = b;
 	}
@@ -205,6 +221,19 @@ join_incident(const struct cli *c, struct store *st, const struct notice_args *a
 	return 0;
 }
 
+/* What the command did, on stderr (stdout keeps only the id, for
+ * scripts), with the notice's address on the site. */
+static void
+notice_tell(const struct cli *c, const struct config *cfg, const char *what, long long id)
+{
+	const char *base = cfg->site.info.base_url;
+
+	fprintf(stderr,
+	        "%s: %s notice %lld, %snotices/%lld.html (on the site after the next "
+	        "render)\n",
+	        c->prog, what, id, base ? base : "", id);
+}
+
 static int
 notice_add(const struct cli *c, struct store *st, const struct config *cfg,
            const struct notice_args *a)
@@ -230,6 +259,7 @@ notice_add(const struct cli *c, struct store *st, const struct config *cfg,
 		return EXIT_FAIL;
 	}
 	printf("%lld\n", (long long)id);
+	notice_tell(c, cfg, "posted", id);
 	return EXIT_OK;
 }
 
@@ -281,6 +311,8 @@ notice_edit(const struct cli *c, struct store *st, const struct config *cfg, lon
 		cli_error(c, "%s", store_error(st));
 		rc = EXIT_FAIL;
 	}
+	if (rc == EXIT_OK)
+		notice_tell(c, cfg, retract ? "retracted" : "edited", id);
 	notice_view_free(&n);
 	return rc;
 }
@@ -302,8 +334,9 @@ parse_args(struct cli *c, int argc, char **argv, struct notice_args *a)
 		case 'T': a->tags = optarg; break;
 		case 'I': a->impact = optarg; break;
 		case 'i':
+			errno = 0;
 			a->incident = strtoll(optarg, &end, 10);
-			if (*end != '\0' || a->incident <= 0)
+			if (*end != '\0' || a->incident <= 0 || errno == ERANGE)
 				return cli_usage(c, "--incident: '%s' is not a notice id",
 				                 optarg);
 			break;
@@ -314,6 +347,11 @@ parse_args(struct cli *c, int argc, char **argv, struct notice_args *a)
 	}
 	if (a->body != NULL && a->body_file != NULL)
 		return cli_usage(c, "--body and --body-file exclude each other");
+	if (a->title != NULL && !has_text(a->title))
+		return cli_usage(c, "--title: a notice needs a title, not an empty one");
+	if (a->body != NULL && !has_text(a->body))
+		return cli_usage(c, "--body: the body is empty (leave it out for a notice "
+		                    "with a title only)");
 	enum incident_state st;
 	if (a->state != NULL && parse_state(a->state, &st) != 0)
 		return cli_usage(c,
@@ -352,9 +390,10 @@ cmd_notice(int argc, char **argv)
 	if (wants_id) {
 		char *end = NULL;
 		/* getopt saw argv + 1: its optind is one less than ours */
+		errno = 0;
 		if (optind + 2 == argc)
 			id = strtoll(argv[optind + 1], &end, 10);
-		if (end == NULL || *end != '\0' || id <= 0) {
+		if (end == NULL || *end != '\0' || id <= 0 || errno == ERANGE) {
 			cli_usage(&cli, "%s needs one notice id", verb);
 			return EXIT_USAGE;
 		}

@@ -3,6 +3,7 @@
  * references between systems and checks, so declarations may come in
  * any order. */
 #include "config.h"
+#include "fmt.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -147,7 +148,12 @@ site_key(struct parser *p, const char *k, const char *v, int vcol)
 		set_str(&s->state, v);
 	else if (strcmp(k, "path") == 0)
 		set_str(&s->path, v);
-	else if (strcmp(k, "parallel") == 0)
+	else if (strcmp(k, "timezone") == 0) {
+		if (!fmt_zone_valid(v))
+			return perr(p, vcol, "timezone: '%s' is not a zone this system knows",
+			            v);
+		set_str(&s->timezone, v);
+	} else if (strcmp(k, "parallel") == 0)
 		return parse_int(p, v, vcol, 1, 256, false, &s->parallel);
 	else if (strcmp(k, "render_every") == 0)
 		return parse_int(p, v, vcol, 1, 86400, true, &s->render_every);
@@ -750,6 +756,7 @@ config_free(struct config *cfg)
 	free(cfg->site.output);
 	free(cfg->site.state);
 	free(cfg->site.path);
+	free(cfg->site.timezone);
 	for (size_t i = 0; i < cfg->nsystems; i++)
 		system_free(&cfg->systems[i]);
 	free(cfg->systems);

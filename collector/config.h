@@ -64,6 +64,7 @@ struct cfg_site {
 	char *output;          /* the site's directory (absolute after load) */
 	char *state;           /* the SQLite file (absolute after load) */
 	char *path;            /* ':'-separated search path for bare commands */
+	char *timezone;        /* IANA zone of the operator's times, NULL: UTC */
 	int parallel;          /* checks running at once */
 	int render_every;      /* seconds between renders in `glance run` */
 	int flap_min;          /* shorter outages, and shorter recoveries

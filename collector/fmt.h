@@ -7,6 +7,7 @@
 #define GLANCE_FMT_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <time.h>
 
 /* Enough for every format below. */
@@ -42,5 +43,18 @@ void fmt_duration(char *buf, size_t len, long long seconds);
 void fmt_uptime(char *buf, size_t len, double fraction);
 /* A round-trip time: "12.3 ms", "0.42 ms", "" for NaN. */
 void fmt_rtt(char *buf, size_t len, double ms);
+
+/* An operator's time (--start, --end): epoch seconds; "now"; ISO 8601
+ * with a zone ("2026-12-10T02:00Z", "2026-12-10T02:00+01:00", "... UTC")
+ * or without one ("2026-12-10 02:00", in zone); "+2h", "+30m", "+90s",
+ * "+1d" from now; "today 02:00", "tomorrow 02:00" in zone. zone is an
+ * IANA name, NULL for UTC. Returns 0, or -1 for anything else. */
+int fmt_parse_time(const char *s, time_t now, const char *zone, time_t *out);
+/* The accepted forms, for an error message. */
+#define FMT_TIME_FORMS                                                                         \
+	"epoch seconds, now, 2026-12-10T02:00Z, 2026-12-10T02:00+01:00, \"2026-12-10 "         \
+	"02:00\" (configured zone), +2h, +30m, \"today 02:00\", \"tomorrow 02:00\""
+/* True for NULL, "UTC" or an IANA zone name the system knows. */
+bool fmt_zone_valid(const char *zone);
 
 #endif

@@ -1,6 +1,8 @@
 /* The HTML pages: index.html, notices/ID.html, archive/, tags/ and
  * systems/ID/. Plain HTML5 that is also well-formed XML (every element
- * closed, no named entities), one small embedded stylesheet, no script.
+ * closed, no named entities), one small embedded stylesheet, an inline
+ * favicon, and one optional inline script that adds the reader's local
+ * time (the page is complete without it).
  * Links are relative ("../" per level), so the site works from any path
  * and from file://. */
 #include <math.h>
@@ -41,13 +43,57 @@ static const char css[] =
         "font-size:.85rem;white-space:nowrap}\n"
         "pre{overflow-x:auto;background:var(--card);padding:.5rem}"
         "code{overflow-wrap:anywhere}\n"
-        ".days{display:block;width:100%;min-width:8rem;height:1.5rem}.d-ok{fill:var(--ok)}"
-        ".d-warn{fill:var(--warn)}.d-bad{fill:var(--bad)}.d-none{fill:var(--line)}\n"
+        ".days{display:block;width:100%;min-width:8rem;height:1.5rem}"
+        ".days path{fill:none;stroke-width:10;stroke-dasharray:3 1}.d-ok{stroke:var(--ok)}"
+        ".d-warn{stroke:var(--warn)}.d-bad{stroke:var(--bad)}.d-none{stroke:var(--line)}\n"
         ".notice .meta{margin:.2rem 0}.uptime th{white-space:nowrap}\n"
         ".vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}\n"
         "nav ul{padding-left:1.2rem}footer{border-top:1px solid var(--line);margin-top:2rem}\n"
-        "@media (max-width:30rem){body{padding:0 .5rem}th,td{padding:.3rem .25rem}"
-        ".loc{font-size:.85rem}}\n";
+        ".pin{border-left:.4rem solid var(--bad);background:var(--card);padding:.1rem 1rem;"
+        "margin:.8rem 0}.pin-maint{border-left-color:var(--maint)}.pin h3{margin:.4rem 0 0}\n"
+        ".rtt,.lt{color:var(--mute);white-space:nowrap}td small,th small{font-size:.8rem}\n"
+        ".loc2{display:none;font-weight:400;color:var(--mute)}\n"
+        ".dd summary{color:var(--mute);font-size:.85rem;cursor:pointer;white-space:nowrap}"
+        ".dd ul{margin:.2rem 0;padding-left:1rem;font-size:.85rem}\n"
+        ".scroll:focus-visible,summary:focus-visible{outline:2px solid var(--maint)}\n"
+        "@media (max-width:30rem){body{padding:0 .5rem}th,td{padding:.25rem}"
+        "h1{font-size:1.3rem}h2{font-size:1.1rem;margin:.6rem 0 "
+        ".3rem}h3{font-size:1rem}h4{font-size:.95rem}"
+        "header p{margin:.2rem 0}"
+        "header .org{margin:.4rem 0 0}.overall{padding:.3rem .6rem;margin:.5rem 0}"
+        ".pin{padding:0 .6rem;margin:.4rem 0}.pin p{margin:.2rem 0}.pin h3{font-size:1rem}"
+        ".pin,.glance{font-size:.85rem}.rtt{display:block}"
+        ".glance td.loc,.glance thead th:first-child{display:none}"
+        ".glance .loc2{display:block}.glance td{white-space:nowrap}}\n"
+        "@media print{:root{--bg:#fff;--fg:#000;--card:#fff}.scroll{overflow:visible}"
+        "a{color:inherit}.pin{border:1px solid #000}}\n";
+
+/* The reader's own time beside each UTC time, for readers outside UTC.
+ * The page is complete without it (every time is written out in UTC);
+ * kept free of '<' and '&' like the stylesheet. */
+static const char local_time_js[] =
+        "(function(){if(!new Date().getTimezoneOffset())return;"
+        "document.querySelectorAll('time[datetime]').forEach(function(t){"
+        "var d=new Date(t.getAttribute('datetime'));if(isNaN(d))return;"
+        "var s=document.createElement('small');s.className='lt';"
+        "s.textContent=' ('+d.toLocaleString(undefined,{dateStyle:'medium',"
+        "timeStyle:'short'})+' your time)';t.after(s);});})();\n";
+
+/* The favicon, inline so no page load ends in a 404 and no request is
+ * made for it; a dot in the colour of the overall status. Percent-encoded:
+ * '<' may not appear in an attribute of a well-formed page. */
+static void
+html_favicon(struct strbuf *sb, enum sys_status worst)
+{
+	static const char *const fill[] = {"1a7f37", "9a6700", "9a6700", "d1242f",
+	                                   "0969da", "59636e", "59636e"};
+
+	sb_appendf(sb,
+	           "<link rel=\"icon\" href=\"data:image/svg+xml,%%3Csvg "
+	           "xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%%3E%%3Ccircle "
+	           "cx='8' cy='8' r='7' fill='%%23%s'/%%3E%%3C/svg%%3E\"/>\n",
+	           fill[(unsigned)worst < sizeof fill / sizeof fill[0] ? worst : SYS_UNKNOWN]);
+}
 
 /* A glyph beside each status, so it is told by shape too, not only by
  * colour (WCAG 1.4.1); the text label is always there as well. */
@@ -112,6 +158,7 @@ page_begin(struct render_ctx *c, struct strbuf *sb, const char *title, const cha
 {
 	const struct site_info *s = &c->v->site;
 	const char *site = s->title ? s->title : "System Status";
+	struct overall o;
 
 	sb_append(sb,
 	          "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
@@ -119,6 +166,8 @@ page_begin(struct render_ctx *c, struct strbuf *sb, const char *title, const cha
 	          "<title>");
 	H(sb, title);
 	sb_append(sb, "</title>\n");
+	rctx_overall(c, &o);
+	html_favicon(sb, o.worst);
 	for (int pass = 0; pass < (feed ? 2 : 1); pass++) {
 		const char *dir = pass ? feed : "";
 		sb_appendf(sb,
@@ -187,7 +236,7 @@ page_end(struct render_ctx *c, struct strbuf *sb, const char *root)
 		if (i + 1 == s->nfooter)
 			sb_append(sb, "</p>\n");
 	}
-	sb_append(sb, "</footer>\n</body>\n</html>\n");
+	sb_appendf(sb, "</footer>\n<script>\n%s</script>\n</body>\n</html>\n", local_time_js);
 }
 
 static void
@@ -275,7 +324,7 @@ html_notice(struct render_ctx *c, struct strbuf *sb, size_t i, const char *root,
 	sb_append(sb, "</p>\n");
 	html_window(sb, n, g);
 	sb_append(sb, "<div class=\"body\">\n");
-	if (md_to_html(sb, n->body) != 0)
+	if (md_to_html_under(sb, n->body, own ? 2 : 3) != 0)
 		return rctx_fail(c, "notice %lld: Markdown conversion failed",
 		                 (long long)n->id);
 	sb_append(sb, "</div>\n");
@@ -308,43 +357,90 @@ html_overall(struct render_ctx *c, struct strbuf *sb)
 	           sys_status_name(o.worst), status_glyph(o.worst), o.description);
 }
 
-/* Upcoming and current maintenance, above everything but the headline. */
-static void
-html_maintenance(struct render_ctx *c, struct strbuf *sb, const char *root)
+/* What a reader came for during an outage: an incident not yet resolved,
+ * or a maintenance upcoming or under way. */
+static bool
+group_is_open(const struct render_ctx *c, const struct event_group *g)
+{
+	if (g->maintenance)
+		return group_is_current_maintenance(c, g);
+	return g->incident && (g->status == GS_INVESTIGATING || g->status == GS_IDENTIFIED ||
+	                       g->status == GS_MONITORING);
+}
+
+/* One open incident or maintenance: its first title, its state, since
+ * when (or its window), and its latest update in full. */
+static int
+html_pinned_item(struct render_ctx *c, struct strbuf *sb, const struct event_group *eg)
+{
+	const struct notice_view *first = &c->v->notices[eg->idx[0]];
+	const struct notice_view *last = &c->v->notices[eg->idx[eg->n - 1]];
+	char dur[64];
+
+	sb_appendf(sb, "<article class=\"pin %s\">\n<h3><a href=\"",
+	           eg->maintenance ? "pin-maint" : "pin-inc");
+	html_notice_href(sb, "", last);
+	sb_append(sb, "\">");
+	H(sb, first->title ? first->title : "(untitled)");
+	sb_appendf(sb, "</a></h3>\n<p class=\"meta\"><span class=\"badge\">%s</span> ",
+	           group_status_label(eg->status));
+	if (eg->maintenance && eg->starts != 0) {
+		sb_append(sb, eg->starts > c->v->generated ? "Starts " : "Started ");
+		html_time(sb, eg->starts);
+		if (eg->ends > eg->starts) {
+			fmt_duration(dur, sizeof dur, (long long)(eg->ends - eg->starts));
+			sb_append(sb, ", ends ");
+			html_time(sb, eg->ends);
+			sb_appendf(sb, " (%s)", dur);
+		}
+	} else {
+		sb_append(sb, "Since ");
+		html_time(sb, eg->starts != 0 ? eg->starts : first->posted);
+	}
+	sb_append(sb, "</p>\n");
+	/* A maintenance window says all in its line; an incident shows its
+	 * latest update in full, dated when it is not the first. */
+	if (eg->maintenance) {
+		sb_append(sb, "</article>\n");
+		return 0;
+	}
+	if (last != first) {
+		sb_append(sb, "<p class=\"meta\">Update ");
+		html_time(sb, last->posted);
+		sb_append(sb, ": ");
+		H(sb, last->title ? last->title : "(untitled)");
+		sb_append(sb, "</p>\n");
+	}
+	sb_append(sb, "<div class=\"body\">\n");
+	if (md_to_html_under(sb, last->body, 3) != 0)
+		return rctx_fail(c, "notice %lld: Markdown conversion failed",
+		                 (long long)last->id);
+	sb_append(sb, "</div>\n</article>\n");
+	return 0;
+}
+
+/* Open incidents, then current maintenance, pinned under the headline
+ * and above the table, each newest activity first. */
+static int
+html_pinned(struct render_ctx *c, struct strbuf *sb)
 {
 	size_t shown = 0;
 
-	for (size_t g = 0; g < c->ngroups; g++) {
-		const struct event_group *eg = &c->groups[g];
-		const struct notice_view *first = &c->v->notices[eg->idx[0]];
-		const struct notice_view *last = &c->v->notices[eg->idx[eg->n - 1]];
-		char dur[64];
-		if (!group_is_current_maintenance(c, eg))
+	/* Incidents first, then maintenance: an outage matters more. */
+	for (size_t k = 0; k < 2 * c->ngroups; k++) {
+		size_t g = k % c->ngroups;
+		if (!group_is_open(c, &c->groups[g]) ||
+		    c->groups[g].maintenance != (k >= c->ngroups))
 			continue;
 		if (shown++ == 0)
-			sb_append(sb, "<section class=\"maint\" aria-labelledby=\"maint-h\">\n"
-			              "<h2 id=\"maint-h\">Scheduled maintenance</h2>\n<ul>\n");
-		sb_append(sb, "<li><strong><a href=\"");
-		html_notice_href(sb, root, last);
-		sb_append(sb, "\">");
-		H(sb, first->title ? first->title : "(untitled)");
-		sb_appendf(sb, "</a></strong> <span class=\"badge\">%s</span>",
-		           group_status_label(eg->status));
-		if (eg->starts != 0) {
-			sb_append(sb, " <br/>");
-			html_time(sb, eg->starts);
-			if (eg->ends > eg->starts) {
-				fmt_duration(dur, sizeof dur,
-				             (long long)(eg->ends - eg->starts));
-				sb_append(sb, " to ");
-				html_time(sb, eg->ends);
-				sb_appendf(sb, " (%s)", dur);
-			}
-		}
-		sb_append(sb, "</li>\n");
+			sb_append(sb, "<section class=\"pinned\" aria-labelledby=\"pin-h\">\n"
+			              "<h2 id=\"pin-h\">Open incidents and maintenance</h2>\n");
+		if (html_pinned_item(c, sb, &c->groups[g]) != 0)
+			return -1;
 	}
 	if (shown > 0)
-		sb_append(sb, "</ul>\n</section>\n");
+		sb_append(sb, "</section>\n");
+	return 0;
 }
 
 /* "Server NC036, Amsterdam, Netherlands (Mail server), OPERATIONAL.": a
@@ -371,29 +467,20 @@ html_row_title(struct strbuf *sb, const struct system_view *s)
 	sb_append(sb, ".");
 }
 
+/* "Up" and the round trip as visible text (a touch screen has no hover). */
 static void
 html_ping_cell(struct strbuf *sb, const struct system_view *s)
 {
 	static const char *const label[] = {"Unknown", "Up", "Down"};
 	const char *text = (unsigned)s->ping < 3 ? label[s->ping] : "Unknown";
-	char rtt[32], when[FMT_TIME_MAX];
+	char rtt[32];
 
 	fmt_rtt(rtt, sizeof rtt, s->rtt_ms);
-	if (sys_internal(s) || (rtt[0] == '\0' && s->ping_checked == 0)) {
+	if (sys_internal(s) || rtt[0] == '\0') {
 		sb_appendf(sb, "<td>%s</td>", text);
 		return;
 	}
-	sb_append(sb, "<td title=\"");
-	if (rtt[0] != '\0')
-		sb_appendf(sb, "Round trip %s", rtt);
-	if (s->ping_checked != 0) {
-		fmt_time_human(when, sizeof when, s->ping_checked);
-		sb_appendf(sb, "%s%s", rtt[0] ? ", checked " : "Checked ", when);
-	}
-	sb_appendf(sb, "\">%s", text);
-	if (rtt[0] != '\0')
-		sb_appendf(sb, " <span class=\"vh\">(%s)</span>", rtt);
-	sb_append(sb, "</td>");
+	sb_appendf(sb, "<td>%s <small class=\"rtt\">(%s)</small></td>", text, rtt);
 }
 
 static void
@@ -401,7 +488,7 @@ html_glance(struct render_ctx *c, struct strbuf *sb, const char *root)
 {
 	sb_append(sb, "<section aria-labelledby=\"glance-h\">\n<h2 id=\"glance-h\">Systems at "
 	              "a Glance</h2>\n"
-	              "<div class=\"scroll\">\n<table class=\"glance\">\n<thead><tr>"
+	              "<table class=\"glance\">\n<thead><tr>"
 	              "<th scope=\"col\"><abbr title=\"Location\">Loc.</abbr></th><th "
 	              "scope=\"col\">System</th>"
 	              "<th scope=\"col\">Status</th><th "
@@ -426,13 +513,21 @@ html_glance(struct render_ctx *c, struct strbuf *sb, const char *root)
 		}
 		sb_append(sb, "\">");
 		H(sb, s->id);
-		sb_append(sb, "</a></th><td>");
+		sb_append(sb, "</a>");
+		/* On a phone the location goes under the id, so the table
+		 * keeps to the screen's width. */
+		if (nz(s->location)) {
+			sb_append(sb, "<small class=\"loc2\">");
+			H(sb, nz(s->location));
+			sb_append(sb, "</small>");
+		}
+		sb_append(sb, "</th><td>");
 		html_status(sb, sys_shown_status(s));
 		sb_append(sb, "</td>");
 		html_ping_cell(sb, s);
 		sb_append(sb, "</tr>\n");
 	}
-	sb_append(sb, "</tbody>\n</table>\n</div>\n</section>\n");
+	sb_append(sb, "</tbody>\n</table>\n</section>\n");
 }
 
 static void
@@ -442,49 +537,95 @@ html_uptime_cells(struct strbuf *sb, const struct system_view *s)
 
 	for (int w = 0; w < UPTIME_NWIN; w++) {
 		fmt_uptime(pct, sizeof pct, s->uptime[w]);
-		sb_append(sb, "<td class=\"num\"");
+		sb_appendf(sb, "<td class=\"num\">%s", pct);
 		if (!isnan(s->maint_seconds[w]) && s->maint_seconds[w] >= 1) {
 			fmt_duration(dur, sizeof dur, (long long)s->maint_seconds[w]);
-			sb_appendf(sb, " title=\"Maintenance: %s\"", dur);
+			sb_appendf(sb, "<br/><small>maint. %s</small>", dur);
 		}
-		sb_appendf(sb, ">%s</td>", pct);
+		sb_append(sb, "</td>");
 	}
 }
 
-/* One bar per UTC day, oldest first, each with its date and uptime as a
- * tooltip; the whole as one image with a spoken summary. Days without data
- * are grey and say so, never green. */
+static const char *
+day_class(double u)
+{
+	return isnan(u) ? "d-none" : u >= 0.999 ? "d-ok" : u >= 0.99 ? "d-warn" : "d-bad";
+}
+
+/* One bar per UTC day, oldest first, 4 units apart; each run of days of
+ * one colour is one dashed line (dash 3, gap 1: a bar per day), and each
+ * colour one path, so 90 days cost a few hundred bytes. The image has a
+ * spoken summary. Days without data are grey and say so, never green. */
+static void
+html_day_svg(struct strbuf *sb, const struct system_view *s, size_t full, size_t down,
+             size_t none)
+{
+	static const char *const cls[] = {"d-ok", "d-warn", "d-bad", "d-none"};
+	size_t n = s->ndaily;
+
+	sb_appendf(sb,
+	           "<svg class=\"days\" viewBox=\"0 0 %zu 10\" preserveAspectRatio=\"none\" "
+	           "role=\"img\" aria-label=\"Last %zu days: %zu fully up, %zu with "
+	           "downtime, %zu without data\">",
+	           n * 4, n, full, down, none);
+	for (size_t k = 0; k < sizeof cls / sizeof cls[0]; k++) {
+		bool any = false;
+		for (size_t d = 0, e; d < n; d = e) {
+			const char *dc = day_class(s->daily_uptime[d]);
+			for (e = d + 1; e < n && strcmp(day_class(s->daily_uptime[e]), dc) == 0;
+			     e++)
+				;
+			if (strcmp(dc, cls[k]) != 0)
+				continue;
+			sb_appendf(sb, "%sM%zu 5h%zu", any ? "" : "<path d=\"", d * 4,
+			           (e - d) * 4);
+			any = true;
+		}
+		if (any)
+			sb_appendf(sb, "\" class=\"%s\"/>", cls[k]);
+	}
+	sb_append(sb, "</svg>");
+}
+
+/* The bars, then every day that was not fully up with its date and
+ * figure as text in a <details>, readable by touch and by keyboard
+ * (nothing only on hover). */
 static void
 html_day_bars(struct strbuf *sb, const struct system_view *s, time_t now)
 {
 	size_t n = s->ndaily, full = 0, down = 0, none = 0;
 	time_t today = now - now % 86400;
-	char day[FMT_TIME_MAX], pct[32];
+	char day[FMT_TIME_MAX], first[FMT_TIME_MAX], pct[32];
 
 	for (size_t k = 0; k < n; k++) {
 		double u = s->daily_uptime[k];
 		none += isnan(u), full += !isnan(u) && u >= 1.0, down += !isnan(u) && u < 1.0;
 	}
-	sb_appendf(
-	        sb,
-	        "<svg class=\"days\" viewBox=\"0 0 %zu 10\" preserveAspectRatio=\"none\" "
-	        "role=\"img\" aria-label=\"Last %zu days: %zu fully up, %zu with downtime, %zu "
-	        "without data\">",
-	        n * 4, n, full, down, none);
-	for (size_t k = 0; k < n; k++) {
+	html_day_svg(sb, s, full, down, none);
+	if (down == 0 && none == 0)
+		return;
+	sb_appendf(sb,
+	           "<details class=\"dd\"><summary>%zu of %zu days not fully up</summary><ul>",
+	           down + none, n);
+	for (size_t k = n; k-- > 0;) {
 		double u = s->daily_uptime[k];
-		const char *cls = isnan(u)     ? "d-none"
-		                  : u >= 0.999 ? "d-ok"
-		                  : u >= 0.99  ? "d-warn"
-		                               : "d-bad";
+		size_t j = k;
+		if (!isnan(u) && u >= 1.0)
+			continue;
+		/* A run of days without data is one line, not one per day. */
+		while (isnan(u) && j > 0 && isnan(s->daily_uptime[j - 1]))
+			j--;
 		fmt_date(day, sizeof day, today - (time_t)(n - 1 - k) * 86400);
 		fmt_uptime(pct, sizeof pct, u);
-		sb_appendf(sb,
-		           "<rect x=\"%zu\" width=\"3\" height=\"10\" class=\"%s\"><title>%s: "
-		           "%s</title></rect>",
-		           k * 4, cls, day, isnan(u) ? "no data" : pct);
+		if (j == k) {
+			sb_appendf(sb, "<li>%s: %s</li>", day, isnan(u) ? "no data" : pct);
+			continue;
+		}
+		fmt_date(first, sizeof first, today - (time_t)(n - 1 - j) * 86400);
+		sb_appendf(sb, "<li>%s to %s: no data</li>", first, day);
+		k = j;
 	}
-	sb_append(sb, "</svg>");
+	sb_append(sb, "</ul></details>");
 }
 
 static bool
@@ -511,7 +652,7 @@ static const char uptime_note[] =
         "<p class=\"note\">Uptime is the share of each period the system was up:"
         " a major outage counts as down time, a partial outage as 30\xC2\xA0% down time,"
         " degraded performance as up time; time in announced maintenance and time"
-        " without data are left out (maintenance is shown on hover), and"
+        " without data are left out (\xE2\x80\x9Cmaint.\xE2\x80\x9D says how long), and"
         " \xE2\x80\x94 means no data at all.</p>\n";
 
 static void
@@ -527,7 +668,8 @@ html_uptime(struct render_ctx *c, struct strbuf *sb, const char *root)
 		if (shown++ == 0) {
 			sb_append(sb, "<section aria-labelledby=\"uptime-h\">\n<h2 "
 			              "id=\"uptime-h\">Uptime</h2>\n"
-			              "<div class=\"scroll\">\n<table class=\"uptime\">\n");
+			              "<div class=\"scroll\" tabindex=\"0\">\n<table "
+			              "class=\"uptime\">\n");
 			uptime_head(sb, days);
 			sb_append(sb, "<tbody>\n");
 		}
@@ -589,24 +731,30 @@ static int
 html_index(struct render_ctx *c)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t n =
-	        c->v->nnotices < RENDER_FRONT_NOTICES ? c->v->nnotices : RENDER_FRONT_NOTICES;
-	size_t idx[RENDER_FRONT_NOTICES];
+	size_t idx[RENDER_FRONT_NOTICES], n = 0, rest = 0;
 
 	page_begin(c, &sb, c->v->site.title ? c->v->site.title : "System Status", "", NULL);
 	html_overall(c, &sb);
-	html_maintenance(c, &sb, "");
+	if (html_pinned(c, &sb) != 0) {
+		sb_free(&sb);
+		return -1;
+	}
 	html_glance(c, &sb, "");
-	sb_append(
-	        &sb,
-	        "<section aria-labelledby=\"notices-h\">\n<h2 id=\"notices-h\">Notices</h2>\n");
-	for (size_t i = 0; i < n; i++)
-		idx[i] = i;
+	sb_append(&sb, "<section aria-labelledby=\"notices-h\">\n<h2 "
+	               "id=\"notices-h\">Recent notices</h2>\n");
+	for (size_t i = 0; i < c->v->nnotices; i++) {
+		if (group_is_open(c, &c->groups[c->notice_group[i]]))
+			continue;
+		if (n < RENDER_FRONT_NOTICES)
+			idx[n++] = i;
+		else
+			rest++;
+	}
 	if (html_notice_list(c, &sb, idx, n, "") != 0) {
 		sb_free(&sb);
 		return -1;
 	}
-	if (c->v->nnotices > n)
+	if (rest > 0)
 		sb_append(&sb, "<p><a href=\"archive/index.html\">Older notices</a></p>\n");
 	sb_append(&sb, "</section>\n");
 	html_uptime(c, &sb, "");
@@ -800,8 +948,9 @@ html_system_detail(struct strbuf *sb, const struct system_view *s, time_t now)
 		sb_append(sb, ", checked ");
 		html_time(sb, s->ping_checked);
 	}
-	sb_append(sb,
-	          ".</p>\n<h2>Uptime</h2>\n<div class=\"scroll\">\n<table class=\"uptime\">\n");
+	sb_append(sb, ".</p>\n<h2 id=\"uptime-h\">Uptime</h2>\n<div class=\"scroll\" "
+	              "tabindex=\"0\">\n"
+	              "<table class=\"uptime\">\n");
 	uptime_head(sb, s->ndaily > 0);
 	sb_append(sb, "<tbody>\n<tr><th scope=\"row\">");
 	H(sb, s->id);
@@ -815,11 +964,13 @@ html_system_detail(struct strbuf *sb, const struct system_view *s, time_t now)
 	sb_appendf(sb, "</tr>\n</tbody>\n</table>\n</div>\n%s", uptime_note);
 	if (s->nservices == 0)
 		return;
-	sb_append(sb, "<h2>Services</h2>\n<div class=\"scroll\">\n<table "
-	              "class=\"services\">\n<thead><tr>"
-	              "<th scope=\"col\">Service</th><th scope=\"col\">State</th><th "
-	              "scope=\"col\">Since</th>"
-	              "<th scope=\"col\">Detail</th></tr></thead>\n<tbody>\n");
+	sb_append(
+	        sb,
+	        "<h2 id=\"svc-h\">Services</h2>\n<div class=\"scroll\" tabindex=\"0\">\n<table "
+	        "class=\"services\">\n<thead><tr>"
+	        "<th scope=\"col\">Service</th><th scope=\"col\">State</th><th "
+	        "scope=\"col\">Since</th>"
+	        "<th scope=\"col\">Detail</th></tr></thead>\n<tbody>\n");
 	for (size_t k = 0; k < s->nservices; k++) {
 		const struct service_view *sv = &s->services[k];
 		sb_append(sb, "<tr><th scope=\"row\">");

@@ -24,7 +24,7 @@ is "$(tail -n 1 "$T/demo.out")" "$out/index.html" "it prints the path of index.h
 idx=$out/index.html
 # The table: one row per system, "Loc. | System | Status | Ping".
 row() {  # row SYSTEM: the row's cells as text, '|'-separated
-	xmllint --html --xpath "//tr[td[normalize-space()='$1'] or th[normalize-space()='$1']]//*[self::td or self::th]" "$idx" 2>/dev/null |
+	xmllint --html --xpath "//table[@class='glance']//tr[th/a[normalize-space()='$1']]/*[self::td or self::th]" "$idx" 2>/dev/null |
 		sed -e 's/<[^>]*>//g' | tr -s ' \n' ' '
 }
 for s in NC023 NC033 NC035 NC036 NC042; do
@@ -35,6 +35,8 @@ like "$(xmllint --html --xpath "string(//p[contains(@class,'overall')])" "$idx" 
 like "$(row NC028)" "Internal" "NC028 is shown as Internal"
 like "$(row NC036)" "Up \([0-9.]+ ms\)" "the Ping column shows Up with the round trip"
 like "$(row NC036)" "Amsterdam, Netherlands" "the location column"
+size=$(stat -c %s "$idx")
+ok "$([ "$size" -lt 30000 ]; echo $?)" "index.html is under 30 KB uncompressed ($size bytes)"
 
 text=$(sed -e 's/<[^>]*>/ /g' "$idx" | tr -s ' \n' ' ')
 like "$text" "NC023: Server maintenance" "the maintenance was announced"

@@ -367,11 +367,16 @@ test_replan(struct world *w)
 static const struct {
 	const char *id, *status, *since, *uptime;
 	double exact;
+	const char *loc, *maint; /* as the index's text shows them */
 } systems[] = {
-        {"GW1", "Operational", "2 September 2021 03:40:00 +0000", "94.51%", 10330.0 / 10930},
-        {"NC023", "Operational", "2 September 2021 04:50:00 +0000", "88.38%", 9130.0 / 10330},
-        {"NC027", "Operational", "2 September 2021 03:40:00 +0000", "94.51%", 10330.0 / 10930},
-        {"NC036", "Operational", "2 September 2021 04:20:00 +0000", "92.20%", 10078.0 / 10930},
+        {"GW1", "Operational", "2 September 2021 03:40:00 +0000", "94.51%", 10330.0 / 10930,
+         "London, United Kingdom", " "},
+        {"NC023", "Operational", "2 September 2021 04:50:00 +0000", "88.38%", 9130.0 / 10330,
+         "", " maint. 10 minutes "},
+        {"NC027", "Operational", "2 September 2021 03:40:00 +0000", "94.51%", 10330.0 / 10930,
+         "", " "},
+        {"NC036", "Operational", "2 September 2021 04:20:00 +0000", "92.20%", 10078.0 / 10930,
+         "", " "},
 };
 
 static void
@@ -396,11 +401,15 @@ test_site(const char *dir)
 
 	has(text, "\xE2\x9C\x94 All systems operational", "headline: all systems operational");
 	for (size_t i = 0; i < 4; i++) {
-		snprintf(buf, sizeof buf, "%s \xE2\x9C\x94 %s", systems[i].id,
-		         systems[i].status);
+		/* The id cell also carries the location (shown on phones); the
+		 * uptime cells the maintenance time left out of each figure. */
+		const char *loc = systems[i].loc, *m = systems[i].maint;
+		snprintf(buf, sizeof buf, "%s %s%s\xE2\x9C\x94 %s", systems[i].id, loc,
+		         *loc ? " " : "", systems[i].status);
 		has(text, buf, buf);
-		snprintf(buf, sizeof buf, "%s %s %s %s %s", systems[i].id, systems[i].uptime,
-		         systems[i].uptime, systems[i].uptime, systems[i].uptime);
+		snprintf(buf, sizeof buf, "%s %s%s%s%s%s%s%s%s", systems[i].id,
+		         systems[i].uptime, m, systems[i].uptime, m, systems[i].uptime, m,
+		         systems[i].uptime, *m ? m : " ");
 		has(text, buf, buf);
 	}
 	has(text,

@@ -181,6 +181,14 @@ static const struct {
          "<p><a href=\"https://example.net/c.png\" title=\"t\">chart</a></p>\n",
          "image becomes a link"},
         {"# Title\n\n## Sub", "<h3>Title</h3>\n<h4>Sub</h4>\n", "headings demoted"},
+        {"## Summary\n\n#### Timeline\n\n## Cause",
+         "<h3>Summary</h3>\n<h4>Timeline</h4>\n<h3>Cause</h3>\n",
+         "a skipped level closed up, the shallowest heading right under the title"},
+        {"### Detail\n\n# Top", "<h3>Detail</h3>\n<h3>Top</h3>\n",
+         "a first heading deeper than the rest goes no deeper than the title + 1"},
+        {"# 1\n\n## 2\n\n### 3\n\n#### 4\n\n##### 5\n\n###### 6",
+         "<h3>1</h3>\n<h4>2</h4>\n<h5>3</h5>\n<h6>4</h6>\n<h6>5</h6>\n<h6>6</h6>\n",
+         "levels stop at 6"},
         {"down\x01 \xff", "<p>down" FFFD " " FFFD "</p>\n",
          "control and invalid bytes replaced"},
         {"- one\n- two", "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n", "lists"},
@@ -199,11 +207,25 @@ test_markdown(void)
 	}
 }
 
+/* Under a notice's h3 on a list page the operator's first heading is h4. */
+static void
+test_markdown_under(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	is_int(md_to_html_under(&sb, "## Timeline\n\n#### 10:00", 3), 0,
+	       "markdown under an h3 converts");
+	is_str(sb_str(&sb), "<h4>Timeline</h4>\n<h5>10:00</h5>\n",
+	       "markdown under an h3: h4, then h5, no skipped level");
+	sb_free(&sb);
+}
+
 int
 main(void)
 {
 	test_escapes();
 	test_formats();
 	test_markdown();
+	test_markdown_under();
 	return done_testing();
 }
