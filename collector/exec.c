@@ -262,6 +262,12 @@ exec_start(struct exec_job *j, char *const argv[], const char *search, int timeo
 		close(out[0]), close(out[1]);
 		return -1;
 	}
+	/* The read ends only: the plugin's stdout and stderr stay blocking. */
+	if (fcntl(out[0], F_SETFL, O_NONBLOCK) != 0 || fcntl(errp[0], F_SETFL, O_NONBLOCK) != 0) {
+		snprintf(err, errlen, "pipe O_NONBLOCK: %s", strerror(errno));
+		close(out[0]), close(out[1]), close(errp[0]), close(errp[1]);
+		return -1;
+	}
 	if (guard_start() != 0) {
 		snprintf(err, errlen, "cannot start the plugin guard: %s", strerror(errno));
 		close(out[0]), close(out[1]), close(errp[0]), close(errp[1]);
@@ -284,8 +290,6 @@ exec_start(struct exec_job *j, char *const argv[], const char *search, int timeo
 	setpgid(j->pid, j->pid); /* also here: no race with an early kill */
 	j->fd[0] = out[0];
 	j->fd[1] = errp[0];
-	fcntl(out[0], F_SETFL, O_NONBLOCK);
-	fcntl(errp[0], F_SETFL, O_NONBLOCK);
 	return 0;
 }
 
