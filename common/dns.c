@@ -364,7 +364,7 @@ out:
 
 /* A random query id (RFC 5452 section 9.2). getrandom() rather than
  * ldns_pkt_set_random_id(): that one goes through OpenSSL's RAND, whose
- * first use loads openssl.cnf and seeds a DRBG, milliseconds per run. */
+ * first use loads openssl.cnf and sets up a DRBG, milliseconds per run. */
 static uint16_t
 query_id(void)
 {
