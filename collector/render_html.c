@@ -68,12 +68,13 @@ static const char css[] =
         "@media print{:root{--bg:#fff;--fg:#000;--card:#fff}.scroll{overflow:visible}"
         "a{color:inherit}.pin{border:1px solid #000}}\n";
 
-/* The reader's own time beside each UTC time, for readers outside UTC.
+/* The reader's own time beside each UTC time, for readers outside UTC
+ * (not beside a day's date, which names a UTC day, not a moment).
  * The page is complete without it (every time is written out in UTC);
  * kept free of '<' and '&' like the stylesheet. */
 static const char local_time_js[] =
         "(function(){if(!new Date().getTimezoneOffset())return;"
-        "document.querySelectorAll('time[datetime]').forEach(function(t){"
+        "document.querySelectorAll('time[datetime$=Z]').forEach(function(t){"
         "var d=new Date(t.getAttribute('datetime'));if(isNaN(d))return;"
         "var s=document.createElement('small');s.className='lt';"
         "s.textContent=' ('+d.toLocaleString(undefined,{dateStyle:'medium',"
@@ -398,12 +399,8 @@ html_pinned_item(struct render_ctx *c, struct strbuf *sb, const struct event_gro
 		html_time(sb, eg->starts != 0 ? eg->starts : first->posted);
 	}
 	sb_append(sb, "</p>\n");
-	/* A maintenance window says all in its line; an incident shows its
-	 * latest update in full, dated when it is not the first. */
-	if (eg->maintenance) {
-		sb_append(sb, "</article>\n");
-		return 0;
-	}
+	/* The latest update in full, dated when it is not the first: what a
+	 * maintenance is for, or where an incident stands. */
 	if (last != first) {
 		sb_append(sb, "<p class=\"meta\">Update ");
 		html_time(sb, last->posted);
@@ -587,44 +584,75 @@ html_day_svg(struct strbuf *sb, const struct system_view *s, size_t full, size_t
 	sb_append(sb, "</svg>");
 }
 
-/* The bars, then every day that was not fully up with its date and
- * figure as text in a <details>, readable by touch and by keyboard
- * (nothing only on hover). */
+/* What one day's line says: fully up, without data, or its figure. Runs
+ * of the first two kinds are one line each. */
+enum day_kind { DAY_UP, DAY_SOME, DAY_NONE };
+
+static enum day_kind
+day_kind(double u)
+{
+	return isnan(u) ? DAY_NONE : u >= 1.0 ? DAY_UP : DAY_SOME;
+}
+
+/* A UTC day as text, with its date machine-readable. */
+static void
+html_day_date(struct strbuf *sb, time_t t)
+{
+	char iso[FMT_TIME_MAX], day[FMT_TIME_MAX];
+
+	fmt_time_iso(iso, sizeof iso, t);
+	fmt_date(day, sizeof day, t);
+	sb_appendf(sb, "<time datetime=\"%.10s\">%s</time>", iso, day);
+}
+
+/* Every one of the days, newest first, so that each can be read without
+ * hovering over its bar: "1 May 2026 to 28 May 2026: 100% up". */
+static void
+html_day_items(struct strbuf *sb, const struct system_view *s, time_t today)
+{
+	size_t n = s->ndaily;
+	char pct[32];
+
+	for (size_t k = n; k-- > 0;) {
+		enum day_kind kind = day_kind(s->daily_uptime[k]);
+		size_t j = k;
+		while (kind != DAY_SOME && j > 0 && day_kind(s->daily_uptime[j - 1]) == kind)
+			j--;
+		sb_append(sb, "<li>");
+		if (j != k) {
+			html_day_date(sb, today - (time_t)(n - 1 - j) * 86400);
+			sb_append(sb, " to ");
+		}
+		html_day_date(sb, today - (time_t)(n - 1 - k) * 86400);
+		fmt_uptime(pct, sizeof pct, s->daily_uptime[k]);
+		sb_appendf(sb, ": %s%s</li>", kind == DAY_NONE ? "no data" : pct,
+		           kind == DAY_NONE ? "" : " up");
+		k = j;
+	}
+}
+
+/* The bars, then in a <details> every day with its date and figure as
+ * text, readable by touch and by keyboard (nothing only on hover); its
+ * summary counts the days of each kind. */
 static void
 html_day_bars(struct strbuf *sb, const struct system_view *s, time_t now)
 {
-	size_t n = s->ndaily, full = 0, down = 0, none = 0;
-	time_t today = now - now % 86400;
-	char day[FMT_TIME_MAX], first[FMT_TIME_MAX], pct[32];
+	size_t n = s->ndaily, count[3] = {0, 0, 0};
+	static const char *const what[] = {"fully up", "with downtime", "without data"};
+	const char *sep = "Days: ";
 
-	for (size_t k = 0; k < n; k++) {
-		double u = s->daily_uptime[k];
-		none += isnan(u), full += !isnan(u) && u >= 1.0, down += !isnan(u) && u < 1.0;
-	}
-	html_day_svg(sb, s, full, down, none);
-	if (down == 0 && none == 0)
-		return;
-	sb_appendf(sb,
-	           "<details class=\"dd\"><summary>%zu of %zu days not fully up</summary><ul>",
-	           down + none, n);
-	for (size_t k = n; k-- > 0;) {
-		double u = s->daily_uptime[k];
-		size_t j = k;
-		if (!isnan(u) && u >= 1.0)
+	for (size_t k = 0; k < n; k++)
+		count[day_kind(s->daily_uptime[k])]++;
+	html_day_svg(sb, s, count[DAY_UP], count[DAY_SOME], count[DAY_NONE]);
+	sb_append(sb, "<details class=\"dd\"><summary>");
+	for (int kind = DAY_UP; kind <= DAY_NONE; kind++) {
+		if (count[kind] == 0)
 			continue;
-		/* A run of days without data is one line, not one per day. */
-		while (isnan(u) && j > 0 && isnan(s->daily_uptime[j - 1]))
-			j--;
-		fmt_date(day, sizeof day, today - (time_t)(n - 1 - k) * 86400);
-		fmt_uptime(pct, sizeof pct, u);
-		if (j == k) {
-			sb_appendf(sb, "<li>%s: %s</li>", day, isnan(u) ? "no data" : pct);
-			continue;
-		}
-		fmt_date(first, sizeof first, today - (time_t)(n - 1 - j) * 86400);
-		sb_appendf(sb, "<li>%s to %s: no data</li>", first, day);
-		k = j;
+		sb_appendf(sb, "%s%zu %s", sep, count[kind], what[kind]);
+		sep = ", ";
 	}
+	sb_append(sb, "</summary><ul>");
+	html_day_items(sb, s, now - now % 86400);
 	sb_append(sb, "</ul></details>");
 }
 

@@ -532,6 +532,8 @@ test_index_table(const char *s)
 
 /* The runs of NC036's day bars drawn in colour class CLS. */
 #define DAYS(cls) "string(//tr[th/a='NC036']//path[@class='" cls "']/@d)"
+/* The lines of NC036's day list. */
+#define DLI "//tr[th/a='NC036']//details/ul/li"
 
 static void
 test_index_notices(const char *s)
@@ -599,8 +601,21 @@ test_index_notices(const char *s)
 		         "+0000, ends 13 June 2025 02:50:00 +0000 (1 hour)",
 		         "maintenance under way, with its window"},
 		        {"index.html", 1,
+		         "normalize-space(//section[@class='pinned']/article[3]/p[2])",
+		         "Update 13 June 2025 01:50:00 +0000: NC023: Maintenance underway",
+		         "maintenance under way: its latest update, dated"},
+		        {"index.html", 1,
+		         "normalize-space(//section[@class='pinned']/article[3]/div[@class='body'])",
+		         "Server NC023 went down for maintenance at 01:50 UTC.",
+		         "maintenance under way: its latest update's text"},
+		        {"index.html", 1,
 		         "string(//section[@class='pinned']/article[2]//span[@class='badge'])",
 		         "Scheduled", "maintenance upcoming"},
+		        {"index.html", 1,
+		         "concat(count(//section[@class='pinned']/article[2]/p), '|', "
+		         "normalize-space(//section[@class='pinned']/article[2]/div[@class='body']))",
+		         "1|Upgrading the nameserver.",
+		         "maintenance upcoming: what it is for, under its window"},
 		        {"index.html", 1,
 		         "count(//section[@class='pinned']/following::table[@class='glance'])",
 		         "1", "open items pinned above the table"},
@@ -629,13 +644,20 @@ test_index_notices(const char *s)
 		         "no element per day"},
 		        {"index.html", 1,
 		         "normalize-space(//tr[th/a='NC036']//details/summary)",
-		         "12 of 90 days not fully up", "days not fully up: a details to open"},
+		         "Days: 78 fully up, 2 with downtime, 10 without data",
+		         "the days of each kind counted, in a details to open"},
 		        {"index.html", 1,
-		         "concat(//tr[th/a='NC036']//details/ul/li[1], '|', "
-		         "//tr[th/a='NC036']//details/ul/li[last()])",
-		         "12 June 2025: 99.50%|16 March 2025 to 25 March 2025: no data",
-		         "each such day with its date and figure as text, newest first; a run "
-		         "without data on one line"},
+		         "concat(count(" DLI "), '|', " DLI "[1], '|', " DLI "[2], '|', " DLI
+		         "[3], '|', " DLI "[4], '|', " DLI "[5])",
+		         "5|13 June 2025: 100% up|12 June 2025: 99.50% up|11 June 2025: 50.00% up|"
+		         "26 March 2025 to 10 June 2025: 100% up|16 March 2025 to 25 March 2025: "
+		         "no data",
+		         "every day as text, newest first: a run of fully up days on one line, "
+		         "a run without data on one line, any other day on its own"},
+		        {"index.html", 1,
+		         "concat(//tr[th/a='NC036']//details/ul/li[4]/time[1]/@datetime, '|', "
+		         "//tr[th/a='NC036']//details/ul/li[4]/time[2]/@datetime)",
+		         "2025-03-26|2025-06-10", "each day's date machine-readable too"},
 		        {"index.html", 1, "string(//tr[th/a='NC036']//svg/@aria-label)",
 		         "Last 90 days: 78 fully up, 2 with downtime, 10 without data",
 		         "day bars summary"},
