@@ -46,14 +46,15 @@ static const char css[] =
         ".days{display:block;width:100%;min-width:8rem;height:1.5rem}"
         ".days path{fill:none;stroke-width:10;stroke-dasharray:3 1}.d-ok{stroke:var(--ok)}"
         ".d-warn{stroke:var(--warn)}.d-bad{stroke:var(--bad)}.d-none{stroke:var(--line)}\n"
-        ".notice .meta{margin:.2rem 0}.uptime th{white-space:nowrap}\n"
+        ".notice .meta{margin:.2rem 0}.uptime th,.uptime small{white-space:nowrap}"
+        ".fig td{border-bottom:0;padding-bottom:0}\n"
         ".vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}\n"
         "nav ul{padding-left:1.2rem}footer{border-top:1px solid var(--line);margin-top:2rem}\n"
         ".pin{border-left:.4rem solid var(--bad);background:var(--card);padding:.1rem 1rem;"
         "margin:.8rem 0}.pin-maint{border-left-color:var(--maint)}.pin h3{margin:.4rem 0 0}\n"
         ".rtt,.lt{color:var(--mute);white-space:nowrap}td small,th small{font-size:.8rem}\n"
         ".loc2{display:none;font-weight:400;color:var(--mute)}\n"
-        ".dd summary{color:var(--mute);font-size:.85rem;cursor:pointer;white-space:nowrap}"
+        ".dd summary{color:var(--mute);font-size:.85rem;cursor:pointer}"
         ".dd ul{margin:.2rem 0;padding-left:1rem;font-size:.85rem}\n"
         ".scroll:focus-visible,summary:focus-visible{outline:2px solid var(--maint)}\n"
         "@media (max-width:30rem){body{padding:0 .5rem}th,td{padding:.25rem}"
@@ -62,7 +63,8 @@ static const char css[] =
         "header p{margin:.2rem 0}"
         "header .org{margin:.4rem 0 0}.overall{padding:.3rem .6rem;margin:.5rem 0}"
         ".pin{padding:0 .6rem;margin:.4rem 0}.pin p{margin:.2rem 0}.pin h3{font-size:1rem}"
-        ".pin,.glance{font-size:.85rem}.rtt{display:block}"
+        ".pin,.glance,.uptime{font-size:.85rem}.rtt{display:block}.uptime "
+        "small{white-space:normal}"
         ".glance td.loc,.glance thead th:first-child{display:none}"
         ".glance .loc2{display:block}.glance td{white-space:nowrap}}\n"
         "@media print{:root{--bg:#fff;--fg:#000;--card:#fff}.scroll{overflow:visible}"
@@ -416,27 +418,43 @@ html_pinned_item(struct render_ctx *c, struct strbuf *sb, const struct event_gro
 	return 0;
 }
 
-/* Open incidents, then current maintenance, pinned under the headline
- * and above the table, each newest activity first. */
-static int
-html_pinned(struct render_ctx *c, struct strbuf *sb)
+/* A maintenance not begun yet: listed under the table, where it does not
+ * push the table below a phone's fold, rather than pinned above it. */
+static bool
+group_is_upcoming(const struct render_ctx *c, const struct event_group *g)
 {
-	size_t shown = 0;
+	return g->maintenance && g->status == GS_SCHEDULED && g->starts > c->v->generated;
+}
 
-	/* Incidents first, then maintenance: an outage matters more. */
+/* Pinned under the headline and above the table (upcoming false): open
+ * incidents, then maintenance under way, since an outage matters more.
+ * Under the table (upcoming true): the maintenance still to come. */
+static int
+html_open_items(struct render_ctx *c, struct strbuf *sb, bool upcoming)
+{
+	static const char *const head[] = {"Open incidents", "Maintenance under way",
+	                                   "Open incidents and maintenance under way"};
+	unsigned kinds = 0;
+
+	for (size_t g = 0; g < c->ngroups; g++)
+		if (group_is_open(c, &c->groups[g]) &&
+		    group_is_upcoming(c, &c->groups[g]) == upcoming)
+			kinds |= c->groups[g].maintenance ? 2u : 1u;
+	if (kinds == 0)
+		return 0;
+	sb_appendf(sb, "<section class=\"%s\" aria-labelledby=\"%s\">\n<h2 id=\"%s\">%s</h2>\n",
+	           upcoming ? "upcoming" : "pinned", upcoming ? "up-h" : "pin-h",
+	           upcoming ? "up-h" : "pin-h",
+	           upcoming ? "Upcoming maintenance" : head[kinds - 1]);
 	for (size_t k = 0; k < 2 * c->ngroups; k++) {
-		size_t g = k % c->ngroups;
-		if (!group_is_open(c, &c->groups[g]) ||
-		    c->groups[g].maintenance != (k >= c->ngroups))
+		const struct event_group *eg = &c->groups[k % c->ngroups];
+		if (!group_is_open(c, eg) || group_is_upcoming(c, eg) != upcoming ||
+		    eg->maintenance != (k >= c->ngroups))
 			continue;
-		if (shown++ == 0)
-			sb_append(sb, "<section class=\"pinned\" aria-labelledby=\"pin-h\">\n"
-			              "<h2 id=\"pin-h\">Open incidents and maintenance</h2>\n");
-		if (html_pinned_item(c, sb, &c->groups[g]) != 0)
+		if (html_pinned_item(c, sb, eg) != 0)
 			return -1;
 	}
-	if (shown > 0)
-		sb_append(sb, "</section>\n");
+	sb_append(sb, "</section>\n");
 	return 0;
 }
 
@@ -527,6 +545,20 @@ html_glance(struct render_ctx *c, struct strbuf *sb, const char *root)
 	sb_append(sb, "</tbody>\n</table>\n</section>\n");
 }
 
+/* "1 hour 5 minutes" with a no-break space between each number and its
+ * unit, so that a narrow column wraps between "1 hour" and "5 minutes",
+ * never between "1" and "hour". */
+static void
+html_nbsp_units(struct strbuf *sb, const char *dur)
+{
+	for (const char *p = dur; *p != '\0'; p++) {
+		if (*p == ' ' && p > dur && p[-1] >= '0' && p[-1] <= '9')
+			sb_append(sb, "\xC2\xA0");
+		else
+			sb_appendc(sb, *p);
+	}
+}
+
 static void
 html_uptime_cells(struct strbuf *sb, const struct system_view *s)
 {
@@ -537,7 +569,9 @@ html_uptime_cells(struct strbuf *sb, const struct system_view *s)
 		sb_appendf(sb, "<td class=\"num\">%s", pct);
 		if (!isnan(s->maint_seconds[w]) && s->maint_seconds[w] >= 1) {
 			fmt_duration(dur, sizeof dur, (long long)s->maint_seconds[w]);
-			sb_appendf(sb, "<br/><small>maint. %s</small>", dur);
+			sb_append(sb, "<br/><small>maint. ");
+			html_nbsp_units(sb, dur);
+			sb_append(sb, "</small>");
 		}
 		sb_append(sb, "</td>");
 	}
@@ -656,24 +690,28 @@ html_day_bars(struct strbuf *sb, const struct system_view *s, time_t now)
 	sb_append(sb, "</ul></details>");
 }
 
-static bool
-any_days(const struct render_ctx *c)
-{
-	for (size_t i = 0; i < c->v->nsystems; i++)
-		if (!sys_internal(&c->v->systems[i]) && c->v->systems[i].ndaily > 0)
-			return true;
-	return false;
-}
+static const char uptime_head[] =
+        "<thead><tr><th scope=\"col\">System</th><th scope=\"col\">24 hours</th>"
+        "<th scope=\"col\">7 days</th><th scope=\"col\">30 days</th>"
+        "<th scope=\"col\">90 days</th></tr></thead>\n";
 
+/* One system's uptime: its figures on one row and its day bars and day
+ * list on the next, across the figures' columns, so that a phone shows
+ * the bars without scrolling sideways. th is the row header's markup. */
 static void
-uptime_head(struct strbuf *sb, bool days)
+html_uptime_row(struct strbuf *sb, const struct system_view *s, const char *th, time_t now)
 {
-	sb_append(sb, "<thead><tr><th scope=\"col\">System</th><th scope=\"col\">24 hours</th>"
-	              "<th scope=\"col\">7 days</th><th scope=\"col\">30 days</th>"
-	              "<th scope=\"col\">90 days</th>");
-	if (days)
-		sb_append(sb, "<th scope=\"col\">Day by day</th>");
-	sb_append(sb, "</tr></thead>\n");
+	bool days = s->ndaily > 0;
+
+	sb_appendf(sb, "<tr%s><th scope=\"row\"%s>%s</th>", days ? " class=\"fig\"" : "",
+	           days ? " rowspan=\"2\"" : "", th);
+	html_uptime_cells(sb, s);
+	sb_append(sb, "</tr>\n");
+	if (!days)
+		return;
+	sb_appendf(sb, "<tr><td colspan=\"%d\">", UPTIME_NWIN);
+	html_day_bars(sb, s, now);
+	sb_append(sb, "</td></tr>\n");
 }
 
 static const char uptime_note[] =
@@ -686,38 +724,30 @@ static const char uptime_note[] =
 static void
 html_uptime(struct render_ctx *c, struct strbuf *sb, const char *root)
 {
+	struct strbuf th = STRBUF_INIT;
 	size_t shown = 0;
-	bool days = any_days(c);
 
 	for (size_t i = 0; i < c->v->nsystems; i++) {
 		const struct system_view *s = &c->v->systems[i];
 		if (sys_internal(s))
 			continue;
-		if (shown++ == 0) {
-			sb_append(sb, "<section aria-labelledby=\"uptime-h\">\n<h2 "
-			              "id=\"uptime-h\">Uptime</h2>\n"
-			              "<div class=\"scroll\" tabindex=\"0\">\n<table "
-			              "class=\"uptime\">\n");
-			uptime_head(sb, days);
-			sb_append(sb, "<tbody>\n");
-		}
-		sb_append(sb, "<tr><th scope=\"row\"><a href=\"");
-		sb_append(sb, root);
-		html_sys_dir(c, sb, i);
-		sb_append(sb, "index.html\">");
-		H(sb, s->id);
-		sb_append(sb, "</a></th>");
-		html_uptime_cells(sb, s);
-		if (days) {
-			sb_append(sb, "<td>");
-			if (s->ndaily > 0)
-				html_day_bars(sb, s, c->v->generated);
-			sb_append(sb, "</td>");
-		}
-		sb_append(sb, "</tr>\n");
+		if (shown++ == 0)
+			sb_appendf(sb,
+			           "<section aria-labelledby=\"uptime-h\">\n<h2 "
+			           "id=\"uptime-h\">Uptime</h2>\n<div class=\"scroll\" "
+			           "tabindex=\"0\">\n<table class=\"uptime\">\n%s<tbody>\n",
+			           uptime_head);
+		sb_reset(&th);
+		sb_appendf(&th, "<a href=\"%s", root);
+		html_sys_dir(c, &th, i);
+		sb_append(&th, "index.html\">");
+		H(&th, s->id);
+		sb_append(&th, "</a>");
+		html_uptime_row(sb, s, sb_str(&th), c->v->generated);
 	}
 	if (shown > 0)
 		sb_appendf(sb, "</tbody>\n</table>\n</div>\n%s</section>\n", uptime_note);
+	sb_free(&th);
 }
 
 static void
@@ -763,11 +793,15 @@ html_index(struct render_ctx *c)
 
 	page_begin(c, &sb, c->v->site.title ? c->v->site.title : "System Status", "", NULL);
 	html_overall(c, &sb);
-	if (html_pinned(c, &sb) != 0) {
+	if (html_open_items(c, &sb, false) != 0) {
 		sb_free(&sb);
 		return -1;
 	}
 	html_glance(c, &sb, "");
+	if (html_open_items(c, &sb, true) != 0) {
+		sb_free(&sb);
+		return -1;
+	}
 	sb_append(&sb, "<section aria-labelledby=\"notices-h\">\n<h2 "
 	               "id=\"notices-h\">Recent notices</h2>\n");
 	for (size_t i = 0; i < c->v->nnotices; i++) {
@@ -952,12 +986,38 @@ html_lists(struct render_ctx *c)
 	return rctx_write(c, "tags/index.html", &sb);
 }
 
-/* The public detail of one system: ping, uptime, each service's last
- * HARD state and the plugin's own words (escaped: an SMTP banner is
- * attacker-controlled). Internal systems get none of it. */
+/* Each public service's last HARD state and the plugin's own words
+ * (escaped: an SMTP banner is attacker-controlled), the words on a row of
+ * their own under the state, where a phone has the width for them. */
+static void
+html_services(struct strbuf *sb, const struct system_view *s)
+{
+	if (s->nservices == 0)
+		return;
+	sb_append(sb, "<h2 id=\"svc-h\">Services</h2>\n<div class=\"scroll\" tabindex=\"0\">\n"
+	              "<table class=\"services\">\n<thead><tr><th scope=\"col\">Service</th>"
+	              "<th scope=\"col\">State</th><th scope=\"col\">Since</th></tr></thead>\n"
+	              "<tbody>\n");
+	for (size_t k = 0; k < s->nservices; k++) {
+		const struct service_view *sv = &s->services[k];
+		sb_append(sb, "<tr class=\"fig\"><th scope=\"row\" rowspan=\"2\">");
+		H(sb, sv->name);
+		sb_appendf(sb, "</th><td>%s</td><td>", state_name(sv->state));
+		if (sv->since != 0)
+			html_time(sb, sv->since);
+		sb_append(sb, "</td></tr>\n<tr><td colspan=\"2\"><code>");
+		H(sb, sv->output);
+		sb_append(sb, "</code></td></tr>\n");
+	}
+	sb_append(sb, "</tbody>\n</table>\n</div>\n");
+}
+
+/* The public detail of one system: ping, uptime, services. Internal
+ * systems get none of it. */
 static void
 html_system_detail(struct strbuf *sb, const struct system_view *s, time_t now)
 {
+	struct strbuf th = STRBUF_INIT;
 	char rtt[32];
 
 	fmt_rtt(rtt, sizeof rtt, s->rtt_ms);
@@ -976,41 +1036,15 @@ html_system_detail(struct strbuf *sb, const struct system_view *s, time_t now)
 		sb_append(sb, ", checked ");
 		html_time(sb, s->ping_checked);
 	}
-	sb_append(sb, ".</p>\n<h2 id=\"uptime-h\">Uptime</h2>\n<div class=\"scroll\" "
-	              "tabindex=\"0\">\n"
-	              "<table class=\"uptime\">\n");
-	uptime_head(sb, s->ndaily > 0);
-	sb_append(sb, "<tbody>\n<tr><th scope=\"row\">");
-	H(sb, s->id);
-	sb_append(sb, "</th>");
-	html_uptime_cells(sb, s);
-	if (s->ndaily > 0) {
-		sb_append(sb, "<td>");
-		html_day_bars(sb, s, now);
-		sb_append(sb, "</td>");
-	}
-	sb_appendf(sb, "</tr>\n</tbody>\n</table>\n</div>\n%s", uptime_note);
-	if (s->nservices == 0)
-		return;
-	sb_append(
-	        sb,
-	        "<h2 id=\"svc-h\">Services</h2>\n<div class=\"scroll\" tabindex=\"0\">\n<table "
-	        "class=\"services\">\n<thead><tr>"
-	        "<th scope=\"col\">Service</th><th scope=\"col\">State</th><th "
-	        "scope=\"col\">Since</th>"
-	        "<th scope=\"col\">Detail</th></tr></thead>\n<tbody>\n");
-	for (size_t k = 0; k < s->nservices; k++) {
-		const struct service_view *sv = &s->services[k];
-		sb_append(sb, "<tr><th scope=\"row\">");
-		H(sb, sv->name);
-		sb_appendf(sb, "</th><td>%s</td><td>", state_name(sv->state));
-		if (sv->since != 0)
-			html_time(sb, sv->since);
-		sb_append(sb, "</td><td><code>");
-		H(sb, sv->output);
-		sb_append(sb, "</code></td></tr>\n");
-	}
-	sb_append(sb, "</tbody>\n</table>\n</div>\n");
+	sb_appendf(sb,
+	           ".</p>\n<h2 id=\"uptime-h\">Uptime</h2>\n<div class=\"scroll\" "
+	           "tabindex=\"0\">\n<table class=\"uptime\">\n%s<tbody>\n",
+	           uptime_head);
+	esc_markup(&th, s->id);
+	html_uptime_row(sb, s, sb_str(&th), now);
+	sb_free(&th);
+	sb_appendf(sb, "</tbody>\n</table>\n</div>\n%s", uptime_note);
+	html_services(sb, s);
 }
 
 static int

@@ -92,13 +92,18 @@ async function phone(browser) {
 	await load(page, "index.html");
 	const m = await page.evaluate(() => {
 		const t = document.querySelector("table.glance").getBoundingClientRect();
-		const pin = document.querySelector("section.pinned");
+		const pin = document.querySelector("section.pinned article.pin-inc");
+		const up = document.querySelector("section.upcoming");
+		const maint = document.querySelector("section.upcoming article.pin-maint .body");
 		return {
 			doc: document.documentElement.scrollWidth,
 			right: t.right,
 			bottom: t.bottom,
 			pinTop: pin ? pin.getBoundingClientRect().top : -1,
 			tableTop: t.top,
+			maint: maint ? maint.innerText.trim() : "",
+			upTop: up ? up.getBoundingClientRect().top : -1,
+			uptime: [...document.querySelectorAll(".scroll")].map((e) => e.scrollWidth - e.clientWidth),
 		};
 	});
 	// What a reader sees first on a phone, before scrolling.
@@ -108,6 +113,11 @@ async function phone(browser) {
 	report(nsystems > 6 || m.bottom <= 812, "375 px: the table ends above the fold", `bottom ${m.bottom}`);
 	report(m.pinTop >= 0 && m.pinTop < m.tableTop, "the open incident is pinned above the table",
 	       `pinned at ${m.pinTop}, table at ${m.tableTop}`);
+	report(m.uptime.length > 0 && m.uptime.every((d) => d <= 0),
+	       "375 px: the uptime table and its day bars fit, with no sideways scrolling",
+	       `overflow ${m.uptime.join(", ")} px`);
+	report(m.upTop > m.bottom && m.maint.length > 20,
+	       "the upcoming maintenance, under the table, says what it is for", `at ${m.upTop}: ${m.maint}`);
 	await page.close();
 }
 
@@ -119,8 +129,8 @@ async function scripting(browser) {
 	const off = await page.evaluate(() => ({
 		rows: document.querySelectorAll("table.glance tbody tr").length,
 		status: [...document.querySelectorAll("table.glance tbody tr td:nth-of-type(2)")].map((td) => td.textContent.trim()),
-		pinned: document.querySelectorAll("section.pinned article").length,
-		times: [...document.querySelectorAll("time")].filter((t) => / \+0000$/.test(t.textContent)).length,
+		pinned: document.querySelectorAll("section.pinned article.pin-inc").length,
+		times: [...document.querySelectorAll("time[datetime$='Z']")].filter((t) => / \+0000$/.test(t.textContent)).length,
 		local: document.querySelectorAll(".lt").length,
 		rss: document.querySelectorAll("link[rel=alternate][type='application/rss+xml']").length,
 		atom: document.querySelectorAll("link[rel=alternate][type='application/atom+xml']").length,
@@ -142,12 +152,16 @@ async function scripting(browser) {
 	page = await openPage(browser, { width: 1440, tz: "Pacific/Auckland" });
 	await load(page, "index.html");
 	const on = await page.evaluate(() => ({
-		times: document.querySelectorAll("time").length,
-		local: [...document.querySelectorAll("time + .lt")].map((e) => e.textContent),
+		times: document.querySelectorAll("time[datetime$='Z']").length,
+		local: [...document.querySelectorAll("time[datetime$='Z'] + .lt")].map((e) => e.textContent),
+		days: document.querySelectorAll("time:not([datetime$='Z'])").length,
+		dayLocal: document.querySelectorAll("time:not([datetime$='Z']) + .lt").length,
 	}));
 	report(on.times > 0 && on.local.length === on.times && on.local.every((t) => / your time\)$/.test(t)),
 	       "with JavaScript in another zone: the reader's time beside each UTC time",
 	       `${on.local.length} of ${on.times}: ${on.local[0]}`);
+	report(on.days > 0 && on.dayLocal === 0, "a day's date (a UTC day, not a moment) gets no local time",
+	       `${on.dayLocal} of ${on.days}`);
 	await page.close();
 }
 
@@ -170,6 +184,45 @@ async function keyboard(browser) {
 	}
 	report(want > 0 && seen.size === want, "the uptime table and each day list are reached by keyboard",
 	       `${seen.size} of ${want}`);
+	await page.close();
+}
+
+// Every day of each system's bars is readable as text once its list is
+// opened from the keyboard: the lines' dates cover the last N days (N as
+// the bars say), each day exactly once, and each line is visible.
+async function days(browser, path) {
+	const page = await openPage(browser, { width: 375, height: 812 });
+	await load(page, path);
+	const summaries = await page.$$("details.dd summary");
+	for (const sm of summaries) {
+		await sm.focus();
+		await page.keyboard.press("Enter");
+	}
+	const r = await page.evaluate(() => {
+		const day = 86400000;
+		const gen = Date.parse(document.querySelector("footer time").getAttribute("datetime"));
+		const last = gen - (gen % day);
+		return [...document.querySelectorAll("details.dd")].map((d) => {
+			const n = Number(/Last (\d+) days/.exec(d.previousElementSibling.getAttribute("aria-label"))[1]);
+			const seen = new Map();
+			let hidden = 0;
+			for (const li of d.querySelectorAll("li")) {
+				const t = [...li.querySelectorAll("time")].map((e) => Date.parse(e.getAttribute("datetime")));
+				if (!d.open || li.getClientRects().length === 0 || li.innerText.trim() === "")
+					hidden++;
+				for (let x = t[0]; x <= t[t.length - 1]; x += day)
+					seen.set(x, (seen.get(x) ?? 0) + 1);
+			}
+			let once = 0;
+			for (let k = 0; k < n; k++)
+				once += seen.get(last - k * day) === 1;
+			return { n, once, total: seen.size, hidden };
+		});
+	});
+	const bad = r.filter((x) => x.n !== 90 || x.once !== x.n || x.total !== x.n || x.hidden > 0);
+	report(r.length > 0 && bad.length === 0,
+	       `${path}: every one of the 90 days is one visible line once its list is opened by keyboard`,
+	       `${r.length} lists; ${JSON.stringify(bad)}`);
 	await page.close();
 }
 
@@ -229,6 +282,8 @@ async function main() {
 		await phone(browser);
 		await scripting(browser);
 		await keyboard(browser);
+		await days(browser, "index.html");
+		await days(browser, pages[2]);
 		await accessibility(browser);
 	} finally {
 		await browser.close();

@@ -531,9 +531,10 @@ test_index_table(const char *s)
 }
 
 /* The runs of NC036's day bars drawn in colour class CLS. */
-#define DAYS(cls) "string(//tr[th/a='NC036']//path[@class='" cls "']/@d)"
+#define DAYROW "//tr[th/a='NC036']/following-sibling::tr[1]"
+#define DAYS(cls) "string(" DAYROW "//path[@class='" cls "']/@d)"
 /* The lines of NC036's day list. */
-#define DLI "//tr[th/a='NC036']//details/ul/li"
+#define DLI DAYROW "//details/ul/li"
 
 static void
 test_index_notices(const char *s)
@@ -542,9 +543,14 @@ test_index_notices(const char *s)
 		static const struct xp_case cases[] = {
 		        {"index.html", 1,
 		         "concat(count(//section[@class='pinned']/article), '|', "
+		         "count(//section[@class='upcoming']/article), '|', "
 		         "count(//section[h2/@id='notices-h']/article))",
-		         "3|5",
-		         "open incident and maintenance pinned, every other notice listed"},
+		         "2|1|5",
+		         "open incident and maintenance under way pinned, upcoming maintenance "
+		         "listed apart, every other notice listed"},
+		        {"index.html", 1, "concat(//h2[@id='pin-h'], '|', //h2[@id='up-h'])",
+		         "Open incidents and maintenance under way|Upcoming maintenance",
+		         "the two sections' headings say what they hold"},
 		        {"index.html", 1, "string(//article[1]/h3/a)", "NC041: Server down",
 		         "the open incident first of all"},
 		        {"index.html", 1,
@@ -595,70 +601,85 @@ test_index_notices(const char *s)
 		        {"index.html", 1, "count(//article[@id='n4']//span[@class='badge'])",
 		         "0", "an announcement has no incident state"},
 		        {"index.html", 1,
-		         "concat(//section[@class='pinned']/article[3]/h3, '|', "
-		         "normalize-space(//section[@class='pinned']/article[3]/p[1]))",
+		         "concat(//section[@class='pinned']/article[2]/h3, '|', "
+		         "normalize-space(//section[@class='pinned']/article[2]/p[1]))",
 		         "NC023: Server maintenance|In progress Started 13 June 2025 01:50:00 "
 		         "+0000, ends 13 June 2025 02:50:00 +0000 (1 hour)",
 		         "maintenance under way, with its window"},
 		        {"index.html", 1,
-		         "normalize-space(//section[@class='pinned']/article[3]/p[2])",
+		         "normalize-space(//section[@class='pinned']/article[2]/p[2])",
 		         "Update 13 June 2025 01:50:00 +0000: NC023: Maintenance underway",
 		         "maintenance under way: its latest update, dated"},
 		        {"index.html", 1,
-		         "normalize-space(//section[@class='pinned']/article[3]/div[@class='body'])",
+		         "normalize-space(//section[@class='pinned']/article[2]/"
+		         "div[@class='body'])",
 		         "Server NC023 went down for maintenance at 01:50 UTC.",
 		         "maintenance under way: its latest update's text"},
 		        {"index.html", 1,
-		         "string(//section[@class='pinned']/article[2]//span[@class='badge'])",
+		         "string(//section[@class='upcoming']/article[1]//"
+		         "span[@class='badge'])",
 		         "Scheduled", "maintenance upcoming"},
 		        {"index.html", 1,
-		         "concat(count(//section[@class='pinned']/article[2]/p), '|', "
-		         "normalize-space(//section[@class='pinned']/article[2]/div[@class='body']))",
+		         "concat(count(//section[@class='upcoming']/article[1]/p), '|', "
+		         "normalize-space(//section[@class='upcoming']/article[1]/"
+		         "div[@class='body']))",
 		         "1|Upgrading the nameserver.",
 		         "maintenance upcoming: what it is for, under its window"},
 		        {"index.html", 1,
 		         "count(//section[@class='pinned']/following::table[@class='glance'])",
 		         "1", "open items pinned above the table"},
-		        {"index.html", 1, "count(//table[@class='uptime']/tbody/tr)", "5",
+		        {"index.html", 1,
+		         "count(//section[@class='upcoming']/"
+		         "preceding::table[@class='glance'])",
+		         "1", "upcoming maintenance under the table"},
+		        {"index.html", 1, "count(//table[@class='uptime']/tbody/tr/th)", "5",
 		         "uptime for public systems only"},
 		        {"index.html", 1,
 		         "string(//table[@class='uptime']//tr[th/a='NC036']/td[1])", "99.95%",
 		         "uptime percentage"},
 		        {"index.html", 1,
 		         "string(//table[@class='uptime']//tr[th/a='NC036']/td[3]/small)",
-		         "maint. 1 hour 5 minutes", "maintenance time as visible text"},
+		         "maint. 1\xC2\xA0hour 5\xC2\xA0minutes",
+		         "maintenance time as visible text, each number bound to its unit"},
 		        {"index.html", 1,
 		         "string(//table[@class='uptime']//tr[th/a='NC099']/td[4])",
 		         "\xE2\x80\x94", "no data shown as a dash"},
 		        {"index.html", 1,
 		         "concat(" DAYS("d-none") ", '|', " DAYS("d-ok") ", '|', " DAYS(
 		                 "d-warn") ", '|', " DAYS("d-bad") ", '|', "
+		                                                   "count(" DAYROW
+		                                                   "/td[@colspan='4']), '|', "
 		                                                   "count(//"
-		                                                   "table[@class='uptime']/"
-		                                                   "tbody/tr/td[5]))",
-		         "M0 5h40|M40 5h308M356 5h4|M352 5h4|M348 5h4|5",
+		                                                   "table[@class='uptime']"
+		                                                   "//svg))",
+		         "M0 5h40|M40 5h308M356 5h4|M352 5h4|M348 5h4|1|1",
 		         "day bars, 4 units a day, a run of one colour one line: 10 days "
 		         "without data are grey, then 77 good, a bad day, a poor one, a "
-		         "good one; a cell in every row"},
-		        {"index.html", 1, "count(//tr[th/a='NC036']//rect)", "0",
-		         "no element per day"},
+		         "good one; on a row of their own under the figures, only for a "
+		         "system with history"},
 		        {"index.html", 1,
-		         "normalize-space(//tr[th/a='NC036']//details/summary)",
+		         "concat(//tr[th/a='NC036']/th/@rowspan, '|', "
+		         "count(//tr[th/a='NC033']/th/@rowspan))",
+		         "2|0", "the row header spans the figures and the bars"},
+		        {"index.html", 1, "count(" DAYROW "//rect)", "0", "no element per day"},
+		        {"index.html", 1, "normalize-space(" DAYROW "//details/summary)",
 		         "Days: 78 fully up, 2 with downtime, 10 without data",
 		         "the days of each kind counted, in a details to open"},
 		        {"index.html", 1,
 		         "concat(count(" DLI "), '|', " DLI "[1], '|', " DLI "[2], '|', " DLI
 		         "[3], '|', " DLI "[4], '|', " DLI "[5])",
-		         "5|13 June 2025: 100% up|12 June 2025: 99.50% up|11 June 2025: 50.00% up|"
-		         "26 March 2025 to 10 June 2025: 100% up|16 March 2025 to 25 March 2025: "
+		         "5|13 June 2025: 100% up|12 June 2025: 99.50% up|11 June 2025: 50.00% "
+		         "up|"
+		         "26 March 2025 to 10 June 2025: 100% up|16 March 2025 to 25 March "
+		         "2025: "
 		         "no data",
 		         "every day as text, newest first: a run of fully up days on one line, "
 		         "a run without data on one line, any other day on its own"},
 		        {"index.html", 1,
-		         "concat(//tr[th/a='NC036']//details/ul/li[4]/time[1]/@datetime, '|', "
-		         "//tr[th/a='NC036']//details/ul/li[4]/time[2]/@datetime)",
+		         "concat(" DLI "[4]/time[1]/@datetime, '|', " DLI
+		         "[4]/time[2]/@datetime)",
 		         "2025-03-26|2025-06-10", "each day's date machine-readable too"},
-		        {"index.html", 1, "string(//tr[th/a='NC036']//svg/@aria-label)",
+		        {"index.html", 1, "string(" DAYROW "//svg/@aria-label)",
 		         "Last 90 days: 78 fully up, 2 with downtime, 10 without data",
 		         "day bars summary"},
 		        {"index.html", 1, "normalize-space(//ul[@class='archives'])",
@@ -706,7 +727,7 @@ test_pages(const char *s)
 		         "Notices tagged \xE2\x80\x9C<script>\xE2\x80\x9D",
 		         "hostile tag name as text"},
 		        {"systems/NC036/index.html", 1,
-		         "string(//table[@class='services']/tbody/tr[1]/td[3])", BANNER_CLEAN,
+		         "string(//table[@class='services']/tbody/tr[2]/td[1])", BANNER_CLEAN,
 		         "plugin output escaped, control and invalid bytes replaced"},
 		        {"systems/NC036/index.html", 1,
 		         "string(//table[@class='services']/tbody/tr[1]/td[1])", "OK",
