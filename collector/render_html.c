@@ -28,7 +28,8 @@ static const char css[] =
         "table{border-collapse:collapse;width:100%}.scroll{overflow-x:auto}\n"
         "th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);"
         "vertical-align:top}\n"
-        "td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+        ".uptime td{text-align:right;font-variant-numeric:tabular-nums}"
+        ".uptime td[colspan]{text-align:left}\n"
         ".st{font-weight:600;white-space:nowrap}.st-operational{color:var(--ok)}"
         ".st-degraded,.st-partial{color:var(--warn)}.st-major{color:var(--bad)}"
         ".st-maintenance{color:var(--maint)}.st-internal,.st-unknown{color:var(--int)}\n"
@@ -70,13 +71,12 @@ static const char css[] =
         "@media print{:root{--bg:#fff;--fg:#000;--card:#fff}.scroll{overflow:visible}"
         "a{color:inherit}.pin{border:1px solid #000}}\n";
 
-/* The reader's own time beside each UTC time, for readers outside UTC
- * (not beside a day's date, which names a UTC day, not a moment).
+/* The reader's own time beside each UTC time, for readers outside UTC.
  * The page is complete without it (every time is written out in UTC);
  * kept free of '<' and '&' like the stylesheet. */
 static const char local_time_js[] =
         "(function(){if(!new Date().getTimezoneOffset())return;"
-        "document.querySelectorAll('time[datetime$=Z]').forEach(function(t){"
+        "document.querySelectorAll('time[datetime]').forEach(function(t){"
         "var d=new Date(t.getAttribute('datetime'));if(isNaN(d))return;"
         "var s=document.createElement('small');s.className='lt';"
         "s.textContent=' ('+d.toLocaleString(undefined,{dateStyle:'medium',"
@@ -566,7 +566,7 @@ html_uptime_cells(struct strbuf *sb, const struct system_view *s)
 
 	for (int w = 0; w < UPTIME_NWIN; w++) {
 		fmt_uptime(pct, sizeof pct, s->uptime[w]);
-		sb_appendf(sb, "<td class=\"num\">%s", pct);
+		sb_appendf(sb, "<td>%s", pct);
 		if (!isnan(s->maint_seconds[w]) && s->maint_seconds[w] >= 1) {
 			fmt_duration(dur, sizeof dur, (long long)s->maint_seconds[w]);
 			sb_append(sb, "<br/><small>maint. ");
@@ -585,20 +585,19 @@ day_class(double u)
 
 /* One bar per UTC day, oldest first, 4 units apart; each run of days of
  * one colour is one dashed line (dash 3, gap 1: a bar per day), and each
- * colour one path, so 90 days cost a few hundred bytes. The image has a
- * spoken summary. Days without data are grey and say so, never green. */
+ * colour one path, so 90 days cost a few hundred bytes. Days without
+ * data are grey, never green. The image is hidden from screen readers:
+ * the day list under it says the same in words. */
 static void
-html_day_svg(struct strbuf *sb, const struct system_view *s, size_t full, size_t down,
-             size_t none)
+html_day_svg(struct strbuf *sb, const struct system_view *s)
 {
 	static const char *const cls[] = {"d-ok", "d-warn", "d-bad", "d-none"};
 	size_t n = s->ndaily;
 
 	sb_appendf(sb,
 	           "<svg class=\"days\" viewBox=\"0 0 %zu 10\" preserveAspectRatio=\"none\" "
-	           "role=\"img\" aria-label=\"Last %zu days: %zu fully up, %zu with "
-	           "downtime, %zu without data\">",
-	           n * 4, n, full, down, none);
+	           "aria-hidden=\"true\">",
+	           n * 4);
 	for (size_t k = 0; k < sizeof cls / sizeof cls[0]; k++) {
 		bool any = false;
 		for (size_t d = 0, e; d < n; d = e) {
@@ -628,19 +627,31 @@ day_kind(double u)
 	return isnan(u) ? DAY_NONE : u >= 1.0 ? DAY_UP : DAY_SOME;
 }
 
-/* A UTC day as text, with its date machine-readable. */
+/* A day, or a run of days with each part said once: "12 June 2025",
+ * "12\xE2\x80\x9313 June 2025", "17 May \xE2\x80\x93 10 June 2025",
+ * "22 December 2025 \xE2\x80\x93 3 January 2026". */
 static void
-html_day_date(struct strbuf *sb, time_t t)
+html_day_range(struct strbuf *sb, time_t a, time_t b)
 {
-	char iso[FMT_TIME_MAX], day[FMT_TIME_MAX];
+	char x[FMT_TIME_MAX], y[FMT_TIME_MAX];
+	const char *xm, *ym, *xy, *yy;
 
-	fmt_time_iso(iso, sizeof iso, t);
-	fmt_date(day, sizeof day, t);
-	sb_appendf(sb, "<time datetime=\"%.10s\">%s</time>", iso, day);
+	fmt_date(x, sizeof x, a);
+	fmt_date(y, sizeof y, b);
+	xm = strchr(x, ' '), ym = strchr(y, ' ');
+	xy = strrchr(x, ' '), yy = strrchr(y, ' ');
+	if (a == b)
+		sb_append(sb, y);
+	else if (xm != NULL && ym != NULL && strcmp(xm, ym) == 0)
+		sb_appendf(sb, "%.*s\xE2\x80\x93%s", (int)(xm - x), x, y);
+	else if (xy != NULL && yy != NULL && strcmp(xy, yy) == 0)
+		sb_appendf(sb, "%.*s \xE2\x80\x93 %s", (int)(xy - x), x, y);
+	else
+		sb_appendf(sb, "%s \xE2\x80\x93 %s", x, y);
 }
 
 /* Every one of the days, newest first, so that each can be read without
- * hovering over its bar: "1 May 2026 to 28 May 2026: 100% up". */
+ * hovering over its bar: "1\xE2\x80\x9328 May 2026: 100% up". */
 static void
 html_day_items(struct strbuf *sb, const struct system_view *s, time_t today)
 {
@@ -653,11 +664,8 @@ html_day_items(struct strbuf *sb, const struct system_view *s, time_t today)
 		while (kind != DAY_SOME && j > 0 && day_kind(s->daily_uptime[j - 1]) == kind)
 			j--;
 		sb_append(sb, "<li>");
-		if (j != k) {
-			html_day_date(sb, today - (time_t)(n - 1 - j) * 86400);
-			sb_append(sb, " to ");
-		}
-		html_day_date(sb, today - (time_t)(n - 1 - k) * 86400);
+		html_day_range(sb, today - (time_t)(n - 1 - j) * 86400,
+		               today - (time_t)(n - 1 - k) * 86400);
 		fmt_uptime(pct, sizeof pct, s->daily_uptime[k]);
 		sb_appendf(sb, ": %s%s</li>", kind == DAY_NONE ? "no data" : pct,
 		           kind == DAY_NONE ? "" : " up");
@@ -673,12 +681,12 @@ html_day_bars(struct strbuf *sb, const struct system_view *s, time_t now)
 {
 	size_t n = s->ndaily, count[3] = {0, 0, 0};
 	static const char *const what[] = {"fully up", "with downtime", "without data"};
-	const char *sep = "Days: ";
+	const char *sep = ": ";
 
 	for (size_t k = 0; k < n; k++)
 		count[day_kind(s->daily_uptime[k])]++;
-	html_day_svg(sb, s, count[DAY_UP], count[DAY_SOME], count[DAY_NONE]);
-	sb_append(sb, "<details class=\"dd\"><summary>");
+	html_day_svg(sb, s);
+	sb_appendf(sb, "<details class=\"dd\"><summary>Last %zu days", n);
 	for (int kind = DAY_UP; kind <= DAY_NONE; kind++) {
 		if (count[kind] == 0)
 			continue;

@@ -52,7 +52,7 @@ is "$(xp "$idx" "count($up/preceding::table[@class='glance'])")" 1 "under the ta
 # without data as one line.
 days="//tr[th/a='NC036']/following-sibling::tr[1]//details"
 like "$(xp "$idx" "concat(normalize-space($days/summary), '|', count($days/ul/li), '|', normalize-space($days/ul/li[2]))")" \
-	"^Days: 1 with downtime, 89 without data\|2\|[0-9]+ [A-Z][a-z]+ 20[0-9]{2} to [0-9]+ [A-Z][a-z]+ 20[0-9]{2}: no data\$" \
+	"^Last 90 days: 1 with downtime, 89 without data\|2\|[0-9]+ [A-Z][a-z]+( 20[0-9]{2})? – [0-9]+ [A-Z][a-z]+ 20[0-9]{2}: no data\$" \
 	"NC036's days: today with its downtime, the 89 before it without data on one line"
 # The post-mortem's own headings follow its title's level, never skipping.
 pm=$(grep -l '<title>NC036: Post-mortem</title>' "$out"/notices/*.html | head -n 1)
