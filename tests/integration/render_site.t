@@ -73,7 +73,7 @@ like "$(xp index.html "string(//tr[@id='sys-NC036']/td[3])")" '^Up \([0-9.]+ ms\
 	"ping up, RTT from check_ping's perfdata"
 is "$(xp index.html "concat(//tr[@id='sys-LAB']/td[2], '|', count(//tr[@id='sys-LAB']/td[3]/@title))")" \
 	"○ Internal|0" "internal system: status Internal, no ping detail"
-is "$(xp systems/NC036/index.html "string(//table[@class='services']/tbody/tr[1]/td[3])")" \
+is "$(xp systems/NC036/index.html "string(//table[@class='services']/tbody/tr[2]/td[1])")" \
 	"OK: 220 mx <script>alert(1)</script> ]]> \"dq\" & ESMTP" "SMTP banner shown as text, exact"
 is "$(xp index.html "concat(//article[1]/h3/a, '|', //article[1]//span[@class='badge'], '|', normalize-space(//article[1]/div))")" \
 	"NC036: Mail delayed|Investigating|Queue is long <script>x()</script>" \
