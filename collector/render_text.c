@@ -1,5 +1,6 @@
-/* Small outputs for scripts and READMEs: status.txt (the table and recent
- * notices as plain text, for curl and less) and badges: shields.io
+/* Small outputs for scripts and READMEs: status.txt (the table, open
+ * incidents, maintenance and recent notices as plain text, for curl and
+ * less) and badges: shields.io
  * "endpoint" JSON and a self-contained SVG, for the page and each system.
  * Text is cleaned like everywhere else, so a plugin's output cannot send
  * terminal escape sequences through status.txt. */
@@ -59,25 +60,52 @@ txt_table(struct render_ctx *c, struct strbuf *sb)
 	}
 }
 
+/* An incident not yet resolved, which a reader during an outage wants
+ * before anything else. */
+static bool
+txt_incident_open(const struct event_group *g)
+{
+	return g->incident && !g->maintenance &&
+	       (g->status == GS_INVESTIGATING || g->status == GS_IDENTIFIED ||
+	        g->status == GS_MONITORING);
+}
+
+/* "  NC036: Server down - Monitoring - since 3 December 2026 ..." for each
+ * open incident (maint false) or current maintenance (maint true), under
+ * its heading, with the address of its latest notice. */
 static void
-txt_notices(struct render_ctx *c, struct strbuf *sb)
+txt_open_groups(struct render_ctx *c, struct strbuf *sb, bool maint)
 {
 	char when[FMT_TIME_MAX];
 
 	for (size_t g = 0, shown = 0; g < c->ngroups; g++) {
 		const struct event_group *eg = &c->groups[g];
-		if (!group_is_current_maintenance(c, eg))
+		const struct notice_view *first = &c->v->notices[eg->idx[0]];
+		if (!(maint ? group_is_current_maintenance(c, eg) : txt_incident_open(eg)))
 			continue;
-		sb_append(sb, shown++ ? "" : "\nMaintenance:\n");
+		sb_append(sb, shown++ ? ""
+		              : maint ? "\nMaintenance:\n"
+		                      : "\nOpen incidents:\n");
 		sb_append(sb, "  ");
-		esc_clean(sb, c->v->notices[eg->idx[0]].title);
+		esc_clean(sb, first->title);
 		sb_appendf(sb, " - %s", group_status_label(eg->status));
-		if (eg->starts != 0) {
-			fmt_time_human(when, sizeof when, eg->starts);
-			sb_appendf(sb, " - from %s", when);
+		if (!maint || eg->starts != 0) {
+			fmt_time_human(when, sizeof when,
+			               eg->starts != 0 ? eg->starts : first->posted);
+			sb_appendf(sb, " - %s %s", maint ? "from" : "since", when);
 		}
-		sb_append(sb, "\n");
+		sb_appendf(sb, "\n    %snotices/%lld.html\n", c->base,
+		           (long long)c->v->notices[eg->idx[eg->n - 1]].id);
 	}
+}
+
+static void
+txt_notices(struct render_ctx *c, struct strbuf *sb)
+{
+	char when[FMT_TIME_MAX];
+
+	txt_open_groups(c, sb, false);
+	txt_open_groups(c, sb, true);
 	sb_append(sb, "\nRecent notices:\n");
 	for (size_t i = 0; i < c->v->nnotices && i < TXT_NOTICES; i++) {
 		const struct notice_view *n = &c->v->notices[i];

@@ -48,6 +48,8 @@ like "$(xp "$idx" "concat(count($up), '|', normalize-space($up/h3), '|', normali
 	"^1\|NC036: Server maintenance\|Server NC036 will be down for maintenance for up to 2 hours, .* Moving the mail store to faster disks\.\$" \
 	"next week's maintenance is listed with what it is for"
 is "$(xp "$idx" "count($up/preceding::table[@class='glance'])")" 1 "under the table"
+like "$(cat "$out/status.txt")" $'\nOpen incidents:\n  NC036: Server down - Monitoring - since [0-9]+ [A-Z][a-z]+ 20[0-9]{2} [0-9:]+ \\+0000\n    https://status\\.example\\.net/notices/[0-9]+\\.html\n' \
+	"status.txt names the open incident too, for curl"
 # Every day of the 90 as text: the story's day, and the days before it
 # without data as one line.
 days="//tr[th/a='NC036']/following-sibling::tr[1]//details"

@@ -1019,6 +1019,11 @@ test_text(const char *site)
 	ok(txt && strstr(txt, "  2 September 2021 02:59:34 +0000  NC036: Server back online\n"
 	                      "    https://status.example.net/notices/7.html\n"),
 	   "status.txt: recent notice with its link");
+	ok(txt && strstr(txt,
+	                 "\nOpen incidents:\n  NC041: Server down - Investigating - since 13 "
+	                 "June 2025 01:44:00 +0000\n    "
+	                 "https://status.example.net/notices/2.html\n\nMaintenance:\n"),
+	   "status.txt: the open incident first, with since when and its link");
 	for (const char *c = txt; c && *c; c++)
 		ctl += (unsigned char)*c < 0x20 && *c != '\n';
 	is_int(ctl, 0, "status.txt: no control characters from any text");
