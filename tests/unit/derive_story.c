@@ -372,7 +372,7 @@ static const struct {
         {"GW1", "Operational", "2 September 2021 03:40:00 +0000", "94.51%", 10330.0 / 10930,
          "London, United Kingdom", " "},
         {"NC023", "Operational", "2 September 2021 04:50:00 +0000", "88.38%", 9130.0 / 10330,
-         "", " maint. 10 minutes "},
+         "", " maint. 10\xC2\xA0minutes "},
         {"NC027", "Operational", "2 September 2021 03:40:00 +0000", "94.51%", 10330.0 / 10930,
          "", " "},
         {"NC036", "Operational", "2 September 2021 04:20:00 +0000", "92.20%", 10078.0 / 10930,
