@@ -51,7 +51,7 @@ struct relist {
 };
 
 struct disk_cfg {
-	struct disk_limits lim;  /* for mounts no -p names */
+	struct disk_limits lim; /* for mounts no -p names */
 	struct strlist paths, excl_paths, excl_types, incl_types;
 	/* Per -p, as check_disk: the thresholds and -g group in effect when
 	 * it was given ("-w 10% -p /a -C -w 5% -p /b"). */
@@ -209,8 +209,8 @@ static const struct plugin_desc disk_desc = {
                 "-W/-K/-P.\n"
                 "SNMP mode reads hrStorageTable fixed disks (size x allocation units, 32-bit\n"
                 "wrap corrected) or dskTable (64-bit pairs, inode percent). No answer within\n"
-                "-t is the -t state (critical; never OK), refused v3 credentials UNKNOWN.\n"
-                "Examples:\n"
+                "-t is the -t state (critical; never OK), refused v3 credentials "
+                "UNKNOWN.\n" SNMPC_HELP_MODULE "Examples:\n"
                 "  check_disk -w 20% -c 10% -p / -p /var\n"
                 "  check_disk -w 10% -c 5% -p /tmp -C -w 5% -c 2% -p /srv\n"
                 "  check_disk -w 1000 -c 500 -g data -p /srv/a -p /srv/b\n"
