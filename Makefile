@@ -41,13 +41,13 @@ OPT ?= -O2 -g
 endif
 
 CC ?= cc
-# Plugins link only the protocol libraries (and jansson, for
-# check_mailqueue's postqueue -j); the store, HTTP and Markdown libraries
+# Plugins link only the protocol libraries (and yajl, for
+# check_mailqueue's postqueue -j: an event parser, no tree per line); the store, HTTP and Markdown libraries
 # are the collector's alone (and its unit tests').
 # --as-needed then drops what a plugin's objects never call, so
 # check_ping needs libc only. net-snmp is no plugin's: it lives in the
 # SNMP module below.
-PLUGIN_PKGS := openssl ldns jansson
+PLUGIN_PKGS := openssl ldns yajl
 COLLECTOR_PKGS := sqlite3 jansson libcurl libcmark
 PKGS := $(PLUGIN_PKGS) $(COLLECTOR_PKGS)
 # Evaluated lazily so `make check` can install the -dev packages first.

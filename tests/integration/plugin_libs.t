@@ -17,7 +17,7 @@ needed() {
 declare -A want=(
 	[check_disk]="libc.so.6"
 	[check_dns]="libldns.so.3 libc.so.6"
-	[check_mailqueue]="libjansson.so.4 libm.so.6 libc.so.6"
+	[check_mailqueue]="libyajl.so.2 libm.so.6 libc.so.6"
 	[check_ping]="libc.so.6"
 	[check_smtp]="libssl.so.3 libcrypto.so.3 libc.so.6"
 	[check_snmp_extend]="libc.so.6"
