@@ -23,6 +23,8 @@ DESTDIR ?=
 # /etc/glance/glance.conf and /var/lib/glance whatever the prefix.
 BINDIR ?= $(PREFIX)/bin
 PLUGINDIR ?= $(PREFIX)/lib/glance/plugins
+# The plugins' private modules (snmp.so), one level above PLUGINDIR.
+MODULEDIR ?= $(PREFIX)/lib/glance
 DATADIR ?= $(PREFIX)/share/glance
 MANDIR ?= $(PREFIX)/share/man
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
@@ -39,18 +41,19 @@ OPT ?= -O2 -g
 endif
 
 CC ?= cc
-# Plugins link only the protocol libraries (and jansson, for
-# check_mailqueue's postqueue -j); the store, HTTP and Markdown libraries
+# Plugins link only the protocol libraries (and yajl, for
+# check_mailqueue's postqueue -j: an event parser, no tree per line); the store, HTTP and Markdown libraries
 # are the collector's alone (and its unit tests').
 # --as-needed then drops what a plugin's objects never call, so
-# check_ping needs libc only.
-PLUGIN_PKGS := openssl ldns jansson
+# check_ping needs libc only. net-snmp is no plugin's: it lives in the
+# SNMP module below.
+PLUGIN_PKGS := openssl ldns yajl
 COLLECTOR_PKGS := sqlite3 jansson libcurl libcmark
 PKGS := $(PLUGIN_PKGS) $(COLLECTOR_PKGS)
 # Evaluated lazily so `make check` can install the -dev packages first.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PLUGIN_LIBS = $(shell pkg-config --libs $(PLUGIN_PKGS) 2>/dev/null) -lnetsnmp
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lnetsnmp
+PLUGIN_LIBS = $(shell pkg-config --libs $(PLUGIN_PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wvla
@@ -61,7 +64,9 @@ ALL_LDFLAGS = $(SAN_FLAGS) -Wl,--as-needed $(LDFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
 LDLIBS_PLUGIN = $(PLUGIN_LIBS) -lm $(LDLIBS)
 
-COMMON_SRC := $(wildcard common/*.c)
+# common/snmpmod.c is the SNMP module's, not the archive's.
+MODULE_SRC := common/snmpmod.c
+COMMON_SRC := $(filter-out $(MODULE_SRC),$(wildcard common/*.c))
 PLUGIN_SRC := $(wildcard plugins/*.c)
 COLLECTOR_SRC := $(wildcard collector/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -83,6 +88,9 @@ alias_name = $(word 1,$(subst =, ,$(1)))
 alias_target = $(word 2,$(subst =, ,$(1)))
 PLUGIN_ALIASES := $(foreach p,$(ALIAS_PAIRS),$(BUILD)/plugins/$(call alias_name,$(p)))
 LIBGLANCE := $(BUILD)/libglance.a
+# The SNMP module and its objects (built with -fPIC; see its rule).
+SNMP_MODULE := $(BUILD)/snmp.so
+SNMP_MODULE_OBJ := $(BUILD)/module/snmpmod.o $(BUILD)/module/strbuf.o
 MANPAGES := $(PLUGINS:$(BUILD)/plugins/%=$(BUILD)/man/%.1) $(if $(GLANCE),$(BUILD)/man/glance.1)
 UNITS_IN := $(wildcard dist/systemd/*.in)
 LIBCOLLECTOR := $(BUILD)/libcollector.a
@@ -90,8 +98,9 @@ LIBCOLLECTOR := $(BUILD)/libcollector.a
 .PHONY: all programs check unit deps demo bench fuzz man install uninstall clean format
 all: programs $(UNITS) $(FUZZ_REPLAY)
 
-# What gets installed: the plugins (and their ITL names) and glance.
-programs: $(PLUGINS) $(PLUGIN_ALIASES) $(GLANCE)
+# What gets installed: the plugins (and their ITL names), their SNMP
+# module and glance.
+programs: $(PLUGINS) $(PLUGIN_ALIASES) $(SNMP_MODULE) $(GLANCE)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -108,13 +117,28 @@ $(LIBCOLLECTOR): $(COLLECTOR_OBJ)
 $(BUILD)/plugins/%: $(BUILD)/plugins/%.o $(LIBGLANCE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_PLUGIN)
 
+# The SNMP module: net-snmp, and the shared libcrypto it needs, cost a
+# plugin about 1.5 ms of start-up to bind, more than monitoring-plugins'
+# whole --version run. So glance's net-snmp code (common/snmpmod.c, with
+# its own hidden copy of strbuf) is a shared object the plugins dlopen()
+# only when an SNMP mode runs (common/snmpmod.h), found one directory
+# above the plugin's own (so $(BUILD)/snmp.so for $(BUILD)/plugins/, and
+# MODULEDIR for PLUGINDIR), else in MODULEDIR as configured here.
+$(BUILD)/common/snmp.o: CPPFLAGS += -DGLANCE_MODULEDIR='"$(MODULEDIR)"'
+
+$(BUILD)/module/%.o: common/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(SNMP_MODULE): $(SNMP_MODULE_OBJ)
+	$(CC) -shared $(ALL_LDFLAGS) -Wl,-z,defs -o $@ $^ -lnetsnmp
+
 # Start-up: binding the shared libssl, libcrypto and libldns costs a
 # plugin about 1 ms before main(), twice monitoring-plugins' whole
 # --version. Linked from their static archives (only what the plugin
 # calls), check_dns, check_smtp and check_tls_cert start within 1.2x of
-# their peers (make bench, "start-up"). Not the plugins that link
-# net-snmp: it brings the shared libcrypto, and two copies in one process
-# would split its state. Opt-in (make STATIC_PLUGINS="check_dns check_smtp
+# their peers (make bench, "start-up"). The SNMP plugins need no such
+# thing: they reach libcrypto only through the SNMP module. Opt-in (make STATIC_PLUGINS="check_dns check_smtp
 # check_tls_cert"): by default every plugin uses the shared libraries, so
 # a security update of OpenSSL or ldns reaches the plugins without a
 # rebuild, as distribution packages expect.
@@ -198,10 +222,12 @@ ICINGA_FILES := $(filter-out %/glance-constants.conf,$(wildcard nagios-conf/icin
 SHARE_CONF := $(DESTDIR)$(DATADIR)/nagios-conf
 
 install: programs man
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MODULEDIR) \
+		$(DESTDIR)$(MANDIR)/man1 \
 		$(SHARE_CONF)/nagios $(SHARE_CONF)/icinga2 $(DESTDIR)$(DATADIR)/examples \
 		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR)
 	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR)/)
+	install -m 644 $(SNMP_MODULE) $(DESTDIR)$(MODULEDIR)/
 	$(foreach p,$(ALIAS_PAIRS),ln -sf $(call alias_target,$(p)) \
 		$(DESTDIR)$(PLUGINDIR)/$(call alias_name,$(p));)
 	$(if $(GLANCE),install -m 755 $(GLANCE) $(DESTDIR)$(BINDIR)/)
@@ -221,11 +247,12 @@ install: programs man
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PLUGINDIR)/,$(notdir $(PLUGINS) $(PLUGIN_ALIASES))) \
+		$(DESTDIR)$(MODULEDIR)/snmp.so \
 		$(DESTDIR)$(BINDIR)/glance $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES))) \
 		$(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,glance.service glance-once.service glance-once.timer) \
 		$(DESTDIR)$(SYSUSERSDIR)/glance.conf
 	rm -rf $(DESTDIR)$(DATADIR)
-	-rmdir $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(PREFIX)/lib/glance 2>/dev/null
+	-rmdir $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MODULEDIR) $(DESTDIR)$(PREFIX)/lib/glance 2>/dev/null
 
 clean:
 	rm -rf build build-san

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
+#include <yajl/yajl_parse.h>
 
 static const char *const mq_queue_names[MQ_QUEUES] = {
         [MQ_DEFERRED] = "deferred",
@@ -225,11 +225,15 @@ mq_parse_end(struct mq_parser *p)
 	mq_end_msg(p);
 }
 
+static void mq_pf_free(struct mq_pf *x);
+
 void
 mq_parser_free(struct mq_parser *p)
 {
 	sb_free(&p->domains);
 	mq_tally_free(&p->more_domains);
+	mq_pf_free(p->pf);
+	p->pf = NULL;
 }
 
 static int
@@ -253,44 +257,230 @@ mq_postfix_queue(const char *name)
 	return MQ_INCOMING; /* incoming, maildrop */
 }
 
+/* One line's members as yajl reports them: they come in any order, and
+ * of a repeated one the last counts. Depth 1 is the queue file's members,
+ * 2 the recipients array, 3 a recipient's members. */
+enum mq_pf_key { MQ_PF_OTHER, MQ_PF_QUEUE, MQ_PF_SENDER, MQ_PF_TIME, MQ_PF_RCPTS, MQ_PF_ADDR };
+enum mq_pf_type { MQ_PF_STRING, MQ_PF_NUMBER, MQ_PF_ARRAY, MQ_PF_MAP, MQ_PF_SCALAR };
+
+struct mq_pf {
+	int depth;
+	enum mq_pf_key key; /* of the member whose value comes next */
+	bool object, have_queue, have_sender, have_time, have_rcpts, in_rcpts, have_addr;
+	double time;
+	struct strbuf queue, sender;
+	struct strbuf addr;  /* the current recipient's address */
+	struct strbuf addrs; /* the recipients so far: a size_t length, then bytes */
+};
+
+static void
+mq_pf_free(struct mq_pf *x)
+{
+	if (x == NULL)
+		return;
+	sb_free(&x->queue);
+	sb_free(&x->sender);
+	sb_free(&x->addr);
+	sb_free(&x->addrs);
+	free(x);
+}
+
+static void
+mq_pf_set(struct strbuf *sb, bool *have, enum mq_pf_type t, const char *s, size_t n)
+{
+	*have = t == MQ_PF_STRING;
+	sb_reset(sb);
+	if (*have)
+		sb_appendn(sb, s, n);
+}
+
+/* Every value passes here first: it is the value of the member whose key
+ * came last at its depth (or, at depth 0, the line itself). */
+static void
+mq_pf_value(struct mq_pf *x, enum mq_pf_type t, const char *s, size_t n, double num)
+{
+	if (x->depth == 0) {
+		x->object = t == MQ_PF_MAP;
+	} else if (x->depth == 1) {
+		switch (x->key) {
+		case MQ_PF_QUEUE: mq_pf_set(&x->queue, &x->have_queue, t, s, n); break;
+		case MQ_PF_SENDER: mq_pf_set(&x->sender, &x->have_sender, t, s, n); break;
+		case MQ_PF_TIME:
+			x->have_time = t == MQ_PF_NUMBER;
+			x->time = num;
+			break;
+		case MQ_PF_RCPTS:
+			x->have_rcpts = x->in_rcpts = t == MQ_PF_ARRAY;
+			sb_reset(&x->addrs);
+			break;
+		default: break;
+		}
+	} else if (x->depth == 2) {
+		x->have_addr = false; /* a new element of the recipients */
+	} else if (x->depth == 3 && x->in_rcpts && x->key == MQ_PF_ADDR) {
+		mq_pf_set(&x->addr, &x->have_addr, t, s, n);
+	}
+	x->depth += t == MQ_PF_MAP || t == MQ_PF_ARRAY;
+}
+
+static int
+mq_pf_string(void *ctx, const unsigned char *s, size_t n)
+{
+	mq_pf_value(ctx, MQ_PF_STRING, (const char *)s, n, 0);
+	return 1;
+}
+
+static int
+mq_pf_integer(void *ctx, long long v)
+{
+	mq_pf_value(ctx, MQ_PF_NUMBER, NULL, 0, (double)v);
+	return 1;
+}
+
+static int
+mq_pf_double(void *ctx, double v)
+{
+	mq_pf_value(ctx, MQ_PF_NUMBER, NULL, 0, v);
+	return 1;
+}
+
+static int
+mq_pf_null(void *ctx)
+{
+	mq_pf_value(ctx, MQ_PF_SCALAR, NULL, 0, 0);
+	return 1;
+}
+
+static int
+mq_pf_bool(void *ctx, int v)
+{
+	(void)v;
+	return mq_pf_null(ctx);
+}
+
+static int
+mq_pf_start_map(void *ctx)
+{
+	mq_pf_value(ctx, MQ_PF_MAP, NULL, 0, 0);
+	return 1;
+}
+
+static int
+mq_pf_start_array(void *ctx)
+{
+	mq_pf_value(ctx, MQ_PF_ARRAY, NULL, 0, 0);
+	return 1;
+}
+
+static int
+mq_pf_map_key(void *ctx, const unsigned char *k, size_t n)
+{
+	static const struct {
+		int depth;
+		const char *name;
+		enum mq_pf_key key;
+	} keys[] = {
+	        {1, "queue_name", MQ_PF_QUEUE},  {1, "sender", MQ_PF_SENDER},
+	        {1, "arrival_time", MQ_PF_TIME}, {1, "recipients", MQ_PF_RCPTS},
+	        {3, "address", MQ_PF_ADDR},
+	};
+	struct mq_pf *x = ctx;
+
+	x->key = MQ_PF_OTHER;
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (keys[i].depth == x->depth && strlen(keys[i].name) == n &&
+		    memcmp(keys[i].name, k, n) == 0)
+			x->key = keys[i].key;
+	return 1;
+}
+
+/* A recipient's map closes: its address, if it had one, is kept. */
+static int
+mq_pf_end(void *ctx)
+{
+	struct mq_pf *x = ctx;
+
+	x->depth--;
+	if (x->depth == 2 && x->in_rcpts && x->have_addr) {
+		size_t n = x->addr.len;
+		sb_appendn(&x->addrs, (const char *)&n, sizeof n);
+		sb_appendn(&x->addrs, sb_str(&x->addr), n);
+		x->have_addr = false;
+	} else if (x->depth == 1) {
+		x->in_rcpts = false;
+	}
+	return 1;
+}
+
+static const yajl_callbacks mq_pf_callbacks = {
+        .yajl_null = mq_pf_null,
+        .yajl_boolean = mq_pf_bool,
+        .yajl_integer = mq_pf_integer,
+        .yajl_double = mq_pf_double,
+        .yajl_string = mq_pf_string,
+        .yajl_start_map = mq_pf_start_map,
+        .yajl_map_key = mq_pf_map_key,
+        .yajl_end_map = mq_pf_end,
+        .yajl_start_array = mq_pf_start_array,
+        .yajl_end_array = mq_pf_end,
+};
+
+/* Parses one line into p->pf; 0, or -1 with yajl's reason in why. */
+static int
+mq_pf_parse(struct mq_parser *p, const char *line, size_t len, char *why, size_t whylen)
+{
+	struct mq_pf *x = p->pf;
+	yajl_handle h = yajl_alloc(&mq_pf_callbacks, NULL, x);
+
+	if (h == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	x->depth = 0, x->key = MQ_PF_OTHER;
+	x->object = x->have_queue = x->have_sender = x->have_time = false;
+	x->have_rcpts = x->in_rcpts = false;
+	sb_reset(&x->addrs);
+	yajl_status st = yajl_parse(h, (const unsigned char *)line, len);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(h);
+	if (st != yajl_status_ok) {
+		unsigned char *e = yajl_get_error(h, 0, NULL, 0);
+		const char *t = e ? (const char *)e : "unknown error";
+		snprintf(why, whylen, "%.*s", (int)strcspn(t, "\n"), t);
+		yajl_free_error(h, e);
+	}
+	yajl_free(h);
+	return st == yajl_status_ok ? 0 : -1;
+}
+
 static int
 mq_postfix_line(struct mq_parser *p, const char *line, size_t len, char *err, size_t errlen)
 {
-	json_error_t je;
-	json_t *o = json_loadb(line, len, 0, &je);
-	const char *qn = json_string_value(json_object_get(o, "queue_name"));
-	const char *sender = json_string_value(json_object_get(o, "sender"));
-	json_t *at = json_object_get(o, "arrival_time");
-	json_t *rc = json_object_get(o, "recipients");
-	int ret = 0;
+	char why[160], msg[200];
 
-	if (o == NULL) {
-		char msg[200];
-		snprintf(msg, sizeof msg, "not JSON: %s", je.text);
-		ret = mq_bad_line(p, err, errlen, msg);
-	} else if (!json_is_object(o) || qn == NULL || sender == NULL || !json_is_number(at) ||
-	           !json_is_array(rc)) {
-		ret = mq_bad_line(p, err, errlen,
-		                  "a queue file without queue_name, sender, "
-		                  "arrival_time or recipients");
-	} else if (!(json_number_value(at) >= 0 && json_number_value(at) < 1e11)) {
-		ret = mq_bad_line(p, err, errlen, "arrival_time is not a time");
-	} else {
-		mq_begin(p, mq_postfix_queue(qn), sender,
-		         json_string_length(json_object_get(o, "sender")), true,
-		         (time_t)json_number_value(at));
-		size_t i;
-		json_t *r;
-		json_array_foreach(rc, i, r)
-		{
-			json_t *a = json_object_get(r, "address");
-			if (json_is_string(a))
-				mq_recipient(p, json_string_value(a), json_string_length(a));
-		}
-		mq_end_msg(p);
+	if (p->pf == NULL)
+		p->pf = xcalloc(1, sizeof *p->pf);
+	struct mq_pf *x = p->pf;
+	if (mq_pf_parse(p, line, len, why, sizeof why) != 0) {
+		snprintf(msg, sizeof msg, "not JSON: %s", why);
+		return mq_bad_line(p, err, errlen, msg);
 	}
-	json_decref(o);
-	return ret;
+	if (!x->object || !x->have_queue || !x->have_sender || !x->have_time || !x->have_rcpts)
+		return mq_bad_line(p, err, errlen,
+		                   "a queue file without queue_name, sender, "
+		                   "arrival_time or recipients");
+	if (!(x->time >= 0 && x->time < 1e11))
+		return mq_bad_line(p, err, errlen, "arrival_time is not a time");
+	mq_begin(p, mq_postfix_queue(sb_str(&x->queue)), sb_str(&x->sender), x->sender.len,
+	         true, (time_t)x->time);
+	for (size_t off = 0; off + sizeof(size_t) <= x->addrs.len;) {
+		size_t n;
+		memcpy(&n, x->addrs.buf + off, sizeof n);
+		mq_recipient(p, x->addrs.buf + off + sizeof n, n);
+		off += sizeof n + n;
+	}
+	mq_end_msg(p);
+	return 0;
 }
 
 /* ---- exim -bpr ---- */

@@ -9,7 +9,11 @@
  * says what went wrong in words an operator can act on ("no response from
  * 127.0.0.1:1161 within 2.8 s (agent down, wrong community or filtered)",
  * "authentication failure (wrong v3 passphrase?)"); secrets never appear in
- * a message. */
+ * a message.
+ *
+ * The calls that send packets run in the net-snmp module (snmpmod.h),
+ * loaded by the first snmpc_open(); the rest of this API works without
+ * it. A module that cannot be loaded is SNMPC_ERR_MODULE, with its path. */
 #ifndef GLANCE_SNMP_H
 #define GLANCE_SNMP_H
 
@@ -29,6 +33,7 @@ enum snmpc_status {
 	SNMPC_ERR_NOSUCH,  /* noSuchObject / noSuchInstance / empty column */
 	SNMPC_ERR_AGENT,   /* the agent answered with an error status */
 	SNMPC_ERR_PROTO,   /* anything else the library reports */
+	SNMPC_ERR_MODULE,  /* the net-snmp module (snmp.so) cannot be loaded */
 };
 
 /* "timeout", "authentication failure", "no such object", ... */
@@ -154,6 +159,12 @@ enum {
 	 "priv-protocol, priv-password, context from FILE (key = value lines;\n"            \
 	 "refused unless only its owner can read it)."}
 /* clang-format on */
+
+/* The --help sentence on where the SNMP code comes from, for the notes of
+ * every SNMP plugin. */
+#define SNMPC_HELP_MODULE                                                                      \
+	"The SNMP code is loaded from snmp.so, one directory above the plugin's\n"             \
+	"(or $GLANCE_SNMP_MODULE); when it cannot be, an SNMP run is UNKNOWN.\n"
 
 /* Handles one of the SNMPC_OPT_* keys into so (a bad value is a usage
  * error naming the option); false for any other key. */

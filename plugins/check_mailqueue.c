@@ -137,7 +137,8 @@ static const struct plugin_desc mqc_desc = {
                  "Permission refused by the queue tool is UNKNOWN with what to grant\n"
                  "(postfix: authorized_mailq_users; exim: queue_list_requires_admin = false).\n"
                  "With -H the result of the agent's extend (nsExtendOutputFull and\n"
-                 "nsExtendResult), normally check_mailqueue run there, is returned as is.\n"
+                 "nsExtendResult), normally check_mailqueue run there, is returned as "
+                 "is.\n" SNMPC_HELP_MODULE
                  "Perfdata: unsent deferred active hold incoming oldest(s) top_rcpt_domain\n"
                  "top_sender top_sender_domain [growth].\n"
                  "Example: check_mailqueue -w 100 -c 500 --age-warning 3600 --sender-critical "

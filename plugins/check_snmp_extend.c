@@ -41,7 +41,8 @@ static const struct plugin_desc ext_desc = {
                  "The agent runs the command when asked (and caches the result for\n"
                  "nsExtendCacheTime, 5 s by default) as its own user, so that user needs\n"
                  "what the check needs. A result that is not plugin-shaped (exit code\n"
-                 "outside 0..3, no status line, broken perfdata) is UNKNOWN with the reason.\n"
+                 "outside 0..3, no status line, broken perfdata) is UNKNOWN with the "
+                 "reason.\n" SNMPC_HELP_MODULE
                  "Example: check_snmp_extend -H mail1 -e mailq --community "
                  "file:/etc/glance/community",
         .opts = ext_opts,

@@ -2,10 +2,10 @@
 # check_disk on local mounts beside monitoring-plugins' check_disk: one
 # path (-p /), and 200 tmpfs mounts made in a private mount namespace
 # (named with 200 -p, so both tools judge exactly those). glance pays
-# for a guarantee here: each statvfs() runs in a child process so a hung
-# mount cannot hang the check past its deadline, where the peer calls
-# statvfs() in process (and hangs with the mount); the pairing shows that
-# cost. Goal: at most 1.0x the peer's wall time on both.
+# for a guarantee here: each statvfs() runs in a child process (cloned
+# with CLONE_VM, so no address space is copied) so a hung mount cannot
+# hang the check past its deadline, where the peer calls statvfs() in
+# process (and hangs with the mount); the pairing shows that cost. Goal: at most 1.0x the peer's wall time on both.
 if [ -z "${GLANCE_DISKB_NS:-}" ] && [ "$(id -u)" = 0 ]; then
 	GLANCE_DISKB_NS=1 exec unshare -m --propagation private bash "$0" "$@"
 fi

@@ -5,7 +5,8 @@
 # output and perfdata, and the shapes that are no plugin result (exit 5,
 # no output, broken perfdata, a command that is not there, one that
 # hangs). v2c and v3 authPriv with secrets from env: and file:; a wrong
-# community, refused v3 credentials and an absent extend.
+# community, refused v3 credentials and an absent extend. Where the
+# net-snmp module (snmp.so) is looked for, and a missing one.
 . "$(dirname "$0")/../lib.sh"
 
 E=$B/plugins/check_snmp_extend
@@ -124,6 +125,29 @@ ok "$([ "$ms" -lt 2500 ]; echo $?)" "wrong community: within -t ($ms ms)"
 elapsed_ms "$E" "${V2[@]}" -e slow -t 2:ok
 is "$rc" 3 "a remote command that hangs, -t 2:ok: UNKNOWN, never OK"
 ok "$([ "$ms" -lt 2500 ]; echo $?)" "hang: within -t ($ms ms)"
+
+# ---- the net-snmp module ----
+# Beside the plugin directory, as make install lays it out: a copy of the
+# plugin in $T/inst/plugins finds $T/inst/snmp.so.
+mkdir -p "$T/inst/plugins"
+cp "$E" "$T/inst/plugins/"
+cp "$B/snmp.so" "$T/inst/"
+run env -u GLANCE_SNMP_MODULE "$T/inst/plugins/check_snmp_extend" "${V2[@]}" -e crit
+is "$rc/$first" "2/DISK CRITICAL - / 3% free|/=97%;80;90;0;100 inodes=12" \
+	"a plugin finds snmp.so one directory above its own"
+rm "$T/inst/snmp.so"
+run env -u GLANCE_SNMP_MODULE "$T/inst/plugins/check_snmp_extend" "${V2[@]}" -e crit
+is "$rc" 3 "no module there nor in the configured directory: UNKNOWN"
+like "$first" "^EXTEND UNKNOWN - cannot load the SNMP module /[^ ]*/snmp\.so: cannot open shared object file: No such file or directory\$" \
+	"then the configured module directory is named"
+run env GLANCE_SNMP_MODULE="$T/none.so" "$E" "${V2[@]}" -e crit
+is "$rc/$first" "3/EXTEND UNKNOWN - cannot load the SNMP module $T/none.so: cannot open shared object file: No such file or directory" \
+	"\$GLANCE_SNMP_MODULE names the module; a missing one is UNKNOWN naming its path"
+printf 'not an ELF file\n' >"$T/bad.so"
+run env GLANCE_SNMP_MODULE="$T/bad.so" "$C" --snmp "${V2[@]}"
+is "$rc" 3 "check_mailqueue --snmp, a module that is no shared object: UNKNOWN"
+like "$first" "^MAILQ UNKNOWN - cannot load the SNMP module $T/bad\.so: .*(invalid ELF header|file too short)\$" \
+	"the loader's reason, once, after the path"
 
 # ---- bad arguments ----
 run "$E" -e crit

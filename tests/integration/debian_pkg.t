@@ -44,6 +44,9 @@ ok "$([ -f "$T/glance-plugins_${V}_$A.deb" ] && [ -f "$T/glance_${V}_$A.deb" ]; 
 run dpkg-deb -c "$T/glance-plugins_${V}_$A.deb"
 like "$out" "\./usr/lib/glance/plugins/check_dig -> check_dns" "glance-plugins holds the plugins and the ITL names"
 like "$out" "\./usr/share/glance/nagios-conf/icinga2/glance-commands\.conf" "glance-plugins holds nagios-conf"
+like "$out" "\./usr/lib/glance/snmp\.so" "glance-plugins holds the SNMP module"
+run dpkg-deb -f "$T/glance-plugins_${V}_$A.deb" Depends
+like "$out" "libsnmp[0-9]+" "glance-plugins depends on net-snmp's library, for the module"
 run dpkg-deb -c "$T/glance_${V}_$A.deb"
 like "$out" "\./lib/systemd/system/glance\.service" "glance holds the unit"
 
@@ -64,6 +67,10 @@ like "$out" "^PING OK - Packet loss = 0%, RTA = [0-9.]+ ms\|rta=[0-9.]+ms;200;50
 	"the installed check_ping: status line and perfdata"
 run /usr/lib/glance/plugins/check_dig -V
 is "$rc:$first" "3:check_dns v$V (glance $V)" "the installed check_dig is check_dns"
+run env -u GLANCE_SNMP_MODULE /usr/lib/glance/plugins/check_disk -H 127.0.0.1 \
+	--snmp-port "$(free_port udp)" -t 1 -w 20% -c 10%
+like "$rc:$first" "^2:DISK CRITICAL - .*no response from 127\.0\.0\.1:[0-9]+ within 1 s" \
+	"the installed check_disk -H loads the installed SNMP module"
 run /usr/bin/glance check-config -c /usr/share/glance/examples/isp.conf
 like "$out" "runs /usr/lib/glance/plugins/check_ping \[-H\] \[127.0.0.1\]" \
 	"the installed glance finds the installed plugins"

@@ -20,6 +20,7 @@ is "$rc" 0 "make install DESTDIR=... PREFIX=/usr succeeds"
 {
 	echo /usr/bin/glance
 	for p in $PLUGINS check_dig check_ssl_cert; do echo "/usr/lib/glance/plugins/$p"; done
+	echo /usr/lib/glance/snmp.so
 	for p in $PLUGINS glance; do echo "/usr/share/man/man1/$p.1"; done
 	echo /usr/share/glance/examples/isp.conf
 	echo /usr/share/glance/nagios-conf/README.md
@@ -42,6 +43,7 @@ is "$(readlink "$T/d/usr/lib/glance/plugins/check_dig")" check_dns "check_dig is
 is "$(readlink "$T/d/usr/lib/glance/plugins/check_ssl_cert")" check_tls_cert \
 	"check_ssl_cert is a link to check_tls_cert"
 is "$(stat -c %a "$T/d/usr/lib/glance/plugins/check_ping")" 755 "plugins are mode 755"
+is "$(stat -c %a "$T/d/usr/lib/glance/snmp.so")" 644 "the SNMP module is mode 644, as shared objects are"
 is "$(tail -n 1 "$T/d/usr/share/glance/nagios-conf/nagios/resource.cfg")" \
 	'$USER5$=/usr/lib/glance/plugins' "resource.cfg: \$USER5\$ is the installed plugin directory"
 is "$(grep '^const' "$T/d/usr/share/glance/nagios-conf/icinga2/glance-constants.conf")" \
@@ -84,6 +86,12 @@ run env MANPATH="$T/p/share/man" systemd-analyze verify "$U/glance.service" \
 is "$rc:$(cat "$T/stderr")" "0:" "systemd-analyze verify accepts the service, the one-pass service and the timer"
 run "$T/p/lib/glance/plugins/check_dig" -V
 is "$rc:$first" "3:check_dns v0.1.0 (glance 0.1.0)" "the installed check_dig is check_dns"
+# An agent that does not answer: a timeout, which only the loaded module
+# can report (a missing one is "cannot load the SNMP module").
+run env -u GLANCE_SNMP_MODULE "$T/p/lib/glance/plugins/check_snmp_extend" -H 127.0.0.1 \
+	--snmp-port "$(free_port udp)" -e x -t 1
+like "$rc:$first" "^2:EXTEND CRITICAL - no response from 127\.0\.0\.1:[0-9]+ within 1 s" \
+	"the installed check_snmp_extend loads the installed SNMP module"
 
 # ---- glance finds its own plugins ------------------------------------------
 # From the build tree (a fresh checkout after make) and once installed,

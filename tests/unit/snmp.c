@@ -1,5 +1,6 @@
 /* The SNMP module's offline parts (common/snmp.c): auth files, settings
- * errors caught before any packet is sent, and the error texts. */
+ * errors caught before any packet is sent, the error texts, and loading
+ * the net-snmp module (snmp.so: a missing one is an error naming it). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,38 @@ test_auth_file(void)
 	snmpc_opts_free(&o);
 }
 
+/* A module that is not there: SNMPC_ERR_MODULE and its path in the
+ * message; then the build's own, three directories above this program
+ * (BUILD/tests/unit/snmp: BUILD/snmp.so), unless the caller named one. */
+static void
+test_module(void)
+{
+	struct snmpc_session *s = NULL;
+	struct snmpc_opts o;
+	char err[300], missing[600], exe[512], want[700];
+	const char *given = getenv("GLANCE_SNMP_MODULE");
+
+	memset(&o, 0, sizeof o);
+	snmpc_opts_set(&o.host, "127.0.0.1");
+	snprintf(missing, sizeof missing, "%s/none.so", dir);
+	setenv("GLANCE_SNMP_MODULE", missing, 1);
+	is_int(snmpc_open(&s, &o, err, sizeof err), SNMPC_ERR_MODULE, "a missing module");
+	snprintf(want, sizeof want,
+	         "cannot load the SNMP module %s: cannot open shared object file: "
+	         "No such file or directory",
+	         missing);
+	is_str(err, want, "the message names the module's path");
+	ok(s == NULL, "no session without the module");
+	is_str(snmpc_strerror(SNMPC_ERR_MODULE), "SNMP module unavailable", "module text");
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	for (int up = 0; up < 3; up++)
+		*(strrchr(exe, '/') ? strrchr(exe, '/') : exe) = '\0';
+	snprintf(want, sizeof want, "%s/snmp.so", exe);
+	setenv("GLANCE_SNMP_MODULE", given && *given ? given : want, 1);
+	snmpc_opts_free(&o);
+}
+
 /* Settings errors come back before anything is sent: no agent needed. */
 static void
 test_open_config(void)
@@ -122,6 +155,7 @@ main(void)
 		return 1;
 	}
 	test_auth_file();
+	test_module();
 	test_open_config();
 	test_strerror();
 	const char *names[] = {"v3", "open", "group", "badkey", "badver"};
