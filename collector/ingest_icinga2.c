@@ -515,6 +515,37 @@ ic_ingest_pass(struct ingest_ctx *c, const struct cfg_source *src, char *err, si
 	return rc;
 }
 
+int
+ic_apply_objects(struct ingest_ctx *c, const char *const body[IC_OBJ_N],
+                 const size_t len[IC_OBJ_N], char *err, size_t errlen)
+{
+	json_t *j[IC_OBJ_N] = {NULL};
+	json_error_t je;
+	int rc = -1, i;
+
+	for (i = 0; i < IC_OBJ_N; i++) {
+		if (body[i] != NULL)
+			j[i] = json_loadb(body[i], len[i], 0, &je);
+		if (j[i] == NULL && (body[i] != NULL || i < 3)) {
+			snprintf(err, errlen, "answer %d: line %d: %s", i + 1,
+			         body[i] ? je.line : 0, body[i] ? je.text : "missing");
+			break;
+		}
+	}
+	struct ic_objs o = {j[0], j[1], j[2], j[3], j[4]};
+	c->results = c->windows = 0;
+	if (i == IC_OBJ_N) {
+		if (ingest_begin(c) == 0 && store_begin(c->st) == 0)
+			rc = ingest_commit(c, ic_objects(c, &o) != 0 || ic_downtimes(c, o.dts) != 0);
+		if (rc != 0)
+			snprintf(err, errlen, "store: %s", store_error(c->st));
+		ingest_end(c);
+	}
+	for (i = 0; i < IC_OBJ_N; i++)
+		json_decref(j[i]);
+	return rc;
+}
+
 /* CheckResult and StateChange: the result they carry. */
 static int
 ev_result(struct ingest_ctx *c, json_t *ev)
