@@ -302,10 +302,9 @@ ic_host_system(struct ingest_ctx *c, json_t *attrs, const char *name, json_t *cm
 		s->ping = xstrdup(c->cfg->source.ping ? c->cfg->source.ping
 		                                      : INGEST_HOST_SERVICE);
 	ic_impacts(c,
-	           config_add_check(c->cfg, name, INGEST_HOST_SERVICE,
-	                            jint(attrs, "check_interval"),
-	                            jint(attrs, "retry_interval"),
-	                            jint(attrs, "max_check_attempts")),
+	           config_add_check(
+	                   c->cfg, name, INGEST_HOST_SERVICE, jint(attrs, "check_interval"),
+	                   jint(attrs, "retry_interval"), jint(attrs, "max_check_attempts")),
 	           attrs, cmds, "/v1/objects/hosts");
 }
 
@@ -548,7 +547,8 @@ ic_apply_objects(struct ingest_ctx *c, const char *const body[IC_OBJ_N],
 	c->results = c->windows = 0;
 	if (i == IC_OBJ_N) {
 		if (ingest_begin(c) == 0 && store_begin(c->st) == 0)
-			rc = ingest_commit(c, ic_objects(c, &o) != 0 || ic_downtimes(c, o.dts) != 0);
+			rc = ingest_commit(c, ic_objects(c, &o) != 0 ||
+			                              ic_downtimes(c, o.dts) != 0);
 		if (rc != 0)
 			snprintf(err, errlen, "store: %s", store_error(c->st));
 		ingest_end(c);

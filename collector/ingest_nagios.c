@@ -425,7 +425,8 @@ ng_objects_to_config(const struct ng_objects *o, const char *ping, struct config
 		struct cfg_check *k;
 		if (s == NULL)
 			continue;
-		k = config_add_check(cfg, v->host, v->description, ng_seconds(v->check_interval),
+		k = config_add_check(cfg, v->host, v->description,
+		                     ng_seconds(v->check_interval),
 		                     ng_seconds(v->retry_interval), v->max_attempts);
 		if (k->command == NULL)
 			ingest_check_impacts(

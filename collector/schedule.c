@@ -196,9 +196,10 @@ start_due(struct sched *s, int64_t now)
 static void
 report(struct sched *s, int64_t now)
 {
-	int64_t every = (int64_t)(s->cfg->site.render_every < REPORT_MAX ? s->cfg->site.render_every
-	                                                                   : REPORT_MAX) *
-	                NS;
+	int64_t every =
+	        (int64_t)(s->cfg->site.render_every < REPORT_MAX ? s->cfg->site.render_every
+	                                                         : REPORT_MAX) *
+	        NS;
 	size_t waiting = 0;
 
 	if (now - s->rep_last < every)
@@ -210,7 +211,8 @@ report(struct sched *s, int64_t now)
 		        "glance: schedule: %llu checks started in %.1f s, lag mean %.3f s, "
 		        "max %.3f s, %zu waiting\n",
 		        (unsigned long long)s->rep_started, (double)(now - s->rep_last) / NS,
-		        s->rep_started ? (double)s->rep_lag_sum / (double)s->rep_started / NS : 0.0,
+		        s->rep_started ? (double)s->rep_lag_sum / (double)s->rep_started / NS
+		                       : 0.0,
 		        (double)s->rep_lag_max / NS, waiting);
 	s->rep_started = 0;
 	s->rep_lag_sum = s->rep_lag_max = 0;

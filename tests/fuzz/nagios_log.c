@@ -17,7 +17,8 @@ lines(const uint8_t *data, size_t size)
 		struct ng_event ev;
 		const char *why = NULL;
 		if (line != NULL && ng_log_parse(line, &ev, &why) == 1) {
-			const char *str[] = {ev.host, ev.service, ev.output, ev.author, ev.comment, ev.id};
+			const char *str[] = {ev.host,   ev.service, ev.output,
+			                     ev.author, ev.comment, ev.id};
 			/* they point into the line: ASan sees any read past it */
 			for (size_t i = 0; i < sizeof str / sizeof str[0]; i++)
 				(void)(str[i] ? strlen(str[i]) : 0);

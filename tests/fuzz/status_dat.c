@@ -15,7 +15,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fd < 0)
 		return 0;
 	if (fuzz_ingest_open(&f, "nagios") == 0) {
-		struct cfg_source src = {.kind = SOURCE_NAGIOS, .ping = host, .status_dat = path};
+		struct cfg_source src = {
+		        .kind = SOURCE_NAGIOS, .ping = host, .status_dat = path};
 		(void)ng_ingest_pass(&f.c, &src, &stats, err, sizeof err);
 		fuzz_ingest_close(&f);
 	}
