@@ -35,6 +35,8 @@ fuzz_ingest_open(struct fuzz_ingest *f, const char *source)
 	config_add_system(&f->cfg, "web1", "Web server 1", NULL, NULL, false);
 	config_add_check(&f->cfg, "web1", INGEST_HOST_SERVICE, 60, 60, 1);
 	config_add_check(&f->cfg, "web1", "smtp", 60, 60, 2);
+	/* now is the seeds' own time (they were captured then), so their
+	 * downtimes are current and their results recent */
 	f->c = (struct ingest_ctx){.st = f->st,
 	                           .cfg = &f->cfg,
 	                           .source = source,
