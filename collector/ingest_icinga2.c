@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <poll.h>
 #include <stdio.h>
@@ -137,11 +138,22 @@ jstr(json_t *o, const char *key)
 	return s ? s : "";
 }
 
+/* A number, bounded so that converting it to time_t is defined (an
+ * engine's 1e308 is no time at all). */
 static double
 jnum(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
-	return json_is_number(v) ? json_number_value(v) : 0;
+	double d = json_is_number(v) ? json_number_value(v) : 0;
+	return d > 1e15 ? 1e15 : d < -1e15 ? -1e15 : d;
+}
+
+/* The same as an int (states, attempts, intervals), clamped to its range. */
+static int
+jint(json_t *o, const char *key)
+{
+	double d = jnum(o, key);
+	return d > INT_MAX ? INT_MAX : d < INT_MIN ? INT_MIN : (int)d;
 }
 
 /* A variable in any case ("location", "Location"). */
@@ -165,7 +177,7 @@ ic_result(json_t *attrs, json_t *cr, bool host, struct gl_result *r, struct strb
 	const char *o = jstr(cr, "output"), *nl = strchr(o, '\n');
 	size_t i;
 	double t = jnum(cr, "execution_end");
-	int st = (int)jnum(after ? after : attrs, "state");
+	int st = jint(after ? after : attrs, "state");
 
 	if (!json_is_object(cr) || t <= 0)
 		return 0;
@@ -177,8 +189,8 @@ ic_result(json_t *attrs, json_t *cr, bool host, struct gl_result *r, struct strb
 	json_array_foreach(json_object_get(cr, "performance_data"), i, p) if (json_is_string(p))
 	        sb_appendf(perf, "%s%s", perf->len ? " " : "", json_string_value(p));
 	r->state = host ? ingest_host_state(st) : (enum gl_state)(st >= 0 && st <= 3 ? st : 3);
-	r->hard = (int)jnum(after ? after : attrs, "state_type") == 1;
-	r->attempt = after ? (int)jnum(after, "attempt") : (int)jnum(attrs, "check_attempt");
+	r->hard = jint(after ? after : attrs, "state_type") == 1;
+	r->attempt = after ? jint(after, "attempt") : jint(attrs, "check_attempt");
 	if (r->attempt < 1)
 		r->attempt = 1;
 	r->output = sb_str(out);
@@ -290,10 +302,9 @@ ic_host_system(struct ingest_ctx *c, json_t *attrs, const char *name, json_t *cm
 		s->ping = xstrdup(c->cfg->source.ping ? c->cfg->source.ping
 		                                      : INGEST_HOST_SERVICE);
 	ic_impacts(c,
-	           config_add_check(c->cfg, name, INGEST_HOST_SERVICE,
-	                            (int)jnum(attrs, "check_interval"),
-	                            (int)jnum(attrs, "retry_interval"),
-	                            (int)jnum(attrs, "max_check_attempts")),
+	           config_add_check(
+	                   c->cfg, name, INGEST_HOST_SERVICE, jint(attrs, "check_interval"),
+	                   jint(attrs, "retry_interval"), jint(attrs, "max_check_attempts")),
 	           attrs, cmds, "/v1/objects/hosts");
 }
 
@@ -306,11 +317,11 @@ ic_service_check(struct ingest_ctx *c, json_t *attrs, const char *host, const ch
 	if (s == NULL)
 		return;
 	ic_impacts(c,
-	           config_add_check(c->cfg, host, svc, (int)jnum(attrs, "check_interval"),
-	                            (int)jnum(attrs, "retry_interval"),
-	                            (int)jnum(attrs, "max_check_attempts")),
+	           config_add_check(c->cfg, host, svc, jint(attrs, "check_interval"),
+	                            jint(attrs, "retry_interval"),
+	                            jint(attrs, "max_check_attempts")),
 	           attrs, cmds, "/v1/objects/services");
-	if (strcmp(svc, s->ping) == 0)
+	if (s->ping != NULL && strcmp(svc, s->ping) == 0)
 		return;
 	for (size_t i = 0; i < s->nservices; i++)
 		if (strcmp(s->services[i], svc) == 0)
@@ -408,7 +419,7 @@ dt_args(json_t *d)
 	                                   .start = (time_t)jnum(d, "start_time"),
 	                                   .end = (time_t)jnum(d, "end_time"),
 	                                   .fixed = fixed,
-	                                   .duration = (int)jnum(d, "duration")};
+	                                   .duration = jint(d, "duration")};
 }
 
 /* A host downtime (service ones do not make a system's window). */
@@ -512,6 +523,38 @@ ic_ingest_pass(struct ingest_ctx *c, const struct cfg_source *src, char *err, si
 	}
 	rc = ic_reconcile(c, &k, err, errlen);
 	ingest_end(c);
+	return rc;
+}
+
+int
+ic_apply_objects(struct ingest_ctx *c, const char *const body[IC_OBJ_N],
+                 const size_t len[IC_OBJ_N], char *err, size_t errlen)
+{
+	json_t *j[IC_OBJ_N] = {NULL};
+	json_error_t je;
+	int rc = -1, i;
+
+	for (i = 0; i < IC_OBJ_N; i++) {
+		if (body[i] != NULL)
+			j[i] = json_loadb(body[i], len[i], 0, &je);
+		if (j[i] == NULL && (body[i] != NULL || i < 3)) {
+			snprintf(err, errlen, "answer %d: line %d: %s", i + 1,
+			         body[i] ? je.line : 0, body[i] ? je.text : "missing");
+			break;
+		}
+	}
+	struct ic_objs o = {j[0], j[1], j[2], j[3], j[4]};
+	c->results = c->windows = 0;
+	if (i == IC_OBJ_N) {
+		if (ingest_begin(c) == 0 && store_begin(c->st) == 0)
+			rc = ingest_commit(c, ic_objects(c, &o) != 0 ||
+			                              ic_downtimes(c, o.dts) != 0);
+		if (rc != 0)
+			snprintf(err, errlen, "store: %s", store_error(c->st));
+		ingest_end(c);
+	}
+	for (i = 0; i < IC_OBJ_N; i++)
+		json_decref(j[i]);
 	return rc;
 }
 

@@ -31,6 +31,14 @@
 int ic_ingest_pass(struct ingest_ctx *c, const struct cfg_source *src, char *err,
                    size_t errlen);
 
+/* The objects pass on answers already read, without HTTP (the fuzz
+ * target's entry point): body[] holds the JSON of /v1/objects/hosts,
+ * services, downtimes, dependencies and checkcommands, len[] their
+ * lengths; the last two may be NULL. Returns 0, or -1 with err. */
+#define IC_OBJ_N 5
+int ic_apply_objects(struct ingest_ctx *c, const char *const body[IC_OBJ_N],
+                     const size_t len[IC_OBJ_N], char *err, size_t errlen);
+
 /* Applies one event (a JSON object as text). Returns 1 when it changed
  * the store, 0 when it did not, -1 on a store error; malformed JSON is a
  * warning naming the event's number. */

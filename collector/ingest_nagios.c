@@ -336,6 +336,14 @@ system_add_service(struct cfg_system *s, const char *service)
  * (the unit objects.cache does not record). */
 #define NG_UNIT 60
 
+/* An interval in units as seconds, within what a config allows (a day):
+ * a huge value in objects.cache must not overflow. 0 for none. */
+static int
+ng_seconds(int units)
+{
+	return units <= 0 ? 0 : units >= 86400 / NG_UNIT ? 86400 : units * NG_UNIT;
+}
+
 /* The plugin a check_command ("name!arg1!arg2") runs, or its name when
  * objects.cache has no such command. */
 static const char *
@@ -373,8 +381,8 @@ objects_host(const struct ng_objects *o, const struct ng_host *h, const char *pi
 	                      internal);
 	if (s->ping == NULL)
 		s->ping = xstrdup(ping);
-	k = config_add_check(cfg, h->name, INGEST_HOST_SERVICE, h->check_interval * NG_UNIT,
-	                     h->retry_interval * NG_UNIT, h->max_attempts);
+	k = config_add_check(cfg, h->name, INGEST_HOST_SERVICE, ng_seconds(h->check_interval),
+	                     ng_seconds(h->retry_interval), h->max_attempts);
 	if (k->command == NULL)
 		ingest_check_impacts(
 		        log, k,
@@ -417,8 +425,9 @@ ng_objects_to_config(const struct ng_objects *o, const char *ping, struct config
 		struct cfg_check *k;
 		if (s == NULL)
 			continue;
-		k = config_add_check(cfg, v->host, v->description, v->check_interval * NG_UNIT,
-		                     v->retry_interval * NG_UNIT, v->max_attempts);
+		k = config_add_check(cfg, v->host, v->description,
+		                     ng_seconds(v->check_interval),
+		                     ng_seconds(v->retry_interval), v->max_attempts);
 		if (k->command == NULL)
 			ingest_check_impacts(
 			        log, k,

@@ -100,7 +100,9 @@ nfile_list(const struct cfg_source *src, struct nfile **f, size_t *n)
 	}
 	if (d != NULL)
 		closedir(d);
-	qsort(*f, *n, sizeof **f, nfile_cmp);
+	/* no log and no archives: *f is NULL, which qsort must not get */
+	if (*n > 1)
+		qsort(*f, *n, sizeof **f, nfile_cmp);
 }
 
 static void

@@ -33,6 +33,10 @@ struct sched {
 	size_t nslots;
 	bool changed; /* a HARD state changed since the last pass */
 	int rc;
+	/* the schedule report: checks started since the last one and how
+	 * late each started after it was due */
+	uint64_t rep_started;
+	int64_t rep_lag_sum, rep_lag_max, rep_last;
 };
 
 time_t
@@ -173,8 +177,46 @@ start_due(struct sched *s, int64_t now)
 			k++;
 		if (k == s->nslots)
 			return;
+		int64_t lag = now - s->due[i];
+		s->rep_started++;
+		s->rep_lag_sum += lag;
+		if (lag > s->rep_lag_max)
+			s->rep_lag_max = lag;
 		start(s, i, &s->slots[k]);
 	}
+}
+
+/* Every render_every seconds (at most a minute), one line on whether the
+ * schedule keeps up: the checks started, how late they started after
+ * they were due (mean, max), and how many are due now but wait for a
+ * slot. A lag or a backlog that grows is a machine (or a 'parallel') too
+ * small for the checks. */
+#define REPORT_MAX 60
+
+static void
+report(struct sched *s, int64_t now)
+{
+	int64_t every =
+	        (int64_t)(s->cfg->site.render_every < REPORT_MAX ? s->cfg->site.render_every
+	                                                         : REPORT_MAX) *
+	        NS;
+	size_t waiting = 0;
+
+	if (now - s->rep_last < every)
+		return;
+	for (size_t i = 0; i < s->cfg->nchecks; i++)
+		waiting += !s->running[i] && s->due[i] <= now;
+	if (s->ctl->verbose >= 1)
+		fprintf(stderr,
+		        "glance: schedule: %llu checks started in %.1f s, lag mean %.3f s, "
+		        "max %.3f s, %zu waiting\n",
+		        (unsigned long long)s->rep_started, (double)(now - s->rep_last) / NS,
+		        s->rep_started ? (double)s->rep_lag_sum / (double)s->rep_started / NS
+		                       : 0.0,
+		        (double)s->rep_lag_max / NS, waiting);
+	s->rep_started = 0;
+	s->rep_lag_sum = s->rep_lag_max = 0;
+	s->rep_last = now;
 }
 
 static bool
@@ -305,6 +347,7 @@ loop(struct sched *s)
 			last_pass = mono_ns();
 			next_pass = last_pass + every;
 		}
+		report(s, now);
 	}
 }
 
@@ -313,6 +356,7 @@ schedule_run(struct config **cfgp, struct store *st, const struct sched_ctl *ctl
 {
 	struct sched s = {.cfg = *cfgp, .st = st, .ctl = ctl, .mono0 = mono_ns()};
 
+	s.rep_last = s.mono0;
 	s.nslots = (size_t)s.cfg->site.parallel;
 	s.slots = xcalloc(s.nslots, sizeof *s.slots);
 	for (size_t k = 0; k < s.nslots; k++)

@@ -197,19 +197,50 @@ wait_ms(int64_t end)
 	return left < ms ? (int)left : ms;
 }
 
+enum reply_fit { FIT_OURS, FIT_WRONG_ID, FIT_WRONG_QUESTION };
+
 /* A reply belongs to our query when the id and the question match; an
  * error reply may leave the question out (RFC 1035 4.1.1 allows it). */
-static bool
-reply_matches(const ldns_pkt *q, const ldns_pkt *r)
+static enum reply_fit
+reply_fit(const ldns_pkt *q, const ldns_pkt *r)
 {
-	if (ldns_pkt_id(q) != ldns_pkt_id(r) || !ldns_pkt_qr(r))
-		return false;
+	if (ldns_pkt_id(q) != ldns_pkt_id(r))
+		return FIT_WRONG_ID;
+	if (!ldns_pkt_qr(r))
+		return FIT_WRONG_QUESTION;
 	if (ldns_pkt_qdcount(r) == 0)
-		return ldns_pkt_get_rcode(r) != LDNS_RCODE_NOERROR;
+		return ldns_pkt_get_rcode(r) != LDNS_RCODE_NOERROR ? FIT_OURS : FIT_WRONG_QUESTION;
 	const ldns_rr *qq = ldns_rr_list_rr(ldns_pkt_question(q), 0);
 	const ldns_rr *rq = ldns_rr_list_rr(ldns_pkt_question(r), 0);
 	return rq != NULL && ldns_rr_get_type(qq) == ldns_rr_get_type(rq) &&
-	       ldns_dname_compare(ldns_rr_owner(qq), ldns_rr_owner(rq)) == 0;
+	               ldns_dname_compare(ldns_rr_owner(qq), ldns_rr_owner(rq)) == 0
+	       ? FIT_OURS
+	       : FIT_WRONG_QUESTION;
+}
+
+/* "3 replies with a wrong id and 1 reply to another question ignored" */
+static void
+ignored_text(const struct dns_reply *r, struct strbuf *sb)
+{
+	if (r->wrong_id > 0)
+		sb_appendf(sb, "%u repl%s with a wrong id", r->wrong_id,
+			   r->wrong_id == 1 ? "y" : "ies");
+	if (r->wrong_id > 0 && r->wrong_question > 0)
+		sb_append(sb, " and ");
+	if (r->wrong_question > 0)
+		sb_appendf(sb, "%u repl%s to another question", r->wrong_question,
+			   r->wrong_question == 1 ? "y" : "ies");
+	sb_append(sb, " ignored");
+}
+
+void
+dns_reply_ignored(const struct dns_reply *r, struct strbuf *sb)
+{
+	if (r->wrong_id == 0 && r->wrong_question == 0)
+		return;
+	sb_append(sb, " (");
+	ignored_text(r, sb);
+	sb_append(sb, ")");
 }
 
 static enum dns_status
@@ -232,13 +263,32 @@ sock_error(int e, const char *what, char *err, size_t errlen)
 	return e == ECONNREFUSED ? DNS_ERR_REFUSED : DNS_ERR_NET;
 }
 
+static enum dns_status
+udp_timeout(const struct dns_reply *reply, char *err, size_t errlen)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (reply->wrong_id == 0 && reply->wrong_question == 0) {
+		snprintf(err, errlen, "no reply (timeout)");
+		return DNS_ERR_TIMEOUT;
+	}
+	ignored_text(reply, &sb);
+	snprintf(err, errlen, "no valid reply (timeout, %s)", sb_str(&sb));
+	sb_free(&sb);
+	return DNS_ERR_TIMEOUT;
+}
+
 /* Sends the query and waits for a matching datagram, re-sending once a
- * second. The socket is connected, so only the server's datagrams arrive
- * and an ICMP port unreachable shows as ECONNREFUSED. */
+ * second; one that does not match is counted in reply and the wait goes
+ * on (RFC 5452 section 9.1: an answer is accepted only when its id and
+ * question match, so a spoofed or stale one must not end the query).
+ * The socket is connected, so only the server's datagrams arrive and an
+ * ICMP port unreachable shows as ECONNREFUSED. */
 static enum dns_status
 udp_exchange(int fd, const uint8_t *wire, size_t wlen, const ldns_pkt *q, int64_t end,
-	     ldns_pkt **out, char *err, size_t errlen)
+	     struct dns_reply *reply, char *err, size_t errlen)
 {
+	ldns_pkt **out = &reply->pkt;
 	uint8_t buf[65535];
 	int64_t next_send = 0;
 
@@ -250,10 +300,8 @@ udp_exchange(int fd, const uint8_t *wire, size_t wlen, const ldns_pkt *q, int64_
 			next_send = now + (int64_t)DNS_RESEND_MS * 1000000;
 		}
 		int ms = wait_ms(end);
-		if (ms == 0) {
-			snprintf(err, errlen, "no reply (timeout)");
-			return DNS_ERR_TIMEOUT;
-		}
+		if (ms == 0)
+			return udp_timeout(reply, err, errlen);
 		int resend = (int)((next_send - now) / 1000000) + 1;
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		int n = poll(&pfd, 1, resend < ms ? resend : ms);
@@ -268,8 +316,15 @@ udp_exchange(int fd, const uint8_t *wire, size_t wlen, const ldns_pkt *q, int64_
 			return sock_error(errno, "recv", err, errlen);
 		}
 		enum dns_status st = parse_reply(buf, (size_t)got, out, err, errlen);
-		if (st != DNS_OK || reply_matches(q, *out))
+		if (st != DNS_OK)
 			return st;
+		enum reply_fit fit = reply_fit(q, *out);
+		if (fit == FIT_OURS)
+			return st;
+		if (fit == FIT_WRONG_ID)
+			reply->wrong_id++;
+		else
+			reply->wrong_question++;
 		ldns_pkt_free(*out);
 		*out = NULL;
 	}
@@ -348,7 +403,7 @@ tcp_exchange(const struct dns_server *srv, const uint8_t *wire, size_t wlen,
 	if ((st = tcp_io(fd, body, len, false, end, err, errlen)) != DNS_OK ||
 	    (st = parse_reply(body, len, out, err, errlen)) != DNS_OK)
 		goto out;
-	if (!reply_matches(q, *out)) {
+	if (reply_fit(q, *out) != FIT_OURS) {
 		ldns_pkt_free(*out);
 		*out = NULL;
 		snprintf(err, errlen, "TCP reply does not match the query");
@@ -404,7 +459,7 @@ query_packet(const char *name, ldns_rr_type type, unsigned flags, char *err, siz
 
 static enum dns_status
 udp_query(const struct dns_server *srv, const uint8_t *wire, size_t wlen, const ldns_pkt *q,
-	  int64_t end, ldns_pkt **out, char *err, size_t errlen)
+	  int64_t end, struct dns_reply *reply, char *err, size_t errlen)
 {
 	int fd = socket(srv->sa.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	enum dns_status st;
@@ -414,7 +469,7 @@ udp_query(const struct dns_server *srv, const uint8_t *wire, size_t wlen, const 
 	if (connect(fd, (const struct sockaddr *)&srv->sa, srv->salen) != 0)
 		st = sock_error(errno, "connect", err, errlen);
 	else
-		st = udp_exchange(fd, wire, wlen, q, end, out, err, errlen);
+		st = udp_exchange(fd, wire, wlen, q, end, reply, err, errlen);
 	close(fd);
 	return st;
 }
@@ -437,7 +492,7 @@ query_once(const struct dns_server *srv, const char *name, ldns_rr_type type, un
 		goto out;
 	}
 	if (!(flags & DNS_Q_TCP)) {
-		st = udp_query(srv, wire, wlen, q, end, &reply->pkt, err, errlen);
+		st = udp_query(srv, wire, wlen, q, end, reply, err, errlen);
 		if (st != DNS_OK || !ldns_pkt_tc(reply->pkt))
 			goto out;
 		if (flags & DNS_Q_NOTCP) {

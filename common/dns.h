@@ -83,9 +83,18 @@ struct dns_reply {
 	bool tcp;        /* the final reply came over TCP */
 	bool truncated_udp;  /* UDP was truncated and TCP was used */
 	bool no_edns;    /* the server rejected EDNS (FORMERR): asked again without */
+	/* UDP datagrams from the server that were not the answer, kept
+	 * after a failure too: another id, or our id with another question
+	 * (or no QR bit). A query waits for its own answer until its time
+	 * is up, so these only show in the timeout's message. */
+	unsigned wrong_id, wrong_question;
 };
 
 void dns_reply_free(struct dns_reply *r);
+
+/* Appends " (3 replies with a wrong id ignored)", or the same for
+ * replies to another question, or both; nothing when none came. */
+void dns_reply_ignored(const struct dns_reply *r, struct strbuf *sb);
 
 /* Sends one query for name/type to srv and waits for the answer, at most
  * budget_ms (0: no own budget) and never past the run's deadline. UDP is

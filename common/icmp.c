@@ -974,6 +974,11 @@ icmp_evaluate(const struct icmp_limits *l, const struct icmp_stats *s, enum icmp
 	double jit = (double)s->jitter / 1e6, pl = s->loss_pct;
 	bool j = s->received > 1;
 
+	/* Nothing was sent: a name that did not resolve or a family without
+	 * a socket says nothing about the host, the one rule for every
+	 * plugin ("a name that cannot be resolved is UNKNOWN"). */
+	if (fate == ICMP_FATE_RESOLVE || fate == ICMP_FATE_NO_SOCKET)
+		return GL_UNKNOWN;
 	if (fate != ICMP_FATE_NONE || s->received == 0)
 		return GL_CRITICAL;
 	if (reaches(pl, l->cpl) || reaches(rta, l->crta) || range_alerts(&l->max.crit, max) ||

@@ -192,8 +192,10 @@ int icmp_parse_rta_pl(const char *s, double *rta, double *pl, char *err, size_t 
  * otherwise. */
 int icmp_limits_check(const struct icmp_limits *l, char *err, size_t errlen);
 
-/* The state of one target: CRITICAL when an ICMP error ended it or when
- * nothing came back; otherwise critical then warning limits. */
+/* The state of one target: UNKNOWN when it could not be pinged at all
+ * (ICMP_FATE_RESOLVE, ICMP_FATE_NO_SOCKET), CRITICAL when an ICMP error
+ * ended it or when nothing came back; otherwise critical then warning
+ * limits. */
 enum gl_state icmp_evaluate(const struct icmp_limits *l, const struct icmp_stats *s,
                             enum icmp_fate fate);
 

@@ -128,7 +128,8 @@ static const struct plugin_desc dns_desc = {
 		 "one's. Each query gets its share of the -t time left.\n"
 		 "Lookup: every -s server is asked; the worst answer decides. NXDOMAIN,\n"
 		 "SERVFAIL, REFUSED, no answer of the type, a wrong answer set, a reply\n"
-		 "that does not parse and a timeout are CRITICAL.\n"
+		 "that does not parse and a timeout are CRITICAL; replies with another id\n"
+		 "or question are ignored, and a timeout counts them.\n"
 		 "Zone: the NS set comes from the first -s server, the addresses from\n"
 		 "--ns-address, else the glue in its reply, else an A/AAAA lookup there.\n"
 		 "An unreachable, REFUSED or non-authoritative server is CRITICAL; one\n"
@@ -417,7 +418,10 @@ probe_failed(struct probe *p, enum dns_status st, const struct dns_reply *r, con
 {
 	/* When the whole -t budget is gone, -t's own state applies. */
 	p->state = st == DNS_ERR_TIMEOUT && deadline_expired() ? deadline_state() : GL_CRITICAL;
-	if (st == DNS_ERR_TIMEOUT && !r->truncated_udp)
+	if (st == DNS_ERR_TIMEOUT && !r->truncated_udp && (r->wrong_id || r->wrong_question)) {
+		sb_appendf(&p->text, "%s: no valid reply within %.1f s", p->srv->label, p->seconds);
+		dns_reply_ignored(r, &p->text);
+	} else if (st == DNS_ERR_TIMEOUT && !r->truncated_udp)
 		sb_appendf(&p->text, "%s: no reply within %.1f s", p->srv->label, p->seconds);
 	else if (st == DNS_ERR_REFUSED && !r->truncated_udp)
 		sb_appendf(&p->text, "%s: unreachable (%sport %u refused)", p->srv->label,

@@ -65,7 +65,9 @@ static const struct opt_spec ping_opts[] = {
          "(default 0.1 ms, at most 10000 requests per second)."},
         {'m', "min-alive", required_argument, "N",
          "OK when at least N hosts are OK, WARNING when at least N are OK\n"
-         "or WARNING, else CRITICAL (a cluster or host-group check)."},
+         "or WARNING, UNKNOWN when only hosts that could not be checked (a\n"
+         "name that does not resolve) keep it from N, else CRITICAL (a\n"
+         "cluster or host-group check)."},
         {'b', "size", required_argument, "BYTES",
          "ICMP data bytes per request (default 56, at least 24)."},
         {'l', "ttl", required_argument, "N", "TTL / hop limit of the requests."},
@@ -97,7 +99,9 @@ static const struct plugin_desc ping_desc = {
         .usage = "-H HOST[,HOST...] [-w RTA,PL%] [-c RTA,PL%] [-p N] [-m N] [options]",
         .notes = "A reply counts only if its echo id, sequence number, payload and sender\n"
                  "match a request sent in this run. An ICMP error about a host (unreachable,\n"
-                 "TTL exceeded) ends that host CRITICAL with the reason. With several hosts,\n"
+                 "TTL exceeded) ends that host CRITICAL with the reason; a name that does not\n"
+                 "resolve is UNKNOWN, and without -m the worst host decides (CRITICAL >\n"
+                 "WARNING > UNKNOWN > OK). With several hosts,\n"
                  "the long output has one line per host and perfdata labels are prefixed\n"
                  "with the host as check_icmp writes them, e.g. '192.0.2.1rta'.\n"
                  "Examples:\n"
@@ -321,19 +325,24 @@ ping_open(struct ping_ctx *c)
 	           c->e.sock_err[fi], (int)getgid());
 }
 
-/* Resolves one host to the first address whose family has a socket. */
+/* Resolves one host to the first address whose family has a socket.
+ * A name that does not resolve is that host's UNKNOWN, with the message
+ * every plugin gives (net_resolve's "cannot resolve 'NAME': ..."); the
+ * other hosts are still pinged. Datagram is only the socket type asked
+ * for: getaddrinfo() refuses a port with SOCK_RAW, and the addresses are
+ * the same. */
 static void
 ping_resolve_one(struct ping_ctx *c, size_t i)
 {
 	struct icmp_target *t = &c->t[i];
-	struct addrinfo hints = {.ai_family = c->o.family, .ai_socktype = SOCK_RAW};
 	struct addrinfo *res = NULL, *ai;
-	int rc = getaddrinfo(c->hosts[i], NULL, &hints, &res);
+	char err[512];
 
 	t->name = c->hosts[i];
-	if (rc != 0) {
+	if (net_resolve(c->hosts[i], 0, c->o.family, SOCK_DGRAM, &res, err, sizeof err) !=
+	    NET_OK) {
 		t->fate = ICMP_FATE_RESOLVE;
-		c->resolve_err[i] = xstrdup(gai_strerror(rc));
+		c->resolve_err[i] = xstrdup(err);
 		return;
 	}
 	for (ai = res; ai; ai = ai->ai_next)
@@ -385,18 +394,20 @@ ping_describe(const struct ping_ctx *c, size_t i, const struct icmp_stats *s, st
 {
 	const struct icmp_target *t = &c->t[i];
 
+	if (t->fate == ICMP_FATE_RESOLVE) {
+		sb_append(sb, c->resolve_err[i]);
+		return;
+	}
 	if (t->fate != ICMP_FATE_NONE) {
 		sb_append(sb, icmp_fate_str(t->fate));
 		if (t->fate_from[0])
 			sb_appendf(sb, " from %s", t->fate_from);
 		if (t->fate == ICMP_FATE_SEND_ERROR)
 			sb_appendf(sb, ": %s", strerror(t->fate_errno));
-		if (t->fate == ICMP_FATE_RESOLVE)
-			sb_appendf(sb, " %s: %s", t->name, c->resolve_err[i]);
-		if (t->fate == ICMP_FATE_NO_SOCKET)
+		if (t->fate == ICMP_FATE_NO_SOCKET) {
 			sb_appendf(sb, ": %s", c->e.sock_err[t->addr.ss_family == AF_INET6]);
-		if (t->fate == ICMP_FATE_RESOLVE || t->fate == ICMP_FATE_NO_SOCKET)
 			return;
+		}
 		sb_append(sb, ", ");
 	}
 	sb_appendf(sb, "Packet loss = %d%%", s->loss_pct);
@@ -441,6 +452,8 @@ ping_limit_range(double limit)
 	return (struct range){.end = limit, .set = limit >= 0};
 }
 
+/* A host whose name did not resolve was never pinged: it has no figures,
+ * as no plugin writes perfdata for a name it cannot resolve. */
 static void
 ping_perf(const struct ping_ctx *c, size_t i, const struct icmp_stats *s, struct strbuf *pd)
 {
@@ -451,6 +464,8 @@ ping_perf(const struct ping_ctx *c, size_t i, const struct icmp_stats *s, struct
 	const struct thresholds none_set = {0};
 	bool none = s->received == 0;
 
+	if (c->t[i].fate == ICMP_FATE_RESOLVE)
+		return;
 	ping_perf_item(pd, p, "rta", ping_ms(s->rtt_avg), none, "ms", &rta);
 	ping_perf_item(pd, p, "pl", s->loss_pct, false, "%", &pl);
 	ping_perf_item(pd, p, "rtmin", ping_ms(s->rtt_min), none, "ms", &none_set);
@@ -461,26 +476,30 @@ ping_perf(const struct ping_ctx *c, size_t i, const struct icmp_stats *s, struct
 static enum gl_state
 ping_target_state(const struct ping_ctx *c, size_t i, const struct icmp_stats *s)
 {
-	/* No socket for the host's family is a local failure, not the host's. */
-	if (c->t[i].fate == ICMP_FATE_NO_SOCKET)
-		return GL_UNKNOWN;
 	/* A host the -t deadline cut short gets the timeout's state. */
 	if (!c->t[i].done)
 		return deadline_state();
 	return icmp_evaluate(&c->lim, s, c->t[i].fate);
 }
 
-/* The overall state: the worst host, or with -m a count of healthy hosts
- * as check_icmp counts them. */
+/* The overall state: the worst host (CRITICAL > WARNING > UNKNOWN > OK),
+ * or with -m a count of healthy hosts as check_icmp counts them. An
+ * UNKNOWN host (its name did not resolve, no socket for its family) was
+ * not checked: "-m N" is UNKNOWN when only such hosts stand between the
+ * count and N, and CRITICAL when even all of them could not make it up. */
 static enum gl_state
 ping_overall(const struct ping_ctx *c, const size_t *count, enum gl_state worst)
 {
+	size_t need = (size_t)c->min_ok;
+
 	if (c->min_ok < 0)
 		return worst;
-	if (count[GL_OK] >= (size_t)c->min_ok)
+	if (count[GL_OK] >= need)
 		return GL_OK;
-	if (count[GL_OK] + count[GL_WARNING] >= (size_t)c->min_ok)
+	if (count[GL_OK] + count[GL_WARNING] >= need)
 		return GL_WARNING;
+	if (count[GL_OK] + count[GL_WARNING] + count[GL_UNKNOWN] >= need)
+		return GL_UNKNOWN;
 	return GL_CRITICAL;
 }
 

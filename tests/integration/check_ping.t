@@ -40,10 +40,18 @@ run "$P" -H 127.0.0.1 -n 3 -i 1 -v
 is "$rc" 0 "-n (check_icmp's letter for -p): exit 0"
 like "$(cat "$T/stderr")" '3 requests sent, 3 answered' "-n 3 sends three requests"
 
+# A name that does not resolve is UNKNOWN, as in every plugin, with no
+# perfdata: nothing was measured. -4 with an IPv6 literal fails inside
+# getaddrinfo(); a name that exists nowhere is asked in a network
+# namespace of its own, where the resolver's query cannot leave.
 run "$P" -4 -H ::1 -p 1
-is "$rc" 2 "-4 with an IPv6 literal: exit 2"
-like "$first" "^PING CRITICAL - Cannot resolve host name ::1: [^|]+\|rta=U;200;500;0 pl=100%;40;80;0;100 rtmin=U;;;0 rtmax=U;;;0 jitter=U;;;0\$" \
-	"-4 with an IPv6 literal: CRITICAL, unknown RTT in perfdata"
+is "$rc" 3 "-4 with an IPv6 literal: exit 3"
+like "$out" "^PING UNKNOWN - cannot resolve '::1' \\(IPv4\\): [^|]+\$" \
+	"-4 with an IPv6 literal: UNKNOWN naming the host, no perfdata"
+run unshare -n "$P" -H nosuch.invalid -p 1
+is "$rc" 3 "a name that exists nowhere: exit 3"
+like "$out" "^PING UNKNOWN - cannot resolve 'nosuch\\.invalid': [^|]+\$" \
+	"a name that exists nowhere: UNKNOWN naming it"
 
 # The incumbent's check_ping and ours print the same first line shape.
 peer=/usr/lib/nagios/plugins/check_ping
@@ -99,19 +107,35 @@ paced=$ms
 elapsed_ms "$P" -H "$list200" -p 1 -I 0
 ok $((ms >= paced)) "-I 0: the same 200 requests without the gap take less ($ms ms < $paced ms)"
 
+# One name that does not resolve among several: that host is UNKNOWN and
+# named, the others are pinged, and the worst host decides.
 run "$P" -H 127.0.0.1 -H ::1,127.0.0.2 -4 -p 2 -i 10
-is "$rc" 2 "-H repeated and comma-separated, one host of the wrong family: exit 2"
-like "$first" '^PING CRITICAL - 2/3 hosts OK, 1 CRITICAL: ::1 \(Cannot resolve host name ::1: [^)]+\)\|127\.0\.0\.1rta=' \
-	"the failing host is named in the summary"
-like "$out" $'\n127\.0\.0\.1: OK - Packet loss = 0%, RTA = [0-9.]+ ms\n::1: CRITICAL - Cannot resolve host name ::1: [^\n]+\n127\.0\.0\.2: OK - Packet loss = 0%' \
+is "$rc" 3 "-H repeated and comma-separated, one host of the wrong family: exit 3"
+like "$first" "^PING UNKNOWN - 2/3 hosts OK, 1 UNKNOWN: ::1 \\(cannot resolve '::1' \\(IPv4\\): [^)]+\\)\\|127\\.0\\.0\\.1rta=" \
+	"the host that does not resolve is named in the summary"
+like "$out" $'\n127\\.0\\.0\\.1: OK - Packet loss = 0%, RTA = [0-9.]+ ms\n::1: UNKNOWN - cannot resolve \'::1\' \\(IPv4\\): [^\n]+\n127\\.0\\.0\\.2: OK - Packet loss = 0%' \
 	"long output: one line per host, in order"
+like "$first" '\|127\.0\.0\.1rta=[^ ]+ 127\.0\.0\.1pl=[^ ]+ 127\.0\.0\.1rtmin=[^ ]+ 127\.0\.0\.1rtmax=[^ ]+ 127\.0\.0\.1jitter=[^ ]+ 127\.0\.0\.2rta=[^ ]+ 127\.0\.0\.2pl=[^ ]+ 127\.0\.0\.2rtmin=[^ ]+ 127\.0\.0\.2rtmax=[^ ]+ 127\.0\.0\.2jitter=[^ ]+$' \
+	"perfdata for the two hosts pinged, none for the one that does not resolve"
+run "$P" -H 127.0.0.1,::1 -4 -p 2 -i 10 -w 0,100% -c 0,100%
+is "$rc" 2 "a CRITICAL host beside one that does not resolve: exit 2"
+like "$first" "^PING CRITICAL - 0/2 hosts OK, 1 CRITICAL, 1 UNKNOWN: 127\\.0\\.0\\.1 \\(Packet loss = 0%, RTA = [0-9.]+ ms\\), ::1 \\(cannot resolve " \
+	"CRITICAL outranks UNKNOWN: a name that does not resolve hides no failure"
 
 run "$P" -H 127.0.0.1,::1,127.0.0.2 -4 -p 2 -i 10 -m 2
-is "$rc" 0 "-m 2 with 2 of 3 OK: exit 0"
-like "$first" '^PING OK - 2/3 hosts OK \(2 required\), 1 CRITICAL: ::1 ' "-m: OK names the required count"
+is "$rc" 0 "-m 2 with 2 of 3 OK, the third does not resolve: exit 0"
+like "$first" '^PING OK - 2/3 hosts OK \(2 required\), 1 UNKNOWN: ::1 ' "-m: OK names the required count and the UNKNOWN host"
 run "$P" -H 127.0.0.1,::1,127.0.0.2 -4 -p 2 -i 10 -m 3
-is "$rc" 2 "-m 3 with 2 of 3 OK: exit 2"
-like "$first" '^PING CRITICAL - 2/3 hosts OK \(3 required\), 1 CRITICAL' "-m: CRITICAL when too few are OK"
+is "$rc" 3 "-m 3 with 2 of 3 OK, the third does not resolve: exit 3"
+like "$first" '^PING UNKNOWN - 2/3 hosts OK \(3 required\), 1 UNKNOWN: ::1 ' \
+	"-m: UNKNOWN when only the host that could not be checked keeps the count from N"
+run "$P" -H 127.0.0.1,::1,127.0.0.2 -4 -p 2 -i 10 -m 3 -w 0,100% -c 0,100%
+is "$rc" 2 "-m 3 with 2 CRITICAL, 1 UNKNOWN: exit 2"
+like "$first" '^PING CRITICAL - 0/3 hosts OK \(3 required\), 2 CRITICAL, 1 UNKNOWN' \
+	"-m: CRITICAL when even the UNKNOWN host could not make up N"
+run "$P" -H 127.0.0.1,127.0.0.2 -p 2 -i 10 -m 2 -w 0,100% -c 0,100%
+is "$rc" 2 "-m 2 with two CRITICAL hosts: exit 2"
+like "$first" '^PING CRITICAL - 0/2 hosts OK \(2 required\), 2 CRITICAL' "-m: CRITICAL when too few are OK"
 run "$P" -H 127.0.0.1,127.0.0.2 -p 2 -i 10 -w 0,100% -c 500,100% -m 2
 is "$rc" 1 "-m 2 with two WARNING hosts: exit 1"
 like "$first" '^PING WARNING - 0/2 hosts OK \(2 required\), 2 WARNING: 127\.0\.0\.1 \(Packet loss = 0%, RTA = ' \

@@ -50,5 +50,20 @@ D9	check_ping	-H 127.0.0.1 -w 100 -c 200	check_ping	=	check_ping: RTA only, as c
 -	check_ping	-H 127.0.0.1 -H 127.0.0.2 -H 127.0.0.5 -n 4	check_icmp	=	check_icmp: three hosts
 D11	check_ping	-H 127.0.0.1 -w 300 -c 200	check_icmp	=	check_icmp: warning above critical
 D12	check_ping	-H 127.0.0.1 -w 100,abc -c 200	check_icmp	=	check_icmp: a loss that is not a number
+-	check_ping	-H nosuch.invalid -w 100,20% -c 500,60% -p 1	check_ping	=	check_ping: a name that does not resolve
+-	check_ping	-H nosuch.invalid -n 1	check_icmp	=	check_icmp: a name that does not resolve
+D21	check_ping	-H 127.0.0.1 -H nosuch.invalid -n 1 -m 1	check_icmp	=	check_icmp: -m 1, the other name does not resolve
 CASES
+
+# Without -m both are UNKNOWN when one name of several does not resolve
+# (the resolver's query cannot leave this namespace), and glance still
+# writes the figures of the host it pinged, where check_icmp writes none
+# (D21).
+run "$B/plugins/check_ping" -H 127.0.0.1 -H nosuch.invalid -n 1
+is "$rc" 3 "one of two names does not resolve: exit 3"
+like "$first" "^PING UNKNOWN - 1/2 hosts OK, 1 UNKNOWN: nosuch\\.invalid \\(cannot resolve 'nosuch\\.invalid': [^)]+\\)\\|127\\.0\\.0\\.1rta=[0-9.]+ms;200;500;0 127\\.0\\.0\\.1pl=0%;40;80;0;100 127\\.0\\.0\\.1rtmin=[^ ]+ 127\\.0\\.0\\.1rtmax=[^ ]+ 127\\.0\\.0\\.1jitter=U;;;0\$" \
+	"one of two names does not resolve: UNKNOWN naming it, the other host's figures"
+run "$PEERS/check_icmp" -H 127.0.0.1 -H nosuch.invalid -n 1
+is "$rc" 3 "check_icmp: one of two names does not resolve: exit 3"
+like "$first" '^check_icmp: Failed to resolve nosuch\.invalid' "check_icmp gives up on the whole run"
 done_testing

@@ -75,8 +75,8 @@ starttls|$SMTP -S|sent data before the TLS handshake
 starttls|$TLS --starttls smtp|sent data before the TLS handshake
 snmpsilent|$DNS|no reply
 snmpsilent|$ZONE|no reply
-dnswrongid|$DNS|no reply
-dnswrongid|$ZONE|no reply
+dnswrongid|$DNS|: no valid reply within [0-9.]+ s \([1-9][0-9]* repl(y|ies) with a wrong id ignored\)
+dnswrongid|$ZONE|: no valid reply \(timeout, [1-9][0-9]* repl(y|ies) with a wrong id ignored\)
 dnstc|$DNS|truncated UDP reply, TCP retry failed: no reply over TCP
 dnstc|$ZONE|truncated UDP reply, TCP retry failed: no reply over TCP
 dnsloop|$DNS|Invalid compression pointer

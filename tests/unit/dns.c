@@ -372,6 +372,30 @@ test_names(void)
 	is_str(dns_strerror((enum dns_status)99), "unknown error", "out-of-range status");
 }
 
+/* What a timeout says about the replies it ignored on the way. */
+static void
+test_ignored(void)
+{
+	static const struct {
+		unsigned id, question;
+		const char *want;
+	} cases[] = {
+		{0, 0, ""},
+		{1, 0, " (1 reply with a wrong id ignored)"},
+		{3, 0, " (3 replies with a wrong id ignored)"},
+		{0, 2, " (2 replies to another question ignored)"},
+		{3, 1, " (3 replies with a wrong id and 1 reply to another question ignored)"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct dns_reply r = {.wrong_id = cases[i].id, .wrong_question = cases[i].question};
+		struct strbuf sb = STRBUF_INIT;
+		dns_reply_ignored(&r, &sb);
+		is_str(sb_str(&sb), cases[i].want, "%u wrong ids, %u other questions", cases[i].id,
+		       cases[i].question);
+		sb_free(&sb);
+	}
+}
+
 int
 main(void)
 {
@@ -384,5 +408,6 @@ main(void)
 	test_servers();
 	test_resolv_conf();
 	test_names();
+	test_ignored();
 	return done_testing();
 }

@@ -96,6 +96,11 @@ test_evaluate(void)
 	s = mkstats(5, 5, 1, 1, 0);
 	is_int(icmp_evaluate(&l, &s, ICMP_FATE_HOST_UNREACH), GL_CRITICAL,
 	       "an ICMP error is CRITICAL");
+	s = mkstats(0, 0, 0, 0, 0);
+	is_int(icmp_evaluate(&l, &s, ICMP_FATE_RESOLVE), GL_UNKNOWN,
+	       "a name that did not resolve is UNKNOWN, not a lost host");
+	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NO_SOCKET), GL_UNKNOWN,
+	       "no socket for the family is UNKNOWN");
 	thresholds_parse("10,50", false, &l.max, err, sizeof err);
 	s = mkstats(5, 5, 5, 10, 0);
 	is_int(icmp_evaluate(&l, &s, ICMP_FATE_NONE), GL_OK,
