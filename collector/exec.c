@@ -329,9 +329,29 @@ close_fds(struct exec_job *j)
 		}
 }
 
+static void
+reap(struct exec_job *j)
+{
+	pid_t pid = j->pid, r = waitpid(pid, &j->status, WNOHANG);
+
+	if (r == pid || (r < 0 && errno == ECHILD)) {
+		j->pid = 0;
+		if (r < 0)
+			j->status = W_EXITCODE(127, 0);
+		if (!j->timed_out)
+			kill(-pid, SIGKILL); /* leftovers of the group */
+		guard_note(-pid);
+	}
+}
+
 bool
 exec_step(struct exec_job *j, int64_t now_ns)
 {
+	/* Reaped before the deadline is looked at: a plugin that has exited
+	 * by the time the collector's loop comes round (a long render can
+	 * hold it up) gave its result and was not killed. */
+	if (j->pid > 0)
+		reap(j);
 	if (j->pid > 0 && now_ns >= j->deadline_ns && !j->timed_out) {
 		j->timed_out = true;
 		kill(-j->pid, SIGKILL);
@@ -339,17 +359,7 @@ exec_step(struct exec_job *j, int64_t now_ns)
 		/* a grandchild that left the group may hold the pipes: stop
 		 * listening rather than wait for it */
 		close_fds(j);
-	}
-	if (j->pid > 0) {
-		pid_t pid = j->pid, r = waitpid(pid, &j->status, WNOHANG);
-		if (r == pid || (r < 0 && errno == ECHILD)) {
-			j->pid = 0;
-			if (r < 0)
-				j->status = W_EXITCODE(127, 0);
-			if (!j->timed_out)
-				kill(-pid, SIGKILL); /* leftovers of the group */
-			guard_note(-pid);
-		}
+		reap(j);
 	}
 	if (j->pid == 0 && (j->fd[0] >= 0 || j->fd[1] >= 0)) {
 		/* exited: read what is left; a daemonised grandchild may keep
