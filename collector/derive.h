@@ -177,8 +177,32 @@ struct sys_hist {
 	struct interval *status; /* derive_status_timeline */
 	size_t nstatus;
 };
-int derive_hist_load(struct store *st, const struct config *cfg, const struct cfg_system *sys,
-                     time_t from, time_t now, bool status, struct sys_hist *h);
+/* What a pass over every system reads of the store, read at once
+ * (store_bulk_load: one ordered query a table) with the config's checks
+ * indexed, so a system's history is looked up rather than queried: from
+ * is the oldest time read; status asks for the rows and result gaps the
+ * status needs. */
+struct derive_reader {
+	const struct config *cfg;
+	time_t from;
+	bool status;
+	struct store_bulk bulk;
+	const struct cfg_check **checks; /* sorted by system, service */
+	struct downtime *windows;        /* store_downtimes(NULL, from): by start */
+	size_t nwindows;
+	const struct downtime **win_by_sys; /* windows by system, then start */
+};
+int derive_reader_load(struct store *st, const struct config *cfg, time_t from, bool status,
+                       struct derive_reader *r);
+void derive_reader_free(struct derive_reader *r);
+/* config_check through the index. */
+const struct cfg_check *derive_reader_check(const struct derive_reader *r, const char *system,
+                                            const char *service);
+
+/* The history of sys as of now from the reader (its from; the gaps and
+ * the status timeline with r->status). */
+void derive_hist_load(const struct derive_reader *r, const struct cfg_system *sys, time_t now,
+                      struct sys_hist *h);
 void derive_hist_free(struct sys_hist *h);
 
 /* How far back a pass reads the history: older incidents were posted
