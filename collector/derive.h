@@ -199,10 +199,10 @@ void derive_reader_free(struct derive_reader *r);
 const struct cfg_check *derive_reader_check(const struct derive_reader *r, const char *system,
                                             const char *service);
 
-/* The history of sys as of now from the reader (its from; the gaps and
- * the status timeline with r->status). */
+/* The history of sys as of now from the reader (its from; with status,
+ * which needs r->status, the stale spans and the status timeline). */
 void derive_hist_load(const struct derive_reader *r, const struct cfg_system *sys, time_t now,
-                      struct sys_hist *h);
+                      bool status, struct sys_hist *h);
 void derive_hist_free(struct sys_hist *h);
 
 /* How far back a pass reads the history: older incidents were posted
@@ -215,12 +215,17 @@ void derive_hist_free(struct sys_hist *h);
 struct derive_snapshot {
 	struct sys_hist *hist;
 	size_t nhist;
-	struct downtime *windows;
+	const struct downtime *windows; /* the reader's */
 	size_t nwindows;
 	struct notice_ref *notices;
 	size_t nnotices;
+	struct derive_reader *own; /* the reader, when the snapshot read it */
 };
 int derive_snapshot_load(struct store *st, const struct config *cfg, time_t now,
+                         struct derive_snapshot *s);
+/* The same from a reader already loaded (from now - DERIVE_HISTORY),
+ * which must outlive the snapshot. */
+int derive_snapshot_from(const struct derive_reader *r, struct store *st, time_t now,
                          struct derive_snapshot *s);
 void derive_snapshot_free(struct derive_snapshot *s);
 
@@ -249,7 +254,15 @@ enum incident_state derive_incident_state(const struct notice_ref *notices, size
 
 int derive_update(struct store *st, const struct config *cfg, time_t now, char *err,
                   size_t errlen);
+/* The pass from a reader loaded from now - DERIVE_HISTORY, inside the
+ * caller's transaction. */
+int derive_update_from(const struct derive_reader *r, struct store *st, time_t now);
 int derive_view(struct store *st, const struct config *cfg, time_t now, struct site_view *v,
                 char *err, size_t errlen);
+/* derive_update, then derive_view, in one transaction and from one read
+ * of the store: the pass writes only notices, and the view reads those
+ * after it. */
+int derive_update_view(struct store *st, const struct config *cfg, time_t now,
+                       struct site_view *v, char *err, size_t errlen);
 
 #endif

@@ -145,7 +145,7 @@ read_check(const struct derive_reader *r, const char *system, const char *servic
 	out->n = n;
 	out->warning = cc ? (enum impact)cc->impact_warning : IMPACT_DEGRADED;
 	out->critical = cc ? (enum impact)cc->impact_critical : IMPACT_PARTIAL;
-	if (status && r->status && cc != NULL)
+	if (status && cc != NULL)
 		stale_spans(e, derive_stale_after(cc), out);
 }
 
@@ -178,7 +178,7 @@ read_windows(const struct derive_reader *r, const char *system, struct sys_hist 
 
 void
 derive_hist_load(const struct derive_reader *r, const struct cfg_system *sys, time_t now,
-                 struct sys_hist *h)
+                 bool status, struct sys_hist *h)
 {
 	struct timeline_input in = {.nsvcs = sys->nservices};
 	const struct cfg_system *parent =
@@ -187,14 +187,15 @@ derive_hist_load(const struct derive_reader *r, const struct cfg_system *sys, ti
 	memset(h, 0, sizeof *h);
 	h->sys = sys;
 	h->svcs = xcalloc(sys->nservices + 1, sizeof *h->svcs);
+	status = status && r->status;
 	if (sys->ping)
-		read_check(r, sys->id, sys->ping, true, &h->ping);
+		read_check(r, sys->id, sys->ping, status, &h->ping);
 	if (parent != NULL && parent->ping != NULL) {
 		h->has_parent_ping = true;
 		read_check(r, parent->id, parent->ping, false, &h->parent_ping);
 	}
 	for (size_t i = 0; i < sys->nservices; i++)
-		read_check(r, sys->id, sys->services[i], true, &h->svcs[i]);
+		read_check(r, sys->id, sys->services[i], status, &h->svcs[i]);
 	read_windows(r, sys->id, h);
 	in.ping = sys->ping ? &h->ping : NULL;
 	in.svcs = h->svcs;
@@ -202,7 +203,7 @@ derive_hist_load(const struct derive_reader *r, const struct cfg_system *sys, ti
 	in.nmaint = h->nmaint;
 	in.parent_ping = h->has_parent_ping ? &h->parent_ping : NULL;
 	h->ntl = derive_timeline(&in, now, &h->tl);
-	if (r->status)
+	if (status)
 		h->nstatus = derive_status_timeline(&in, now, &h->status);
 }
 
@@ -228,27 +229,39 @@ derive_hist_free(struct sys_hist *h)
 }
 
 int
-derive_snapshot_load(struct store *st, const struct config *cfg, time_t now,
+derive_snapshot_from(const struct derive_reader *r, struct store *st, time_t now,
                      struct derive_snapshot *s)
 {
-	struct derive_reader r;
+	const struct config *cfg = r->cfg;
 
 	memset(s, 0, sizeof *s);
-	if (derive_reader_load(st, cfg, now - DERIVE_HISTORY, false, &r) != 0)
-		return -1;
 	s->hist = xcalloc(cfg->nsystems + 1, sizeof *s->hist);
 	for (size_t i = 0; i < cfg->nsystems; i++, s->nhist++)
-		derive_hist_load(&r, &cfg->systems[i], now, &s->hist[i]);
+		derive_hist_load(r, &cfg->systems[i], now, false, &s->hist[i]);
 	/* the plan wants every window, in the store's order */
-	s->windows = r.windows;
-	s->nwindows = r.nwindows;
-	r.windows = NULL;
-	r.nwindows = 0;
-	derive_reader_free(&r);
+	s->windows = r->windows;
+	s->nwindows = r->nwindows;
 	if (store_notice_refs(st, &s->notices, &s->nnotices) != 0) {
 		derive_snapshot_free(s);
 		return -1;
 	}
+	return 0;
+}
+
+int
+derive_snapshot_load(struct store *st, const struct config *cfg, time_t now,
+                     struct derive_snapshot *s)
+{
+	struct derive_reader *r = xcalloc(1, sizeof *r);
+
+	memset(s, 0, sizeof *s);
+	if (derive_reader_load(st, cfg, now - DERIVE_HISTORY, false, r) != 0 ||
+	    derive_snapshot_from(r, st, now, s) != 0) {
+		derive_reader_free(r);
+		free(r);
+		return -1;
+	}
+	s->own = r;
 	return 0;
 }
 
@@ -258,8 +271,10 @@ derive_snapshot_free(struct derive_snapshot *s)
 	for (size_t i = 0; i < s->nhist; i++)
 		derive_hist_free(&s->hist[i]);
 	free(s->hist);
-	downtimes_free(s->windows, s->nwindows);
 	notice_refs_free(s->notices, s->nnotices);
+	if (s->own != NULL)
+		derive_reader_free(s->own);
+	free(s->own);
 	memset(s, 0, sizeof *s);
 }
 
@@ -282,19 +297,32 @@ derive_plan_write(struct store *st, const struct derive_plan *p)
 }
 
 int
-derive_update(struct store *st, const struct config *cfg, time_t now, char *err, size_t errlen)
+derive_update_from(const struct derive_reader *r, struct store *st, time_t now)
 {
 	struct derive_snapshot snap;
 	struct derive_plan plan = {0};
-	int rc = store_begin(st);
+	int rc = derive_snapshot_from(r, st, now, &snap);
 
-	if (rc == 0)
-		rc = derive_snapshot_load(st, cfg, now, &snap);
 	if (rc == 0) {
-		derive_plan_make(&snap, cfg, now, &plan);
+		derive_plan_make(&snap, r->cfg, now, &plan);
 		derive_snapshot_free(&snap);
 		rc = derive_plan_write(st, &plan);
 		derive_plan_free(&plan);
+	}
+	return rc;
+}
+
+int
+derive_update(struct store *st, const struct config *cfg, time_t now, char *err, size_t errlen)
+{
+	struct derive_reader r;
+	int rc = store_begin(st);
+
+	if (rc == 0)
+		rc = derive_reader_load(st, cfg, now - DERIVE_HISTORY, false, &r);
+	if (rc == 0) {
+		rc = derive_update_from(&r, st, now);
+		derive_reader_free(&r);
 	}
 	if (rc == 0)
 		rc = store_commit(st);

@@ -128,7 +128,7 @@ view_system(const struct derive_reader *r, const struct cfg_system *sys, time_t 
 	v->rtt_ms = NAN;
 	for (int w = 0; w < UPTIME_NWIN; w++)
 		v->uptime[w] = NAN;
-	derive_hist_load(r, sys, now, &h);
+	derive_hist_load(r, sys, now, true, &h);
 	/* no history at all: unknown from now on */
 	v->status = h.nstatus ? (enum sys_status)h.status[h.nstatus - 1].status : SYS_UNKNOWN;
 	v->status_since = derive_since(h.status, h.nstatus, now);
@@ -166,6 +166,22 @@ view_freshness(const struct derive_reader *r, const struct config *cfg, time_t n
 	v->stale = v->last_result != 0 && !fresh;
 }
 
+/* The view from a loaded reader: the systems, the freshness, and the
+ * notices as the store has them now. */
+static int
+view_fill(const struct derive_reader *r, struct store *st, time_t now, struct site_view *v)
+{
+	const struct config *cfg = r->cfg;
+
+	copy_site(&cfg->site.info, &v->site);
+	v->generated = now;
+	v->systems = xcalloc(cfg->nsystems ? cfg->nsystems : 1, sizeof *v->systems);
+	for (size_t i = 0; i < cfg->nsystems; i++, v->nsystems++)
+		view_system(r, &cfg->systems[i], now, &v->systems[i]);
+	view_freshness(r, cfg, now, v);
+	return store_notices(st, false, &v->notices, &v->nnotices, NULL);
+}
+
 /* One read transaction: the systems, the freshness and the notices are
  * of one moment of the store. */
 int
@@ -176,26 +192,47 @@ derive_view(struct store *st, const struct config *cfg, time_t now, struct site_
 	int rc;
 
 	memset(v, 0, sizeof *v);
-	if (store_begin_read(st) != 0) {
-		snprintf(err, errlen, "building the view: %s", store_error(st));
-		return -1;
-	}
-	rc = derive_reader_load(st, cfg, view_from(now), true, &r);
-	if (rc == 0) {
-		copy_site(&cfg->site.info, &v->site);
-		v->generated = now;
-		v->systems = xcalloc(cfg->nsystems ? cfg->nsystems : 1, sizeof *v->systems);
-		for (size_t i = 0; i < cfg->nsystems; i++, v->nsystems++)
-			view_system(&r, &cfg->systems[i], now, &v->systems[i]);
-		view_freshness(&r, cfg, now, v);
+	rc = store_begin_read(st);
+	if (rc == 0 && (rc = derive_reader_load(st, cfg, view_from(now), true, &r)) == 0) {
+		rc = view_fill(&r, st, now, v);
 		derive_reader_free(&r);
-		rc = store_notices(st, false, &v->notices, &v->nnotices, NULL);
 	}
 	if (rc == 0)
 		rc = store_commit(st);
 	if (rc == 0)
 		return 0;
 	snprintf(err, errlen, "building the view: %s", store_error(st));
+	store_rollback(st);
+	site_view_free(v);
+	return -1;
+}
+
+int
+derive_update_view(struct store *st, const struct config *cfg, time_t now, struct site_view *v,
+                   char *err, size_t errlen)
+{
+	struct derive_reader r;
+	int rc;
+
+	/* one read serves both when both read from the same time */
+	if (view_from(now) != now - DERIVE_HISTORY)
+		return derive_update(st, cfg, now, err, errlen) != 0 ||
+		                       derive_view(st, cfg, now, v, err, errlen) != 0
+		               ? -1
+		               : 0;
+	memset(v, 0, sizeof *v);
+	rc = store_begin(st);
+	if (rc == 0 && (rc = derive_reader_load(st, cfg, view_from(now), true, &r)) == 0) {
+		rc = derive_update_from(&r, st, now);
+		if (rc == 0)
+			rc = view_fill(&r, st, now, v);
+		derive_reader_free(&r);
+	}
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc == 0)
+		return 0;
+	snprintf(err, errlen, "derive: %s", store_error(st));
 	store_rollback(st);
 	site_view_free(v);
 	return -1;

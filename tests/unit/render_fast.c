@@ -173,7 +173,7 @@ test_reader(struct store *st, const struct config *cfg)
 		struct downtime *d;
 		size_t nd;
 		int same = 1;
-		derive_hist_load(&r, sys, now, &h);
+		derive_hist_load(&r, sys, now, true, &h);
 		for (size_t i = 0; i <= sys->nservices; i++) {
 			const char *svc = i < sys->nservices ? sys->services[i] : sys->ping;
 			const struct check_hist *c = i < sys->nservices ? &h.svcs[i] : &h.ping;
