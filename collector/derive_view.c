@@ -182,6 +182,20 @@ view_fill(const struct derive_reader *r, struct store *st, time_t now, struct si
 	return store_notices(st, false, &v->notices, &v->nnotices, NULL);
 }
 
+/* Ends a view's transaction: committed, or rolled back with v freed and
+ * the reason in err. */
+static int
+view_end(struct store *st, int rc, struct site_view *v, const char *what, char *err,
+         size_t errlen)
+{
+	if (rc == 0 && store_commit(st) == 0)
+		return 0;
+	snprintf(err, errlen, "%s: %s", what, store_error(st));
+	store_rollback(st);
+	site_view_free(v);
+	return -1;
+}
+
 /* One read transaction: the systems, the freshness and the notices are
  * of one moment of the store. */
 int
@@ -197,14 +211,7 @@ derive_view(struct store *st, const struct config *cfg, time_t now, struct site_
 		rc = view_fill(&r, st, now, v);
 		derive_reader_free(&r);
 	}
-	if (rc == 0)
-		rc = store_commit(st);
-	if (rc == 0)
-		return 0;
-	snprintf(err, errlen, "building the view: %s", store_error(st));
-	store_rollback(st);
-	site_view_free(v);
-	return -1;
+	return view_end(st, rc, v, "building the view", err, errlen);
 }
 
 int
@@ -228,12 +235,5 @@ derive_update_view(struct store *st, const struct config *cfg, time_t now, struc
 			rc = view_fill(&r, st, now, v);
 		derive_reader_free(&r);
 	}
-	if (rc == 0)
-		rc = store_commit(st);
-	if (rc == 0)
-		return 0;
-	snprintf(err, errlen, "derive: %s", store_error(st));
-	store_rollback(st);
-	site_view_free(v);
-	return -1;
+	return view_end(st, rc, v, "derive", err, errlen);
 }
