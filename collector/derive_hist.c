@@ -56,18 +56,14 @@ win_cmp(const void *a, const void *b)
 	return c != 0 ? c : (x > y) - (x < y);
 }
 
-/* The smallest gap any check's staleness needs. */
+/* The gap after which a check's result is stale; -1 for a service no
+ * check names (derive wants no gaps of it). */
 static int
-min_stale_after(const struct config *cfg)
+stale_gap(void *arg, const char *system, const char *service)
 {
-	int m = 0;
+	const struct cfg_check *c = derive_reader_check(arg, system, service);
 
-	for (size_t i = 0; i < cfg->nchecks; i++) {
-		int g = derive_stale_after(&cfg->checks[i]);
-		if (i == 0 || g < m)
-			m = g;
-	}
-	return m;
+	return c != NULL ? derive_stale_after(c) : -1;
 }
 
 int
@@ -83,8 +79,8 @@ derive_reader_load(struct store *st, const struct config *cfg, time_t from, bool
 		r->checks[i] = &cfg->checks[i];
 	if (cfg->nchecks > 1)
 		qsort(r->checks, cfg->nchecks, sizeof *r->checks, check_cmp);
-	if (store_bulk_load(st, from, status ? STORE_BULK_ROWS | STORE_BULK_GAPS : 0,
-	                    min_stale_after(cfg), &r->bulk) != 0 ||
+	if (store_bulk_load(st, from, status ? STORE_BULK_ROWS | STORE_BULK_GAPS : 0, stale_gap,
+	                    r, &r->bulk) != 0 ||
 	    store_downtimes(st, NULL, from, &r->windows, &r->nwindows) != 0) {
 		derive_reader_free(r);
 		return -1;
@@ -108,9 +104,8 @@ derive_reader_free(struct derive_reader *r)
 }
 
 /* The spans with no fresh result: after each gap's earlier result has
- * gone stale until the next result, and after the last result. The
- * reader's gaps are those longer than the shortest staleness of all
- * checks; this check's own are the ones longer than its own. */
+ * gone stale until the next result (the reader read the gaps longer
+ * than the check's staleness, stale_gap), and after the last result. */
 static void
 stale_spans(const struct svc_bulk *e, int stale_after, struct check_hist *h)
 {
@@ -119,9 +114,8 @@ stale_spans(const struct svc_bulk *e, int stale_after, struct check_hist *h)
 	time_t last = e != NULL && e->has_row && e->row.st.checked ? e->row.st.last_check : 0;
 
 	for (size_t i = 0; i < n; i++)
-		if (e->gaps[i].end - e->gaps[i].start > stale_after)
-			out[k++] = (struct interval){.start = e->gaps[i].start + stale_after,
-			                             .end = e->gaps[i].end};
+		out[k++] = (struct interval){.start = e->gaps[i].start + stale_after,
+		                             .end = e->gaps[i].end};
 	if (last != 0)
 		out[k++] = (struct interval){.start = last + stale_after};
 	h->stale = out;

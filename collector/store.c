@@ -1368,12 +1368,15 @@ add_first_seen(struct store_bulk *b, sqlite3_stmt *st, void *arg)
 	return b->first[b->nfirst - 1].system != NULL ? 0 : -1;
 }
 
-/* The results scan's state: the service it is on and its last result. */
+/* The results scan's state: the service it is on, the gap wanted for it
+ * (-1: none) and its last result. */
 struct gap_scan {
 	struct strbuf system, service;
 	bool on; /* on a service yet */
 	time_t prev, from;
-	int64_t min_gap;
+	int64_t gap;
+	store_gap_fn *gap_of;
+	void *arg;
 };
 
 /* store_svc_gaps's rule on one result: a gap when the service's previous
@@ -1396,10 +1399,11 @@ add_result(struct store_bulk *b, sqlite3_stmt *st, void *arg)
 		sb_reset(&g->service);
 		sb_append(&g->system, sys);
 		sb_append(&g->service, svc);
+		g->gap = g->gap_of(g->arg, sys, svc);
 		g->prev = t;
 		return 0;
 	}
-	if (t > g->from && t - g->prev > g->min_gap) {
+	if (g->gap >= 0 && t > g->from && t - g->prev > g->gap) {
 		if ((e = bulk_entry(b, st, 1)) == NULL)
 			return -1;
 		e->gaps = grow(e->gaps, e->ngaps, sizeof *e->gaps);
@@ -1446,9 +1450,9 @@ bulk_merge(struct store_bulk *b)
 }
 
 static int
-bulk_gaps(struct store *s, time_t from, int min_gap, struct store_bulk *b)
+bulk_gaps(struct store *s, time_t from, store_gap_fn *gap_of, void *arg, struct store_bulk *b)
 {
-	struct gap_scan g = {STRBUF_INIT, STRBUF_INIT, false, 0, from, min_gap};
+	struct gap_scan g = {STRBUF_INIT, STRBUF_INIT, false, 0, from, -1, gap_of, arg};
 	int rc = bulk_rows(s,
 	                   prep(s,
 	                        "SELECT t, system, service FROM results"
@@ -1462,7 +1466,8 @@ bulk_gaps(struct store *s, time_t from, int min_gap, struct store_bulk *b)
 }
 
 int
-store_bulk_load(struct store *s, time_t from, int what, int min_gap, struct store_bulk *b)
+store_bulk_load(struct store *s, time_t from, int what, store_gap_fn *gap_of, void *arg,
+                struct store_bulk *b)
 {
 	int rc;
 
@@ -1491,8 +1496,8 @@ store_bulk_load(struct store *s, time_t from, int what, int min_gap, struct stor
 		                    " GROUP BY system ORDER BY system",
 		                    ""),
 		               "intervals", add_first_seen, b, NULL);
-	if (rc == 0 && (what & STORE_BULK_GAPS))
-		rc = bulk_gaps(s, from, min_gap, b);
+	if (rc == 0 && (what & STORE_BULK_GAPS) && gap_of != NULL)
+		rc = bulk_gaps(s, from, gap_of, arg, b);
 	bulk_merge(b);
 	if (rc == 0)
 		return store_commit(s);

@@ -198,8 +198,9 @@ int store_begin_read(struct store *s);
  * which at 10k services were most of a render. Per service, as the
  * per-service functions above give it: its row (store_get_service), its
  * HARD state intervals overlapping [from, now] (store_svc_intervals) and
- * the gaps between its results longer than min_gap ending after from
- * (store_svc_gaps; a caller wanting a longer gap filters these). */
+ * the gaps between its results ending after from longer than gap_of
+ * says for it (store_svc_gaps; gap_of returns -1 for a service whose
+ * gaps are not wanted). */
 struct svc_bulk {
 	char *system, *service;
 	bool has_row;
@@ -219,7 +220,9 @@ struct store_bulk {
 };
 /* What to read besides the intervals and the first-seen times. */
 enum { STORE_BULK_ROWS = 1, STORE_BULK_GAPS = 2 };
-int store_bulk_load(struct store *s, time_t from, int what, int min_gap, struct store_bulk *b);
+typedef int store_gap_fn(void *arg, const char *system, const char *service);
+int store_bulk_load(struct store *s, time_t from, int what, store_gap_fn *gap_of, void *arg,
+                    struct store_bulk *b);
 /* The service's entry, NULL when the store has nothing of it. */
 const struct svc_bulk *store_bulk_find(const struct store_bulk *b, const char *system,
                                        const char *service);
