@@ -164,6 +164,9 @@ publish_begin(struct publish *p, const char *out_dir, char *err, size_t errlen)
 	/* what out_dir shows now, a generation or a plain directory; without
 	 * one, every file is written */
 	p->cur_fd = open(p->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	mode_t mask = umask(0);
+	umask(mask);
+	p->file_mode = 0644 & ~mask;
 	return 0;
 }
 
@@ -291,7 +294,10 @@ pub_reuse(struct publish *p, const char *rel, const char *data, size_t len)
 	fd = openat(p->cur_fd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return false;
-	same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == (off_t)len &&
+	/* only what this program would have made: its owner, and the mode a
+	 * new file gets, so a file changed by hand is written afresh */
+	same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+	       (st.st_mode & 07777) == p->file_mode && st.st_size == (off_t)len &&
 	       same_bytes(fd, data, len);
 	close(fd);
 	return same && linkat(p->cur_fd, rel, p->gen_fd, rel, 0) == 0;

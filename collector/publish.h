@@ -27,9 +27,10 @@ struct publish {
 	char *gen_name; /* "<base>.gen-XXXXXX", relative to parent */
 	char *gen_path; /* parent/gen_name */
 	int lock_fd;
-	int gen_fd;  /* the new generation's directory */
-	int cur_fd;  /* the current generation's (-1: none yet) */
-	char **dirs; /* the directories made in it, relative, sorted */
+	int gen_fd;         /* the new generation's directory */
+	int cur_fd;         /* the current generation's (-1: none yet) */
+	unsigned file_mode; /* a new file's, after the umask */
+	char **dirs;        /* the directories made in it, relative, sorted */
 	size_t ndirs;
 };
 

@@ -323,8 +323,14 @@ test_publish_links(const char *dir)
 	text = file_text(sb_str(&prev), "d/b.txt");
 	is_str(text, "old", "and its changed file too");
 	free(text);
-	is_int(publish(sb_str(&site), (const char *const[]){"a.txt", "same", NULL}), 0,
-	       "third generation published");
+	/* a file whose mode was changed by hand is not linked */
+	sb_reset(&prev);
+	sb_appendf(&prev, "%s/d/e/c.txt", sb_str(&site));
+	chmod(sb_str(&prev), 0600);
+	is_int(publish(sb_str(&site),
+	               (const char *const[]){"a.txt", "same", "d/e/c.txt", "kept", NULL}),
+	       0, "third generation published");
+	ok(inode_of(sb_str(&site), "d/e/c.txt") != c, "a file chmod-ed since is written again");
 	text = file_text(sb_str(&site), "d/b.txt");
 	is_str(text, "", "a file the new generation does not write is not in it");
 	free(text);
