@@ -176,8 +176,7 @@ cli_publish(struct store *st, const struct config *cfg, time_t now, int verbose)
 	char err[512];
 	int rc;
 
-	if (derive_update(st, cfg, now, err, sizeof err) != 0 ||
-	    derive_view(st, cfg, now, &v, err, sizeof err) != 0) {
+	if (derive_update_view(st, cfg, now, &v, err, sizeof err) != 0) {
 		fprintf(stderr, "glance: %s\n", err);
 		return -1;
 	}

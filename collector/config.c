@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,18 @@
 #include "strbuf.h"
 
 enum sect { SECT_NONE, SECT_SITE, SECT_DEFAULTS, SECT_SYSTEM, SECT_CHECK, SECT_SOURCE };
+
+/* The names declared so far, hashed: a check's duplicate test and the
+ * references resolved at the end would each scan every check otherwise,
+ * and a config of 10k checks took half a second to parse. Entries point
+ * at the config's own strings, which stay put when its arrays grow. */
+struct name_slot {
+	const char *a, *b; /* system id, and service (NULL for a system) */
+};
+struct name_index {
+	struct name_slot *slot;
+	size_t cap, n; /* cap 0 or a power of two, at most half full */
+};
 
 struct parser {
 	const char *name; /* file name for messages */
@@ -26,7 +39,58 @@ struct parser {
 	struct cfg_check defaults;
 	char *err;
 	size_t errlen;
+	struct name_index systems, checks;
 };
+
+/* FNV-1a over a, a separator and b. */
+static size_t
+name_hash(const char *a, const char *b)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (const char *s = a; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	h = (h ^ '/') * 1099511628211ULL;
+	for (const char *s = b ? b : ""; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* The slot holding (a, b), or the empty one where it would go. */
+static struct name_slot *
+name_slot(const struct name_index *ix, const char *a, const char *b)
+{
+	size_t mask = ix->cap - 1, i = name_hash(a, b) & mask;
+
+	for (;; i = (i + 1) & mask) {
+		struct name_slot *e = &ix->slot[i];
+		if (e->a == NULL || (strcmp(e->a, a) == 0 && (b == NULL) == (e->b == NULL) &&
+		                     (b == NULL || strcmp(e->b, b) == 0)))
+			return e;
+	}
+}
+
+static bool
+name_known(const struct name_index *ix, const char *a, const char *b)
+{
+	return ix->cap > 0 && name_slot(ix, a, b)->a != NULL;
+}
+
+static void
+name_add(struct name_index *ix, const char *a, const char *b)
+{
+	if (2 * (ix->n + 1) > ix->cap) {
+		struct name_index big = {xcalloc(ix->cap ? 2 * ix->cap : 64, sizeof *big.slot),
+		                         ix->cap ? 2 * ix->cap : 64, ix->n};
+		for (size_t i = 0; i < ix->cap; i++)
+			if (ix->slot[i].a != NULL)
+				*name_slot(&big, ix->slot[i].a, ix->slot[i].b) = ix->slot[i];
+		free(ix->slot);
+		*ix = big;
+	}
+	*name_slot(ix, a, b) = (struct name_slot){a, b};
+	ix->n++;
+}
 
 __attribute__((format(printf, 3, 4))) static int
 perr(struct parser *p, int col, const char *fmt, ...)
@@ -348,12 +412,13 @@ open_system(struct parser *p, const char *id, int col)
 	if (!valid_name(id))
 		return perr(p, col, "system id '%s' must be letters, digits, '-', '_' or '.'",
 		            id);
-	if (config_system(cfg, id) != NULL)
+	if (name_known(&p->systems, id, NULL))
 		return perr(p, col, "system '%s' is declared twice", id);
 	cfg->systems = xrealloc(cfg->systems, (cfg->nsystems + 1) * sizeof *cfg->systems);
 	s = &cfg->systems[cfg->nsystems++];
 	memset(s, 0, sizeof *s);
 	s->id = xstrdup(id);
+	name_add(&p->systems, s->id, NULL);
 	s->line = p->line;
 	p->sect = SECT_SYSTEM;
 	return 0;
@@ -375,7 +440,7 @@ open_check(struct parser *p, const char *arg, int col)
 		return perr(p, col,
 		            "check '%s': names must be letters, digits, '-', '_' or '.'", arg);
 	}
-	if (config_check(cfg, sys, slash + 1) != NULL) {
+	if (name_known(&p->checks, sys, slash + 1)) {
 		free(sys);
 		return perr(p, col, "check '%s' is declared twice", arg);
 	}
@@ -384,6 +449,7 @@ open_check(struct parser *p, const char *arg, int col)
 	*c = p->defaults;
 	c->system = sys;
 	c->service = xstrdup(slash + 1);
+	name_add(&p->checks, c->system, c->service);
 	c->command = NULL;
 	c->argv = NULL;
 	c->line = p->line;
@@ -539,7 +605,7 @@ resolve(struct parser *p)
 		p->line = c->line;
 		if (c->command == NULL)
 			return perr(p, 1, "check %s/%s has no command", c->system, c->service);
-		if (config_system(cfg, c->system) == NULL)
+		if (!name_known(&p->systems, c->system, NULL))
 			return perr(p, 8, "check %s/%s: no [system %s]", c->system, c->service,
 			            c->system);
 		if (c->timeout >= c->interval)
@@ -550,7 +616,7 @@ resolve(struct parser *p)
 	}
 	for (size_t i = 0; i < cfg->nsystems; i++) {
 		struct cfg_system *s = &cfg->systems[i];
-		if (s->ping != NULL && config_check(cfg, s->id, s->ping) == NULL) {
+		if (s->ping != NULL && !name_known(&p->checks, s->id, s->ping)) {
 			p->line = s->ping_line;
 			return perr(
 			        p, s->ping_col,
@@ -558,7 +624,7 @@ resolve(struct parser *p)
 			        s->id, s->ping, s->id, s->ping);
 		}
 		for (size_t j = 0; j < s->nservices; j++)
-			if (config_check(cfg, s->id, s->services[j]) == NULL) {
+			if (!name_known(&p->checks, s->id, s->services[j])) {
 				p->line = s->svc_line;
 				return perr(p, s->svc_col,
 				            "system %s: service '%s' is not declared as [check "
@@ -653,8 +719,10 @@ config_parse(const char *text, const char *name, const char *dir, struct config 
 	while (rc == 0 && *s != '\0') {
 		size_t n = strcspn(s, "\n");
 		char *line = strndup(s, n);
-		if (line == NULL)
-			return perr(&p, 1, "out of memory");
+		if (line == NULL) {
+			rc = perr(&p, 1, "out of memory");
+			break;
+		}
 		if (n > 0 && line[n - 1] == '\r')
 			line[n - 1] = '\0';
 		p.line++;
@@ -667,6 +735,8 @@ config_parse(const char *text, const char *name, const char *dir, struct config 
 	if (rc == 0)
 		site_defaults(&p);
 	cfg->declared = cfg->nsystems;
+	free(p.systems.slot);
+	free(p.checks.slot);
 	if (rc != 0)
 		config_free(cfg);
 	return rc;

@@ -177,8 +177,32 @@ struct sys_hist {
 	struct interval *status; /* derive_status_timeline */
 	size_t nstatus;
 };
-int derive_hist_load(struct store *st, const struct config *cfg, const struct cfg_system *sys,
-                     time_t from, time_t now, bool status, struct sys_hist *h);
+/* What a pass over every system reads of the store, read at once
+ * (store_bulk_load: one ordered query a table) with the config's checks
+ * indexed, so a system's history is looked up rather than queried: from
+ * is the oldest time read; status asks for the rows and result gaps the
+ * status needs. */
+struct derive_reader {
+	const struct config *cfg;
+	time_t from;
+	bool status;
+	struct store_bulk bulk;
+	const struct cfg_check **checks; /* sorted by system, service */
+	struct downtime *windows;        /* store_downtimes(NULL, from): by start */
+	size_t nwindows;
+	const struct downtime **win_by_sys; /* windows by system, then start */
+};
+int derive_reader_load(struct store *st, const struct config *cfg, time_t from, bool status,
+                       struct derive_reader *r);
+void derive_reader_free(struct derive_reader *r);
+/* config_check through the index. */
+const struct cfg_check *derive_reader_check(const struct derive_reader *r, const char *system,
+                                            const char *service);
+
+/* The history of sys as of now from the reader (its from; with status,
+ * which needs r->status, the stale spans and the status timeline). */
+void derive_hist_load(const struct derive_reader *r, const struct cfg_system *sys, time_t now,
+                      bool status, struct sys_hist *h);
 void derive_hist_free(struct sys_hist *h);
 
 /* How far back a pass reads the history: older incidents were posted
@@ -191,12 +215,17 @@ void derive_hist_free(struct sys_hist *h);
 struct derive_snapshot {
 	struct sys_hist *hist;
 	size_t nhist;
-	struct downtime *windows;
+	const struct downtime *windows; /* the reader's */
 	size_t nwindows;
 	struct notice_ref *notices;
 	size_t nnotices;
+	struct derive_reader *own; /* the reader, when the snapshot read it */
 };
 int derive_snapshot_load(struct store *st, const struct config *cfg, time_t now,
+                         struct derive_snapshot *s);
+/* The same from a reader already loaded (from now - DERIVE_HISTORY),
+ * which must outlive the snapshot. */
+int derive_snapshot_from(const struct derive_reader *r, struct store *st, time_t now,
                          struct derive_snapshot *s);
 void derive_snapshot_free(struct derive_snapshot *s);
 
@@ -225,7 +254,15 @@ enum incident_state derive_incident_state(const struct notice_ref *notices, size
 
 int derive_update(struct store *st, const struct config *cfg, time_t now, char *err,
                   size_t errlen);
+/* The pass from a reader loaded from now - DERIVE_HISTORY, inside the
+ * caller's transaction. */
+int derive_update_from(const struct derive_reader *r, struct store *st, time_t now);
 int derive_view(struct store *st, const struct config *cfg, time_t now, struct site_view *v,
                 char *err, size_t errlen);
+/* derive_update, then derive_view, in one transaction and from one read
+ * of the store: the pass writes only notices, and the view reads those
+ * after it. */
+int derive_update_view(struct store *st, const struct config *cfg, time_t now,
+                       struct site_view *v, char *err, size_t errlen);
 
 #endif

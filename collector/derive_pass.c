@@ -268,13 +268,13 @@ post_problem(struct pass *p, const struct sys_hist *h, const struct episode *inc
 	                        .kind = lvl == LVL_MAJOR ? NOTICE_OUTAGE : NOTICE_DISRUPTION,
 	                        .impact = derive_impact_of_level(lvl),
 	                        .posted = e->due,
-	                        .starts = e->start,
-	                        .ntags = 1};
+	                        .starts = e->start};
 	char key[128];
 
 	if (host)
 		children_down(p, sys, e->start, e->due + 1, &names, &n.affected);
 	if (sys->internal && n.affected == NULL) {
+		sb_free(&names);
 		notice_view_free(&n);
 		return 0;
 	}
@@ -283,6 +283,7 @@ post_problem(struct pass *p, const struct sys_hist *h, const struct episode *inc
 	n.body = problem_body(h, lvl, host, e->due, when, sb_str(&names),
 	                      n.affected != NULL && strchr(n.affected, ',') != NULL);
 	n.tags = one_tag(w.tag);
+	n.ntags = 1;
 	sb_free(&names);
 	if (incident == 0)
 		snprintf(key, sizeof key, "down:%s:%lld", sys->id, (long long)inc->start);

@@ -35,50 +35,50 @@ copy_site(const struct site_info *in, struct site_info *out)
 	}
 }
 
-static int
-view_ping(struct store *st, const struct config *cfg, const struct cfg_system *sys, time_t now,
+/* The service's row in the reader, NULL when it has no result yet. */
+static const struct svc_row *
+view_row(const struct derive_reader *r, const char *system, const char *service)
+{
+	const struct svc_bulk *e = store_bulk_find(&r->bulk, system, service);
+
+	return e != NULL && e->has_row ? &e->row : NULL;
+}
+
+static void
+view_ping(const struct derive_reader *r, const struct cfg_system *sys, time_t now,
           struct system_view *v)
 {
-	struct svc_row row;
-	int rc;
+	const struct svc_row *row;
 
 	v->ping = PING_UNKNOWN;
 	v->rtt_ms = NAN;
-	if (sys->ping == NULL)
-		return 0;
-	rc = store_get_service(st, sys->id, sys->ping, &row);
-	if (rc > 0) {
-		const struct cfg_check *c = config_check(cfg, sys->id, sys->ping);
-		bool fresh = c != NULL && now - row.st.last_check < derive_stale_after(c);
-		v->ping_checked = row.st.last_check;
-		if (fresh && row.st.has_hard && row.st.hard_state == GL_CRITICAL)
-			v->ping = PING_DOWN;
-		else if (fresh && row.st.has_hard && row.st.hard_state != GL_UNKNOWN)
-			v->ping = PING_UP;
-		if (v->ping == PING_UP)
-			v->rtt_ms = derive_rta_ms(row.perfdata ? row.perfdata : "");
-	}
-	svc_row_free(&row);
-	return rc < 0 ? -1 : 0;
+	if (sys->ping == NULL || (row = view_row(r, sys->id, sys->ping)) == NULL)
+		return;
+	const struct cfg_check *c = derive_reader_check(r, sys->id, sys->ping);
+	bool fresh = c != NULL && now - row->st.last_check < derive_stale_after(c);
+	v->ping_checked = row->st.last_check;
+	if (fresh && row->st.has_hard && row->st.hard_state == GL_CRITICAL)
+		v->ping = PING_DOWN;
+	else if (fresh && row->st.has_hard && row->st.hard_state != GL_UNKNOWN)
+		v->ping = PING_UP;
+	if (v->ping == PING_UP)
+		v->rtt_ms = derive_rta_ms(row->perfdata ? row->perfdata : "");
 }
 
-static int
-view_services(struct store *st, const struct cfg_system *sys, struct system_view *v)
+static void
+view_services(const struct derive_reader *r, const struct cfg_system *sys,
+              struct system_view *v)
 {
 	v->services = xcalloc(sys->nservices ? sys->nservices : 1, sizeof *v->services);
 	for (size_t i = 0; i < sys->nservices; i++) {
 		struct service_view *s = &v->services[v->nservices++];
-		struct svc_row row;
-		int rc = store_get_service(st, sys->id, sys->services[i], &row);
+		const struct svc_row *row = view_row(r, sys->id, sys->services[i]);
 		s->name = xstrdup(sys->services[i]);
-		s->state = rc > 0 && row.st.has_hard ? row.st.hard_state : GL_UNKNOWN;
-		s->since = rc > 0 && row.st.has_hard ? row.st.hard_since : 0;
-		s->output = xstrdup(rc > 0 && row.output ? row.output : "(no result yet)");
-		svc_row_free(&row);
-		if (rc < 0)
-			return -1;
+		s->state = row != NULL && row->st.has_hard ? row->st.hard_state : GL_UNKNOWN;
+		s->since = row != NULL && row->st.has_hard ? row->st.hard_since : 0;
+		s->output =
+		        xstrdup(row != NULL && row->output ? row->output : "(no result yet)");
 	}
-	return 0;
 }
 
 #define NDAYS 90
@@ -113,12 +113,11 @@ view_from(time_t now)
 	return first < from ? first : from;
 }
 
-static int
-view_system(struct store *st, const struct config *cfg, const struct cfg_system *sys,
-            time_t now, struct system_view *v)
+static void
+view_system(const struct derive_reader *r, const struct cfg_system *sys, time_t now,
+            struct system_view *v)
 {
 	struct sys_hist h;
-	int rc;
 
 	v->id = xstrdup(sys->id);
 	v->name = xstrdup(sys->name);
@@ -129,74 +128,112 @@ view_system(struct store *st, const struct config *cfg, const struct cfg_system 
 	v->rtt_ms = NAN;
 	for (int w = 0; w < UPTIME_NWIN; w++)
 		v->uptime[w] = NAN;
-	if (derive_hist_load(st, cfg, sys, view_from(now), now, true, &h) != 0) {
-		derive_hist_free(&h);
-		return -1;
-	}
+	derive_hist_load(r, sys, now, true, &h);
 	/* no history at all: unknown from now on */
 	v->status = h.nstatus ? (enum sys_status)h.status[h.nstatus - 1].status : SYS_UNKNOWN;
 	v->status_since = derive_since(h.status, h.nstatus, now);
-	if (store_first_seen(st, sys->id, &v->first_seen) != 0) {
-		derive_hist_free(&h);
-		return -1;
-	}
+	v->first_seen = store_bulk_first_seen(&r->bulk, sys->id);
 	if (sys->internal) {
 		/* Up or Down only: no round trip, no output, no uptime */
 		v->status = SYS_INTERNAL;
-		rc = view_ping(st, cfg, sys, now, v);
+		view_ping(r, sys, now, v);
 		v->rtt_ms = NAN;
 	} else {
 		view_uptime(h.status, h.nstatus, now, v);
-		rc = view_ping(st, cfg, sys, now, v) != 0 || view_services(st, sys, v) != 0 ? -1
-		                                                                            : 0;
+		view_ping(r, sys, now, v);
+		view_services(r, sys, v);
 	}
 	derive_hist_free(&h);
-	return rc;
 }
 
 /* The newest result of any check, and whether every check is stale at
  * now: then it is the collector that has stopped, not the systems. */
-static int
-view_freshness(struct store *st, const struct config *cfg, time_t now, struct site_view *v)
+static void
+view_freshness(const struct derive_reader *r, const struct config *cfg, time_t now,
+               struct site_view *v)
 {
 	bool fresh = false;
 
 	for (size_t i = 0; i < cfg->nchecks; i++) {
 		const struct cfg_check *c = &cfg->checks[i];
-		struct svc_row row;
-		int rc = store_get_service(st, c->system, c->service, &row);
-		svc_row_free(&row);
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
+		const struct svc_row *row = view_row(r, c->system, c->service);
+		if (row == NULL)
 			continue;
-		if (row.st.last_check > v->last_result)
-			v->last_result = row.st.last_check;
-		fresh |= now - row.st.last_check < derive_stale_after(c);
+		if (row->st.last_check > v->last_result)
+			v->last_result = row->st.last_check;
+		fresh |= now - row->st.last_check < derive_stale_after(c);
 	}
 	v->stale = v->last_result != 0 && !fresh;
-	return 0;
 }
 
+/* The view from a loaded reader: the systems, the freshness, and the
+ * notices as the store has them now. */
+static int
+view_fill(const struct derive_reader *r, struct store *st, time_t now, struct site_view *v)
+{
+	const struct config *cfg = r->cfg;
+
+	copy_site(&cfg->site.info, &v->site);
+	v->generated = now;
+	v->systems = xcalloc(cfg->nsystems ? cfg->nsystems : 1, sizeof *v->systems);
+	for (size_t i = 0; i < cfg->nsystems; i++, v->nsystems++)
+		view_system(r, &cfg->systems[i], now, &v->systems[i]);
+	view_freshness(r, cfg, now, v);
+	return store_notices(st, false, &v->notices, &v->nnotices, NULL);
+}
+
+/* Ends a view's transaction: committed, or rolled back with v freed and
+ * the reason in err. */
+static int
+view_end(struct store *st, int rc, struct site_view *v, const char *what, char *err,
+         size_t errlen)
+{
+	if (rc == 0 && store_commit(st) == 0)
+		return 0;
+	snprintf(err, errlen, "%s: %s", what, store_error(st));
+	store_rollback(st);
+	site_view_free(v);
+	return -1;
+}
+
+/* One read transaction: the systems, the freshness and the notices are
+ * of one moment of the store. */
 int
 derive_view(struct store *st, const struct config *cfg, time_t now, struct site_view *v,
             char *err, size_t errlen)
 {
+	struct derive_reader r;
+	int rc;
+
 	memset(v, 0, sizeof *v);
-	copy_site(&cfg->site.info, &v->site);
-	v->generated = now;
-	v->systems = xcalloc(cfg->nsystems ? cfg->nsystems : 1, sizeof *v->systems);
-	for (size_t i = 0; i < cfg->nsystems; i++) {
-		v->nsystems++;
-		if (view_system(st, cfg, &cfg->systems[i], now, &v->systems[i]) != 0)
-			goto fail;
+	rc = store_begin_read(st);
+	if (rc == 0 && (rc = derive_reader_load(st, cfg, view_from(now), true, &r)) == 0) {
+		rc = view_fill(&r, st, now, v);
+		derive_reader_free(&r);
 	}
-	if (view_freshness(st, cfg, now, v) != 0 ||
-	    store_notices(st, false, &v->notices, &v->nnotices, NULL) != 0)
-		goto fail;
-	return 0;
-fail:
-	snprintf(err, errlen, "building the view: %s", store_error(st));
-	site_view_free(v);
-	return -1;
+	return view_end(st, rc, v, "building the view", err, errlen);
+}
+
+int
+derive_update_view(struct store *st, const struct config *cfg, time_t now, struct site_view *v,
+                   char *err, size_t errlen)
+{
+	struct derive_reader r;
+	int rc;
+
+	/* one read serves both when both read from the same time */
+	if (view_from(now) != now - DERIVE_HISTORY)
+		return derive_update(st, cfg, now, err, errlen) != 0 ||
+		                       derive_view(st, cfg, now, v, err, errlen) != 0
+		               ? -1
+		               : 0;
+	memset(v, 0, sizeof *v);
+	rc = store_begin(st);
+	if (rc == 0 && (rc = derive_reader_load(st, cfg, view_from(now), true, &r)) == 0) {
+		rc = derive_update_from(&r, st, now);
+		if (rc == 0)
+			rc = view_fill(&r, st, now, v);
+		derive_reader_free(&r);
+	}
+	return view_end(st, rc, v, "derive", err, errlen);
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,13 +55,20 @@ pub_release(struct publish *p)
 {
 	if (p->lock_fd >= 0)
 		close(p->lock_fd);
+	if (p->gen_fd >= 0)
+		close(p->gen_fd);
+	if (p->cur_fd >= 0)
+		close(p->cur_fd);
+	for (size_t i = 0; i < p->ndirs; i++)
+		free(p->dirs[i]);
+	free(p->dirs);
 	free(p->out_dir);
 	free(p->parent);
 	free(p->base);
 	free(p->gen_name);
 	free(p->gen_path);
 	memset(p, 0, sizeof *p);
-	p->lock_fd = -1;
+	p->lock_fd = p->gen_fd = p->cur_fd = -1;
 }
 
 /* Splits out_dir into parent and base, refusing names that cannot be a
@@ -133,7 +141,7 @@ publish_begin(struct publish *p, const char *out_dir, char *err, size_t errlen)
 	struct strbuf tmpl = STRBUF_INIT;
 
 	memset(p, 0, sizeof *p);
-	p->lock_fd = -1;
+	p->lock_fd = p->gen_fd = p->cur_fd = -1;
 	if (pub_split(p, out_dir, err, errlen) != 0 || pub_lock(p, err, errlen) != 0) {
 		pub_release(p);
 		return -1;
@@ -147,11 +155,18 @@ publish_begin(struct publish *p, const char *out_dir, char *err, size_t errlen)
 	}
 	p->gen_name = xstrdup(strrchr(p->gen_path, '/') + 1);
 	/* mkdtemp makes it 0700; the web server must be able to read it. */
-	if (chmod(p->gen_path, 0755) != 0) {
+	p->gen_fd = open(p->gen_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (p->gen_fd < 0 || fchmod(p->gen_fd, 0755) != 0) {
 		pub_fail(err, errlen, "%s: %s", p->gen_path, strerror(errno));
 		publish_abort(p);
 		return -1;
 	}
+	/* what out_dir shows now, a generation or a plain directory; without
+	 * one, every file is written */
+	p->cur_fd = open(p->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	mode_t mask = umask(0);
+	umask(mask);
+	p->file_mode = 0644 & ~mask;
 	return 0;
 }
 
@@ -172,19 +187,63 @@ relpath_ok(const char *rel)
 	}
 }
 
-/* mkdir -p for the directories leading to path's last component. */
-static int
-make_parents(char *path, size_t skip, char *err, size_t errlen)
+/* The directories made so far, sorted: the back-ends write one
+ * system's files at different times, and asking the file system again
+ * for each one cost a system call a file. */
+static bool
+dir_made(struct publish *p, const char *dir, size_t *at)
 {
-	for (char *s = path + skip; (s = strchr(s, '/')) != NULL; s++) {
-		*s = '\0';
-		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-			pub_fail(err, errlen, "%s: %s", path, strerror(errno));
-			*s = '/';
-			return -1;
+	size_t lo = 0, hi = p->ndirs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(p->dirs[mid], dir);
+		if (c == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	return false;
+}
+
+/* mkdir -p in the new generation for the directories leading to rel's
+ * last component. */
+static int
+make_parents(struct publish *p, const char *rel, char *err, size_t errlen)
+{
+	const char *slash = strrchr(rel, '/');
+	char *dir = slash ? strndup(rel, (size_t)(slash - rel)) : NULL;
+	size_t at;
+
+	if (slash == NULL)
+		return 0;
+	if (dir == NULL)
+		return pub_fail(err, errlen, "out of memory");
+	for (char *s = dir;; s++) {
+		s = strchr(s, '/');
+		if (s != NULL)
+			*s = '\0';
+		if (!dir_made(p, dir, &at)) {
+			if (mkdirat(p->gen_fd, dir, 0755) != 0 && errno != EEXIST) {
+				pub_fail(err, errlen, "%s/%s: %s", p->gen_path, dir,
+				         strerror(errno));
+				free(dir);
+				return -1;
+			}
+			p->dirs = xrealloc(p->dirs, (p->ndirs + 1) * sizeof *p->dirs);
+			memmove(p->dirs + at + 1, p->dirs + at,
+			        (p->ndirs - at) * sizeof *p->dirs);
+			p->dirs[at] = xstrdup(dir);
+			p->ndirs++;
 		}
+		if (s == NULL)
+			break;
 		*s = '/';
 	}
+	free(dir);
 	return 0;
 }
 
@@ -203,36 +262,79 @@ write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/* Whether fd holds exactly the len bytes at data (its size is len). */
+static bool
+same_bytes(int fd, const char *data, size_t len)
+{
+	char buf[16384];
+
+	while (len > 0) {
+		ssize_t r = read(fd, buf, len < sizeof buf ? len : sizeof buf);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || memcmp(buf, data, (size_t)r) != 0)
+			return false;
+		data += r;
+		len -= (size_t)r;
+	}
+	return true;
+}
+
+/* Links rel from the current generation when it holds the same bytes
+ * (publish.h). Any failure just means the file is written. */
+static bool
+pub_reuse(struct publish *p, const char *rel, const char *data, size_t len)
+{
+	struct stat st;
+	bool same;
+	int fd;
+
+	if (p->cur_fd < 0)
+		return false;
+	fd = openat(p->cur_fd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;
+	/* only what this program would have made: its owner, and the mode a
+	 * new file gets, so a file changed by hand is written afresh */
+	same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+	       (st.st_mode & 07777) == p->file_mode && st.st_size == (off_t)len &&
+	       same_bytes(fd, data, len);
+	close(fd);
+	return same && linkat(p->cur_fd, rel, p->gen_fd, rel, 0) == 0;
+}
+
 int
 publish_write(struct publish *p, const char *relpath, const char *data, size_t len, char *err,
               size_t errlen)
 {
-	char *path;
-	int fd, rc = -1;
+	int fd;
 
 	if (!relpath_ok(relpath))
 		return pub_fail(err, errlen, "refusing to write %s", relpath);
-	path = path_join(p->gen_path, relpath);
-	if (make_parents(path, strlen(p->gen_path) + 1, err, errlen) != 0)
-		goto out;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0) {
-		pub_fail(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
+	if (make_parents(p, relpath, err, errlen) != 0)
+		return -1;
+	if (pub_reuse(p, relpath, data, len))
+		return 0;
+	fd = openat(p->gen_fd, relpath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	            0644);
+	/* a name written twice gets a new inode: the one there may be a link
+	 * shared with the live site */
+	if (fd < 0 && errno == EEXIST && unlinkat(p->gen_fd, relpath, 0) == 0)
+		fd = openat(p->gen_fd, relpath,
+		            O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return pub_fail(err, errlen, "%s/%s: %s", p->gen_path, relpath,
+		                strerror(errno));
 	if (write_all(fd, data, len) != 0) {
-		pub_fail(err, errlen, "writing %s: %s", path, strerror(errno));
+		pub_fail(err, errlen, "writing %s/%s: %s", p->gen_path, relpath,
+		         strerror(errno));
 		close(fd);
-		goto out;
+		return -1;
 	}
-	if (close(fd) != 0) {
-		pub_fail(err, errlen, "writing %s: %s", path, strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	free(path);
-	return rc;
+	if (close(fd) != 0)
+		return pub_fail(err, errlen, "writing %s/%s: %s", p->gen_path, relpath,
+		                strerror(errno));
+	return 0;
 }
 
 void

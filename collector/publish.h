@@ -27,6 +27,11 @@ struct publish {
 	char *gen_name; /* "<base>.gen-XXXXXX", relative to parent */
 	char *gen_path; /* parent/gen_name */
 	int lock_fd;
+	int gen_fd;         /* the new generation's directory */
+	int cur_fd;         /* the current generation's (-1: none yet) */
+	unsigned file_mode; /* a new file's, after the umask */
+	char **dirs;        /* the directories made in it, relative, sorted */
+	size_t ndirs;
 };
 
 /* Takes the lock and creates the new generation's directory. On failure
@@ -34,7 +39,11 @@ struct publish {
 int publish_begin(struct publish *p, const char *out_dir, char *err, size_t errlen);
 
 /* Writes one file of the new generation; relpath ("a/b/c.html") must not
- * start with '/' nor contain "..". Missing directories are created. */
+ * start with '/' nor contain "..". Missing directories are created. A
+ * file the current generation has with the same bytes becomes a hard
+ * link to it instead: published files are never written again (a new
+ * one is always a new inode), so sharing them is safe, and it saves the
+ * file system an inode to allocate now and one to free later. */
 int publish_write(struct publish *p, const char *relpath, const char *data, size_t len,
                   char *err, size_t errlen);
 

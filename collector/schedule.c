@@ -75,9 +75,15 @@ record(struct sched *s, struct slot *sl, const struct exec_outcome *o)
 {
 	struct svc_row row;
 	time_t now = sched_now(s->ctl, s->mono0);
-	const struct cfg_check *c = config_check(s->cfg, sl->system, sl->service);
-	int r = store_get_service(s->st, sl->system, sl->service, &row);
+	/* the check it started as, unless a reload came in between */
+	const struct cfg_check *c =
+	        sl->item < s->cfg->nchecks ? &s->cfg->checks[sl->item] : NULL;
+	int r;
 
+	if (c == NULL || strcmp(c->system, sl->system) != 0 ||
+	    strcmp(c->service, sl->service) != 0)
+		c = config_check(s->cfg, sl->system, sl->service);
+	r = store_get_service(s->st, sl->system, sl->service, &row);
 	if (r >= 0) {
 		softhard_apply(&row.st, o->state, sl->attempts, now);
 		struct gl_result res = {
@@ -318,7 +324,7 @@ static void
 loop(struct sched *s)
 {
 	int64_t every = (int64_t)s->cfg->site.render_every * NS;
-	int64_t next_pass = s->mono0 + every, last_pass = s->mono0;
+	int64_t next_pass = s->mono0 + every, last_pass = s->mono0, pass_ns = 0;
 
 	while (!*s->ctl->stop) {
 		int64_t now = mono_ns();
@@ -339,12 +345,17 @@ loop(struct sched *s)
 			continue;
 		}
 		/* a HARD change renders soon, but at most once a second, so a
-		 * burst of changes costs one render */
-		if (s->changed && next_pass > last_pass + NS)
-			next_pass = last_pass + NS;
+		 * burst of changes costs one render, and not sooner than ten
+		 * times the last pass took after it: passes get at most a tenth
+		 * of the time, the checks the rest (the first minute of a large
+		 * site changes every check's state) */
+		int64_t soon = last_pass + (10 * pass_ns > NS ? 10 * pass_ns : NS);
+		if (s->changed && next_pass > soon)
+			next_pass = soon;
 		if (now >= next_pass) {
 			pass(s);
 			last_pass = mono_ns();
+			pass_ns = last_pass - now;
 			next_pass = last_pass + every;
 		}
 		report(s, now);

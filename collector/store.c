@@ -1254,3 +1254,290 @@ store_ingest_systems_get(struct store *s, struct config *cfg)
 		return fail(s, "reading ingested systems");
 	return checks_get(s, cfg);
 }
+
+int
+store_begin_read(struct store *s)
+{
+	if (s->depth++ > 0)
+		return 0;
+	if (exec_sql(s, "BEGIN") != 0) {
+		s->depth = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* Room for one more of n elements of size: the capacity doubles at each
+ * power of two, so it needs no field of its own. */
+static void *
+grow(void *p, size_t n, size_t size)
+{
+	if (n == 0 || (n & (n - 1)) == 0)
+		p = xrealloc(p, (n ? 2 * n : 1) * size);
+	return p;
+}
+
+static int
+bulk_cmp(const void *a, const void *b)
+{
+	const struct svc_bulk *x = a, *y = b;
+	int c = strcmp(x->system, y->system);
+
+	return c != 0 ? c : strcmp(x->service, y->service);
+}
+
+/* The entry for the service in columns kcol, kcol + 1 of st's row: the
+ * last one when the query (ordered by service) is still on it, else a
+ * new one. Entries of different queries for one service are merged by
+ * bulk_merge. NULL when SQLite has no text for the key (out of memory). */
+static struct svc_bulk *
+bulk_entry(struct store_bulk *b, sqlite3_stmt *st, int kcol)
+{
+	const char *sys = (const char *)sqlite3_column_text(st, kcol);
+	const char *svc = (const char *)sqlite3_column_text(st, kcol + 1);
+	struct svc_bulk *e = b->n > 0 ? &b->svc[b->n - 1] : NULL;
+
+	if (sys == NULL || svc == NULL)
+		return NULL;
+	if (e != NULL && strcmp(e->system, sys) == 0 && strcmp(e->service, svc) == 0)
+		return e;
+	b->svc = grow(b->svc, b->n, sizeof *b->svc);
+	e = &b->svc[b->n++];
+	memset(e, 0, sizeof *e);
+	e->system = xstrdup(sys);
+	e->service = xstrdup(svc);
+	return e;
+}
+
+/* Steps st to its end, handing each row to add; finalizes st. */
+static int
+bulk_rows(struct store *s, sqlite3_stmt *st, const char *what,
+          int (*add)(struct store_bulk *, sqlite3_stmt *, void *), struct store_bulk *b,
+          void *arg)
+{
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (add(b, st, arg) != 0)
+			break;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, "reading %s", what);
+	return 0;
+}
+
+static int
+add_row(struct store_bulk *b, sqlite3_stmt *st, void *arg)
+{
+	struct svc_bulk *e = bulk_entry(b, st, 9);
+
+	(void)arg;
+	if (e == NULL)
+		return -1;
+	e->has_row = true;
+	state_read(st, &e->row);
+	e->row.output = col_text(st, 7);
+	e->row.perfdata = col_text(st, 8);
+	return 0;
+}
+
+static int
+add_interval(struct store_bulk *b, sqlite3_stmt *st, void *arg)
+{
+	struct svc_bulk *e = bulk_entry(b, st, 3);
+
+	(void)arg;
+	if (e == NULL)
+		return -1;
+	e->iv = grow(e->iv, e->niv, sizeof *e->iv);
+	e->iv[e->niv++] = (struct interval){.status = sqlite3_column_int(st, 0),
+	                                    .start = (time_t)sqlite3_column_int64(st, 1),
+	                                    .end = (time_t)sqlite3_column_int64(st, 2)};
+	return 0;
+}
+
+static int
+add_first_seen(struct store_bulk *b, sqlite3_stmt *st, void *arg)
+{
+	(void)arg;
+	b->first = grow(b->first, b->nfirst, sizeof *b->first);
+	b->first[b->nfirst++] = (struct sys_first_seen){
+	        .system = col_text(st, 0), .t = (time_t)sqlite3_column_int64(st, 1)};
+	return b->first[b->nfirst - 1].system != NULL ? 0 : -1;
+}
+
+/* The results scan's state: the service it is on, the gap wanted for it
+ * (-1: none) and its last result. */
+struct gap_scan {
+	struct strbuf system, service;
+	bool on; /* on a service yet */
+	time_t prev, from;
+	int64_t gap;
+	store_gap_fn *gap_of;
+	void *arg;
+};
+
+/* store_svc_gaps's rule on one result: a gap when the service's previous
+ * result is more than min_gap before it and it is after from. */
+static int
+add_result(struct store_bulk *b, sqlite3_stmt *st, void *arg)
+{
+	struct gap_scan *g = arg;
+	time_t t = (time_t)sqlite3_column_int64(st, 0);
+	const char *sys = (const char *)sqlite3_column_text(st, 1);
+	const char *svc = (const char *)sqlite3_column_text(st, 2);
+	struct svc_bulk *e;
+
+	if (sys == NULL || svc == NULL)
+		return -1;
+	if (!g->on || strcmp(sys, sb_str(&g->system)) != 0 ||
+	    strcmp(svc, sb_str(&g->service)) != 0) {
+		g->on = true;
+		sb_reset(&g->system);
+		sb_reset(&g->service);
+		sb_append(&g->system, sys);
+		sb_append(&g->service, svc);
+		g->gap = g->gap_of(g->arg, sys, svc);
+		g->prev = t;
+		return 0;
+	}
+	if (g->gap >= 0 && t > g->from && t - g->prev > g->gap) {
+		if ((e = bulk_entry(b, st, 1)) == NULL)
+			return -1;
+		e->gaps = grow(e->gaps, e->ngaps, sizeof *e->gaps);
+		e->gaps[e->ngaps++] = (struct interval){.start = g->prev, .end = t};
+	}
+	g->prev = t;
+	return 0;
+}
+
+static int
+first_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct sys_first_seen *)a)->system,
+	              ((const struct sys_first_seen *)b)->system);
+}
+
+/* Sorts the entries and folds each service's entries (one a query) into
+ * one. */
+static void
+bulk_merge(struct store_bulk *b)
+{
+	size_t k = 0;
+
+	if (b->n > 1)
+		qsort(b->svc, b->n, sizeof *b->svc, bulk_cmp);
+	for (size_t i = 0; i < b->n; i++) {
+		struct svc_bulk *e = &b->svc[i], *d = k > 0 ? &b->svc[k - 1] : NULL;
+		if (d == NULL || bulk_cmp(d, e) != 0) {
+			b->svc[k++] = *e;
+			continue;
+		}
+		if (e->has_row)
+			d->has_row = true, d->row = e->row;
+		if (e->iv != NULL)
+			d->iv = e->iv, d->niv = e->niv;
+		if (e->gaps != NULL)
+			d->gaps = e->gaps, d->ngaps = e->ngaps;
+		free(e->system);
+		free(e->service);
+	}
+	b->n = k;
+	if (b->nfirst > 1)
+		qsort(b->first, b->nfirst, sizeof *b->first, first_cmp);
+}
+
+static int
+bulk_gaps(struct store *s, time_t from, store_gap_fn *gap_of, void *arg, struct store_bulk *b)
+{
+	struct gap_scan g = {STRBUF_INIT, STRBUF_INIT, false, 0, from, -1, gap_of, arg};
+	int rc = bulk_rows(s,
+	                   prep(s,
+	                        "SELECT t, system, service FROM results"
+	                        " ORDER BY system, service, t",
+	                        ""),
+	                   "results", add_result, b, &g);
+
+	sb_free(&g.system);
+	sb_free(&g.service);
+	return rc;
+}
+
+int
+store_bulk_load(struct store *s, time_t from, int what, store_gap_fn *gap_of, void *arg,
+                struct store_bulk *b)
+{
+	int rc;
+
+	memset(b, 0, sizeof *b);
+	rc = store_begin_read(s);
+	if (rc == 0 && (what & STORE_BULK_ROWS))
+		rc = bulk_rows(s,
+		               prep(s,
+		                    "SELECT state, hard, attempt, has_hard, hard_state,"
+		                    " hard_since, last_check, output, perfdata, system, service"
+		                    " FROM services ORDER BY system, service",
+		                    ""),
+		               "services", add_row, b, NULL);
+	if (rc == 0)
+		rc = bulk_rows(s,
+		               prep(s,
+		                    "SELECT state, start, coalesce(end, 0), system, service"
+		                    " FROM svc_intervals WHERE end IS NULL OR end > ?"
+		                    " ORDER BY system, service, start, id",
+		                    "t", from),
+		               "intervals", add_interval, b, NULL);
+	if (rc == 0)
+		rc = bulk_rows(s,
+		               prep(s,
+		                    "SELECT system, min(start) FROM svc_intervals"
+		                    " GROUP BY system ORDER BY system",
+		                    ""),
+		               "intervals", add_first_seen, b, NULL);
+	if (rc == 0 && (what & STORE_BULK_GAPS) && gap_of != NULL)
+		rc = bulk_gaps(s, from, gap_of, arg, b);
+	bulk_merge(b);
+	if (rc == 0)
+		return store_commit(s);
+	store_rollback(s);
+	store_bulk_free(b);
+	return -1;
+}
+
+const struct svc_bulk *
+store_bulk_find(const struct store_bulk *b, const char *system, const char *service)
+{
+	struct svc_bulk key = {.system = (char *)system, .service = (char *)service};
+
+	return b->n ? bsearch(&key, b->svc, b->n, sizeof *b->svc, bulk_cmp) : NULL;
+}
+
+time_t
+store_bulk_first_seen(const struct store_bulk *b, const char *system)
+{
+	struct sys_first_seen key = {.system = (char *)system};
+	const struct sys_first_seen *f =
+	        b->nfirst ? bsearch(&key, b->first, b->nfirst, sizeof *b->first, first_cmp)
+	                  : NULL;
+
+	return f != NULL ? f->t : 0;
+}
+
+void
+store_bulk_free(struct store_bulk *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->svc[i].system);
+		free(b->svc[i].service);
+		svc_row_free(&b->svc[i].row);
+		free(b->svc[i].iv);
+		free(b->svc[i].gaps);
+	}
+	free(b->svc);
+	for (size_t i = 0; i < b->nfirst; i++)
+		free(b->first[i].system);
+	free(b->first);
+	memset(b, 0, sizeof *b);
+}

@@ -188,4 +188,46 @@ void notice_refs_free(struct notice_ref *r, size_t n);
 int store_notices(struct store *s, bool with_retracted, struct notice_view **out, size_t *n,
                   bool **retracted);
 
+/* A read transaction: the reads in it see one snapshot of the store and
+ * take its locks once instead of once a statement (store_commit ends
+ * it; inside another transaction it nests). */
+int store_begin_read(struct store *s);
+
+/* The whole history at once, for a pass over every system (derive): each
+ * table read in one ordered query instead of a few queries a service,
+ * which at 10k services were most of a render. Per service, as the
+ * per-service functions above give it: its row (store_get_service), its
+ * HARD state intervals overlapping [from, now] (store_svc_intervals) and
+ * the gaps between its results ending after from longer than gap_of
+ * says for it (store_svc_gaps; gap_of returns -1 for a service whose
+ * gaps are not wanted). */
+struct svc_bulk {
+	char *system, *service;
+	bool has_row;
+	struct svc_row row;
+	struct interval *iv, *gaps;
+	size_t niv, ngaps;
+};
+struct sys_first_seen {
+	char *system;
+	time_t t;
+};
+struct store_bulk {
+	struct svc_bulk *svc; /* sorted by system, service (strcmp) */
+	size_t n;
+	struct sys_first_seen *first; /* store_first_seen of every system, sorted */
+	size_t nfirst;
+};
+/* What to read besides the intervals and the first-seen times. */
+enum { STORE_BULK_ROWS = 1, STORE_BULK_GAPS = 2 };
+typedef int store_gap_fn(void *arg, const char *system, const char *service);
+int store_bulk_load(struct store *s, time_t from, int what, store_gap_fn *gap_of, void *arg,
+                    struct store_bulk *b);
+/* The service's entry, NULL when the store has nothing of it. */
+const struct svc_bulk *store_bulk_find(const struct store_bulk *b, const char *system,
+                                       const char *service);
+/* As store_first_seen. */
+time_t store_bulk_first_seen(const struct store_bulk *b, const char *system);
+void store_bulk_free(struct store_bulk *b);
+
 #endif
