@@ -57,20 +57,6 @@ ingest_end(struct ingest_ctx *c)
 	c->index_base = NULL;
 }
 
-/* FNV-1a over "system\0service". */
-static size_t
-check_hash(const char *system, const char *service)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (const char *p = system; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	h *= 1099511628211ULL;
-	for (const char *p = service; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	return (size_t)h;
-}
-
 /* An open-addressing table of the config's checks, rebuilt whenever the
  * config gained checks (an Icinga 2 pass adds them as it reads). */
 static void
@@ -85,7 +71,7 @@ index_build(struct ingest_ctx *c)
 	c->index = xcalloc(c->index_cap, sizeof *c->index);
 	for (size_t i = 0; i < cfg->nchecks; i++) {
 		const struct cfg_check *k = &cfg->checks[i];
-		size_t j = check_hash(k->system, k->service) & (c->index_cap - 1);
+		size_t j = store_key_hash(k->system, k->service) & (c->index_cap - 1);
 		while (c->index[j] != NULL)
 			j = (j + 1) & (c->index_cap - 1);
 		c->index[j] = k;
@@ -102,7 +88,7 @@ index_find(struct ingest_ctx *c, const char *system, const char *service)
 	if (c->index == NULL || c->index_n != c->cfg->nchecks ||
 	    c->index_base != c->cfg->checks)
 		index_build(c);
-	for (j = check_hash(system, service) & (c->index_cap - 1); c->index[j] != NULL;
+	for (j = store_key_hash(system, service) & (c->index_cap - 1); c->index[j] != NULL;
 	     j = (j + 1) & (c->index_cap - 1))
 		if (strcmp(c->index[j]->system, system) == 0 &&
 		    strcmp(c->index[j]->service, service) == 0)

@@ -30,7 +30,7 @@
 
 #define NG_SOURCE "nagios"
 #define NG_LINE_MAX 65536
-#define NG_BATCH 20000 /* lines per transaction */
+#define NG_BATCH 200000 /* lines per transaction */
 
 struct nfile {
 	char *path;

@@ -22,17 +22,44 @@ enum {
 	Q_ADD_RESULT,
 	Q_PUT_SERVICE,
 	Q_CLOSE_IV,
+	Q_CLOSE_IV_ANY,
 	Q_OPEN_IV,
 	Q_PROBLEM,
 	Q_N
+};
+
+/* A services row as store_record left it in the open transaction: the
+ * row is written once, when the transaction commits, not once per
+ * result (an ingest records thousands of results of each service in
+ * one transaction, and the upsert of the row was half its work). */
+struct svc_ent {
+	char *system, *service; /* NULL: a free slot */
+	struct svc_state st;
+	time_t fail_since; /* the first failed result since the last OK; 0 while OK */
+	int64_t open_iv;   /* the open HARD interval's id; 0: none known */
+	char *output, *perfdata;
+	size_t output_cap, perfdata_cap;
+};
+
+/* The rows of the open transaction by (system, service): open
+ * addressing, at most half full. Emptied at commit and rollback, so it
+ * never outlives the write lock that keeps other writers out, and holds
+ * at most one entry per service. */
+struct svc_cache {
+	struct svc_ent *slot;
+	size_t cap, n;
 };
 
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *q[Q_N];
 	int depth; /* store_begin nesting */
+	struct svc_cache svc;
 	char err[256];
 };
+
+static int svc_flush(struct store *s);
+static void svc_clear(struct svc_cache *c);
 
 /* One entry per schema version: migrations[i] upgrades version i to i+1. */
 static const char *const migrations[] = {
@@ -102,6 +129,25 @@ static const char *const migrations[] = {
         "  interval INTEGER NOT NULL, retry INTEGER NOT NULL, attempts INTEGER NOT NULL,"
         "  timeout INTEGER NOT NULL, impact_warning INTEGER NOT NULL,"
         "  impact_critical INTEGER NOT NULL, PRIMARY KEY (system, service));",
+        /* 6: a service's row keeps when its current problem began and
+         * which HARD interval is open, so recording a result needs no
+         * search of its results or intervals; the partial index that
+         * found the open interval goes, */
+        "ALTER TABLE services ADD COLUMN fail_since INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE services ADD COLUMN open_iv INTEGER NOT NULL DEFAULT 0;"
+        "UPDATE services SET open_iv = coalesce((SELECT max(i.id) FROM svc_intervals i"
+        "  WHERE i.system = services.system AND i.service = services.service"
+        "  AND i.end IS NULL), 0),"
+        " fail_since = CASE WHEN state = 0 THEN 0 ELSE (SELECT coalesce(min(r.t),"
+        "  services.last_check) FROM results r WHERE r.system = services.system"
+        "  AND r.service = services.service AND r.t <= services.last_check"
+        "  AND r.t > coalesce((SELECT max(o.t) FROM results o"
+        "  WHERE o.system = services.system AND o.service = services.service"
+        "  AND o.state = 0 AND o.t <= services.last_check), -1)) END;"
+        "DROP INDEX svc_intervals_open;"
+        /* and the results' index by time goes: only pruning read it, and
+         * it cost every result an index insert */
+        "DROP INDEX results_t;",
 };
 
 __attribute__((format(printf, 2, 3))) static int
@@ -270,8 +316,11 @@ int
 store_open(const char *path, bool sync_full, struct store **out, char *err, size_t errlen)
 {
 	struct store *s = xcalloc(1, sizeof *s);
-	int rc =
-	        sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	/* no mutexes: a handle is used by one thread, and taking them around
+	 * every call was a twentieth of an ingest's time */
+	int rc = sqlite3_open_v2(path, &s->db,
+	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                         NULL);
 
 	*out = NULL;
 	if (rc != SQLITE_OK) {
@@ -303,6 +352,8 @@ store_close(struct store *s)
 		return;
 	for (int i = 0; i < Q_N; i++)
 		sqlite3_finalize(s->q[i]);
+	svc_clear(&s->svc);
+	free(s->svc.slot);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -339,17 +390,25 @@ store_begin(struct store *s)
 	return 0;
 }
 
+/* The services rows store_record kept go in before COMMIT. On failure
+ * the transaction stays open for store_rollback. */
 int
 store_commit(struct store *s)
 {
 	if (s->depth == 0 || --s->depth > 0)
 		return 0;
-	return exec_sql(s, "COMMIT");
+	if (svc_flush(s) != 0 || exec_sql(s, "COMMIT") != 0) {
+		s->depth = sqlite3_get_autocommit(s->db) ? 0 : 1;
+		return -1;
+	}
+	svc_clear(&s->svc);
+	return 0;
 }
 
 void
 store_rollback(struct store *s)
 {
+	svc_clear(&s->svc);
 	if (s->depth == 0)
 		return;
 	s->depth = 0;
@@ -370,8 +429,8 @@ state_read(sqlite3_stmt *st, struct svc_row *row)
 	row->st.last_check = (time_t)sqlite3_column_int64(st, 6);
 }
 
-int
-store_get_service(struct store *s, const char *system, const char *service, struct svc_row *row)
+static int
+service_row_read(struct store *s, const char *system, const char *service, struct svc_row *row)
 {
 	sqlite3_stmt *st =
 	        prepq(s, Q_GET_SERVICE,
@@ -404,50 +463,210 @@ svc_row_free(struct svc_row *row)
 	row->output = row->perfdata = NULL;
 }
 
-/* Closes the open HARD state interval of a service and opens the next. */
-static int
-interval_switch(struct store *s, const char *system, const char *service, int state, time_t t)
+size_t
+store_key_hash(const char *system, const char *service)
 {
-	int rc = run(s, prepq(s, Q_CLOSE_IV,
-	                      "UPDATE svc_intervals SET end = max(start, ?) WHERE system = ?"
-	                      " AND service = ? AND end IS NULL",
-	                      "tss", t, system, service));
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a over "system\0service" */
 
-	if (rc == 0)
-		rc = run(s, prepq(s, Q_OPEN_IV,
-		                  "INSERT INTO svc_intervals (system, service, state, start)"
-		                  " VALUES (?, ?, ?, ?)",
-		                  "ssdt", system, service, state, t));
+	for (const char *p = system; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h *= 1099511628211ULL;
+	for (const char *p = service; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* The slot of (system, service): its entry, or the free slot where it
+ * goes. The table has a free slot: svc_grow keeps it half empty. */
+static struct svc_ent *
+svc_slot(const struct svc_cache *c, const char *system, const char *service)
+{
+	size_t j = store_key_hash(system, service) & (c->cap - 1);
+
+	while (c->slot[j].system != NULL &&
+	       (strcmp(c->slot[j].system, system) != 0 || strcmp(c->slot[j].service, service) != 0))
+		j = (j + 1) & (c->cap - 1);
+	return &c->slot[j];
+}
+
+static struct svc_ent *
+svc_find(const struct svc_cache *c, const char *system, const char *service)
+{
+	struct svc_ent *e = c->n > 0 ? svc_slot(c, system, service) : NULL;
+
+	return e != NULL && e->system != NULL ? e : NULL;
+}
+
+static void
+svc_grow(struct svc_cache *c)
+{
+	struct svc_cache old = *c;
+
+	if ((c->n + 1) * 2 <= c->cap)
+		return;
+	c->cap = c->cap ? c->cap * 2 : 64;
+	c->slot = xcalloc(c->cap, sizeof *c->slot);
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.slot[i].system != NULL)
+			*svc_slot(c, old.slot[i].system, old.slot[i].service) = old.slot[i];
+	free(old.slot);
+}
+
+/* Forgets the transaction's rows; the table keeps its size. */
+static void
+svc_clear(struct svc_cache *c)
+{
+	for (size_t i = 0; c->n > 0 && i < c->cap; i++) {
+		struct svc_ent *e = &c->slot[i];
+		if (e->system == NULL)
+			continue;
+		free(e->system);
+		free(e->service);
+		free(e->output);
+		free(e->perfdata);
+		memset(e, 0, sizeof *e);
+		c->n--;
+	}
+}
+
+/* Copies v into a buffer of *cap bytes kept from result to result. */
+static void
+text_set(char **p, size_t *cap, const char *v)
+{
+	size_t n = strlen(v) + 1;
+
+	if (n > *cap) {
+		*p = xrealloc(*p, n);
+		*cap = n;
+	}
+	memcpy(*p, v, n);
+}
+
+/* Writes the transaction's services rows: an upsert, as REPLACE would
+ * delete the row and insert it again. */
+static int
+svc_flush(struct store *s)
+{
+	const struct svc_cache *c = &s->svc;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && c->n > 0 && i < c->cap; i++) {
+		const struct svc_ent *e = &c->slot[i];
+		if (e->system == NULL)
+			continue;
+		rc = run(s, prepq(s, Q_PUT_SERVICE,
+		                  "INSERT INTO services (system, service, state, hard, attempt,"
+		                  " has_hard, hard_state, hard_since, last_check, output,"
+		                  " perfdata, fail_since, open_iv)"
+		                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		                  " ON CONFLICT (system, service) DO UPDATE SET"
+		                  " state = excluded.state, hard = excluded.hard,"
+		                  " attempt = excluded.attempt, has_hard = excluded.has_hard,"
+		                  " hard_state = excluded.hard_state,"
+		                  " hard_since = excluded.hard_since,"
+		                  " last_check = excluded.last_check, output = excluded.output,"
+		                  " perfdata = excluded.perfdata, fail_since = excluded.fail_since,"
+		                  " open_iv = excluded.open_iv",
+		                  "ssddddddtssti", e->system, e->service, (int)e->st.state,
+		                  (int)e->st.hard, e->st.attempt, (int)e->st.has_hard,
+		                  (int)e->st.hard_state, e->st.hard_since, e->st.last_check,
+		                  e->output, e->perfdata, e->fail_since, e->open_iv));
+	}
 	return rc;
 }
 
-static int row_ints(struct store *s, sqlite3_stmt *st, int64_t *v, int ncol, const char *what);
-
-/* When the run of failures that r makes HARD began: its first failed
- * result, SOFT attempts included ("an outage starts at the first failed
- * check"), found after the service's last OK result. A change between
- * problem states, or to OK, begins at r itself. Asked only when r is a
- * HARD change: SOFT results and results that change nothing need no
- * start, and an ingest records hundreds of thousands of them. */
+/* A service's state as stored, into a new entry: all store_record
+ * needs, without the texts (copying them per result was a tenth of an
+ * ingest's time). A service with no row yet has no state. */
 static int
-problem_start(struct store *s, const struct gl_result *r, const struct svc_row *old,
-              time_t *start)
+svc_load(struct store *s, struct svc_ent *e, const char *system, const char *service)
 {
-	int64_t v = (int64_t)r->t;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st =
+	        prepq(s, Q_GET_STATE,
+	              "SELECT state, hard, attempt, has_hard, hard_state, hard_since,"
+	              " last_check, fail_since, open_iv FROM services"
+	              " WHERE system = ? AND service = ?",
+	              "ss", system, service);
+	struct svc_row row = {0};
 	int rc;
 
-	*start = r->t;
-	if (r->state == GL_OK || (old->st.has_hard && old->st.hard_state != GL_OK))
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		state_read(st, &row);
+		e->fail_since = (time_t)sqlite3_column_int64(st, 7);
+		e->open_iv = sqlite3_column_int64(st, 8);
+	}
+	done(s, st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "reading service %s/%s", system, service);
+	e->st = row.st;
+	e->system = xstrdup(system);
+	e->service = xstrdup(service);
+	text_set(&e->output, &e->output_cap, "");
+	text_set(&e->perfdata, &e->perfdata_cap, "");
+	return 0;
+}
+
+/* The entry of r's service, read from the store on first use in the
+ * transaction. */
+static struct svc_ent *
+svc_get(struct store *s, const struct gl_result *r)
+{
+	struct svc_ent *e = svc_find(&s->svc, r->system, r->service);
+
+	if (e != NULL)
+		return e;
+	svc_grow(&s->svc);
+	e = svc_slot(&s->svc, r->system, r->service);
+	if (svc_load(s, e, r->system, r->service) != 0)
+		return NULL;
+	s->svc.n++;
+	return e;
+}
+
+/* The pending row of a service for store_get_service: 1 and row filled
+ * when the open transaction recorded a result of it, else 0. */
+static int
+svc_pending_row(struct store *s, const char *system, const char *service, struct svc_row *row)
+{
+	const struct svc_ent *e = svc_find(&s->svc, system, service);
+
+	if (e == NULL || !e->st.checked)
 		return 0;
-	/* the failures run from the last result before r that was OK: the
-	 * index results_svc serves both the max and the min */
-	st = prepq(s, Q_PROBLEM,
-	           "SELECT coalesce(min(t), ?3) FROM results WHERE system = ?1"
-	           " AND service = ?2 AND t <= ?3 AND t > coalesce((SELECT max(t)"
-	           " FROM results WHERE system = ?1 AND service = ?2 AND state = 0"
-	           " AND t <= ?3), -1)",
-	           "sst", r->system, r->service, r->t);
+	row->st = e->st;
+	row->output = xstrdup(e->output);
+	row->perfdata = xstrdup(e->perfdata);
+	return 1;
+}
+
+int
+store_get_service(struct store *s, const char *system, const char *service, struct svc_row *row)
+{
+	if (svc_pending_row(s, system, service, row))
+		return 1;
+	return service_row_read(s, system, service, row);
+}
+
+/* When the run of failures that r belongs to began, from the results
+ * themselves: its first failed result after the last OK one up to r
+ * (the index results_svc serves both the max and the min). Only for a
+ * result older than the service's last one; in order, the row's
+ * fail_since follows along. */
+static int
+fail_since_query(struct store *s, const struct gl_result *r, time_t *since)
+{
+	int64_t v = (int64_t)r->t;
+	sqlite3_stmt *st =
+	        prepq(s, Q_PROBLEM,
+	              "SELECT coalesce(min(t), ?3) FROM results WHERE system = ?1"
+	              " AND service = ?2 AND t <= ?3 AND t > coalesce((SELECT max(t)"
+	              " FROM results WHERE system = ?1 AND service = ?2 AND state = 0"
+	              " AND t <= ?3), -1)",
+	              "sst", r->system, r->service, r->t);
+	int rc;
+
 	if (st == NULL)
 		return -1;
 	rc = sqlite3_step(st);
@@ -456,109 +675,129 @@ problem_start(struct store *s, const struct gl_result *r, const struct svc_row *
 	done(s, st);
 	if (rc != SQLITE_ROW)
 		return fail(s, "reading results");
-	*start = (time_t)v;
+	*since = (time_t)v;
 	return 0;
 }
 
-/* The service's state without its output: all store_record needs, and
- * copying two texts per result was a tenth of an ingest's time. */
+/* fail_since after r (recorded already): 0 when r is OK, else the first
+ * failed result of its run, SOFT attempts included ("an outage starts
+ * at the first failed check"). */
 static int
-get_state(struct store *s, const struct gl_result *r, struct svc_row *row)
+fail_since_next(struct store *s, const struct svc_ent *e, const struct gl_result *r,
+                time_t *since)
 {
-	sqlite3_stmt *st =
-	        prepq(s, Q_GET_STATE,
-	              "SELECT state, hard, attempt, has_hard, hard_state, hard_since,"
-	              " last_check FROM services WHERE system = ? AND service = ?",
-	              "ss", r->system, r->service);
-	int rc;
-
-	memset(row, 0, sizeof *row);
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		state_read(st, row);
-	}
-	done(s, st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "reading service state");
+	*since = e->fail_since;
+	if (r->state == GL_OK)
+		*since = 0;
+	else if (e->st.checked && r->t < e->st.last_check)
+		return fail_since_query(s, r, since);
+	else if (e->fail_since == 0)
+		*since = r->t;
+	return 0;
 }
 
-static bool
-hard_change(const struct gl_result *r, const struct svc_row *old)
+/* Closes the open HARD state interval of a service and opens the next.
+ * A service whose row names no open interval (its first HARD state, or
+ * a row written by other means) has it looked up by service. */
+static int
+interval_switch(struct store *s, struct svc_ent *e, int state, time_t t)
 {
-	return r->hard && (!old->st.has_hard || old->st.hard_state != r->state);
+	int rc = e->open_iv > 0
+	                 ? run(s, prepq(s, Q_CLOSE_IV,
+	                                "UPDATE svc_intervals SET end = max(start, ?)"
+	                                " WHERE id = ? AND end IS NULL",
+	                                "ti", t, e->open_iv))
+	                 : run(s, prepq(s, Q_CLOSE_IV_ANY,
+	                                "UPDATE svc_intervals SET end = max(start, ?)"
+	                                " WHERE system = ? AND service = ? AND end IS NULL",
+	                                "tss", t, e->system, e->service));
+
+	if (rc == 0)
+		rc = run(s, prepq(s, Q_OPEN_IV,
+		                  "INSERT INTO svc_intervals (system, service, state, start)"
+		                  " VALUES (?, ?, ?, ?)",
+		                  "ssdt", e->system, e->service, state, t));
+	if (rc == 0)
+		e->open_iv = sqlite3_last_insert_rowid(s->db);
+	return rc;
 }
 
 static int
-record_service(struct store *s, const struct gl_result *r, const struct svc_row *old,
-               time_t start)
+add_result(struct store *s, const struct gl_result *r)
 {
-	struct svc_state n = old->st;
+	return run(s, prepq(s, Q_ADD_RESULT,
+	                    "INSERT INTO results (system, service, t, state, hard, attempt,"
+	                    " output, long_output, perfdata, duration_ms)"
+	                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                    "sstdddsssd", r->system, r->service, r->t, (int)r->state,
+	                    (int)r->hard, r->attempt, r->output,
+	                    r->long_output ? r->long_output : "", r->perfdata ? r->perfdata : "",
+	                    r->duration_ms));
+}
 
-	n.checked = true;
-	n.state = r->state;
-	n.hard = r->hard;
-	n.attempt = r->attempt;
-	n.last_check = r->t;
-	if (hard_change(r, old)) {
-		n.has_hard = true;
-		n.hard_state = r->state;
-		n.hard_since = start;
+/* The entry after r, a HARD change beginning at start. */
+static void
+svc_update(struct svc_ent *e, const struct gl_result *r, bool changed, time_t start,
+           time_t fail_since)
+{
+	e->st.checked = true;
+	e->st.state = r->state;
+	e->st.hard = r->hard;
+	e->st.attempt = r->attempt;
+	e->st.last_check = r->t;
+	if (changed) {
+		e->st.has_hard = true;
+		e->st.hard_state = r->state;
+		e->st.hard_since = start;
 	}
-	/* an upsert: REPLACE would delete the row and insert it again */
-	return run(s,
-	           prepq(s, Q_PUT_SERVICE,
-	                 "INSERT INTO services (system, service, state, hard,"
-	                 " attempt, has_hard, hard_state, hard_since, last_check, output,"
-	                 " perfdata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	                 " ON CONFLICT (system, service) DO UPDATE SET state = excluded.state,"
-	                 " hard = excluded.hard, attempt = excluded.attempt,"
-	                 " has_hard = excluded.has_hard, hard_state = excluded.hard_state,"
-	                 " hard_since = excluded.hard_since, last_check = excluded.last_check,"
-	                 " output = excluded.output, perfdata = excluded.perfdata",
-	                 "ssddddddtss", r->system, r->service, (int)n.state, (int)n.hard,
-	                 n.attempt, (int)n.has_hard, (int)n.hard_state, n.hard_since,
-	                 n.last_check, r->output, r->perfdata));
+	e->fail_since = fail_since;
+	text_set(&e->output, &e->output_cap, r->output ? r->output : "");
+	text_set(&e->perfdata, &e->perfdata_cap, r->perfdata ? r->perfdata : "");
 }
 
 int
 store_record(struct store *s, const struct gl_result *r)
 {
-	struct svc_row old;
-	bool changed = false;
-	time_t start = r->t;
+	struct svc_ent *e;
+	bool changed, from_ok;
+	time_t start = r->t, since;
 
 	if (store_begin(s) != 0)
 		return -1;
-	if (get_state(s, r, &old) < 0)
+	if ((e = svc_get(s, r)) == NULL || add_result(s, r) != 0 ||
+	    fail_since_next(s, e, r, &since) != 0)
 		goto fail;
-	changed = hard_change(r, &old);
-	if (run(s, prepq(s, Q_ADD_RESULT,
-	                 "INSERT INTO results (system, service, t, state, hard, attempt,"
-	                 " output, long_output, perfdata, duration_ms)"
-	                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                 "sstdddsssd", r->system, r->service, r->t, (int)r->state, (int)r->hard,
-	                 r->attempt, r->output, r->long_output ? r->long_output : "",
-	                 r->perfdata ? r->perfdata : "", r->duration_ms)) != 0 ||
-	    (changed && problem_start(s, r, &old, &start) != 0) ||
-	    record_service(s, r, &old, start) != 0)
+	changed = r->hard && (!e->st.has_hard || e->st.hard_state != r->state);
+	/* a HARD problem after an OK state began at its first failure; a
+	 * change between problem states, or to OK, begins at r */
+	from_ok = !e->st.has_hard || e->st.hard_state == GL_OK;
+	if (changed && r->state != GL_OK && from_ok)
+		start = since;
+	if (changed && interval_switch(s, e, (int)r->state, start) != 0)
 		goto fail;
-	if (changed && interval_switch(s, r->system, r->service, (int)r->state, start) != 0)
-		goto fail;
-	svc_row_free(&old);
+	svc_update(e, r, changed, start, since);
 	if (store_commit(s) != 0)
-		return -1;
+		goto fail;
 	return changed;
 fail:
-	svc_row_free(&old);
 	store_rollback(s);
 	return -1;
 }
 
+/* Service by service through results_svc: the results have no index by
+ * time alone (schema 6), which would cost every result one more index
+ * insert. Every result has its services row: store_record writes both,
+ * and the pending rows go in first. CROSS JOIN keeps services outside. */
 int
 store_prune(struct store *s, time_t before)
 {
-	return run(s, prep(s, "DELETE FROM results WHERE t < ?", "t", before));
+	if (svc_flush(s) != 0)
+		return -1;
+	return run(s, prep(s,
+	                   "DELETE FROM results WHERE id IN (SELECT r.id FROM services v"
+	                   " CROSS JOIN results r ON r.system = v.system"
+	                   " AND r.service = v.service AND r.t < ?)",
+	                   "t", before));
 }
 
 static int

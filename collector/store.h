@@ -25,7 +25,7 @@
 #include "result.h"
 #include "softhard.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 struct store;
 
@@ -56,8 +56,15 @@ void svc_row_free(struct svc_row *row);
  * OK state begins (interval and hard_since) at the first failed result
  * of its run, the SOFT attempts included: that is when the outage
  * started; the attempts only confirmed it. Returns 1 when the HARD state
- * changed, 0 when not. */
+ * changed, 0 when not. Inside a transaction the service's row is kept
+ * in memory and written when the transaction commits (store_get_service
+ * sees it before), so a batch of results costs one row write per
+ * service, not one per result. */
 int store_record(struct store *s, const struct gl_result *r);
+
+/* The hash of a check's name (FNV-1a over "system\0service"), for
+ * tables of checks. */
+size_t store_key_hash(const char *system, const char *service);
 
 /* Deletes results older than before. */
 int store_prune(struct store *s, time_t before);

@@ -235,7 +235,9 @@ test_migration(void)
 	             "ALTER TABLE notices DROP COLUMN impact;"
 	             "ALTER TABLE notices DROP COLUMN affected; DROP TABLE ingest_pos;"
 	             " DROP TABLE ingest_windows; DROP TABLE ingest_systems;"
-	             " DROP TABLE ingest_checks; DROP INDEX svc_intervals_open;"
+	             " DROP TABLE ingest_checks; CREATE INDEX results_t ON results(t);"
+	             " ALTER TABLE services DROP COLUMN fail_since;"
+	             " ALTER TABLE services DROP COLUMN open_iv;"
 	             " PRAGMA user_version = 1",
 	             NULL, NULL, NULL);
 	sqlite3_close(db);
