@@ -403,7 +403,7 @@ snapshot_results(struct ingest_ctx *c, const struct ng_status *s)
 		struct svc_row row;
 		int has;
 
-		if (!e->checked || config_check(c->cfg, e->host, svc) == NULL)
+		if (!e->checked || ingest_check(c, e->host, svc) == NULL)
 			continue;
 		if ((has = store_get_service(c->st, e->host, svc, &row)) < 0)
 			return -1;

@@ -15,7 +15,8 @@
 #include "config.h"
 #include "strbuf.h"
 
-/* The statements kept prepared (store_record's). */
+/* The statements kept prepared (store_record's, and the ingest's
+ * systems and checks). */
 enum {
 	Q_GET_SERVICE,
 	Q_GET_STATE,
@@ -24,7 +25,10 @@ enum {
 	Q_CLOSE_IV,
 	Q_CLOSE_IV_ANY,
 	Q_OPEN_IV,
+	Q_ADD_IV,
 	Q_PROBLEM,
+	Q_PUT_SYSTEM,
+	Q_PUT_CHECK,
 	Q_N
 };
 
@@ -37,6 +41,11 @@ struct svc_ent {
 	struct svc_state st;
 	time_t fail_since; /* the first failed result since the last OK; 0 while OK */
 	int64_t open_iv;   /* the open HARD interval's id; 0: none known */
+	/* an interval opened in this transaction is written when it closes
+	 * (one insert, not an insert and an update) or at commit */
+	bool iv_pending;
+	int iv_state;
+	time_t iv_start;
 	char *output, *perfdata;
 	size_t output_cap, perfdata_cap;
 };
@@ -318,9 +327,9 @@ store_open(const char *path, bool sync_full, struct store **out, char *err, size
 	struct store *s = xcalloc(1, sizeof *s);
 	/* no mutexes: a handle is used by one thread, and taking them around
 	 * every call was a twentieth of an ingest's time */
-	int rc = sqlite3_open_v2(path, &s->db,
-	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-	                         NULL);
+	int rc = sqlite3_open_v2(
+	        path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	        NULL);
 
 	*out = NULL;
 	if (rc != SQLITE_OK) {
@@ -483,8 +492,8 @@ svc_slot(const struct svc_cache *c, const char *system, const char *service)
 {
 	size_t j = store_key_hash(system, service) & (c->cap - 1);
 
-	while (c->slot[j].system != NULL &&
-	       (strcmp(c->slot[j].system, system) != 0 || strcmp(c->slot[j].service, service) != 0))
+	while (c->slot[j].system != NULL && (strcmp(c->slot[j].system, system) != 0 ||
+	                                     strcmp(c->slot[j].service, service) != 0))
 		j = (j + 1) & (c->cap - 1);
 	return &c->slot[j];
 }
@@ -542,8 +551,25 @@ text_set(char **p, size_t *cap, const char *v)
 	memcpy(*p, v, n);
 }
 
-/* Writes the transaction's services rows: an upsert, as REPLACE would
- * delete the row and insert it again. */
+/* Writes the interval a service opened in this transaction, still open. */
+static int
+iv_flush(struct store *s, struct svc_ent *e)
+{
+	if (!e->iv_pending)
+		return 0;
+	if (run(s, prepq(s, Q_OPEN_IV,
+	                 "INSERT INTO svc_intervals (system, service, state, start)"
+	                 " VALUES (?, ?, ?, ?)",
+	                 "ssdt", e->system, e->service, e->iv_state, e->iv_start)) != 0)
+		return -1;
+	e->open_iv = sqlite3_last_insert_rowid(s->db);
+	e->iv_pending = false;
+	return 0;
+}
+
+/* Writes the transaction's services rows and open intervals: an
+ * upsert, as REPLACE would delete the row and insert it again. The
+ * entries stay (pruning flushes in the middle of a transaction). */
 static int
 svc_flush(struct store *s)
 {
@@ -551,26 +577,28 @@ svc_flush(struct store *s)
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && c->n > 0 && i < c->cap; i++) {
-		const struct svc_ent *e = &c->slot[i];
-		if (e->system == NULL)
+		struct svc_ent *e = &c->slot[i];
+		if (e->system == NULL || (rc = iv_flush(s, e)) != 0)
 			continue;
-		rc = run(s, prepq(s, Q_PUT_SERVICE,
-		                  "INSERT INTO services (system, service, state, hard, attempt,"
-		                  " has_hard, hard_state, hard_since, last_check, output,"
-		                  " perfdata, fail_since, open_iv)"
-		                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		                  " ON CONFLICT (system, service) DO UPDATE SET"
-		                  " state = excluded.state, hard = excluded.hard,"
-		                  " attempt = excluded.attempt, has_hard = excluded.has_hard,"
-		                  " hard_state = excluded.hard_state,"
-		                  " hard_since = excluded.hard_since,"
-		                  " last_check = excluded.last_check, output = excluded.output,"
-		                  " perfdata = excluded.perfdata, fail_since = excluded.fail_since,"
-		                  " open_iv = excluded.open_iv",
-		                  "ssddddddtssti", e->system, e->service, (int)e->st.state,
-		                  (int)e->st.hard, e->st.attempt, (int)e->st.has_hard,
-		                  (int)e->st.hard_state, e->st.hard_since, e->st.last_check,
-		                  e->output, e->perfdata, e->fail_since, e->open_iv));
+		rc = run(
+		        s,
+		        prepq(s, Q_PUT_SERVICE,
+		              "INSERT INTO services (system, service, state, hard, attempt,"
+		              " has_hard, hard_state, hard_since, last_check, output,"
+		              " perfdata, fail_since, open_iv)"
+		              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		              " ON CONFLICT (system, service) DO UPDATE SET"
+		              " state = excluded.state, hard = excluded.hard,"
+		              " attempt = excluded.attempt, has_hard = excluded.has_hard,"
+		              " hard_state = excluded.hard_state,"
+		              " hard_since = excluded.hard_since,"
+		              " last_check = excluded.last_check, output = excluded.output,"
+		              " perfdata = excluded.perfdata, fail_since = excluded.fail_since,"
+		              " open_iv = excluded.open_iv",
+		              "ssddddddtssti", e->system, e->service, (int)e->st.state,
+		              (int)e->st.hard, e->st.attempt, (int)e->st.has_hard,
+		              (int)e->st.hard_state, e->st.hard_since, e->st.last_check,
+		              e->output, e->perfdata, e->fail_since, e->open_iv));
 	}
 	return rc;
 }
@@ -696,43 +724,52 @@ fail_since_next(struct store *s, const struct svc_ent *e, const struct gl_result
 	return 0;
 }
 
-/* Closes the open HARD state interval of a service and opens the next.
- * A service whose row names no open interval (its first HARD state, or
- * a row written by other means) has it looked up by service. */
+/* Closes the open HARD state interval of a service and opens the next
+ * (written when it closes, or at commit). One opened in this transaction
+ * is written closed; a service whose row names no open interval (its
+ * first HARD state, or a row written by other means) has it looked up
+ * by service. */
 static int
 interval_switch(struct store *s, struct svc_ent *e, int state, time_t t)
 {
-	int rc = e->open_iv > 0
-	                 ? run(s, prepq(s, Q_CLOSE_IV,
-	                                "UPDATE svc_intervals SET end = max(start, ?)"
-	                                " WHERE id = ? AND end IS NULL",
-	                                "ti", t, e->open_iv))
-	                 : run(s, prepq(s, Q_CLOSE_IV_ANY,
-	                                "UPDATE svc_intervals SET end = max(start, ?)"
-	                                " WHERE system = ? AND service = ? AND end IS NULL",
-	                                "tss", t, e->system, e->service));
+	int rc;
 
-	if (rc == 0)
-		rc = run(s, prepq(s, Q_OPEN_IV,
-		                  "INSERT INTO svc_intervals (system, service, state, start)"
-		                  " VALUES (?, ?, ?, ?)",
-		                  "ssdt", e->system, e->service, state, t));
-	if (rc == 0)
-		e->open_iv = sqlite3_last_insert_rowid(s->db);
-	return rc;
+	if (e->iv_pending)
+		rc = run(s,
+		         prepq(s, Q_ADD_IV,
+		               "INSERT INTO svc_intervals (system, service, state, start, end)"
+		               " VALUES (?, ?, ?, ?, max(?4, ?5))",
+		               "ssdtt", e->system, e->service, e->iv_state, e->iv_start, t));
+	else if (e->open_iv > 0)
+		rc = run(s, prepq(s, Q_CLOSE_IV,
+		                  "UPDATE svc_intervals SET end = max(start, ?)"
+		                  " WHERE id = ? AND end IS NULL",
+		                  "ti", t, e->open_iv));
+	else
+		rc = run(s, prepq(s, Q_CLOSE_IV_ANY,
+		                  "UPDATE svc_intervals SET end = max(start, ?)"
+		                  " WHERE system = ? AND service = ? AND end IS NULL",
+		                  "tss", t, e->system, e->service));
+	if (rc != 0)
+		return -1;
+	e->iv_pending = true;
+	e->iv_state = state;
+	e->iv_start = t;
+	e->open_iv = 0;
+	return 0;
 }
 
 static int
 add_result(struct store *s, const struct gl_result *r)
 {
-	return run(s, prepq(s, Q_ADD_RESULT,
-	                    "INSERT INTO results (system, service, t, state, hard, attempt,"
-	                    " output, long_output, perfdata, duration_ms)"
-	                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                    "sstdddsssd", r->system, r->service, r->t, (int)r->state,
-	                    (int)r->hard, r->attempt, r->output,
-	                    r->long_output ? r->long_output : "", r->perfdata ? r->perfdata : "",
-	                    r->duration_ms));
+	return run(s,
+	           prepq(s, Q_ADD_RESULT,
+	                 "INSERT INTO results (system, service, t, state, hard, attempt,"
+	                 " output, long_output, perfdata, duration_ms)"
+	                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                 "sstdddsssd", r->system, r->service, r->t, (int)r->state, (int)r->hard,
+	                 r->attempt, r->output, r->long_output ? r->long_output : "",
+	                 r->perfdata ? r->perfdata : "", r->duration_ms));
 }
 
 /* The entry after r, a HARD change beginning at start. */
@@ -1381,34 +1418,71 @@ lines_join(char *const *v, size_t n)
 	return sb_detach(&sb);
 }
 
+/* Checks by system, then in the config's order. */
+static int
+check_by_system(const void *a, const void *b)
+{
+	const struct cfg_check *x = *(const struct cfg_check *const *)a,
+	                       *y = *(const struct cfg_check *const *)b;
+	int c = strcmp(x->system, y->system);
+
+	return c != 0 ? c : (x > y) - (x < y);
+}
+
+/* The first of the sorted checks of system id (n when none). */
+static size_t
+checks_of(const struct cfg_check **by, size_t n, const char *id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(by[mid]->system, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int
+check_put(struct store *s, const char *source, const struct cfg_check *c)
+{
+	return run(s, prepq(s, Q_PUT_CHECK,
+	                    "INSERT OR REPLACE INTO ingest_checks (source, system, service,"
+	                    " interval, retry, attempts, timeout, impact_warning,"
+	                    " impact_critical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                    "sssdddddd", source, c->system, c->service, c->interval, c->retry,
+	                    c->attempts, c->timeout, c->impact_warning, c->impact_critical));
+}
+
+/* Each system, then its checks: an engine describes thousands, so the
+ * statements stay prepared and the checks are found by binary search. */
 static int
 systems_put(struct store *s, const char *source, const struct config *cfg, size_t from)
 {
+	const struct cfg_check **by = xcalloc(cfg->nchecks + 1, sizeof *by);
 	int rc = 0;
 
+	for (size_t j = 0; j < cfg->nchecks; j++)
+		by[j] = &cfg->checks[j];
+	qsort(by, cfg->nchecks, sizeof *by, check_by_system);
 	for (size_t i = from; rc == 0 && i < cfg->nsystems; i++) {
 		const struct cfg_system *y = &cfg->systems[i];
 		char *svcs = lines_join(y->services, y->nservices);
-		rc = run(s, prep(s,
-		                 "INSERT INTO ingest_systems (source, id, name, location, role,"
-		                 " internal, ping, services, parent)"
-		                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		                 "sssssdsss", source, y->id, y->name, y->location, y->role,
-		                 (int)y->internal, y->ping, svcs, y->parent));
+		rc = run(s,
+		         prepq(s, Q_PUT_SYSTEM,
+		               "INSERT INTO ingest_systems (source, id, name, location, role,"
+		               " internal, ping, services, parent)"
+		               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		               "sssssdsss", source, y->id, y->name, y->location, y->role,
+		               (int)y->internal, y->ping, svcs, y->parent));
 		free(svcs);
-		for (size_t j = 0; rc == 0 && j < cfg->nchecks; j++) {
-			const struct cfg_check *c = &cfg->checks[j];
-			if (strcmp(c->system, y->id) == 0)
-				rc = run(s, prep(s,
-				                 "INSERT OR REPLACE INTO ingest_checks (source,"
-				                 " system, service, interval, retry, attempts,"
-				                 " timeout, impact_warning, impact_critical)"
-				                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				                 "sssdddddd", source, c->system, c->service,
-				                 c->interval, c->retry, c->attempts, c->timeout,
-				                 c->impact_warning, c->impact_critical));
-		}
+		for (size_t j = checks_of(by, cfg->nchecks, y->id);
+		     rc == 0 && j < cfg->nchecks && strcmp(by[j]->system, y->id) == 0; j++)
+			rc = check_put(s, source, by[j]);
 	}
+	free(by);
 	return rc;
 }
 

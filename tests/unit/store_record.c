@@ -60,7 +60,10 @@ query(const char *sql)
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			for (int i = 0; i < sqlite3_column_count(st); i++) {
 				const unsigned char *v = sqlite3_column_text(st, i);
-				sb_appendf(&sb, "%s%s", i ? "|" : sb.len ? "\n" : "",
+				sb_appendf(&sb, "%s%s",
+				           i        ? "|"
+				           : sb.len ? "\n"
+				                    : "",
 				           v ? (const char *)v : "");
 			}
 		}
@@ -143,7 +146,8 @@ test_migration_v5(void)
 	         "0|1790000000|1790000060\n2|1790000060|-", "the intervals kept");
 	/* the migrated rows carry on */
 	is_int(result(s, "SMTP", GL_OK, true, T0 + 300), 1, "a recovery after the migration");
-	is_int(result(s, "IMAP", GL_CRITICAL, true, T0 + 150), 1, "a SOFT problem becomes HARD");
+	is_int(result(s, "IMAP", GL_CRITICAL, true, T0 + 150), 1,
+	       "a SOFT problem becomes HARD");
 	store_close(s);
 	is_query("SELECT state, start, coalesce(end, '-') FROM svc_intervals"
 	         " WHERE service = 'SMTP' ORDER BY start",
