@@ -1,7 +1,7 @@
 /* SQLite history store (the design is in store.h). Statements are
- * prepared per call, except the few store_record runs: an ingest records
- * hundreds of thousands of results in a row, and preparing them each
- * time cost more than the writes. Those stay prepared for the life of
+ * prepared per call, except those an ingest runs over and over (the
+ * Q_ ones): it records hundreds of thousands of results in a row, and
+ * preparing them each time cost more than the writes. Those stay prepared for the life of
  * the handle (SQLite recompiles a prepared statement itself when the
  * schema changes). */
 #include "store.h"
@@ -15,8 +15,8 @@
 #include "config.h"
 #include "strbuf.h"
 
-/* The statements kept prepared (store_record's, and the ingest's
- * systems and checks). */
+/* The statements kept prepared: store_record's, and those an ingest
+ * runs for every window and every batch of the engine's log. */
 enum {
 	Q_GET_SERVICE,
 	Q_GET_STATE,
@@ -29,6 +29,15 @@ enum {
 	Q_PROBLEM,
 	Q_PUT_SYSTEM,
 	Q_PUT_CHECK,
+	Q_DT_ADD,
+	Q_DT_FINISH,
+	Q_DT_INCIDENT,
+	Q_DT_WINDOW,
+	Q_NOTICE_ADD,
+	Q_NOTICE_INCIDENT,
+	Q_POS_SET,
+	Q_IWIN_ADD,
+	Q_IWIN_SET,
 	Q_N
 };
 
@@ -899,11 +908,11 @@ downtime_read(sqlite3_stmt *st, struct downtime *d)
 int64_t
 store_downtime_add(struct store *s, const struct downtime *d)
 {
-	if (run(s, prep(s,
-	                "INSERT INTO downtimes (system, start, end, reason, created, title)"
-	                " VALUES (?, ?, ?, ?, ?, ?)",
-	                "sttsts", d->system, d->start, d->end, d->reason ? d->reason : "",
-	                d->created, d->title ? d->title : "")) != 0)
+	if (run(s, prepq(s, Q_DT_ADD,
+	                 "INSERT INTO downtimes (system, start, end, reason, created, title)"
+	                 " VALUES (?, ?, ?, ?, ?, ?)",
+	                 "sttsts", d->system, d->start, d->end, d->reason ? d->reason : "",
+	                 d->created, d->title ? d->title : "")) != 0)
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
 }
@@ -982,8 +991,9 @@ store_downtimes(struct store *s, const char *system, time_t from, struct downtim
 int
 store_downtime_finish(struct store *s, int64_t id, time_t ended, bool cancelled)
 {
-	if (run(s, prep(s, "UPDATE downtimes SET ended = ?, cancelled = ? WHERE id = ?", "tdi",
-	                ended, (int)cancelled, id)) != 0)
+	if (run(s, prepq(s, Q_DT_FINISH,
+	                 "UPDATE downtimes SET ended = ?, cancelled = ? WHERE id = ?", "tdi",
+	                 ended, (int)cancelled, id)) != 0)
 		return -1;
 	return sqlite3_changes(s->db) == 1 ? 0 : fail(s, "no downtime %lld", (long long)id);
 }
@@ -991,8 +1001,8 @@ store_downtime_finish(struct store *s, int64_t id, time_t ended, bool cancelled)
 int
 store_downtime_set_incident(struct store *s, int64_t id, int64_t incident)
 {
-	return run(s, prep(s, "UPDATE downtimes SET incident = ? WHERE id = ?", "ii", incident,
-	                   id));
+	return run(s, prepq(s, Q_DT_INCIDENT, "UPDATE downtimes SET incident = ? WHERE id = ?",
+	                    "ii", incident, id));
 }
 
 void
@@ -1045,13 +1055,14 @@ store_notice_add(struct store *s, const struct notice_view *n, const char *key)
 	char *tags = tags_join(n);
 	int64_t id;
 	int rc = run(
-	        s, prep(s,
-	                "INSERT OR IGNORE INTO notices (incident, system, kind, state, maint,"
-	                " title, body, posted, starts, ends, tags, key, impact, affected)"
-	                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                "isdddsstttssds", n->incident_id, n->system_id, (int)n->kind,
-	                (int)n->state, (int)n->maint, n->title, n->body ? n->body : "",
-	                n->posted, n->starts, n->ends, tags, key, (int)n->impact, n->affected));
+	        s,
+	        prepq(s, Q_NOTICE_ADD,
+	              "INSERT OR IGNORE INTO notices (incident, system, kind, state, maint,"
+	              " title, body, posted, starts, ends, tags, key, impact, affected)"
+	              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	              "isdddsstttssds", n->incident_id, n->system_id, (int)n->kind,
+	              (int)n->state, (int)n->maint, n->title, n->body ? n->body : "", n->posted,
+	              n->starts, n->ends, tags, key, (int)n->impact, n->affected));
 
 	free(tags);
 	if (rc != 0)
@@ -1060,7 +1071,8 @@ store_notice_add(struct store *s, const struct notice_view *n, const char *key)
 		return 0;
 	id = sqlite3_last_insert_rowid(s->db);
 	if (n->incident_id == 0 &&
-	    run(s, prep(s, "UPDATE notices SET incident = id WHERE id = ?", "i", id)) != 0)
+	    run(s, prepq(s, Q_NOTICE_INCIDENT, "UPDATE notices SET incident = id WHERE id = ?",
+	                 "i", id)) != 0)
 		return -1;
 	return id;
 }
@@ -1294,8 +1306,17 @@ notice_refs_free(struct notice_ref *r, size_t n)
 int
 store_downtime_set_window(struct store *s, int64_t id, time_t start, time_t end)
 {
-	return run(s, prep(s, "UPDATE downtimes SET start = ?, end = ? WHERE id = ?", "tti",
-	                   start, end, id));
+	return run(s,
+	           prepq(s, Q_DT_WINDOW, "UPDATE downtimes SET start = ?, end = ? WHERE id = ?",
+	                 "tti", start, end, id));
+}
+
+int
+store_ingest_bulk(struct store *s, bool on)
+{
+	/* 16384 pages of 4 KiB; 1000 is SQLite's default */
+	return exec_sql(s, on ? "PRAGMA wal_autocheckpoint = 16384"
+	                      : "PRAGMA wal_autocheckpoint = 1000");
 }
 
 int
@@ -1329,29 +1350,31 @@ int
 store_ingest_pos_set(struct store *s, const char *source, const struct ingest_pos *p)
 {
 	return run(s,
-	           prep(s,
-	                "INSERT OR REPLACE INTO ingest_pos (source, inode, offset, line, head,"
-	                " last_t) VALUES (?, ?, ?, ?, ?, ?)",
-	                "siiist", source, p->inode, p->offset, p->line, p->head, p->last_t));
+	           prepq(s, Q_POS_SET,
+	                 "INSERT OR REPLACE INTO ingest_pos (source, inode, offset, line, head,"
+	                 " last_t) VALUES (?, ?, ?, ?, ?, ?)",
+	                 "siiist", source, p->inode, p->offset, p->line, p->head, p->last_t));
 }
 
 int
 store_iwin_add(struct store *s, const char *source, const struct ingest_window *w)
 {
-	return run(s, prep(s,
-	                   "INSERT INTO ingest_windows (downtime, source, host, ext_id, start,"
-	                   " end, comment, fixed, duration, entry, state)"
-	                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                   "isssttsddtd", w->downtime, source, w->host, w->ext_id, w->start,
-	                   w->end, w->comment, (int)w->fixed, w->duration, w->entry, w->state));
+	return run(s,
+	           prepq(s, Q_IWIN_ADD,
+	                 "INSERT INTO ingest_windows (downtime, source, host, ext_id, start,"
+	                 " end, comment, fixed, duration, entry, state)"
+	                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                 "isssttsddtd", w->downtime, source, w->host, w->ext_id, w->start,
+	                 w->end, w->comment, (int)w->fixed, w->duration, w->entry, w->state));
 }
 
 int
 store_iwin_set(struct store *s, const struct ingest_window *w)
 {
 	return run(s,
-	           prep(s, "UPDATE ingest_windows SET ext_id = ?, state = ? WHERE downtime = ?",
-	                "sdi", w->ext_id, w->state, w->downtime));
+	           prepq(s, Q_IWIN_SET,
+	                 "UPDATE ingest_windows SET ext_id = ?, state = ? WHERE downtime = ?",
+	                 "sdi", w->ext_id, w->state, w->downtime));
 }
 
 int

@@ -130,6 +130,11 @@ struct ingest_pos {
 	char head[80];
 	time_t last_t; /* time of the last line read */
 };
+/* An ingest reading a long log: the WAL is checkpointed (copied into
+ * the database and flushed to disk) every 64 MiB instead of every 4 MiB
+ * while on, so a batch of 200k lines is not several flushes. Commits
+ * are as durable either way: they are in the WAL. */
+int store_ingest_bulk(struct store *s, bool on);
 /* 1 and *p filled, 0 when the source has no position yet. */
 int store_ingest_pos_get(struct store *s, const char *source, struct ingest_pos *p);
 int store_ingest_pos_set(struct store *s, const char *source, const struct ingest_pos *p);
