@@ -68,16 +68,40 @@ struct svc_cache {
 	size_t cap, n;
 };
 
+/* A result of the open transaction not inserted yet. */
+struct res_row {
+	const char *system, *service; /* its svc_ent's, kept until commit */
+	char *output, *long_output, *perfdata;
+	size_t output_cap, long_output_cap, perfdata_cap;
+	time_t t;
+	int state, hard, attempt, duration_ms;
+	size_t seq; /* arrival, so results of one second keep their order */
+};
+
+/* Results wait here and go in RES_BATCH at a time ordered by service and
+ * time: one after the other in arrival order, each lands on another
+ * service's index page, and those page searches were the largest cost
+ * of an ingest. Inserted before commit and before any query of results;
+ * dropped by rollback. The rows and their buffers are reused. */
+#define RES_BATCH 8192
+struct res_buf {
+	struct res_row *v, **ord;
+	size_t n, seq;
+};
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *q[Q_N];
 	int depth; /* store_begin nesting */
 	struct svc_cache svc;
+	struct res_buf res;
 	char err[256];
 };
 
 static int svc_flush(struct store *s);
 static void svc_clear(struct svc_cache *c);
+static int res_flush(struct store *s);
+static void res_free(struct res_buf *b);
 
 /* One entry per schema version: migrations[i] upgrades version i to i+1. */
 static const char *const migrations[] = {
@@ -370,6 +394,7 @@ store_close(struct store *s)
 		return;
 	for (int i = 0; i < Q_N; i++)
 		sqlite3_finalize(s->q[i]);
+	res_free(&s->res);
 	svc_clear(&s->svc);
 	free(s->svc.slot);
 	sqlite3_close(s->db);
@@ -426,6 +451,7 @@ store_commit(struct store *s)
 void
 store_rollback(struct store *s)
 {
+	s->res.n = 0; /* its rows name the services svc_clear frees */
 	svc_clear(&s->svc);
 	if (s->depth == 0)
 		return;
@@ -576,14 +602,15 @@ iv_flush(struct store *s, struct svc_ent *e)
 	return 0;
 }
 
-/* Writes the transaction's services rows and open intervals: an
- * upsert, as REPLACE would delete the row and insert it again. The
- * entries stay (pruning flushes in the middle of a transaction). */
+/* Writes the transaction's waiting results, then its services rows and
+ * open intervals: an upsert, as REPLACE would delete the row and insert
+ * it again. The entries stay (pruning flushes in the middle of a
+ * transaction). */
 static int
 svc_flush(struct store *s)
 {
 	const struct svc_cache *c = &s->svc;
-	int rc = 0;
+	int rc = res_flush(s);
 
 	for (size_t i = 0; rc == 0 && c->n > 0 && i < c->cap; i++) {
 		struct svc_ent *e = &c->slot[i];
@@ -696,12 +723,14 @@ fail_since_query(struct store *s, const struct gl_result *r, time_t *since)
 {
 	int64_t v = (int64_t)r->t;
 	sqlite3_stmt *st =
-	        prepq(s, Q_PROBLEM,
-	              "SELECT coalesce(min(t), ?3) FROM results WHERE system = ?1"
-	              " AND service = ?2 AND t <= ?3 AND t > coalesce((SELECT max(t)"
-	              " FROM results WHERE system = ?1 AND service = ?2 AND state = 0"
-	              " AND t <= ?3), -1)",
-	              "sst", r->system, r->service, r->t);
+	        res_flush(s) != 0
+	                ? NULL
+	                : prepq(s, Q_PROBLEM,
+	                        "SELECT coalesce(min(t), ?3) FROM results WHERE system = ?1"
+	                        " AND service = ?2 AND t <= ?3 AND t > coalesce((SELECT max(t)"
+	                        " FROM results WHERE system = ?1 AND service = ?2 AND state = 0"
+	                        " AND t <= ?3), -1)",
+	                        "sst", r->system, r->service, r->t);
 	int rc;
 
 	if (st == NULL)
@@ -769,16 +798,83 @@ interval_switch(struct store *s, struct svc_ent *e, int state, time_t t)
 }
 
 static int
-add_result(struct store *s, const struct gl_result *r)
+res_cmp(const void *a, const void *b)
 {
-	return run(s,
-	           prepq(s, Q_ADD_RESULT,
-	                 "INSERT INTO results (system, service, t, state, hard, attempt,"
-	                 " output, long_output, perfdata, duration_ms)"
-	                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                 "sstdddsssd", r->system, r->service, r->t, (int)r->state, (int)r->hard,
-	                 r->attempt, r->output, r->long_output ? r->long_output : "",
-	                 r->perfdata ? r->perfdata : "", r->duration_ms));
+	const struct res_row *x = *(const struct res_row *const *)a,
+	                     *y = *(const struct res_row *const *)b;
+	int c = strcmp(x->system, y->system);
+
+	if (c == 0)
+		c = strcmp(x->service, y->service);
+	if (c == 0)
+		c = (x->t > y->t) - (x->t < y->t);
+	return c != 0 ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Inserts the waiting results, by service and time. */
+static int
+res_flush(struct store *s)
+{
+	struct res_buf *b = &s->res;
+	int rc = 0;
+
+	for (size_t i = 0; i < b->n; i++)
+		b->ord[i] = &b->v[i];
+	qsort(b->ord, b->n, sizeof *b->ord, res_cmp);
+	for (size_t i = 0; rc == 0 && i < b->n; i++) {
+		const struct res_row *w = b->ord[i];
+		rc = run(s,
+		         prepq(s, Q_ADD_RESULT,
+		               "INSERT INTO results (system, service, t, state, hard, attempt,"
+		               " output, long_output, perfdata, duration_ms)"
+		               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		               "sstdddsssd", w->system, w->service, w->t, w->state, w->hard,
+		               w->attempt, w->output, w->long_output, w->perfdata,
+		               w->duration_ms));
+	}
+	b->n = 0;
+	return rc;
+}
+
+static void
+res_free(struct res_buf *b)
+{
+	for (size_t i = 0; b->v != NULL && i < RES_BATCH; i++) {
+		free(b->v[i].output);
+		free(b->v[i].long_output);
+		free(b->v[i].perfdata);
+	}
+	free(b->v);
+	free(b->ord);
+	*b = (struct res_buf){0};
+}
+
+/* Queues r, a result of e's service; a full queue goes in. */
+static int
+add_result(struct store *s, const struct svc_ent *e, const struct gl_result *r)
+{
+	struct res_buf *b = &s->res;
+	struct res_row *w;
+
+	if (b->v == NULL) {
+		b->v = xcalloc(RES_BATCH, sizeof *b->v);
+		b->ord = xcalloc(RES_BATCH, sizeof *b->ord);
+	}
+	if (b->n == RES_BATCH && res_flush(s) != 0)
+		return -1;
+	w = &b->v[b->n++];
+	w->system = e->system;
+	w->service = e->service;
+	text_set(&w->output, &w->output_cap, r->output ? r->output : "");
+	text_set(&w->long_output, &w->long_output_cap, r->long_output ? r->long_output : "");
+	text_set(&w->perfdata, &w->perfdata_cap, r->perfdata ? r->perfdata : "");
+	w->t = r->t;
+	w->state = (int)r->state;
+	w->hard = (int)r->hard;
+	w->attempt = r->attempt;
+	w->duration_ms = r->duration_ms;
+	w->seq = b->seq++;
+	return 0;
 }
 
 /* The entry after r, a HARD change beginning at start. */
@@ -810,7 +906,7 @@ store_record(struct store *s, const struct gl_result *r)
 
 	if (store_begin(s) != 0)
 		return -1;
-	if ((e = svc_get(s, r)) == NULL || add_result(s, r) != 0 ||
+	if ((e = svc_get(s, r)) == NULL || add_result(s, e, r) != 0 ||
 	    fail_since_next(s, e, r, &since) != 0)
 		goto fail;
 	changed = r->hard && (!e->st.has_hard || e->st.hard_state != r->state);

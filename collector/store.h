@@ -4,8 +4,9 @@
  * (downtimes) and notices. The schema is versioned with PRAGMA
  * user_version and upgraded by migrations in one transaction each.
  *
- * Durability: every result and every derive pass is one transaction, so
- * a kill -9 at any moment leaves the database at the last commit. WAL
+ * Durability: every result (or batch of an ingest, with the engine log's
+ * position) and every derive pass is one transaction, so a kill -9 at
+ * any moment leaves the database at the last commit. WAL
  * with synchronous=NORMAL is enough for that (a commit has reached the
  * kernel when COMMIT returns; only a power loss can drop the last few
  * commits, never corrupt the file); synchronous=FULL (config "sync =
@@ -56,10 +57,14 @@ void svc_row_free(struct svc_row *row);
  * OK state begins (interval and hard_since) at the first failed result
  * of its run, the SOFT attempts included: that is when the outage
  * started; the attempts only confirmed it. Returns 1 when the HARD state
- * changed, 0 when not. Inside a transaction the service's row is kept
- * in memory and written when the transaction commits (store_get_service
- * sees it before), so a batch of results costs one row write per
- * service, not one per result. */
+ * changed, 0 when not. Inside a transaction the result, the service's
+ * row and a HARD interval it opens wait in memory and are written by
+ * the commit (results in groups, by service and time), so a batch of
+ * results costs one insert each and one row write per service:
+ * store_get_service sees the waiting row at once, pruning and
+ * store_record itself insert what waits before they read, and the
+ * history readers (intervals, gaps, first seen), which run in their own
+ * transactions, see it once committed. A rollback drops it all. */
 int store_record(struct store *s, const struct gl_result *r);
 
 /* The hash of a check's name (FNV-1a over "system\0service"), for

@@ -214,6 +214,41 @@ test_out_of_order(void)
 	         "2|1790000200", "the outage starts at the earliest failure after the OK");
 }
 
+/* More results in one transaction than wait at once for their insert
+ * (a batch of the Nagios log): every one lands, in its service's time
+ * order, and their HARD changes still date from the first failure. */
+static void
+test_long_batch(void)
+{
+	struct store *s = open_store();
+	int changes = 0;
+
+	if (!ok(s != NULL, "store reopened"))
+		return;
+	ok(store_begin(s) == 0, "one transaction");
+	for (int i = 0; i < 20000; i++) {
+		/* IMAPS and POP3S alternate; every 100th of them fails for 3 */
+		int k = i / 2 % 100;
+		enum gl_state st = k < 3 ? GL_CRITICAL : GL_OK;
+		changes += result(s, i % 2 ? "POP3S" : "IMAPS", st, k != 0 && k != 1,
+		                  T0 + 1000 + i / 2 * 10);
+	}
+	ok(store_commit(s) == 0, "committed");
+	store_close(s);
+	is_int(changes, 2 * 100 * 2,
+	       "every HARD change reported: 100 outages and recoveries each");
+	is_query("SELECT count(*), count(DISTINCT t) FROM results WHERE service = 'IMAPS'",
+	         "10000|10000", "all 10000 results of a service stored");
+	is_query("SELECT count(*) FROM (SELECT id, t, lag(t) OVER (ORDER BY id) AS p"
+	         " FROM results WHERE service = 'POP3S') WHERE t <= p",
+	         "0", "a service's results are stored in time order");
+	/* the first failure of each outage is at a multiple of 1000 s */
+	is_query("SELECT count(*), sum((start - 1790001000) % 1000 = 0),"
+	         " sum(end - start = 30) FROM svc_intervals WHERE service = 'POP3S'"
+	         " AND state = 2",
+	         "100|100|100", "each outage runs from its first SOFT failure to the recovery");
+}
+
 static void
 test_prune(void)
 {
@@ -241,6 +276,7 @@ main(void)
 	test_pending();
 	test_out_of_order();
 	test_prune();
+	test_long_batch();
 	for (int i = 0; i < 3; i++) {
 		char f[300];
 		snprintf(f, sizeof f, "%s%s", path, (const char *[]){"", "-wal", "-shm"}[i]);
