@@ -818,6 +818,8 @@ res_flush(struct store *s)
 	struct res_buf *b = &s->res;
 	int rc = 0;
 
+	if (b->n == 0)
+		return 0;
 	for (size_t i = 0; i < b->n; i++)
 		b->ord[i] = &b->v[i];
 	qsort(b->ord, b->n, sizeof *b->ord, res_cmp);
