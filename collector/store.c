@@ -83,7 +83,7 @@ struct res_row {
  * service's index page, and those page searches were the largest cost
  * of an ingest. Inserted before commit and before any query of results;
  * dropped by rollback. The rows and their buffers are reused. */
-#define RES_BATCH 8192
+#define RES_BATCH 16384
 struct res_buf {
 	struct res_row *v, **ord;
 	size_t n, seq;
@@ -802,9 +802,10 @@ res_cmp(const void *a, const void *b)
 {
 	const struct res_row *x = *(const struct res_row *const *)a,
 	                     *y = *(const struct res_row *const *)b;
-	int c = strcmp(x->system, y->system);
+	/* one service's rows share its entry's copy of the names */
+	int c = x->system == y->system ? 0 : strcmp(x->system, y->system);
 
-	if (c == 0)
+	if (c == 0 && x->service != y->service)
 		c = strcmp(x->service, y->service);
 	if (c == 0)
 		c = (x->t > y->t) - (x->t < y->t);
