@@ -10,26 +10,11 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "store_tmp.h"
 #include "strbuf.h"
 #include "tap.h"
 
 #define T0 1790000000
-
-static char dir[200];
-static char path[256];
-
-static struct store *
-open_store(void)
-{
-	struct store *s;
-	char err[256];
-
-	if (store_open(path, false, &s, err, sizeof err) != 0) {
-		printf("# %s\n", err);
-		return NULL;
-	}
-	return s;
-}
 
 static int
 result(struct store *s, const char *svc, enum gl_state st, bool hard, time_t t)
@@ -266,22 +251,13 @@ test_prune(void)
 int
 main(void)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	snprintf(dir, sizeof dir, "%s/glance-store.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL)
+	if (tmp_store_init() != 0)
 		return 1;
-	snprintf(path, sizeof path, "%s/glance.db", dir);
 	test_migration_v5();
 	test_pending();
 	test_out_of_order();
 	test_prune();
 	test_long_batch();
-	for (int i = 0; i < 3; i++) {
-		char f[300];
-		snprintf(f, sizeof f, "%s%s", path, (const char *[]){"", "-wal", "-shm"}[i]);
-		unlink(f);
-	}
-	rmdir(dir);
+	tmp_store_remove();
 	return done_testing();
 }
