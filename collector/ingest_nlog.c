@@ -4,8 +4,8 @@
  * cuts the line in place and allocates nothing: the bench reads a
  * million lines a second through it. */
 #include <errno.h>
-#include <stdbool.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,9 +63,9 @@ digits(const char *s, const char **end, long long *out)
 	long long v = 0;
 	int n = 0;
 
-	for (; n < 19 && s[n] >= '0' && s[n] <= '9'; n++)
+	for (; n < 18 && s[n] >= '0' && s[n] <= '9'; n++)
 		v = v * 10 + (s[n] - '0');
-	if (n == 0 || n > 18)
+	if (n == 0 || (s[n] >= '0' && s[n] <= '9'))
 		return false;
 	*end = s + n;
 	*out = v;

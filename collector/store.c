@@ -1,9 +1,9 @@
 /* SQLite history store (the design is in store.h). Statements are
  * prepared per call, except those an ingest runs over and over (the
  * Q_ ones): it records hundreds of thousands of results in a row, and
- * preparing them each time cost more than the writes. Those stay prepared for the life of
- * the handle (SQLite recompiles a prepared statement itself when the
- * schema changes). */
+ * preparing them each time cost more than the writes. Those stay
+ * prepared for the life of the handle (SQLite recompiles a prepared
+ * statement itself when the schema changes). */
 #include "store.h"
 
 #include <sqlite3.h>
@@ -654,6 +654,7 @@ svc_load(struct store *s, struct svc_ent *e, const char *system, const char *ser
 	struct svc_row row = {0};
 	int rc;
 
+	memset(e, 0, sizeof *e); /* a free slot, maybe from a failed load */
 	if (st == NULL)
 		return -1;
 	rc = sqlite3_step(st);
