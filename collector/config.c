@@ -870,8 +870,16 @@ config_add_check(struct config *cfg, const char *system, const char *service, in
 {
 	struct cfg_check *c = (struct cfg_check *)config_check(cfg, system, service);
 
-	if (c != NULL)
-		return c;
+	return c != NULL ? c
+	                 : config_new_check(cfg, system, service, interval, retry, attempts);
+}
+
+struct cfg_check *
+config_new_check(struct config *cfg, const char *system, const char *service, int interval,
+                 int retry, int attempts)
+{
+	struct cfg_check *c;
+
 	cfg->checks = xrealloc(cfg->checks, (cfg->nchecks + 1) * sizeof *cfg->checks);
 	c = &cfg->checks[cfg->nchecks++];
 	memset(c, 0, sizeof *c);

@@ -118,6 +118,10 @@ struct cfg_system *config_add_system(struct config *cfg, const char *id, const c
 void config_drop_engine(struct config *cfg);
 struct cfg_check *config_add_check(struct config *cfg, const char *system, const char *service,
                                    int interval, int retry, int attempts);
+/* The same without looking for one of that name first: for a caller
+ * that knows it is new (an ingest adding thousands, by its own index). */
+struct cfg_check *config_new_check(struct config *cfg, const char *system, const char *service,
+                                   int interval, int retry, int attempts);
 
 const struct cfg_system *config_system(const struct config *cfg, const char *id);
 const struct cfg_check *config_check(const struct config *cfg, const char *system,

@@ -51,63 +51,78 @@ ingest_end(struct ingest_ctx *c)
 	iwins_free(c->open, c->nopen);
 	c->open = NULL;
 	c->nopen = 0;
-	free(c->index);
-	c->index = NULL;
-	c->index_cap = c->index_n = 0;
-	c->index_base = NULL;
+	ingest_index_free(&c->checks);
 }
 
-/* FNV-1a over "system\0service". */
-static size_t
-check_hash(const char *system, const char *service)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (const char *p = system; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	h *= 1099511628211ULL;
-	for (const char *p = service; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	return (size_t)h;
-}
-
-/* An open-addressing table of the config's checks, rebuilt whenever the
- * config gained checks (an Icinga 2 pass adds them as it reads). */
+/* Inserts check number pos (its slot holds pos + 1). */
 static void
-index_build(struct ingest_ctx *c)
+index_put(struct ingest_index *x, const struct config *cfg, size_t pos)
 {
-	const struct config *cfg = c->cfg;
+	const struct cfg_check *k = &cfg->checks[pos];
+	size_t j = store_key_hash(k->system, k->service) & (x->cap - 1);
 
-	free(c->index);
-	c->index_cap = 16;
-	while (c->index_cap < cfg->nchecks * 2)
-		c->index_cap *= 2;
-	c->index = xcalloc(c->index_cap, sizeof *c->index);
-	for (size_t i = 0; i < cfg->nchecks; i++) {
-		const struct cfg_check *k = &cfg->checks[i];
-		size_t j = check_hash(k->system, k->service) & (c->index_cap - 1);
-		while (c->index[j] != NULL)
-			j = (j + 1) & (c->index_cap - 1);
-		c->index[j] = k;
-	}
-	c->index_n = cfg->nchecks;
-	c->index_base = cfg->checks;
+	while (x->slot[j] != 0)
+		j = (j + 1) & (x->cap - 1);
+	x->slot[j] = pos + 1;
 }
 
-static const struct cfg_check *
-index_find(struct ingest_ctx *c, const char *system, const char *service)
+/* Takes in the checks added since the last call, and grows the table
+ * to stay at most half full. Positions stay valid while checks are only
+ * added (realloc moves the array, not the order); fewer checks than
+ * indexed means the config was cut back, and everything is read again. */
+static void
+index_sync(struct ingest_index *x, const struct config *cfg)
+{
+	if (cfg->nchecks < x->n || cfg->nchecks * 2 >= x->cap) {
+		free(x->slot);
+		x->cap = x->cap ? x->cap : 16;
+		while (x->cap <= cfg->nchecks * 2)
+			x->cap *= 2;
+		x->slot = xcalloc(x->cap, sizeof *x->slot);
+		x->n = 0;
+	}
+	for (; x->n < cfg->nchecks; x->n++)
+		index_put(x, cfg, x->n);
+}
+
+const struct cfg_check *
+ingest_index_find(struct ingest_index *x, const struct config *cfg, const char *system,
+                  const char *service)
 {
 	size_t j;
 
-	if (c->index == NULL || c->index_n != c->cfg->nchecks ||
-	    c->index_base != c->cfg->checks)
-		index_build(c);
-	for (j = check_hash(system, service) & (c->index_cap - 1); c->index[j] != NULL;
-	     j = (j + 1) & (c->index_cap - 1))
-		if (strcmp(c->index[j]->system, system) == 0 &&
-		    strcmp(c->index[j]->service, service) == 0)
-			return c->index[j];
+	index_sync(x, cfg);
+	for (j = store_key_hash(system, service) & (x->cap - 1); x->slot[j] != 0;
+	     j = (j + 1) & (x->cap - 1)) {
+		const struct cfg_check *k = &cfg->checks[x->slot[j] - 1];
+		if (strcmp(k->system, system) == 0 && strcmp(k->service, service) == 0)
+			return k;
+	}
 	return NULL;
+}
+
+struct cfg_check *
+ingest_add_check(struct ingest_index *x, struct config *cfg, const char *system,
+                 const char *service, int interval, int retry, int attempts)
+{
+	const struct cfg_check *k = ingest_index_find(x, cfg, system, service);
+
+	if (k != NULL)
+		return (struct cfg_check *)k;
+	return config_new_check(cfg, system, service, interval, retry, attempts);
+}
+
+void
+ingest_index_free(struct ingest_index *x)
+{
+	free(x->slot);
+	*x = (struct ingest_index){0};
+}
+
+const struct cfg_check *
+ingest_check(struct ingest_ctx *c, const char *system, const char *service)
+{
+	return ingest_index_find(&c->checks, c->cfg, system, service);
 }
 
 /* Certificate checks: glance's own (also as installed for an engine),
@@ -182,7 +197,7 @@ ingest_host_state(int core_state)
 int
 ingest_result(struct ingest_ctx *c, const struct gl_result *r)
 {
-	if (index_find(c, r->system, r->service) == NULL)
+	if (ingest_check(c, r->system, r->service) == NULL)
 		return 0;
 	c->results++;
 	return store_record(c->st, r) < 0 ? -1 : 0;

@@ -35,6 +35,23 @@ struct ingest_log {
 __attribute__((format(printf, 4, 5))) void ingest_warn(struct ingest_log *l, const char *file,
                                                        long line, const char *fmt, ...);
 
+/* The config's checks by name, for lookups per log line and for adding
+ * thousands of an engine's checks (config_check and config_add_check
+ * read every check). Valid while checks are only added; it takes in new
+ * ones by itself. Zero-initialised; ingest_index_free empties it. */
+struct ingest_index {
+	size_t *slot; /* a position in cfg->checks + 1; 0: free */
+	size_t cap, n;
+};
+const struct cfg_check *ingest_index_find(struct ingest_index *x, const struct config *cfg,
+                                          const char *system, const char *service);
+/* config_add_check through the index: the check of that name, else a
+ * new one. */
+struct cfg_check *ingest_add_check(struct ingest_index *x, struct config *cfg,
+                                   const char *system, const char *service, int interval,
+                                   int retry, int attempts);
+void ingest_index_free(struct ingest_index *x);
+
 struct ingest_ctx {
 	struct store *st;
 	struct config *cfg; /* an engine's systems are added to it */
@@ -43,11 +60,8 @@ struct ingest_ctx {
 	time_t now;
 	struct ingest_window *open; /* the source's windows not done */
 	size_t nopen;
-	unsigned results, windows; /* counts for -v */
-	/* config_check by hash: an ingest asks for every line */
-	const struct cfg_check **index;
-	size_t index_cap, index_n;
-	const struct cfg_check *index_base;
+	unsigned results, windows;  /* counts for -v */
+	struct ingest_index checks; /* an ingest asks for every line */
 };
 
 int ingest_begin(struct ingest_ctx *c);
@@ -55,6 +69,10 @@ int ingest_begin(struct ingest_ctx *c);
  * returns 0 only when committed. */
 int ingest_commit(struct ingest_ctx *c, int rc);
 void ingest_end(struct ingest_ctx *c);
+
+/* The configured check of that name, or NULL. */
+const struct cfg_check *ingest_check(struct ingest_ctx *c, const char *system,
+                                     const char *service);
 
 /* Records r when its system and check are configured; 0 when recorded
  * or skipped, -1 on a store error. */

@@ -219,7 +219,7 @@ record_newer(struct ingest_ctx *c, const struct gl_result *r)
 	       row.st.attempt == r->attempt;
 	if (has && (r->t < row.st.last_check || (r->t == row.st.last_check && same)))
 		return 0;
-	if (config_check(c->cfg, r->system, r->service) == NULL)
+	if (ingest_check(c, r->system, r->service) == NULL)
 		return 0;
 	return ingest_result(c, r) != 0 ? -1 : 1;
 }
@@ -302,9 +302,10 @@ ic_host_system(struct ingest_ctx *c, json_t *attrs, const char *name, json_t *cm
 		s->ping = xstrdup(c->cfg->source.ping ? c->cfg->source.ping
 		                                      : INGEST_HOST_SERVICE);
 	ic_impacts(c,
-	           config_add_check(
-	                   c->cfg, name, INGEST_HOST_SERVICE, jint(attrs, "check_interval"),
-	                   jint(attrs, "retry_interval"), jint(attrs, "max_check_attempts")),
+	           ingest_add_check(&c->checks, c->cfg, name, INGEST_HOST_SERVICE,
+	                            jint(attrs, "check_interval"),
+	                            jint(attrs, "retry_interval"),
+	                            jint(attrs, "max_check_attempts")),
 	           attrs, cmds, "/v1/objects/hosts");
 }
 
@@ -317,7 +318,8 @@ ic_service_check(struct ingest_ctx *c, json_t *attrs, const char *host, const ch
 	if (s == NULL)
 		return;
 	ic_impacts(c,
-	           config_add_check(c->cfg, host, svc, jint(attrs, "check_interval"),
+	           ingest_add_check(&c->checks, c->cfg, host, svc,
+	                            jint(attrs, "check_interval"),
 	                            jint(attrs, "retry_interval"),
 	                            jint(attrs, "max_check_attempts")),
 	           attrs, cmds, "/v1/objects/services");

@@ -360,7 +360,7 @@ objects_plugin(const struct ng_objects *o, const char *check_command, char *buf,
 
 static void
 objects_host(const struct ng_objects *o, const struct ng_host *h, const char *ping,
-             struct config *cfg, struct ingest_log *log)
+             struct config *cfg, struct ingest_index *x, struct ingest_log *log)
 {
 	const char *name = h->display ? h->display
 	                   : h->display_name && strcmp(h->display_name, h->name) != 0
@@ -381,7 +381,7 @@ objects_host(const struct ng_objects *o, const struct ng_host *h, const char *pi
 	                      internal);
 	if (s->ping == NULL)
 		s->ping = xstrdup(ping);
-	k = config_add_check(cfg, h->name, INGEST_HOST_SERVICE, ng_seconds(h->check_interval),
+	k = ingest_add_check(x, cfg, h->name, INGEST_HOST_SERVICE, ng_seconds(h->check_interval),
 	                     ng_seconds(h->retry_interval), h->max_attempts);
 	if (k->command == NULL)
 		ingest_check_impacts(
@@ -413,10 +413,11 @@ void
 ng_objects_to_config(const struct ng_objects *o, const char *ping, struct config *cfg,
                      struct ingest_log *log)
 {
+	struct ingest_index x = {0};
 	char buf[256];
 
 	for (size_t i = 0; i < o->nhosts; i++)
-		objects_host(o, &o->hosts[i], ping, cfg, log);
+		objects_host(o, &o->hosts[i], ping, cfg, &x, log);
 	for (size_t i = 0; i < o->nhosts; i++)
 		objects_parent(&o->hosts[i], cfg, log);
 	for (size_t i = 0; i < o->nservices; i++) {
@@ -425,7 +426,7 @@ ng_objects_to_config(const struct ng_objects *o, const char *ping, struct config
 		struct cfg_check *k;
 		if (s == NULL)
 			continue;
-		k = config_add_check(cfg, v->host, v->description,
+		k = ingest_add_check(&x, cfg, v->host, v->description,
 		                     ng_seconds(v->check_interval),
 		                     ng_seconds(v->retry_interval), v->max_attempts);
 		if (k->command == NULL)
@@ -438,6 +439,7 @@ ng_objects_to_config(const struct ng_objects *o, const char *ping, struct config
 		if (strcmp(v->description, s->ping) != 0)
 			system_add_service(s, v->description);
 	}
+	ingest_index_free(&x);
 }
 
 void

@@ -1,9 +1,9 @@
 /* SQLite history store (the design is in store.h). Statements are
- * prepared per call, except the few store_record runs: an ingest records
- * hundreds of thousands of results in a row, and preparing them each
- * time cost more than the writes. Those stay prepared for the life of
- * the handle (SQLite recompiles a prepared statement itself when the
- * schema changes). */
+ * prepared per call, except those an ingest runs over and over (the
+ * Q_ ones): it records hundreds of thousands of results in a row, and
+ * preparing them each time cost more than the writes. Those stay
+ * prepared for the life of the handle (SQLite recompiles a prepared
+ * statement itself when the schema changes). */
 #include "store.h"
 
 #include <sqlite3.h>
@@ -15,24 +15,93 @@
 #include "config.h"
 #include "strbuf.h"
 
-/* The statements kept prepared (store_record's). */
+/* The statements kept prepared: store_record's, and those an ingest
+ * runs for every window and every batch of the engine's log. */
 enum {
 	Q_GET_SERVICE,
 	Q_GET_STATE,
 	Q_ADD_RESULT,
 	Q_PUT_SERVICE,
 	Q_CLOSE_IV,
+	Q_CLOSE_IV_ANY,
 	Q_OPEN_IV,
+	Q_ADD_IV,
 	Q_PROBLEM,
+	Q_PUT_SYSTEM,
+	Q_PUT_CHECK,
+	Q_DT_ADD,
+	Q_DT_FINISH,
+	Q_DT_INCIDENT,
+	Q_DT_WINDOW,
+	Q_NOTICE_ADD,
+	Q_NOTICE_INCIDENT,
+	Q_POS_SET,
+	Q_IWIN_ADD,
+	Q_IWIN_SET,
 	Q_N
+};
+
+/* A services row as store_record left it in the open transaction: the
+ * row is written once, when the transaction commits, not once per
+ * result (an ingest records thousands of results of each service in
+ * one transaction, and the upsert of the row was half its work). */
+struct svc_ent {
+	char *system, *service; /* NULL: a free slot */
+	struct svc_state st;
+	time_t fail_since; /* the first failed result since the last OK; 0 while OK */
+	int64_t open_iv;   /* the open HARD interval's id; 0: none known */
+	/* an interval opened in this transaction is written when it closes
+	 * (one insert, not an insert and an update) or at commit */
+	bool iv_pending;
+	int iv_state;
+	time_t iv_start;
+	char *output, *perfdata;
+	size_t output_cap, perfdata_cap;
+};
+
+/* The rows of the open transaction by (system, service): open
+ * addressing, at most half full. Emptied at commit and rollback, so it
+ * never outlives the write lock that keeps other writers out, and holds
+ * at most one entry per service. */
+struct svc_cache {
+	struct svc_ent *slot;
+	size_t cap, n;
+};
+
+/* A result of the open transaction not inserted yet. */
+struct res_row {
+	const char *system, *service; /* its svc_ent's, kept until commit */
+	char *output, *long_output, *perfdata;
+	size_t output_cap, long_output_cap, perfdata_cap;
+	time_t t;
+	int state, hard, attempt, duration_ms;
+	size_t seq; /* arrival, so results of one second keep their order */
+};
+
+/* Results wait here and go in RES_BATCH at a time ordered by service and
+ * time: one after the other in arrival order, each lands on another
+ * service's index page, and those page searches were the largest cost
+ * of an ingest. Inserted before commit and before any query of results;
+ * dropped by rollback. The rows and their buffers are reused. */
+#define RES_BATCH 16384
+struct res_buf {
+	struct res_row *v, **ord;
+	size_t n, seq;
 };
 
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *q[Q_N];
 	int depth; /* store_begin nesting */
+	struct svc_cache svc;
+	struct res_buf res;
 	char err[256];
 };
+
+static int svc_flush(struct store *s);
+static void svc_clear(struct svc_cache *c);
+static int res_flush(struct store *s);
+static void res_free(struct res_buf *b);
 
 /* One entry per schema version: migrations[i] upgrades version i to i+1. */
 static const char *const migrations[] = {
@@ -102,6 +171,25 @@ static const char *const migrations[] = {
         "  interval INTEGER NOT NULL, retry INTEGER NOT NULL, attempts INTEGER NOT NULL,"
         "  timeout INTEGER NOT NULL, impact_warning INTEGER NOT NULL,"
         "  impact_critical INTEGER NOT NULL, PRIMARY KEY (system, service));",
+        /* 6: a service's row keeps when its current problem began and
+         * which HARD interval is open, so recording a result needs no
+         * search of its results or intervals; the partial index that
+         * found the open interval goes, */
+        "ALTER TABLE services ADD COLUMN fail_since INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE services ADD COLUMN open_iv INTEGER NOT NULL DEFAULT 0;"
+        "UPDATE services SET open_iv = coalesce((SELECT max(i.id) FROM svc_intervals i"
+        "  WHERE i.system = services.system AND i.service = services.service"
+        "  AND i.end IS NULL), 0),"
+        " fail_since = CASE WHEN state = 0 THEN 0 ELSE (SELECT coalesce(min(r.t),"
+        "  services.last_check) FROM results r WHERE r.system = services.system"
+        "  AND r.service = services.service AND r.t <= services.last_check"
+        "  AND r.t > coalesce((SELECT max(o.t) FROM results o"
+        "  WHERE o.system = services.system AND o.service = services.service"
+        "  AND o.state = 0 AND o.t <= services.last_check), -1)) END;"
+        "DROP INDEX svc_intervals_open;"
+        /* and the results' index by time goes: only pruning read it, and
+         * it cost every result an index insert */
+        "DROP INDEX results_t;",
 };
 
 __attribute__((format(printf, 2, 3))) static int
@@ -270,8 +358,11 @@ int
 store_open(const char *path, bool sync_full, struct store **out, char *err, size_t errlen)
 {
 	struct store *s = xcalloc(1, sizeof *s);
-	int rc =
-	        sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	/* no mutexes: a handle is used by one thread, and taking them around
+	 * every call was a twentieth of an ingest's time */
+	int rc = sqlite3_open_v2(
+	        path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	        NULL);
 
 	*out = NULL;
 	if (rc != SQLITE_OK) {
@@ -303,6 +394,9 @@ store_close(struct store *s)
 		return;
 	for (int i = 0; i < Q_N; i++)
 		sqlite3_finalize(s->q[i]);
+	res_free(&s->res);
+	svc_clear(&s->svc);
+	free(s->svc.slot);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -339,17 +433,26 @@ store_begin(struct store *s)
 	return 0;
 }
 
+/* The services rows store_record kept go in before COMMIT. On failure
+ * the transaction stays open for store_rollback. */
 int
 store_commit(struct store *s)
 {
 	if (s->depth == 0 || --s->depth > 0)
 		return 0;
-	return exec_sql(s, "COMMIT");
+	if (svc_flush(s) != 0 || exec_sql(s, "COMMIT") != 0) {
+		s->depth = sqlite3_get_autocommit(s->db) ? 0 : 1;
+		return -1;
+	}
+	svc_clear(&s->svc);
+	return 0;
 }
 
 void
 store_rollback(struct store *s)
 {
+	s->res.n = 0; /* its rows name the services svc_clear frees */
+	svc_clear(&s->svc);
 	if (s->depth == 0)
 		return;
 	s->depth = 0;
@@ -370,8 +473,8 @@ state_read(sqlite3_stmt *st, struct svc_row *row)
 	row->st.last_check = (time_t)sqlite3_column_int64(st, 6);
 }
 
-int
-store_get_service(struct store *s, const char *system, const char *service, struct svc_row *row)
+static int
+service_row_read(struct store *s, const char *system, const char *service, struct svc_row *row)
 {
 	sqlite3_stmt *st =
 	        prepq(s, Q_GET_SERVICE,
@@ -404,50 +507,233 @@ svc_row_free(struct svc_row *row)
 	row->output = row->perfdata = NULL;
 }
 
-/* Closes the open HARD state interval of a service and opens the next. */
-static int
-interval_switch(struct store *s, const char *system, const char *service, int state, time_t t)
+size_t
+store_key_hash(const char *system, const char *service)
 {
-	int rc = run(s, prepq(s, Q_CLOSE_IV,
-	                      "UPDATE svc_intervals SET end = max(start, ?) WHERE system = ?"
-	                      " AND service = ? AND end IS NULL",
-	                      "tss", t, system, service));
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a over "system\0service" */
 
-	if (rc == 0)
-		rc = run(s, prepq(s, Q_OPEN_IV,
-		                  "INSERT INTO svc_intervals (system, service, state, start)"
-		                  " VALUES (?, ?, ?, ?)",
-		                  "ssdt", system, service, state, t));
+	for (const char *p = system; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h *= 1099511628211ULL;
+	for (const char *p = service; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* The slot of (system, service): its entry, or the free slot where it
+ * goes. The table has a free slot: svc_grow keeps it half empty. */
+static struct svc_ent *
+svc_slot(const struct svc_cache *c, const char *system, const char *service)
+{
+	size_t j = store_key_hash(system, service) & (c->cap - 1);
+
+	while (c->slot[j].system != NULL && (strcmp(c->slot[j].system, system) != 0 ||
+	                                     strcmp(c->slot[j].service, service) != 0))
+		j = (j + 1) & (c->cap - 1);
+	return &c->slot[j];
+}
+
+static struct svc_ent *
+svc_find(const struct svc_cache *c, const char *system, const char *service)
+{
+	struct svc_ent *e = c->n > 0 ? svc_slot(c, system, service) : NULL;
+
+	return e != NULL && e->system != NULL ? e : NULL;
+}
+
+static void
+svc_grow(struct svc_cache *c)
+{
+	struct svc_cache old = *c;
+
+	if ((c->n + 1) * 2 <= c->cap)
+		return;
+	c->cap = c->cap ? c->cap * 2 : 64;
+	c->slot = xcalloc(c->cap, sizeof *c->slot);
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.slot[i].system != NULL)
+			*svc_slot(c, old.slot[i].system, old.slot[i].service) = old.slot[i];
+	free(old.slot);
+}
+
+/* Forgets the transaction's rows; the table keeps its size. */
+static void
+svc_clear(struct svc_cache *c)
+{
+	for (size_t i = 0; c->n > 0 && i < c->cap; i++) {
+		struct svc_ent *e = &c->slot[i];
+		if (e->system == NULL)
+			continue;
+		free(e->system);
+		free(e->service);
+		free(e->output);
+		free(e->perfdata);
+		memset(e, 0, sizeof *e);
+		c->n--;
+	}
+}
+
+/* Copies v into a buffer of *cap bytes kept from result to result. */
+static void
+text_set(char **p, size_t *cap, const char *v)
+{
+	size_t n = strlen(v) + 1;
+
+	if (n > *cap) {
+		*p = xrealloc(*p, n);
+		*cap = n;
+	}
+	memcpy(*p, v, n);
+}
+
+/* Writes the interval a service opened in this transaction, still open. */
+static int
+iv_flush(struct store *s, struct svc_ent *e)
+{
+	if (!e->iv_pending)
+		return 0;
+	if (run(s, prepq(s, Q_OPEN_IV,
+	                 "INSERT INTO svc_intervals (system, service, state, start)"
+	                 " VALUES (?, ?, ?, ?)",
+	                 "ssdt", e->system, e->service, e->iv_state, e->iv_start)) != 0)
+		return -1;
+	e->open_iv = sqlite3_last_insert_rowid(s->db);
+	e->iv_pending = false;
+	return 0;
+}
+
+/* Writes the transaction's waiting results, then its services rows and
+ * open intervals: an upsert, as REPLACE would delete the row and insert
+ * it again. The entries stay (pruning flushes in the middle of a
+ * transaction). */
+static int
+svc_flush(struct store *s)
+{
+	const struct svc_cache *c = &s->svc;
+	int rc = res_flush(s);
+
+	for (size_t i = 0; rc == 0 && c->n > 0 && i < c->cap; i++) {
+		struct svc_ent *e = &c->slot[i];
+		if (e->system == NULL || (rc = iv_flush(s, e)) != 0)
+			continue;
+		rc = run(
+		        s,
+		        prepq(s, Q_PUT_SERVICE,
+		              "INSERT INTO services (system, service, state, hard, attempt,"
+		              " has_hard, hard_state, hard_since, last_check, output,"
+		              " perfdata, fail_since, open_iv)"
+		              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		              " ON CONFLICT (system, service) DO UPDATE SET"
+		              " state = excluded.state, hard = excluded.hard,"
+		              " attempt = excluded.attempt, has_hard = excluded.has_hard,"
+		              " hard_state = excluded.hard_state,"
+		              " hard_since = excluded.hard_since,"
+		              " last_check = excluded.last_check, output = excluded.output,"
+		              " perfdata = excluded.perfdata, fail_since = excluded.fail_since,"
+		              " open_iv = excluded.open_iv",
+		              "ssddddddtssti", e->system, e->service, (int)e->st.state,
+		              (int)e->st.hard, e->st.attempt, (int)e->st.has_hard,
+		              (int)e->st.hard_state, e->st.hard_since, e->st.last_check,
+		              e->output, e->perfdata, e->fail_since, e->open_iv));
+	}
 	return rc;
 }
 
-static int row_ints(struct store *s, sqlite3_stmt *st, int64_t *v, int ncol, const char *what);
-
-/* When the run of failures that r makes HARD began: its first failed
- * result, SOFT attempts included ("an outage starts at the first failed
- * check"), found after the service's last OK result. A change between
- * problem states, or to OK, begins at r itself. Asked only when r is a
- * HARD change: SOFT results and results that change nothing need no
- * start, and an ingest records hundreds of thousands of them. */
+/* A service's state as stored, into a new entry: all store_record
+ * needs, without the texts (copying them per result was a tenth of an
+ * ingest's time). A service with no row yet has no state. */
 static int
-problem_start(struct store *s, const struct gl_result *r, const struct svc_row *old,
-              time_t *start)
+svc_load(struct store *s, struct svc_ent *e, const char *system, const char *service)
 {
-	int64_t v = (int64_t)r->t;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st =
+	        prepq(s, Q_GET_STATE,
+	              "SELECT state, hard, attempt, has_hard, hard_state, hard_since,"
+	              " last_check, fail_since, open_iv FROM services"
+	              " WHERE system = ? AND service = ?",
+	              "ss", system, service);
+	struct svc_row row = {0};
 	int rc;
 
-	*start = r->t;
-	if (r->state == GL_OK || (old->st.has_hard && old->st.hard_state != GL_OK))
+	memset(e, 0, sizeof *e); /* a free slot, maybe from a failed load */
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		state_read(st, &row);
+		e->fail_since = (time_t)sqlite3_column_int64(st, 7);
+		e->open_iv = sqlite3_column_int64(st, 8);
+	}
+	done(s, st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "reading service %s/%s", system, service);
+	e->st = row.st;
+	e->system = xstrdup(system);
+	e->service = xstrdup(service);
+	text_set(&e->output, &e->output_cap, "");
+	text_set(&e->perfdata, &e->perfdata_cap, "");
+	return 0;
+}
+
+/* The entry of r's service, read from the store on first use in the
+ * transaction. */
+static struct svc_ent *
+svc_get(struct store *s, const struct gl_result *r)
+{
+	struct svc_ent *e = svc_find(&s->svc, r->system, r->service);
+
+	if (e != NULL)
+		return e;
+	svc_grow(&s->svc);
+	e = svc_slot(&s->svc, r->system, r->service);
+	if (svc_load(s, e, r->system, r->service) != 0)
+		return NULL;
+	s->svc.n++;
+	return e;
+}
+
+/* The pending row of a service for store_get_service: 1 and row filled
+ * when the open transaction recorded a result of it, else 0. */
+static int
+svc_pending_row(struct store *s, const char *system, const char *service, struct svc_row *row)
+{
+	const struct svc_ent *e = svc_find(&s->svc, system, service);
+
+	if (e == NULL || !e->st.checked)
 		return 0;
-	/* the failures run from the last result before r that was OK: the
-	 * index results_svc serves both the max and the min */
-	st = prepq(s, Q_PROBLEM,
-	           "SELECT coalesce(min(t), ?3) FROM results WHERE system = ?1"
-	           " AND service = ?2 AND t <= ?3 AND t > coalesce((SELECT max(t)"
-	           " FROM results WHERE system = ?1 AND service = ?2 AND state = 0"
-	           " AND t <= ?3), -1)",
-	           "sst", r->system, r->service, r->t);
+	row->st = e->st;
+	row->output = xstrdup(e->output);
+	row->perfdata = xstrdup(e->perfdata);
+	return 1;
+}
+
+int
+store_get_service(struct store *s, const char *system, const char *service, struct svc_row *row)
+{
+	if (svc_pending_row(s, system, service, row))
+		return 1;
+	return service_row_read(s, system, service, row);
+}
+
+/* When the run of failures that r belongs to began, from the results
+ * themselves: its first failed result after the last OK one up to r
+ * (the index results_svc serves both the max and the min). Only for a
+ * result older than the service's last one; in order, the row's
+ * fail_since follows along. */
+static int
+fail_since_query(struct store *s, const struct gl_result *r, time_t *since)
+{
+	int64_t v = (int64_t)r->t;
+	sqlite3_stmt *st =
+	        res_flush(s) != 0
+	                ? NULL
+	                : prepq(s, Q_PROBLEM,
+	                        "SELECT coalesce(min(t), ?3) FROM results WHERE system = ?1"
+	                        " AND service = ?2 AND t <= ?3 AND t > coalesce((SELECT max(t)"
+	                        " FROM results WHERE system = ?1 AND service = ?2 AND state = 0"
+	                        " AND t <= ?3), -1)",
+	                        "sst", r->system, r->service, r->t);
+	int rc;
+
 	if (st == NULL)
 		return -1;
 	rc = sqlite3_step(st);
@@ -456,109 +742,208 @@ problem_start(struct store *s, const struct gl_result *r, const struct svc_row *
 	done(s, st);
 	if (rc != SQLITE_ROW)
 		return fail(s, "reading results");
-	*start = (time_t)v;
+	*since = (time_t)v;
 	return 0;
 }
 
-/* The service's state without its output: all store_record needs, and
- * copying two texts per result was a tenth of an ingest's time. */
+/* fail_since after r (recorded already): 0 when r is OK, else the first
+ * failed result of its run, SOFT attempts included ("an outage starts
+ * at the first failed check"). */
 static int
-get_state(struct store *s, const struct gl_result *r, struct svc_row *row)
+fail_since_next(struct store *s, const struct svc_ent *e, const struct gl_result *r,
+                time_t *since)
 {
-	sqlite3_stmt *st =
-	        prepq(s, Q_GET_STATE,
-	              "SELECT state, hard, attempt, has_hard, hard_state, hard_since,"
-	              " last_check FROM services WHERE system = ? AND service = ?",
-	              "ss", r->system, r->service);
+	*since = e->fail_since;
+	if (r->state == GL_OK)
+		*since = 0;
+	else if (e->st.checked && r->t < e->st.last_check)
+		return fail_since_query(s, r, since);
+	else if (e->fail_since == 0)
+		*since = r->t;
+	return 0;
+}
+
+/* Closes the open HARD state interval of a service and opens the next
+ * (written when it closes, or at commit). One opened in this transaction
+ * is written closed; a service whose row names no open interval (its
+ * first HARD state, or a row written by other means) has it looked up
+ * by service. */
+static int
+interval_switch(struct store *s, struct svc_ent *e, int state, time_t t)
+{
 	int rc;
 
-	memset(row, 0, sizeof *row);
-	if (st == NULL)
+	if (e->iv_pending)
+		rc = run(s,
+		         prepq(s, Q_ADD_IV,
+		               "INSERT INTO svc_intervals (system, service, state, start, end)"
+		               " VALUES (?, ?, ?, ?, max(?4, ?5))",
+		               "ssdtt", e->system, e->service, e->iv_state, e->iv_start, t));
+	else if (e->open_iv > 0)
+		rc = run(s, prepq(s, Q_CLOSE_IV,
+		                  "UPDATE svc_intervals SET end = max(start, ?)"
+		                  " WHERE id = ? AND end IS NULL",
+		                  "ti", t, e->open_iv));
+	else
+		rc = run(s, prepq(s, Q_CLOSE_IV_ANY,
+		                  "UPDATE svc_intervals SET end = max(start, ?)"
+		                  " WHERE system = ? AND service = ? AND end IS NULL",
+		                  "tss", t, e->system, e->service));
+	if (rc != 0)
 		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		state_read(st, row);
-	}
-	done(s, st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "reading service state");
-}
-
-static bool
-hard_change(const struct gl_result *r, const struct svc_row *old)
-{
-	return r->hard && (!old->st.has_hard || old->st.hard_state != r->state);
+	e->iv_pending = true;
+	e->iv_state = state;
+	e->iv_start = t;
+	e->open_iv = 0;
+	return 0;
 }
 
 static int
-record_service(struct store *s, const struct gl_result *r, const struct svc_row *old,
-               time_t start)
+res_cmp(const void *a, const void *b)
 {
-	struct svc_state n = old->st;
+	const struct res_row *x = *(const struct res_row *const *)a,
+	                     *y = *(const struct res_row *const *)b;
+	/* one service's rows share its entry's copy of the names */
+	int c = x->system == y->system ? 0 : strcmp(x->system, y->system);
 
-	n.checked = true;
-	n.state = r->state;
-	n.hard = r->hard;
-	n.attempt = r->attempt;
-	n.last_check = r->t;
-	if (hard_change(r, old)) {
-		n.has_hard = true;
-		n.hard_state = r->state;
-		n.hard_since = start;
+	if (c == 0 && x->service != y->service)
+		c = strcmp(x->service, y->service);
+	if (c == 0)
+		c = (x->t > y->t) - (x->t < y->t);
+	return c != 0 ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Inserts the waiting results, by service and time. */
+static int
+res_flush(struct store *s)
+{
+	struct res_buf *b = &s->res;
+	int rc = 0;
+
+	if (b->n == 0)
+		return 0;
+	for (size_t i = 0; i < b->n; i++)
+		b->ord[i] = &b->v[i];
+	qsort(b->ord, b->n, sizeof *b->ord, res_cmp);
+	for (size_t i = 0; rc == 0 && i < b->n; i++) {
+		const struct res_row *w = b->ord[i];
+		rc = run(s,
+		         prepq(s, Q_ADD_RESULT,
+		               "INSERT INTO results (system, service, t, state, hard, attempt,"
+		               " output, long_output, perfdata, duration_ms)"
+		               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		               "sstdddsssd", w->system, w->service, w->t, w->state, w->hard,
+		               w->attempt, w->output, w->long_output, w->perfdata,
+		               w->duration_ms));
 	}
-	/* an upsert: REPLACE would delete the row and insert it again */
-	return run(s,
-	           prepq(s, Q_PUT_SERVICE,
-	                 "INSERT INTO services (system, service, state, hard,"
-	                 " attempt, has_hard, hard_state, hard_since, last_check, output,"
-	                 " perfdata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	                 " ON CONFLICT (system, service) DO UPDATE SET state = excluded.state,"
-	                 " hard = excluded.hard, attempt = excluded.attempt,"
-	                 " has_hard = excluded.has_hard, hard_state = excluded.hard_state,"
-	                 " hard_since = excluded.hard_since, last_check = excluded.last_check,"
-	                 " output = excluded.output, perfdata = excluded.perfdata",
-	                 "ssddddddtss", r->system, r->service, (int)n.state, (int)n.hard,
-	                 n.attempt, (int)n.has_hard, (int)n.hard_state, n.hard_since,
-	                 n.last_check, r->output, r->perfdata));
+	b->n = 0;
+	return rc;
+}
+
+static void
+res_free(struct res_buf *b)
+{
+	for (size_t i = 0; b->v != NULL && i < RES_BATCH; i++) {
+		free(b->v[i].output);
+		free(b->v[i].long_output);
+		free(b->v[i].perfdata);
+	}
+	free(b->v);
+	free(b->ord);
+	*b = (struct res_buf){0};
+}
+
+/* Queues r, a result of e's service; a full queue goes in. */
+static int
+add_result(struct store *s, const struct svc_ent *e, const struct gl_result *r)
+{
+	struct res_buf *b = &s->res;
+	struct res_row *w;
+
+	if (b->v == NULL) {
+		b->v = xcalloc(RES_BATCH, sizeof *b->v);
+		b->ord = xcalloc(RES_BATCH, sizeof *b->ord);
+	}
+	if (b->n == RES_BATCH && res_flush(s) != 0)
+		return -1;
+	w = &b->v[b->n++];
+	w->system = e->system;
+	w->service = e->service;
+	text_set(&w->output, &w->output_cap, r->output ? r->output : "");
+	text_set(&w->long_output, &w->long_output_cap, r->long_output ? r->long_output : "");
+	text_set(&w->perfdata, &w->perfdata_cap, r->perfdata ? r->perfdata : "");
+	w->t = r->t;
+	w->state = (int)r->state;
+	w->hard = (int)r->hard;
+	w->attempt = r->attempt;
+	w->duration_ms = r->duration_ms;
+	w->seq = b->seq++;
+	return 0;
+}
+
+/* The entry after r, a HARD change beginning at start. */
+static void
+svc_update(struct svc_ent *e, const struct gl_result *r, bool changed, time_t start,
+           time_t fail_since)
+{
+	e->st.checked = true;
+	e->st.state = r->state;
+	e->st.hard = r->hard;
+	e->st.attempt = r->attempt;
+	e->st.last_check = r->t;
+	if (changed) {
+		e->st.has_hard = true;
+		e->st.hard_state = r->state;
+		e->st.hard_since = start;
+	}
+	e->fail_since = fail_since;
+	text_set(&e->output, &e->output_cap, r->output ? r->output : "");
+	text_set(&e->perfdata, &e->perfdata_cap, r->perfdata ? r->perfdata : "");
 }
 
 int
 store_record(struct store *s, const struct gl_result *r)
 {
-	struct svc_row old;
-	bool changed = false;
-	time_t start = r->t;
+	struct svc_ent *e;
+	bool changed, from_ok;
+	time_t start = r->t, since;
 
 	if (store_begin(s) != 0)
 		return -1;
-	if (get_state(s, r, &old) < 0)
+	if ((e = svc_get(s, r)) == NULL || add_result(s, e, r) != 0 ||
+	    fail_since_next(s, e, r, &since) != 0)
 		goto fail;
-	changed = hard_change(r, &old);
-	if (run(s, prepq(s, Q_ADD_RESULT,
-	                 "INSERT INTO results (system, service, t, state, hard, attempt,"
-	                 " output, long_output, perfdata, duration_ms)"
-	                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                 "sstdddsssd", r->system, r->service, r->t, (int)r->state, (int)r->hard,
-	                 r->attempt, r->output, r->long_output ? r->long_output : "",
-	                 r->perfdata ? r->perfdata : "", r->duration_ms)) != 0 ||
-	    (changed && problem_start(s, r, &old, &start) != 0) ||
-	    record_service(s, r, &old, start) != 0)
+	changed = r->hard && (!e->st.has_hard || e->st.hard_state != r->state);
+	/* a HARD problem after an OK state began at its first failure; a
+	 * change between problem states, or to OK, begins at r */
+	from_ok = !e->st.has_hard || e->st.hard_state == GL_OK;
+	if (changed && r->state != GL_OK && from_ok)
+		start = since;
+	if (changed && interval_switch(s, e, (int)r->state, start) != 0)
 		goto fail;
-	if (changed && interval_switch(s, r->system, r->service, (int)r->state, start) != 0)
-		goto fail;
-	svc_row_free(&old);
+	svc_update(e, r, changed, start, since);
 	if (store_commit(s) != 0)
-		return -1;
+		goto fail;
 	return changed;
 fail:
-	svc_row_free(&old);
 	store_rollback(s);
 	return -1;
 }
 
+/* Service by service through results_svc: the results have no index by
+ * time alone (schema 6), which would cost every result one more index
+ * insert. Every result has its services row: store_record writes both,
+ * and the pending rows go in first. CROSS JOIN keeps services outside. */
 int
 store_prune(struct store *s, time_t before)
 {
-	return run(s, prep(s, "DELETE FROM results WHERE t < ?", "t", before));
+	if (svc_flush(s) != 0)
+		return -1;
+	return run(s, prep(s,
+	                   "DELETE FROM results WHERE id IN (SELECT r.id FROM services v"
+	                   " CROSS JOIN results r ON r.system = v.system"
+	                   " AND r.service = v.service AND r.t < ?)",
+	                   "t", before));
 }
 
 static int
@@ -623,11 +1008,11 @@ downtime_read(sqlite3_stmt *st, struct downtime *d)
 int64_t
 store_downtime_add(struct store *s, const struct downtime *d)
 {
-	if (run(s, prep(s,
-	                "INSERT INTO downtimes (system, start, end, reason, created, title)"
-	                " VALUES (?, ?, ?, ?, ?, ?)",
-	                "sttsts", d->system, d->start, d->end, d->reason ? d->reason : "",
-	                d->created, d->title ? d->title : "")) != 0)
+	if (run(s, prepq(s, Q_DT_ADD,
+	                 "INSERT INTO downtimes (system, start, end, reason, created, title)"
+	                 " VALUES (?, ?, ?, ?, ?, ?)",
+	                 "sttsts", d->system, d->start, d->end, d->reason ? d->reason : "",
+	                 d->created, d->title ? d->title : "")) != 0)
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
 }
@@ -706,8 +1091,9 @@ store_downtimes(struct store *s, const char *system, time_t from, struct downtim
 int
 store_downtime_finish(struct store *s, int64_t id, time_t ended, bool cancelled)
 {
-	if (run(s, prep(s, "UPDATE downtimes SET ended = ?, cancelled = ? WHERE id = ?", "tdi",
-	                ended, (int)cancelled, id)) != 0)
+	if (run(s, prepq(s, Q_DT_FINISH,
+	                 "UPDATE downtimes SET ended = ?, cancelled = ? WHERE id = ?", "tdi",
+	                 ended, (int)cancelled, id)) != 0)
 		return -1;
 	return sqlite3_changes(s->db) == 1 ? 0 : fail(s, "no downtime %lld", (long long)id);
 }
@@ -715,8 +1101,8 @@ store_downtime_finish(struct store *s, int64_t id, time_t ended, bool cancelled)
 int
 store_downtime_set_incident(struct store *s, int64_t id, int64_t incident)
 {
-	return run(s, prep(s, "UPDATE downtimes SET incident = ? WHERE id = ?", "ii", incident,
-	                   id));
+	return run(s, prepq(s, Q_DT_INCIDENT, "UPDATE downtimes SET incident = ? WHERE id = ?",
+	                    "ii", incident, id));
 }
 
 void
@@ -769,13 +1155,14 @@ store_notice_add(struct store *s, const struct notice_view *n, const char *key)
 	char *tags = tags_join(n);
 	int64_t id;
 	int rc = run(
-	        s, prep(s,
-	                "INSERT OR IGNORE INTO notices (incident, system, kind, state, maint,"
-	                " title, body, posted, starts, ends, tags, key, impact, affected)"
-	                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                "isdddsstttssds", n->incident_id, n->system_id, (int)n->kind,
-	                (int)n->state, (int)n->maint, n->title, n->body ? n->body : "",
-	                n->posted, n->starts, n->ends, tags, key, (int)n->impact, n->affected));
+	        s,
+	        prepq(s, Q_NOTICE_ADD,
+	              "INSERT OR IGNORE INTO notices (incident, system, kind, state, maint,"
+	              " title, body, posted, starts, ends, tags, key, impact, affected)"
+	              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	              "isdddsstttssds", n->incident_id, n->system_id, (int)n->kind,
+	              (int)n->state, (int)n->maint, n->title, n->body ? n->body : "", n->posted,
+	              n->starts, n->ends, tags, key, (int)n->impact, n->affected));
 
 	free(tags);
 	if (rc != 0)
@@ -784,7 +1171,8 @@ store_notice_add(struct store *s, const struct notice_view *n, const char *key)
 		return 0;
 	id = sqlite3_last_insert_rowid(s->db);
 	if (n->incident_id == 0 &&
-	    run(s, prep(s, "UPDATE notices SET incident = id WHERE id = ?", "i", id)) != 0)
+	    run(s, prepq(s, Q_NOTICE_INCIDENT, "UPDATE notices SET incident = id WHERE id = ?",
+	                 "i", id)) != 0)
 		return -1;
 	return id;
 }
@@ -1018,8 +1406,17 @@ notice_refs_free(struct notice_ref *r, size_t n)
 int
 store_downtime_set_window(struct store *s, int64_t id, time_t start, time_t end)
 {
-	return run(s, prep(s, "UPDATE downtimes SET start = ?, end = ? WHERE id = ?", "tti",
-	                   start, end, id));
+	return run(s,
+	           prepq(s, Q_DT_WINDOW, "UPDATE downtimes SET start = ?, end = ? WHERE id = ?",
+	                 "tti", start, end, id));
+}
+
+int
+store_ingest_bulk(struct store *s, bool on)
+{
+	/* 16384 pages of 4 KiB; 1000 is SQLite's default */
+	return exec_sql(s, on ? "PRAGMA wal_autocheckpoint = 16384"
+	                      : "PRAGMA wal_autocheckpoint = 1000");
 }
 
 int
@@ -1053,29 +1450,31 @@ int
 store_ingest_pos_set(struct store *s, const char *source, const struct ingest_pos *p)
 {
 	return run(s,
-	           prep(s,
-	                "INSERT OR REPLACE INTO ingest_pos (source, inode, offset, line, head,"
-	                " last_t) VALUES (?, ?, ?, ?, ?, ?)",
-	                "siiist", source, p->inode, p->offset, p->line, p->head, p->last_t));
+	           prepq(s, Q_POS_SET,
+	                 "INSERT OR REPLACE INTO ingest_pos (source, inode, offset, line, head,"
+	                 " last_t) VALUES (?, ?, ?, ?, ?, ?)",
+	                 "siiist", source, p->inode, p->offset, p->line, p->head, p->last_t));
 }
 
 int
 store_iwin_add(struct store *s, const char *source, const struct ingest_window *w)
 {
-	return run(s, prep(s,
-	                   "INSERT INTO ingest_windows (downtime, source, host, ext_id, start,"
-	                   " end, comment, fixed, duration, entry, state)"
-	                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                   "isssttsddtd", w->downtime, source, w->host, w->ext_id, w->start,
-	                   w->end, w->comment, (int)w->fixed, w->duration, w->entry, w->state));
+	return run(s,
+	           prepq(s, Q_IWIN_ADD,
+	                 "INSERT INTO ingest_windows (downtime, source, host, ext_id, start,"
+	                 " end, comment, fixed, duration, entry, state)"
+	                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                 "isssttsddtd", w->downtime, source, w->host, w->ext_id, w->start,
+	                 w->end, w->comment, (int)w->fixed, w->duration, w->entry, w->state));
 }
 
 int
 store_iwin_set(struct store *s, const struct ingest_window *w)
 {
 	return run(s,
-	           prep(s, "UPDATE ingest_windows SET ext_id = ?, state = ? WHERE downtime = ?",
-	                "sdi", w->ext_id, w->state, w->downtime));
+	           prepq(s, Q_IWIN_SET,
+	                 "UPDATE ingest_windows SET ext_id = ?, state = ? WHERE downtime = ?",
+	                 "sdi", w->ext_id, w->state, w->downtime));
 }
 
 int
@@ -1142,34 +1541,71 @@ lines_join(char *const *v, size_t n)
 	return sb_detach(&sb);
 }
 
+/* Checks by system, then in the config's order. */
+static int
+check_by_system(const void *a, const void *b)
+{
+	const struct cfg_check *x = *(const struct cfg_check *const *)a,
+	                       *y = *(const struct cfg_check *const *)b;
+	int c = strcmp(x->system, y->system);
+
+	return c != 0 ? c : (x > y) - (x < y);
+}
+
+/* The first of the sorted checks of system id (n when none). */
+static size_t
+checks_of(const struct cfg_check **by, size_t n, const char *id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(by[mid]->system, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int
+check_put(struct store *s, const char *source, const struct cfg_check *c)
+{
+	return run(s, prepq(s, Q_PUT_CHECK,
+	                    "INSERT OR REPLACE INTO ingest_checks (source, system, service,"
+	                    " interval, retry, attempts, timeout, impact_warning,"
+	                    " impact_critical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                    "sssdddddd", source, c->system, c->service, c->interval, c->retry,
+	                    c->attempts, c->timeout, c->impact_warning, c->impact_critical));
+}
+
+/* Each system, then its checks: an engine describes thousands, so the
+ * statements stay prepared and the checks are found by binary search. */
 static int
 systems_put(struct store *s, const char *source, const struct config *cfg, size_t from)
 {
+	const struct cfg_check **by = xcalloc(cfg->nchecks + 1, sizeof *by);
 	int rc = 0;
 
+	for (size_t j = 0; j < cfg->nchecks; j++)
+		by[j] = &cfg->checks[j];
+	qsort(by, cfg->nchecks, sizeof *by, check_by_system);
 	for (size_t i = from; rc == 0 && i < cfg->nsystems; i++) {
 		const struct cfg_system *y = &cfg->systems[i];
 		char *svcs = lines_join(y->services, y->nservices);
-		rc = run(s, prep(s,
-		                 "INSERT INTO ingest_systems (source, id, name, location, role,"
-		                 " internal, ping, services, parent)"
-		                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		                 "sssssdsss", source, y->id, y->name, y->location, y->role,
-		                 (int)y->internal, y->ping, svcs, y->parent));
+		rc = run(s,
+		         prepq(s, Q_PUT_SYSTEM,
+		               "INSERT INTO ingest_systems (source, id, name, location, role,"
+		               " internal, ping, services, parent)"
+		               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		               "sssssdsss", source, y->id, y->name, y->location, y->role,
+		               (int)y->internal, y->ping, svcs, y->parent));
 		free(svcs);
-		for (size_t j = 0; rc == 0 && j < cfg->nchecks; j++) {
-			const struct cfg_check *c = &cfg->checks[j];
-			if (strcmp(c->system, y->id) == 0)
-				rc = run(s, prep(s,
-				                 "INSERT OR REPLACE INTO ingest_checks (source,"
-				                 " system, service, interval, retry, attempts,"
-				                 " timeout, impact_warning, impact_critical)"
-				                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				                 "sssdddddd", source, c->system, c->service,
-				                 c->interval, c->retry, c->attempts, c->timeout,
-				                 c->impact_warning, c->impact_critical));
-		}
+		for (size_t j = checks_of(by, cfg->nchecks, y->id);
+		     rc == 0 && j < cfg->nchecks && strcmp(by[j]->system, y->id) == 0; j++)
+			rc = check_put(s, source, by[j]);
 	}
+	free(by);
 	return rc;
 }
 
@@ -1382,7 +1818,7 @@ struct gap_scan {
 /* store_svc_gaps's rule on one result: a gap when the service's previous
  * result is more than min_gap before it and it is after from. */
 static int
-add_result(struct store_bulk *b, sqlite3_stmt *st, void *arg)
+bulk_add_result(struct store_bulk *b, sqlite3_stmt *st, void *arg)
 {
 	struct gap_scan *g = arg;
 	time_t t = (time_t)sqlite3_column_int64(st, 0);
@@ -1458,7 +1894,7 @@ bulk_gaps(struct store *s, time_t from, store_gap_fn *gap_of, void *arg, struct 
 	                        "SELECT t, system, service FROM results"
 	                        " ORDER BY system, service, t",
 	                        ""),
-	                   "results", add_result, b, &g);
+	                   "results", bulk_add_result, b, &g);
 
 	sb_free(&g.system);
 	sb_free(&g.service);

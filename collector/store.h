@@ -4,8 +4,9 @@
  * (downtimes) and notices. The schema is versioned with PRAGMA
  * user_version and upgraded by migrations in one transaction each.
  *
- * Durability: every result and every derive pass is one transaction, so
- * a kill -9 at any moment leaves the database at the last commit. WAL
+ * Durability: every result (or batch of an ingest, with the engine log's
+ * position) and every derive pass is one transaction, so a kill -9 at
+ * any moment leaves the database at the last commit. WAL
  * with synchronous=NORMAL is enough for that (a commit has reached the
  * kernel when COMMIT returns; only a power loss can drop the last few
  * commits, never corrupt the file); synchronous=FULL (config "sync =
@@ -25,7 +26,7 @@
 #include "result.h"
 #include "softhard.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 struct store;
 
@@ -56,8 +57,19 @@ void svc_row_free(struct svc_row *row);
  * OK state begins (interval and hard_since) at the first failed result
  * of its run, the SOFT attempts included: that is when the outage
  * started; the attempts only confirmed it. Returns 1 when the HARD state
- * changed, 0 when not. */
+ * changed, 0 when not. Inside a transaction the result, the service's
+ * row and a HARD interval it opens wait in memory and are written by
+ * the commit (results in groups, by service and time), so a batch of
+ * results costs one insert each and one row write per service:
+ * store_get_service sees the waiting row at once, pruning and
+ * store_record itself insert what waits before they read, and the
+ * history readers (intervals, gaps, first seen), which run in their own
+ * transactions, see it once committed. A rollback drops it all. */
 int store_record(struct store *s, const struct gl_result *r);
+
+/* The hash of a check's name (FNV-1a over "system\0service"), for
+ * tables of checks. */
+size_t store_key_hash(const char *system, const char *service);
 
 /* Deletes results older than before. */
 int store_prune(struct store *s, time_t before);
@@ -123,6 +135,11 @@ struct ingest_pos {
 	char head[80];
 	time_t last_t; /* time of the last line read */
 };
+/* An ingest reading a long log: the WAL is checkpointed (copied into
+ * the database and flushed to disk) every 64 MiB instead of every 4 MiB
+ * while on, so a batch of 200k lines is not several flushes. Commits
+ * are as durable either way: they are in the WAL. */
+int store_ingest_bulk(struct store *s, bool on);
 /* 1 and *p filled, 0 when the source has no position yet. */
 int store_ingest_pos_get(struct store *s, const char *source, struct ingest_pos *p);
 int store_ingest_pos_set(struct store *s, const char *source, const struct ingest_pos *p);

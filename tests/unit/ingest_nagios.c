@@ -56,6 +56,16 @@ static const struct {
          NULL, NULL, NULL, 0, 0, 0},
         {"[1795556086] EXTERNAL COMMAND: DEL_HOST_DOWNTIME;x", -1, NG_NONE, NULL, NULL, NULL, 0,
          0, 0},
+        /* numbers past the plain-digits fast path: strtol's grammar */
+        {"[1795556086] HOST ALERT: a;UP;HARD;+2;x", 1, NG_ALERT, "a", NULL, "x", 0, 1, 2},
+        {"[1795556086] HOST ALERT: a;UP;HARD;1001;x", -1, NG_NONE, NULL, NULL, NULL, 0, 0, 0},
+        {"[1795556086] HOST ALERT: a;UP;HARD;0000000000000000003;x", 1, NG_ALERT, "a", NULL,
+         "x", 0, 1, 3},
+        {"[ 1795556086] HOST ALERT: a;UP;HARD;1;x", 1, NG_ALERT, "a", NULL, "x", 0, 1, 1},
+        {"[99999999999999999999] HOST ALERT: a;UP;HARD;1;x", -1, NG_NONE, NULL, NULL, NULL, 0,
+         0, 0},
+        {"[000000000000000001795556086] HOST ALERT: a;UP;HARD;1;x", 1, NG_ALERT, "a", NULL, "x",
+         0, 1, 1},
 };
 
 static void

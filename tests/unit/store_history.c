@@ -6,26 +6,11 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "store_tmp.h"
 #include "strbuf.h"
 #include "tap.h"
 
 #define T0 1630549800
-
-static char dir[200];
-static char path[256];
-
-static struct store *
-open_store(void)
-{
-	struct store *s;
-	char err[256];
-
-	if (store_open(path, false, &s, err, sizeof err) != 0) {
-		printf("# %s\n", err);
-		return NULL;
-	}
-	return s;
-}
 
 static int
 result(struct store *s, const char *svc, enum gl_state st, bool hard, time_t t)
@@ -235,7 +220,9 @@ test_migration(void)
 	             "ALTER TABLE notices DROP COLUMN impact;"
 	             "ALTER TABLE notices DROP COLUMN affected; DROP TABLE ingest_pos;"
 	             " DROP TABLE ingest_windows; DROP TABLE ingest_systems;"
-	             " DROP TABLE ingest_checks; DROP INDEX svc_intervals_open;"
+	             " DROP TABLE ingest_checks; CREATE INDEX results_t ON results(t);"
+	             " ALTER TABLE services DROP COLUMN fail_since;"
+	             " ALTER TABLE services DROP COLUMN open_iv;"
 	             " PRAGMA user_version = 1",
 	             NULL, NULL, NULL);
 	sqlite3_close(db);
@@ -276,11 +263,8 @@ main(void)
 {
 	struct store *s;
 
-	const char *tmp = getenv("TMPDIR");
-	snprintf(dir, sizeof dir, "%s/glance-store.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL)
+	if (tmp_store_init() != 0)
 		return 1;
-	snprintf(path, sizeof path, "%s/glance.db", dir);
 	s = open_store();
 	ok(s != NULL, "store created");
 	if (s == NULL)
@@ -300,14 +284,6 @@ main(void)
 	store_close(s);
 	test_migration();
 	test_versions();
-	for (const char *suffix = ""; suffix != NULL; suffix = *suffix == '\0' ? "-wal"
-	                                                       : strcmp(suffix, "-wal") == 0
-	                                                               ? "-shm"
-	                                                               : NULL) {
-		char f[300];
-		snprintf(f, sizeof f, "%s%s", path, suffix);
-		unlink(f);
-	}
-	rmdir(dir);
+	tmp_store_remove();
 	return done_testing();
 }
