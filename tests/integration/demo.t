@@ -50,12 +50,35 @@ like "$(xp "$idx" "concat(count($up), '|', normalize-space($up/h3), '|', normali
 is "$(xp "$idx" "count($up/preceding::table[@class='glance'])")" 1 "under the table"
 like "$(cat "$out/status.txt")" $'\nOpen incidents:\n  NC036: Server down - Monitoring - since [0-9]+ [A-Z][a-z]+ 20[0-9]{2} [0-9:]+ \\+0000\n    https://status\\.example\\.net/notices/[0-9]+\\.html\n' \
 	"status.txt names the open incident too, for curl"
-# Every day of the 90 as text: the story's day, and the days before it
-# without data as one line.
+# Every day of the 90 as text. The story began six hours before the
+# demo ended, so it may span two UTC days: the days NC036 was down are
+# the days its two outages fell on (the demo's own dates), each listed
+# with its figure; every other day of the story is fully up; the days
+# before the story are without data, on one line.
 days="//tr[th/a='NC036']/following-sibling::tr[1]//details"
-like "$(xp "$idx" "concat(normalize-space($days/summary), '|', count($days/ul/li), '|', normalize-space($days/ul/li[2]))")" \
-	"^Last 90 days: 1 with downtime, 89 without data\|2\|[0-9]+ [A-Z][a-z]+( 20[0-9]{2})? – [0-9]+ [A-Z][a-z]+ 20[0-9]{2}: no data\$" \
-	"NC036's days: today with its downtime, the 89 before it without data on one line"
+dated() {  # dated WORD: the start and end dates the demo said on its WORD line
+	sed -n "s/^demo: $1.* from \([0-9-]*\) [0-9:]* to \([0-9-]*\) [0-9:]* UTC\$/\1 \2/p" "$T/demo.out"
+}
+down=$( (dated "NC036 SMTP"; dated "NC036 did not answer ping") | tr ' ' '\n' | sort -u)
+want=$(python3 - "$out/status.json" $down <<'PY'
+import json, sys
+s = [s for s in json.load(open(sys.argv[1]))["systems"] if s["id"] == "NC036"][0]
+daily, down = s["daily_uptime"], len(sys.argv) - 2
+none = sum(u is None for u in daily)   # the days before the story
+up = len(daily) - none - down           # the story's other days
+parts = (["%d fully up" % up] if up else []) + ["%d with downtime" % down, "%d without data" % none]
+print("Last %d days: %s" % (len(daily), ", ".join(parts)))
+PY
+)
+got=$(xp "$idx" "normalize-space($days/summary)"; echo
+	xmllint --html --xpath "$days/ul/li" "$idx" 2>/dev/null | sed 's/<li>/\n/g; s/<[^>]*>//g' | sed '/^$/d')
+is "$(head -n 1 <<<"$got")" "$want" "NC036's days counted: the story's $(wc -w <<<"$down") with downtime"
+for d in $down; do
+	f=$(date -u -d "$d" '+%-d %B %Y')
+	like "$got" $'\n'"$f: [0-9]{1,2}(\\.[0-9]+)?% up"$'(\n|$)' "the outage's day, $f, is listed with its figure below 100 %"
+done
+like "$(tail -n 1 <<<"$got")" "^[0-9]+ [A-Z][a-z]+( 20[0-9]{2})? – [0-9]+ [A-Z][a-z]+ 20[0-9]{2}: no data\$" \
+	"the days before the story are without data, on one line"
 # The post-mortem's own headings follow its title's level, never skipping.
 pm=$(grep -l '<title>NC036: Post-mortem</title>' "$out"/notices/*.html | head -n 1)
 is "$(xp "${pm:-/dev/null}" "concat(name(//article/*[1]), ' ', name((//article//div[@class='body']/*[self::h2 or self::h3 or self::h4 or self::h5])[1]), ' ', name((//article//div[@class='body']/*[self::h2 or self::h3 or self::h4 or self::h5])[2]), ' ', normalize-space(//article/*[1]))")" \
