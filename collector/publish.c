@@ -62,6 +62,9 @@ pub_release(struct publish *p)
 	for (size_t i = 0; i < p->ndirs; i++)
 		free(p->dirs[i]);
 	free(p->dirs);
+	for (size_t i = 0; i < p->nfiles; i++)
+		free(p->files[i]);
+	free(p->files);
 	free(p->out_dir);
 	free(p->parent);
 	free(p->base);
@@ -135,10 +138,39 @@ pub_lock(struct publish *p, char *err, size_t errlen)
 	return 0;
 }
 
+/* A generation directory beside out_dir that out_dir does not name: the
+ * previous one, or one a crashed render left (any of them will do; the
+ * others go at the next cleanup). NULL when there is none. */
+static char *
+pub_previous(const struct publish *p)
+{
+	struct strbuf gen = STRBUF_INIT;
+	char live[4096], *found = NULL;
+	ssize_t n = readlink(p->out_dir, live, sizeof live - 1);
+	const char *cur = "";
+	struct dirent *de;
+	DIR *d = opendir(p->parent);
+
+	if (n > 0) {
+		live[n] = '\0';
+		cur = strrchr(live, '/') ? strrchr(live, '/') + 1 : live;
+	}
+	sb_appendf(&gen, "%s.gen-", p->base);
+	while (d != NULL && found == NULL && (de = readdir(d)) != NULL)
+		if ((de->d_type == DT_DIR || de->d_type == DT_UNKNOWN) && strncmp(de->d_name, gen.buf, gen.len) == 0 &&
+		    strcmp(de->d_name, cur) != 0)
+			found = xstrdup(de->d_name);
+	if (d != NULL)
+		closedir(d);
+	sb_free(&gen);
+	return found;
+}
+
 int
 publish_begin(struct publish *p, const char *out_dir, char *err, size_t errlen)
 {
 	struct strbuf tmpl = STRBUF_INIT;
+	char *prev;
 
 	memset(p, 0, sizeof *p);
 	p->lock_fd = p->gen_fd = p->cur_fd = -1;
@@ -146,16 +178,36 @@ publish_begin(struct publish *p, const char *out_dir, char *err, size_t errlen)
 		pub_release(p);
 		return -1;
 	}
-	sb_appendf(&tmpl, "%s/%s.gen-XXXXXX", p->parent, p->base);
-	p->gen_path = sb_detach(&tmpl);
-	if (mkdtemp(p->gen_path) == NULL) {
-		pub_fail(err, errlen, "%s: %s", p->gen_path, strerror(errno));
-		pub_release(p);
-		return -1;
+	/* the previous generation, when it is a directory of this program's
+	 * that nobody else can write to; a fresh one otherwise */
+	prev = pub_previous(p);
+	if (prev != NULL) {
+		struct stat st;
+		p->gen_path = path_join(p->parent, prev);
+		p->gen_fd = open(p->gen_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		p->recycled = p->gen_fd >= 0 && fstat(p->gen_fd, &st) == 0 &&
+		              st.st_uid == geteuid() && (st.st_mode & 07777) == 0755;
+		free(prev);
+		if (!p->recycled) {
+			if (p->gen_fd >= 0)
+				close(p->gen_fd);
+			p->gen_fd = -1;
+			free(p->gen_path);
+			p->gen_path = NULL;
+		}
+	}
+	if (!p->recycled) {
+		sb_appendf(&tmpl, "%s/%s.gen-XXXXXX", p->parent, p->base);
+		p->gen_path = sb_detach(&tmpl);
+		if (mkdtemp(p->gen_path) == NULL) {
+			pub_fail(err, errlen, "%s: %s", p->gen_path, strerror(errno));
+			pub_release(p);
+			return -1;
+		}
+		p->gen_fd = open(p->gen_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	}
 	p->gen_name = xstrdup(strrchr(p->gen_path, '/') + 1);
 	/* mkdtemp makes it 0700; the web server must be able to read it. */
-	p->gen_fd = open(p->gen_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (p->gen_fd < 0 || fchmod(p->gen_fd, 0755) != 0) {
 		pub_fail(err, errlen, "%s: %s", p->gen_path, strerror(errno));
 		publish_abort(p);
@@ -227,6 +279,12 @@ make_parents(struct publish *p, const char *rel, char *err, size_t errlen)
 		if (s != NULL)
 			*s = '\0';
 		if (!dir_made(p, dir, &at)) {
+			struct stat st;
+			/* a recycled generation may hold a file where a directory
+			 * is now wanted */
+			if (p->recycled && fstatat(p->gen_fd, dir, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    !S_ISDIR(st.st_mode))
+				unlinkat(p->gen_fd, dir, 0);
 			if (mkdirat(p->gen_fd, dir, 0755) != 0 && errno != EEXIST) {
 				pub_fail(err, errlen, "%s/%s: %s", p->gen_path, dir,
 				         strerror(errno));
@@ -280,27 +338,39 @@ same_bytes(int fd, const char *data, size_t len)
 	return true;
 }
 
-/* Links rel from the current generation when it holds the same bytes
- * (publish.h). Any failure just means the file is written. */
+/* Whether rel under dfd holds exactly these bytes and is what this
+ * program would have made: its owner, and the mode a new file gets, so a
+ * file changed by hand is written afresh. */
 static bool
-pub_reuse(struct publish *p, const char *rel, const char *data, size_t len)
+pub_same(const struct publish *p, int dfd, const char *rel, const char *data, size_t len)
 {
 	struct stat st;
 	bool same;
-	int fd;
+	int fd = dfd < 0 ? -1 : openat(dfd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
-	if (p->cur_fd < 0)
-		return false;
-	fd = openat(p->cur_fd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return false;
-	/* only what this program would have made: its owner, and the mode a
-	 * new file gets, so a file changed by hand is written afresh */
 	same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
 	       (st.st_mode & 07777) == p->file_mode && st.st_size == (off_t)len &&
 	       same_bytes(fd, data, len);
 	close(fd);
-	return same && linkat(p->cur_fd, rel, p->gen_fd, rel, 0) == 0;
+	return same;
+}
+
+/* Keeps rel when the recycled generation already holds the same bytes, or
+ * links it from the current generation when that does (publish.h). Any
+ * failure just means the file is written. */
+static bool
+pub_reuse(struct publish *p, const char *rel, const char *data, size_t len)
+{
+	if (p->recycled && pub_same(p, p->gen_fd, rel, data, len))
+		return true;
+	if (!pub_same(p, p->cur_fd, rel, data, len))
+		return false;
+	if (linkat(p->cur_fd, rel, p->gen_fd, rel, 0) == 0)
+		return true;
+	return errno == EEXIST && unlinkat(p->gen_fd, rel, 0) == 0 &&
+	       linkat(p->cur_fd, rel, p->gen_fd, rel, 0) == 0;
 }
 
 int
@@ -313,6 +383,10 @@ publish_write(struct publish *p, const char *relpath, const char *data, size_t l
 		return pub_fail(err, errlen, "refusing to write %s", relpath);
 	if (make_parents(p, relpath, err, errlen) != 0)
 		return -1;
+	if (p->recycled) {
+		p->files = xrealloc(p->files, (p->nfiles + 1) * sizeof *p->files);
+		p->files[p->nfiles++] = xstrdup(relpath);
+	}
 	if (pub_reuse(p, relpath, data, len))
 		return 0;
 	fd = openat(p->gen_fd, relpath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
@@ -340,9 +414,92 @@ publish_write(struct publish *p, const char *relpath, const char *data, size_t l
 void
 publish_abort(struct publish *p)
 {
-	if (p->gen_path != NULL)
+	if (p->gen_path != NULL && !p->recycled)
 		rm_tree(p->gen_path);
 	pub_release(p);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool
+listed(char **v, size_t n, const char *s)
+{
+	return n > 0 && bsearch(&s, v, n, sizeof *v, cmp_str) != NULL;
+}
+
+/* Removes name under dfd, a directory with all it holds, without
+ * following a symbolic link anywhere; best effort. */
+static void
+rm_at(int dfd, const char *name)
+{
+	int fd;
+	DIR *d;
+	struct dirent *de;
+
+	if (unlinkat(dfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM))
+		return;
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			rm_at(fd, de->d_name);
+	closedir(d);
+	unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+/* Removes from the recycled generation, below the directory dfd (rel
+ * under the generation), every file and directory this render did not
+ * write, so that it holds exactly the new site. */
+static void
+pub_prune(struct publish *p, int dfd, struct strbuf *rel)
+{
+	int fd = dup(dfd);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	size_t at = rel->len;
+	struct dirent *de;
+
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		bool dir;
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		rel->len = at;
+		if (rel->buf != NULL)
+			rel->buf[at] = '\0';
+		sb_appendf(rel, "%s%s", at ? "/" : "", de->d_name);
+		dir = de->d_type == DT_DIR ||
+		      (de->d_type == DT_UNKNOWN &&
+		       fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		       S_ISDIR(st.st_mode));
+		if (!listed(dir ? p->dirs : p->files, dir ? p->ndirs : p->nfiles, rel->buf)) {
+			rm_at(dfd, de->d_name);
+		} else if (dir) {
+			int sub = openat(dfd, de->d_name,
+			                 O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+			if (sub >= 0) {
+				pub_prune(p, sub, rel);
+				close(sub);
+			}
+		}
+	}
+	closedir(d);
+	rel->len = at;
+	if (rel->buf != NULL)
+		rel->buf[at] = '\0';
 }
 
 /* fsync on a directory makes its entries (a rename, a new link) durable. */
@@ -466,6 +623,12 @@ publish_commit(struct publish *p, char *err, size_t errlen)
 	enum old_kind kind;
 	char *prev = NULL;
 
+	if (p->recycled) {
+		struct strbuf rel = STRBUF_INIT;
+		qsort(p->files, p->nfiles, sizeof *p->files, cmp_str);
+		pub_prune(p, p->gen_fd, &rel);
+		sb_free(&rel);
+	}
 	if (sync_path(p->gen_path, 1) != 0) {
 		pub_fail(err, errlen, "flushing %s: %s", p->gen_path, strerror(errno));
 		publish_abort(p);

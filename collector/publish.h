@@ -10,6 +10,14 @@
  * moment before the swap still complete; older ones and the leftovers of
  * crashed runs are removed after the swap.
  *
+ * The next render writes into that previous generation (a render ago, no
+ * reader is left in it) instead of a fresh directory: a file it already
+ * holds with the right bytes stays, one the current generation holds is
+ * linked, any other is a new file; what this render did not write is
+ * removed before the swap. Most of a site is the same from one render to
+ * the next, so a render creates and deletes only the files that changed,
+ * and no directories.
+ *
  * A plain directory already at out_dir (a site from before) is swapped out
  * the same way, atomically, with renameat2(RENAME_EXCHANGE).
  *
@@ -32,10 +40,13 @@ struct publish {
 	unsigned file_mode; /* a new file's, after the umask */
 	char **dirs;        /* the directories made in it, relative, sorted */
 	size_t ndirs;
+	int recycled;       /* gen is the previous generation, written over */
+	char **files;       /* the files written in it, relative (recycled only) */
+	size_t nfiles;
 };
 
-/* Takes the lock and creates the new generation's directory. On failure
- * nothing is left behind and p needs no publish_abort. */
+/* Takes the lock and finds or creates the new generation's directory. On
+ * failure nothing is left behind and p needs no publish_abort. */
 int publish_begin(struct publish *p, const char *out_dir, char *err, size_t errlen);
 
 /* Writes one file of the new generation; relpath ("a/b/c.html") must not
@@ -52,7 +63,9 @@ int publish_write(struct publish *p, const char *relpath, const char *data, size
  * Releases p either way. */
 int publish_commit(struct publish *p, char *err, size_t errlen);
 
-/* Removes the new generation and releases p; out_dir is untouched. */
+/* Removes the new generation and releases p; out_dir is untouched. A
+ * previous generation that was being written over is left for the next
+ * render to finish. */
 void publish_abort(struct publish *p);
 
 #endif

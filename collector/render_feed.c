@@ -111,6 +111,18 @@ atom_entry(struct render_ctx *c, const struct feed *f, struct strbuf *sb, size_t
 	return 0;
 }
 
+/* Atom's feed <updated> and RSS's <lastBuildDate>: "the last time the
+ * content of the channel changed", so an unchanged feed keeps its bytes.
+ * A feed without entries takes the site's newest notice, or the render
+ * when the site has none. */
+static time_t
+feed_updated(const struct render_ctx *c, const struct feed *f)
+{
+	time_t site = rctx_updated(c, NULL, c->v->nnotices, c->v->generated);
+
+	return rctx_updated(c, f->idx, f->n, site);
+}
+
 static int
 atom_feed(struct render_ctx *c, const struct feed *f)
 {
@@ -120,7 +132,7 @@ atom_feed(struct render_ctx *c, const struct feed *f)
 	int rc = -1;
 
 	sb_appendf(&self, "%sfeed.atom", f->dir);
-	fmt_time_iso(iso, sizeof iso, f->n ? c->v->notices[f->idx[0]].posted : c->v->generated);
+	fmt_time_iso(iso, sizeof iso, feed_updated(c, f));
 	sb_append(&sb, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	               "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n<title>");
 	X(&sb, f->title);
@@ -198,7 +210,7 @@ rss_feed(struct render_ctx *c, const struct feed *f)
 	char date[FMT_TIME_MAX];
 	int rc = -1;
 
-	fmt_time_rfc822(date, sizeof date, c->v->generated);
+	fmt_time_rfc822(date, sizeof date, feed_updated(c, f));
 	sb_append(&sb, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	               "<rss version=\"2.0\" "
 	               "xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n<title>");

@@ -205,13 +205,15 @@ page_begin(struct render_ctx *c, struct strbuf *sb, const char *title, const cha
 	sb_append(sb, "</header>\n<main>\n");
 }
 
+/* The footer. updated: when the page's content last changed, the render
+ * itself for pages with live state (the index, a system's page). */
 static void
-page_end(struct render_ctx *c, struct strbuf *sb, const char *root)
+page_end(struct render_ctx *c, struct strbuf *sb, const char *root, time_t updated)
 {
 	const struct site_info *s = &c->v->site;
 
 	sb_append(sb, "</main>\n<footer>\n<p>Last updated ");
-	html_time(sb, c->v->generated);
+	html_time(sb, updated);
 	sb_append(sb, ".");
 	if (s->tz_note != NULL) {
 		sb_append(sb, " ");
@@ -841,7 +843,7 @@ html_index(struct render_ctx *c)
 		html_tag_list(c, &sb, "");
 		sb_append(&sb, "</nav>\n");
 	}
-	page_end(c, &sb, "");
+	page_end(c, &sb, "", c->v->generated);
 	return rctx_write(c, "index.html", &sb);
 }
 
@@ -906,7 +908,7 @@ html_notice_page(struct render_ctx *c, size_t i)
 	}
 	html_timeline(c, &sb, i);
 	sb_append(&sb, "<p><a href=\"../index.html\">Current status</a></p>\n");
-	page_end(c, &sb, "../");
+	page_end(c, &sb, "../", rctx_updated(c, &i, 1, 0));
 	sb_appendf(&path, "notices/%lld.html", (long long)n->id);
 	rc = rctx_write(c, sb_str(&path), &sb);
 	sb_free(&path);
@@ -940,7 +942,7 @@ html_month_page(struct render_ctx *c, size_t m)
 		sb_free(&sb);
 		return -1;
 	}
-	page_end(c, &sb, "../../../");
+	page_end(c, &sb, "../../../", rctx_updated(c, mr->idx, mr->n, c->v->generated));
 	sb_appendf(&path, "archive/%04d/%02d/index.html", mr->year, mr->month);
 	rc = rctx_write(c, sb_str(&path), &sb);
 	sb_free(&path);
@@ -963,7 +965,7 @@ html_tag_page(struct render_ctx *c, size_t t)
 		sb_free(&sb);
 		return -1;
 	}
-	page_end(c, &sb, "../../");
+	page_end(c, &sb, "../../", rctx_updated(c, c->tags[t].idx, c->tags[t].n, c->v->generated));
 	sb_appendf(&path, "tags/%s/index.html", c->tags[t].slug);
 	rc = rctx_write(c, sb_str(&path), &sb);
 	sb_free(&path);
@@ -974,6 +976,7 @@ static int
 html_lists(struct render_ctx *c)
 {
 	struct strbuf sb = STRBUF_INIT;
+	time_t updated = rctx_updated(c, NULL, c->v->nnotices, c->v->generated);
 
 	page_begin(c, &sb, "Archives", "../", NULL);
 	sb_append(&sb, "<h2>Archives</h2>\n");
@@ -981,7 +984,7 @@ html_lists(struct render_ctx *c)
 		sb_append(&sb, "<p>No notices.</p>\n");
 	else
 		html_archive_list(c, &sb, "../");
-	page_end(c, &sb, "../");
+	page_end(c, &sb, "../", updated);
 	if (rctx_write(c, "archive/index.html", &sb) != 0)
 		return -1;
 	page_begin(c, &sb, "Tags", "../", NULL);
@@ -990,7 +993,7 @@ html_lists(struct render_ctx *c)
 		sb_append(&sb, "<p>No tags.</p>\n");
 	else
 		html_tag_list(c, &sb, "../");
-	page_end(c, &sb, "../");
+	page_end(c, &sb, "../", updated);
 	return rctx_write(c, "tags/index.html", &sb);
 }
 
@@ -1091,7 +1094,7 @@ html_system_page(struct render_ctx *c, size_t i)
 			idx[n++] = k;
 		}
 	if (html_notice_list(c, &sb, idx, n, "../../") == 0) {
-		page_end(c, &sb, "../../");
+		page_end(c, &sb, "../../", c->v->generated);
 		sb_appendf(&path, "systems/%s/index.html", c->sys_slug[i]);
 		rc = rctx_write(c, sb_str(&path), &sb);
 	}

@@ -78,6 +78,13 @@ struct render_ctx {
 int rctx_write(struct render_ctx *c, const char *relpath, struct strbuf *sb);
 /* Sets c->err; returns -1. */
 int rctx_fail(struct render_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* When what a page or feed shows of these notices (idx, or every notice
+ * when idx is NULL) last changed: the newest update of each one's
+ * incident or maintenance, or a window's start or end the clock has
+ * passed since (a maintenance turns "in progress" with no notice).
+ * none when there are no notices. Pages stamped with it stay the same
+ * bytes from render to render, so publishing links them. */
+time_t rctx_updated(const struct render_ctx *c, const size_t *idx, size_t n, time_t none);
 /* The system with that id, or NULL. */
 const struct system_view *rctx_system(const struct render_ctx *c, const char *id, size_t *idx);
 

@@ -31,6 +31,24 @@ rctx_write(struct render_ctx *c, const char *relpath, struct strbuf *sb)
 	return rc;
 }
 
+time_t
+rctx_updated(const struct render_ctx *c, const size_t *idx, size_t n, time_t none)
+{
+	time_t now = c->v->generated, t = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		const struct event_group *g = &c->groups[c->notice_group[idx ? idx[k] : k]];
+		for (size_t j = 0; j < g->n; j++)
+			if (c->v->notices[g->idx[j]].posted > t)
+				t = c->v->notices[g->idx[j]].posted;
+		if (g->starts > t && g->starts <= now)
+			t = g->starts;
+		if (g->ends > t && g->ends <= now)
+			t = g->ends;
+	}
+	return n > 0 ? t : none;
+}
+
 const struct system_view *
 rctx_system(const struct render_ctx *c, const char *id, size_t *idx)
 {

@@ -99,10 +99,11 @@ for n in 10 1000 10000; do
 	sed "s|^output = site|output = $SHM/site$n|" "$d/glance.conf" >"$d/shm.conf"
 	sed "s|^output = site|output = same|" "$d/glance.conf" >"$d/same.conf"
 	# Each run a minute after the one before, as `glance run` renders:
-	# the pages say when they were made, so most files change (the
-	# badges do not, and publishing links those). The last tool renders
-	# one moment again and again into a site of its own: every file
-	# unchanged.
+	# the index, every system's page and the JSON carry the render's
+	# time, so those change (a file each system, a few more); notice,
+	# archive and tag pages and the feeds are dated by their newest
+	# update and stay. The last tool renders one moment again and again
+	# into a site of its own: every file unchanged.
 	echo "$NOW" >"$d/clock"
 	bench "glance render, $n services, 90 days" $((n >= 10000 ? 3 : 10)) \
 		"glance render" bash -c "$ADVANCE" "$G" "$d/glance.conf" "$d/clock" :: \

@@ -113,5 +113,5 @@ run diff -r saved public
 is "$rc" 0 "failed render: the previous site is byte-identical"
 is "$(readlink public)" "$link" "failed render: the link is unchanged"
 is "$(find . -maxdepth 1 -name 'public.gen-*' | wc -l)" 2 \
-	"failed render: its generation is removed (current and previous remain)"
+	"failed render: no directory is left behind (current and previous remain)"
 done_testing

@@ -1138,7 +1138,7 @@ test_failed_render(const char *T, const char *site)
 	ok(strcmp(before, after) == 0, "failed render: previous site byte-identical");
 	is_str(t2, target, "failed render: link still names the previous generation");
 	is_int(count_prefix(T, "site.gen-"), gens,
-	       "failed render: its temp directory is removed");
+	       "failed render: no directory is left behind");
 	free(before);
 	free(after);
 	free(target);
@@ -1225,6 +1225,87 @@ test_generations(const char *T, const char *site)
 	free(prev);
 	free(now);
 	sb_free(&path);
+	site_view_free(&v);
+}
+
+/* path's bytes replaced by a new file (its inode may be shared with the
+ * live site, which must not change). */
+static void
+put_file(const char *path, const char *text)
+{
+	int fd;
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd >= 0) {
+		ssize_t w = write(fd, text, strlen(text));
+		(void)w;
+		close(fd);
+	}
+}
+
+/* A render writes over the previous generation: afterwards it holds
+ * exactly what a render into an empty directory makes, whatever was left
+ * in it (a page of a system gone since, a file changed by hand, a stray
+ * directory), and no new generation directory is made. */
+static void
+test_recycled(const char *T, const char *site)
+{
+	struct site_view v;
+	struct strbuf path = STRBUF_INIT, fresh = STRBUF_INIT;
+	char err[256] = "", *live, *old, *a, *b;
+	const char *gone;
+	int rc = 0;
+
+	make_view(&v);
+	v.generated = GEN + 100;
+	rc |= render_site(&v, site, err, sizeof err);
+	old = link_target(site);
+	v.generated = GEN + 101;
+	rc |= render_site(&v, site, err, sizeof err);
+	is_int(rc, 0, "two renders succeed %s", err);
+	/* the generation the next render will take: not live, not named old */
+	live = link_target(site);
+	sb_appendf(&path, "%s/%s/index.html", T, old);
+	put_file(sb_str(&path), "changed by hand\n");
+	sb_reset(&path);
+	sb_appendf(&path, "%s/%s/stray", T, old);
+	mkdir(sb_str(&path), 0755);
+	sb_append(&path, "/left.html");
+	put_file(sb_str(&path), "left over\n");
+	/* the last system and the last notice are gone from the next view */
+	gone = v.systems[v.nsystems - 1].id;
+	v.nsystems--;
+	v.nnotices--;
+	v.generated = GEN + 102;
+	is_int(render_site(&v, site, err, sizeof err), 0, "a render over the previous generation %s",
+	       err);
+	a = link_target(site);
+	is_str(a, old, "it wrote over the previous generation (%s)", old);
+	is_int(count_prefix(T, "site.gen-"), 2, "and made no other directory");
+	sb_appendf(&fresh, "%s/fresh", T);
+	is_int(render_site(&v, sb_str(&fresh), err, sizeof err), 0, "the same view rendered afresh %s",
+	       err);
+	free(a);
+	a = snapshot(site);
+	b = snapshot(sb_str(&fresh));
+	ok(strcmp(a, b) == 0, "the site written over is byte for byte the fresh one");
+	ok(strstr(a, "== stray/") == NULL && strstr(a, "changed by hand") == NULL,
+	   "the stray directory is gone and the file changed by hand is written again");
+	sb_reset(&path);
+	sb_appendf(&path, "%s/systems/%s", site, gone);
+	ok(access(sb_str(&path), F_OK) != 0, "the page of the system that is gone is removed");
+	sb_reset(&path);
+	sb_appendf(&path, "%s/%s/index.html", T, live);
+	ok(access(sb_str(&path), R_OK) == 0, "the generation live before stays as the previous one");
+	v.nsystems++;
+	v.nnotices++;
+	free(a);
+	free(b);
+	free(old);
+	free(live);
+	sb_free(&path);
+	sb_free(&fresh);
 	site_view_free(&v);
 }
 
@@ -1431,6 +1512,7 @@ main(void)
 	test_failed_render(sb_str(&T), sb_str(&site));
 	test_refusals(sb_str(&T), sb_str(&site));
 	test_generations(sb_str(&T), sb_str(&site));
+	test_recycled(sb_str(&T), sb_str(&site));
 	test_crashes(sb_str(&T), sb_str(&site));
 	test_minimal(sb_str(&T));
 	test_size(sb_str(&T));
