@@ -118,6 +118,10 @@ static const struct net_ops tls_ops = {tls_read, tls_write, tls_close};
 static enum net_status
 tls_setup(struct net_conn *c, const struct tls_opts *o, char *err, size_t errlen)
 {
+	/* A plugin is one short process: OpenSSL's clean-up at exit would
+	 * only free what the exit frees anyway. First call wins; later
+	 * ones are no-ops. */
+	OPENSSL_init_ssl(OPENSSL_INIT_NO_ATEXIT, NULL);
 	c->ssl_ctx = SSL_CTX_new(TLS_client_method());
 	if (c->ssl_ctx == NULL) {
 		tls_error_string(err, errlen, "SSL_CTX_new");

@@ -17,13 +17,18 @@ if ! have_peer "$C" "$MP/check_http"; then
 	exit 0
 fi
 pki_init && pki_leaf bench || { skip "check_tls_cert" "cannot make certificates"; exit 0; }
+# One s_server for each tool: s_server serves one connection at a time,
+# so a tool run just after the other would otherwise wait for the
+# server to finish with the other's connection.
 port=$(free_port)
 serve_tls bench "$port" || { skip "check_tls_cert" "s_server did not start"; exit 0; }
+peer_port=$(free_port)
+serve_tls bench "$peer_port" || { skip "check_tls_cert" "s_server did not start"; exit 0; }
 
 floor check_tls_cert
 bench "check_tls_cert (full verification) vs check_http -C, s_server on loopback" 100 \
 	"glance check_tls_cert" "$C" -H 127.0.0.1 -p "$port" -w 30 -c 14 --ca-file "$P/ca.pem" :: \
-	"m-p check_http -C" "$MP/check_http" -H 127.0.0.1 -p "$port" -C 30,14 "${FLOOR[@]}"
+	"m-p check_http -C" "$MP/check_http" -H 127.0.0.1 -p "$peer_port" -C 30,14 "${FLOOR[@]}"
 bench "check_tls_cert: what verification costs" 50 \
 	"--ca-file (full)" "$C" -H 127.0.0.1 -p "$port" -w 30 -c 14 --ca-file "$P/ca.pem" :: \
 	"system trust store" "$C" -H 127.0.0.1 -p "$port" -w 30 -c 14 :: \
@@ -32,7 +37,7 @@ bench "check_tls_cert: what verification costs" 50 \
 if have_peer "$MP/check_ssl_cert"; then
 	bench "check_tls_cert vs check_ssl_cert (a shell script: few runs)" 3 \
 		"glance check_tls_cert" "$C" -H 127.0.0.1 -p "$port" -w 30 -c 14 --ca-file "$P/ca.pem" :: \
-		"contrib check_ssl_cert" "$MP/check_ssl_cert" -H 127.0.0.1 -p "$port" -w 30 -c 14 \
+		"contrib check_ssl_cert" "$MP/check_ssl_cert" -H 127.0.0.1 -p "$peer_port" -w 30 -c 14 \
 		--rootcert-file "$P/ca.pem" --ignore-sct --ignore-maximum-validity
 else
 	skip "check_ssl_cert" "monitoring-plugins-contrib is not installed"
