@@ -10,12 +10,13 @@ G=$B/glance
 ROUNDS=${KILL9_ROUNDS:-100}
 
 mkdir -p "$T/bin"
-# a plugin that leaves a child behind in its group and takes a moment
+# a plugin that leaves a child behind in its group: it answers only once
+# the child has become a program of its own (not the shell's fork yet)
 cat >"$T/bin/kid" <<KID
 #!/bin/sh
 sleep 30 &
 echo "\$\$ \$!" >>"$T/pids"
-sleep 0.1
+until [ "\$(cat /proc/\$!/comm 2>/dev/null)" = sleep ]; do :; done
 echo "KID OK - child \$!|kids=1"
 KID
 chmod +x "$T/bin/kid"
