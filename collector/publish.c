@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -35,19 +34,36 @@ path_join(const char *a, const char *b)
 	return sb_detach(&sb);
 }
 
-static int
-rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+/* Removes name under dfd, a directory with all it holds, without
+ * following a symbolic link below it; best effort. */
+static void
+rm_at(int dfd, const char *name)
 {
-	(void)st, (void)type, (void)ftw;
-	remove(path);
-	return 0;
+	int fd;
+	DIR *d;
+	struct dirent *de;
+
+	if (unlinkat(dfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM))
+		return;
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			rm_at(fd, de->d_name);
+	closedir(d);
+	unlinkat(dfd, name, AT_REMOVEDIR);
 }
 
 /* rm -rf without following symbolic links; best effort. */
 static void
 rm_tree(const char *path)
 {
-	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	rm_at(AT_FDCWD, path);
 }
 
 static void
@@ -157,8 +173,8 @@ pub_previous(const struct publish *p)
 	}
 	sb_appendf(&gen, "%s.gen-", p->base);
 	while (d != NULL && found == NULL && (de = readdir(d)) != NULL)
-		if ((de->d_type == DT_DIR || de->d_type == DT_UNKNOWN) && strncmp(de->d_name, gen.buf, gen.len) == 0 &&
-		    strcmp(de->d_name, cur) != 0)
+		if ((de->d_type == DT_DIR || de->d_type == DT_UNKNOWN) &&
+		    strncmp(de->d_name, gen.buf, gen.len) == 0 && strcmp(de->d_name, cur) != 0)
 			found = xstrdup(de->d_name);
 	if (d != NULL)
 		closedir(d);
@@ -166,11 +182,34 @@ pub_previous(const struct publish *p)
 	return found;
 }
 
+/* Takes the previous generation as the new one, when it is a directory
+ * of this program's that nobody else can write to. */
+static bool
+pub_recycle(struct publish *p)
+{
+	char *prev = pub_previous(p);
+	struct stat st;
+
+	if (prev == NULL)
+		return false;
+	p->gen_path = path_join(p->parent, prev);
+	free(prev);
+	p->gen_fd = open(p->gen_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (p->gen_fd >= 0 && fstat(p->gen_fd, &st) == 0 && st.st_uid == geteuid() &&
+	    (st.st_mode & 07777) == 0755)
+		return true;
+	if (p->gen_fd >= 0)
+		close(p->gen_fd);
+	p->gen_fd = -1;
+	free(p->gen_path);
+	p->gen_path = NULL;
+	return false;
+}
+
 int
 publish_begin(struct publish *p, const char *out_dir, char *err, size_t errlen)
 {
 	struct strbuf tmpl = STRBUF_INIT;
-	char *prev;
 
 	memset(p, 0, sizeof *p);
 	p->lock_fd = p->gen_fd = p->cur_fd = -1;
@@ -178,24 +217,7 @@ publish_begin(struct publish *p, const char *out_dir, char *err, size_t errlen)
 		pub_release(p);
 		return -1;
 	}
-	/* the previous generation, when it is a directory of this program's
-	 * that nobody else can write to; a fresh one otherwise */
-	prev = pub_previous(p);
-	if (prev != NULL) {
-		struct stat st;
-		p->gen_path = path_join(p->parent, prev);
-		p->gen_fd = open(p->gen_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-		p->recycled = p->gen_fd >= 0 && fstat(p->gen_fd, &st) == 0 &&
-		              st.st_uid == geteuid() && (st.st_mode & 07777) == 0755;
-		free(prev);
-		if (!p->recycled) {
-			if (p->gen_fd >= 0)
-				close(p->gen_fd);
-			p->gen_fd = -1;
-			free(p->gen_path);
-			p->gen_path = NULL;
-		}
-	}
+	p->recycled = pub_recycle(p);
 	if (!p->recycled) {
 		sb_appendf(&tmpl, "%s/%s.gen-XXXXXX", p->parent, p->base);
 		p->gen_path = sb_detach(&tmpl);
@@ -282,7 +304,8 @@ make_parents(struct publish *p, const char *rel, char *err, size_t errlen)
 			struct stat st;
 			/* a recycled generation may hold a file where a directory
 			 * is now wanted */
-			if (p->recycled && fstatat(p->gen_fd, dir, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			if (p->recycled &&
+			    fstatat(p->gen_fd, dir, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 			    !S_ISDIR(st.st_mode))
 				unlinkat(p->gen_fd, dir, 0);
 			if (mkdirat(p->gen_fd, dir, 0755) != 0 && errno != EEXIST) {
@@ -429,31 +452,6 @@ static bool
 listed(char **v, size_t n, const char *s)
 {
 	return n > 0 && bsearch(&s, v, n, sizeof *v, cmp_str) != NULL;
-}
-
-/* Removes name under dfd, a directory with all it holds, without
- * following a symbolic link anywhere; best effort. */
-static void
-rm_at(int dfd, const char *name)
-{
-	int fd;
-	DIR *d;
-	struct dirent *de;
-
-	if (unlinkat(dfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM))
-		return;
-	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	d = fd < 0 ? NULL : fdopendir(fd);
-	if (d == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			rm_at(fd, de->d_name);
-	closedir(d);
-	unlinkat(dfd, name, AT_REMOVEDIR);
 }
 
 /* Removes from the recycled generation, below the directory dfd (rel

@@ -118,9 +118,8 @@ atom_entry(struct render_ctx *c, const struct feed *f, struct strbuf *sb, size_t
 static time_t
 feed_updated(const struct render_ctx *c, const struct feed *f)
 {
-	time_t site = rctx_updated(c, NULL, c->v->nnotices, c->v->generated);
-
-	return rctx_updated(c, f->idx, f->n, site);
+	return f->n ? rctx_updated(c, f->idx, f->n, 0)
+	            : rctx_updated(c, NULL, c->v->nnotices, c->v->generated);
 }
 
 static int

@@ -965,7 +965,8 @@ html_tag_page(struct render_ctx *c, size_t t)
 		sb_free(&sb);
 		return -1;
 	}
-	page_end(c, &sb, "../../", rctx_updated(c, c->tags[t].idx, c->tags[t].n, c->v->generated));
+	page_end(c, &sb, "../../",
+	         rctx_updated(c, c->tags[t].idx, c->tags[t].n, c->v->generated));
 	sb_appendf(&path, "tags/%s/index.html", c->tags[t].slug);
 	rc = rctx_write(c, sb_str(&path), &sb);
 	sb_free(&path);

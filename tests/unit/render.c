@@ -1278,14 +1278,14 @@ test_recycled(const char *T, const char *site)
 	v.nsystems--;
 	v.nnotices--;
 	v.generated = GEN + 102;
-	is_int(render_site(&v, site, err, sizeof err), 0, "a render over the previous generation %s",
-	       err);
+	is_int(render_site(&v, site, err, sizeof err), 0,
+	       "a render over the previous generation %s", err);
 	a = link_target(site);
 	is_str(a, old, "it wrote over the previous generation (%s)", old);
 	is_int(count_prefix(T, "site.gen-"), 2, "and made no other directory");
 	sb_appendf(&fresh, "%s/fresh", T);
-	is_int(render_site(&v, sb_str(&fresh), err, sizeof err), 0, "the same view rendered afresh %s",
-	       err);
+	is_int(render_site(&v, sb_str(&fresh), err, sizeof err), 0,
+	       "the same view rendered afresh %s", err);
 	free(a);
 	a = snapshot(site);
 	b = snapshot(sb_str(&fresh));
@@ -1297,7 +1297,8 @@ test_recycled(const char *T, const char *site)
 	ok(access(sb_str(&path), F_OK) != 0, "the page of the system that is gone is removed");
 	sb_reset(&path);
 	sb_appendf(&path, "%s/%s/index.html", T, live);
-	ok(access(sb_str(&path), R_OK) == 0, "the generation live before stays as the previous one");
+	ok(access(sb_str(&path), R_OK) == 0,
+	   "the generation live before stays as the previous one");
 	v.nsystems++;
 	v.nnotices++;
 	free(a);
