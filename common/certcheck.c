@@ -236,16 +236,28 @@ cc_verify_cb(int ok, X509_STORE_CTX *ctx)
 	return 1;
 }
 
+/* The trust anchors: --ca-file and --ca-path when given, else the system
+ * store. The system store is first read through its hashed directory
+ * alone (lazy: only the issuers the chain asks for are parsed, where the
+ * bundle file costs about 20 ms to parse whole); cc_verify() goes on to
+ * the full default paths, bundle included, whenever that falls short, so
+ * the verdict is the default paths' own. */
 static X509_STORE *
-cc_store(const struct cert_policy *p)
+cc_store(const struct cert_policy *p, bool dir_only)
 {
 	X509_STORE *st = X509_STORE_new();
+	X509_LOOKUP *dir;
 
 	if (st == NULL)
 		return NULL;
-	int ok = (p->ca_file || p->ca_path)
-	                 ? X509_STORE_load_locations(st, p->ca_file, p->ca_path)
-	                 : X509_STORE_set_default_paths(st);
+	int ok;
+	if (p->ca_file || p->ca_path)
+		ok = X509_STORE_load_locations(st, p->ca_file, p->ca_path);
+	else if (dir_only)
+		ok = (dir = X509_STORE_add_lookup(st, X509_LOOKUP_hash_dir())) != NULL &&
+		     X509_LOOKUP_add_dir(dir, NULL, X509_FILETYPE_DEFAULT);
+	else
+		ok = X509_STORE_set_default_paths(st);
 	if (!ok) {
 		X509_STORE_free(st);
 		return NULL;
@@ -365,14 +377,16 @@ cc_verify_reason(struct cc *x, int code, X509 *cert)
 	}
 }
 
-/* Verifies the served chain against the trust store and keeps the chain
- * it built (leaf to anchor) for the expiry and DANE checks. */
-static void
-cc_verify(struct cc *x)
+/* One verification of the served chain against x->store: false when it
+ * could not run at all (reported). */
+static bool
+cc_verify_once(struct cc *x)
 {
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	struct cc_verr *v = &x->verr;
+	bool ran = false;
 
+	memset(v, 0, sizeof *v);
 	if (x->store == NULL || ctx == NULL ||
 	    !X509_STORE_CTX_init(ctx, x->store, x->leaf, x->served)) {
 		char err[256];
@@ -391,12 +405,34 @@ cc_verify(struct cc *x)
 		goto out;
 	}
 	STACK_OF(X509) *built = X509_STORE_CTX_get1_chain(ctx);
-	if (built != NULL)
+	if (built != NULL) {
+		if (x->chain != x->served)
+			sk_X509_pop_free(x->chain, X509_free);
 		x->chain = built;
+	}
 	x->pkix_ok = v->n == 0;
+	ran = true;
 out:
 	X509_STORE_CTX_free(ctx);
 	ERR_clear_error();
+	return ran;
+}
+
+/* Verifies the served chain against the trust store and keeps the chain
+ * it built (leaf to anchor) for the expiry and DANE checks. The system
+ * store is tried through its hashed directory first; anything short of
+ * a verified chain there is decided by the full default paths. */
+static void
+cc_verify(struct cc *x)
+{
+	bool dir_only = x->p->ca_file == NULL && x->p->ca_path == NULL;
+
+	x->store = cc_store(x->p, dir_only);
+	if (cc_verify_once(x) && !x->pkix_ok && dir_only) {
+		X509_STORE_free(x->store);
+		x->store = cc_store(x->p, false);
+		cc_verify_once(x);
+	}
 }
 
 /* The verification errors, unless a DANE-TA or DANE-EE record stands in
@@ -871,10 +907,8 @@ certcheck_eval(const struct net_conn *c, const struct cert_policy *p, const char
 	}
 	x.chain = x.served;
 	x.no_store = !cc_needs_store(&x);
-	if (!x.no_store) {
-		x.store = cc_store(p);
+	if (!x.no_store)
 		cc_verify(&x);
-	}
 	cc_dane(&x);
 	cc_verify_report(&x);
 	cc_host(&x);

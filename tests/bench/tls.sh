@@ -6,8 +6,11 @@
 # given CA, host name, key and signature policy, stapled OCSP. Goal:
 # below 1.0x check_http -C's wall time. Then what verification costs:
 # the same check with --no-verify --no-host-check, and with the system
-# trust store instead of --ca-file (CRITICAL there, since the test CA is
-# not in it: the row is the cost of reading the store).
+# trust store instead of --ca-file: the system's certificates plus the
+# test root, as update-ca-certificates would leave them (a hashed
+# directory and a bundle file), read through the directory, or through
+# the bundle alone where no directory has the root; and the system store
+# without the test root (CRITICAL: both are read to be sure).
 . "$(dirname "$0")/lib.sh"
 . "$SRC/tests/integration/tls-pki.sh"
 
@@ -29,9 +32,20 @@ floor check_tls_cert
 bench "check_tls_cert (full verification) vs check_http -C, s_server on loopback" 100 \
 	"glance check_tls_cert" "$C" -H 127.0.0.1 -p "$port" -w 30 -c 14 --ca-file "$P/ca.pem" :: \
 	"m-p check_http -C" "$MP/check_http" -H 127.0.0.1 -p "$peer_port" -C 30,14 "${FLOOR[@]}"
+# The system store with the test root added.
+sys=/etc/ssl/certs
+mkdir -p "$T/store"
+cp "$P/ca.pem" "$T/store/glance-test-root.pem"
+for f in "$sys"/*.pem; do [ -e "$f" ] && ln -s "$f" "$T/store/"; done
+openssl rehash "$T/store" 2>/dev/null
+cat "$sys/ca-certificates.crt" "$P/ca.pem" >"$T/store.crt" 2>/dev/null
 bench "check_tls_cert: what verification costs" 50 \
 	"--ca-file (full)" "$C" -H 127.0.0.1 -p "$port" -w 30 -c 14 --ca-file "$P/ca.pem" :: \
-	"system trust store" "$C" -H 127.0.0.1 -p "$port" -w 30 -c 14 :: \
+	"system store, hashed dir" env SSL_CERT_DIR="$T/store" SSL_CERT_FILE="$T/store.crt" \
+	"$C" -H 127.0.0.1 -p "$port" -w 30 -c 14 :: \
+	"system store, bundle only" env SSL_CERT_DIR="$T/none" SSL_CERT_FILE="$T/store.crt" \
+	"$C" -H 127.0.0.1 -p "$port" -w 30 -c 14 :: \
+	"system store, root missing" "$C" -H 127.0.0.1 -p "$port" -w 30 -c 14 :: \
 	"--no-verify --no-host-check" "$C" -H 127.0.0.1 -p "$port" -w 30 -c 14 --no-verify \
 	--no-host-check
 if have_peer "$MP/check_ssl_cert"; then

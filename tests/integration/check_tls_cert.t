@@ -144,6 +144,21 @@ like "$first" '^TLS OK - localhost: CN=localhost, issuer CN=localhost, expires [
 SSL_CERT_FILE=$T/store.fifo run "$C" -H localhost -p "$port_self" -t 1
 is "$rc" 2 "verification reads the system store (here: blocks until -t)"
 is "$first" "TLS CRITICAL - Timeout after 1 seconds" "the store is read once verification is asked"
+# The system store's hashed directory comes first: when it holds the
+# anchor, the bundle file (here the FIFO) is never opened.
+mkdir "$T/hashed" "$T/unhashed"
+cp "$P/ca.pem" "$T/hashed/root.pem"
+openssl rehash "$T/hashed" 2>/dev/null || c_rehash "$T/hashed" >/dev/null
+SSL_CERT_DIR=$T/hashed SSL_CERT_FILE=$T/store.fifo run "$C" -H localhost -p "$port_good" -t 3
+is "$rc" 0 "anchor in the store's hashed directory: OK without reading the bundle"
+# A directory without the anchor leaves the verdict to the bundle file.
+SSL_CERT_DIR=$T/unhashed SSL_CERT_FILE=$P/ca.pem run "$C" -H localhost -p "$port_good" -t 3
+is "$rc" 0 "anchor only in the bundle file: OK"
+like "$first" '^TLS OK - localhost: CN=localhost, ' "anchor only in the bundle file: status line"
+SSL_CERT_DIR=$T/unhashed SSL_CERT_FILE=$T/unhashed/none.pem run "$C" -H localhost -p "$port_good" -t 3
+is "$rc" 2 "anchor in neither: CRITICAL"
+like "$first" '^TLS CRITICAL - localhost: unknown issuer CN=Glance Test Root / ' \
+	"anchor in neither: the reason is the full store's, reported once"
 # The store is read late, so a wrong path is caught before any traffic.
 run "$C" -H localhost -p "$port_self" --ca-file "$T/missing.pem"
 is "$rc" 3 "unreadable --ca-file: UNKNOWN"
