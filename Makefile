@@ -23,7 +23,7 @@ DESTDIR ?=
 # /etc/glance/glance.conf and /var/lib/glance whatever the prefix.
 BINDIR ?= $(PREFIX)/bin
 PLUGINDIR ?= $(PREFIX)/lib/glance/plugins
-# The plugins' private modules (snmp.so), one level above PLUGINDIR.
+# The plugins' private modules (snmp.so, dane.so), one level above PLUGINDIR.
 MODULEDIR ?= $(PREFIX)/lib/glance
 DATADIR ?= $(PREFIX)/share/glance
 MANDIR ?= $(PREFIX)/share/man
@@ -64,8 +64,8 @@ ALL_LDFLAGS = $(SAN_FLAGS) -Wl,--as-needed $(LDFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
 LDLIBS_PLUGIN = $(PLUGIN_LIBS) -lm $(LDLIBS)
 
-# common/snmpmod.c is the SNMP module's, not the archive's.
-MODULE_SRC := common/snmpmod.c
+# common/snmpmod.c and common/danemod.c are the modules', not the archive's.
+MODULE_SRC := common/snmpmod.c common/danemod.c
 COMMON_SRC := $(filter-out $(MODULE_SRC),$(wildcard common/*.c))
 PLUGIN_SRC := $(wildcard plugins/*.c)
 COLLECTOR_SRC := $(wildcard collector/*.c)
@@ -91,6 +91,8 @@ LIBGLANCE := $(BUILD)/libglance.a
 # The SNMP module and its objects (built with -fPIC; see its rule).
 SNMP_MODULE := $(BUILD)/snmp.so
 SNMP_MODULE_OBJ := $(BUILD)/module/snmpmod.o $(BUILD)/module/strbuf.o
+DANE_MODULE := $(BUILD)/dane.so
+DANE_MODULE_OBJ := $(BUILD)/module/danemod.o $(BUILD)/module/dns.o
 MANPAGES := $(PLUGINS:$(BUILD)/plugins/%=$(BUILD)/man/%.1) $(if $(GLANCE),$(BUILD)/man/glance.1)
 UNITS_IN := $(wildcard dist/systemd/*.in)
 LIBCOLLECTOR := $(BUILD)/libcollector.a
@@ -100,7 +102,7 @@ all: programs $(UNITS) $(FUZZ_REPLAY)
 
 # What gets installed: the plugins (and their ITL names), their SNMP
 # module and glance.
-programs: $(PLUGINS) $(PLUGIN_ALIASES) $(SNMP_MODULE) $(GLANCE)
+programs: $(PLUGINS) $(PLUGIN_ALIASES) $(SNMP_MODULE) $(DANE_MODULE) $(GLANCE)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -115,7 +117,7 @@ $(LIBCOLLECTOR): $(COLLECTOR_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/plugins/%: $(BUILD)/plugins/%.o $(LIBGLANCE)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_PLUGIN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS_PLUGIN)
 
 # The SNMP module: net-snmp, and the shared libcrypto it needs, cost a
 # plugin about 1.5 ms of start-up to bind, more than monitoring-plugins'
@@ -124,7 +126,7 @@ $(BUILD)/plugins/%: $(BUILD)/plugins/%.o $(LIBGLANCE)
 # only when an SNMP mode runs (common/snmpmod.h), found one directory
 # above the plugin's own (so $(BUILD)/snmp.so for $(BUILD)/plugins/, and
 # MODULEDIR for PLUGINDIR), else in MODULEDIR as configured here.
-$(BUILD)/common/snmp.o: CPPFLAGS += -DGLANCE_MODULEDIR='"$(MODULEDIR)"'
+$(BUILD)/common/module.o: CPPFLAGS += -DGLANCE_MODULEDIR='"$(MODULEDIR)"'
 
 $(BUILD)/module/%.o: common/%.c
 	@mkdir -p $(@D)
@@ -132,6 +134,16 @@ $(BUILD)/module/%.o: common/%.c
 
 $(SNMP_MODULE): $(SNMP_MODULE_OBJ)
 	$(CC) -shared $(ALL_LDFLAGS) -Wl,-z,defs -o $@ $^ -lnetsnmp
+
+# The DANE module: ldns costs check_tls_cert about a tenth of its run to
+# bind, so the TLSA lookup (common/danemod.c, with its own -fPIC copy of
+# common/dns.c) is loaded only when --dane is asked (common/danemod.h).
+# It calls a few of the plugin's own functions, which the plugin exports
+# to it (common/module.syms); so no -z defs here.
+$(DANE_MODULE): $(DANE_MODULE_OBJ)
+	$(CC) -shared $(ALL_LDFLAGS) -o $@ $^ $(shell pkg-config --libs ldns 2>/dev/null || echo -lldns)
+$(BUILD)/plugins/check_tls_cert: common/module.syms
+$(BUILD)/plugins/check_tls_cert: ALL_LDFLAGS += -Wl,--dynamic-list=common/module.syms
 
 # Start-up: binding the shared libssl, libcrypto and libldns costs a
 # plugin about 1 ms before main(), twice monitoring-plugins' whole
@@ -227,7 +239,7 @@ install: programs man
 		$(SHARE_CONF)/nagios $(SHARE_CONF)/icinga2 $(DESTDIR)$(DATADIR)/examples \
 		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR)
 	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR)/)
-	install -m 644 $(SNMP_MODULE) $(DESTDIR)$(MODULEDIR)/
+	install -m 644 $(SNMP_MODULE) $(DANE_MODULE) $(DESTDIR)$(MODULEDIR)/
 	$(foreach p,$(ALIAS_PAIRS),ln -sf $(call alias_target,$(p)) \
 		$(DESTDIR)$(PLUGINDIR)/$(call alias_name,$(p));)
 	$(if $(GLANCE),install -m 755 $(GLANCE) $(DESTDIR)$(BINDIR)/)
@@ -247,7 +259,7 @@ install: programs man
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PLUGINDIR)/,$(notdir $(PLUGINS) $(PLUGIN_ALIASES))) \
-		$(DESTDIR)$(MODULEDIR)/snmp.so \
+		$(DESTDIR)$(MODULEDIR)/snmp.so $(DESTDIR)$(MODULEDIR)/dane.so \
 		$(DESTDIR)$(BINDIR)/glance $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES))) \
 		$(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,glance.service glance-once.service glance-once.timer) \
 		$(DESTDIR)$(SYSUSERSDIR)/glance.conf

@@ -22,7 +22,9 @@ struct dane_query {
 /* Fills out with the TLSA records if the answer is DNSSEC-secure and has
  * at least one usable record. Returns 0, or -1 with the reason in err
  * ("no TLSA records for _443._tcp.www.example.test", "the TLSA answer is
- * insecure: ..."). Free with dane_free() in both cases. */
+ * insecure: ..."), or -2 when the lookup cannot be made at all (the DANE
+ * module, dane.so, does not load: "cannot load the DANE module ...").
+ * Free with dane_free() in every case. */
 int dane_lookup(const struct dane_query *q, struct cert_dane *out, char *err, size_t errlen);
 
 void dane_free(struct cert_dane *d);

@@ -1,17 +1,15 @@
 #include "snmp.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "deadline.h"
+#include "module.h"
 #include "opts.h"
 #include "output.h"
 #include "range.h"
@@ -50,78 +48,21 @@ static const struct snmpmod_host snmpc_host = {
  * lives in it. */
 static const struct snmpmod_ops *snmpc_mod;
 
-/* Cuts the last path component off buf; false when there is none. */
-static bool
-snmpc_dirname(char *buf)
-{
-	char *slash = strrchr(buf, '/');
-	if (slash == NULL || slash == buf)
-		return false;
-	*slash = '\0';
-	return true;
-}
-
-/* Where snmp.so is: $GLANCE_SNMP_MODULE (for tests; ignored in a set-id
- * or file-capability program, as the loader then ignores
- * LD_LIBRARY_PATH); else in the directory above the running program's,
- * which is where both the build tree and `make install` put it beside
- * the plugin directory; else in the module directory the build was
- * configured with (GLANCE_MODULEDIR), for plugins copied elsewhere. */
-static void
-snmpc_module_path(char *buf, size_t len)
-{
-	const char *env = getauxval(AT_SECURE) ? NULL : getenv("GLANCE_SNMP_MODULE");
-	char exe[PATH_MAX];
-
-	if (env != NULL && *env != '\0') {
-		snprintf(buf, len, "%s", env);
-		return;
-	}
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if (snmpc_dirname(exe) && snmpc_dirname(exe) &&
-		    (size_t)snprintf(buf, len, "%s/snmp.so", exe) < len &&
-		    access(buf, F_OK) == 0)
-			return;
-	}
-	snprintf(buf, len, "%s/snmp.so", GLANCE_MODULEDIR);
-}
-
-/* dlerror() text without the path in front, which our message names. */
-static const char *
-snmpc_dlerror(const char *path)
-{
-	const char *why = dlerror();
-	size_t pl = strlen(path);
-
-	if (why == NULL)
-		return "unknown error";
-	if (strncmp(why, path, pl) == 0 && strncmp(why + pl, ": ", 2) == 0)
-		why += pl + 2;
-	return why;
-}
-
 static enum snmpc_status
 snmpc_load(char *err, size_t errlen)
 {
-	char path[PATH_MAX];
+	struct module m;
 
 	if (snmpc_mod != NULL)
 		return SNMPC_OK;
-	snmpc_module_path(path, sizeof path);
-	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	if (h == NULL) {
-		snprintf(err, errlen, "cannot load the SNMP module %s: %s", path,
-		         snmpc_dlerror(path));
+	if (!module_load(&m, "snmp.so", "GLANCE_SNMP_MODULE", "SNMP", SNMPMOD_ENTRY, err,
+	                 errlen))
 		return SNMPC_ERR_MODULE;
-	}
-	snmpmod_entry_fn *entry = (snmpmod_entry_fn *)dlsym(h, SNMPMOD_ENTRY);
-	const struct snmpmod_ops *ops = entry ? entry(SNMPMOD_ABI, &snmpc_host) : NULL;
+	const struct snmpmod_ops *ops = ((snmpmod_entry_fn *)m.entry)(SNMPMOD_ABI, &snmpc_host);
 	if (ops == NULL || ops->abi != SNMPMOD_ABI) {
-		snprintf(err, errlen, "the SNMP module %s is not this glance's (%s)", path,
-		         entry ? "another interface version" : "no " SNMPMOD_ENTRY);
-		dlclose(h);
+		snprintf(err, errlen, "the SNMP module %s is not this glance's (%s)", m.path,
+		         "another interface version");
+		module_close(&m);
 		return SNMPC_ERR_MODULE;
 	}
 	snmpc_mod = ops;

@@ -81,7 +81,9 @@ static const struct opt_spec tc_opts[] = {
         {OPT_DANE, "dane", no_argument, NULL,
          "Match the chain against the TLSA records of _PORT._tcp.NAME\n"
          "(usages 0-3), which must validate with DNSSEC; a DANE-TA or\n"
-         "DANE-EE match stands in for a trusted chain."},
+         "DANE-EE match stands in for a trusted chain. The lookup is\n"
+         "loaded from dane.so, one directory above the plugin's (or\n"
+         "$GLANCE_DANE_MODULE); without it --dane is UNKNOWN."},
         {OPT_DNS_SERVER, "dns-server", required_argument, "ADDR[@PORT]",
          "Server for the TLSA query (default: /etc/resolv.conf)."},
         {OPT_DNSSEC_ANCHOR, "dnssec-anchor", required_argument, "FILE",
@@ -395,7 +397,9 @@ tc_probe_first(struct tc_check *k, const struct addrinfo *res)
 }
 
 /* --dane: the TLSA RRset, proven by DNSSEC, before any connection; a
- * failed lookup is CRITICAL and the probes go on without it. */
+ * failed lookup is CRITICAL and the probes go on without it. A lookup
+ * that cannot be made (no DANE module) is UNKNOWN, like any other
+ * plugin that cannot do what it was asked. */
 static void
 tc_dane(struct tc_check *k)
 {
@@ -404,10 +408,13 @@ tc_dane(struct tc_check *k)
 
 	if (!k->a.dane)
 		return;
-	if (dane_lookup(&q, &k->dane, k->dane_err, sizeof k->dane_err) == 0) {
+	int rc = dane_lookup(&q, &k->dane, k->dane_err, sizeof k->dane_err);
+	if (rc == 0) {
 		k->a.policy.dane = &k->dane;
 		return;
 	}
+	if (rc == -2)
+		output_die("TLS", GL_UNKNOWN, "%s", k->dane_err);
 	output_state(&k->out, GL_CRITICAL);
 	output_long(&k->out, "DANE: %s", k->dane_err);
 }

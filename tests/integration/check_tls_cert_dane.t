@@ -173,4 +173,36 @@ is "$rc" 2 "no DNS server answering: CRITICAL"
 like "$first" "DANE: " "DNS failure reported under DANE"
 ok "$([ "$ms" -lt 3500 ] && echo 0 || echo 1)" "DNS failure within -t 3 (took ${ms} ms)"
 
+# --- the DANE module (dane.so): loaded by --dane only ------------------
+# loaded CMD...: the base names of what the dynamic loader mapped.
+loaded() {
+	env LD_DEBUG=files LD_DEBUG_OUTPUT="$T/ld" "$@" >/dev/null 2>&1
+	sed -En 's/.*file=([^ ]*) *\[0\];  *(needed|dynamically loaded) by.*/\1/p' "$T"/ld.* |
+		xargs -n1 basename | sort -u | tr '\n' ' '
+	rm -f "$T"/ld.*
+}
+libs=$(loaded "$C" -H 127.0.0.1 --sni www.dane.test -p "$p_ee" --ca-file "$P/ca.pem")
+[[ $libs == *libssl* && $libs != *dane.so* && $libs != *libldns* ]]
+ok $? "without --dane neither dane.so nor ldns is loaded ($libs)"
+libs=$(loaded "$C" -H 127.0.0.1 --sni www.dane.test -p "$p_ee" --ca-file "$P/ca.pem" --dane \
+	--dns-server "127.0.0.1@$dp" --dnssec-anchor "$Z/anchor.ds")
+[[ " $libs" == *" dane.so "* && $libs == *libldns* ]]
+ok $? "--dane loads dane.so and ldns ($libs)"
+# A plugin copied with its module: found one directory above the plugin.
+mkdir -p "$T/inst/plugins"
+cp "$C" "$T/inst/plugins/"
+cp "$(dirname "$(dirname "$C")")/dane.so" "$T/inst/"
+LD_DEBUG=files LD_DEBUG_OUTPUT="$T/ld" run "$T/inst/plugins/check_tls_cert" -H 127.0.0.1 \
+	--sni www.dane.test -p "$p_ee" --ca-file "$P/ca.pem" --dane --dns-server "127.0.0.1@$dp" \
+	--dnssec-anchor "$Z/anchor.ds"
+is "$rc" 0 "a plugin copied with dane.so beside its directory: OK"
+grep -q "file=$T/inst/dane.so .*dynamically loaded" "$T"/ld.*
+ok $? "it loaded the dane.so one directory above its own"
+rm -f "$T"/ld.*
+GLANCE_DANE_MODULE=$T/missing.so run "$C" -H 127.0.0.1 --sni www.dane.test -p "$p_ee" \
+	--ca-file "$P/ca.pem" --dane --dns-server "127.0.0.1@$dp" --dnssec-anchor "$Z/anchor.ds"
+is "$rc" 3 "GLANCE_DANE_MODULE naming no file: UNKNOWN"
+is "$first" "TLS UNKNOWN - cannot load the DANE module $T/missing.so: cannot open shared object file: No such file or directory" \
+	"a missing module: one line naming it"
+
 done_testing

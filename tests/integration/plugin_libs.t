@@ -21,7 +21,7 @@ declare -A want=(
 	[check_ping]="libc.so.6"
 	[check_smtp]="libssl.so.3 libcrypto.so.3 libc.so.6"
 	[check_snmp_extend]="libc.so.6"
-	[check_tls_cert]="libssl.so.3 libcrypto.so.3 libldns.so.3 libc.so.6"
+	[check_tls_cert]="libssl.so.3 libcrypto.so.3 libc.so.6"
 )
 for src in "$SRC"/plugins/*.c; do
 	p=$(basename "$src" .c)
@@ -31,6 +31,27 @@ done
 is "$(needed "$B/snmp.so")" "libnetsnmp.so.40 libc.so.6" "snmp.so needs net-snmp and libc"
 is "$(nm -D --defined-only "$B/snmp.so" | awk '$2 == "T" || $2 == "D" { print $3 }')" \
 	glance_snmp_module "snmp.so exports its entry point and nothing else"
+is "$(needed "$B/dane.so")" "libldns.so.3 libc.so.6" "dane.so needs ldns and libc"
+is "$(nm -D --defined-only "$B/dane.so" | awk '$2 == "T" || $2 == "D" { print $3 }')" \
+	glance_dane_module "dane.so exports its entry point and nothing else"
+# dane.so calls a few of the plugin's own functions: check_tls_cert
+# exports exactly the list in common/module.syms (sanitizer hooks aside),
+# and every symbol dane.so needs is defined by the plugin or by a library
+# the two of them load.
+listed=$(sed -n 's/^[[:space:]]*\([a-z_][a-z_0-9]*\);$/\1/p' "$SRC/common/module.syms" | sort | tr '\n' ' ')
+exported=$(nm -D --defined-only "$B/plugins/check_tls_cert" |
+	awk '$3 !~ /@/ && $3 !~ /^__(a|ub)san/ { print $3 }' | sort | tr '\n' ' ')
+is "$exported" "$listed" "check_tls_cert exports to dane.so what module.syms lists"
+defined() {
+	local f
+	for f in "$B/plugins/check_tls_cert" $(ldd "$B/plugins/check_tls_cert" "$B/dane.so" |
+		awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | sort -u); do
+		nm -D --defined-only "$f" | awk '{ sub(/@.*/, "", $3); print $3 }'
+	done | sort -u
+}
+missing=$(nm -D --undefined-only "$B/dane.so" | awk '$1 == "U" { sub(/@.*/, "", $2); print $2 }' |
+	sort -u | comm -23 - <(defined) | tr '\n' ' ')
+is "$missing" "" "every symbol dane.so needs is defined where check_tls_cert runs"
 
 # loaded FILE...: the objects the loader mapped for a run, by base name.
 loaded() {
