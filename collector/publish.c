@@ -361,34 +361,53 @@ same_bytes(int fd, const char *data, size_t len)
 	return true;
 }
 
-/* Whether rel under dfd holds exactly these bytes and is what this
- * program would have made: its owner, and the mode a new file gets, so a
- * file changed by hand is written afresh. */
-static bool
-pub_same(const struct publish *p, int dfd, const char *rel, const char *data, size_t len)
+/* Opens rel under dfd when it is what this program would have made: a
+ * regular file of its owner with the mode a new file gets (a file changed
+ * by hand is written afresh); -1 otherwise. */
+static int
+pub_open_own(const struct publish *p, int dfd, const char *rel, int flags, struct stat *st)
 {
-	struct stat st;
-	bool same;
-	int fd = dfd < 0 ? -1 : openat(dfd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = dfd < 0 ? -1 : openat(dfd, rel, flags | O_CLOEXEC | O_NOFOLLOW);
 
-	if (fd < 0)
-		return false;
-	same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
-	       (st.st_mode & 07777) == p->file_mode && st.st_size == (off_t)len &&
-	       same_bytes(fd, data, len);
-	close(fd);
-	return same;
+	if (fd >= 0 && (fstat(fd, st) != 0 || !S_ISREG(st->st_mode) ||
+	                st->st_uid != geteuid() || (st->st_mode & 07777) != p->file_mode)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
 }
 
-/* Keeps rel when the recycled generation already holds the same bytes, or
- * links it from the current generation when that does (publish.h). Any
- * failure just means the file is written. */
+/* Whether fd, opened by pub_open_own, holds exactly these bytes. */
 static bool
-pub_reuse(struct publish *p, const char *rel, const char *data, size_t len)
+pub_same(int fd, const struct stat *st, const char *data, size_t len)
 {
-	if (p->recycled && pub_same(p, p->gen_fd, rel, data, len))
-		return true;
-	if (!pub_same(p, p->cur_fd, rel, data, len))
+	return fd >= 0 && st->st_size == (off_t)len && same_bytes(fd, data, len);
+}
+
+/* Writes the len bytes at data over the file fd holds, from its start,
+ * cutting off what is left of the old bytes. */
+static int
+write_over(int fd, const char *data, size_t len)
+{
+	if (lseek(fd, 0, SEEK_SET) != 0 || write_all(fd, data, len) != 0 ||
+	    ftruncate(fd, (off_t)len) != 0)
+		return -1;
+	return 0;
+}
+
+/* Links rel from the current generation when that holds the same bytes
+ * (publish.h), replacing what the new one has there. Any failure just
+ * means the file is written. */
+static bool
+pub_link_current(struct publish *p, const char *rel, const char *data, size_t len)
+{
+	struct stat st;
+	int fd = pub_open_own(p, p->cur_fd, rel, O_RDONLY, &st);
+	bool same = pub_same(fd, &st, data, len);
+
+	if (fd >= 0)
+		close(fd);
+	if (!same)
 		return false;
 	if (linkat(p->cur_fd, rel, p->gen_fd, rel, 0) == 0)
 		return true;
@@ -400,7 +419,8 @@ int
 publish_write(struct publish *p, const char *relpath, const char *data, size_t len, char *err,
               size_t errlen)
 {
-	int fd;
+	struct stat st;
+	int fd = -1;
 
 	if (!relpath_ok(relpath))
 		return pub_fail(err, errlen, "refusing to write %s", relpath);
@@ -409,9 +429,38 @@ publish_write(struct publish *p, const char *relpath, const char *data, size_t l
 	if (p->recycled) {
 		p->files = xrealloc(p->files, (p->nfiles + 1) * sizeof *p->files);
 		p->files[p->nfiles++] = xstrdup(relpath);
+		/* the recycled generation's own file: kept when it holds these
+		 * bytes already */
+		fd = pub_open_own(p, p->gen_fd, relpath, O_RDWR, &st);
+		if (pub_same(fd, &st, data, len)) {
+			close(fd);
+			return 0;
+		}
 	}
-	if (pub_reuse(p, relpath, data, len))
+	if (pub_link_current(p, relpath, data, len)) {
+		if (fd >= 0)
+			close(fd);
 		return 0;
+	}
+	/* A file no other generation links to is written over where it is:
+	 * no reader is left in this generation, and a new inode would cost
+	 * the file system one to allocate now and one to free later. One
+	 * with other links (shared with the live site) is replaced by a new
+	 * file. */
+	if (fd >= 0 && st.st_nlink == 1) {
+		if (write_over(fd, data, len) != 0) {
+			pub_fail(err, errlen, "writing %s/%s: %s", p->gen_path, relpath,
+			         strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (close(fd) != 0)
+			return pub_fail(err, errlen, "writing %s/%s: %s", p->gen_path,
+			                relpath, strerror(errno));
+		return 0;
+	}
+	if (fd >= 0)
+		close(fd);
 	fd = openat(p->gen_fd, relpath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 	            0644);
 	/* a name written twice gets a new inode: the one there may be a link

@@ -13,10 +13,11 @@
  * The next render writes into that previous generation (a render ago, no
  * reader is left in it) instead of a fresh directory: a file it already
  * holds with the right bytes stays, one the current generation holds is
- * linked, any other is a new file; what this render did not write is
- * removed before the swap. Most of a site is the same from one render to
- * the next, so a render creates and deletes only the files that changed,
- * and no directories.
+ * linked, one of its own files (no other link) is written over in place,
+ * any other is a new file; what this render did not write is removed
+ * before the swap. Most of a site is the same from one render to the
+ * next, so a render writes only the files that changed, and creates no
+ * directories and, once the site settles, no inodes.
  *
  * A plain directory already at out_dir (a site from before) is swapped out
  * the same way, atomically, with renameat2(RENAME_EXCHANGE).
@@ -52,9 +53,9 @@ int publish_begin(struct publish *p, const char *out_dir, char *err, size_t errl
 /* Writes one file of the new generation; relpath ("a/b/c.html") must not
  * start with '/' nor contain "..". Missing directories are created. A
  * file the current generation has with the same bytes becomes a hard
- * link to it instead: published files are never written again (a new
- * one is always a new inode), so sharing them is safe, and it saves the
- * file system an inode to allocate now and one to free later. */
+ * link to it instead: a file with more than one link is never written
+ * again (it is replaced by a new inode), so sharing it is safe, and it
+ * saves the file system an inode to allocate now and one to free later. */
 int publish_write(struct publish *p, const char *relpath, const char *data, size_t len,
                   char *err, size_t errlen);
 

@@ -338,6 +338,70 @@ test_publish_links(const char *dir)
 	sb_free(&prev);
 }
 
+/* The live link's target: the generation out_dir shows. */
+static void
+live_gen(const char *dir, const char *site, struct strbuf *gen)
+{
+	char target[256];
+	ssize_t n = readlink(site, target, sizeof target - 1);
+
+	target[n > 0 ? n : 0] = '\0';
+	sb_reset(gen);
+	sb_appendf(gen, "%s/%s", dir, target);
+}
+
+static void
+test_publish_over(const char *dir)
+{
+	struct strbuf site = STRBUF_INIT, prev = STRBUF_INIT, first = STRBUF_INIT;
+	char *text, buf[16] = "";
+	ssize_t n;
+	ino_t s;
+	int held;
+
+	sb_appendf(&site, "%s/site2", dir);
+	is_int(publish(sb_str(&site),
+	               (const char *const[]){"x.txt", "one", "s.txt", "shared", NULL}),
+	       0, "a site of a file that changes and one that is shared");
+	s = inode_of(sb_str(&site), "s.txt");
+	/* held open, the first file cannot be freed and its number taken
+	 * again: reading it shows whether the third render wrote into it */
+	live_gen(dir, sb_str(&site), &first);
+	sb_append(&first, "/x.txt");
+	held = open(sb_str(&first), O_RDONLY);
+	is_int(publish(sb_str(&site), (const char *const[]){"x.txt", "two", "s.txt", "shared", NULL}),
+	       0, "its second generation");
+	is_int(inode_of(sb_str(&site), "s.txt"), s, "the unchanged file is shared");
+	live_gen(dir, sb_str(&site), &prev);
+	/* the third render writes over the first generation */
+	is_int(publish(sb_str(&site),
+	               (const char *const[]){"x.txt", "three", "s.txt", "shared2", NULL}),
+	       0, "the third, over the first");
+	n = held < 0 ? -1 : pread(held, buf, sizeof buf - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	is_str(buf, "three", "a file of its own is written over in place");
+	if (held >= 0)
+		close(held);
+	text = file_text(sb_str(&site), "x.txt");
+	is_str(text, "three", "with the new bytes");
+	free(text);
+	ok(inode_of(sb_str(&site), "s.txt") != s, "a shared file that changes is a new one");
+	text = file_text(sb_str(&prev), "s.txt");
+	is_str(text, "shared", "and the generation that shares it keeps its bytes");
+	free(text);
+	text = file_text(sb_str(&prev), "x.txt");
+	is_str(text, "two", "as it keeps its own file");
+	free(text);
+	is_int(publish(sb_str(&site), (const char *const[]){"x.txt", "4", "s.txt", "shared2", NULL}),
+	       0, "the fourth, over the second");
+	text = file_text(sb_str(&site), "x.txt");
+	is_str(text, "4", "a shorter file written over ends where its bytes do");
+	free(text);
+	sb_free(&site);
+	sb_free(&prev);
+	sb_free(&first);
+}
+
 int
 main(void)
 {
@@ -362,6 +426,7 @@ main(void)
 	test_bulk(st);
 	test_reader(st, &cfg);
 	test_publish_links(dir);
+	test_publish_over(dir);
 	store_close(st);
 	config_free(&cfg);
 	sb_free(&db);
