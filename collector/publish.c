@@ -455,8 +455,8 @@ publish_write(struct publish *p, const char *relpath, const char *data, size_t l
 			return -1;
 		}
 		if (close(fd) != 0)
-			return pub_fail(err, errlen, "writing %s/%s: %s", p->gen_path,
-			                relpath, strerror(errno));
+			return pub_fail(err, errlen, "writing %s/%s: %s", p->gen_path, relpath,
+			                strerror(errno));
 		return 0;
 	}
 	if (fd >= 0)
