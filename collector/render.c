@@ -24,6 +24,7 @@ index_systems(struct render_ctx *c)
 	const struct site_view *v = c->v;
 
 	c->sys_slug = xcalloc(v->nsystems, sizeof *c->sys_slug);
+	c->uptime_rest = xcalloc(v->nsystems, sizeof *c->uptime_rest);
 	for (size_t i = 0; i < v->nsystems; i++) {
 		struct strbuf sb = STRBUF_INIT;
 		if (v->systems[i].id == NULL || v->systems[i].id[0] == '\0')
@@ -261,6 +262,9 @@ rctx_free(struct render_ctx *c)
 	for (size_t i = 0; c->sys_slug != NULL && i < c->v->nsystems; i++)
 		free(c->sys_slug[i]);
 	free(c->sys_slug);
+	for (size_t i = 0; c->uptime_rest != NULL && i < c->v->nsystems; i++)
+		free(c->uptime_rest[i]);
+	free(c->uptime_rest);
 	for (size_t i = 0; i < c->ntags; i++) {
 		free(c->tags[i].name);
 		free(c->tags[i].slug);
@@ -307,6 +311,7 @@ render_site(const struct site_view *v, const char *out_dir, char *err, size_t er
 	index_tags(&c);
 	index_months(&c);
 	index_groups(&c);
+	rctx_set_overall(&c);
 	if (publish_begin(&pub, out_dir, err, errlen) != 0) {
 		rctx_free(&c);
 		return -1;

@@ -161,7 +161,7 @@ page_begin(struct render_ctx *c, struct strbuf *sb, const char *title, const cha
 {
 	const struct site_info *s = &c->v->site;
 	const char *site = s->title ? s->title : "System Status";
-	struct overall o;
+	const struct overall *o = &c->overall;
 
 	sb_append(sb,
 	          "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
@@ -169,8 +169,7 @@ page_begin(struct render_ctx *c, struct strbuf *sb, const char *title, const cha
 	          "<title>");
 	H(sb, title);
 	sb_append(sb, "</title>\n");
-	rctx_overall(c, &o);
-	html_favicon(sb, o.worst);
+	html_favicon(sb, o->worst);
 	for (int pass = 0; pass < (feed ? 2 : 1); pass++) {
 		const char *dir = pass ? feed : "";
 		sb_appendf(sb,
@@ -189,10 +188,13 @@ page_begin(struct render_ctx *c, struct strbuf *sb, const char *title, const cha
 	        sb,
 	        "<link rel=\"alternate\" type=\"application/json\" href=\"%sstatus.json\"/>\n",
 	        root);
+	/* the style sheet is long: copied, not formatted */
+	sb_append(sb, "<style>\n");
+	sb_append(sb, css);
 	sb_appendf(sb,
-	           "<style>\n%s</style>\n</head>\n<body>\n<header>\n<p class=\"org\"><a "
+	           "</style>\n</head>\n<body>\n<header>\n<p class=\"org\"><a "
 	           "href=\"%sindex.html\">",
-	           css, root);
+	           root);
 	H(sb, s->name ? s->name : site);
 	sb_append(sb, "</a></p>\n<h1>");
 	H(sb, site);
@@ -353,13 +355,12 @@ html_notice_list(struct render_ctx *c, struct strbuf *sb, const size_t *idx, siz
 static void
 html_overall(struct render_ctx *c, struct strbuf *sb)
 {
-	struct overall o;
+	const struct overall *o = &c->overall;
 
-	rctx_overall(c, &o);
 	sb_appendf(sb,
 	           "<p class=\"overall st-%s\" role=\"status\"><span aria-hidden=\"true\">%s "
 	           "</span>%s</p>\n",
-	           sys_status_name(o.worst), status_glyph(o.worst), o.description);
+	           sys_status_name(o->worst), status_glyph(o->worst), o->description);
 }
 
 /* What a reader came for during an outage: an incident not yet resolved,
@@ -709,19 +710,26 @@ static const char uptime_head[] =
  * list on the next, across the figures' columns, so that a phone shows
  * the bars without scrolling sideways. th is the row header's markup. */
 static void
-html_uptime_row(struct strbuf *sb, const struct system_view *s, const char *th, time_t now)
+html_uptime_row(struct render_ctx *c, struct strbuf *sb, size_t i, const char *th)
 {
+	const struct system_view *s = &c->v->systems[i];
 	bool days = s->ndaily > 0;
 
 	sb_appendf(sb, "<tr%s><th scope=\"row\"%s>%s</th>", days ? " class=\"fig\"" : "",
 	           days ? " rowspan=\"2\"" : "", th);
-	html_uptime_cells(sb, s);
-	sb_append(sb, "</tr>\n");
-	if (!days)
-		return;
-	sb_appendf(sb, "<tr><td colspan=\"%d\">", UPTIME_NWIN);
-	html_day_bars(sb, s, now);
-	sb_append(sb, "</td></tr>\n");
+	/* the rest is the same on the index and the system's page: made once */
+	if (c->uptime_rest[i] == NULL) {
+		struct strbuf rest = STRBUF_INIT;
+		html_uptime_cells(&rest, s);
+		sb_append(&rest, "</tr>\n");
+		if (days) {
+			sb_appendf(&rest, "<tr><td colspan=\"%d\">", UPTIME_NWIN);
+			html_day_bars(&rest, s, c->v->generated);
+			sb_append(&rest, "</td></tr>\n");
+		}
+		c->uptime_rest[i] = sb_detach(&rest);
+	}
+	sb_append(sb, c->uptime_rest[i]);
 }
 
 static const char uptime_note[] =
@@ -753,7 +761,7 @@ html_uptime(struct render_ctx *c, struct strbuf *sb, const char *root)
 		sb_append(&th, "index.html\">");
 		H(&th, s->id);
 		sb_append(&th, "</a>");
-		html_uptime_row(sb, s, sb_str(&th), c->v->generated);
+		html_uptime_row(c, sb, i, sb_str(&th));
 	}
 	if (shown > 0)
 		sb_appendf(sb, "</tbody>\n</table>\n</div>\n%s</section>\n", uptime_note);
@@ -1027,8 +1035,9 @@ html_services(struct strbuf *sb, const struct system_view *s)
 /* The public detail of one system: ping, uptime, services. Internal
  * systems get none of it. */
 static void
-html_system_detail(struct strbuf *sb, const struct system_view *s, time_t now)
+html_system_detail(struct render_ctx *c, struct strbuf *sb, size_t i)
 {
+	const struct system_view *s = &c->v->systems[i];
 	struct strbuf th = STRBUF_INIT;
 	char rtt[32];
 
@@ -1053,7 +1062,7 @@ html_system_detail(struct strbuf *sb, const struct system_view *s, time_t now)
 	           "tabindex=\"0\">\n<table class=\"uptime\">\n%s<tbody>\n",
 	           uptime_head);
 	esc_markup(&th, s->id);
-	html_uptime_row(sb, s, sb_str(&th), now);
+	html_uptime_row(c, sb, i, sb_str(&th));
 	sb_free(&th);
 	sb_appendf(sb, "</tbody>\n</table>\n</div>\n%s", uptime_note);
 	html_services(sb, s);
@@ -1084,7 +1093,7 @@ html_system_page(struct render_ctx *c, size_t i)
 	}
 	sb_append(&sb, "</p>\n");
 	if (!sys_internal(s))
-		html_system_detail(&sb, s, c->v->generated);
+		html_system_detail(c, &sb, i);
 	sb_append(&sb, "<p>Follow this system: <a href=\"feed.rss\">RSS</a>, <a "
 	               "href=\"feed.atom\">Atom</a>.</p>\n"
 	               "<h2>Notices</h2>\n");

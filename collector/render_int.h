@@ -57,6 +57,19 @@ struct event_group {
 	time_t starts, ends;      /* window or outage, 0 when unknown */
 };
 
+/* The page's headline from the public systems, worst first: "Major
+ * outage: NC036", "Partial outage: ...", "Degraded performance: ...",
+ * "Maintenance in progress: ...", "No data: ...", "All systems
+ * operational"; when the collector has stopped reporting, that the data
+ * is stale since when. indicator is Statuspage's
+ * none|minor|major|critical|maintenance; worst the status whose colour
+ * the banner takes. */
+struct overall {
+	const char *indicator;
+	char description[512];
+	enum sys_status worst;
+};
+
 struct render_ctx {
 	const struct site_view *v;
 	struct publish *pub;
@@ -64,6 +77,7 @@ struct render_ctx {
 	size_t errlen;
 	char *base;           /* base_url ending in '/', or "" for relative links */
 	char **sys_slug;      /* per system */
+	char **uptime_rest;   /* per system: its uptime row after the header */
 	struct tag_ref *tags; /* sorted by slug */
 	size_t ntags;
 	size_t **ntag;            /* per notice, per tag: index into tags */
@@ -72,8 +86,11 @@ struct render_ctx {
 	struct event_group *groups; /* newest activity first */
 	size_t ngroups;
 	size_t *notice_group; /* per notice: index into groups */
+	struct overall overall; /* the same on every page: made once */
 };
 
+/* Fills c->overall from c->v. */
+void rctx_set_overall(struct render_ctx *c);
 /* Writes sb as relpath of the new site and empties sb. */
 int rctx_write(struct render_ctx *c, const char *relpath, struct strbuf *sb);
 /* Sets c->err; returns -1. */
@@ -125,19 +142,6 @@ sys_shown_status(const struct system_view *s)
  * internal system: it is no component. */
 const char *sp_component_status(const struct system_view *s);
 
-/* The page's headline from the public systems, worst first: "Major
- * outage: NC036", "Partial outage: ...", "Degraded performance: ...",
- * "Maintenance in progress: ...", "No data: ...", "All systems
- * operational"; when the collector has stopped reporting, that the data
- * is stale since when. indicator is Statuspage's
- * none|minor|major|critical|maintenance; worst the status whose colour
- * the banner takes. */
-struct overall {
-	const char *indicator;
-	char description[512];
-	enum sys_status worst;
-};
-void rctx_overall(const struct render_ctx *c, struct overall *o);
 
 int render_html(struct render_ctx *c);
 int render_feeds(struct render_ctx *c);

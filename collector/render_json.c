@@ -300,9 +300,8 @@ json_status(struct render_ctx *c)
 {
 	const struct site_info *s = &c->v->site;
 	json_t *systems = json_array(), *notices = json_array(), *root;
-	struct overall o;
+	const struct overall *o = &c->overall;
 
-	rctx_overall(c, &o);
 	for (size_t i = 0; systems != NULL && i < c->v->nsystems; i++)
 		if (json_array_append_new(systems, jsystem(c, i)) != 0)
 			goto fail;
@@ -316,8 +315,8 @@ json_status(struct render_ctx *c)
 	                 "generated_at", jtime(c->v->generated), "page", "title",
 	                 jstr(s->title), "name", jstr(s->name), "url", jstr(s->base_url),
 	                 "description", jstr(s->description), "time_zone", "UTC", "status",
-	                 "indicator", o.indicator, "description", o.description, "worst",
-	                 sys_status_name(o.worst), "systems", systems, "maintenance",
+	                 "indicator", o->indicator, "description", o->description, "worst",
+	                 sys_status_name(o->worst), "systems", systems, "maintenance",
 	                 jmaintenance(c), "notices", notices);
 	return jwrite(c, "status.json", root);
 fail:
@@ -545,10 +544,9 @@ sp_list(const struct render_ctx *c, enum sp_filter f)
 static json_t *
 sp_status(const struct render_ctx *c)
 {
-	struct overall o;
+	const struct overall *o = &c->overall;
 
-	rctx_overall(c, &o);
-	return json_pack("{s:s, s:s}", "indicator", o.indicator, "description", o.description);
+	return json_pack("{s:s, s:s}", "indicator", o->indicator, "description", o->description);
 }
 
 static int

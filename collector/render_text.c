@@ -122,17 +122,16 @@ static int
 txt_status(struct render_ctx *c)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct overall o;
+	const struct overall *o = &c->overall;
 	char when[FMT_TIME_MAX];
 
-	rctx_overall(c, &o);
 	fmt_time_human(when, sizeof when, c->v->generated);
 	esc_clean(&sb, c->v->site.title ? c->v->site.title : "System Status");
 	if (c->v->site.name) {
 		sb_append(&sb, " - ");
 		esc_clean(&sb, c->v->site.name);
 	}
-	sb_appendf(&sb, "\n%s\nLast updated %s\n\n", o.description, when);
+	sb_appendf(&sb, "\n%s\nLast updated %s\n\n", o->description, when);
 	txt_table(c, &sb);
 	txt_notices(c, &sb);
 	return rctx_write(c, "status.txt", &sb);
@@ -220,10 +219,9 @@ badge_pair(struct render_ctx *c, const char *dir, const char *label, const char 
 int
 render_text(struct render_ctx *c)
 {
-	struct overall o;
+	const struct overall *o = &c->overall;
 
-	rctx_overall(c, &o);
-	if (txt_status(c) != 0 || badge_pair(c, "", "status", o.description, o.worst) != 0)
+	if (txt_status(c) != 0 || badge_pair(c, "", "status", o->description, o->worst) != 0)
 		return -1;
 	for (size_t i = 0; i < c->v->nsystems; i++) {
 		struct strbuf dir = STRBUF_INIT;

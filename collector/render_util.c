@@ -144,9 +144,10 @@ static const struct {
 };
 
 void
-rctx_overall(const struct render_ctx *c, struct overall *o)
+rctx_set_overall(struct render_ctx *c)
 {
 	const struct site_view *v = c->v;
+	struct overall *o = &c->overall;
 	size_t off;
 
 	if (v->stale) {

@@ -84,17 +84,28 @@ sb_appendc(struct strbuf *sb, char c)
 	sb_appendn(sb, &c, 1);
 }
 
+/* One pass when the text fits the room left, which it mostly does; a
+ * second into a buffer grown to its size when it does not. */
 void
 sb_vappendf(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list ap2;
+	size_t room;
+	int n;
+
+	sb_grow(sb, 64);
+	room = sb->cap - sb->len;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(sb->buf + sb->len, room, fmt, ap2);
 	va_end(ap2);
-	if (n < 0)
+	if (n >= 0 && (size_t)n >= room) {
+		sb_grow(sb, (size_t)n);
+		n = vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	}
+	if (n < 0) {
+		sb->buf[sb->len] = '\0';
 		return;
-	sb_grow(sb, (size_t)n);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	}
 	sb->len += (size_t)n;
 }
 
