@@ -85,7 +85,7 @@ struct render_ctx {
 	size_t nmonths;
 	struct event_group *groups; /* newest activity first */
 	size_t ngroups;
-	size_t *notice_group; /* per notice: index into groups */
+	size_t *notice_group;   /* per notice: index into groups */
 	struct overall overall; /* the same on every page: made once */
 };
 
@@ -141,7 +141,6 @@ sys_shown_status(const struct system_view *s)
  * under_maintenance; degraded_performance for no data). NULL for an
  * internal system: it is no component. */
 const char *sp_component_status(const struct system_view *s);
-
 
 int render_html(struct render_ctx *c);
 int render_feeds(struct render_ctx *c);

@@ -546,7 +546,8 @@ sp_status(const struct render_ctx *c)
 {
 	const struct overall *o = &c->overall;
 
-	return json_pack("{s:s, s:s}", "indicator", o->indicator, "description", o->description);
+	return json_pack("{s:s, s:s}", "indicator", o->indicator, "description",
+	                 o->description);
 }
 
 static int
