@@ -415,6 +415,22 @@ pub_link_current(struct publish *p, const char *rel, const char *data, size_t le
 	       linkat(p->cur_fd, rel, p->gen_fd, rel, 0) == 0;
 }
 
+/* A new file rel in the new generation, open for writing; -1 with errno
+ * set when it cannot be made. */
+static int
+pub_create(struct publish *p, const char *rel)
+{
+	int fd = openat(p->gen_fd, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	                0644);
+
+	/* a name written twice gets a new inode: the one there may be a link
+	 * shared with the live site */
+	if (fd < 0 && errno == EEXIST && unlinkat(p->gen_fd, rel, 0) == 0)
+		fd = openat(p->gen_fd, rel,
+		            O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	return fd;
+}
+
 int
 publish_write(struct publish *p, const char *relpath, const char *data, size_t len, char *err,
               size_t errlen)
@@ -447,31 +463,16 @@ publish_write(struct publish *p, const char *relpath, const char *data, size_t l
 	 * the file system one to allocate now and one to free later. One
 	 * with other links (shared with the live site) is replaced by a new
 	 * file. */
-	if (fd >= 0 && st.st_nlink == 1) {
-		if (write_over(fd, data, len) != 0) {
-			pub_fail(err, errlen, "writing %s/%s: %s", p->gen_path, relpath,
-			         strerror(errno));
-			close(fd);
-			return -1;
-		}
-		if (close(fd) != 0)
-			return pub_fail(err, errlen, "writing %s/%s: %s", p->gen_path, relpath,
-			                strerror(errno));
-		return 0;
-	}
-	if (fd >= 0)
+	if (fd >= 0 && st.st_nlink != 1) {
 		close(fd);
-	fd = openat(p->gen_fd, relpath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	            0644);
-	/* a name written twice gets a new inode: the one there may be a link
-	 * shared with the live site */
-	if (fd < 0 && errno == EEXIST && unlinkat(p->gen_fd, relpath, 0) == 0)
-		fd = openat(p->gen_fd, relpath,
-		            O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+		fd = -1;
+	}
+	if (fd < 0)
+		fd = pub_create(p, relpath);
 	if (fd < 0)
 		return pub_fail(err, errlen, "%s/%s: %s", p->gen_path, relpath,
 		                strerror(errno));
-	if (write_all(fd, data, len) != 0) {
+	if (write_over(fd, data, len) != 0) {
 		pub_fail(err, errlen, "writing %s/%s: %s", p->gen_path, relpath,
 		         strerror(errno));
 		close(fd);

@@ -270,6 +270,16 @@ file_text(const char *dir, const char *rel)
 	return sb_detach(&out);
 }
 
+/* ok when rel under dir holds exactly want. */
+static void
+is_file(const char *dir, const char *rel, const char *want, const char *name)
+{
+	char *text = file_text(dir, rel);
+
+	is_str(text, want, "%s", name);
+	free(text);
+}
+
 /* Publishes the files a=..., b=... (name, text pairs). */
 static int
 publish(const char *site, const char *const *files)
@@ -291,7 +301,7 @@ static void
 test_publish_links(const char *dir)
 {
 	struct strbuf site = STRBUF_INIT, prev = STRBUF_INIT;
-	char target[256], *text;
+	char target[256];
 	ino_t a, b, c;
 	ssize_t n;
 
@@ -314,15 +324,10 @@ test_publish_links(const char *dir)
 	is_int(inode_of(sb_str(&site), "d/e/c.txt"), c, "an unchanged file is linked");
 	ok(inode_of(sb_str(&site), "d/b.txt") != b, "a changed file of the same size is new");
 	ok(inode_of(sb_str(&site), "a.txt") != a, "a name written twice ends as a new file");
-	text = file_text(sb_str(&site), "a.txt");
-	is_str(text, "changed", "the second write is what is published");
-	free(text);
-	text = file_text(sb_str(&prev), "a.txt");
-	is_str(text, "same", "the previous generation still serves its own bytes");
-	free(text);
-	text = file_text(sb_str(&prev), "d/b.txt");
-	is_str(text, "old", "and its changed file too");
-	free(text);
+	is_file(sb_str(&site), "a.txt", "changed", "the second write is what is published");
+	is_file(sb_str(&prev), "a.txt", "same",
+	        "the previous generation still serves its own bytes");
+	is_file(sb_str(&prev), "d/b.txt", "old", "and its changed file too");
 	/* a file whose mode was changed by hand is not linked */
 	sb_reset(&prev);
 	sb_appendf(&prev, "%s/d/e/c.txt", sb_str(&site));
@@ -331,9 +336,8 @@ test_publish_links(const char *dir)
 	               (const char *const[]){"a.txt", "same", "d/e/c.txt", "kept", NULL}),
 	       0, "third generation published");
 	ok(inode_of(sb_str(&site), "d/e/c.txt") != c, "a file chmod-ed since is written again");
-	text = file_text(sb_str(&site), "d/b.txt");
-	is_str(text, "", "a file the new generation does not write is not in it");
-	free(text);
+	is_file(sb_str(&site), "d/b.txt", "",
+	        "a file the new generation does not write is not in it");
 	sb_free(&site);
 	sb_free(&prev);
 }
@@ -354,7 +358,7 @@ static void
 test_publish_over(const char *dir)
 {
 	struct strbuf site = STRBUF_INIT, prev = STRBUF_INIT, first = STRBUF_INIT;
-	char *text, buf[16] = "";
+	char buf[16] = "";
 	ssize_t n;
 	ino_t s;
 	int held;
@@ -369,7 +373,8 @@ test_publish_over(const char *dir)
 	live_gen(dir, sb_str(&site), &first);
 	sb_append(&first, "/x.txt");
 	held = open(sb_str(&first), O_RDONLY);
-	is_int(publish(sb_str(&site), (const char *const[]){"x.txt", "two", "s.txt", "shared", NULL}),
+	is_int(publish(sb_str(&site),
+	               (const char *const[]){"x.txt", "two", "s.txt", "shared", NULL}),
 	       0, "its second generation");
 	is_int(inode_of(sb_str(&site), "s.txt"), s, "the unchanged file is shared");
 	live_gen(dir, sb_str(&site), &prev);
@@ -382,21 +387,16 @@ test_publish_over(const char *dir)
 	is_str(buf, "three", "a file of its own is written over in place");
 	if (held >= 0)
 		close(held);
-	text = file_text(sb_str(&site), "x.txt");
-	is_str(text, "three", "with the new bytes");
-	free(text);
+	is_file(sb_str(&site), "x.txt", "three", "with the new bytes");
 	ok(inode_of(sb_str(&site), "s.txt") != s, "a shared file that changes is a new one");
-	text = file_text(sb_str(&prev), "s.txt");
-	is_str(text, "shared", "and the generation that shares it keeps its bytes");
-	free(text);
-	text = file_text(sb_str(&prev), "x.txt");
-	is_str(text, "two", "as it keeps its own file");
-	free(text);
-	is_int(publish(sb_str(&site), (const char *const[]){"x.txt", "4", "s.txt", "shared2", NULL}),
+	is_file(sb_str(&prev), "s.txt", "shared",
+	        "and the generation that shares it keeps its bytes");
+	is_file(sb_str(&prev), "x.txt", "two", "as it keeps its own file");
+	is_int(publish(sb_str(&site),
+	               (const char *const[]){"x.txt", "4", "s.txt", "shared2", NULL}),
 	       0, "the fourth, over the second");
-	text = file_text(sb_str(&site), "x.txt");
-	is_str(text, "4", "a shorter file written over ends where its bytes do");
-	free(text);
+	is_file(sb_str(&site), "x.txt", "4",
+	        "a shorter file written over ends where its bytes do");
 	sb_free(&site);
 	sb_free(&prev);
 	sb_free(&first);
