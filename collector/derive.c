@@ -54,12 +54,12 @@ derive_uptime(const struct interval *iv, size_t n, time_t from, time_t now, doub
 }
 
 time_t
-derive_since(const struct interval *iv, size_t n, time_t now)
+derive_since(const struct interval *iv, size_t n)
 {
 	size_t i;
 
 	if (n == 0)
-		return now;
+		return 0;
 	i = n - 1;
 	while (i >= 2 && iv[i - 1].status == SYS_UNKNOWN &&
 	       iv[i - 2].status == iv[n - 1].status)

@@ -154,8 +154,10 @@ void derive_uptime(const struct interval *iv, size_t n, time_t from, time_t now,
 
 /* When the current (last) status of a status timeline began: an
  * earlier span of the same status counts when only time without data
- * lies between the two (a gap in collection, not a change). */
-time_t derive_since(const struct interval *iv, size_t n, time_t now);
+ * lies between the two (a gap in collection, not a change). 0 when there
+ * is no timeline: a system never checked has no known start, and the
+ * render's own time would be a claim that changes every render. */
+time_t derive_since(const struct interval *iv, size_t n);
 
 /* The rta of a ping check's perfdata in milliseconds, NaN when absent. */
 double derive_rta_ms(const char *perfdata);

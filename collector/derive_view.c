@@ -131,7 +131,7 @@ view_system(const struct derive_reader *r, const struct cfg_system *sys, time_t 
 	derive_hist_load(r, sys, now, true, &h);
 	/* no history at all: unknown from now on */
 	v->status = h.nstatus ? (enum sys_status)h.status[h.nstatus - 1].status : SYS_UNKNOWN;
-	v->status_since = derive_since(h.status, h.nstatus, now);
+	v->status_since = derive_since(h.status, h.nstatus);
 	v->first_seen = store_bulk_first_seen(&r->bulk, sys->id);
 	if (sys->internal) {
 		/* Up or Down only: no round trip, no output, no uptime */

@@ -594,6 +594,10 @@ test_stale(struct world *w)
 	struct system_view *s;
 	char err[256];
 
+	s = nc036_at(w, T0, &v);
+	ok(s && s->status == SYS_UNKNOWN && s->status_since == 0,
+	   "never checked: no data, and no start claimed for it");
+	site_view_free(&v);
 	/* ping CRITICAL 600-900 (SOFT at 600, HARD at 630), last at 1170 */
 	for (time_t t = T0; t < T0 + 1200; t += 30)
 		feed(w, "NC036", "PING", t - T0 >= 600 && t - T0 < 900 ? GL_CRITICAL : GL_OK,
