@@ -210,12 +210,22 @@ libs=$(needed "$P")
 like "$libs" 'libc\.so' "readelf lists check_ping's libraries ($libs)"
 [[ $libs != *libssl* && $libs != *libcrypto* ]]
 ok $? "check_ping needs neither libssl nor libcrypto"
+seen=" "
 for plugin in "$B"/plugins/check_*; do
-	[[ -x $plugin && $plugin != *.* ]] || continue
+	name=${plugin##*/}
+	[[ -x $plugin && $name != *.* ]] || continue # not check_dns.d
+	seen+="$name "
 	libs=$(needed "$plugin")
 	[[ $libs != *sqlite* && $libs != *cmark* && $libs != *curl* ]] &&
-		[[ $libs != *jansson* || $plugin == */check_mailqueue ]]
-	ok $? "$(basename "$plugin") links no collector library ($libs)"
+		[[ $libs != *jansson* || $name == check_mailqueue ]]
+	ok $? "$name links no collector library ($libs)"
 done
+# the loop's own filter must not be what lets it pass
+missing=
+for src in "$SRC"/plugins/*.c; do
+	name=$(basename "$src" .c)
+	[[ $seen == *" $name "* ]] || missing+=" $name"
+done
+is "$missing" "" "every plugin of plugins/*.c was looked at"
 
 done_testing
