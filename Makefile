@@ -23,7 +23,8 @@ DESTDIR ?=
 # /etc/glance/glance.conf and /var/lib/glance whatever the prefix.
 BINDIR ?= $(PREFIX)/bin
 PLUGINDIR ?= $(PREFIX)/lib/glance/plugins
-# The plugins' private modules (snmp.so, dane.so), one level above PLUGINDIR.
+# The plugins' private modules (snmp.so, dane.so, dnssec.so), one level
+# above PLUGINDIR.
 MODULEDIR ?= $(PREFIX)/lib/glance
 DATADIR ?= $(PREFIX)/share/glance
 MANDIR ?= $(PREFIX)/share/man
@@ -64,8 +65,8 @@ ALL_LDFLAGS = $(SAN_FLAGS) -Wl,--as-needed $(LDFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
 LDLIBS_PLUGIN = $(PLUGIN_LIBS) -lm $(LDLIBS)
 
-# common/snmpmod.c and common/danemod.c are the modules', not the archive's.
-MODULE_SRC := common/snmpmod.c common/danemod.c
+# The modules' own sources, not the archive's.
+MODULE_SRC := common/snmpmod.c common/danemod.c common/dnssecmod.c common/dnsval.c
 COMMON_SRC := $(filter-out $(MODULE_SRC),$(wildcard common/*.c))
 PLUGIN_SRC := $(wildcard plugins/*.c)
 COLLECTOR_SRC := $(wildcard collector/*.c)
@@ -92,7 +93,10 @@ LIBGLANCE := $(BUILD)/libglance.a
 SNMP_MODULE := $(BUILD)/snmp.so
 SNMP_MODULE_OBJ := $(BUILD)/module/snmpmod.o $(BUILD)/module/strbuf.o
 DANE_MODULE := $(BUILD)/dane.so
-DANE_MODULE_OBJ := $(BUILD)/module/danemod.o $(BUILD)/module/dns.o
+DNS_MODULE_OBJ := $(BUILD)/module/dns.o $(BUILD)/module/dnswire.o $(BUILD)/module/dnsval.o
+DANE_MODULE_OBJ := $(BUILD)/module/danemod.o $(DNS_MODULE_OBJ)
+DNSSEC_MODULE := $(BUILD)/dnssec.so
+DNSSEC_MODULE_OBJ := $(BUILD)/module/dnssecmod.o $(DNS_MODULE_OBJ)
 MANPAGES := $(PLUGINS:$(BUILD)/plugins/%=$(BUILD)/man/%.1) $(if $(GLANCE),$(BUILD)/man/glance.1)
 UNITS_IN := $(wildcard dist/systemd/*.in)
 LIBCOLLECTOR := $(BUILD)/libcollector.a
@@ -102,7 +106,7 @@ all: programs $(UNITS) $(FUZZ_REPLAY)
 
 # What gets installed: the plugins (and their ITL names), their SNMP
 # module and glance.
-programs: $(PLUGINS) $(PLUGIN_ALIASES) $(SNMP_MODULE) $(DANE_MODULE) $(GLANCE)
+programs: $(PLUGINS) $(PLUGIN_ALIASES) $(SNMP_MODULE) $(DANE_MODULE) $(DNSSEC_MODULE) $(GLANCE)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -135,25 +139,33 @@ $(BUILD)/module/%.o: common/%.c
 $(SNMP_MODULE): $(SNMP_MODULE_OBJ)
 	$(CC) -shared $(ALL_LDFLAGS) -Wl,-z,defs -o $@ $^ -lnetsnmp
 
-# The DANE module: ldns costs check_tls_cert about a tenth of its run to
-# bind, so the TLSA lookup (common/danemod.c, with its own -fPIC copy of
-# common/dns.c) is loaded only when --dane is asked (common/danemod.h).
-# It calls a few of the plugin's own functions, which the plugin exports
-# to it (common/module.syms); so no -z defs here.
+# The DNSSEC modules: ldns brings libcrypto, which costs a plugin more to
+# bind than a whole lookup, and only DNSSEC validation needs it. So the
+# validator (common/dnsval.c, with its own -fPIC copy of common/dns.c and
+# common/dnswire.c) is in check_dns's dnssec.so, loaded for --dnssec
+# (common/dnssecmod.h), and in check_tls_cert's dane.so with the TLSA
+# lookup, loaded for --dane (common/danemod.h). They call a few of the
+# plugin's own functions, which the plugin exports to them
+# (common/module.syms); so no -z defs here.
+LDNS_LIBS = $(shell pkg-config --libs ldns 2>/dev/null || echo -lldns)
 $(DANE_MODULE): $(DANE_MODULE_OBJ)
-	$(CC) -shared $(ALL_LDFLAGS) -o $@ $^ $(shell pkg-config --libs ldns 2>/dev/null || echo -lldns)
-$(BUILD)/plugins/check_tls_cert: common/module.syms
-$(BUILD)/plugins/check_tls_cert: ALL_LDFLAGS += -Wl,--dynamic-list=common/module.syms
+	$(CC) -shared $(ALL_LDFLAGS) -o $@ $^ $(LDNS_LIBS)
+$(DNSSEC_MODULE): $(DNSSEC_MODULE_OBJ)
+	$(CC) -shared $(ALL_LDFLAGS) -o $@ $^ $(LDNS_LIBS)
+$(BUILD)/plugins/check_tls_cert $(BUILD)/plugins/check_dns: common/module.syms
+$(BUILD)/plugins/check_tls_cert $(BUILD)/plugins/check_dns: \
+	ALL_LDFLAGS += -Wl,--dynamic-list=common/module.syms
 
-# Start-up: binding the shared libssl, libcrypto and libldns costs a
-# plugin about 1 ms before main(), twice monitoring-plugins' whole
-# --version. Linked from their static archives (only what the plugin
-# calls), check_dns, check_smtp and check_tls_cert start within 1.2x of
-# their peers (make bench, "start-up"). The SNMP plugins need no such
-# thing: they reach libcrypto only through the SNMP module. Opt-in (make STATIC_PLUGINS="check_dns check_smtp
-# check_tls_cert"): by default every plugin uses the shared libraries, so
-# a security update of OpenSSL or ldns reaches the plugins without a
-# rebuild, as distribution packages expect.
+# Start-up: binding the shared libssl and libcrypto costs a plugin about
+# 1 ms before main() (Debian builds them with BIND_NOW), most of
+# monitoring-plugins' whole --version. Linked from their static archives
+# (only what the plugin calls), check_smtp and check_tls_cert start in
+# about half the time (make bench, "start-up, static build"). check_dns
+# and the SNMP plugins need no such thing: they reach ldns and libcrypto
+# only through their modules. Opt-in (make STATIC_PLUGINS="check_smtp
+# check_tls_cert"): by default every plugin uses the shared libraries,
+# so a security update of OpenSSL reaches the plugins without a rebuild,
+# as distribution packages expect.
 STATIC_PLUGINS ?=
 STATIC_LIBS := -Wl,-Bstatic -lldns -lssl -lcrypto -Wl,-Bdynamic
 $(STATIC_PLUGINS:%=$(BUILD)/plugins/%): LDLIBS_PLUGIN = $(STATIC_LIBS) -lm $(LDLIBS)
@@ -239,7 +251,7 @@ install: programs man
 		$(SHARE_CONF)/nagios $(SHARE_CONF)/icinga2 $(DESTDIR)$(DATADIR)/examples \
 		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR)
 	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR)/)
-	install -m 644 $(SNMP_MODULE) $(DANE_MODULE) $(DESTDIR)$(MODULEDIR)/
+	install -m 644 $(SNMP_MODULE) $(DANE_MODULE) $(DNSSEC_MODULE) $(DESTDIR)$(MODULEDIR)/
 	$(foreach p,$(ALIAS_PAIRS),ln -sf $(call alias_target,$(p)) \
 		$(DESTDIR)$(PLUGINDIR)/$(call alias_name,$(p));)
 	$(if $(GLANCE),install -m 755 $(GLANCE) $(DESTDIR)$(BINDIR)/)
@@ -260,6 +272,7 @@ install: programs man
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PLUGINDIR)/,$(notdir $(PLUGINS) $(PLUGIN_ALIASES))) \
 		$(DESTDIR)$(MODULEDIR)/snmp.so $(DESTDIR)$(MODULEDIR)/dane.so \
+		$(DESTDIR)$(MODULEDIR)/dnssec.so \
 		$(DESTDIR)$(BINDIR)/glance $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES))) \
 		$(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,glance.service glance-once.service glance-once.timer) \
 		$(DESTDIR)$(SYSUSERSDIR)/glance.conf

@@ -1,6 +1,6 @@
 /* glance's DANE module (dane.so): the TLSA lookup of dane.h, with the DNS
- * code (dns.c) and ldns it needs, loaded by the plugin only when --dane
- * is asked (danemod.h). */
+ * code (dns.c, dnswire.c) and the DNSSEC validator on ldns (dnsval.c) it
+ * needs, loaded by the plugin only when --dane is asked (danemod.h). */
 #include "danemod.h"
 
 #include <stdio.h>
@@ -8,32 +8,29 @@
 #include <string.h>
 
 #include "dns.h"
+#include "dnsval.h"
 #include "strbuf.h"
 
 /* Copies the TLSA records of the answer section into out. */
 static void
-dane_collect(const ldns_pkt *pkt, struct cert_dane *out)
+dane_collect(const struct dns_msg *m, struct cert_dane *out)
 {
-	const ldns_rr_list *ans = ldns_pkt_answer(pkt);
-	size_t n = ans ? ldns_rr_list_rr_count(ans) : 0;
-	struct cert_tlsa *rr = xcalloc(n + 1, sizeof *rr);
+	struct cert_tlsa *rr = xcalloc(m->nrr + 1, sizeof *rr);
 
 	out->n = 0;
-	for (size_t i = 0; i < n; i++) {
-		const ldns_rr *r = ldns_rr_list_rr(ans, i);
-		if (ldns_rr_get_type(r) != LDNS_RR_TYPE_TLSA || ldns_rr_rd_count(r) != 4)
+	for (size_t i = 0; i < m->nrr; i++) {
+		const struct dns_rr *r = &m->rr[i];
+		/* usage, selector, matching type, then the data (RFC 6698 2.1) */
+		if (r->section != DNS_S_ANSWER || r->type != DNS_T_TLSA || r->rdlen < 3)
 			continue;
-		const ldns_rdf *u = ldns_rr_rdf(r, 0), *s = ldns_rr_rdf(r, 1),
-		               *m = ldns_rr_rdf(r, 2), *d = ldns_rr_rdf(r, 3);
-		if (ldns_rdf_size(u) != 1 || ldns_rdf_size(s) != 1 || ldns_rdf_size(m) != 1)
-			continue;
+		const uint8_t *d = m->wire + r->rdata;
 		struct cert_tlsa *t = &rr[out->n++];
-		t->usage = ldns_rdf_data(u)[0];
-		t->selector = ldns_rdf_data(s)[0];
-		t->mtype = ldns_rdf_data(m)[0];
-		t->len = ldns_rdf_size(d);
+		t->usage = d[0];
+		t->selector = d[1];
+		t->mtype = d[2];
+		t->len = r->rdlen - 3u;
 		t->data = xmalloc(t->len ? t->len : 1);
-		memcpy(t->data, ldns_rdf_data(d), t->len);
+		memcpy(t->data, d + 3, t->len);
 	}
 	out->rr = rr;
 }
@@ -55,28 +52,26 @@ dane_servers(const struct dane_query *q, struct dns_servers *sv, char *err, size
 
 /* Checks the reply and proves it; 0 when it is secure and has records. */
 static int
-dane_judge(const struct dane_query *q, const struct dns_server *srv, const ldns_pkt *pkt,
+dane_judge(const struct dane_query *q, const struct dns_server *srv, const struct dns_msg *m,
            const char *qname, struct cert_dane *out, char *err, size_t errlen)
 {
-	ldns_rr_list *anchors = NULL;
+	struct dns_anchors *anchors = NULL;
 	struct dns_sec_result sec;
 
-	if (ldns_pkt_get_rcode(pkt) != LDNS_RCODE_NOERROR &&
-	    ldns_pkt_get_rcode(pkt) != LDNS_RCODE_NXDOMAIN) {
-		snprintf(err, errlen, "TLSA query for %s failed: rcode %d", qname,
-		         (int)ldns_pkt_get_rcode(pkt));
+	if (m->rcode != DNS_R_NOERROR && m->rcode != DNS_R_NXDOMAIN) {
+		snprintf(err, errlen, "TLSA query for %s failed: rcode %u", qname, m->rcode);
 		return -1;
 	}
-	dane_collect(pkt, out);
+	dane_collect(m, out);
 	if (out->n == 0) {
 		snprintf(err, errlen, "no TLSA records for %s", qname);
 		return -1;
 	}
 	const char *af = q->anchor_file ? q->anchor_file : DANE_ROOT_ANCHOR;
-	if (dns_anchors_read(af, &anchors, err, errlen) != DNS_OK)
+	if (dnsval_anchors_read(af, &anchors, err, errlen) != 0)
 		return -1;
-	dns_sec_validate(srv, pkt, anchors, 0, 0, &sec);
-	ldns_rr_list_deep_free(anchors);
+	dnsval_validate(srv, m, anchors, 0, 0, &sec);
+	dnsval_anchors_free(anchors);
 	if (sec.verdict != DNS_SEC_SECURE) {
 		snprintf(err, errlen, "the TLSA answer for %s is not DNSSEC-secure: %s", qname,
 		         sec.reason);
@@ -102,11 +97,10 @@ danemod_lookup(const struct dane_query *q, struct cert_dane *out, char *err, siz
 	size_t i = 0;
 	enum dns_status st = DNS_ERR_NET;
 	for (; i < sv.n && st != DNS_OK; i++)
-		st = dns_query(&sv.v[i], qname, LDNS_RR_TYPE_TLSA, DNS_Q_DO, 0, &reply, err,
-		               errlen);
+		st = dns_query(&sv.v[i], qname, DNS_T_TLSA, DNS_Q_DO, 0, &reply, err, errlen);
 	if (st != DNS_OK)
 		goto out;
-	rc = dane_judge(q, &sv.v[i - 1], reply.pkt, qname, out, err, errlen);
+	rc = dane_judge(q, &sv.v[i - 1], &reply.msg, qname, out, err, errlen);
 out:
 	dns_reply_free(&reply);
 	dns_servers_free(&sv);

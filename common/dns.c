@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,14 +22,14 @@
 #define DNS_RESEND_MS 1000
 
 static const char *const dns_errors[] = {
-	[DNS_OK] = "ok",
-	[DNS_ERR_ARG] = "bad argument",
-	[DNS_ERR_RESOLVE] = "cannot resolve server",
-	[DNS_ERR_TIMEOUT] = "timeout",
-	[DNS_ERR_REFUSED] = "connection refused",
-	[DNS_ERR_NET] = "network error",
-	[DNS_ERR_MALFORMED] = "malformed reply",
-	[DNS_ERR_TRUNCATED] = "truncated reply",
+        [DNS_OK] = "ok",
+        [DNS_ERR_ARG] = "bad argument",
+        [DNS_ERR_RESOLVE] = "cannot resolve server",
+        [DNS_ERR_TIMEOUT] = "timeout",
+        [DNS_ERR_REFUSED] = "connection refused",
+        [DNS_ERR_NET] = "network error",
+        [DNS_ERR_MALFORMED] = "malformed reply",
+        [DNS_ERR_TRUNCATED] = "truncated reply",
 };
 
 const char *
@@ -45,8 +44,8 @@ const char *
 dns_rcode_name(int rcode)
 {
 	static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-					    "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
-					    "NXRRSET", "NOTAUTH", "NOTZONE"};
+	                                    "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
+	                                    "NXRRSET", "NOTAUTH", "NOTZONE"};
 	if (rcode >= 0 && (size_t)rcode < sizeof names / sizeof names[0])
 		return names[rcode];
 	return "RCODE?";
@@ -77,7 +76,7 @@ servers_push(struct dns_servers *s, const struct dns_server *srv)
 /* Splits "HOST[@PORT]" (HOST may be "[v6]") into host and port. */
 static int
 server_split(const char *spec, char *host, size_t hostlen, unsigned *port, char *err,
-	     size_t errlen)
+             size_t errlen)
 {
 	const char *at = strrchr(spec, '@');
 	size_t len = at ? (size_t)(at - spec) : strlen(spec);
@@ -104,7 +103,7 @@ server_split(const char *spec, char *host, size_t hostlen, unsigned *port, char 
 
 enum dns_status
 dns_servers_add(struct dns_servers *s, const char *spec, const char *label, unsigned port,
-		int family, char *err, size_t errlen)
+                int family, char *err, size_t errlen)
 {
 	char host[256];
 	struct addrinfo *res = NULL;
@@ -140,35 +139,37 @@ dns_servers_add(struct dns_servers *s, const char *spec, const char *label, unsi
 	return DNS_OK;
 }
 
+/* The nameserver lines of a resolv.conf (resolv.conf(5): "nameserver"
+ * and one address; '#' or ';' starts a comment line). */
 enum dns_status
 dns_servers_system(struct dns_servers *s, const char *path, unsigned port, int family,
-		   char *err, size_t errlen)
+                   char *err, size_t errlen)
 {
-	ldns_resolver *r = NULL;
+	const char *file = path ? path : "/etc/resolv.conf";
+	FILE *fp = fopen(file, "re");
 	enum dns_status st = DNS_OK;
 	size_t before = s->n;
+	char line[512];
 
-	ldns_status ls = ldns_resolver_new_frm_file(&r, path);
-	if (ls != LDNS_STATUS_OK) {
-		snprintf(err, errlen, "cannot read %s: %s", path ? path : "/etc/resolv.conf",
-			 ldns_get_errorstr_by_id(ls));
+	if (fp == NULL) {
+		snprintf(err, errlen, "cannot read %s: %s", file, strerror(errno));
 		return DNS_ERR_ARG;
 	}
-	ldns_rdf **ns = ldns_resolver_nameservers(r);
-	for (size_t i = 0; i < ldns_resolver_nameserver_count(r); i++) {
-		char *a = ldns_rdf2str(ns[i]);
-		if (a == NULL)
+	while (st == DNS_OK && fgets(line, sizeof line, fp) != NULL) {
+		char *save = NULL, *key = strtok_r(line, " \t\r\n", &save);
+		char *addr = key ? strtok_r(NULL, " \t\r\n", &save) : NULL;
+		unsigned char bin[16];
+		if (key == NULL || strcmp(key, "nameserver") != 0 || addr == NULL)
 			continue;
-		int fam = ldns_rdf_get_type(ns[i]) == LDNS_RDF_TYPE_AAAA ? AF_INET6 : AF_INET;
-		if (family == AF_UNSPEC || family == fam)
-			st = dns_servers_add(s, a, NULL, port, fam, err, errlen);
-		free(a);
-		if (st != DNS_OK)
-			break;
+		int fam = inet_pton(AF_INET, addr, bin) == 1    ? AF_INET
+		          : inet_pton(AF_INET6, addr, bin) == 1 ? AF_INET6
+		                                                : AF_UNSPEC;
+		if (fam != AF_UNSPEC && (family == AF_UNSPEC || family == fam))
+			st = dns_servers_add(s, addr, NULL, port, fam, err, errlen);
 	}
-	ldns_resolver_deep_free(r);
+	fclose(fp);
 	if (st == DNS_OK && s->n == before) {
-		snprintf(err, errlen, "no usable nameserver in %s", path ? path : "/etc/resolv.conf");
+		snprintf(err, errlen, "no usable nameserver in %s", file);
 		st = DNS_ERR_ARG;
 	}
 	return st;
@@ -179,8 +180,7 @@ dns_servers_system(struct dns_servers *s, const char *path, unsigned port, int f
 void
 dns_reply_free(struct dns_reply *r)
 {
-	ldns_pkt_free(r->pkt);
-	r->pkt = NULL;
+	dns_msg_free(&r->msg);
 }
 
 /* Milliseconds left before end (a monotonic time) and the run's deadline,
@@ -202,20 +202,18 @@ enum reply_fit { FIT_OURS, FIT_WRONG_ID, FIT_WRONG_QUESTION };
 /* A reply belongs to our query when the id and the question match; an
  * error reply may leave the question out (RFC 1035 4.1.1 allows it). */
 static enum reply_fit
-reply_fit(const ldns_pkt *q, const ldns_pkt *r)
+reply_fit(const struct dns_msg *q, const struct dns_msg *r)
 {
-	if (ldns_pkt_id(q) != ldns_pkt_id(r))
+	if (q->id != r->id)
 		return FIT_WRONG_ID;
-	if (!ldns_pkt_qr(r))
+	if (!r->qr)
 		return FIT_WRONG_QUESTION;
-	if (ldns_pkt_qdcount(r) == 0)
-		return ldns_pkt_get_rcode(r) != LDNS_RCODE_NOERROR ? FIT_OURS : FIT_WRONG_QUESTION;
-	const ldns_rr *qq = ldns_rr_list_rr(ldns_pkt_question(q), 0);
-	const ldns_rr *rq = ldns_rr_list_rr(ldns_pkt_question(r), 0);
-	return rq != NULL && ldns_rr_get_type(qq) == ldns_rr_get_type(rq) &&
-	               ldns_dname_compare(ldns_rr_owner(qq), ldns_rr_owner(rq)) == 0
-	       ? FIT_OURS
-	       : FIT_WRONG_QUESTION;
+	if (r->qdcount == 0)
+		return r->rcode != DNS_R_NOERROR ? FIT_OURS : FIT_WRONG_QUESTION;
+	return q->qtype == r->qtype && q->qclass == r->qclass &&
+	                       dns_name_equal(q, q->qname, r, r->qname)
+	               ? FIT_OURS
+	               : FIT_WRONG_QUESTION;
 }
 
 /* "3 replies with a wrong id and 1 reply to another question ignored" */
@@ -224,12 +222,12 @@ ignored_text(const struct dns_reply *r, struct strbuf *sb)
 {
 	if (r->wrong_id > 0)
 		sb_appendf(sb, "%u repl%s with a wrong id", r->wrong_id,
-			   r->wrong_id == 1 ? "y" : "ies");
+		           r->wrong_id == 1 ? "y" : "ies");
 	if (r->wrong_id > 0 && r->wrong_question > 0)
 		sb_append(sb, " and ");
 	if (r->wrong_question > 0)
 		sb_appendf(sb, "%u repl%s to another question", r->wrong_question,
-			   r->wrong_question == 1 ? "y" : "ies");
+		           r->wrong_question == 1 ? "y" : "ies");
 	sb_append(sb, " ignored");
 }
 
@@ -244,13 +242,12 @@ dns_reply_ignored(const struct dns_reply *r, struct strbuf *sb)
 }
 
 static enum dns_status
-parse_reply(const uint8_t *buf, size_t len, ldns_pkt **out, char *err, size_t errlen)
+parse_reply(const uint8_t *buf, size_t len, struct dns_msg *out, char *err, size_t errlen)
 {
-	ldns_status ls = ldns_wire2pkt(out, buf, len);
-	if (ls != LDNS_STATUS_OK) {
-		*out = NULL;
-		snprintf(err, errlen, "malformed reply (%zu bytes): %s", len,
-			 ldns_get_errorstr_by_id(ls));
+	char why[200];
+
+	if (dns_msg_parse(out, buf, len, why, sizeof why) != 0) {
+		snprintf(err, errlen, "malformed reply (%zu bytes): %s", len, why);
 		return DNS_ERR_MALFORMED;
 	}
 	return DNS_OK;
@@ -285,11 +282,11 @@ udp_timeout(const struct dns_reply *reply, char *err, size_t errlen)
  * The socket is connected, so only the server's datagrams arrive and an
  * ICMP port unreachable shows as ECONNREFUSED. */
 static enum dns_status
-udp_exchange(int fd, const uint8_t *wire, size_t wlen, const ldns_pkt *q, int64_t end,
-	     struct dns_reply *reply, char *err, size_t errlen)
+udp_exchange(int fd, const uint8_t *wire, size_t wlen, const struct dns_msg *q, int64_t end,
+             struct dns_reply *reply, char *err, size_t errlen)
 {
-	ldns_pkt **out = &reply->pkt;
-	uint8_t buf[65535];
+	struct dns_msg *out = &reply->msg;
+	uint8_t buf[DNS_MSG_MAX];
 	int64_t next_send = 0;
 
 	for (;;) {
@@ -318,15 +315,14 @@ udp_exchange(int fd, const uint8_t *wire, size_t wlen, const ldns_pkt *q, int64_
 		enum dns_status st = parse_reply(buf, (size_t)got, out, err, errlen);
 		if (st != DNS_OK)
 			return st;
-		enum reply_fit fit = reply_fit(q, *out);
+		enum reply_fit fit = reply_fit(q, out);
 		if (fit == FIT_OURS)
 			return st;
 		if (fit == FIT_WRONG_ID)
 			reply->wrong_id++;
 		else
 			reply->wrong_question++;
-		ldns_pkt_free(*out);
-		*out = NULL;
+		dns_msg_free(out);
 	}
 }
 
@@ -346,7 +342,8 @@ tcp_io(int fd, uint8_t *buf, size_t len, bool writing, int64_t end, char *err, s
 			return DNS_ERR_NET;
 		}
 		if (errno != EAGAIN && errno != EINTR)
-			return sock_error(errno, writing ? "TCP send" : "TCP recv", err, errlen);
+			return sock_error(errno, writing ? "TCP send" : "TCP recv", err,
+			                  errlen);
 		int ms = wait_ms(end);
 		struct pollfd pfd = {.fd = fd, .events = writing ? POLLOUT : POLLIN};
 		if (ms == 0 || poll(&pfd, 1, ms) == 0) {
@@ -381,7 +378,8 @@ tcp_connect(int fd, const struct dns_server *srv, int64_t end, char *err, size_t
 /* One query over TCP: two-byte length prefix each way (RFC 1035 4.2.2). */
 static enum dns_status
 tcp_exchange(const struct dns_server *srv, const uint8_t *wire, size_t wlen,
-	     const ldns_pkt *q, int64_t end, ldns_pkt **out, char *err, size_t errlen)
+             const struct dns_msg *q, int64_t end, struct dns_msg *out, char *err,
+             size_t errlen)
 {
 	uint8_t hdr[2], *msg = xmalloc(wlen + 2), *body = NULL;
 	enum dns_status st;
@@ -403,9 +401,8 @@ tcp_exchange(const struct dns_server *srv, const uint8_t *wire, size_t wlen,
 	if ((st = tcp_io(fd, body, len, false, end, err, errlen)) != DNS_OK ||
 	    (st = parse_reply(body, len, out, err, errlen)) != DNS_OK)
 		goto out;
-	if (reply_fit(q, *out) != FIT_OURS) {
-		ldns_pkt_free(*out);
-		*out = NULL;
+	if (reply_fit(q, out) != FIT_OURS) {
+		dns_msg_free(out);
 		snprintf(err, errlen, "TCP reply does not match the query");
 		st = DNS_ERR_MALFORMED;
 	}
@@ -417,9 +414,7 @@ out:
 	return st;
 }
 
-/* A random query id (RFC 5452 section 9.2). getrandom() rather than
- * ldns_pkt_set_random_id(): that one goes through OpenSSL's RAND, whose
- * first use loads openssl.cnf and sets up a DRBG, milliseconds per run. */
+/* A random query id (RFC 5452 section 9.2). */
 static uint16_t
 query_id(void)
 {
@@ -429,37 +424,30 @@ query_id(void)
 	return id;
 }
 
-static ldns_pkt *
-query_packet(const char *name, ldns_rr_type type, unsigned flags, char *err, size_t errlen)
+/* Builds the query into wire (at most DNS_QUERY_MAX bytes) and parses
+ * it back into q, the form replies are matched against. */
+#define DNS_QUERY_MAX 512
+static int
+query_packet(const char *name, uint16_t type, unsigned flags, uint8_t *wire, struct dns_msg *q,
+             char *err, size_t errlen)
 {
-	ldns_rdf *qname = NULL;
-	ldns_status ls = ldns_str2rdf_dname(&qname, name);
+	unsigned qf = (flags & DNS_Q_NORD) ? 0 : DNS_QF_RD;
 
-	if (ls != LDNS_STATUS_OK) {
-		snprintf(err, errlen, "'%s' is not a valid domain name: %s", name,
-			 ldns_get_errorstr_by_id(ls));
-		return NULL;
-	}
-	ldns_pkt *q = ldns_pkt_query_new(qname, type, LDNS_RR_CLASS_IN,
-					 (flags & DNS_Q_NORD) ? 0 : LDNS_RD);
-	if (q == NULL) {
-		ldns_rdf_deep_free(qname);
-		snprintf(err, errlen, "out of memory building the query");
-		return NULL;
-	}
-	ldns_pkt_set_id(q, query_id());
 	if (!(flags & DNS_Q_NOEDNS))
-		ldns_pkt_set_edns_udp_size(q, DNS_EDNS_SIZE);
-	if (flags & DNS_Q_DO) {
-		ldns_pkt_set_edns_do(q, true);
-		ldns_pkt_set_cd(q, true);
-	}
-	return q;
+		qf |= DNS_QF_EDNS;
+	if (flags & DNS_Q_DO)
+		qf |= DNS_QF_EDNS | DNS_QF_DO | DNS_QF_CD;
+	int len = dns_query_build(wire, DNS_QUERY_MAX, query_id(), name, type, qf,
+	                          DNS_EDNS_SIZE, err, errlen);
+	if (len < 0 || dns_msg_parse(q, wire, (size_t)len, err, errlen) != 0)
+		return -1;
+	return len;
 }
 
 static enum dns_status
-udp_query(const struct dns_server *srv, const uint8_t *wire, size_t wlen, const ldns_pkt *q,
-	  int64_t end, struct dns_reply *reply, char *err, size_t errlen)
+udp_query(const struct dns_server *srv, const uint8_t *wire, size_t wlen,
+          const struct dns_msg *q, int64_t end, struct dns_reply *reply, char *err,
+          size_t errlen)
 {
 	int fd = socket(srv->sa.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	enum dns_status st;
@@ -476,36 +464,30 @@ udp_query(const struct dns_server *srv, const uint8_t *wire, size_t wlen, const 
 
 /* One query: UDP (unless DNS_Q_TCP), then TCP when truncated. */
 static enum dns_status
-query_once(const struct dns_server *srv, const char *name, ldns_rr_type type, unsigned flags,
-	   int64_t end, struct dns_reply *reply, char *err, size_t errlen)
+query_once(const struct dns_server *srv, const char *name, uint16_t type, unsigned flags,
+           int64_t end, struct dns_reply *reply, char *err, size_t errlen)
 {
-	uint8_t *wire = NULL;
-	size_t wlen = 0;
+	uint8_t wire[DNS_QUERY_MAX];
+	struct dns_msg q = {0};
 	enum dns_status st = DNS_ERR_ARG;
-	ldns_pkt *q = query_packet(name, type, flags, err, errlen);
+	int wlen = query_packet(name, type, flags, wire, &q, err, errlen);
 
-	if (q == NULL)
+	if (wlen < 0)
 		goto out;
-	ldns_status ls = ldns_pkt2wire(&wire, q, &wlen);
-	if (ls != LDNS_STATUS_OK) {
-		snprintf(err, errlen, "cannot encode the query: %s", ldns_get_errorstr_by_id(ls));
-		goto out;
-	}
 	if (!(flags & DNS_Q_TCP)) {
-		st = udp_query(srv, wire, wlen, q, end, reply, err, errlen);
-		if (st != DNS_OK || !ldns_pkt_tc(reply->pkt))
+		st = udp_query(srv, wire, (size_t)wlen, &q, end, reply, err, errlen);
+		if (st != DNS_OK || !reply->msg.tc)
 			goto out;
 		if (flags & DNS_Q_NOTCP) {
 			snprintf(err, errlen, "truncated UDP reply and TCP is off");
 			st = DNS_ERR_TRUNCATED;
 			goto out;
 		}
-		ldns_pkt_free(reply->pkt);
-		reply->pkt = NULL;
+		dns_msg_free(&reply->msg);
 		reply->truncated_udp = true;
 	}
 	reply->tcp = true;
-	st = tcp_exchange(srv, wire, wlen, q, end, &reply->pkt, err, errlen);
+	st = tcp_exchange(srv, wire, (size_t)wlen, &q, end, &reply->msg, err, errlen);
 	if (st != DNS_OK && reply->truncated_udp) {
 		char why[200];
 		snprintf(why, sizeof why, "%s", err);
@@ -514,14 +496,13 @@ query_once(const struct dns_server *srv, const char *name, ldns_rr_type type, un
 out:
 	if (st != DNS_OK)
 		dns_reply_free(reply);
-	ldns_pkt_free(q);
-	free(wire);
+	dns_msg_free(&q);
 	return st;
 }
 
 enum dns_status
-dns_query(const struct dns_server *srv, const char *name, ldns_rr_type type, unsigned flags,
-	  int budget_ms, struct dns_reply *reply, char *err, size_t errlen)
+dns_query(const struct dns_server *srv, const char *name, uint16_t type, unsigned flags,
+          int budget_ms, struct dns_reply *reply, char *err, size_t errlen)
 {
 	int64_t t0 = mono_ns();
 	int64_t end = budget_ms > 0 ? t0 + (int64_t)budget_ms * 1000000 : INT64_MAX;
@@ -531,8 +512,8 @@ dns_query(const struct dns_server *srv, const char *name, ldns_rr_type type, uns
 	/* A server that does not know EDNS answers FORMERR without an OPT
 	 * record: ask again without it (RFC 6891 section 7). Not with DO,
 	 * which needs EDNS. */
-	if (st == DNS_OK && ldns_pkt_get_rcode(reply->pkt) == LDNS_RCODE_FORMERR &&
-	    !ldns_pkt_edns(reply->pkt) && !(flags & (DNS_Q_DO | DNS_Q_NOEDNS))) {
+	if (st == DNS_OK && reply->msg.rcode == DNS_R_FORMERR && !reply->msg.edns &&
+	    !(flags & (DNS_Q_DO | DNS_Q_NOEDNS))) {
 		dns_reply_free(reply);
 		memset(reply, 0, sizeof *reply);
 		reply->no_edns = true;
@@ -540,25 +521,35 @@ dns_query(const struct dns_server *srv, const char *name, ldns_rr_type type, uns
 	}
 	reply->seconds = (double)(mono_ns() - t0) / 1e9;
 	output_debug(2, "dns: %s type %d to %s port %u%s%s: %s in %.3f ms%s%s", name, (int)type,
-		     srv->addr, srv->port, reply->tcp ? " over TCP" : "",
-		     reply->no_edns ? " without EDNS" : "",
-		     st == DNS_OK ? dns_rcode_name(ldns_pkt_get_rcode(reply->pkt)) : dns_strerror(st),
-		     reply->seconds * 1000, st == DNS_OK ? "" : ": ", st == DNS_OK ? "" : err);
+	             srv->addr, srv->port, reply->tcp ? " over TCP" : "",
+	             reply->no_edns ? " without EDNS" : "",
+	             st == DNS_OK ? dns_rcode_name((int)reply->msg.rcode) : dns_strerror(st),
+	             reply->seconds * 1000, st == DNS_OK ? "" : ": ", st == DNS_OK ? "" : err);
 	return st;
 }
 
 /* ---- formatting and matching ----------------------------------------- */
 
 void
-dns_rdata_format(struct strbuf *sb, const ldns_rr *rr)
+dns_rrs_add(struct dns_rrs *l, const struct dns_msg *m, enum dns_section sec, uint16_t type)
 {
-	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
-		char *s = ldns_rdf2str(ldns_rr_rdf(rr, i));
-		if (i > 0)
-			sb_appendc(sb, ' ');
-		sb_append(sb, s ? s : "?");
-		free(s);
+	for (size_t i = 0; i < m->nrr; i++) {
+		const struct dns_rr *rr = &m->rr[i];
+		if (rr->section != sec || (type != 0 && rr->type != type))
+			continue;
+		if (l->n == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 8;
+			l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+		}
+		l->v[l->n++] = (struct dns_rref){m, rr};
 	}
+}
+
+void
+dns_rrs_free(struct dns_rrs *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof *l);
 }
 
 static int
@@ -569,18 +560,18 @@ cmp_str(const void *a, const void *b)
 
 /* The canonical rdata texts of the RRs of type in rrs, sorted. */
 static char **
-rrset_texts(const ldns_rr_list *rrs, ldns_rr_type type, size_t *n)
+rrset_texts(const struct dns_rrs *rrs, uint16_t type, size_t *n)
 {
-	size_t count = rrs ? ldns_rr_list_rr_count(rrs) : 0;
+	size_t count = rrs ? rrs->n : 0;
 	char **v = xcalloc(count + 1, sizeof *v);
 
 	*n = 0;
 	for (size_t i = 0; i < count; i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(rrs, i);
-		if (ldns_rr_get_type(rr) != type)
+		const struct dns_rref *r = &rrs->v[i];
+		if (r->rr->type != type)
 			continue;
 		struct strbuf sb = STRBUF_INIT;
-		dns_rdata_format(&sb, rr);
+		dns_rr_text(r->msg, r->rr, &sb);
 		v[(*n)++] = sb.buf ? sb_detach(&sb) : xstrdup("");
 	}
 	qsort(v, *n, sizeof *v, cmp_str);
@@ -596,7 +587,7 @@ texts_free(char **v, size_t n)
 }
 
 size_t
-dns_rrset_format(struct strbuf *sb, const ldns_rr_list *rrs, ldns_rr_type type)
+dns_rrset_format(struct strbuf *sb, const struct dns_rrs *rrs, uint16_t type)
 {
 	size_t n;
 	char **v = rrset_texts(rrs, type, &n);
@@ -621,37 +612,20 @@ append_txt_quoted(struct strbuf *sb, const char *text)
 	sb_appendc(sb, '"');
 }
 
-int
-dns_rdata_canon(const char *text, ldns_rr_type type, struct strbuf *out, char *err,
-		size_t errlen)
+/* dns_rdata_canon() for an expected answer, where a bare TXT text is
+ * one string. */
+static int
+expect_canon(const char *text, uint16_t type, struct strbuf *out, char *err, size_t errlen)
 {
-	struct strbuf line = STRBUF_INIT;
-	ldns_rdf *root = NULL;
-	ldns_rr *rr = NULL;
-	char *tname = ldns_rr_type2str(type);
-	int rc = -1;
+	struct strbuf q = STRBUF_INIT;
+	int rc;
 
-	sb_appendf(&line, "x. 0 IN %s ", tname ? tname : "A");
-	if ((type == LDNS_RR_TYPE_TXT || type == LDNS_RR_TYPE_SPF) && text[0] != '"')
-		append_txt_quoted(&line, text);
-	else
-		sb_append(&line, text);
-	ldns_status ls = ldns_str2rdf_dname(&root, ".");
-	if (ls == LDNS_STATUS_OK)
-		ls = ldns_rr_new_frm_str(&rr, sb_str(&line), 0, root, NULL);
-	if (ls != LDNS_STATUS_OK || rr == NULL || ldns_rr_rd_count(rr) == 0) {
-		snprintf(err, errlen, "'%s' is not valid %s data%s%s", text, tname ? tname : "?",
-			 ls != LDNS_STATUS_OK ? ": " : "",
-			 ls != LDNS_STATUS_OK ? ldns_get_errorstr_by_id(ls) : "");
-		goto out;
+	if ((type == DNS_T_TXT || type == DNS_T_SPF) && text[0] != '"') {
+		append_txt_quoted(&q, text);
+		text = sb_str(&q);
 	}
-	dns_rdata_format(out, rr);
-	rc = 0;
-out:
-	ldns_rr_free(rr);
-	ldns_rdf_deep_free(root);
-	free(tname);
-	sb_free(&line);
+	rc = dns_rdata_canon(text, type, out, err, errlen);
+	sb_free(&q);
 	return rc;
 }
 
@@ -665,8 +639,8 @@ texts_contain(char *const *v, size_t n, const char *s)
 }
 
 bool
-dns_answer_match(const ldns_rr_list *answer, ldns_rr_type type, const char *const *expected,
-		 size_t n, struct strbuf *diff)
+dns_answer_match(const struct dns_rrs *answer, uint16_t type, const char *const *expected,
+                 size_t n, struct strbuf *diff)
 {
 	size_t got_n;
 	char **got = rrset_texts(answer, type, &got_n);
@@ -706,8 +680,8 @@ expect_cidr(const char *text, struct dns_expect *e)
 	memcpy(addr, text, (size_t)(slash - text));
 	addr[slash - text] = '\0';
 	e->family = inet_pton(AF_INET, addr, e->net) == 1    ? AF_INET
-		    : inet_pton(AF_INET6, addr, e->net) == 1 ? AF_INET6
-							     : 0;
+	            : inet_pton(AF_INET6, addr, e->net) == 1 ? AF_INET6
+	                                                     : 0;
 	errno = 0;
 	unsigned long len = strtoul(slash + 1, &end, 10);
 	if (e->family == 0 || *end != '\0' || errno != 0 || !isdigit((unsigned char)slash[1]) ||
@@ -719,58 +693,60 @@ expect_cidr(const char *text, struct dns_expect *e)
 	return 0;
 }
 
-/* The first domain name in rr's rdata, or NULL. */
-static const ldns_rdf *
-rr_first_dname(const ldns_rr *rr)
+/* Whether the data of type holds a domain name (RFC 1035 3.3, RFC 2782,
+ * RFC 3403, RFC 6672, RFC 4034): the types a target can stand for. */
+static bool
+type_has_name(uint16_t type)
 {
-	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++)
-		if (ldns_rdf_get_type(ldns_rr_rdf(rr, i)) == LDNS_RDF_TYPE_DNAME)
-			return ldns_rr_rdf(rr, i);
-	return NULL;
+	static const uint16_t named[] = {DNS_T_NS,    DNS_T_CNAME, DNS_T_SOA,   DNS_T_PTR,
+	                                 DNS_T_MX,    DNS_T_SRV,   DNS_T_NAPTR, DNS_T_DNAME,
+	                                 DNS_T_RRSIG, DNS_T_NSEC};
+	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+		if (named[i] == type)
+			return true;
+	return false;
 }
 
 /* A host name as the target of a type whose rdata holds a name. */
 static int
-expect_target(const char *text, const ldns_rr_type *types, size_t ntypes, struct dns_expect *e)
+expect_target(const char *text, const uint16_t *types, size_t ntypes, struct dns_expect *e)
 {
 	bool has_name = false;
-	ldns_rdf *d = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	char err[200];
 
-	for (size_t i = 0; i < ntypes; i++) {
-		const ldns_rr_descriptor *desc = ldns_rr_descript(types[i]);
-		for (size_t f = 0; desc != NULL && f < ldns_rr_descriptor_maximum(desc); f++)
-			has_name |= ldns_rr_descriptor_field_type(desc, f) == LDNS_RDF_TYPE_DNAME;
+	for (size_t i = 0; i < ntypes; i++)
+		has_name |= type_has_name(types[i]);
+	if (!has_name || strchr(text, ' ') != NULL ||
+	    dns_rdata_canon(text, DNS_T_NS, &sb, err, sizeof err) != 0) {
+		sb_free(&sb);
+		return -1;
 	}
-	if (!has_name || strchr(text, ' ') != NULL || ldns_str2rdf_dname(&d, text) != LDNS_STATUS_OK)
-		return -1;
-	char *s = ldns_rdf2str(d);
-	ldns_rdf_deep_free(d);
-	if (s == NULL)
-		return -1;
 	e->kind = DNS_EXPECT_TARGET;
-	e->text = s;
+	e->text = sb_detach(&sb);
 	return 0;
 }
 
 int
-dns_expect_parse(const char *text, const ldns_rr_type *types, size_t ntypes,
-		 struct dns_expect *e, char *err, size_t errlen)
+dns_expect_parse(const char *text, const uint16_t *types, size_t ntypes, struct dns_expect *e,
+                 char *err, size_t errlen)
 {
 	bool addr_type = false;
 
 	memset(e, 0, sizeof *e);
 	for (size_t i = 0; i < ntypes; i++)
-		addr_type |= types[i] == LDNS_RR_TYPE_A || types[i] == LDNS_RR_TYPE_AAAA;
+		addr_type |= types[i] == DNS_T_A || types[i] == DNS_T_AAAA;
 	if (addr_type && expect_cidr(text, e) == 0)
 		return 0;
 	/* What looks like an address must be one: "300.1.1.1" or a bad range
 	 * is a typo, not the name of a CNAME target. */
-	bool numeric = strspn(text, "0123456789.") == strlen(text) || strchr(text, ':') != NULL ||
-		       strchr(text, '/') != NULL;
+	bool numeric = strspn(text, "0123456789.") == strlen(text) ||
+	               strchr(text, ':') != NULL || strchr(text, '/') != NULL;
 	if (addr_type && numeric) {
-		ldns_rr_type fam = strchr(text, ':') ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A;
+		uint16_t fam = strchr(text, ':') ? DNS_T_AAAA : DNS_T_A;
 		struct strbuf sb = STRBUF_INIT;
-		if (strchr(text, '/') == NULL && dns_rdata_canon(text, fam, &sb, err, errlen) == 0) {
+		if (strchr(text, '/') == NULL &&
+		    dns_rdata_canon(text, fam, &sb, err, errlen) == 0) {
 			e->kind = DNS_EXPECT_RDATA;
 			e->type = fam;
 			e->text = sb_detach(&sb);
@@ -782,7 +758,7 @@ dns_expect_parse(const char *text, const ldns_rr_type *types, size_t ntypes,
 	}
 	for (size_t i = 0; i < ntypes; i++) {
 		struct strbuf sb = STRBUF_INIT;
-		if (dns_rdata_canon(text, types[i], &sb, err, errlen) == 0) {
+		if (expect_canon(text, types[i], &sb, err, errlen) == 0) {
 			e->kind = DNS_EXPECT_RDATA;
 			e->type = types[i];
 			e->text = sb.buf ? sb_detach(&sb) : xstrdup("");
@@ -801,15 +777,14 @@ dns_expect_free(struct dns_expect *e)
 }
 
 static bool
-cidr_contains(const struct dns_expect *e, const ldns_rr *rr)
+cidr_contains(const struct dns_expect *e, const struct dns_rref *r)
 {
-	const ldns_rdf *rd = ldns_rr_rdf(rr, 0);
 	size_t alen = e->family == AF_INET ? 4 : 16;
-	ldns_rr_type want = e->family == AF_INET ? LDNS_RR_TYPE_A : LDNS_RR_TYPE_AAAA;
+	uint16_t want = e->family == AF_INET ? DNS_T_A : DNS_T_AAAA;
 
-	if (ldns_rr_get_type(rr) != want || rd == NULL || ldns_rdf_size(rd) != alen)
+	if (r->rr->type != want || r->rr->rdlen != alen)
 		return false;
-	const unsigned char *a = ldns_rdf_data(rd);
+	const unsigned char *a = r->msg->wire + r->rr->rdata;
 	unsigned full = e->prefix / 8, bits = e->prefix % 8;
 	if (memcmp(a, e->net, full) != 0)
 		return false;
@@ -818,25 +793,21 @@ cidr_contains(const struct dns_expect *e, const ldns_rr *rr)
 }
 
 static bool
-expect_matches(const struct dns_expect *e, const ldns_rr *rr, const char *rdata)
+expect_matches(const struct dns_expect *e, const struct dns_rref *r, const char *rdata)
 {
+	char name[DNS_NAME_TEXT];
+
 	switch (e->kind) {
-	case DNS_EXPECT_CIDR:
-		return cidr_contains(e, rr);
-	case DNS_EXPECT_RDATA:
-		return ldns_rr_get_type(rr) == e->type && strcasecmp(rdata, e->text) == 0;
-	case DNS_EXPECT_TARGET: {
-		char *t = rr_first_dname(rr) ? ldns_rdf2str(rr_first_dname(rr)) : NULL;
-		bool m = t != NULL && strcasecmp(t, e->text) == 0;
-		free(t);
-		return m;
-	}
+	case DNS_EXPECT_CIDR: return cidr_contains(e, r);
+	case DNS_EXPECT_RDATA: return r->rr->type == e->type && strcasecmp(rdata, e->text) == 0;
+	case DNS_EXPECT_TARGET:
+		return dns_rr_first_name(r->msg, r->rr, name) && strcasecmp(name, e->text) == 0;
 	}
 	return false;
 }
 
 static bool
-type_listed(ldns_rr_type t, const ldns_rr_type *types, size_t ntypes)
+type_listed(uint16_t t, const uint16_t *types, size_t ntypes)
 {
 	for (size_t i = 0; i < ntypes; i++)
 		if (types[i] == t)
@@ -847,24 +818,24 @@ type_listed(ldns_rr_type t, const ldns_rr_type *types, size_t ntypes)
 /* Sets used[] for each expectation some RR matched; returns how many RRs
  * of the types no expectation matched, listing them in stray. */
 static size_t
-expect_scan(const ldns_rr_list *answer, const ldns_rr_type *types, size_t ntypes,
-	    const struct dns_expect *e, size_t n, bool *used, struct strbuf *stray)
+expect_scan(const struct dns_rrs *answer, const uint16_t *types, size_t ntypes,
+            const struct dns_expect *e, size_t n, bool *used, struct strbuf *stray)
 {
-	size_t count = answer ? ldns_rr_list_rr_count(answer) : 0, unmatched = 0;
+	size_t count = answer ? answer->n : 0, unmatched = 0;
 
 	for (size_t i = 0; i < count; i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(answer, i);
-		if (!type_listed(ldns_rr_get_type(rr), types, ntypes))
+		const struct dns_rref *r = &answer->v[i];
+		if (!type_listed(r->rr->type, types, ntypes))
 			continue;
 		struct strbuf rd = STRBUF_INIT;
 		bool hit = false;
-		dns_rdata_format(&rd, rr);
+		dns_rr_text(r->msg, r->rr, &rd);
 		for (size_t j = 0; j < n; j++)
-			if (expect_matches(&e[j], rr, sb_str(&rd)))
+			if (expect_matches(&e[j], r, sb_str(&rd)))
 				hit = used[j] = true;
 		/* A CNAME in the answer to another type is the way there, not an
 		 * answer (RFC 1034 section 3.6.2): it may match, never stray. */
-		bool chain = ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME && types[0] != LDNS_RR_TYPE_CNAME;
+		bool chain = r->rr->type == DNS_T_CNAME && types[0] != DNS_T_CNAME;
 		if (!hit && !chain)
 			sb_appendf(stray, "%s%s", unmatched++ ? ", " : "", sb_str(&rd));
 		sb_free(&rd);
@@ -873,8 +844,8 @@ expect_scan(const ldns_rr_list *answer, const ldns_rr_type *types, size_t ntypes
 }
 
 bool
-dns_expect_check(const ldns_rr_list *answer, const ldns_rr_type *types, size_t ntypes,
-		 const struct dns_expect *e, size_t n, bool all, struct strbuf *diff)
+dns_expect_check(const struct dns_rrs *answer, const uint16_t *types, size_t ntypes,
+                 const struct dns_expect *e, size_t n, bool all, struct strbuf *diff)
 {
 	bool *used = xcalloc(n + 1, sizeof *used);
 	struct strbuf stray = STRBUF_INIT, missing = STRBUF_INIT;
@@ -884,15 +855,17 @@ dns_expect_check(const ldns_rr_list *answer, const ldns_rr_type *types, size_t n
 	for (size_t j = 0; j < n; j++) {
 		nused += used[j];
 		if (!used[j])
-			sb_appendf(&missing, "%s%s", nmissing++ ? ", " : "", e[j].text ? e[j].text : "");
+			sb_appendf(&missing, "%s%s", nmissing++ ? ", " : "",
+			           e[j].text ? e[j].text : "");
 	}
 	bool match = all ? nmissing == 0 && unmatched == 0 : nused > 0;
 	if (!match && (all || nused == 0)) {
 		if (nmissing > 0)
-			sb_appendf(diff, "%s %s", all ? "missing" : "expected", sb_str(&missing));
+			sb_appendf(diff, "%s %s", all ? "missing" : "expected",
+			           sb_str(&missing));
 		if (unmatched > 0)
 			sb_appendf(diff, "%s%s %s", nmissing ? " and " : "",
-				   all ? "unexpected" : "got", sb_str(&stray));
+			           all ? "unexpected" : "got", sb_str(&stray));
 	}
 	sb_free(&stray);
 	sb_free(&missing);
@@ -910,7 +883,7 @@ dns_reverse_name(const char *addr, const char *zone, struct strbuf *out)
 
 	if (inet_pton(AF_INET, addr, a) == 1) {
 		sb_appendf(out, "%u.%u.%u.%u.%s", a[3], a[2], a[1], a[0],
-			   zone ? zone : "in-addr.arpa");
+		           zone ? zone : "in-addr.arpa");
 		return 0;
 	}
 	if (inet_pton(AF_INET6, addr, a) != 1)
@@ -966,405 +939,18 @@ const char *
 dns_bl_explain(const uint8_t a[4])
 {
 	switch (dns_bl_classify(a)) {
-	case DNS_BL_LISTED:
-		return "listed";
+	case DNS_BL_LISTED: return "listed";
 	case DNS_BL_ERROR:
 		/* The codes Spamhaus documents for refused queries. */
 		switch (a[3]) {
-		case 252:
-			return "list error: typing error in the list name";
-		case 254:
-			return "list error: query refused (public or open resolver)";
-		case 255:
-			return "list error: query refused (excessive number of queries)";
+		case 252: return "list error: typing error in the list name";
+		case 254: return "list error: query refused (public or open resolver)";
+		case 255: return "list error: query refused (excessive number of queries)";
 		}
 		return "list error: query refused by the list";
-	case DNS_BL_INVALID:
-		break;
+	case DNS_BL_INVALID: break;
 	}
 	if (a[0] == 127)
 		return "list error: 127.0.0.0/127.0.0.1 is not a listing (RFC 5782)";
 	return "list error: answer outside 127.0.0.0/8 (dead or wildcarding list)";
-}
-
-/* ---- DNSSEC ---------------------------------------------------------- */
-
-enum dns_status
-dns_anchors_read(const char *path, ldns_rr_list **anchors, char *err, size_t errlen)
-{
-	FILE *fp = fopen(path, "r");
-	uint32_t ttl = 3600;
-	ldns_rdf *origin = NULL, *prev = NULL;
-	int line = 0;
-	enum dns_status st = DNS_OK;
-
-	*anchors = NULL;
-	if (fp == NULL) {
-		snprintf(err, errlen, "cannot open trust anchor file %s: %s", path, strerror(errno));
-		return DNS_ERR_ARG;
-	}
-	*anchors = ldns_rr_list_new();
-	while (*anchors != NULL && !feof(fp)) {
-		ldns_rr *rr = NULL;
-		ldns_status ls = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &origin, &prev, &line);
-		if (ls == LDNS_STATUS_SYNTAX_EMPTY || ls == LDNS_STATUS_SYNTAX_TTL ||
-		    ls == LDNS_STATUS_SYNTAX_ORIGIN)
-			continue;
-		if (ls != LDNS_STATUS_OK) {
-			snprintf(err, errlen, "%s line %d: %s", path, line,
-				 ldns_get_errorstr_by_id(ls));
-			st = DNS_ERR_ARG;
-			break;
-		}
-		ldns_rr_type t = ldns_rr_get_type(rr);
-		if ((t != LDNS_RR_TYPE_DS && t != LDNS_RR_TYPE_DNSKEY) ||
-		    !ldns_rr_list_push_rr(*anchors, rr))
-			ldns_rr_free(rr);
-	}
-	fclose(fp);
-	ldns_rdf_deep_free(origin);
-	ldns_rdf_deep_free(prev);
-	if (st == DNS_OK && (*anchors == NULL || ldns_rr_list_rr_count(*anchors) == 0)) {
-		snprintf(err, errlen, "%s holds no DS or DNSKEY record", path);
-		st = DNS_ERR_ARG;
-	}
-	if (st != DNS_OK) {
-		ldns_rr_list_deep_free(*anchors);
-		*anchors = NULL;
-	}
-	return st;
-}
-
-/* What the validator carries from one link of the chain to the next. */
-struct sec_ctx {
-	const struct dns_server *srv;
-	const ldns_rr_list *anchors;
-	unsigned flags;
-	int budget_ms;
-	time_t now;
-	struct dns_sec_result *res;
-};
-
-static void
-sec_fail(struct sec_ctx *c, enum dns_sec_verdict v, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-sec_fail(struct sec_ctx *c, enum dns_sec_verdict v, const char *fmt, ...)
-{
-	va_list ap;
-	c->res->verdict = v;
-	va_start(ap, fmt);
-	vsnprintf(c->res->reason, sizeof c->res->reason, fmt, ap);
-	va_end(ap);
-}
-
-/* "example.test. DNSKEY" for messages (no final dot for readability). */
-static void
-rrset_name(const ldns_rdf *owner, ldns_rr_type type, char *buf, size_t len)
-{
-	char *o = ldns_rdf2str(owner);
-	char *t = ldns_rr_type2str(type);
-	size_t ol = o ? strlen(o) : 0;
-
-	if (ol > 1 && o[ol - 1] == '.')
-		o[ol - 1] = '\0';
-	snprintf(buf, len, "%s %s", o ? o : "?", t ? t : "?");
-	free(o);
-	free(t);
-}
-
-/* The RRSIGs in list that cover type at owner, as a new list of copies. */
-static ldns_rr_list *
-sigs_covering(const ldns_rr_list *list, const ldns_rdf *owner, ldns_rr_type type)
-{
-	ldns_rr_list *out = ldns_rr_list_new();
-
-	for (size_t i = 0; out && list && i < ldns_rr_list_rr_count(list); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(list, i);
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG ||
-		    ldns_dname_compare(ldns_rr_owner(rr), owner) != 0 ||
-		    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) != type)
-			continue;
-		ldns_rr *copy = ldns_rr_clone(rr);
-		if (copy != NULL && !ldns_rr_list_push_rr(out, copy))
-			ldns_rr_free(copy);
-	}
-	return out;
-}
-
-/* Keeps the earliest expiration: the signature that runs out first is
- * the one that breaks resolution first. */
-static void
-sec_note_expiry(struct sec_ctx *c, const ldns_rr_list *sigs)
-{
-	for (size_t i = 0; i < ldns_rr_list_rr_count(sigs); i++) {
-		const ldns_rr *sig = ldns_rr_list_rr(sigs, i);
-		const ldns_rdf *e = ldns_rr_rrsig_expiration(sig);
-		if (e == NULL)
-			continue;
-		time_t t = ldns_rdf2native_time_t(e);
-		if (c->res->have_expiry && t >= c->res->expiry)
-			continue;
-		c->res->have_expiry = true;
-		c->res->expiry = t;
-		rrset_name(ldns_rr_owner(sig), ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(sig)),
-			   c->res->expiry_what, sizeof c->res->expiry_what);
-	}
-}
-
-/* Fetches owner/type with DO from the server: the RRset and its RRSIGs. */
-static int
-sec_fetch(struct sec_ctx *c, const ldns_rdf *owner, ldns_rr_type type, ldns_rr_list **set,
-	  ldns_rr_list **sigs)
-{
-	char name[300], err[256];
-	struct dns_reply r;
-	char *o = ldns_rdf2str(owner);
-
-	*set = *sigs = NULL;
-	rrset_name(owner, type, name, sizeof name);
-	enum dns_status st = dns_query(c->srv, o ? o : ".", type, c->flags | DNS_Q_DO,
-				       c->budget_ms, &r, err, sizeof err);
-	free(o);
-	if (st != DNS_OK) {
-		sec_fail(c, DNS_SEC_ERROR, "cannot fetch %s: %s", name, err);
-		return -1;
-	}
-	*set = ldns_pkt_rr_list_by_name_and_type(r.pkt, owner, type, LDNS_SECTION_ANSWER);
-	*sigs = sigs_covering(ldns_pkt_answer(r.pkt), owner, type);
-	dns_reply_free(&r);
-	if (*set == NULL)
-		*set = ldns_rr_list_new();
-	return 0;
-}
-
-/* The keys of keys that one of refs (DS or DNSKEY records owned by owner)
- * points to. A shallow list: free it with ldns_rr_list_free(). */
-static ldns_rr_list *
-keys_matching(const ldns_rr_list *keys, const ldns_rr_list *refs, const ldns_rdf *owner)
-{
-	ldns_rr_list *out = ldns_rr_list_new();
-
-	for (size_t i = 0; out && i < ldns_rr_list_rr_count(keys); i++) {
-		const ldns_rr *k = ldns_rr_list_rr(keys, i);
-		for (size_t j = 0; refs && j < ldns_rr_list_rr_count(refs); j++) {
-			const ldns_rr *ref = ldns_rr_list_rr(refs, j);
-			if (ldns_dname_compare(ldns_rr_owner(ref), owner) == 0 &&
-			    ldns_rr_compare_ds(ref, k)) {
-				ldns_rr_list_push_rr(out, k);
-				break;
-			}
-		}
-	}
-	return out;
-}
-
-/* Frees the lists sec_link() works with (all accept NULL). */
-struct sec_lists {
-	ldns_rr_list *keys, *ksigs, *trusted, *ds, *dssigs;
-	ldns_rdf *signer;
-};
-
-static void
-sec_lists_free(struct sec_lists *l)
-{
-	ldns_rr_list_deep_free(l->keys);
-	ldns_rr_list_deep_free(l->ksigs);
-	ldns_rr_list_free(l->trusted);
-	ldns_rr_list_deep_free(l->ds);
-	ldns_rr_list_deep_free(l->dssigs);
-	ldns_rdf_deep_free(l->signer);
-}
-
-/* Checks that keys' own signature is made by one of the keys refs (an
- * anchor or the parent's DS set) names. */
-static int
-sec_keys_vouched(struct sec_ctx *c, struct sec_lists *l, const ldns_rr_list *refs,
-		 const char *zone, const char *by)
-{
-	ldns_rr_list_free(l->trusted);
-	l->trusted = keys_matching(l->keys, refs, l->signer);
-	if (l->trusted == NULL || ldns_rr_list_rr_count(l->trusted) == 0) {
-		sec_fail(c, DNS_SEC_BOGUS, "no DNSKEY of %s matches %s", zone, by);
-		return -1;
-	}
-	ldns_status ls = ldns_verify_time(l->keys, l->ksigs, l->trusted, c->now, NULL);
-	if (ls != LDNS_STATUS_OK) {
-		sec_fail(c, DNS_SEC_BOGUS, "%s DNSKEY is not signed by the key %s names: %s",
-			 zone, by, ldns_get_errorstr_by_id(ls));
-		return -1;
-	}
-	return 0;
-}
-
-/* One link of the chain: verifies *set with its signer's DNSKEY set.
- * Returns 1 when a trust anchor vouches for that key set (the chain is
- * complete), 0 when it goes on: *set and *sigs then hold the signer's DS
- * set from its parent. -1 on failure, with the reason in c->res. */
-static int
-sec_link(struct sec_ctx *c, ldns_rr_list **set, ldns_rr_list **sigs)
-{
-	struct sec_lists l = {0};
-	char what[300], zone[300];
-	int rc = -1;
-	const ldns_rr *first = ldns_rr_list_rr(*set, 0);
-
-	rrset_name(ldns_rr_owner(first), ldns_rr_get_type(first), what, sizeof what);
-	if (*sigs == NULL || ldns_rr_list_rr_count(*sigs) == 0) {
-		sec_fail(c, DNS_SEC_INSECURE, "%s is not signed", what);
-		return -1;
-	}
-	sec_note_expiry(c, *sigs);
-	l.signer = ldns_rdf_clone(ldns_rr_rrsig_signame(ldns_rr_list_rr(*sigs, 0)));
-	rrset_name(l.signer, LDNS_RR_TYPE_DNSKEY, zone, sizeof zone);
-	zone[strcspn(zone, " ")] = '\0';
-	if (sec_fetch(c, l.signer, LDNS_RR_TYPE_DNSKEY, &l.keys, &l.ksigs) != 0)
-		goto out;
-	ldns_status ls = ldns_verify_time(*set, *sigs, l.keys, c->now, NULL);
-	if (ls != LDNS_STATUS_OK) {
-		sec_fail(c, DNS_SEC_BOGUS, "%s: %s", what, ldns_get_errorstr_by_id(ls));
-		goto out;
-	}
-	sec_note_expiry(c, l.ksigs);
-	l.trusted = keys_matching(l.keys, c->anchors, l.signer);
-	if (ldns_rr_list_rr_count(l.trusted) > 0) {
-		rc = sec_keys_vouched(c, &l, c->anchors, zone, "the trust anchor") == 0 ? 1 : -1;
-		goto out;
-	}
-	if (ldns_dname_label_count(l.signer) == 0) {
-		sec_fail(c, DNS_SEC_INSECURE, "no trust anchor for the root key");
-		goto out;
-	}
-	if (sec_fetch(c, l.signer, LDNS_RR_TYPE_DS, &l.ds, &l.dssigs) != 0)
-		goto out;
-	if (ldns_rr_list_rr_count(l.ds) == 0) {
-		sec_fail(c, DNS_SEC_INSECURE, "no DS for %s at its parent and no trust anchor "
-			 "for it: the chain of trust is broken", zone);
-		goto out;
-	}
-	if (sec_keys_vouched(c, &l, l.ds, zone, "its DS") != 0)
-		goto out;
-	ldns_rr_list_deep_free(*set);
-	ldns_rr_list_deep_free(*sigs);
-	*set = l.ds;
-	*sigs = l.dssigs;
-	l.ds = l.dssigs = NULL;
-	rc = 0;
-out:
-	sec_lists_free(&l);
-	return rc;
-}
-
-/* Follows one RRset up the chain, at most 16 links (deeper than any real
- * delegation path, and a bound against a server that loops us). */
-static int
-sec_chain(struct sec_ctx *c, ldns_rr_list *set, ldns_rr_list *sigs)
-{
-	int rc = 0;
-
-	for (int depth = 0; rc == 0 && depth < 16; depth++)
-		rc = sec_link(c, &set, &sigs);
-	if (rc == 0)
-		sec_fail(c, DNS_SEC_BOGUS, "chain of trust longer than 16 links");
-	ldns_rr_list_deep_free(set);
-	ldns_rr_list_deep_free(sigs);
-	return rc == 1 ? 0 : -1;
-}
-
-/* Validates every RRset of one section of pkt. Returns how many there
- * were, or -1 when one failed. */
-static int
-sec_section(struct sec_ctx *c, const ldns_pkt *pkt, ldns_pkt_section which)
-{
-	const ldns_rr_list *list = which == LDNS_SECTION_ANSWER ? ldns_pkt_answer(pkt)
-								 : ldns_pkt_authority(pkt);
-	size_t n = list ? ldns_rr_list_rr_count(list) : 0;
-	int done = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(list, i);
-		ldns_rr_type t = ldns_rr_get_type(rr);
-		bool seen = false;
-		for (size_t j = 0; j < i && !seen; j++) {
-			const ldns_rr *p = ldns_rr_list_rr(list, j);
-			seen = ldns_rr_get_type(p) == t &&
-			       ldns_dname_compare(ldns_rr_owner(p), ldns_rr_owner(rr)) == 0;
-		}
-		if (seen || t == LDNS_RR_TYPE_RRSIG)
-			continue;
-		done++;
-		ldns_rr_list *set = ldns_pkt_rr_list_by_name_and_type(pkt, ldns_rr_owner(rr), t,
-								      which);
-		ldns_rr_list *sigs = sigs_covering(list, ldns_rr_owner(rr), t);
-		if (set == NULL || sec_chain(c, set, sigs) != 0)
-			return -1;
-	}
-	return done;
-}
-
-/* A validated negative answer must also prove that the name or type does
- * not exist: the NSEC (RFC 4035 5.4) or NSEC3 (RFC 5155 8) records must
- * cover it. */
-static void
-sec_denial(struct sec_ctx *c, const ldns_pkt *pkt)
-{
-	ldns_rr *q = ldns_rr_list_rr(ldns_pkt_question(pkt), 0);
-	ldns_rr_list *nsec = ldns_pkt_rr_list_by_type(pkt, LDNS_RR_TYPE_NSEC,
-						      LDNS_SECTION_AUTHORITY);
-	ldns_rr_list *nsec3 = ldns_pkt_rr_list_by_type(pkt, LDNS_RR_TYPE_NSEC3,
-						       LDNS_SECTION_AUTHORITY);
-	ldns_rr_list *sigs = ldns_pkt_rr_list_by_type(pkt, LDNS_RR_TYPE_RRSIG,
-						      LDNS_SECTION_AUTHORITY);
-	ldns_status ls = LDNS_STATUS_DNSSEC_NSEC_RR_NOT_COVERED;
-	char what[300];
-
-	if (q == NULL) {
-		sec_fail(c, DNS_SEC_BOGUS, "the reply has no question to prove absent");
-		goto out;
-	}
-	rrset_name(ldns_rr_owner(q), ldns_rr_get_type(q), what, sizeof what);
-	if (nsec != NULL)
-		ls = ldns_dnssec_verify_denial(q, nsec, sigs);
-	else if (nsec3 != NULL)
-		ls = ldns_dnssec_verify_denial_nsec3(q, nsec3, sigs, ldns_pkt_get_rcode(pkt),
-						     ldns_rr_get_type(q), true);
-	if (nsec == NULL && nsec3 == NULL)
-		sec_fail(c, DNS_SEC_BOGUS, "no NSEC or NSEC3 record proves %s absent", what);
-	else if (ls != LDNS_STATUS_OK)
-		sec_fail(c, DNS_SEC_BOGUS, "absence of %s not proven: %s", what,
-			 ldns_get_errorstr_by_id(ls));
-out:
-	ldns_rr_list_deep_free(nsec);
-	ldns_rr_list_deep_free(nsec3);
-	ldns_rr_list_deep_free(sigs);
-}
-
-void
-dns_sec_validate(const struct dns_server *srv, const ldns_pkt *pkt,
-		 const ldns_rr_list *anchors, unsigned flags, int budget_ms,
-		 struct dns_sec_result *res)
-{
-	struct sec_ctx c = {srv, anchors, flags, budget_ms, time(NULL), res};
-	int rcode = ldns_pkt_get_rcode(pkt);
-	int n;
-
-	memset(res, 0, sizeof *res);
-	res->verdict = DNS_SEC_SECURE;
-	if (ldns_rr_list_rr_count(ldns_pkt_answer(pkt)) > 0) {
-		sec_section(&c, pkt, LDNS_SECTION_ANSWER);
-		return;
-	}
-	if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) {
-		sec_fail(&c, DNS_SEC_ERROR, "a %s reply has nothing to validate",
-			 dns_rcode_name(rcode));
-		return;
-	}
-	/* NXDOMAIN or NODATA: the SOA and the NSEC/NSEC3 records. */
-	if ((n = sec_section(&c, pkt, LDNS_SECTION_AUTHORITY)) < 0)
-		return;
-	if (n == 0)
-		sec_fail(&c, DNS_SEC_INSECURE, "the negative answer carries no signed records");
-	else
-		sec_denial(&c, pkt);
 }

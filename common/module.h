@@ -1,5 +1,5 @@
 /* Finding and loading a plugin's private shared module (snmp.so,
- * dane.so): code whose library costs more to bind at start-up than the
+ * dane.so, dnssec.so): code whose library costs more to bind at start-up than the
  * plugin's own run, loaded with dlopen() only by the modes that call it.
  *
  * A module is looked for in $ENV (for tests; ignored in a set-id or

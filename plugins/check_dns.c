@@ -1,4 +1,4 @@
-/* check_dns: native DNS checks on ldns (common/dns.h), for resolvers and
+/* check_dns: native DNS checks (common/dns.h), for resolvers and
  * authoritative servers. Four jobs, one per mode:
  *   lookup (default)  one name/type against each -s server: rcode, answer
  *                     set, AA bit, response time;
@@ -17,13 +17,14 @@
 
 #include "deadline.h"
 #include "dns.h"
+#include "dnssec.h"
 #include "opts.h"
 #include "output.h"
 #include "perfdata.h"
 #include "range.h"
 
 #define MAX_LIST 32
-#define ANSWER_MAX 200  /* longest answer text on the status line */
+#define ANSWER_MAX 200 /* longest answer text on the status line */
 #define DEFAULT_ANCHOR "/usr/share/dns/root.key"
 
 enum {
@@ -40,121 +41,124 @@ enum {
 };
 
 static const struct opt_spec dns_opts[] = {
-	{'H', "hostname", required_argument, "NAME",
-	 "Name to look up (an address is looked up as PTR); with --dnsbl the\n"
-	 "IPv4 or IPv6 address to look for on the lists."},
-	{'l', "lookup", required_argument, "NAME",
-	 "Same as -H; as in check_dig, -H then names the server."},
-	{'s', "server", required_argument, "SERVER[@PORT]",
-	 "Server to ask, by address or name (every address of a name is\n"
-	 "asked); repeatable. Default: the nameservers of /etc/resolv.conf.\n"
-	 "With --zone, the server asked for the zone's NS set."},
-	{'p', "port", required_argument, "PORT", "Port of the servers (default 53)."},
-	{'q', "querytype", required_argument, "TYPE",
-	 "Record type: AAAA, MX, NS, SOA, TXT, PTR, CNAME, SRV, CAA, TLSA,\n"
-	 "DNSKEY, DS, ... Default: A and AAAA, as nslookup asks (A only with\n"
-	 "check_dig's spelling -l)."},
-	{'T', "record_type", required_argument, "TYPE", "Same as -q (check_dig's spelling)."},
-	{'a', "expected-address", required_argument, "DATA[,DATA]...",
-	 "Expected answer: rdata of the query type (192.0.2.2,\n"
-	 "\"10 mail.example.test\"), an address range (192.0.2.0/24), or for\n"
-	 "MX, SRV, NS, CNAME, PTR the target host name (mail.example.test, any\n"
-	 "preference); repeatable, or comma-separated. OK when any answer\n"
-	 "matches any of them, as check_dns."},
-	{'L', "all", no_argument, NULL,
-	 "With -a: every answer must be expected and every expected value\n"
-	 "answered (the answer set equals the expected set)."},
-	{'A', "expect-authority", no_argument, NULL, "The answer must be authoritative (AA bit)."},
-	{'E', "expect-nxdomain", no_argument, NULL, "The name must not exist (NXDOMAIN)."},
-	{'n', NULL, no_argument, NULL, "Same as -E (check_dns's spelling)."},
-	{'w', "warning", required_argument, "SECONDS", "WARNING when a server answers slower."},
-	{'c', "critical", required_argument, "SECONDS", "CRITICAL when a server answers slower."},
-	OPT_IPV4,
-	OPT_IPV6,
-	{OPT_TCP, "tcp", no_argument, NULL,
-	 "Query over TCP only (default: UDP with EDNS, TCP when truncated)."},
-	{OPT_ZONE, "zone", required_argument, "ZONE",
-	 "Zone health: ask every address of every NS of ZONE for the SOA."},
-	{OPT_NS_ADDRESS, "ns-address", required_argument, "NAME=ADDR[@PORT]",
-	 "Address of nameserver NAME, instead of glue or a lookup;\n"
-	 "repeatable (for hidden or test servers)."},
-	{OPT_PRIMARY, "primary", required_argument, "SERVER[@PORT]",
-	 "The primary (also when hidden); default: the NS named in the SOA\n"
-	 "MNAME field, else the newest serial."},
-	{OPT_SERIAL_DRIFT, "serial-drift", required_argument, "WARN[,CRIT]",
-	 "How far a secondary's serial may be behind the primary's, as\n"
-	 "ranges (default 0: any difference is a WARNING)."},
-	{OPT_DNSSEC, "dnssec", no_argument, NULL,
-	 "Validate the answer (with --zone: each server's SOA) up to the\n"
-	 "trust anchor; bogus or unsigned is CRITICAL."},
-	{OPT_TRUST_ANCHOR, "trust-anchor", required_argument, "FILE",
-	 "DS or DNSKEY records to trust (default " DEFAULT_ANCHOR ")."},
-	{OPT_RRSIG_DAYS, "rrsig-days", required_argument, "WARN[,CRIT]",
-	 "Days left before the earliest RRSIG on the chain expires\n"
-	 "(default 7,3)."},
-	{OPT_DNSBL, "dnsbl", required_argument, "ZONE",
-	 "Blocklist zone to look -H up in; repeatable."},
-	OPT_END,
+        {'H', "hostname", required_argument, "NAME",
+         "Name to look up (an address is looked up as PTR); with --dnsbl the\n"
+         "IPv4 or IPv6 address to look for on the lists."},
+        {'l', "lookup", required_argument, "NAME",
+         "Same as -H; as in check_dig, -H then names the server."},
+        {'s', "server", required_argument, "SERVER[@PORT]",
+         "Server to ask, by address or name (every address of a name is\n"
+         "asked); repeatable. Default: the nameservers of /etc/resolv.conf.\n"
+         "With --zone, the server asked for the zone's NS set."},
+        {'p', "port", required_argument, "PORT", "Port of the servers (default 53)."},
+        {'q', "querytype", required_argument, "TYPE",
+         "Record type: AAAA, MX, NS, SOA, TXT, PTR, CNAME, SRV, CAA, TLSA,\n"
+         "DNSKEY, DS, ... Default: A and AAAA, as nslookup asks (A only with\n"
+         "check_dig's spelling -l)."},
+        {'T', "record_type", required_argument, "TYPE", "Same as -q (check_dig's spelling)."},
+        {'a', "expected-address", required_argument, "DATA[,DATA]...",
+         "Expected answer: rdata of the query type (192.0.2.2,\n"
+         "\"10 mail.example.test\"), an address range (192.0.2.0/24), or for\n"
+         "MX, SRV, NS, CNAME, PTR the target host name (mail.example.test, any\n"
+         "preference); repeatable, or comma-separated. OK when any answer\n"
+         "matches any of them, as check_dns."},
+        {'L', "all", no_argument, NULL,
+         "With -a: every answer must be expected and every expected value\n"
+         "answered (the answer set equals the expected set)."},
+        {'A', "expect-authority", no_argument, NULL,
+         "The answer must be authoritative (AA bit)."},
+        {'E', "expect-nxdomain", no_argument, NULL, "The name must not exist (NXDOMAIN)."},
+        {'n', NULL, no_argument, NULL, "Same as -E (check_dns's spelling)."},
+        {'w', "warning", required_argument, "SECONDS", "WARNING when a server answers slower."},
+        {'c', "critical", required_argument, "SECONDS",
+         "CRITICAL when a server answers slower."},
+        OPT_IPV4,
+        OPT_IPV6,
+        {OPT_TCP, "tcp", no_argument, NULL,
+         "Query over TCP only (default: UDP with EDNS, TCP when truncated)."},
+        {OPT_ZONE, "zone", required_argument, "ZONE",
+         "Zone health: ask every address of every NS of ZONE for the SOA."},
+        {OPT_NS_ADDRESS, "ns-address", required_argument, "NAME=ADDR[@PORT]",
+         "Address of nameserver NAME, instead of glue or a lookup;\n"
+         "repeatable (for hidden or test servers)."},
+        {OPT_PRIMARY, "primary", required_argument, "SERVER[@PORT]",
+         "The primary (also when hidden); default: the NS named in the SOA\n"
+         "MNAME field, else the newest serial."},
+        {OPT_SERIAL_DRIFT, "serial-drift", required_argument, "WARN[,CRIT]",
+         "How far a secondary's serial may be behind the primary's, as\n"
+         "ranges (default 0: any difference is a WARNING)."},
+        {OPT_DNSSEC, "dnssec", no_argument, NULL,
+         "Validate the answer (with --zone: each server's SOA) up to the\n"
+         "trust anchor; bogus or unsigned is CRITICAL."},
+        {OPT_TRUST_ANCHOR, "trust-anchor", required_argument, "FILE",
+         "DS or DNSKEY records to trust (default " DEFAULT_ANCHOR ")."},
+        {OPT_RRSIG_DAYS, "rrsig-days", required_argument, "WARN[,CRIT]",
+         "Days left before the earliest RRSIG on the chain expires\n"
+         "(default 7,3)."},
+        {OPT_DNSBL, "dnsbl", required_argument, "ZONE",
+         "Blocklist zone to look -H up in; repeatable."},
+        OPT_END,
 };
 
 /* check_dig's spelling (-l NAME): there -A takes dig's arguments, so
  * the AA requirement keeps only its long option. */
 static const struct opt_spec dig_opt_A = {
-	'A', "dig-arguments", required_argument, "ARGS",
-	"check_dig's dig arguments: +tcp, +notcp, +norecurse, +recurse,\n"
-	"+dnssec are honoured, others are ignored (and listed)."};
+        'A', "dig-arguments", required_argument, "ARGS",
+        "check_dig's dig arguments: +tcp, +notcp, +norecurse, +recurse,\n"
+        "+dnssec are honoured, others are ignored (and listed)."};
 
-#define DNS_NOTES_EXAMPLES \
-	"Examples:\n" \
-	"  check_dns -H www.example.test -s 192.0.2.53 -a 192.0.2.0/24\n" \
-	"  check_dns -H example.test -q MX -a mail.example.test -s 192.0.2.53\n" \
-	"  check_dns -H example.test -q NS -a ns1.example.test,ns2.example.test -L\n" \
-	"  check_dns -H 192.0.2.2 -a www.example.test.   (an address is a PTR lookup)\n" \
-	"  check_dns -l www.example.test -H 192.0.2.53 -T A -A +tcp   (check_dig)\n" \
-	"  check_dns --zone example.test -s 192.0.2.53 --serial-drift 0,10\n" \
-	"  check_dns -H www.example.test --dnssec -s 127.0.0.1\n" \
+#define DNS_NOTES_EXAMPLES                                                                     \
+	"Examples:\n"                                                                          \
+	"  check_dns -H www.example.test -s 192.0.2.53 -a 192.0.2.0/24\n"                      \
+	"  check_dns -H example.test -q MX -a mail.example.test -s 192.0.2.53\n"               \
+	"  check_dns -H example.test -q NS -a ns1.example.test,ns2.example.test -L\n"          \
+	"  check_dns -H 192.0.2.2 -a www.example.test.   (an address is a PTR lookup)\n"       \
+	"  check_dns -l www.example.test -H 192.0.2.53 -T A -A +tcp   (check_dig)\n"           \
+	"  check_dns --zone example.test -s 192.0.2.53 --serial-drift 0,10\n"                  \
+	"  check_dns -H www.example.test --dnssec -s 127.0.0.1\n"                              \
 	"  check_dns -H 192.0.2.99 --dnsbl zen.spamhaus.org"
 
 static const struct plugin_desc dns_desc = {
-	.name = "check_dns",
-	.service = "DNS",
-	.purpose = "Checks DNS lookups, zone serials, DNSSEC signatures and blocklists "
-		   "natively on ldns.",
-	.usage = "-H NAME [-s SERVER[@PORT]]... [-q TYPE] [-a DATA]... [-A] [-E] [-w S] [-c S]\n"
-		 "       --zone ZONE [-s SERVER] [--ns-address NAME=ADDR[@PORT]]... "
-		 "[--serial-drift W,C] [--dnssec]\n"
-		 "       -H ADDRESS --dnsbl ZONE... [-s SERVER]",
-	.notes = "-p sets the port of every server, NS addresses included; @PORT only that\n"
-		 "one's. Each query gets its share of the -t time left.\n"
-		 "Lookup: every -s server is asked; the worst answer decides. NXDOMAIN,\n"
-		 "SERVFAIL, REFUSED, no answer of the type, a wrong answer set, a reply\n"
-		 "that does not parse and a timeout are CRITICAL; replies with another id\n"
-		 "or question are ignored, and a timeout counts them.\n"
-		 "Zone: the NS set comes from the first -s server, the addresses from\n"
-		 "--ns-address, else the glue in its reply, else an A/AAAA lookup there.\n"
-		 "An unreachable, REFUSED or non-authoritative server is CRITICAL; one\n"
-		 "whose NS set differs from the one found is a WARNING.\n"
-		 "DNSBL: an answer in 127.0.0.2-127.255.254.255 is a listing (CRITICAL,\n"
-		 "with the TXT reason); 127.255.255.x, 127.0.0.1 or an address outside\n"
-		 "127/8 is the list's own error (WARNING), never a listing (RFC 5782).\n"
-		 DNS_NOTES_EXAMPLES,
-	.opts = dns_opts,
-	.default_timeout = 10,
+        .name = "check_dns",
+        .service = "DNS",
+        .purpose = "Checks DNS lookups, zone serials, DNSSEC signatures and blocklists "
+                   "natively, with no resolver program.",
+        .usage =
+                "-H NAME [-s SERVER[@PORT]]... [-q TYPE] [-a DATA]... [-A] [-E] [-w S] [-c S]\n"
+                "       --zone ZONE [-s SERVER] [--ns-address NAME=ADDR[@PORT]]... "
+                "[--serial-drift W,C] [--dnssec]\n"
+                "       -H ADDRESS --dnsbl ZONE... [-s SERVER]",
+        .notes = "-p sets the port of every server, NS addresses included; @PORT only that\n"
+                 "one's. Each query gets its share of the -t time left.\n"
+                 "Lookup: every -s server is asked; the worst answer decides. NXDOMAIN,\n"
+                 "SERVFAIL, REFUSED, no answer of the type, a wrong answer set, a reply\n"
+                 "that does not parse and a timeout are CRITICAL; replies with another id\n"
+                 "or question are ignored, and a timeout counts them.\n"
+                 "Zone: the NS set comes from the first -s server, the addresses from\n"
+                 "--ns-address, else the glue in its reply, else an A/AAAA lookup there.\n"
+                 "An unreachable, REFUSED or non-authoritative server is CRITICAL; one\n"
+                 "whose NS set differs from the one found is a WARNING.\n"
+                 "DNSBL: an answer in 127.0.0.2-127.255.254.255 is a listing (CRITICAL,\n"
+                 "with the TXT reason); 127.255.255.x, 127.0.0.1 or an address outside\n"
+                 "127/8 is the list's own error (WARNING), never a listing (RFC "
+                 "5782).\n" DNS_NOTES_EXAMPLES,
+        .opts = dns_opts,
+        .default_timeout = 10,
 };
 
 struct ns_map {
 	const char *name;
-	const char *addr;  /* ADDR[@PORT] */
+	const char *addr; /* ADDR[@PORT] */
 };
 
 /* One server's outcome. */
 struct probe {
 	const struct dns_server *srv;
 	enum gl_state state;
-	struct strbuf text;     /* the problem, or the answer in lookup mode */
-	size_t headlen;         /* lookup: length of "NAME TYPE DATA" in text */
+	struct strbuf text; /* the problem, or the answer in lookup mode */
+	size_t headlen;     /* lookup: length of "NAME TYPE DATA" in text */
 	double seconds;
-	bool answered;          /* a reply, whatever its rcode */
+	bool answered; /* a reply, whatever its rcode */
 	bool has_serial;
 	uint32_t serial;
 	bool has_days;
@@ -162,24 +166,24 @@ struct probe {
 };
 
 struct dns_check {
-	const char *host;        /* the name to look up (or address, --dnsbl) */
-	const char *host_opt, *lookup_opt;  /* -H, -l as given */
-	char *qname;             /* host, or its reverse name for PTR */
-	ldns_rr_type qtype;
+	const char *host;                  /* the name to look up (or address, --dnsbl) */
+	const char *host_opt, *lookup_opt; /* -H, -l as given */
+	char *qname;                       /* host, or its reverse name for PTR */
+	uint16_t qtype;
 	bool qtype_set;
 	const char *server_spec[MAX_LIST];
 	size_t nserver_spec;
 	unsigned port;
 	int family;
 	const char *expect[MAX_LIST];
-	struct dns_expect exp[MAX_LIST];  /* expect, parsed */
+	struct dns_expect exp[MAX_LIST]; /* expect, parsed */
 	size_t nexpect;
-	ldns_rr_type types[3];   /* qtype, or A, AAAA (asked) and CNAME (in */
-	size_t ntypes, nquery;   /* their answers): judged and shown */
+	uint16_t types[3];     /* qtype, or A, AAAA (asked) and CNAME (in */
+	size_t ntypes, nquery; /* their answers): judged and shown */
 	bool expect_all, expect_aa, expect_nx, tcp, dnssec, norecurse;
-	bool dig_spelling;       /* -l given: check_dig's option meanings */
-	bool dig_do;             /* check_dig -A +dnssec: DO bit, no validation */
-	char *split[MAX_LIST];   /* copies of comma-separated -a lists */
+	bool dig_spelling;     /* -l given: check_dig's option meanings */
+	bool dig_do;           /* check_dig -A +dnssec: DO bit, no validation */
+	char *split[MAX_LIST]; /* copies of comma-separated -a lists */
 	size_t nsplit;
 	struct strbuf dig_ignored;
 	struct thresholds time;
@@ -194,7 +198,7 @@ struct dns_check {
 	size_t ndnsbl;
 	/* run state */
 	struct dns_servers servers;
-	ldns_rr_list *anchors;
+	struct dns_anchors *anchors;
 	struct probe *probes;
 	size_t nprobes;
 	struct gl_output out;
@@ -226,9 +230,10 @@ parse_nsmap(const struct opts *o, struct dns_check *c, const char *arg)
 static void
 parse_type(const struct opts *o, struct dns_check *c, const char *arg)
 {
-	c->qtype = ldns_get_rr_type_by_name(arg);
-	if (c->qtype == 0)
+	int t = dns_type_parse(arg);
+	if (t <= 0)
 		opts_usage_error(o, "%s: '%s' is not a DNS record type", o->current, arg);
+	c->qtype = (uint16_t)t;
 	c->qtype_set = true;
 }
 
@@ -256,7 +261,8 @@ dig_args(struct dns_check *c, const char *arg)
 {
 	char *copy = xstrdup(arg), *save = NULL;
 
-	for (char *t = strtok_r(copy, " \t", &save); t != NULL; t = strtok_r(NULL, " \t", &save)) {
+	for (char *t = strtok_r(copy, " \t", &save); t != NULL;
+	     t = strtok_r(NULL, " \t", &save)) {
 		if (strcmp(t, "+tcp") == 0 || strcmp(t, "+vc") == 0)
 			c->tcp = true;
 		else if (strcmp(t, "+notcp") == 0 || strcmp(t, "+novc") == 0)
@@ -281,7 +287,8 @@ parse_opt(struct opts *o, struct dns_check *c, int key, const char *arg)
 	case 'l': c->lookup_opt = arg; break;
 	case 's': list_add(o, c->server_spec, &c->nserver_spec, arg); break;
 	case 'p': c->port = opts_port(o, arg); break;
-	case 'q': case 'T': parse_type(o, c, arg); break;
+	case 'q':
+	case 'T': parse_type(o, c, arg); break;
 	case 'a': expect_add(o, c, arg); break;
 	case 'L': c->expect_all = true; break;
 	case 'A':
@@ -291,7 +298,8 @@ parse_opt(struct opts *o, struct dns_check *c, int key, const char *arg)
 			c->expect_aa = true;
 		break;
 	case OPT_EXPECT_AA: c->expect_aa = true; break;
-	case 'E': case 'n': c->expect_nx = true; break;
+	case 'E':
+	case 'n': c->expect_nx = true; break;
 	case 'w': opts_range(o, arg, OPTS_ABOVE, &c->time.warn); break;
 	case 'c': opts_range(o, arg, OPTS_ABOVE, &c->time.crit); break;
 	case OPT_TCP: c->tcp = true; break;
@@ -326,10 +334,9 @@ validate_opts(const struct opts *o, struct dns_check *c)
 	if (c->ndnsbl > 0 && dns_reverse_name(c->host, "x", &rev) != 0)
 		opts_usage_error(o, "--dnsbl: -H '%s' is not an IPv4 or IPv6 address", c->host);
 	sb_reset(&rev);
-	if (c->host != NULL && c->ndnsbl == 0 &&
-	    (!c->qtype_set || c->qtype == LDNS_RR_TYPE_PTR) &&
+	if (c->host != NULL && c->ndnsbl == 0 && (!c->qtype_set || c->qtype == DNS_T_PTR) &&
 	    dns_reverse_name(c->host, NULL, &rev) == 0) {
-		c->qtype = LDNS_RR_TYPE_PTR;
+		c->qtype = DNS_T_PTR;
 		c->qname = sb_detach(&rev);
 	} else {
 		c->qname = xstrdup(c->host ? c->host : "");
@@ -339,17 +346,17 @@ validate_opts(const struct opts *o, struct dns_check *c)
 	c->ntypes = 1;
 	/* nslookup, which check_dns runs, asks for A and AAAA: a name with
 	 * only AAAA records resolves. check_dig asks for A alone. */
-	if (!c->qtype_set && !c->dig_spelling && c->qtype == LDNS_RR_TYPE_A)
-		c->types[c->ntypes++] = LDNS_RR_TYPE_AAAA;
+	if (!c->qtype_set && !c->dig_spelling && c->qtype == DNS_T_A)
+		c->types[c->ntypes++] = DNS_T_AAAA;
 	c->nquery = c->ntypes;
 	/* "-a www.example.test." names the CNAME target, as check_dns. */
 	if (c->nquery == 2)
-		c->types[c->ntypes++] = LDNS_RR_TYPE_CNAME;
+		c->types[c->ntypes++] = DNS_T_CNAME;
 	if (c->expect_all && c->nexpect == 0)
 		opts_usage_error(o, "-L needs the expected answers (-a)");
 	for (size_t i = 0; i < c->nexpect; i++)
 		if (dns_expect_parse(c->expect[i], c->types, c->ntypes, &c->exp[i], err,
-				     sizeof err) != 0)
+		                     sizeof err) != 0)
 			opts_usage_error(o, "-a: %s", err);
 }
 
@@ -364,7 +371,7 @@ load_servers(struct dns_check *c)
 
 	for (size_t i = 0; i < c->nserver_spec; i++)
 		if (dns_servers_add(&c->servers, c->server_spec[i], NULL, port, c->family, err,
-				    sizeof err) != DNS_OK)
+		                    sizeof err) != DNS_OK)
 			output_die("DNS", GL_UNKNOWN, "%s", err);
 	if (c->nserver_spec == 0 &&
 	    dns_servers_system(&c->servers, NULL, port, c->family, err, sizeof err) != DNS_OK)
@@ -405,11 +412,10 @@ append_name(struct strbuf *sb, const char *name)
 }
 
 static void
-type_name(ldns_rr_type t, char *buf, size_t len)
+type_name(uint16_t t, char *buf, size_t len)
 {
-	char *s = ldns_rr_type2str(t);
-	snprintf(buf, len, "%s", s ? s : "?");
-	free(s);
+	char name[16];
+	snprintf(buf, len, "%s", dns_type_name(t, name));
 }
 
 /* Reports a query that got no usable reply. */
@@ -419,13 +425,14 @@ probe_failed(struct probe *p, enum dns_status st, const struct dns_reply *r, con
 	/* When the whole -t budget is gone, -t's own state applies. */
 	p->state = st == DNS_ERR_TIMEOUT && deadline_expired() ? deadline_state() : GL_CRITICAL;
 	if (st == DNS_ERR_TIMEOUT && !r->truncated_udp && (r->wrong_id || r->wrong_question)) {
-		sb_appendf(&p->text, "%s: no valid reply within %.1f s", p->srv->label, p->seconds);
+		sb_appendf(&p->text, "%s: no valid reply within %.1f s", p->srv->label,
+		           p->seconds);
 		dns_reply_ignored(r, &p->text);
 	} else if (st == DNS_ERR_TIMEOUT && !r->truncated_udp)
 		sb_appendf(&p->text, "%s: no reply within %.1f s", p->srv->label, p->seconds);
 	else if (st == DNS_ERR_REFUSED && !r->truncated_udp)
 		sb_appendf(&p->text, "%s: unreachable (%sport %u refused)", p->srv->label,
-			   r->tcp ? "TCP " : "", p->srv->port);
+		           r->tcp ? "TCP " : "", p->srv->port);
 	else
 		sb_appendf(&p->text, "%s: %s", p->srv->label, err);
 }
@@ -447,13 +454,14 @@ probe_problem(struct probe *p, enum gl_state st)
 /* Validates the reply's answer and folds the verdict and the days left
  * into the probe. */
 static void
-probe_dnssec(struct dns_check *c, struct probe *p, const ldns_pkt *pkt, unsigned flags,
-	     size_t left)
+probe_dnssec(struct dns_check *c, struct probe *p, const struct dns_msg *reply, unsigned flags,
+             size_t left)
 {
-	static const char *const verdicts[] = {"secure", "insecure", "bogus", "validation error"};
+	static const char *const verdicts[] = {"secure", "insecure", "bogus",
+	                                       "validation error"};
 	struct dns_sec_result res = {0};
 
-	dns_sec_validate(p->srv, pkt, c->anchors, flags, share_ms(left), &res);
+	dnssec_validate(p->srv, reply, c->anchors, flags, share_ms(left), &res);
 	if (res.have_expiry) {
 		p->has_days = true;
 		p->days = (double)(res.expiry - time(NULL)) / 86400.0;
@@ -461,17 +469,17 @@ probe_dnssec(struct dns_check *c, struct probe *p, const ldns_pkt *pkt, unsigned
 	if (res.verdict != DNS_SEC_SECURE) {
 		probe_problem(p, GL_CRITICAL);
 		sb_appendf(&p->text, "%s: DNSSEC %s: %s", p->srv->label, verdicts[res.verdict],
-			   res.reason);
+		           res.reason);
 		return;
 	}
 	enum gl_state st = p->has_days ? thresholds_eval(&c->days, p->days) : GL_OK;
 	if (st != GL_OK) {
 		probe_problem(p, st);
 		sb_appendf(&p->text, "%s: RRSIG of %s expires in %.1f days", p->srv->label,
-			   res.expiry_what, p->days);
+		           res.expiry_what, p->days);
 	} else if (p->has_days) {
 		sb_appendf(&p->text, ", DNSSEC secure, first RRSIG (%s) expires in %.1f days",
-			   res.expiry_what, p->days);
+		           res.expiry_what, p->days);
 	}
 }
 
@@ -480,7 +488,7 @@ probe_dnssec(struct dns_check *c, struct probe *p, const ldns_pkt *pkt, unsigned
 /* " A 192.0.2.1, 192.0.2.2 AAAA 2001:db8::1": the records of each asked
  * type; returns how many there were. */
 static size_t
-lookup_format(const struct dns_check *c, const ldns_rr_list *ans, struct strbuf *sb)
+lookup_format(const struct dns_check *c, const struct dns_rrs *ans, struct strbuf *sb)
 {
 	size_t total = 0;
 
@@ -490,7 +498,8 @@ lookup_format(const struct dns_check *c, const ldns_rr_list *ans, struct strbuf 
 		size_t n = dns_rrset_format(&d, ans, c->types[t]);
 		type_name(c->types[t], tname, sizeof tname);
 		if (n > 0 && d.len > ANSWER_MAX)
-			sb_appendf(sb, " %s %.*s... (%zu records)", tname, ANSWER_MAX, sb_str(&d), n);
+			sb_appendf(sb, " %s %.*s... (%zu records)", tname, ANSWER_MAX,
+			           sb_str(&d), n);
 		else if (n > 0)
 			sb_appendf(sb, " %s %s", tname, sb_str(&d));
 		total += t < c->nquery ? n : 0;
@@ -501,17 +510,17 @@ lookup_format(const struct dns_check *c, const ldns_rr_list *ans, struct strbuf 
 
 /* Judges a NOERROR answer: the expected values and the AA bit. */
 static void
-lookup_judge_answer(struct dns_check *c, struct probe *p, const ldns_pkt *pkt,
-		    const ldns_rr_list *ans)
+lookup_judge_answer(struct dns_check *c, struct probe *p, const struct dns_msg *reply,
+                    const struct dns_rrs *ans)
 {
 	struct strbuf d = STRBUF_INIT;
 
-	if (c->nexpect > 0 &&
-	    !dns_expect_check(ans, c->types, c->ntypes, c->exp, c->nexpect, c->expect_all, &d)) {
+	if (c->nexpect > 0 && !dns_expect_check(ans, c->types, c->ntypes, c->exp, c->nexpect,
+	                                        c->expect_all, &d)) {
 		p->state = GL_CRITICAL;
 		sb_appendf(&p->text, " (%s)", sb_str(&d));
 	}
-	if (c->expect_aa && !ldns_pkt_aa(pkt)) {
+	if (c->expect_aa && !reply->aa) {
 		p->state = GL_CRITICAL;
 		sb_append(&p->text, " (not authoritative)");
 	}
@@ -522,21 +531,21 @@ lookup_judge_answer(struct dns_check *c, struct probe *p, const ldns_pkt *pkt,
  * (server)", or the rcode or the difference in place of DATA. */
 static void
 lookup_judge(struct dns_check *c, struct probe *p, const struct dns_reply *r,
-	     const ldns_rr_list *ans, size_t left)
+             const struct dns_rrs *ans, size_t left)
 {
 	char tname[32];
-	int rcode = ldns_pkt_get_rcode(r->pkt);
+	unsigned rcode = r->msg.rcode;
 
 	type_name(c->qtype, tname, sizeof tname);
 	if (c->nquery > 1)
 		snprintf(tname, sizeof tname, "A/AAAA");
 	append_name(&p->text, c->qname);
-	if (rcode == LDNS_RCODE_NXDOMAIN && c->expect_nx) {
+	if (rcode == DNS_R_NXDOMAIN && c->expect_nx) {
 		sb_append(&p->text, ": NXDOMAIN as expected");
-	} else if (rcode != LDNS_RCODE_NOERROR) {
+	} else if (rcode != DNS_R_NOERROR) {
 		p->state = GL_CRITICAL;
-		sb_appendf(&p->text, " %s: %s%s", tname, dns_rcode_name(rcode),
-			   rcode == LDNS_RCODE_NXDOMAIN ? " (domain not found)" : "");
+		sb_appendf(&p->text, " %s: %s%s", tname, dns_rcode_name((int)rcode),
+		           rcode == DNS_R_NXDOMAIN ? " (domain not found)" : "");
 	} else if (c->expect_nx) {
 		p->state = GL_CRITICAL;
 		sb_append(&p->text, " exists, NXDOMAIN expected");
@@ -544,7 +553,7 @@ lookup_judge(struct dns_check *c, struct probe *p, const struct dns_reply *r,
 		p->state = GL_CRITICAL;
 		sb_appendf(&p->text, " %s: no record of this type (NODATA)", tname);
 	} else {
-		lookup_judge_answer(c, p, r->pkt, ans);
+		lookup_judge_answer(c, p, &r->msg, ans);
 	}
 	p->headlen = p->text.len;
 	sb_append(&p->text, " in ");
@@ -552,46 +561,40 @@ lookup_judge(struct dns_check *c, struct probe *p, const struct dns_reply *r,
 	sb_appendf(&p->text, " (%s)", p->srv->label);
 	p->state = state_worst(p->state, thresholds_eval(&c->time, p->seconds));
 	if (c->dnssec && p->state != GL_CRITICAL &&
-	    (rcode == LDNS_RCODE_NOERROR || rcode == LDNS_RCODE_NXDOMAIN))
-		probe_dnssec(c, p, r->pkt, query_flags(c), left);
+	    (rcode == DNS_R_NOERROR || rcode == DNS_R_NXDOMAIN))
+		probe_dnssec(c, p, &r->msg, query_flags(c), left);
 }
 
-/* Asks one server for every type of the lookup. The first reply keeps
- * the rcode and flags; the answers of all are merged into *ans. A type
- * after the first that gets no reply fails the whole probe. */
+/* Asks one server for every type of the lookup: r[0] keeps the rcode
+ * and flags, r[1..] the later types' replies (freed by the caller in
+ * every case, up to c->nquery), and ans takes the answers of all. A type
+ * after the first that gets no reply fails the whole probe, in r[0]. */
 static enum dns_status
 lookup_query(struct dns_check *c, struct probe *p, size_t left, struct dns_reply *r,
-	     ldns_rr_list **ans, char *err, size_t errlen)
+             struct dns_rrs *ans, char *err, size_t errlen)
 {
 	/* Each query may use this server's share of the time left: the
 	 * AAAA query follows only an A reply, from what that left over. */
 	enum dns_status st = dns_query(p->srv, c->qname, c->types[0], query_flags(c),
-				       share_ms(left), r, err, errlen);
+	                               share_ms(left), &r[0], err, errlen);
 
-	p->seconds = r->seconds;
+	p->seconds = r[0].seconds;
 	if (st != DNS_OK)
 		return st;
-	*ans = ldns_rr_list_clone(ldns_pkt_answer(r->pkt));
-	if (*ans == NULL)
-		*ans = ldns_rr_list_new();
-	for (size_t t = 1; t < c->nquery && ldns_pkt_get_rcode(r->pkt) == LDNS_RCODE_NOERROR;
-	     t++) {
-		struct dns_reply more;
-		st = dns_query(p->srv, c->qname, c->types[t], query_flags(c),
-			       share_ms(left), &more, err, errlen);
-		p->seconds += more.seconds;
+	dns_rrs_add(ans, &r[0].msg, DNS_S_ANSWER, 0);
+	for (size_t t = 1; t < c->nquery && r[0].msg.rcode == DNS_R_NOERROR; t++) {
+		st = dns_query(p->srv, c->qname, c->types[t], query_flags(c), share_ms(left),
+		               &r[t], err, errlen);
+		p->seconds += r[t].seconds;
 		if (st != DNS_OK) {
-			dns_reply_free(r);
-			*r = more;
+			struct dns_reply failed = r[t];
+			dns_reply_free(&r[0]);
+			r[0] = failed;
+			memset(&r[t], 0, sizeof r[t]);
 			return st;
 		}
-		const ldns_rr_list *extra = ldns_pkt_answer(more.pkt);
 		/* Only the asked type: the CNAMEs are in the first answer already. */
-		for (size_t i = 0; extra && i < ldns_rr_list_rr_count(extra); i++)
-			if (ldns_rr_get_type(ldns_rr_list_rr(extra, i)) == c->types[t])
-				ldns_rr_list_push_rr(*ans,
-						     ldns_rr_clone(ldns_rr_list_rr(extra, i)));
-		dns_reply_free(&more);
+		dns_rrs_add(ans, &r[t].msg, DNS_S_ANSWER, c->types[t]);
 	}
 	return DNS_OK;
 }
@@ -607,25 +610,25 @@ lookup_run(struct dns_check *c)
 		output_long(&c->out, "dig arguments ignored: %s", sb_str(&c->dig_ignored));
 	for (size_t i = 0; i < c->nprobes; i++) {
 		struct probe *p = &c->probes[i];
-		struct dns_reply r;
-		ldns_rr_list *ans = NULL;
+		struct dns_reply r[3] = {0};
+		struct dns_rrs ans = {0};
 		p->srv = &c->servers.v[i];
-		enum dns_status st = lookup_query(c, p, c->nprobes - i, &r, &ans, err, sizeof err);
+		enum dns_status st =
+		        lookup_query(c, p, c->nprobes - i, r, &ans, err, sizeof err);
 		p->answered = st == DNS_OK;
-		if (st != DNS_OK) {
-			ldns_rr_list_deep_free(ans);
-			probe_failed(p, st, &r, err);
-			continue;
-		}
-		if (r.truncated_udp)
+		if (st != DNS_OK)
+			probe_failed(p, st, &r[0], err);
+		if (st == DNS_OK && r[0].truncated_udp)
 			output_long(&c->out, "%s: UDP reply truncated, answered over TCP",
-				    p->srv->label);
-		if (r.no_edns)
+			            p->srv->label);
+		if (st == DNS_OK && r[0].no_edns)
 			output_long(&c->out, "%s: EDNS refused (FORMERR), answered without it",
-				    p->srv->label);
-		lookup_judge(c, p, &r, ans, c->nprobes - i);
-		ldns_rr_list_deep_free(ans);
-		dns_reply_free(&r);
+			            p->srv->label);
+		if (st == DNS_OK)
+			lookup_judge(c, p, &r[0], &ans, c->nprobes - i);
+		dns_rrs_free(&ans);
+		for (size_t t = 0; t < 3; t++)
+			dns_reply_free(&r[t]);
 	}
 }
 
@@ -664,10 +667,14 @@ report_probes(struct dns_check *c, bool list_ok)
 		if (c->nprobes > 1 || !list_ok)
 			output_long(&c->out, "[%s] %s", state_name(p->state), sb_str(&p->text));
 		snprintf(label, sizeof label, c->nprobes > 1 || !list_ok ? "time_%s" : "time",
-			 p->srv->label);
-		struct pd_item it = {.label = label, .value = p->seconds, .unknown = !p->answered,
-				     .uom = "s", .warn = &c->time.warn, .crit = &c->time.crit,
-				     .has_min = true};
+		         p->srv->label);
+		struct pd_item it = {.label = label,
+		                     .value = p->seconds,
+		                     .unknown = !p->answered,
+		                     .uom = "s",
+		                     .warn = &c->time.warn,
+		                     .crit = &c->time.crit,
+		                     .has_min = true};
 		perfdata_append(&c->out.perf, &it);
 	}
 }
@@ -683,13 +690,15 @@ report_days(struct dns_check *c, struct strbuf *head)
 			worst = &c->probes[i];
 	if (!c->dnssec)
 		return;
-	struct pd_item it = {.label = "rrsig_days", .value = worst ? worst->days : 0,
-			     .unknown = worst == NULL, .warn = &c->days.warn,
-			     .crit = &c->days.crit};
+	struct pd_item it = {.label = "rrsig_days",
+	                     .value = worst ? worst->days : 0,
+	                     .unknown = worst == NULL,
+	                     .warn = &c->days.warn,
+	                     .crit = &c->days.crit};
 	perfdata_append(&c->out.perf, &it);
 	if (worst != NULL && head != NULL)
 		sb_appendf(head, ", first RRSIG expires in %.1f days (%s)", worst->days,
-			   worst->srv->label);
+		           worst->srv->label);
 }
 
 static void
@@ -717,55 +726,51 @@ same_name(const char *a, const char *b)
 
 /* Adds one address record's text as a server of nsname. */
 static void
-zone_add_addr(struct dns_check *c, const char *nsname, const ldns_rr *rr)
+zone_add_addr(struct dns_check *c, const char *nsname, const struct dns_msg *m,
+              const struct dns_rr *rr)
 {
 	char err[300];
-	ldns_rr_type t = ldns_rr_get_type(rr);
-	char *a;
+	uint16_t t = rr->type;
+	struct strbuf a = STRBUF_INIT;
 
-	if ((t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA) ||
-	    (c->family == AF_INET && t != LDNS_RR_TYPE_A) ||
-	    (c->family == AF_INET6 && t != LDNS_RR_TYPE_AAAA))
+	if ((t != DNS_T_A && t != DNS_T_AAAA) || (c->family == AF_INET && t != DNS_T_A) ||
+	    (c->family == AF_INET6 && t != DNS_T_AAAA))
 		return;
-	a = ldns_rdf2str(ldns_rr_rdf(rr, 0));
-	if (a != NULL &&
-	    dns_servers_add(&c->servers, a, nsname, c->port ? c->port : 53, c->family, err,
-			    sizeof err) != DNS_OK)
+	dns_rr_text(m, rr, &a);
+	if (dns_servers_add(&c->servers, sb_str(&a), nsname, c->port ? c->port : 53, c->family,
+	                    err, sizeof err) != DNS_OK)
 		output_long(&c->out, "%s: %s", nsname, err);
-	free(a);
+	sb_free(&a);
 }
 
 /* Glue from the NS reply's additional section, else a lookup of the
  * name's A and AAAA records through the server that gave the NS set. */
 static void
-zone_ns_addresses(struct dns_check *c, const char *nsname, const ldns_pkt *nsreply,
-		  const struct dns_server *via)
+zone_ns_addresses(struct dns_check *c, const char *nsname, const struct dns_msg *nsreply,
+                  const struct dns_server *via)
 {
-	static const ldns_rr_type types[] = {LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA};
-	const ldns_rr_list *add = ldns_pkt_additional(nsreply);
+	static const uint16_t types[] = {DNS_T_A, DNS_T_AAAA};
 	size_t before = c->servers.n;
 	char err[300];
 
-	for (size_t i = 0; add && i < ldns_rr_list_rr_count(add); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(add, i);
-		char *owner = ldns_rdf2str(ldns_rr_owner(rr));
-		if (owner != NULL && same_name(owner, nsname))
-			zone_add_addr(c, nsname, rr);
-		free(owner);
+	for (size_t i = 0; i < nsreply->nrr; i++) {
+		const struct dns_rr *rr = &nsreply->rr[i];
+		if (rr->section == DNS_S_ADDITIONAL && dns_name_is(nsreply, rr->owner, nsname))
+			zone_add_addr(c, nsname, nsreply, rr);
 	}
 	if (c->servers.n > before)
 		return;
 	for (size_t t = 0; t < 2; t++) {
 		struct dns_reply r;
-		if ((c->family == AF_INET && types[t] != LDNS_RR_TYPE_A) ||
-		    (c->family == AF_INET6 && types[t] != LDNS_RR_TYPE_AAAA))
+		if ((c->family == AF_INET && types[t] != DNS_T_A) ||
+		    (c->family == AF_INET6 && types[t] != DNS_T_AAAA))
 			continue;
-		if (dns_query(via, nsname, types[t], c->tcp ? DNS_Q_TCP : 0, share_ms(4), &r, err,
-			      sizeof err) != DNS_OK)
+		if (dns_query(via, nsname, types[t], c->tcp ? DNS_Q_TCP : 0, share_ms(4), &r,
+		              err, sizeof err) != DNS_OK)
 			continue;
-		const ldns_rr_list *ans = ldns_pkt_answer(r.pkt);
-		for (size_t i = 0; ans && i < ldns_rr_list_rr_count(ans); i++)
-			zone_add_addr(c, nsname, ldns_rr_list_rr(ans, i));
+		for (size_t i = 0; i < r.msg.nrr; i++)
+			if (r.msg.rr[i].section == DNS_S_ANSWER)
+				zone_add_addr(c, nsname, &r.msg, &r.msg.rr[i]);
 		dns_reply_free(&r);
 	}
 }
@@ -773,8 +778,8 @@ zone_ns_addresses(struct dns_check *c, const char *nsname, const ldns_pkt *nsrep
 /* Adds the servers of one NS name; a name without any address is a
  * problem of its own (a delegation to nowhere). */
 static void
-zone_add_ns(struct dns_check *c, const char *nsname, const ldns_pkt *nsreply,
-	    const struct dns_server *via, struct strbuf *noaddr)
+zone_add_ns(struct dns_check *c, const char *nsname, const struct dns_msg *nsreply,
+            const struct dns_server *via, struct strbuf *noaddr)
 {
 	char err[300];
 	size_t before = c->servers.n;
@@ -782,8 +787,9 @@ zone_add_ns(struct dns_check *c, const char *nsname, const ldns_pkt *nsreply,
 	for (size_t i = 0; i < c->nnsmap; i++) {
 		if (!same_name(c->nsmap[i].name, nsname))
 			continue;
-		if (dns_servers_add(&c->servers, c->nsmap[i].addr, nsname, c->port ? c->port : 53,
-				    c->family, err, sizeof err) != DNS_OK)
+		if (dns_servers_add(&c->servers, c->nsmap[i].addr, nsname,
+		                    c->port ? c->port : 53, c->family, err,
+		                    sizeof err) != DNS_OK)
 			output_die("DNS", GL_UNKNOWN, "--ns-address: %s", err);
 	}
 	if (c->servers.n == before)
@@ -792,37 +798,36 @@ zone_add_ns(struct dns_check *c, const char *nsname, const ldns_pkt *nsreply,
 		sb_appendf(noaddr, "%s%s", noaddr->len ? ", " : "", nsname);
 	for (size_t i = before; i < c->servers.n; i++)
 		output_debug(1, "zone: %s at %s port %u", nsname, c->servers.v[i].addr,
-			     c->servers.v[i].port);
+		             c->servers.v[i].port);
 }
 
-/* Asks the -s servers in turn for the zone's NS set. */
-static ldns_pkt *
-zone_ns_set(struct dns_check *c, struct dns_servers *ask, const struct dns_server **via)
+/* Asks the -s servers in turn for the zone's NS set, into *r. */
+static void
+zone_ns_set(struct dns_check *c, struct dns_servers *ask, const struct dns_server **via,
+            struct dns_reply *r)
 {
 	char err[400] = "no server to ask";
 
 	for (size_t i = 0; i < ask->n; i++) {
-		struct dns_reply r;
-		enum dns_status st = dns_query(&ask->v[i], c->zone, LDNS_RR_TYPE_NS,
-					       c->tcp ? DNS_Q_TCP : 0, share_ms(ask->n - i + 2), &r,
-					       err, sizeof err);
+		enum dns_status st =
+		        dns_query(&ask->v[i], c->zone, DNS_T_NS, c->tcp ? DNS_Q_TCP : 0,
+		                  share_ms(ask->n - i + 2), r, err, sizeof err);
 		if (st != DNS_OK)
 			continue;
-		int rcode = ldns_pkt_get_rcode(r.pkt);
-		ldns_rr_list *ns = ldns_pkt_rr_list_by_type(r.pkt, LDNS_RR_TYPE_NS,
-							    LDNS_SECTION_ANSWER);
-		if (rcode == LDNS_RCODE_NOERROR && ns != NULL) {
-			ldns_rr_list_deep_free(ns);
+		struct dns_rrs ns = {0};
+		dns_rrs_add(&ns, &r->msg, DNS_S_ANSWER, DNS_T_NS);
+		size_t n = ns.n;
+		dns_rrs_free(&ns);
+		if (r->msg.rcode == DNS_R_NOERROR && n > 0) {
 			*via = &ask->v[i];
-			return r.pkt;
+			return;
 		}
-		ldns_rr_list_deep_free(ns);
 		snprintf(err, sizeof err, "%s: %s, no NS records", ask->v[i].label,
-			 dns_rcode_name(rcode));
-		dns_reply_free(&r);
+		         dns_rcode_name((int)r->msg.rcode));
+		dns_reply_free(r);
 	}
 	output_die("DNS", deadline_expired() ? deadline_state() : GL_CRITICAL,
-		   "cannot get the NS set of %s: %s", c->zone, err);
+	           "cannot get the NS set of %s: %s", c->zone, err);
 }
 
 /* Asks one nameserver address for the zone's SOA, without recursion: a
@@ -833,8 +838,8 @@ zone_probe(struct dns_check *c, struct probe *p, size_t left, char *mname, size_
 	char err[300];
 	struct dns_reply r;
 	unsigned flags = query_flags(c) | DNS_Q_NORD;
-	enum dns_status st = dns_query(p->srv, c->zone, LDNS_RR_TYPE_SOA, flags, share_ms(left),
-				       &r, err, sizeof err);
+	enum dns_status st = dns_query(p->srv, c->zone, DNS_T_SOA, flags, share_ms(left), &r,
+	                               err, sizeof err);
 
 	p->seconds = r.seconds;
 	p->answered = st == DNS_OK;
@@ -842,38 +847,38 @@ zone_probe(struct dns_check *c, struct probe *p, size_t left, char *mname, size_
 		probe_failed(p, st, &r, err);
 		return;
 	}
-	ldns_rdf *zname = ldns_dname_new_frm_str(c->zone);
-	ldns_rr_list *soa = zname ? ldns_pkt_rr_list_by_name_and_type(
-					    r.pkt, zname, LDNS_RR_TYPE_SOA, LDNS_SECTION_ANSWER)
-				  : NULL;
-	int rcode = ldns_pkt_get_rcode(r.pkt);
+	const struct dns_rr *soa = NULL;
+	for (size_t i = 0; soa == NULL && i < r.msg.nrr; i++)
+		if (r.msg.rr[i].section == DNS_S_ANSWER && r.msg.rr[i].type == DNS_T_SOA &&
+		    dns_name_is(&r.msg, r.msg.rr[i].owner, c->zone))
+			soa = &r.msg.rr[i];
+	unsigned rcode = r.msg.rcode;
 	p->state = GL_CRITICAL;
-	if (rcode != LDNS_RCODE_NOERROR)
-		sb_appendf(&p->text, "%s: lame (%s)", p->srv->label, dns_rcode_name(rcode));
-	else if (!ldns_pkt_aa(r.pkt))
+	if (rcode != DNS_R_NOERROR)
+		sb_appendf(&p->text, "%s: lame (%s)", p->srv->label,
+		           dns_rcode_name((int)rcode));
+	else if (!r.msg.aa)
 		sb_appendf(&p->text, "%s: lame (answer not authoritative)", p->srv->label);
-	else if (soa == NULL || ldns_rr_rd_count(ldns_rr_list_rr(soa, 0)) < 3)
+	else if (soa == NULL)
 		sb_appendf(&p->text, "%s: lame (no SOA in the answer)", p->srv->label);
 	else
 		p->state = GL_OK;
 	if (p->state == GL_OK) {
-		const ldns_rr *rr = ldns_rr_list_rr(soa, 0);
-		char *m = ldns_rdf2str(ldns_rr_rdf(rr, 0));
-		if (m != NULL && mname[0] == '\0')
+		char m[DNS_NAME_TEXT];
+		if (dns_rr_first_name(&r.msg, soa, m) && mname[0] == '\0')
 			snprintf(mname, mlen, "%s", m);
-		free(m);
 		p->has_serial = true;
-		p->serial = ldns_rdf2native_int32(ldns_rr_rdf(rr, 2));
+		/* the serial leads the five 32-bit fields that end the data
+		 * (RFC 1035 3.3.13), which dns_msg_parse() checked */
+		p->serial = dns_get32(r.msg.wire + soa->rdata + soa->rdlen - 20);
 		sb_appendf(&p->text, "%s: serial %u in ", p->srv->label, p->serial);
 		format_time(&p->text, p->seconds);
 		p->state = thresholds_eval(&c->time, p->seconds);
 		if (p->state != GL_OK)
 			sb_append(&p->text, ", too slow");
 		if (c->dnssec)
-			probe_dnssec(c, p, r.pkt, flags, left);
+			probe_dnssec(c, p, &r.msg, flags, left);
 	}
-	ldns_rr_list_deep_free(soa);
-	ldns_rdf_deep_free(zname);
 	dns_reply_free(&r);
 }
 
@@ -881,24 +886,28 @@ zone_probe(struct dns_check *c, struct probe *p, size_t left, char *mname, size_
  * with; one that lists other servers sends resolvers elsewhere
  * (check_zone_auth's "NS RRset" check). */
 static void
-zone_ns_check(struct dns_check *c, struct probe *p, const ldns_rr_list *ns, size_t left)
+zone_ns_check(struct dns_check *c, struct probe *p, const struct dns_rrs *ns, size_t left)
 {
 	char err[300];
 	struct dns_reply r;
 	struct strbuf diff = STRBUF_INIT;
-	size_t n = ldns_rr_list_rr_count(ns);
+	struct dns_rrs got = {0};
+	size_t n = ns->n;
 	char **want = xcalloc(n + 1, sizeof *want);
 
 	for (size_t i = 0; i < n; i++) {
 		struct strbuf sb = STRBUF_INIT;
-		dns_rdata_format(&sb, ldns_rr_list_rr(ns, i));
+		dns_rr_text(ns->v[i].msg, ns->v[i].rr, &sb);
 		want[i] = sb.buf ? sb_detach(&sb) : xstrdup("");
 	}
-	enum dns_status st = dns_query(p->srv, c->zone, LDNS_RR_TYPE_NS,
-				       (c->tcp ? DNS_Q_TCP : 0) | DNS_Q_NORD, share_ms(left), &r,
-				       err, sizeof err);
-	bool same = st == DNS_OK && dns_answer_match(ldns_pkt_answer(r.pkt), LDNS_RR_TYPE_NS,
-						     (const char *const *)want, n, &diff);
+	enum dns_status st =
+	        dns_query(p->srv, c->zone, DNS_T_NS, (c->tcp ? DNS_Q_TCP : 0) | DNS_Q_NORD,
+	                  share_ms(left), &r, err, sizeof err);
+	if (st == DNS_OK)
+		dns_rrs_add(&got, &r.msg, DNS_S_ANSWER, 0);
+	bool same = st == DNS_OK &&
+	            dns_answer_match(&got, DNS_T_NS, (const char *const *)want, n, &diff);
+	dns_rrs_free(&got);
 	if (st != DNS_OK)
 		sb_appendf(&diff, "no NS answer: %s", err);
 	if (!same) {
@@ -939,12 +948,13 @@ zone_reference(const struct dns_check *c, const char *mname, const struct dns_se
 		probe_nsname(p, ns, sizeof ns);
 		for (size_t j = 0; j < prim->n; j++)
 			is_primary |= strcmp(prim->v[j].addr, p->srv->addr) == 0 &&
-				      prim->v[j].port == p->srv->port;
+			              prim->v[j].port == p->srv->port;
 		if (prim->n == 0 && same_name(ns, mname))
 			is_primary = true;
 		if (is_primary)
 			return p;
-		if (best == NULL || dns_serial_compare(p->serial, best->serial) == DNS_SERIAL_GREATER)
+		if (best == NULL ||
+		    dns_serial_compare(p->serial, best->serial) == DNS_SERIAL_GREATER)
 			best = p;
 	}
 	return best;
@@ -962,20 +972,23 @@ zone_drift(struct dns_check *c, const struct probe *ref)
 		if (!p->has_serial || p == ref)
 			continue;
 		int64_t behind = dns_serial_behind(ref->serial, p->serial);
-		enum gl_state st = behind == INT64_MIN ? GL_CRITICAL
-						       : thresholds_eval(&c->drift, (double)behind);
+		enum gl_state st = behind == INT64_MIN
+		                           ? GL_CRITICAL
+		                           : thresholds_eval(&c->drift, (double)behind);
 		if (behind != INT64_MIN && llabs(behind) > llabs(worst))
 			worst = behind;
 		if (st == GL_OK)
 			continue;
 		probe_problem(p, st);
 		if (behind == INT64_MIN)
-			sb_appendf(&p->text, "%s: serial %u is 2^31 from %u, order undefined "
-				   "(RFC 1982)", p->srv->label, p->serial, ref->serial);
+			sb_appendf(&p->text,
+			           "%s: serial %u is 2^31 from %u, order undefined "
+			           "(RFC 1982)",
+			           p->srv->label, p->serial, ref->serial);
 		else
 			sb_appendf(&p->text, "%s: serial %u is %lld %s %u (%s)", p->srv->label,
-				   p->serial, llabs(behind), behind > 0 ? "behind" : "ahead of",
-				   ref->serial, ref->srv->label);
+			           p->serial, llabs(behind), behind > 0 ? "behind" : "ahead of",
+			           ref->serial, ref->srv->label);
 	}
 	return worst;
 }
@@ -1004,9 +1017,11 @@ zone_headline(struct dns_check *c, const struct probe *ref, int64_t drift)
 	}
 	report_days(c, &head);
 	output_summary(&c->out, "%s%s", c->out.summary.len ? " / " : "", sb_str(&head));
-	struct pd_item it = {.label = "serial_drift", .value = (double)drift,
-			     .unknown = ref == NULL, .warn = &c->drift.warn,
-			     .crit = &c->drift.crit};
+	struct pd_item it = {.label = "serial_drift",
+	                     .value = (double)drift,
+	                     .unknown = ref == NULL,
+	                     .warn = &c->drift.warn,
+	                     .crit = &c->drift.crit};
 	perfdata_append(&c->out.perf, &it);
 	sb_free(&head);
 }
@@ -1017,24 +1032,26 @@ zone_run(struct dns_check *c)
 	struct dns_servers ask = {0}, prim = {0};
 	struct strbuf noaddr = STRBUF_INIT;
 	const struct dns_server *via = NULL;
-	char mname[256] = "", err[300];
+	char mname[DNS_NAME_TEXT] = "", err[300];
 
 	ask = c->servers;
 	memset(&c->servers, 0, sizeof c->servers);
-	ldns_pkt *nsreply = zone_ns_set(c, &ask, &via);
-	ldns_rr_list *ns = ldns_pkt_rr_list_by_type(nsreply, LDNS_RR_TYPE_NS, LDNS_SECTION_ANSWER);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(ns); i++) {
-		char *name = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(ns, i), 0));
-		size_t len = name ? strlen(name) : 0;
+	struct dns_reply nsreply;
+	struct dns_rrs ns = {0};
+	zone_ns_set(c, &ask, &via, &nsreply);
+	dns_rrs_add(&ns, &nsreply.msg, DNS_S_ANSWER, DNS_T_NS);
+	for (size_t i = 0; i < ns.n; i++) {
+		char name[DNS_NAME_TEXT];
+		if (!dns_rr_first_name(&nsreply.msg, ns.v[i].rr, name))
+			continue;
+		size_t len = strlen(name);
 		if (len > 1 && name[len - 1] == '.')
 			name[len - 1] = '\0';
-		if (name != NULL)
-			zone_add_ns(c, name, nsreply, via, &noaddr);
-		free(name);
+		zone_add_ns(c, name, &nsreply.msg, via, &noaddr);
 	}
 	if (c->primary != NULL &&
 	    dns_servers_add(&prim, c->primary, NULL, c->port ? c->port : 53, c->family, err,
-			    sizeof err) != DNS_OK)
+	                    sizeof err) != DNS_OK)
 		output_die("DNS", GL_UNKNOWN, "--primary: %s", err);
 	for (size_t i = 0; i < prim.n; i++)
 		if (dns_servers_add(&c->servers, prim.v[i].addr, "primary", prim.v[i].port,
@@ -1046,9 +1063,10 @@ zone_run(struct dns_check *c)
 	}
 	/* RFC 1034 4.1 and RFC 2182: one nameserver is one failure away
 	 * from an unreachable zone. */
-	if (ldns_rr_list_rr_count(ns) == 1) {
+	if (ns.n == 1) {
 		output_state(&c->out, GL_WARNING);
-		output_summary(&c->out, "%sonly one nameserver", c->out.summary.len ? " / " : "");
+		output_summary(&c->out, "%sonly one nameserver",
+		               c->out.summary.len ? " / " : "");
 	}
 	c->nprobes = c->servers.n;
 	c->probes = xcalloc(c->nprobes ? c->nprobes : 1, sizeof *c->probes);
@@ -1058,14 +1076,14 @@ zone_run(struct dns_check *c)
 		p->srv = &c->servers.v[i];
 		zone_probe(c, p, 2 * (c->nprobes - i), mname, sizeof mname);
 		if (p->has_serial)
-			zone_ns_check(c, p, ns, 2 * (c->nprobes - i) - 1);
+			zone_ns_check(c, p, &ns, 2 * (c->nprobes - i) - 1);
 	}
 	const struct probe *ref = zone_reference(c, mname, &prim);
 	int64_t drift = zone_drift(c, ref);
 	report_probes(c, false);
 	zone_headline(c, ref, drift);
-	ldns_rr_list_deep_free(ns);
-	ldns_pkt_free(nsreply);
+	dns_rrs_free(&ns);
+	dns_reply_free(&nsreply);
 	dns_servers_free(&ask);
 	dns_servers_free(&prim);
 	sb_free(&noaddr);
@@ -1075,14 +1093,14 @@ zone_run(struct dns_check *c)
 
 /* Asks the servers in turn for name/type until one replies. */
 static enum dns_status
-ask_any(struct dns_check *c, const char *name, ldns_rr_type type, size_t left,
-	struct dns_reply *r, char *err, size_t errlen)
+ask_any(struct dns_check *c, const char *name, uint16_t type, size_t left, struct dns_reply *r,
+        char *err, size_t errlen)
 {
 	enum dns_status st = DNS_ERR_ARG;
 
 	for (size_t i = 0; i < c->servers.n; i++) {
 		st = dns_query(&c->servers.v[i], name, type, c->tcp ? DNS_Q_TCP : 0,
-			       share_ms(left * (c->servers.n - i)), r, err, errlen);
+		               share_ms(left * (c->servers.n - i)), r, err, errlen);
 		if (st == DNS_OK)
 			break;
 	}
@@ -1096,11 +1114,14 @@ dnsbl_reason(struct dns_check *c, const char *name, size_t left, struct strbuf *
 	char err[300];
 	struct dns_reply r;
 
-	if (ask_any(c, name, LDNS_RR_TYPE_TXT, left, &r, err, sizeof err) != DNS_OK)
+	if (ask_any(c, name, DNS_T_TXT, left, &r, err, sizeof err) != DNS_OK)
 		return;
 	struct strbuf txt = STRBUF_INIT;
-	if (dns_rrset_format(&txt, ldns_pkt_answer(r.pkt), LDNS_RR_TYPE_TXT) > 0)
+	struct dns_rrs ans = {0};
+	dns_rrs_add(&ans, &r.msg, DNS_S_ANSWER, 0);
+	if (dns_rrset_format(&txt, &ans, DNS_T_TXT) > 0)
 		sb_appendf(sb, ": %s", sb_str(&txt));
+	dns_rrs_free(&ans);
 	sb_free(&txt);
 	dns_reply_free(&r);
 }
@@ -1108,19 +1129,18 @@ dnsbl_reason(struct dns_check *c, const char *name, size_t left, struct strbuf *
 /* Classifies each A record of a list's answer (RFC 5782 section 2.3). */
 static void
 dnsbl_answer(struct dns_check *c, struct probe *p, const char *zone, const char *name,
-	     const ldns_pkt *pkt, size_t left)
+             const struct dns_msg *m, size_t left)
 {
-	const ldns_rr_list *ans = ldns_pkt_answer(pkt);
 	struct strbuf codes = STRBUF_INIT;
 	const char *why = NULL;
 
-	for (size_t i = 0; ans && i < ldns_rr_list_rr_count(ans); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(ans, i);
-		const ldns_rdf *rd = ldns_rr_rdf(rr, 0);
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_A || rd == NULL || ldns_rdf_size(rd) != 4)
+	for (size_t i = 0; i < m->nrr; i++) {
+		const struct dns_rr *rr = &m->rr[i];
+		if (rr->section != DNS_S_ANSWER || rr->type != DNS_T_A || rr->rdlen != 4)
 			continue;
-		const uint8_t *a = ldns_rdf_data(rd);
-		sb_appendf(&codes, "%s%u.%u.%u.%u", codes.len ? ", " : "", a[0], a[1], a[2], a[3]);
+		const uint8_t *a = m->wire + rr->rdata;
+		sb_appendf(&codes, "%s%u.%u.%u.%u", codes.len ? ", " : "", a[0], a[1], a[2],
+		           a[3]);
 		if (dns_bl_classify(a) != DNS_BL_LISTED)
 			why = dns_bl_explain(a);
 	}
@@ -1146,20 +1166,20 @@ dnsbl_one(struct dns_check *c, struct probe *p, const char *zone, size_t left)
 	char err[300];
 
 	dns_reverse_name(c->host, zone, &name);
-	enum dns_status st = ask_any(c, sb_str(&name), LDNS_RR_TYPE_A, left, &r, err, sizeof err);
+	enum dns_status st = ask_any(c, sb_str(&name), DNS_T_A, left, &r, err, sizeof err);
 	p->seconds = r.seconds;
 	p->answered = st == DNS_OK;
-	int rcode = st == DNS_OK ? (int)ldns_pkt_get_rcode(r.pkt) : -1;
+	int rcode = st == DNS_OK ? (int)r.msg.rcode : -1;
 	if (st != DNS_OK) {
 		p->state = GL_WARNING;
 		sb_appendf(&p->text, "%s: list error: %s", zone, err);
-	} else if (rcode == LDNS_RCODE_NXDOMAIN) {
+	} else if (rcode == DNS_R_NXDOMAIN) {
 		sb_appendf(&p->text, "%s: not listed", zone);
-	} else if (rcode != LDNS_RCODE_NOERROR) {
+	} else if (rcode != DNS_R_NOERROR) {
 		p->state = GL_WARNING;
 		sb_appendf(&p->text, "%s: list error: %s", zone, dns_rcode_name(rcode));
 	} else {
-		dnsbl_answer(c, p, zone, sb_str(&name), r.pkt, left);
+		dnsbl_answer(c, p, zone, sb_str(&name), &r.msg, left);
 	}
 	output_debug(1, "dnsbl: %s: %s", sb_str(&name), sb_str(&p->text));
 	dns_reply_free(&r);
@@ -1183,24 +1203,30 @@ dnsbl_run(struct dns_check *c)
 		output_state(&c->out, p->state);
 		if (p->state != GL_OK)
 			output_summary(&c->out, "%s%s", c->out.summary.len ? " / " : "",
-				       sb_str(&p->text));
+			               sb_str(&p->text));
 		output_long(&c->out, "[%s] %s", state_name(p->state), sb_str(&p->text));
 	}
 	if (listed)
 		output_summary(&c->out, "%s%s listed on %zu of %zu lists",
-			       c->out.summary.len ? " / " : "", c->host, listed, c->ndnsbl);
+		               c->out.summary.len ? " / " : "", c->host, listed, c->ndnsbl);
 	else
 		output_summary(&c->out, "%s%s not listed on %zu list%s",
-			       c->out.summary.len ? " / " : "", c->host, c->ndnsbl,
-			       c->ndnsbl > 1 ? "s" : "");
+		               c->out.summary.len ? " / " : "", c->host, c->ndnsbl,
+		               c->ndnsbl > 1 ? "s" : "");
 	if (errors)
 		output_summary(&c->out, ", %zu list error%s", errors, errors > 1 ? "s" : "");
 	struct pd_item items[] = {
-		{.label = "listed", .value = (double)listed, .has_min = true, .has_max = true,
-		 .max = (double)c->ndnsbl},
-		{.label = "list_errors", .value = (double)errors, .has_min = true, .has_max = true,
-		 .max = (double)c->ndnsbl},
-		{.label = "time", .value = total, .uom = "s", .has_min = true},
+	        {.label = "listed",
+	         .value = (double)listed,
+	         .has_min = true,
+	         .has_max = true,
+	         .max = (double)c->ndnsbl},
+	        {.label = "list_errors",
+	         .value = (double)errors,
+	         .has_min = true,
+	         .has_max = true,
+	         .max = (double)c->ndnsbl},
+	        {.label = "time", .value = total, .uom = "s", .has_min = true},
 	};
 	for (size_t i = 0; i < 3; i++)
 		perfdata_append(&c->out.perf, &items[i]);
@@ -1237,7 +1263,7 @@ dig_desc(void)
 	for (const struct opt_spec *s = dns_opts; s->key != 0; s++)
 		opts[n++] = s->key == 'A' ? dig_opt_A : *s;
 	opts[n++] = (struct opt_spec){OPT_EXPECT_AA, "expect-authority", no_argument, NULL,
-				      "The answer must be authoritative (AA bit)."};
+	                              "The answer must be authoritative (AA bit)."};
 	opts[n] = (struct opt_spec)OPT_END;
 	pd = dns_desc;
 	pd.opts = opts;
@@ -1252,7 +1278,9 @@ load_anchors(struct dns_check *c)
 	char err[300];
 	const char *path = c->anchor_file ? c->anchor_file : DEFAULT_ANCHOR;
 
-	if (dns_anchors_read(path, &c->anchors, err, sizeof err) != DNS_OK)
+	if (dnssec_load(err, sizeof err) != 0)
+		output_die("DNS", GL_UNKNOWN, "--dnssec: %s", err);
+	if (dnssec_anchors_read(path, &c->anchors, err, sizeof err) != 0)
 		output_die("DNS", GL_UNKNOWN, "--trust-anchor: %s", err);
 }
 
@@ -1268,7 +1296,7 @@ check_free(struct dns_check *c)
 {
 	probes_free(c);
 	dns_servers_free(&c->servers);
-	ldns_rr_list_deep_free(c->anchors);
+	dnssec_anchors_free(c->anchors);
 	for (size_t i = 0; i < c->nexpect; i++)
 		dns_expect_free(&c->exp[i]);
 	for (size_t i = 0; i < c->nsplit; i++)
@@ -1282,7 +1310,7 @@ check_free(struct dns_check *c)
 int
 main(int argc, char **argv)
 {
-	struct dns_check c = {.qtype = LDNS_RR_TYPE_A};
+	struct dns_check c = {.qtype = DNS_T_A};
 	struct opts o;
 	const char *arg;
 	int key;

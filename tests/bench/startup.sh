@@ -25,11 +25,10 @@ pair check_snmp_extend check_snmp
 # The plugins that bind libssl and libcrypto at start, linked from the
 # static archives instead (make STATIC_PLUGINS=...), built here beside
 # the build under test: the opt-in way to their start-up figure.
-static="check_dns check_smtp check_tls_cert"
+static="check_smtp check_tls_cert"
 S=$B/bench/static
 if make -s -j"$(nproc)" -C "$SRC" BUILD="$S" STATIC_PLUGINS="$static" \
 	$(for p in $static; do echo "$S/plugins/$p"; done) >"$T/static.log" 2>&1; then
-	pair check_dns check_dns "$S/plugins" "static build"
 	pair check_smtp check_smtp "$S/plugins" "static build"
 	pair check_tls_cert check_http "$S/plugins" "static build"
 else

@@ -21,6 +21,7 @@ is "$rc" 0 "make install DESTDIR=... PREFIX=/usr succeeds"
 	echo /usr/bin/glance
 	for p in $PLUGINS check_dig check_ssl_cert; do echo "/usr/lib/glance/plugins/$p"; done
 	echo /usr/lib/glance/dane.so
+	echo /usr/lib/glance/dnssec.so
 	echo /usr/lib/glance/snmp.so
 	for p in $PLUGINS glance; do echo "/usr/share/man/man1/$p.1"; done
 	echo /usr/share/glance/examples/isp.conf
@@ -46,6 +47,7 @@ is "$(readlink "$T/d/usr/lib/glance/plugins/check_ssl_cert")" check_tls_cert \
 is "$(stat -c %a "$T/d/usr/lib/glance/plugins/check_ping")" 755 "plugins are mode 755"
 is "$(stat -c %a "$T/d/usr/lib/glance/snmp.so")" 644 "the SNMP module is mode 644, as shared objects are"
 is "$(stat -c %a "$T/d/usr/lib/glance/dane.so")" 644 "the DANE module is mode 644"
+is "$(stat -c %a "$T/d/usr/lib/glance/dnssec.so")" 644 "the DNSSEC module is mode 644"
 is "$(tail -n 1 "$T/d/usr/share/glance/nagios-conf/nagios/resource.cfg")" \
 	'$USER5$=/usr/lib/glance/plugins' "resource.cfg: \$USER5\$ is the installed plugin directory"
 is "$(grep '^const' "$T/d/usr/share/glance/nagios-conf/icinga2/glance-constants.conf")" \
