@@ -1,10 +1,12 @@
 /* The boundary between a plugin and glance's DANE module (dane.so).
  *
- * A TLSA lookup needs ldns, and binding ldns costs check_tls_cert a
- * tenth of its whole run, DANE or not. So the lookup (danemod.c, with
- * dns.c) is a private shared module the plugin loads with dlopen() only
- * when --dane is asked (dane.c); everything else of DANE, matching the
- * records against the chain, stays in the plugin (certcheck.c).
+ * Proving a TLSA answer needs the DNSSEC validator on ldns (dnsval.c),
+ * and binding ldns costs check_tls_cert a tenth of its whole run, DANE
+ * or not. So the lookup and its proof (danemod.c, with dns.c, dnswire.c
+ * and dnsval.c) are a private shared module the plugin loads with
+ * dlopen() only when --dane is asked (dane.c); everything else of DANE,
+ * matching the records against the chain, stays in the plugin
+ * (certcheck.c).
  *
  * The module exports one symbol, DANEMOD_ENTRY. Unlike the SNMP module it
  * keeps no copies of the plugin's services: the run's deadline, its -v

@@ -814,10 +814,10 @@ zone_ns_set(struct dns_check *c, struct dns_servers *ask, const struct dns_serve
 		                  share_ms(ask->n - i + 2), r, err, sizeof err);
 		if (st != DNS_OK)
 			continue;
-		struct dns_rrs ns = {0};
-		dns_rrs_add(&ns, &r->msg, DNS_S_ANSWER, DNS_T_NS);
-		size_t n = ns.n;
-		dns_rrs_free(&ns);
+		size_t n = 0;
+		for (size_t k = 0; k < r->msg.nrr; k++)
+			n += r->msg.rr[k].section == DNS_S_ANSWER &&
+			     r->msg.rr[k].type == DNS_T_NS;
 		if (r->msg.rcode == DNS_R_NOERROR && n > 0) {
 			*via = &ask->v[i];
 			return;
